@@ -1,0 +1,28 @@
+# The two commands: `make run` and `make test`. Everything else here serves them.
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint lock clean
+
+run:
+	scripts/bootstrap.sh app
+	$(BIN)/arrears serve --host $(HOST) --port $(PORT)
+
+test:
+	scripts/bootstrap.sh dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint:
+	scripts/bootstrap.sh dev
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+# Re-pin after changing dependencies in pyproject.toml (needs uv: pip install uv).
+lock:
+	uv pip compile pyproject.toml requirements/build.in --python-version 3.11 --generate-hashes -q -o requirements/app.lock
+	uv pip compile pyproject.toml requirements/build.in --extra dev --python-version 3.11 --generate-hashes -q -o requirements/dev.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

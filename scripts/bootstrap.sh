@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Set up .venv from the pinned lock file. Used by `make run` and `make test`; safe to run again.
+#   scripts/bootstrap.sh app   runtime dependencies only
+#   scripts/bootstrap.sh dev   runtime and test dependencies
+# System packages are installed with apt when we are root (or have sudo without a password);
+# otherwise the script stops and names the package to install.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+profile=${1:-dev}
+lock="requirements/$profile.lock"
+venv=.venv
+
+say() { printf 'bootstrap: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+apt_install() {
+    local pkgs=("$@")
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo -n"; else
+            die "missing system package(s): ${pkgs[*]}. Install them with: sudo apt-get install ${pkgs[*]}"
+        fi
+    fi
+    command -v apt-get >/dev/null || die "missing system package(s): ${pkgs[*]} (no apt-get here; install them with your package manager)"
+    say "installing system package(s): ${pkgs[*]}"
+    $sudo apt-get update -qq >/dev/null || true
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${pkgs[@]}" >/dev/null \
+        || die "could not install ${pkgs[*]}; install them by hand: apt-get install ${pkgs[*]}"
+}
+
+# 1. A Python 3.11 or newer.
+python=""
+for candidate in ${PYTHON:-} python3.13 python3.12 python3.11 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 \
+        && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+        python=$(command -v "$candidate"); break
+    fi
+done
+if [ -z "$python" ]; then
+    apt_install python3 python3-venv
+    python=$(command -v python3)
+    "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+        || die "python3 is $("$python" --version); arrears needs Python 3.11 or newer (package python3.11)"
+fi
+
+# 2. venv with pip (Debian splits ensurepip into python3-venv / python3.X-venv).
+if [ ! -x "$venv/bin/python" ]; then
+    rm -rf "$venv"
+    if ! "$python" -m venv "$venv" >/dev/null 2>&1; then
+        rm -rf "$venv"
+        ver=$("$python" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+        apt_install "python$ver-venv"
+        "$python" -m venv "$venv" || die "could not create $venv with $python"
+    fi
+    say "created $venv with $("$venv/bin/python" --version)"
+fi
+
+# 3. Pinned dependencies, installed again only when the lock file changes.
+stamp="$venv/.installed-$profile"
+want=$(sha256sum "$lock" pyproject.toml | sha256sum | cut -c1-64)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    say "installing $lock"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check --require-hashes -r "$lock"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+    echo "$want" > "$stamp"
+fi
+mkdir -p var

@@ -1,0 +1,46 @@
+"""The `arrears` command.
+
+Pure-core commands (`calc`, `policy`) never start Django; the others set it up first. Every error reaches
+the user as one line on stderr with a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from arrears.cli.calc import calc
+from arrears.cli.policy import policy
+from arrears.cli.web import serve
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="arrears")
+def cli() -> None:
+    """arrears: collections management for a bank's lending book."""
+
+
+cli.add_command(calc)
+cli.add_command(policy)
+cli.add_command(serve)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point: run the command group, turning errors into one line and an exit status."""
+    try:
+        rv = cli.main(args=argv, prog_name="arrears", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("arrears: aborted", err=True)
+        return 130
+    except click.ClickException as exc:
+        where = f"{exc.ctx.command_path}: " if getattr(exc, "ctx", None) else "arrears: "
+        click.echo(f"{where}error: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    return rv if isinstance(rv, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
