@@ -1,0 +1,54 @@
+"""Click parameter types shared by the commands: ISO dates, Decimal amounts (never float)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import click
+
+
+class IsoDate(click.ParamType):
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2026-03-01", param, ctx)
+
+
+class DecimalAmount(click.ParamType):
+    """A decimal number read from its text, so that 0.1 stays exactly 0.1."""
+
+    name = "decimal"
+
+    def __init__(self, minimum: Decimal | None = None, *, strict_minimum: bool = False):
+        self.minimum = minimum
+        self.strict_minimum = strict_minimum
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Decimal:
+        if isinstance(value, Decimal):
+            number = value
+        else:
+            try:
+                number = Decimal(str(value).strip().replace(",", ""))
+            except InvalidOperation:
+                self.fail(f"{value!r} is not a number; write digits with an optional decimal point", param, ctx)
+        if not number.is_finite():
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        if self.minimum is not None:
+            too_small = number <= self.minimum if self.strict_minimum else number < self.minimum
+            if too_small:
+                relation = "greater than" if self.strict_minimum else "at least"
+                self.fail(f"{value} must be {relation} {self.minimum}", param, ctx)
+        return number
+
+
+DATE = IsoDate()
+AMOUNT = DecimalAmount(Decimal(0))
+POSITIVE_AMOUNT = DecimalAmount(Decimal(0), strict_minimum=True)
+RATE = DecimalAmount(Decimal(0))

@@ -1,0 +1,39 @@
+"""The start page: the collection policy in force on a business date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from arrears.policy import PolicyError, default_book, parameter_rows
+
+
+def policy_in_force(request: HttpRequest) -> HttpResponse:
+    error = None
+    on = timezone.localdate()
+    raw = request.GET.get("on")
+    if raw:
+        try:
+            on = date.fromisoformat(raw)
+        except ValueError:
+            error = _("“%(value)s” is not a date; use YYYY-MM-DD, e.g. 2026-03-01.") % {"value": raw}
+    try:
+        version = default_book().version_on(on)
+    except PolicyError as exc:  # a broken ARREARS_POLICY_FILES entry: say so instead of a 500
+        return render(request, "home/policy.html", {"on": on, "error": str(exc), "sections": []}, status=500)
+    sections: dict[str, list[dict[str, str]]] = {}
+    for row in parameter_rows(version.policy):
+        section, _dot, name = row["key"].partition(".")
+        sections.setdefault(section, []).append({**row, "name": name})
+    context = {
+        "on": on,
+        "error": error,
+        "version": version,
+        "since": None if version.effective_from == date.min else version.effective_from,
+        "sections": sorted(sections.items(), key=lambda item: list(sections).index(item[0])),
+    }
+    return render(request, "home/policy.html", context, status=400 if error else 200)

@@ -1,0 +1,346 @@
+"""The collection policy as typed, validated data.
+
+Every number in `spec/SPEC.md` is a field here with the SPEC default, an allowed range and the clause it comes
+from. A `Policy` is immutable; a bank changes it by adding a version (see `versions.py`), never by editing code.
+
+Ranges: where a number comes from a regulation (the contact rules of China's collection guidelines, the
+penalty markup of 30–50%), a bank may be stricter but never looser, so the range stops at the regulatory
+limit. Where it is the bank's own choice, the range only keeps it sane.
+
+Amounts are Decimal yuan; rates and shares are Decimal fractions (0.30 = 30%). Floats are refused: a policy
+file is read with TOML floats parsed as Decimal, and Python callers must pass Decimal, int or str.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+
+def _refuse_float(value: Any) -> Any:
+    if isinstance(value, float):
+        raise ValueError(f"{value!r} is a float; write it as a decimal string, e.g. '{value}'")
+    return value
+
+
+def _time_of_day(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return time.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a time of day; write HH:MM, e.g. '22:00'") from None
+    return value
+
+
+Dec = Annotated[Decimal, BeforeValidator(_refuse_float)]
+TimeOfDay = Annotated[time, BeforeValidator(_time_of_day)]
+ReminderChannel = Literal["sms", "email"]
+LetterChannel = Literal["email", "post"]
+RiskLevel = Literal["low", "medium", "high"]
+Component = Literal["penalty_interest", "compound_interest", "interest", "principal"]
+AgencyDocument = Literal["business_licence", "collection_licence", "confidentiality_agreement"]
+
+
+def param(default: Any, clause: str, text: str, **constraints: Any) -> Any:
+    """A policy parameter: its SPEC default, the clause it implements, what it means, its allowed range."""
+    return Field(default, description=text, json_schema_extra={"clause": clause}, **constraints)
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+
+class Reminders(Section):
+    """Clause: REM-1, REM-2."""
+
+    advance_days: int = param(3, "REM-1", "days before a due date the written reminder goes out", ge=1, le=15)
+    advance_channels: tuple[ReminderChannel, ...] = param(
+        ("sms", "email"), "REM-1", "channels a borrower may choose for the written reminder", min_length=1
+    )
+    default_channel: ReminderChannel = param("sms", "REM-1", "written-reminder channel when none was chosen")
+    phone_days_before: int = param(1, "REM-1", "days before a due date the phone reminder is due", ge=0, le=15)
+
+    @model_validator(mode="after")
+    def _check(self) -> Reminders:
+        if self.default_channel not in self.advance_channels:
+            raise ValueError(
+                f"default_channel {self.default_channel!r} must be one of advance_channels "
+                f"{list(self.advance_channels)}"
+            )
+        if self.phone_days_before > self.advance_days:
+            raise ValueError(
+                f"phone_days_before ({self.phone_days_before}) must not exceed advance_days ({self.advance_days})"
+            )
+        return self
+
+
+class Classes(Section):
+    """Clause: CLS-1. DPD counts from the day after the earliest unpaid due date."""
+
+    mild_max_dpd: int = param(30, "CLS-1", "mild (輕度) is DPD 1 to this", ge=1, le=365)
+    moderate_max_dpd: int = param(90, "CLS-1", "moderate (中度) up to this; severe (重度) above", ge=2, le=720)
+
+    @model_validator(mode="after")
+    def _check(self) -> Classes:
+        if self.moderate_max_dpd <= self.mild_max_dpd:
+            raise ValueError(
+                f"moderate_max_dpd ({self.moderate_max_dpd}) must be greater than mild_max_dpd ({self.mild_max_dpd})"
+            )
+        return self
+
+
+class Calls(Section):
+    """Clause: CALL-1, CALL-4."""
+
+    first_stage_max_dpd: int = param(30, "CALL-1", "first-stage calls (pre-call panel) up to this DPD", ge=1, le=90)
+    second_stage_from_dpd: int = param(31, "CALL-4", "second-stage cadence from this DPD", ge=1, le=365)
+    second_stage_to_dpd: int = param(60, "CALL-4", "second-stage cadence up to this DPD", ge=1, le=365)
+    min_interval_days: int = param(5, "CALL-4", "next call not before this many days (unless asked)", ge=1, le=30)
+    max_interval_days: int = param(7, "CALL-4", "next call due no later than this many days", ge=1, le=30)
+
+    @model_validator(mode="after")
+    def _check(self) -> Calls:
+        if self.second_stage_to_dpd < self.second_stage_from_dpd:
+            raise ValueError("second_stage_to_dpd must not be below second_stage_from_dpd")
+        if self.max_interval_days < self.min_interval_days:
+            raise ValueError(
+                f"max_interval_days ({self.max_interval_days}) must not be below "
+                f"min_interval_days ({self.min_interval_days})"
+            )
+        return self
+
+
+class Letters(Section):
+    """Clause: LTR-2, LTR-3."""
+
+    channels: tuple[LetterChannel, ...] = param(
+        ("email", "post"), "LTR-2", "how a formal notice reaches the borrower", min_length=1
+    )
+    follow_up_working_days: int = param(
+        3, "LTR-3", "confirmation call due within this many working days after sending", ge=1, le=10
+    )
+
+
+class Tiers(Section):
+    """Clause: TEAM-1, TEAM-2, TEAM-3. Above senior_max_dpd a case goes to the supervisor's decision pool."""
+
+    junior_max_dpd: int = param(
+        60, "TEAM-1", "junior collectors take DPD 1 to this (mild included, TEAM-3)", ge=1, le=365
+    )
+    senior_max_dpd: int = param(90, "TEAM-2", "senior collectors take DPD above junior_max_dpd to this", ge=2, le=720)
+    high_risk_levels: tuple[RiskLevel, ...] = param(
+        ("high",), "TEAM-3", "borrower risk levels that go to senior collectors at any DPD"
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Tiers:
+        if self.senior_max_dpd <= self.junior_max_dpd:
+            raise ValueError(
+                f"senior_max_dpd ({self.senior_max_dpd}) must be greater than junior_max_dpd ({self.junior_max_dpd})"
+            )
+        return self
+
+
+class Plan(Section):
+    """Clause: PLAN-1, PLAN-2, PLAN-3, PLAN-4."""
+
+    income_share: Dec = param(
+        Decimal("0.30"),
+        "PLAN-2",
+        "a monthly plan payment at most this share of monthly income",
+        gt=Decimal("0"),
+        le=Decimal("0.50"),
+    )
+    min_instalments: int = param(3, "PLAN-3", "fewest instalments offered", ge=1, le=6)
+    max_instalments: int = param(6, "PLAN-3", "most instalments offered (never more than 6)", ge=1, le=6)
+    requires_signature: bool = param(True, "PLAN-4", "only a signed plan takes effect")
+
+    @model_validator(mode="after")
+    def _check(self) -> Plan:
+        if self.max_instalments < self.min_instalments:
+            raise ValueError(
+                f"max_instalments ({self.max_instalments}) must not be below min_instalments ({self.min_instalments})"
+            )
+        if not self.requires_signature:
+            raise ValueError("requires_signature must stay true: PLAN-4 lets only a signed plan take effect")
+        return self
+
+
+class Waiver(Section):
+    """Clause: WVR-1, WVR-2."""
+
+    max_share: Dec = param(
+        Decimal("0.20"),
+        "WVR-2",
+        "at most this share of the total penalty interest is waived",
+        ge=Decimal("0"),
+        le=Decimal("0.20"),
+    )
+    max_dpd: int = param(30, "WVR-1", "a waiver only while DPD is at most this", ge=0, le=30)
+    first_delinquency_only: bool = param(True, "WVR-1", "only for a borrower's first delinquency")
+    self_initiated_only: bool = param(True, "WVR-1", "only when the borrower contacted the bank first")
+
+
+class Legal(Section):
+    """Clause: LGL-1, LGL-2."""
+
+    min_dpd: int = param(90, "LGL-1", "legal action only from this DPD", ge=60, le=720)
+    min_failed_attempts: int = param(
+        3, "LGL-1", "'repeated collection failed' = at least this many failed attempts", ge=1, le=50
+    )
+    lost_contact_days: int = param(30, "LGL-1", "contact lost for more than this many days", ge=7, le=365)
+    litigation_min_amount: Dec = param(
+        Decimal("50000"),
+        "LGL-2",
+        "litigation for overdue amounts over this (yuan); below, an agency",
+        ge=Decimal("0"),
+        le=Decimal("100000000"),
+    )
+
+
+class Agency(Section):
+    """Clause: AGY-1, AGY-3."""
+
+    required_documents: tuple[AgencyDocument, ...] = param(
+        ("business_licence", "collection_licence", "confidentiality_agreement"),
+        "AGY-1",
+        "what an agency must hold, valid and unexpired, to receive cases",
+    )
+    audit_interval_days: int = param(
+        90,
+        "AGY-3",
+        "agencies' collection reports are audited at least this often (Interpretation)",
+        ge=7,
+        le=366,
+    )
+
+    @field_validator("required_documents")
+    @classmethod
+    def _all_documents(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        missing = {"business_licence", "collection_licence", "confidentiality_agreement"} - set(value)
+        if missing:
+            raise ValueError(f"AGY-1 requires every document; missing {sorted(missing)}")
+        return value
+
+
+class Kpi(Section):
+    """Clause: KPI-1, KPI-2."""
+
+    recovery_target_mild: Dec = param(
+        Decimal("0.80"), "KPI-1", "recovery-rate target for mild cases (above)", ge=0, le=1
+    )
+    recovery_target_severe: Dec = param(
+        Decimal("0.50"), "KPI-1", "recovery-rate target for severe cases (above)", ge=0, le=1
+    )
+    cost_rate_max: Dec = param(Decimal("0.05"), "KPI-2", "cost rate target (below)", ge=0, le=1)
+
+
+class Complaints(Section):
+    """Clause: CMP-1, CMP-2, CMP-3."""
+
+    channel_marker: str = param("催收投訴", "CMP-1", "marker of the dedicated complaint channel", min_length=1)
+    response_hours: int = param(24, "CMP-2", "first response within this many hours", ge=1, le=24)
+    investigation_working_days: int = param(3, "CMP-3", "investigation done within this many working days", ge=1, le=3)
+
+
+class Penalty(Section):
+    """The 'Penalty interest' section of SPEC; what LTR-1 and WVR-2 compute."""
+
+    markup: Dec = param(
+        Decimal("0.50"),
+        "penalty",
+        "penalty rate = contract rate × (1 + markup)",
+        ge=Decimal("0.30"),
+        le=Decimal("0.50"),
+    )
+    day_basis: Literal[360, 365] = param(360, "penalty", "daily rate = annual rate ÷ this")
+    compound_on_interest: bool = param(True, "penalty", "unpaid interest accrues compound interest (復利)")
+
+
+class Allocation(Section):
+    """How a payment is applied: oldest instalment first, within it in this order."""
+
+    order: tuple[Component, ...] = param(
+        ("penalty_interest", "compound_interest", "interest", "principal"),
+        "practice",
+        "order in which a payment settles the components of an instalment",
+    )
+
+    @field_validator("order")
+    @classmethod
+    def _permutation(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        wanted = {"penalty_interest", "compound_interest", "interest", "principal"}
+        if len(value) != len(wanted) or set(value) != wanted:
+            raise ValueError(f"order must name each of {sorted(wanted)} exactly once")
+        return value
+
+
+class Schedule(Section):
+    roll_non_working_due_date: bool = param(
+        False, "practice", "a due date on a non-working day moves to the next working day"
+    )
+
+
+class Contact(Section):
+    """China's collection guidelines: quiet hours and daily caps. A bank may be stricter, never looser."""
+
+    quiet_start: TimeOfDay = param(time(22, 0), "guideline", "no contact from this local time …")
+    quiet_end: TimeOfDay = param(time(8, 0), "guideline", "… until this local time")
+    timezone: str = param("Asia/Shanghai", "guideline", "time zone of the contact hours")
+    max_connected_calls_per_day: int = param(
+        3, "guideline", "connected calls per borrower per day, at most", ge=1, le=3
+    )
+    max_unanswered_attempts_per_day: int = param(
+        6, "guideline", "unanswered attempts per phone number per day, at most", ge=1, le=6
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone, e.g. 'Asia/Shanghai'") from None
+        return value
+
+    @model_validator(mode="after")
+    def _covers_guideline_hours(self) -> Contact:
+        # The quiet window runs overnight; it must contain 22:00–08:00.
+        if (
+            not (time(8, 0) <= self.quiet_start <= time(22, 0))
+            or not (time(8, 0) <= self.quiet_end <= time(22, 0))
+            or self.quiet_end >= self.quiet_start
+        ):
+            raise ValueError(
+                f"quiet hours {self.quiet_start:%H:%M}–{self.quiet_end:%H:%M} must cover at least 22:00–08:00 "
+                "(start between 08:00 and 22:00, end between 08:00 and 22:00, end before start)"
+            )
+        return self
+
+    def is_quiet(self, local: time) -> bool:
+        """True when `local` (a time of day in `timezone`) is inside the quiet window."""
+        return local >= self.quiet_start or local < self.quiet_end
+
+
+class Policy(Section):
+    """Every parameter of the collection policy; defaults are the SPEC's."""
+
+    reminders: Reminders = Reminders()
+    classes: Classes = Classes()
+    calls: Calls = Calls()
+    letters: Letters = Letters()
+    tiers: Tiers = Tiers()
+    plan: Plan = Plan()
+    waiver: Waiver = Waiver()
+    legal: Legal = Legal()
+    agency: Agency = Agency()
+    kpi: Kpi = Kpi()
+    complaints: Complaints = Complaints()
+    penalty: Penalty = Penalty()
+    allocation: Allocation = Allocation()
+    schedule: Schedule = Schedule()
+    contact: Contact = Contact()

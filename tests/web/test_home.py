@@ -1,0 +1,34 @@
+"""The start page shows the policy in force."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_policy_in_force_on_a_date(client):
+    """Every parameter with its value and clause, for the requested business date."""
+    response = client.get("/", {"on": "2026-03-01"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-key="penalty.markup"' in html
+    assert '<td class="value">0.50</td>' in html
+    assert '<td class="clause">PLAN-2</td>' in html
+    assert html.count("<tr data-key=") == 46
+
+
+def test_home_with_a_bad_date_says_what_to_do(client):
+    """A malformed date is a 400 with a message, and today's policy is still shown."""
+    response = client.get("/", {"on": "01/03/2026"})
+    assert response.status_code == 400
+    assert "YYYY-MM-DD" in response.content.decode()
+    assert 'data-key="penalty.markup"' in response.content.decode()
+
+
+def test_database_is_reachable_and_migrated(django_db_blocker):
+    """The configured database (SQLite or PostgreSQL) is migrated and answers."""
+    from django.contrib.auth.models import User
+
+    User.objects.create_user("auditor", password="a long passphrase 123")
+    assert User.objects.filter(username="auditor").count() == 1
