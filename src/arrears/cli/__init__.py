@@ -12,7 +12,7 @@ import click
 
 from arrears.cli.calc import calc
 from arrears.cli.policy import policy
-from arrears.cli.web import serve
+from arrears.cli.web import manage, serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,6 +24,7 @@ def cli() -> None:
 cli.add_command(calc)
 cli.add_command(policy)
 cli.add_command(serve)
+cli.add_command(manage)
 
 
 def main(argv: list[str] | None = None) -> int:

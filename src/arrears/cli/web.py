@@ -27,3 +27,13 @@ def serve(host: str, port: int, no_migrate: bool) -> None:
         call_command("migrate", interactive=False, verbosity=0)
     click.echo(f"arrears: serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     call_command("runserver", f"{host}:{port}", use_reloader=False)
+
+
+@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Run a Django management command, e.g. `arrears manage createsuperuser`."""
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["arrears manage", *args])
