@@ -102,8 +102,9 @@ class Calendar:
                     )
                 if not isinstance(name, str) or not name.strip():
                     raise CalendarError(f"{self._source}: {kind} {day} has no name")
-        for day in self._holidays.keys() & self._makeup.keys():
-            raise CalendarError(f"{self._source}: {day} is both a holiday and a make-up working day")
+        both = sorted(self._holidays.keys() & self._makeup.keys())
+        if both:
+            raise CalendarError(f"{self._source}: {both[0]} is both a holiday and a make-up working day")
         for day, name in self._makeup.items():
             if day.weekday() < _SATURDAY:
                 raise CalendarError(
@@ -134,9 +135,7 @@ class Calendar:
     def from_toml(cls, path: Path | str) -> Calendar:
         """The years of one calendar file (format: `arrears.workdays.files`); refuses a malformed file."""
         data = read_calendar_file(path)
-        return cls(
-            data.holidays, data.makeup_workdays, data.years, source=str(path), overrides=data.overrides
-        )
+        return cls(data.holidays, data.makeup_workdays, data.years, source=str(path), overrides=data.overrides)
 
     def extended_with(self, other: Calendar) -> Calendar:
         """This calendar plus other's years. A year both know must agree on its dates, unless other
@@ -227,12 +226,11 @@ class Calendar:
             raise TypeError(f"expected a whole number of working days, got {n!r}")
         if n == 0:
             return day
-        if n > 0:
-            index = bisect_right(self._working, ordinal) + n - 1
-        else:
-            index = bisect_left(self._working, ordinal) + n
+        # Forward: skip the working days up to and including `day`; backward: those from `day` on.
+        forward = n > 0
+        index = bisect_right(self._working, ordinal) + n - 1 if forward else bisect_left(self._working, ordinal) + n
         if not 0 <= index < len(self._working):
-            step = 1 if n > 0 else -1
+            step = 1 if forward else -1
             year = day.year
             while year in self._years:
                 year += step
@@ -250,9 +248,7 @@ class Calendar:
         return bisect_left(self._working, end_ordinal) - bisect_left(self._working, start_ordinal)
 
 
-def _difference(
-    mine: tuple[frozenset[date], frozenset[date]], theirs: tuple[frozenset[date], frozenset[date]]
-) -> str:
+def _difference(mine: tuple[frozenset[date], frozenset[date]], theirs: tuple[frozenset[date], frozenset[date]]) -> str:
     parts = []
     for label, a, b in (("holidays", mine[0], theirs[0]), ("make-up working days", mine[1], theirs[1])):
         for where, days in (("only in the known year", a - b), ("only in the extension", b - a)):

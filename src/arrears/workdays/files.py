@@ -104,9 +104,7 @@ class _Reader:
 
     def read_year(self, key: str, table: Any) -> None:
         if not _YEAR_KEY.fullmatch(key):
-            raise self.fail(
-                f"unknown key {key} = {_show(table)}: the top level holds one table per year, e.g. [2031]"
-            )
+            raise self.fail(f"unknown key {key} = {_show(table)}: the top level holds one table per year, e.g. [2031]")
         if not isinstance(table, dict):
             raise self.fail(f"{key} = {_show(table)} must be a table: write [{key}] and its keys below it")
         year = int(key)
@@ -163,14 +161,14 @@ class _Reader:
     def _no_unknown_keys(self, where: str, table: dict[str, Any], allowed: tuple[str, ...]) -> None:
         for key, value in table.items():
             if key not in allowed:
-                raise self.fail(
-                    f"unknown key {where}.{key} = {_show(value)} (allowed: {', '.join(allowed)})"
-                )
+                raise self.fail(f"unknown key {where}.{key} = {_show(value)} (allowed: {', '.join(allowed)})")
 
     def _name(self, where: str, entry: dict[str, Any]) -> str:
         name = entry.get("name")
+        if name is None:
+            raise self.fail(f'{where}.name is missing (the holiday\'s name, e.g. "元旦")')
         if not isinstance(name, str) or not name.strip():
-            raise self.fail(f"{where}.name = {_show(name)} must be the holiday's name, e.g. \"元旦\"")
+            raise self.fail(f'{where}.name = {_show(name)} must be the holiday\'s name, e.g. "元旦"')
         return name.strip()
 
     def _date(self, where: str, value: Any, year: int) -> date:
