@@ -52,7 +52,12 @@ def test_plan_share_and_instalment_range():
 def test_waiver_conditions_and_cap():
     """Clause: WVR-1, WVR-2 — first delinquency, self-initiated, DPD ≤ 30, at most 20%."""
     w = P.waiver
-    assert (w.max_share, w.max_dpd, w.first_delinquency_only, w.self_initiated_only) == (Decimal("0.20"), 30, True, True)
+    assert (w.max_share, w.max_dpd, w.first_delinquency_only, w.self_initiated_only) == (
+        Decimal("0.20"),
+        30,
+        True,
+        True,
+    )
 
 
 def test_legal_thresholds():
@@ -83,7 +88,7 @@ def test_kpi_targets():
 def test_complaint_deadlines():
     """Clause: CMP-1, CMP-2, CMP-3 — marked channel, 24 hours, 3 working days."""
     c = P.complaints
-    assert (c.channel_marker, c.response_hours, c.investigation_working_days) == ("催收投訴", 24, 3)
+    assert (c.channel_marker, c.response_hours, c.investigation_working_days) == ("催收投诉", 24, 3)
 
 
 def test_penalty_markup_basis_and_allocation():

@@ -123,5 +123,5 @@ def test_any_markup_in_range_is_accepted(markup):
 )
 def test_any_markup_out_of_range_is_refused(markup):
     """Every markup outside 30%–50% is refused."""
-    with pytest.raises(PolicyError, match="penalty.markup"):
+    with pytest.raises(PolicyError, match=r"penalty\.markup"):
         build_policy({"penalty": {"markup": markup}})

@@ -58,7 +58,7 @@ def test_overrides_lists_only_what_differs(two_versions):
 
 def test_missing_and_non_utf8_files(tmp_path):
     """A missing or mis-encoded file is named with what to do."""
-    with pytest.raises(PolicyError, match="nope.toml: no such file"):
+    with pytest.raises(PolicyError, match=r"nope\.toml: no such file"):
         load_policy_file(tmp_path / "nope.toml")
     latin = tmp_path / "latin.toml"
     latin.write_bytes("effective_from = 2027-01-01\nname = '催收'\n".encode("gb18030"))

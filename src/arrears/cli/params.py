@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -10,14 +11,21 @@ import click
 
 
 class IsoDate(click.ParamType):
+    """Exactly YYYY-MM-DD. `date.fromisoformat` alone also takes '20260115', '2026-W03-4' and even
+    '20260115.0' on Python 3.11, which nobody means as a business date."""
+
     name = "date"
+    _shape = re.compile(r"\d{4}-\d{2}-\d{2}")
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         if isinstance(value, date):
             return value
+        text = str(value).strip()
         try:
-            return date.fromisoformat(value)
-        except (TypeError, ValueError):
+            if not self._shape.fullmatch(text):
+                raise ValueError(text)
+            return date.fromisoformat(text)
+        except ValueError:
             self.fail(f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2026-03-01", param, ctx)
 
 

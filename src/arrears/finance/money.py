@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FEN",
+    "MAX_AMOUNT",
     "ZERO",
     "MoneyInput",
     "calc_context",
@@ -58,6 +59,8 @@ __all__ = [
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
+# The largest amount accepted: 10^15 元 is 10^17 fen, which still fits the Int64 fen columns (< 9.2 × 10^18).
+MAX_AMOUNT = Decimal(10) ** 15
 
 # 50 significant digits: an annuity factor (1 + r) ** 600 and a 10^12 principal still keep every fen.
 _CONTEXT = Context(
@@ -115,9 +118,14 @@ def to_decimal(value: MoneyInput, *, name: str = "value") -> Decimal:
 def money(value: MoneyInput, *, name: str = "amount") -> Decimal:
     """The money constructor: an exact Decimal amount in 元 from int, str or Decimal; floats refused.
 
-    The value is not rounded (rounding is `round_fen`'s job, where an amount is shown or posted).
+    The value is not rounded (rounding is `round_fen`'s job, where an amount is shown or posted). An
+    amount beyond ±`MAX_AMOUNT` is refused with FinanceError: it is a typing error, and it would not fit
+    the Int64 fen the database stores.
     """
-    return to_decimal(value, name=name)
+    amount = to_decimal(value, name=name)
+    if abs(amount) > MAX_AMOUNT:
+        raise FinanceError(f"{name}: {value} is beyond the largest amount handled ({MAX_AMOUNT:,f} 元)")
+    return amount
 
 
 def _require_decimal(value: object, what: str) -> Decimal:
@@ -128,19 +136,27 @@ def _require_decimal(value: object, what: str) -> Decimal:
     return value
 
 
+def _quantize(value: object, rounding: str, what: str) -> Decimal:
+    try:
+        return _require_decimal(value, what).quantize(FEN, rounding=rounding, context=_CONTEXT)
+    except InvalidOperation:
+        # Only an amount with more than 48 digits before the point gets here (e.g. a rate typed as 1e60).
+        raise FinanceError(f"{value} is too large an amount to round to the fen; check the inputs") from None
+
+
 def round_fen(value: Decimal) -> Decimal:
     """Round half-up to the fen (0.01). Call it only where an amount is shown or posted."""
-    return _require_decimal(value, "round_fen").quantize(FEN, rounding=ROUND_HALF_UP, context=_CONTEXT)
+    return _quantize(value, ROUND_HALF_UP, "round_fen")
 
 
 def floor_fen(value: Decimal) -> Decimal:
     """Round down (towards −∞) to the fen, for caps that must never promise more than allowed."""
-    return _require_decimal(value, "floor_fen").quantize(FEN, rounding=ROUND_FLOOR, context=_CONTEXT)
+    return _quantize(value, ROUND_FLOOR, "floor_fen")
 
 
 def ceil_fen(value: Decimal) -> Decimal:
     """Round up (towards +∞) to the fen, for a fixed instalment that must cover its share of the amount."""
-    return _require_decimal(value, "ceil_fen").quantize(FEN, rounding=ROUND_CEILING, context=_CONTEXT)
+    return _quantize(value, ROUND_CEILING, "ceil_fen")
 
 
 def is_whole_fen(value: Decimal) -> bool:

@@ -38,10 +38,10 @@ from arrears.finance.errors import FinanceError
 from arrears.finance.money import MoneyInput, calc_context, money, require_whole_fen, round_fen, to_decimal
 
 __all__ = [
+    "BULLET",
     "EQUAL_INSTALMENT",
     "EQUAL_PRINCIPAL",
     "INTEREST_ONLY",
-    "BULLET",
     "MAX_MONTHS",
     "METHODS",
     "Instalment",
@@ -87,11 +87,13 @@ class Schedule:
 
     @property
     def total_principal(self) -> Decimal:
-        return sum((i.principal for i in self.instalments), Decimal("0.00"))
+        with calc_context():
+            return sum((i.principal for i in self.instalments), Decimal("0.00"))
 
     @property
     def total_payment(self) -> Decimal:
-        return sum((i.payment for i in self.instalments), Decimal("0.00"))
+        with calc_context():
+            return sum((i.payment for i in self.instalments), Decimal("0.00"))
 
 
 def add_months(start: date, months: int) -> date:
@@ -183,11 +185,11 @@ def build_schedule(
         else:
             rows = [(loan, round_fen(loan * rate * months / 12))]
             dates = dates[-1:]
-    instalments = tuple(
-        Instalment(n=k, due_date=due, principal=p, interest=i, payment=p + i)
-        for k, (due, (p, i)) in enumerate(zip(dates, rows, strict=True), start=1)
-    )
-    total_interest = sum((row.interest for row in instalments), Decimal("0.00"))
+        instalments = tuple(
+            Instalment(n=k, due_date=due, principal=p, interest=i, payment=p + i)
+            for k, (due, (p, i)) in enumerate(zip(dates, rows, strict=True), start=1)
+        )
+        total_interest = sum((row.interest for row in instalments), Decimal("0.00"))
     return Schedule(instalments=instalments, total_interest=total_interest)
 
 

@@ -242,7 +242,7 @@ class Kpi(Section):
 class Complaints(Section):
     """Clause: CMP-1, CMP-2, CMP-3."""
 
-    channel_marker: str = param("催收投訴", "CMP-1", "marker of the dedicated complaint channel", min_length=1)
+    channel_marker: str = param("催收投诉", "CMP-1", "marker of the dedicated complaint channel", min_length=1)
     response_hours: int = param(24, "CMP-2", "first response within this many hours", ge=1, le=24)
     investigation_working_days: int = param(3, "CMP-3", "investigation done within this many working days", ge=1, le=3)
 
@@ -258,7 +258,7 @@ class Penalty(Section):
         le=Decimal("0.50"),
     )
     day_basis: Literal[360, 365] = param(360, "penalty", "daily rate = annual rate ÷ this")
-    compound_on_interest: bool = param(True, "penalty", "unpaid interest accrues compound interest (復利)")
+    compound_on_interest: bool = param(True, "penalty", "unpaid interest accrues compound interest (复利)")
 
 
 class Allocation(Section):
