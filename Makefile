@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint lock clean
+.PHONY: run test lint lock clean messages
 
 run:
 	scripts/bootstrap.sh app
@@ -26,3 +26,8 @@ lock:
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+# Re-extract and compile the zh-Hans messages after changing user-facing text (needs gettext).
+messages:
+	cd src/arrears/home && ../../../$(BIN)/arrears manage makemessages -l zh_Hans --no-obsolete
+	cd src/arrears/home && ../../../$(BIN)/arrears manage compilemessages -l zh_Hans

@@ -116,7 +116,15 @@ def test_every_parameter_has_a_clause_a_meaning_and_a_default():
     """The README's table is generated from these rows; none may be blank."""
     rows = parameter_rows(P)
     assert len(rows) == 46
-    assert all(row["clause"] and row["meaning"] and row["value"] for row in rows)
+    assert all(row["clause"] and row["meaning"] and row["meaning_zh"] and row["value"] for row in rows)
+
+
+def test_every_section_has_titles_in_both_languages():
+    """Staff screens show each section by name, zh-Hans first."""
+    from arrears.policy.labels import MEANINGS_ZH, SECTION_TITLES
+
+    assert set(SECTION_TITLES) == set(Policy.model_fields)
+    assert set(MEANINGS_ZH) == {row["key"] for row in parameter_rows(P)}
 
 
 def test_policy_is_immutable():

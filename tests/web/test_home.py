@@ -22,7 +22,7 @@ def test_home_with_a_bad_date_says_what_to_do(client):
     """A malformed date is a 400 with a message, and today's policy is still shown."""
     response = client.get("/", {"on": "01/03/2026"})
     assert response.status_code == 400
-    assert "YYYY-MM-DD" in response.content.decode()
+    assert "请按 YYYY-MM-DD 格式填写" in response.content.decode()
     assert 'data-key="penalty.markup"' in response.content.decode()
 
 
@@ -32,3 +32,15 @@ def test_database_is_reachable_and_migrated(django_db_blocker):
 
     User.objects.create_user("auditor", password="a long passphrase 123")
     assert User.objects.filter(username="auditor").count() == 1
+
+
+def test_home_speaks_simplified_chinese_by_default_and_english_on_request(client):
+    """zh-Hans first, English second: titles, headings and meanings follow the browser's language."""
+    zh = client.get("/", {"on": "2026-03-01"}).content.decode()
+    assert "<title>现行催收政策 · arrears</title>" in zh
+    assert '<h2 id="penalty">罚息</h2>' in zh
+    assert "<td>罚息利率 = 合同利率 × (1 + 上浮比例)</td>" in zh
+    en = client.get("/", {"on": "2026-03-01"}, headers={"accept-language": "en"}).content.decode()
+    assert "<title>Collection policy in force · arrears</title>" in en
+    assert '<h2 id="penalty">Penalty interest</h2>' in en
+    assert "<td>penalty rate = contract rate × (1 + markup)</td>" in en

@@ -7,9 +7,11 @@ from datetime import date
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from arrears.policy import PolicyError, default_book, parameter_rows
+from arrears.policy.labels import SECTION_TITLES
 
 
 def policy_in_force(request: HttpRequest) -> HttpResponse:
@@ -23,17 +25,20 @@ def policy_in_force(request: HttpRequest) -> HttpResponse:
             error = _("“%(value)s” is not a date; use YYYY-MM-DD, e.g. 2026-03-01.") % {"value": raw}
     try:
         version = default_book().version_on(on)
-    except PolicyError as exc:  # a broken ARREARS_POLICY_FILES entry: say so instead of a 500
+    except PolicyError as exc:  # a broken ARREARS_POLICY_FILES entry: say so instead of a bare 500
         return render(request, "home/policy.html", {"on": on, "error": str(exc), "sections": []}, status=500)
-    sections: dict[str, list[dict[str, str]]] = {}
+    chinese = (get_language() or "").startswith("zh")
+    sections: dict[str, dict] = {}
     for row in parameter_rows(version.policy):
-        section, _dot, name = row["key"].partition(".")
-        sections.setdefault(section, []).append({**row, "name": name})
+        key, _dot, name = row["key"].partition(".")
+        english, zh = SECTION_TITLES[key]
+        section = sections.setdefault(key, {"key": key, "title": zh if chinese else english, "rows": []})
+        section["rows"].append({**row, "name": name, "text": row["meaning_zh"] if chinese else row["meaning"]})
     context = {
         "on": on,
         "error": error,
         "version": version,
         "since": None if version.effective_from == date.min else version.effective_from,
-        "sections": sorted(sections.items(), key=lambda item: list(sections).index(item[0])),
+        "sections": list(sections.values()),
     }
     return render(request, "home/policy.html", context, status=400 if error else 200)

@@ -28,6 +28,7 @@ from typing import Any, get_args
 import annotated_types
 from pydantic import BaseModel, ValidationError
 
+from arrears.policy.labels import MEANINGS_ZH
 from arrears.policy.model import Policy
 
 SPEC_DEFAULTS = Policy()
@@ -237,7 +238,7 @@ def to_jsonable(policy: Policy) -> dict[str, dict[str, Any]]:
 
 
 def parameter_rows(policy: Policy) -> list[dict[str, str]]:
-    """One row per parameter: key, value, allowed range, clause and meaning (for `policy show` and README)."""
+    """One row per parameter: key, value, allowed range, clause, meaning in English and in Chinese."""
     rows = []
     for section, section_field in Policy.model_fields.items():
         model = section_field.annotation
@@ -250,6 +251,7 @@ def parameter_rows(policy: Policy) -> list[dict[str, str]]:
                     "allowed": _allowed(Policy, [section, key]) or "",
                     "clause": (field.json_schema_extra or {}).get("clause", ""),
                     "meaning": field.description or "",
+                    "meaning_zh": MEANINGS_ZH.get(f"{section}.{key}", ""),
                 }
             )
     return rows
