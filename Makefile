@@ -29,5 +29,5 @@ clean:
 
 # Re-extract and compile the zh-Hans messages after changing user-facing text (needs gettext).
 messages:
-	cd src/arrears/home && ../../../$(BIN)/arrears manage makemessages -l zh_Hans --no-obsolete
-	cd src/arrears/home && ../../../$(BIN)/arrears manage compilemessages -l zh_Hans
+	cd src/arrears/home && ARREARS_VAR=$(CURDIR)/var ../../../$(BIN)/arrears manage makemessages -l zh_Hans --no-obsolete
+	cd src/arrears/home && ARREARS_VAR=$(CURDIR)/var ../../../$(BIN)/arrears manage compilemessages -l zh_Hans
