@@ -44,3 +44,15 @@ def test_home_speaks_simplified_chinese_by_default_and_english_on_request(client
     assert "<title>Collection policy in force · arrears</title>" in en
     assert '<h2 id="penalty">Penalty interest</h2>' in en
     assert "<td>penalty rate = contract rate × (1 + markup)</td>" in en
+
+
+def test_the_suite_runs_on_the_database_ci_asked_for():
+    """CI sets ARREARS_EXPECT_DB for each pass, so a pass that silently fell back to SQLite fails here."""
+    import os
+
+    from django.db import connection
+
+    expected = os.environ.get("ARREARS_EXPECT_DB")
+    if expected is None:
+        pytest.skip("ARREARS_EXPECT_DB not set (only CI pins the database)")
+    assert connection.vendor == expected
