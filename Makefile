@@ -6,9 +6,13 @@ PORT ?= 8000
 
 .PHONY: run test lint lock clean messages
 
+DEMO_LOANS ?= 3000
+
 run:
 	scripts/bootstrap.sh app
-	$(BIN)/arrears serve --host $(HOST) --port $(PORT)
+	$(BIN)/arrears manage migrate --no-input -v 0
+	$(BIN)/arrears demo --loans $(DEMO_LOANS)
+	$(BIN)/arrears serve --host $(HOST) --port $(PORT) --no-migrate
 
 test:
 	scripts/bootstrap.sh dev
@@ -29,5 +33,5 @@ clean:
 
 # Re-extract and compile the zh-Hans messages after changing user-facing text (needs gettext).
 messages:
-	cd src/arrears/home && ARREARS_VAR=$(CURDIR)/var ../../../$(BIN)/arrears manage makemessages -l zh_Hans --no-obsolete
-	cd src/arrears/home && ARREARS_VAR=$(CURDIR)/var ../../../$(BIN)/arrears manage compilemessages -l zh_Hans
+	cd src/arrears && ARREARS_VAR=$(CURDIR)/var ../../$(BIN)/arrears manage makemessages -l zh_Hans --no-obsolete --ignore "migrations/*"
+	cd src/arrears && ARREARS_VAR=$(CURDIR)/var ../../$(BIN)/arrears manage compilemessages -l zh_Hans

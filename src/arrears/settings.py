@@ -6,12 +6,14 @@ DEBUG         "1"/"true" to enable debug pages (default: off)
 ALLOWED_HOSTS comma-separated (default: 127.0.0.1,localhost)
 ARREARS_VAR   directory for local state (default: ./var)
 ARREARS_POLICY_FILES  comma-separated TOML policy versions laid over the SPEC defaults
+ARREARS_SESSION_IDLE_MINUTES  a signed-in session ends after this many minutes without a request (default: 30)
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -35,6 +37,19 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int, *, minimum: int, maximum: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = None
+    if value is None or not minimum <= value <= maximum:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number from {minimum} to {maximum}")
+    return value
 
 
 VAR_DIR = Path(os.environ.get("ARREARS_VAR", Path.cwd() / "var")).resolve()
@@ -83,8 +98,23 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "arrears.home",
+    "arrears.accounts",
+    "arrears.compliance",
+    "arrears.rules",
+    "arrears.portfolio",
 ]
+
+AUTH_USER_MODEL = "accounts.User"
+# axes first: a locked-out login is refused before the password is checked; then passwords and role grants.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "arrears.accounts.backends.RoleBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -96,6 +126,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "arrears.urls"
@@ -111,6 +142,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "arrears.home.nav.navigation",
             ],
         },
     },
@@ -124,6 +156,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -143,5 +176,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+# Idle timeout: every request renews the session, which expires after this long without one.
+SESSION_IDLE_MINUTES = env_int("ARREARS_SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Login rate limiting (django-axes): 5 wrong passwords for one username from one address lock that pair for
+# 15 minutes; a successful login clears the count. Failed attempts are kept in axes' own tables.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

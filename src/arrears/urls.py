@@ -1,9 +1,17 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from django.views.generic import RedirectView
 
+from arrears.accounts import views as accounts
 from arrears.home import views as home
 
 urlpatterns = [
     path("", home.policy_in_force, name="policy-in-force"),
+    # The admin signs in and out through arrears' own (audited, rate-limited) views.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("admin/logout/", accounts.LogoutView.as_view()),
     path("admin/", admin.site.urls),
+    path("", include("arrears.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("arrears.portfolio.urls")),
 ]

@@ -28,7 +28,9 @@ def test_home_with_a_bad_date_says_what_to_do(client):
 
 def test_database_is_reachable_and_migrated(django_db_blocker):
     """The configured database (SQLite or PostgreSQL) is migrated and answers."""
-    from django.contrib.auth.models import User
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
 
     User.objects.create_user("auditor", password="a long passphrase 123")
     assert User.objects.filter(username="auditor").count() == 1
@@ -38,11 +40,11 @@ def test_home_speaks_simplified_chinese_by_default_and_english_on_request(client
     """zh-Hans first, English second: titles, headings and meanings follow the browser's language."""
     zh = client.get("/", {"on": "2026-03-01"}).content.decode()
     assert "<title>现行催收政策 · arrears</title>" in zh
-    assert '<h2 id="penalty">罚息</h2>' in zh
+    assert '<h3 id="penalty">罚息</h3>' in zh
     assert "<td>罚息利率 = 合同利率 × (1 + 上浮比例)</td>" in zh
     en = client.get("/", {"on": "2026-03-01"}, headers={"accept-language": "en"}).content.decode()
     assert "<title>Collection policy in force · arrears</title>" in en
-    assert '<h2 id="penalty">Penalty interest</h2>' in en
+    assert '<h3 id="penalty">Penalty interest</h3>' in en
     assert "<td>penalty rate = contract rate × (1 + markup)</td>" in en
 
 

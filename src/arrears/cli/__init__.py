@@ -10,7 +10,10 @@ import sys
 
 import click
 
+from arrears.cli.audit import audit
 from arrears.cli.calc import calc
+from arrears.cli.demo import demo
+from arrears.cli.feed import import_feed
 from arrears.cli.policy import policy
 from arrears.cli.web import manage, serve
 
@@ -21,10 +24,13 @@ def cli() -> None:
     """arrears: collections management for a bank's lending book."""
 
 
+cli.add_command(audit)
 cli.add_command(calc)
+cli.add_command(demo)
 cli.add_command(policy)
 cli.add_command(serve)
 cli.add_command(manage)
+cli.add_command(import_feed)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from arrears.policy import PolicyError, default_book, parameter_rows
+from arrears.policy import PolicyError, parameter_rows
 from arrears.policy.labels import SECTION_TITLES
+from arrears.rules.queries import policy_book
 
 
 def policy_in_force(request: HttpRequest) -> HttpResponse:
@@ -24,7 +25,7 @@ def policy_in_force(request: HttpRequest) -> HttpResponse:
         except ValueError:
             error = _("“%(value)s” is not a date; use YYYY-MM-DD, e.g. 2026-03-01.") % {"value": raw}
     try:
-        version = default_book().version_on(on)
+        version = policy_book().version_on(on)
     except PolicyError as exc:  # a broken ARREARS_POLICY_FILES entry: say so instead of a bare 500
         return render(request, "home/policy.html", {"on": on, "error": str(exc), "sections": []}, status=500)
     chinese = (get_language() or "").startswith("zh")

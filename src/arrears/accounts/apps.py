@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "arrears.accounts"
+    verbose_name = "Accounts and roles"

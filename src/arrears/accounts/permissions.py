@@ -1,0 +1,139 @@
+"""Permissions as data: stable codes, what each lets a person do, and the one question `has_perm(user, perm)`.
+
+A permission is a code like `portfolio.unmask`. Codes are stored in the database (a role's grants) and in the
+audit ledger (the basis of every event, AUTH-4), so a code is never renamed: a new meaning is a new code.
+Roles grant permissions (`arrears.accounts.roles` holds the defaults; administrators edit them in the admin);
+a user has exactly the permissions of their role while active. Anything not granted is refused (deny by
+default): no role, an inactive account, or a code the role lacks all answer False.
+
+Django's own permission strings (`accounts.change_user`, used by the admin) are derived from these in
+`arrears.accounts.backends`; Django groups, per-user permissions and `is_superuser` grant nothing here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from arrears.accounts.models import User
+
+
+class Perm(StrEnum):
+    SIGN_IN = "accounts.sign_in"
+    VIEW_PORTFOLIO = "portfolio.view"
+    UNMASK = "portfolio.unmask"
+    SEARCH_EXACT = "portfolio.search_exact"
+    IMPORT_FEED = "portfolio.import_feed"
+    MANAGE_HOLDS = "portfolio.manage_holds"
+    VIEW_AGENCY_CASES = "portfolio.view_agency_cases"
+    MANAGE_POLICY = "rules.manage_policy"
+    MANAGE_CALENDAR = "rules.manage_calendar"
+    VIEW_AUDIT = "compliance.view_audit"
+    VERIFY_AUDIT = "compliance.verify_audit"
+    MANAGE_USERS = "accounts.manage_users"
+    VIEW_REPORTS = "reports.view"
+    CALL = "collection.call"
+    SEND_LETTER = "collection.send_letter"
+    REASSIGN = "collection.reassign"
+    PROPOSE_PLAN = "arrangements.propose_plan"
+    PROPOSE_WAIVER = "arrangements.propose_waiver"
+    APPROVE = "arrangements.approve"
+    DECIDE_ESCALATION = "legal.decide_escalation"
+    RUN_DAILY = "engine.run_daily"
+
+    @property
+    def description(self) -> str:
+        return PERM_TEXT[self][0]
+
+    @property
+    def label_zh(self) -> str:
+        return PERM_TEXT[self][1]
+
+    def text(self) -> str:
+        """What the permission allows, in the active language (zh-Hans label, else the English description)."""
+        from django.utils.translation import get_language
+
+        return self.label_zh if (get_language() or "").startswith("zh") else self.description
+
+
+# (English description, zh-Hans label) of each permission; shown in the role editor and in refusals.
+PERM_TEXT: dict[Perm, tuple[str, str]] = {
+    Perm.SIGN_IN: ("sign in to the workstation", "登录工作台"),
+    Perm.VIEW_PORTFOLIO: ("see borrowers and loans, personal data masked", "查看借款人与贷款（脱敏）"),
+    Perm.UNMASK: ("unmask one field of one borrower, with a reason (PRV-1)", "查看单个敏感字段原文（须填写原因）"),
+    Perm.SEARCH_EXACT: ("search by a full phone or ID number", "按完整手机号或证件号查找"),
+    Perm.IMPORT_FEED: ("import the core-banking feed", "导入核心系统数据"),
+    Perm.MANAGE_HOLDS: ("place and release holds on collection", "设置与解除暂停催收"),
+    Perm.VIEW_AGENCY_CASES: ("see only the cases placed with one's own agency", "查看本机构受托案件"),
+    Perm.MANAGE_POLICY: ("add collection policy versions", "维护催收政策版本"),
+    Perm.MANAGE_CALENDAR: ("add working-day calendar years", "维护工作日日历"),
+    Perm.VIEW_AUDIT: ("read the audit ledger", "查阅审计日志"),
+    Perm.VERIFY_AUDIT: ("verify the audit ledger's hash chain", "校验审计日志哈希链"),
+    Perm.MANAGE_USERS: ("manage users, roles, teams and agencies", "管理用户、角色、团队与委外机构"),
+    Perm.VIEW_REPORTS: ("see reports and KPIs, no personal data", "查看报表与指标（不含个人信息）"),
+    Perm.CALL: ("make and record collection calls (AUTH-1)", "拨打并记录催收电话"),
+    Perm.SEND_LETTER: ("send formal overdue notices (AUTH-1)", "发送逾期通知书"),
+    Perm.REASSIGN: ("reassign cases between collectors", "调配案件"),
+    Perm.PROPOSE_PLAN: ("propose instalment plans (AUTH-2)", "提出分期还款方案"),
+    Perm.PROPOSE_WAIVER: ("propose penalty waivers (AUTH-2)", "提出罚息减免"),
+    Perm.APPROVE: ("approve plans and waivers (AUTH-2, AUTH-3)", "审批还款方案与减免"),
+    Perm.DECIDE_ESCALATION: ("decide outsourcing to an agency or litigation (AUTH-3)", "决定委外或诉讼"),
+    Perm.RUN_DAILY: ("run the nightly batch for a business date", "执行日终批处理"),
+}
+
+# Django admin models and the permission that gives full model rights on them (each ModelAdmin may still
+# refuse add/change/delete, e.g. the audit ledger is view-only). Apps that register admin models add theirs.
+ADMIN_MODEL_GRANTS: dict[str, Perm] = {
+    "accounts.user": Perm.MANAGE_USERS,
+    "accounts.role": Perm.MANAGE_USERS,
+    "accounts.team": Perm.MANAGE_USERS,
+    "accounts.agency": Perm.MANAGE_USERS,
+    "axes.accessattempt": Perm.MANAGE_USERS,
+    "axes.accessfailurelog": Perm.MANAGE_USERS,
+    "axes.accesslog": Perm.MANAGE_USERS,
+    "compliance.auditevent": Perm.VIEW_AUDIT,
+}
+
+# A user whose role grants one of these may open the Django admin (`User.is_staff` is derived from it).
+BACKOFFICE_PERMS: frozenset[Perm] = frozenset(
+    {Perm.MANAGE_USERS, Perm.VIEW_AUDIT, Perm.MANAGE_POLICY, Perm.MANAGE_CALENDAR, *ADMIN_MODEL_GRANTS.values()}
+)
+
+_GRANTS_CACHE = "_arrears_grants"
+
+
+def granted_permissions(user: User | Any) -> frozenset[Perm]:
+    """What this user may do now: their role's grants if the account is active, else nothing.
+
+    One query per user object (cached on it, keyed by role): a request loads its user afresh, so a change of
+    role or of a role's grants takes effect on the user's next request. Codes in the database that this
+    version no longer knows are ignored (refused), never guessed.
+    """
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    role_id = getattr(user, "role_id", None)
+    if role_id is None:
+        return frozenset()
+    cached = getattr(user, _GRANTS_CACHE, None)
+    if cached is not None and cached[0] == role_id:
+        return cached[1]
+    from arrears.accounts.models import RolePermission
+
+    known = set(Perm)
+    codes = RolePermission.objects.filter(role_id=role_id).values_list("code", flat=True)
+    grants = frozenset(Perm(code) for code in codes if code in known)
+    setattr(user, _GRANTS_CACHE, (role_id, grants))
+    return grants
+
+
+def forget_permissions(user: User | Any) -> None:
+    """Drop the cached grants of this user object (after its role or its role's grants changed)."""
+    if hasattr(user, _GRANTS_CACHE):
+        delattr(user, _GRANTS_CACHE)
+
+
+def has_perm(user: User | Any, perm: Perm | str) -> bool:
+    """True when `user` is an active account whose role grants `perm`. An unknown code is a programming
+    error (ValueError), not a refusal."""
+    return Perm(perm) in granted_permissions(user)

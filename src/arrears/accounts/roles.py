@@ -1,0 +1,111 @@
+"""Roles and the permissions each one is granted by default.
+
+These defaults are seeded into the database by a data migration (`accounts/migrations/0002_seed_roles.py`,
+a frozen copy; a test checks the seeded grants equal this table, so a change here needs a new data migration).
+Administrators may then edit a role's grants in the admin; every edit is an audited event. The reasoning, role
+by role (least privilege: each role gets what its work in DESIGN.md needs and nothing "just in case"):
+
+- **junior collector** (初级催收专员, AUTH-1: "phone reminders and letters only"): sees the portfolio masked,
+  calls and sends letters. Also exact search by full phone/ID number: an inbound call from a borrower must be
+  matched to a record, the result stays masked and every such search is audited (PRV-1). No unmask.
+- **senior collector** (高级催收专员, AUTH-2): the junior's grants plus proposing plans and waivers, which a
+  supervisor approves.
+- **supervisor** (催收主管, AUTH-2/3): the senior's grants plus approving plans and waivers, reassigning cases,
+  deciding agency placement or litigation, holds, unmasking one field with a reason (PRV-1), and reports for
+  the monthly review (REV-1). That the approver is not the proposer (maker-checker) is the approval action's
+  rule, not a missing grant.
+- **legal officer**: litigation files need the debtor's identity and address, so view, exact search and unmask;
+  places and releases (legal) holds. Deciding litigation stays with supervisors (AUTH-3).
+- **compliance officer**: reads and verifies the audit ledger; investigates complaints (CMP-*), hence view,
+  exact search, unmask and holds (a complaint may pause collection); quality and complaint reports.
+- **agency user** (external): only the cases placed with their own agency (AGY-*), minimum personal data: not
+  `portfolio.view`, which would open the whole book.
+- **analyst**: reports only, no personal data: not even masked borrower pages.
+- **administrator**: users, roles, teams and agencies; policy versions and the calendar; the core-banking
+  import; reads the audit ledger (to answer "who changed what"). No portfolio access: running the system does
+  not need seeing borrowers.
+- **system** (the nightly run, user `nightly-run`): imports the feed, runs the daily batch, places and releases
+  holds the feed or the run decides. It cannot sign in (no `accounts.sign_in`, unusable password).
+
+Every human role has `accounts.sign_in`; a user without a role, or whose role lost it, cannot sign in, and a
+session ends on its next request.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from arrears.accounts.permissions import Perm
+
+
+class RoleCode(StrEnum):
+    JUNIOR_COLLECTOR = "junior_collector"
+    SENIOR_COLLECTOR = "senior_collector"
+    SUPERVISOR = "supervisor"
+    LEGAL_OFFICER = "legal_officer"
+    COMPLIANCE_OFFICER = "compliance_officer"
+    AGENCY_USER = "agency_user"
+    ANALYST = "analyst"
+    ADMINISTRATOR = "administrator"
+    SYSTEM = "system"
+
+
+SYSTEM_USERNAME = "nightly-run"
+
+_JUNIOR = frozenset({Perm.SIGN_IN, Perm.VIEW_PORTFOLIO, Perm.SEARCH_EXACT, Perm.CALL, Perm.SEND_LETTER})
+_SENIOR = _JUNIOR | {Perm.PROPOSE_PLAN, Perm.PROPOSE_WAIVER}
+
+ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
+    RoleCode.JUNIOR_COLLECTOR: _JUNIOR,
+    RoleCode.SENIOR_COLLECTOR: _SENIOR,
+    RoleCode.SUPERVISOR: _SENIOR
+    | {
+        Perm.APPROVE,
+        Perm.REASSIGN,
+        Perm.DECIDE_ESCALATION,
+        Perm.MANAGE_HOLDS,
+        Perm.UNMASK,
+        Perm.VIEW_REPORTS,
+    },
+    RoleCode.LEGAL_OFFICER: frozenset(
+        {Perm.SIGN_IN, Perm.VIEW_PORTFOLIO, Perm.SEARCH_EXACT, Perm.UNMASK, Perm.MANAGE_HOLDS}
+    ),
+    RoleCode.COMPLIANCE_OFFICER: frozenset(
+        {
+            Perm.SIGN_IN,
+            Perm.VIEW_PORTFOLIO,
+            Perm.SEARCH_EXACT,
+            Perm.UNMASK,
+            Perm.MANAGE_HOLDS,
+            Perm.VIEW_AUDIT,
+            Perm.VERIFY_AUDIT,
+            Perm.VIEW_REPORTS,
+        }
+    ),
+    RoleCode.AGENCY_USER: frozenset({Perm.SIGN_IN, Perm.VIEW_AGENCY_CASES}),
+    RoleCode.ANALYST: frozenset({Perm.SIGN_IN, Perm.VIEW_REPORTS}),
+    RoleCode.ADMINISTRATOR: frozenset(
+        {
+            Perm.SIGN_IN,
+            Perm.MANAGE_USERS,
+            Perm.MANAGE_POLICY,
+            Perm.MANAGE_CALENDAR,
+            Perm.IMPORT_FEED,
+            Perm.VIEW_AUDIT,
+        }
+    ),
+    RoleCode.SYSTEM: frozenset({Perm.IMPORT_FEED, Perm.RUN_DAILY, Perm.MANAGE_HOLDS}),
+}
+
+# Display names (zh-Hans, the interface's first language); administrators may rename roles in the admin.
+ROLE_NAMES: dict[RoleCode, str] = {
+    RoleCode.JUNIOR_COLLECTOR: "初级催收专员",
+    RoleCode.SENIOR_COLLECTOR: "高级催收专员",
+    RoleCode.SUPERVISOR: "催收主管",
+    RoleCode.LEGAL_OFFICER: "法务专员",
+    RoleCode.COMPLIANCE_OFFICER: "合规专员",
+    RoleCode.AGENCY_USER: "委外机构用户",
+    RoleCode.ANALYST: "数据分析员",
+    RoleCode.ADMINISTRATOR: "系统管理员",
+    RoleCode.SYSTEM: "日终批处理（系统）",
+}

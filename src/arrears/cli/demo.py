@@ -1,0 +1,186 @@
+"""`arrears demo`: a deterministic synthetic bank, written as a core-banking feed and (by default) imported.
+
+The feed comes from the pure generator `arrears.portfolio.demo` (no Django); only the import and the demo
+users need Django, so `--no-import` never starts it. Progress goes to stderr phase by phase; the summary and
+the demo logins to stdout. The logins are also written to var/demo-logins.txt (mode 0600).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+from arrears.cli.params import DATE
+
+_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class _Imported:
+    logins: list  # of arrears.portfolio.demo.install.DemoLogin (a Django module, imported only when importing)
+    logins_path: Path
+    import_seconds: float
+    outcome: str  # what happened to the feed, for the summary
+
+
+def _var_dir() -> Path:
+    # The same rule as arrears.settings.VAR_DIR, without starting Django (feed-only runs never need it).
+    return Path(os.environ.get("ARREARS_VAR", Path.cwd() / "var")).resolve()
+
+
+def _say(phase: str, message: str) -> None:
+    click.echo(f"{phase:<9}{message}", err=True)
+
+
+class _ImportProgress:
+    """One line per finished import phase (read, validate, load, post) with its seconds."""
+
+    def __init__(self) -> None:
+        self.since = time.perf_counter()
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if done >= total:
+            now = time.perf_counter()
+            _say("import", f"{phase}: {done}/{total} in {now - self.since:.1f} s")
+            self.since = now
+
+
+@click.command()
+@click.option(
+    "--loans", "n_loans", type=click.IntRange(min=1), default=3_000, show_default=True, help="Number of loans."
+)
+@click.option("--seed", type=click.IntRange(min=0), default=2026, show_default=True, help="Random seed.")
+@click.option("--business-date", type=DATE, default=None, help="Business date [default: today in Asia/Shanghai].")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Feed directory [default: var/demo-feed/<business date>/].",
+)
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
+@click.option("--no-import", is_flag=True, help="Only write the feed files (for large sizes and benchmarks).")
+def demo(n_loans: int, seed: int, business_date: date | None, out: Path | None, fmt: str, no_import: bool) -> None:
+    """Generate a synthetic bank, import it and create one demo user per role."""
+    from arrears.portfolio.demo import write_feed
+
+    started = time.perf_counter()
+    business_date = business_date or datetime.now(_ZONE).date()
+    out = out or _var_dir() / "demo-feed" / business_date.isoformat()
+    _say("generate", f"{n_loans:,} loans, seed {seed}, business date {business_date}, {fmt} into {out}")
+    try:
+        summary = write_feed(
+            out,
+            n_loans,
+            seed=seed,
+            business_date=business_date,
+            fmt=fmt,
+            progress=lambda message: _say("generate", message),
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _say("generate", f"done in {summary.seconds:.1f} s")
+    imported = None if no_import else _import_and_users(out, business_date)
+    _print_summary(summary, business_date, imported=imported, seconds=time.perf_counter() - started)
+    if imported is not None:
+        _print_logins(imported.logins, imported.logins_path)
+
+
+def _import_and_users(out: Path, business_date: date):
+    from arrears.cli.web import setup_django
+
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from arrears.accounts.models import User
+    from arrears.accounts.roles import SYSTEM_USERNAME
+    from arrears.compliance.actions import ActionDenied
+    from arrears.portfolio.actions_import import FeedRefused
+    from arrears.portfolio.demo.install import DemoError, ensure_demo_users, import_decision, write_logins
+    from arrears.portfolio.feed.read import FeedError
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        _say("migrate", "applying database migrations")
+        call_command("migrate", interactive=False, verbosity=0)
+    system = User.objects.filter(username=SYSTEM_USERNAME, is_active=True).first()
+    if system is None:
+        raise click.ClickException(
+            f"no active user {SYSTEM_USERNAME!r} (the nightly run); run `arrears manage migrate`"
+        )
+    importing = time.perf_counter()
+    try:
+        not_imported = import_decision(out, business_date)
+        if not_imported is None:
+            outcome = _import(out, business_date, system)
+        else:
+            _say("import", f"skipped: {not_imported}")
+            outcome = "not imported: the database already holds another demo bank"
+        logins = ensure_demo_users(business_date)
+    except FeedRefused as exc:
+        raise click.ClickException(
+            f"{exc}. The database holds a newer feed: run the demo with a later --business-date, "
+            "or point ARREARS_VAR (or DATABASE_URL) at a fresh database"
+        ) from exc
+    except (FeedError, ActionDenied, DemoError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    import_seconds = time.perf_counter() - importing
+    path = write_logins(Path(settings.VAR_DIR) / "demo-logins.txt", logins, business_date=business_date)
+    _say("users", f"{sum(x.created for x in logins)} created, {sum(not x.created for x in logins)} reset")
+    return _Imported(logins, path, import_seconds, outcome)
+
+
+def _import(out: Path, business_date: date, system) -> str:
+    from arrears.portfolio.actions_import import do_import_feed
+
+    result = do_import_feed(out, business_date, actor=system, progress=_ImportProgress())
+    if result.already_loaded:
+        _say("import", f"feed of {business_date} already loaded (load #{result.feed_load_id}); nothing changed")
+    else:
+        _say("import", f"loaded; {result.rejected:,} rows rejected, report {result.report_path}")
+    if result.rejected:  # the generator and the feed contract disagree: loud, but the demo goes on
+        _say("warning", f"{result.rejected:,} demo rows were rejected (see {result.report_path}); please report it")
+    if result.already_loaded:
+        return "already imported; nothing changed"
+    return f"imported as load #{result.feed_load_id}" + (
+        f", {result.rejected:,} rows rejected" if result.rejected else ""
+    )
+
+
+def _print_summary(summary, business_date: date, *, imported: _Imported | None, seconds: float) -> None:
+    from arrears.policy import policy_on
+    from arrears.portfolio.demo import DPD_BUCKETS
+
+    classes = policy_on(business_date).classes
+    click.echo(f"demo bank of {business_date}: feed in {summary.directory} ({summary.format})")
+    click.echo(f"database: {imported.outcome if imported else 'not imported (--no-import)'}")
+    for name, rows in summary.rows.items():
+        click.echo(f"  {name:<10}{rows:>14,}")
+    status = ", ".join(f"{count:,} {name}" for name, count in sorted(summary.loans_by_status.items()))
+    click.echo(f"loans: {status}; {summary.delinquent:,} delinquent on {business_date}:")
+    for label, low, _high in DPD_BUCKETS:
+        count = summary.delinquent_by_dpd[label]
+        if low <= classes.mild_max_dpd:
+            cls = "mild"
+        elif low <= classes.moderate_max_dpd:
+            cls = "moderate"
+        else:
+            cls = "severe"
+        click.echo(f"  DPD {label:<7}{cls:<10}{count:>10,}")
+    click.echo(f"  partial payments on the oldest unpaid instalment: {summary.partial_payments:,}")
+    timing = f"import and users {imported.import_seconds:.1f}" if imported else "not imported"
+    click.echo(f"seconds: generate {summary.seconds:.1f}, {timing}, total {seconds:.1f}")
+
+
+def _print_logins(logins: list, path: Path) -> None:
+    click.echo(f"demo logins (also in {path}, readable by you only; new passwords on every run):")
+    for login in logins:
+        click.echo(f"  {login.username:<17}{login.password}  {login.role.value}")

@@ -1,0 +1,255 @@
+"""The one way to record what was done: `audited()` around an action, `append_events_bulk()` for batches.
+
+Every action follows the same shape (DESIGN: actions are the only writers; AUTH-4: every action records its
+authorization basis):
+
+    def do_place_hold(borrower, …, *, actor, reason):
+        with audited(actor, ActionCode.PLACE_HOLD, permission=Perm.MANAGE_HOLDS, subject=borrower,
+                     reason=reason) as record:
+            hold = Hold.objects.create(…)
+            record.change("kind", None, hold.kind)
+
+The permission is checked before anything happens: a refusal raises `ActionDenied`, is logged on the
+`arrears.security` logger at WARNING, and writes nothing (not even an audit event, so "nothing changed" holds).
+The action's writes and its event share one transaction: an exception inside the block rolls back both.
+
+Appending takes a lock on the single `LedgerHead` row (`SELECT … FOR UPDATE` on PostgreSQL; SQLite transactions
+are already serialised, `BEGIN IMMEDIATE`), reads the previous id and hash, writes the event(s) with the next
+ids and moves the head — so two transactions appending at once chain one after the other instead of forking.
+The lock is held until the surrounding transaction commits; keep long work before the block ends, not after.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection, models, transaction
+from django.db.transaction import TransactionManagementError
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from arrears.accounts.permissions import Perm, has_perm
+from arrears.compliance.codes import ActionCode
+from arrears.compliance.ledger import event_hash, json_safe
+from arrears.compliance.models import GENESIS_HASH, AuditEvent, LedgerHead
+
+security_log = logging.getLogger("arrears.security")
+
+BULK_BATCH = 1000
+
+Subject = models.Model | tuple[str, str] | None
+
+
+@dataclass(frozen=True)
+class Basis:
+    """Why an actor was allowed to act (AUTH-4): the permission their role granted, and where relevant the
+    policy clause and the approval the action rests on."""
+
+    permission: Perm
+    clause: str | None = None
+    approval: str | None = None
+
+    def as_json(self) -> dict[str, str | None]:
+        return {
+            "permission": str(Perm(self.permission)),
+            "clause": None if self.clause is None else str(self.clause),
+            "approval": None if self.approval is None else str(self.approval),
+        }
+
+
+class ActionDenied(PermissionDenied):
+    """The actor's role does not grant the permission the action needs. The message names both."""
+
+    def __init__(self, message: str = "", *, permission: Perm | None = None, role: str = "", username: str = ""):
+        super().__init__(message)
+        self.permission = permission
+        self.role = role
+        self.username = username
+
+    @classmethod
+    def for_actor(cls, actor: Any, permission: Perm) -> ActionDenied:
+        permission, role, username = Perm(permission), _role_of(actor), _username_of(actor)
+        message = gettext("Permission %(perm)s (%(what)s) is not granted to %(user)s (role: %(role)s).") % {
+            "perm": permission.value,
+            "what": permission.text(),
+            "user": username or gettext("an anonymous visitor"),
+            "role": role or gettext("none"),
+        }
+        return cls(message, permission=permission, role=role, username=username)
+
+
+def _role_of(actor: Any) -> str:
+    return str(getattr(actor, "role_id", None) or "")
+
+
+def _username_of(actor: Any) -> str:
+    return actor.get_username() if getattr(actor, "is_authenticated", False) else ""
+
+
+def require(actor: Any, permission: Perm) -> None:
+    """Raise `ActionDenied` unless `actor` may use `permission` (read-only checks in views, and the first step
+    of every action). A refusal is logged, never written to the ledger."""
+    if has_perm(actor, permission):
+        return
+    denied = ActionDenied.for_actor(actor, permission)
+    security_log.warning(
+        "denied: %s (role %s, active %s) lacks %s",
+        denied.username or "anonymous",
+        denied.role or "none",
+        getattr(actor, "is_active", None),
+        denied.permission,
+    )
+    raise denied
+
+
+def _subject_key(subject: Subject) -> tuple[str, str]:
+    if subject is None:
+        return "", ""
+    if isinstance(subject, models.Model):
+        return subject._meta.label_lower, "" if subject.pk is None else str(subject.pk)
+    kind, ident = subject
+    return str(kind), str(ident)
+
+
+class AuditRecorder:
+    """What the block inside `audited()` reports: the changes made, and the subject once it has an id."""
+
+    def __init__(self, subject: Subject) -> None:
+        self.changes: dict[str, tuple[Any, Any]] = {}
+        self.event: AuditEvent | None = None
+        self._subject = subject
+
+    def change(self, field: str, before: Any, after: Any) -> None:
+        """Record `field` going from `before` to `after` (converted to JSON-safe values now, so a value that
+        cannot be recorded fails inside the transaction)."""
+        self.changes[str(field)] = (json_safe(before), json_safe(after))
+
+    def set_subject(self, subject: Subject) -> None:
+        """Name the subject, e.g. a row created inside the block (its id is read when the event is written)."""
+        self._subject = subject
+
+    @property
+    def subject(self) -> Subject:
+        return self._subject
+
+
+@contextmanager
+def audited(
+    actor: Any,
+    code: ActionCode,
+    *,
+    permission: Perm,
+    subject: Subject,
+    reason: str = "",
+    clause: str | None = None,
+    approval: str | None = None,
+    at: datetime | None = None,
+) -> Iterator[AuditRecorder]:
+    """Check `permission` before anything happens (raise `ActionDenied`; nothing written), open
+    `transaction.atomic()`, yield a recorder; on normal exit append the event in the same transaction; on an
+    exception nothing is written."""
+    code = ActionCode(code)
+    basis = Basis(Perm(permission), clause, approval)
+    require(actor, basis.permission)
+    recorder = AuditRecorder(subject)
+    with transaction.atomic():
+        yield recorder
+        subject_type, subject_id = _subject_key(recorder.subject)
+        (recorder.event,) = _append(
+            actor,
+            [
+                {
+                    "action": code,
+                    "basis": basis,
+                    "subject_type": subject_type,
+                    "subject_id": subject_id,
+                    "changes": recorder.changes,
+                    "reason": reason,
+                    "at": at,
+                }
+            ],
+        )
+
+
+def append_events_bulk(events: Iterable[Mapping[str, Any]], *, actor: Any) -> int:
+    """Append many events for one actor (the nightly run, the importer), chained in order, in the caller's
+    transaction (call inside `transaction.atomic()`). Returns how many were written.
+
+    Each event is a mapping with `action` (an ActionCode; `code` is accepted too), `permission` (a Perm),
+    and optionally `subject` (a model instance or a (type, id) pair), `changes` ({field: (before, after)}),
+    `reason`, `clause`, `approval`, `at` (aware; default now). Each permission is checked for the actor before
+    the first event needing it is written; a refusal raises `ActionDenied` and the caller's transaction rolls
+    back. Events are consumed in batches, so a generator of millions uses constant memory.
+    """
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("append_events_bulk must run inside the caller's transaction.atomic()")
+    allowed: set[Perm] = set()
+    written = 0
+    iterator = iter(events)
+    while batch := list(islice(iterator, BULK_BATCH)):
+        prepared = []
+        for event in batch:
+            basis = Basis(Perm(event["permission"]), event.get("clause"), event.get("approval"))
+            if basis.permission not in allowed:
+                require(actor, basis.permission)
+                allowed.add(basis.permission)
+            subject_type, subject_id = _subject_key(event.get("subject"))
+            prepared.append(
+                {
+                    "action": ActionCode(event.get("action", event.get("code"))),
+                    "basis": basis,
+                    "subject_type": subject_type,
+                    "subject_id": subject_id,
+                    "changes": {str(k): (json_safe(b), json_safe(a)) for k, (b, a) in event.get("changes", {}).items()},
+                    "reason": event.get("reason", ""),
+                    "at": event.get("at"),
+                }
+            )
+        written += len(_append(actor, prepared))
+    return written
+
+
+def _lock_head() -> LedgerHead:
+    head = LedgerHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:  # a database emptied by a test flush; migration 0002 creates it otherwise
+        head = LedgerHead.objects.create(pk=1, last_id=0, last_hash=GENESIS_HASH)
+    return head
+
+
+def _append(actor: Any, events: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Write `events` after the current head, inside the current transaction (caller holds atomic)."""
+    now = timezone.now()
+    head = _lock_head()
+    last_id, last_hash = head.last_id, head.last_hash
+    rows = []
+    for event in events:
+        at = event["at"] or now
+        if timezone.is_naive(at):
+            raise ValueError(f"audit event time {at!r} is naive; pass an aware datetime")
+        fields = {
+            "id": last_id + 1,
+            "at": at,
+            "actor_id": actor.pk,
+            "actor_username": actor.get_username(),
+            "actor_role": _role_of(actor),
+            "action": str(event["action"]),
+            "subject_type": event["subject_type"],
+            "subject_id": event["subject_id"],
+            "basis": event["basis"].as_json(),
+            "changes": {field: [before, after] for field, (before, after) in event["changes"].items()},
+            "reason": str(event["reason"] or ""),
+            "prev_hash": last_hash,
+        }
+        fields["hash"] = event_hash(fields)
+        rows.append(AuditEvent(**fields))
+        last_id, last_hash = fields["id"], fields["hash"]
+    AuditEvent.objects.bulk_create(rows, batch_size=BULK_BATCH)
+    LedgerHead.objects.filter(pk=1).update(last_id=last_id, last_hash=last_hash)
+    return rows

@@ -1,0 +1,32 @@
+"""Action codes: what an audit event records was done. One enum for the whole system.
+
+Codes are stored in the ledger and covered by its hash chain, so a value is never renamed or reused: a new
+kind of action gets a new code. Add codes here, grouped by app.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ActionCode(StrEnum):
+    # accounts
+    LOGIN = "auth.login"
+    LOGOUT = "auth.logout"
+    SAVE_USER = "accounts.save_user"
+    SET_PASSWORD = "accounts.set_password"  # noqa: S105 - an action code, not a password
+    UPDATE_ROLE = "accounts.update_role"
+    SAVE_TEAM = "accounts.save_team"
+    SAVE_AGENCY = "accounts.save_agency"
+    # portfolio
+    UNMASK_FIELD = "portfolio.unmask_field"
+    SEARCH_EXACT = "portfolio.search_exact"
+    IMPORT_FEED = "portfolio.import_feed"
+    PLACE_HOLD = "portfolio.place_hold"
+    RELEASE_HOLD = "portfolio.release_hold"
+    # rules
+    ADD_POLICY_VERSION = "rules.add_policy_version"
+    ADD_CALENDAR_DAY = "rules.add_calendar_day"
+    ADD_CALENDAR_YEAR = "rules.add_calendar_year"
+    # engine
+    DAILY_RUN = "engine.daily_run"

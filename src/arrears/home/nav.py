@@ -1,0 +1,30 @@
+"""Role-aware navigation: a link appears only for a user whose role grants what the page needs."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from arrears.accounts.permissions import Perm, has_perm
+
+LINKS = (
+    ("policy-in-force", _("Policy"), None),
+    ("portfolio:borrowers", _("Borrowers"), Perm.VIEW_PORTFOLIO),
+    ("admin:index", _("Administration"), "staff"),
+)
+
+
+def navigation(request: HttpRequest) -> dict:
+    """Context processor: `nav`, the links this user may follow."""
+    user = getattr(request, "user", None)
+    items = []
+    for name, label, perm in LINKS:
+        signed_in = bool(user and user.is_authenticated)
+        if perm == "staff" and not (signed_in and user.is_staff):
+            continue
+        if isinstance(perm, Perm) and not (signed_in and has_perm(user, perm)):
+            continue
+        url = reverse(name)
+        items.append({"url": url, "label": label, "current": request.path == url})
+    return {"nav": items}

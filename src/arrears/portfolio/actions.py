@@ -1,0 +1,105 @@
+"""The only writers of portfolio state outside the feed import, and the audited reads of personal data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from arrears.accounts.permissions import Perm
+from arrears.compliance.actions import audited, require
+from arrears.compliance.codes import ActionCode
+from arrears.compliance.masking import SENSITIVE_FIELDS
+from arrears.portfolio.models import Borrower, Hold, HoldKind, Loan
+
+
+class PortfolioError(ValueError):
+    """Refused input; the message says what was wrong and what to do."""
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise PortfolioError("give a reason (at least 4 characters): it is recorded with the action")
+    return reason
+
+
+def do_unmask_field(borrower: Borrower, field: str, *, actor, reason: str) -> str:
+    """Reveal one sensitive field of one borrower to a permitted user, recording why (Clause: PRV-1, AUTH-4)."""
+    require(actor, Perm.UNMASK)
+    if field not in SENSITIVE_FIELDS or not hasattr(borrower, field):
+        raise PortfolioError(f"{field!r} is not a personal-data field of a borrower")
+    with audited(
+        actor, ActionCode.UNMASK_FIELD, permission=Perm.UNMASK, subject=borrower, reason=_reason(reason), clause="PRV-1"
+    ) as record:
+        record.change(field, "masked", "shown")
+    return getattr(borrower, field)
+
+
+def do_search_exact(term: str, *, actor) -> list[Borrower]:
+    """Find borrowers by a full mobile/phone or national ID number (exact match). The results stay masked; the
+    search itself is recorded, because it proves the searcher knew the number."""
+    require(actor, Perm.SEARCH_EXACT)
+    term = term.strip().upper()
+    if not term:
+        raise PortfolioError("enter a full mobile number or national ID number")
+    with audited(
+        actor, ActionCode.SEARCH_EXACT, permission=Perm.SEARCH_EXACT, subject=("search", "borrower"), clause="PRV-1"
+    ) as record:
+        found = list(
+            Borrower.objects.filter(id_number=term)
+            | Borrower.objects.filter(mobile=term)
+            | Borrower.objects.filter(phone_alt=term)
+        )
+        record.change("matches", None, [b.external_id for b in found])
+    return found
+
+
+def do_place_hold(
+    borrower: Borrower,
+    kind: str,
+    *,
+    starts_on: date,
+    ends_on: date | None,
+    actor,
+    reason: str,
+    loan: Loan | None = None,
+) -> Hold:
+    """Stop reminders and collection contact for a borrower (or one loan) while a dispute, complaint or legal
+    matter is open."""
+    require(actor, Perm.MANAGE_HOLDS)
+    if kind not in HoldKind.values:
+        raise PortfolioError(f"unknown hold kind {kind!r}; use one of {', '.join(HoldKind.values)}")
+    if ends_on is not None and ends_on < starts_on:
+        raise PortfolioError(f"the hold ends ({ends_on}) before it starts ({starts_on})")
+    if loan is not None and loan.borrower_id != borrower.pk:
+        raise PortfolioError(f"{loan} does not belong to {borrower}")
+    with audited(
+        actor, ActionCode.PLACE_HOLD, permission=Perm.MANAGE_HOLDS, subject=None, reason=_reason(reason)
+    ) as record:
+        hold = Hold.objects.create(
+            borrower=borrower,
+            loan=loan,
+            kind=kind,
+            reason=reason,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            placed_by=actor,
+        )
+        record.set_subject(hold)
+        record.change("kind", None, kind)
+        record.change("period", None, [starts_on.isoformat(), ends_on.isoformat() if ends_on else None])
+    return hold
+
+
+def do_release_hold(hold: Hold, *, on: date, actor, reason: str) -> Hold:
+    require(actor, Perm.MANAGE_HOLDS)
+    if on < hold.starts_on:
+        raise PortfolioError(f"a hold cannot be released ({on}) before it starts ({hold.starts_on})")
+    with audited(
+        actor, ActionCode.RELEASE_HOLD, permission=Perm.MANAGE_HOLDS, subject=hold, reason=_reason(reason)
+    ) as record:
+        updated = Hold.objects.filter(pk=hold.pk, released_on__isnull=True).update(released_on=on, released_by=actor)
+        if not updated:
+            raise PortfolioError("this hold was already released")
+        record.change("released_on", None, on.isoformat())
+    hold.refresh_from_db()
+    return hold

@@ -1,0 +1,98 @@
+"""Reads for the portfolio pages: a fixed number of queries whatever the page size, personal data masked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from arrears.compliance.masking import SENSITIVE_FIELDS, masked
+from arrears.finance import from_fen
+from arrears.finance.account import AccountPosition, Receipt, ScheduledInstalment, replay
+from arrears.portfolio.models import Borrower, Hold, Loan, Payment, PaymentAllocation
+from arrears.rules.queries import policy_on
+
+PAGE_SIZE = 50
+
+
+def borrowers(text: str = "") -> QuerySet[Borrower]:
+    """Borrowers by customer number or contract number prefix (no personal data in the filter)."""
+    qs = Borrower.objects.annotate(loan_count=Count("loans")).order_by("external_id")
+    text = text.strip()
+    if text:
+        qs = qs.filter(Q(external_id__startswith=text) | Q(loans__external_id__startswith=text)).distinct()
+    return qs
+
+
+def page_of(qs: QuerySet, number: str | int | None) -> Page:
+    return Paginator(qs, PAGE_SIZE).get_page(number)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A borrower's field as the page shows it: masked unless this request unmasked it."""
+
+    field: str
+    label: str
+    value: str
+    masked: bool
+
+
+def shown_fields(borrower: Borrower, unmasked: dict[str, str] | None = None) -> dict[str, Shown]:
+    unmasked = unmasked or {}
+    out = {}
+    for field in SENSITIVE_FIELDS:
+        if not hasattr(borrower, field):
+            continue
+        label = str(Borrower._meta.get_field(field).verbose_name)
+        if field in unmasked:
+            out[field] = Shown(field, label, unmasked[field], False)
+        else:
+            out[field] = Shown(field, label, masked(field, getattr(borrower, field)), True)
+    return out
+
+
+def borrower_detail(external_id: str) -> Borrower:
+    return Borrower.objects.prefetch_related(
+        "contacts",
+        Prefetch("loans", queryset=Loan.objects.order_by("start_date")),
+        Prefetch("holds", queryset=Hold.objects.order_by("-starts_on")),
+    ).get(external_id=external_id)
+
+
+def loan_detail(external_id: str) -> Loan:
+    return (
+        Loan.objects.select_related("borrower")
+        .prefetch_related(
+            "instalments",
+            Prefetch(
+                "payments",
+                queryset=Payment.objects.order_by("paid_on", "external_id").prefetch_related(
+                    Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("instalment"))
+                ),
+            ),
+            "delinquency_history",
+            "holds",
+        )
+        .get(external_id=external_id)
+    )
+
+
+def loan_position(loan: Loan, as_of: date) -> AccountPosition:
+    """Where the loan stands on `as_of` by the finance core (uses the prefetched schedule and payments)."""
+    policy = policy_on(as_of)
+    return replay(
+        [
+            ScheduledInstalment(i.n, i.due_date, from_fen(i.principal_fen), from_fen(i.interest_fen))
+            for i in loan.instalments.all()
+        ],
+        [Receipt(p.external_id, p.paid_on, from_fen(p.amount_fen)) for p in loan.payments.all() if p.paid_on <= as_of],
+        annual_rate=loan.annual_rate,
+        markup=loan.penalty_markup if loan.penalty_markup is not None else policy.penalty.markup,
+        day_basis=policy.penalty.day_basis,
+        order=policy.allocation.order,
+        compound_on_interest=policy.penalty.compound_on_interest,
+        as_of=as_of,
+    )

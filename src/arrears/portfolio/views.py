@@ -1,0 +1,93 @@
+"""Borrower and loan pages. Thin: check permission, call a query or one action, render."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from arrears.accounts.permissions import Perm, has_perm
+from arrears.compliance.actions import require
+from arrears.compliance.masking import masked
+from arrears.portfolio import queries
+from arrears.portfolio.actions import PortfolioError, do_search_exact, do_unmask_field
+from arrears.portfolio.models import Borrower, Loan
+
+FULL_NUMBER = re.compile(r"^(1[3-9]\d{9}|\d{17}[\dXx])$")
+
+
+@login_required
+def borrower_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Perm.VIEW_PORTFOLIO)
+    text = request.GET.get("q", "").strip()
+    number = request.POST.get("number", "").strip() if request.method == "POST" else ""
+    context: dict = {"q": text, "exact": bool(number), "can_search_exact": has_perm(request.user, Perm.SEARCH_EXACT)}
+    if number:
+        # Posted, never in a URL: a full phone or ID number must not end up in access logs or browser history.
+        if not FULL_NUMBER.match(number):
+            context["rows"] = []
+            context["denied"] = _("Enter a full 11-digit mobile number or an 18-character ID number.")
+        else:
+            found = do_search_exact(number, actor=request.user)
+            context["rows"] = [(b, queries.shown_fields(b)) for b in found]
+    else:
+        page = queries.page_of(queries.borrowers(text), request.GET.get("page"))
+        context["page"] = page
+        context["rows"] = [(b, queries.shown_fields(b)) for b in page.object_list]
+    return render(request, "portfolio/borrower_list.html", context)
+
+
+def _borrower_or_404(external_id: str) -> Borrower:
+    try:
+        return queries.borrower_detail(external_id)
+    except Borrower.DoesNotExist:
+        raise Http404(_("No such borrower")) from None
+
+
+@login_required
+def borrower_detail(request: HttpRequest, external_id: str, unmasked: dict[str, str] | None = None) -> HttpResponse:
+    require(request.user, Perm.VIEW_PORTFOLIO)
+    borrower = _borrower_or_404(external_id)
+    context = {
+        "borrower": borrower,
+        "shown": queries.shown_fields(borrower, unmasked),
+        "contacts": [(c, masked("phone", c.phone), masked("name", c.name)) for c in borrower.contacts.all()],
+        "can_unmask": has_perm(request.user, Perm.UNMASK),
+    }
+    return render(request, "portfolio/borrower_detail.html", context)
+
+
+@login_required
+@require_POST
+def unmask(request: HttpRequest, external_id: str) -> HttpResponse:
+    borrower = _borrower_or_404(external_id)
+    field = request.POST.get("field", "")
+    try:
+        value = do_unmask_field(borrower, field, actor=request.user, reason=request.POST.get("reason", ""))
+    except PortfolioError as exc:
+        messages.error(request, str(exc))
+        return redirect("portfolio:borrower", external_id=external_id)
+    return borrower_detail(request, external_id, unmasked={field: value})
+
+
+@login_required
+def loan_detail(request: HttpRequest, external_id: str) -> HttpResponse:
+    require(request.user, Perm.VIEW_PORTFOLIO)
+    try:
+        loan = queries.loan_detail(external_id)
+    except Loan.DoesNotExist:
+        raise Http404(_("No such loan")) from None
+    as_of = timezone.localdate()
+    context = {
+        "loan": loan,
+        "borrower_name": masked("name", loan.borrower.name),
+        "position": queries.loan_position(loan, as_of),
+        "as_of": as_of,
+    }
+    return render(request, "portfolio/loan_detail.html", context)

@@ -1,0 +1,136 @@
+"""The Django admin: who may open what, and every save there goes on the ledger."""
+
+from __future__ import annotations
+
+import pytest
+
+from arrears.accounts.models import Role, RolePermission, User
+from arrears.accounts.permissions import Perm
+from arrears.accounts.roles import ROLE_PERMISSIONS, RoleCode
+from arrears.compliance.models import AuditEvent
+from factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(client, role: str | None) -> User:
+    user = make_user(role)
+    client.force_login(user)
+    return user
+
+
+def test_an_administrator_opens_the_user_list(client):
+    """Administrators manage users in the admin."""
+    signed_in(client, "administrator")
+    assert client.get("/admin/accounts/user/").status_code == 200
+    assert client.get("/admin/accounts/role/supervisor/change/").status_code == 200
+
+
+@pytest.mark.parametrize("role", ["junior_collector", "supervisor", "analyst", None])
+def test_people_without_a_back_office_grant_are_sent_away_from_the_admin(client, role):
+    """Not staff: the admin answers with a redirect to the (arrears) login page, and shows nothing."""
+    signed_in(client, role)
+    response = client.get("/admin/accounts/user/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    assert client.get(response["Location"])["Location"].startswith("/login/?next=")
+
+
+def test_a_compliance_officer_reads_the_ledger_but_not_the_users(client):
+    """View-only audit access; user management is the administrator's."""
+    signed_in(client, "compliance_officer")
+    assert client.get("/admin/compliance/auditevent/").status_code == 200
+    assert client.get("/admin/accounts/user/").status_code == 403
+
+
+def test_the_ledger_in_the_admin_cannot_be_changed(client):
+    """No add, change or delete of audit events, even for those who may read them."""
+    admin = signed_in(client, "administrator")
+    client.post("/admin/accounts/team/add/", {"name": "一组"})
+    event = AuditEvent.objects.get()
+    assert client.get(f"/admin/compliance/auditevent/{event.pk}/change/").status_code == 200
+    assert client.post(f"/admin/compliance/auditevent/{event.pk}/change/", {"reason": "x"}).status_code == 403
+    assert client.post(f"/admin/compliance/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get("/admin/compliance/auditevent/add/").status_code == 403
+    assert AuditEvent.objects.get().reason == ""
+    assert event.actor == admin
+
+
+def test_editing_a_roles_permissions_in_the_admin_is_audited(client):
+    """Clause: AUTH-4 — the admin form goes through `do_update_role`: grants changed and recorded."""
+    admin = signed_in(client, "administrator")
+    wanted = sorted({*ROLE_PERMISSIONS[RoleCode.JUNIOR_COLLECTOR], Perm.PROPOSE_PLAN} - {Perm.SEARCH_EXACT})
+    response = client.post(
+        "/admin/accounts/role/junior_collector/change/",
+        {"name": "初级催收专员", "description": "", "permissions": wanted},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert set(RolePermission.objects.filter(role_id="junior_collector").values_list("code", flat=True)) == set(wanted)
+    event = AuditEvent.objects.get()
+    assert (event.action, event.actor, event.subject_id) == ("accounts.update_role", admin, "junior_collector")
+    assert event.changes["permissions"][1] == wanted
+    assert event.changes["description"][1] == ""
+
+
+def test_a_user_created_in_the_admin_is_audited(client):
+    """Add form: username, password, role — saved by `do_save_user`."""
+    signed_in(client, "administrator")
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "zhao",
+            "usable_password": "true",
+            "password1": "a long passphrase 789",
+            "password2": "a long passphrase 789",
+            "role": "senior_collector",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user = User.objects.get(username="zhao")
+    assert user.role_id == "senior_collector"
+    assert user.check_password("a long passphrase 789")
+    changes = AuditEvent.objects.get(action="accounts.save_user").changes
+    assert changes["role"] == [None, "senior_collector"]
+    assert changes["password"] == [None, "(set)"]
+
+
+def test_an_agency_user_without_an_agency_is_a_form_error(client):
+    """The agency rule shows on the form, in words; nothing is saved."""
+    signed_in(client, "administrator")
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {"username": "ext", "usable_password": "false", "role": "agency_user"},
+    )
+    assert response.status_code == 200
+    # The admin speaks the interface's default language, zh-Hans.
+    assert "委外机构用户必须关联所属委外机构，其他用户不得关联委外机构。" in response.content.decode()
+    assert not User.objects.filter(username="ext").exists()
+    assert AuditEvent.objects.count() == 0
+
+
+def test_a_password_changed_in_the_admin_is_audited(client):
+    """Django's password page, saved by `do_set_user_password`."""
+    signed_in(client, "administrator")
+    user = make_user("analyst")
+    response = client.post(
+        f"/admin/accounts/user/{user.pk}/password/",
+        {"password1": "brand new passphrase 1", "password2": "brand new passphrase 1", "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    assert User.objects.get(pk=user.pk).check_password("brand new passphrase 1")
+    event = AuditEvent.objects.get()
+    assert (event.action, event.subject_id, event.changes) == (
+        "accounts.set_password",
+        str(user.pk),
+        {"password": ["(hidden)", "(set)"]},
+    )
+
+
+def test_users_and_roles_cannot_be_deleted_in_the_admin(client):
+    """Deactivate instead; the role set is fixed."""
+    signed_in(client, "administrator")
+    user = make_user("analyst")
+    assert client.post(f"/admin/accounts/user/{user.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get("/admin/accounts/role/add/").status_code == 403
+    assert User.objects.filter(pk=user.pk).exists()
+    assert Role.objects.count() == len(RoleCode)

@@ -1,0 +1,162 @@
+"""Signing in and out: audited, session key rotated, rate-limited by django-axes, idle sessions end."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from arrears.compliance.models import AuditEvent
+from factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a long passphrase 123"
+
+
+def log_in(client, username: str, password: str = PASSWORD, **extra):
+    return client.post("/login/", {"username": username, "password": password}, **extra)
+
+
+def test_the_login_page_speaks_chinese_by_default(client):
+    """zh-Hans first, English on request."""
+    html = client.get("/login/").content.decode()
+    assert "<h2>登录</h2>" in html
+    assert ">用户名</label>" in html
+    assert ">密码</label>" in html
+    html = client.get("/login/", headers={"accept-language": "en"}).content.decode()
+    assert "<h2>Log in</h2>" in html
+    assert ">Password</label>" in html
+
+
+def test_signing_in_rotates_the_session_key_and_is_audited(client):
+    """A session id known before the login (fixation) is not the session after it."""
+    user = make_user("junior_collector", username="jun", password=PASSWORD)
+    session = client.session  # a session that exists before the login, as a planted one would
+    session["visited"] = "login page"
+    session.save()
+    before = session.session_key
+    response = log_in(client, "jun", REMOTE_ADDR="10.1.2.3")
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.cookies["sessionid"].value != before
+    assert not Session.objects.filter(session_key=before).exists()
+    assert client.session["_auth_user_id"] == str(user.pk)
+    event = AuditEvent.objects.get()
+    assert (event.action, event.actor, event.basis["permission"]) == ("auth.login", user, "accounts.sign_in")
+    assert event.changes == {"remote_addr": [None, "10.1.2.3"]}
+
+
+def test_next_is_followed_only_within_the_site(client):
+    """`next` brings the user back; an outside address is ignored."""
+    make_user("supervisor", username="sup", password=PASSWORD)
+    assert client.post("/login/?next=/admin/", {"username": "sup", "password": PASSWORD})["Location"] == "/admin/"
+    client.logout()
+    response = client.post("/login/?next=https://evil.example/", {"username": "sup", "password": PASSWORD})
+    assert response["Location"] == "/"
+
+
+def test_logging_out_is_audited_and_ends_the_session(client):
+    """POST /logout/ records auth.logout and the session is gone."""
+    user = make_user("analyst", username="ana", password=PASSWORD)
+    log_in(client, "ana")
+    response = client.post("/logout/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/"
+    assert "_auth_user_id" not in client.session
+    assert list(AuditEvent.objects.values_list("action", "actor")) == [
+        ("auth.login", user.pk),
+        ("auth.logout", user.pk),
+    ]
+
+
+def test_the_admins_logout_is_the_same_audited_logout(client):
+    """The admin's "log out" button posts to /admin/logout/, which is arrears' view."""
+    make_user("administrator", username="root", password=PASSWORD)
+    log_in(client, "root")
+    client.post("/admin/logout/")
+    assert AuditEvent.objects.filter(action="auth.logout").count() == 1
+
+
+def test_a_user_without_a_role_cannot_sign_in(client):
+    """Deny by default: no role, no `accounts.sign_in`; the same message as a wrong password, nothing recorded."""
+    make_user(None, username="nobody", password=PASSWORD)
+    response = log_in(client, "nobody")
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.count() == 0
+
+
+def test_a_session_ends_when_the_users_role_loses_sign_in(client):
+    """A revoked grant takes effect on the next request, not at the next login."""
+    from arrears.accounts.models import RolePermission
+
+    make_user("administrator", username="root", password=PASSWORD)
+    log_in(client, "root")
+    assert client.get("/admin/").status_code == 200
+    RolePermission.objects.filter(role_id="administrator", code="accounts.sign_in").delete()
+    assert client.get("/admin/").status_code == 302
+
+
+def test_five_wrong_passwords_lock_the_account_and_the_right_one_is_then_refused(client):
+    """django-axes: the 5th failure answers with the lockout page (429) and the 6th attempt, even with the right
+    password, is refused; the same username from another address is not locked (keyed on both)."""
+    make_user("supervisor", username="sup", password=PASSWORD)
+    statuses = [log_in(client, "sup", "wrong password", REMOTE_ADDR="10.0.0.5").status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]
+    locked = log_in(client, "sup", REMOTE_ADDR="10.0.0.5")
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.count() == 0
+    assert log_in(client, "sup", REMOTE_ADDR="10.0.0.6").status_code == 302
+
+
+def test_an_idle_session_expires(client):
+    """Past the idle timeout the session is gone and pages ask for a login again."""
+    make_user("administrator", username="root", password=PASSWORD)
+    log_in(client, "root")
+    assert client.get("/admin/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get("/admin/").status_code == 302
+
+
+def test_each_request_renews_the_idle_timeout(client, settings):
+    """SESSION_SAVE_EVERY_REQUEST: activity pushes the expiry forward by the idle time."""
+    make_user("administrator", username="root", password=PASSWORD)
+    log_in(client, "root")
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=1))
+    client.get("/admin/")
+    remaining = Session.objects.get().expire_date - timezone.now()
+    assert (
+        timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+        < remaining
+        <= timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    )
+
+
+def settings_in_subprocess(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "ARREARS_SESSION_IDLE_MINUTES"}
+    }
+    code = "import arrears.settings as s; print(s.SESSION_COOKIE_AGE, s.SESSION_SAVE_EVERY_REQUEST)"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, "ARREARS_VAR": str(tmp_path / "var"), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_idle_timeout_comes_from_the_environment(tmp_path):
+    """ARREARS_SESSION_IDLE_MINUTES (default 30); a bad value stops start-up with a message."""
+    assert settings_in_subprocess(tmp_path).stdout.split() == ["1800", "True"]
+    assert settings_in_subprocess(tmp_path, ARREARS_SESSION_IDLE_MINUTES="10").stdout.split() == ["600", "True"]
+    bad = settings_in_subprocess(tmp_path, ARREARS_SESSION_IDLE_MINUTES="ten")
+    assert bad.returncode != 0
+    assert "ARREARS_SESSION_IDLE_MINUTES='ten' is not a whole number from 1 to 1440" in bad.stderr

@@ -1,0 +1,59 @@
+"""Payments are allocated by the finance core and stored; reposting is idempotent."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from arrears.portfolio.models import PaymentAllocation
+from arrears.portfolio.posting import allocate_payments
+from factories import make_borrower, make_loan, make_payment
+
+pytestmark = pytest.mark.django_db
+
+
+def allocations(loan):
+    return list(
+        PaymentAllocation.objects.filter(payment__loan=loan)
+        .order_by("payment__paid_on", "pk")
+        .values_list("payment__external_id", "instalment__n", "component", "amount_fen")
+    )
+
+
+def test_a_late_payment_settles_penalty_compound_interest_then_principal():
+    """Worked example: 12,000 at 4.35% over 12 months from 2026-01-15; the first instalment (1,023.72 =
+    43.50 interest + 980.22 principal, due 2026-02-15) is paid 10 days late with 1,030.00.
+
+    Penalty: 980.22 × 0.06525 × 10 / 360 = 1.7766… → 1.78; compound: 43.50 × 0.06525 × 10 / 360 = 0.0788… →
+    0.08; then interest 43.50 and principal 980.22 leave 4.42 for instalment 2's interest (39.95 due)."""
+    loan = make_loan(make_borrower())
+    make_payment(loan, date(2026, 2, 25), "1030.00", external_id="P1")
+    assert allocate_payments([loan.pk], business_date=date(2026, 3, 1)) == 5
+    assert allocations(loan) == [
+        ("P1", 1, "penalty_interest", 178),
+        ("P1", 1, "compound_interest", 8),
+        ("P1", 1, "interest", 4350),
+        ("P1", 1, "principal", 98022),
+        ("P1", 2, "interest", 442),
+    ]
+    # Posting again (same business date) rewrites the same rows.
+    allocate_payments([loan.pk], business_date=date(2026, 3, 1))
+    again = allocations(loan)
+    assert [row[1:] for row in again] == [
+        (1, "penalty_interest", 178),
+        (1, "compound_interest", 8),
+        (1, "interest", 4350),
+        (1, "principal", 98022),
+        (2, "interest", 442),
+    ]
+
+
+def test_an_overpayment_beyond_the_schedule_is_unapplied():
+    """Money is never dropped: what exceeds the whole schedule is an unapplied allocation."""
+    loan = make_loan(make_borrower(), principal="1000", months=3)
+    make_payment(loan, date(2026, 1, 20), "1100.00", external_id="P9")
+    allocate_payments([loan.pk], business_date=date(2026, 1, 31))
+    rows = allocations(loan)
+    assert sum(row[3] for row in rows) == 110000
+    assert rows[-1][2:] == ("unapplied", 110000 - sum(r[3] for r in rows if r[2] != "unapplied"))
