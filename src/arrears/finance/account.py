@@ -109,6 +109,21 @@ def _accrue(open_items: list[_Open], through: date, daily_numerator: Decimal, ba
             item.accrued_from = through
 
 
+def _dues_covering(items: list[_Open], amount: Decimal) -> list[Due]:
+    """The unsettled instalments, oldest first, up to the one the payment runs out in: allocation is oldest
+    first, so the later ones would receive nothing (this keeps a long schedule from costing per payment)."""
+    dues, covered = [], ZERO
+    for o in items:
+        if covered >= amount:
+            break
+        due = Due(o.n, o.due_date, o.principal, o.interest, o.penalty_owed(), o.compound_owed())
+        owed = due.principal + due.interest + due.penalty_interest + due.compound_interest
+        if owed:
+            dues.append(due)
+            covered += owed
+    return dues
+
+
 def replay(
     instalments: Iterable[ScheduledInstalment],
     receipts: Iterable[Receipt],
@@ -138,12 +153,8 @@ def replay(
         if receipt.paid_on > as_of:
             raise FinanceError(f"payment {receipt.key} on {receipt.paid_on} is after the as-of date {as_of}")
         _accrue(items, receipt.paid_on, penalty_rate, day_basis, compound_on_interest)
-        dues = [
-            Due(o.n, o.due_date, o.principal, o.interest, o.penalty_owed(), o.compound_owed())
-            for o in items
-            if not o.settled()
-        ]
-        split = allocate_payment(money(receipt.amount), dues, order)
+        amount = money(receipt.amount)
+        split = allocate_payment(amount, _dues_covering(items, amount), order)
         by_n = {o.n: o for o in items}
         for part in split.allocations:
             item = by_n[part.n]
