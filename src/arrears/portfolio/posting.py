@@ -20,6 +20,18 @@ from arrears.rules.queries import policy_on
 CHUNK = 2_000
 
 
+def account_terms(loan: Loan, policy) -> dict:
+    """The replay's terms for a loan: its contract rate, its own penalty markup or the policy's, and the
+    policy's day basis, allocation order and compound-interest rule."""
+    return {
+        "annual_rate": loan.annual_rate,
+        "markup": loan.penalty_markup if loan.penalty_markup is not None else policy.penalty.markup,
+        "day_basis": policy.penalty.day_basis,
+        "order": policy.allocation.order,
+        "compound_on_interest": policy.penalty.compound_on_interest,
+    }
+
+
 def allocate_payments(loan_ids: Sequence[int], *, business_date: date) -> int:
     """(Re)write the allocation rows of these loans; returns the number of rows written. Call inside the
     caller's transaction (the feed import's)."""
@@ -53,12 +65,8 @@ def _allocate_chunk(ids: list[int], business_date: date, policy) -> int:
         position = replay(
             [ScheduledInstalment(n, due, from_fen(p), from_fen(i)) for _pk, n, due, p, i in schedules[loan_id]],
             [Receipt(key, paid_on, from_fen(amount)) for _pk, key, paid_on, amount in payments[loan_id]],
-            annual_rate=loan.annual_rate,
-            markup=loan.penalty_markup if loan.penalty_markup is not None else policy.penalty.markup,
-            day_basis=policy.penalty.day_basis,
-            order=policy.allocation.order,
-            compound_on_interest=policy.penalty.compound_on_interest,
             as_of=business_date,
+            **account_terms(loan, policy),
         )
         for posted in position.payments:
             rows.extend(

@@ -12,6 +12,7 @@ from arrears.compliance.masking import SENSITIVE_FIELDS, masked
 from arrears.finance import from_fen
 from arrears.finance.account import AccountPosition, Receipt, ScheduledInstalment, replay
 from arrears.portfolio.models import Borrower, Hold, Loan, Payment, PaymentAllocation
+from arrears.portfolio.posting import account_terms
 from arrears.rules.queries import policy_on
 
 PAGE_SIZE = 50
@@ -89,10 +90,6 @@ def loan_position(loan: Loan, as_of: date) -> AccountPosition:
             for i in loan.instalments.all()
         ],
         [Receipt(p.external_id, p.paid_on, from_fen(p.amount_fen)) for p in loan.payments.all() if p.paid_on <= as_of],
-        annual_rate=loan.annual_rate,
-        markup=loan.penalty_markup if loan.penalty_markup is not None else policy.penalty.markup,
-        day_basis=policy.penalty.day_basis,
-        order=policy.allocation.order,
-        compound_on_interest=policy.penalty.compound_on_interest,
         as_of=as_of,
+        **account_terms(loan, policy),
     )
