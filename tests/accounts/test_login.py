@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
@@ -137,26 +134,3 @@ def test_each_request_renews_the_idle_timeout(client, settings):
         < remaining
         <= timedelta(seconds=settings.SESSION_COOKIE_AGE)
     )
-
-
-def settings_in_subprocess(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "ARREARS_SESSION_IDLE_MINUTES"}
-    }
-    code = "import arrears.settings as s; print(s.SESSION_COOKIE_AGE, s.SESSION_SAVE_EVERY_REQUEST)"
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        env={**base, "ARREARS_VAR": str(tmp_path / "var"), **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def test_the_idle_timeout_comes_from_the_environment(tmp_path):
-    """ARREARS_SESSION_IDLE_MINUTES (default 30); a bad value stops start-up with a message."""
-    assert settings_in_subprocess(tmp_path).stdout.split() == ["1800", "True"]
-    assert settings_in_subprocess(tmp_path, ARREARS_SESSION_IDLE_MINUTES="10").stdout.split() == ["600", "True"]
-    bad = settings_in_subprocess(tmp_path, ARREARS_SESSION_IDLE_MINUTES="ten")
-    assert bad.returncode != 0
-    assert "ARREARS_SESSION_IDLE_MINUTES='ten' is not a whole number from 1 to 1440" in bad.stderr

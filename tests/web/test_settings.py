@@ -6,11 +6,14 @@ import os
 import subprocess
 import sys
 
+OWN = {"DATABASE_URL", "SECRET_KEY", "DEBUG", "ARREARS_SESSION_IDLE_MINUTES"}
+SHOW = "print(s.DATABASES['default']['ENGINE'], s.DEBUG, len(s.SECRET_KEY))"
 
-def load_settings(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
-    """Import arrears.settings in a fresh interpreter with exactly these variables."""
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
-    code = "import arrears.settings as s; print(s.DATABASES['default']['ENGINE'], s.DEBUG, len(s.SECRET_KEY))"
+
+def load_settings(tmp_path, show: str = SHOW, **env: str) -> subprocess.CompletedProcess[str]:
+    """Import arrears.settings in a fresh interpreter with exactly these variables; run `show` on it."""
+    base = {k: v for k, v in os.environ.items() if k not in OWN}
+    code = f"import arrears.settings as s; {show}"
     return subprocess.run(
         [sys.executable, "-c", code],
         env={**base, "ARREARS_VAR": str(tmp_path / "var"), **env},
@@ -51,3 +54,15 @@ def test_a_debug_value_that_is_not_a_boolean_is_refused(tmp_path):
     result = load_settings(tmp_path, DEBUG="maybe")
     assert result.returncode != 0
     assert "DEBUG='maybe' is not a boolean; use 1/0, true/false, yes/no or on/off" in result.stderr
+
+
+IDLE = "print(s.SESSION_COOKIE_AGE, s.SESSION_SAVE_EVERY_REQUEST)"
+
+
+def test_the_idle_timeout_comes_from_the_environment(tmp_path):
+    """ARREARS_SESSION_IDLE_MINUTES (default 30); a bad value stops start-up with a message."""
+    assert load_settings(tmp_path, IDLE).stdout.split() == ["1800", "True"]
+    assert load_settings(tmp_path, IDLE, ARREARS_SESSION_IDLE_MINUTES="10").stdout.split() == ["600", "True"]
+    bad = load_settings(tmp_path, IDLE, ARREARS_SESSION_IDLE_MINUTES="ten")
+    assert bad.returncode != 0
+    assert "ARREARS_SESSION_IDLE_MINUTES='ten' is not a whole number from 1 to 1440" in bad.stderr
