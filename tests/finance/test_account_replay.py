@@ -127,3 +127,12 @@ def test_with_no_payments_each_instalment_accrues_as_the_penalty_calculation(row
     ]
     assert position.penalty_interest == sum((e.penalty_interest for e in expected), D(0))
     assert position.compound_interest == sum((e.compound_interest for e in expected), D(0))
+
+
+def test_an_instalment_due_today_is_not_overdue_yet():
+    """Clause: CLS-1 — on the due date itself the instalment is unpaid but not late: DPD 0, nothing overdue."""
+    position = replay([JAN], [], as_of=JAN.due_date, **TERMS)
+    assert (position.dpd, position.overdue_total) == (0, D("0.00"))
+    assert position.outstanding_principal == D("10000.00")
+    late = replay([JAN], [], as_of=JAN.due_date + timedelta(days=1), **TERMS)
+    assert (late.dpd, late.overdue_principal) == (1, D("10000.00"))

@@ -136,3 +136,13 @@ def test_the_borrower_list_costs_the_same_queries_for_5_or_40_rows(client):
     with CaptureQueriesContext(connection) as many:
         assert client.get("/borrowers/").status_code == 200
     assert len(many) == len(few)
+
+
+def test_searching_by_contract_number_counts_each_loan_once(client):
+    """The loan count of a borrower found through a contract-number prefix is the number of loans."""
+    borrower = make_borrower()
+    for n in range(3):
+        make_loan(borrower, external_id=f"LX-{n}")
+    client.force_login(make_user("junior_collector"))
+    html = client.get("/borrowers/", {"q": "LX-"}).content.decode()
+    assert '<td class="num">3</td>' in html

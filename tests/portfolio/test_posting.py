@@ -57,3 +57,15 @@ def test_an_overpayment_beyond_the_schedule_is_unapplied():
     rows = allocations(loan)
     assert sum(row[3] for row in rows) == 110000
     assert rows[-1][2:] == ("unapplied", 110000 - sum(r[3] for r in rows if r[2] != "unapplied"))
+
+
+def test_reposting_for_an_older_business_date_keeps_later_payments_allocated():
+    """A replayed older feed re-posts the loan: a payment dated after that business date keeps its allocation."""
+    loan = make_loan(make_borrower())
+    make_payment(loan, date(2026, 2, 15), "1023.72", external_id="EARLY")
+    make_payment(loan, date(2026, 3, 15), "1023.72", external_id="LATER")
+    allocate_payments([loan.pk], business_date=date(2026, 3, 31))
+    before = allocations(loan)
+    allocate_payments([loan.pk], business_date=date(2026, 3, 1))
+    assert allocations(loan) == before
+    assert {row[0] for row in before} == {"EARLY", "LATER"}

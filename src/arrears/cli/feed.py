@@ -88,6 +88,8 @@ def import_feed(directory: Path, business_date, replay: bool, username: str | No
         result = do_import_feed(directory, business_date, actor=actor, replay=replay, progress=bars)
     except (FeedError, FeedRefused, ActionDenied) as exc:
         raise click.ClickException(str(exc)) from exc
+    except ValueError as exc:  # PolicyError, FinanceError, CalendarError: the policy or the data is unusable
+        raise click.ClickException(f"nothing was loaded: {exc}") from exc
     except DatabaseError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise click.ClickException(f"database error, nothing was loaded: {first}") from exc

@@ -225,8 +225,8 @@ def _lock_head() -> LedgerHead:
 
 def _append(actor: Any, events: list[dict[str, Any]]) -> list[AuditEvent]:
     """Write `events` after the current head, inside the current transaction (caller holds atomic)."""
-    now = timezone.now()
     head = _lock_head()
+    now = timezone.now()  # after the lock: a later event in the chain never has an earlier time
     last_id, last_hash = head.last_id, head.last_hash
     rows = []
     for event in events:

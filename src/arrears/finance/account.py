@@ -28,7 +28,8 @@ from decimal import Decimal
 
 from arrears.finance.allocation import DEFAULT_ORDER, AllocatedAmount, Due, allocate_payment
 from arrears.finance.errors import FinanceError
-from arrears.finance.money import ZERO, MoneyInput, calc_context, money, round_fen, to_decimal
+from arrears.finance.money import ZERO, MoneyInput, calc_context, money, round_fen
+from arrears.finance.penalty import penalty_terms
 
 __all__ = ["AccountPosition", "PostedPayment", "Receipt", "ScheduledInstalment", "replay"]
 
@@ -136,14 +137,8 @@ def replay(
     compound_on_interest: bool = True,
 ) -> AccountPosition:
     """Apply every receipt up to `as_of` in order and return the position on `as_of` (see module doc)."""
-    rate = to_decimal(annual_rate, name="annual_rate")
-    raised_by = to_decimal(markup, name="markup")
-    if rate < 0 or raised_by < 0 or day_basis <= 0:
-        raise FinanceError(
-            f"annual_rate, markup and day_basis must not be negative (got {rate}, {raised_by}, {day_basis})"
-        )
-    with calc_context():
-        penalty_rate = rate * (1 + raised_by)
+    terms = penalty_terms(annual_rate, markup, day_basis, compound_on_interest)
+    penalty_rate, day_basis, compound_on_interest = terms.penalty_rate, terms.day_basis, terms.compound
     items = sorted(
         (_Open(i.n, i.due_date, money(i.principal), money(i.interest), i.due_date) for i in instalments),
         key=lambda o: (o.due_date, o.n),
@@ -168,13 +163,14 @@ def replay(
                 item.compound_paid += part.amount
         posted.append(PostedPayment(receipt.key, receipt.paid_on, split.payment, split.allocations, split.unapplied))
     _accrue(items, as_of, penalty_rate, day_basis, compound_on_interest)
-    due = [o for o in items if o.due_date <= as_of]
-    unpaid = [o for o in due if not o.settled()]
+    # Overdue: due before the as-of date (an instalment due today is not late yet; DPD 0, CLS-1).
+    overdue = [o for o in items if o.due_date < as_of]
+    unpaid = [o for o in overdue if not o.settled()]
     return AccountPosition(
         as_of=as_of,
         dpd=(as_of - unpaid[0].due_date).days if unpaid else 0,
-        overdue_principal=sum((o.principal for o in due), ZERO),
-        overdue_interest=sum((o.interest for o in due), ZERO),
+        overdue_principal=sum((o.principal for o in overdue), ZERO),
+        overdue_interest=sum((o.interest for o in overdue), ZERO),
         penalty_interest=sum((o.penalty_owed() for o in items), ZERO),
         compound_interest=sum((o.compound_owed() for o in items), ZERO),
         outstanding_principal=sum((o.principal for o in items), ZERO),

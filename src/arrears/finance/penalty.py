@@ -112,7 +112,7 @@ class _Terms:
     compound: bool
 
 
-def _terms(annual_rate: MoneyInput, markup: MoneyInput, day_basis: int, compound: bool) -> _Terms:
+def penalty_terms(annual_rate: MoneyInput, markup: MoneyInput, day_basis: int, compound: bool) -> _Terms:
     rate = to_decimal(annual_rate, name="annual_rate")
     if not Decimal(0) <= rate < MAX_ANNUAL_RATE:
         raise FinanceError(
@@ -216,7 +216,7 @@ def penalty_interest(
     Raises FinanceError for invalid input (negative amounts or markup, amounts finer than a fen, an absurd
     rate, a non-positive day basis) and TypeError for floats.
     """
-    terms = _terms(annual_rate, markup, day_basis, compound_on_interest)
+    terms = penalty_terms(annual_rate, markup, day_basis, compound_on_interest)
     return _one(
         _check_date(due_date, "due_date"),
         _check_date(as_of, "as_of"),
@@ -253,7 +253,7 @@ def penalty_for_instalments(
     The sums add the per-instalment *rounded* amounts, so the notice's lines add up. DPD is the largest
     (the oldest unpaid instalment's, Clause: CLS-1). Clause: LTR-1 for the lines.
     """
-    terms = _terms(annual_rate, markup, day_basis, compound_on_interest)
+    terms = penalty_terms(annual_rate, markup, day_basis, compound_on_interest)
     as_of = _check_date(as_of, "as_of")
     items = []
     for item in instalments:

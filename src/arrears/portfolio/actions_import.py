@@ -171,7 +171,7 @@ def _load(result: ImportResult, valid, faults, actor, started, clock: _Clock) ->
     from arrears.portfolio.posting import allocate_payments
 
     business_date, digest = result.business_date, result.digest
-    path = report.report_path(Path(settings.VAR_DIR), business_date)
+    path = report.report_path(Path(settings.VAR_DIR), business_date, digest)
     reason = f"core-banking feed of {business_date}" + (" (replay)" if result.replay else "")
     tables = len(valid)
     with transaction.atomic():

@@ -51,7 +51,7 @@ def _allocate_chunk(ids: list[int], business_date: date, policy) -> int:
     ):
         schedules[row[0]].append(row[1:])
     payments: dict[int, list[tuple]] = defaultdict(list)
-    for row in Payment.objects.filter(loan_id__in=ids, paid_on__lte=business_date).values_list(
+    for row in Payment.objects.filter(loan_id__in=ids).values_list(
         "loan_id", "pk", "external_id", "paid_on", "amount_fen"
     ):
         payments[row[0]].append(row[1:])
@@ -65,7 +65,8 @@ def _allocate_chunk(ids: list[int], business_date: date, policy) -> int:
         position = replay(
             [ScheduledInstalment(n, due, from_fen(p), from_fen(i)) for _pk, n, due, p, i in schedules[loan_id]],
             [Receipt(key, paid_on, from_fen(amount)) for _pk, key, paid_on, amount in payments[loan_id]],
-            as_of=business_date,
+            # Every stored payment is replayed, also one dated after a replayed older feed's business date.
+            as_of=max(business_date, max(paid_on for _pk, _key, paid_on, _amount in payments[loan_id])),
             **account_terms(loan, policy),
         )
         for posted in position.payments:

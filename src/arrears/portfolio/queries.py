@@ -11,16 +11,26 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from arrears.compliance.masking import SENSITIVE_FIELDS, masked
 from arrears.finance import from_fen
 from arrears.finance.account import AccountPosition, Receipt, ScheduledInstalment, replay
-from arrears.portfolio.models import Borrower, Hold, Loan, Payment, PaymentAllocation
+from arrears.portfolio.models import Borrower, FeedLoad, Hold, Loan, Payment, PaymentAllocation
 from arrears.portfolio.posting import account_terms
 from arrears.rules.queries import policy_on
 
 PAGE_SIZE = 50
 
 
+def business_date() -> date | None:
+    """The business date of the newest feed loaded: the date the stored book describes."""
+    return (
+        FeedLoad.objects.filter(status="done")
+        .order_by("-business_date")
+        .values_list("business_date", flat=True)
+        .first()
+    )
+
+
 def borrowers(text: str = "") -> QuerySet[Borrower]:
     """Borrowers by customer number or contract number prefix (no personal data in the filter)."""
-    qs = Borrower.objects.annotate(loan_count=Count("loans")).order_by("external_id")
+    qs = Borrower.objects.annotate(loan_count=Count("loans", distinct=True)).order_by("external_id")
     text = text.strip()
     if text:
         qs = qs.filter(Q(external_id__startswith=text) | Q(loans__external_id__startswith=text)).distinct()

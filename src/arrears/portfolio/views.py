@@ -66,6 +66,9 @@ def borrower_detail(request: HttpRequest, external_id: str, unmasked: dict[str, 
 @login_required
 @require_POST
 def unmask(request: HttpRequest, external_id: str) -> HttpResponse:
+    # Both permissions before the lookup: a refused user learns nothing, not even whether the number exists.
+    require(request.user, Perm.VIEW_PORTFOLIO)
+    require(request.user, Perm.UNMASK)
     borrower = _borrower_or_404(external_id)
     field = request.POST.get("field", "")
     try:
@@ -83,7 +86,7 @@ def loan_detail(request: HttpRequest, external_id: str) -> HttpResponse:
         loan = queries.loan_detail(external_id)
     except Loan.DoesNotExist:
         raise Http404(_("No such loan")) from None
-    as_of = timezone.localdate()
+    as_of = queries.business_date() or timezone.localdate()
     context = {
         "loan": loan,
         "borrower_name": masked("name", loan.borrower.name),

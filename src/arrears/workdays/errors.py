@@ -21,7 +21,8 @@ class UnknownYearError(LookupError):
         self.year = year
         super().__init__(
             f"no working-day calendar for {year}: add its holidays and make-up working days in a calendar "
-            f"file (format: {EXAMPLE_FILE}) and list that file in {CALENDAR_FILES_ENV}"
+            f"file (format: {EXAMPLE_FILE}) and list that file in {CALENDAR_FILES_ENV}, or, in the web "
+            f"application, add the year under Administration → calendar years"
         )
 
 

@@ -34,7 +34,7 @@ def test_the_example_feed_loads_every_row(example_feed, nightly, var_dir):
         "payments": (14, 14, 0, 0, 0),
     }
     assert result.rejected == 0
-    assert Path(result.report_path) == var_dir / "feeds" / "2026-03-02" / "rejections.csv"
+    assert Path(result.report_path) == var_dir / "feeds" / "2026-03-02" / result.digest[:12] / "rejections.csv"
     assert Path(result.report_path).read_text() == "file,row,key,field,value,reason\n"
 
 

@@ -1,4 +1,4 @@
-"""The rejection report: `var/feeds/<business date>/rejections.csv`, one line per fault.
+"""The rejection report: `var/feeds/<business date>/<digest 12>/rejections.csv`, one line per fault.
 
 Columns `file,row,key,field,value,reason`; `row` is the 1-based data row (0 = the header, empty = the whole
 file). Personal data never appears in full: values of the fields the compliance app classifies as sensitive
@@ -20,8 +20,9 @@ COLUMNS = ["file", "row", "key", "field", "value", "reason"]
 _CONTACT_KEY_FIELD = "borrower_id+phone"
 
 
-def report_path(var_dir: Path, business_date: date) -> Path:
-    return var_dir / "feeds" / business_date.isoformat() / "rejections.csv"
+def report_path(var_dir: Path, business_date: date, digest: str) -> Path:
+    """One report per feed: a corrected feed for the same date never overwrites an earlier load's report."""
+    return var_dir / "feeds" / business_date.isoformat() / digest[:12] / "rejections.csv"
 
 
 def _mask_key(key: str) -> str:

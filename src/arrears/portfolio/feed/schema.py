@@ -155,18 +155,3 @@ FILES: tuple[FileSpec, ...] = (BORROWERS, CONTACTS, LOANS, SCHEDULES, PAYMENTS)
 SPECS: dict[str, FileSpec] = {spec.name: spec for spec in FILES}
 REQUIRED_FILES = ("borrowers", "loans")
 SUFFIXES = (".csv", ".parquet")
-# Personal data whose value is masked in the rejection report (the classification is the compliance app's).
-MASKED_KEY_FIELDS = {"contacts": "phone"}
-
-
-def dependents(name: str) -> list[str]:
-    """Files whose rows depend, directly or through another file, on the rows of `name`."""
-    out: list[str] = []
-    for spec in FILES:
-        parent = spec.parent
-        while parent is not None:
-            if parent == name:
-                out.append(spec.name)
-                break
-            parent = SPECS[parent].parent
-    return out
