@@ -100,3 +100,22 @@ def test_two_versions_on_one_date_are_refused():
     with pytest.raises(RuleError, match="already taken"):
         do_add_policy_version("effective_from = 2027-01-01\n[penalty]\nmarkup = 0.35\n", actor=admin, reason="second")
     assert PolicyVersion.objects.count() == 1
+
+
+def test_policy_show_stored_prints_the_version_administrators_added(capsys):
+    """`arrears policy show --stored` shows what the web application and posting use."""
+    import json
+
+    from arrears.cli import main
+
+    do_add_policy_version(
+        'effective_from = 2027-01-01\nname = "2027"\n[penalty]\nmarkup = 0.40\n',
+        actor=make_user("administrator"),
+        reason="board minute 12",
+    )
+    assert main(["policy", "show", "--stored", "--on", "2027-02-01", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["version"]["name"] == "2027"
+    assert shown["policy"]["penalty"]["markup"] == "0.40"
+    assert main(["policy", "show", "--on", "2027-02-01", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["policy"]["penalty"]["markup"] == "0.50"  # files only

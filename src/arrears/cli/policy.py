@@ -24,8 +24,16 @@ def policy() -> None:
     """Show the collection policy in force, or check a policy file."""
 
 
-def _book(files: tuple[str, ...]) -> PolicyBook:
+def _book(files: tuple[str, ...], stored: bool = False) -> PolicyBook:
     try:
+        if stored:
+            # The book the web application and posting use: the files plus the versions administrators stored.
+            from arrears.cli.web import setup_django
+
+            setup_django()
+            from arrears.rules.queries import policy_book
+
+            return policy_book()
         return book_from_files(files) if files else default_book()
     except PolicyError as exc:
         raise click.ClickException(str(exc)) from None
@@ -40,12 +48,17 @@ def _book(files: tuple[str, ...]) -> PolicyBook:
     type=click.Path(dir_okay=False),
     help="Policy version files to use instead of ARREARS_POLICY_FILES (repeatable).",
 )
+@click.option(
+    "--stored", is_flag=True, help="Include the versions stored in the database (as the web application does)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--markdown", is_flag=True, help="Print the parameter table as Markdown (for the README).")
-def show(on: date | None, files: tuple[str, ...], as_json: bool, markdown: bool) -> None:
+def show(on: date | None, files: tuple[str, ...], stored: bool, as_json: bool, markdown: bool) -> None:
     """Show every parameter of the policy in force on a date."""
+    if stored and files:
+        raise click.UsageError("--stored and --file exclude each other: --stored uses ARREARS_POLICY_FILES")
     on = on or date.today()  # noqa: DTZ011 - the user's "now" is chosen here, at the edge, never in logic
-    version = _book(files).version_on(on)
+    version = _book(files, stored).version_on(on)
     rows = parameter_rows(version.policy)
     if as_json:
         payload = {
