@@ -27,7 +27,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from arrears.finance.errors import FinanceError
-from arrears.finance.money import MoneyInput, calc_context, money, require_whole_fen, round_fen
+from arrears.finance.money import MoneyInput, calc_context, fen_amount
 
 __all__ = [
     "COMPONENTS",
@@ -101,13 +101,6 @@ def _check_order(order: Iterable[str]) -> tuple[str, ...]:
     return order
 
 
-def _whole_fen(value: MoneyInput, name: str) -> Decimal:
-    amount = money(value, name=name)
-    if amount < 0:
-        raise FinanceError(f"{name} must not be negative, got {amount}")
-    return round_fen(require_whole_fen(amount, name=name))
-
-
 def _check_due(due: object) -> Due:
     if not isinstance(due, Due):
         raise FinanceError(f"each due must be an arrears.finance.Due, got {type(due).__name__}")
@@ -123,10 +116,7 @@ def allocate_payment(payment: MoneyInput, dues: Iterable[Due], order: Iterable[s
     FinanceError when the payment is not positive, an amount is negative or finer than a fen, an instalment
     number appears twice, or the order is not a permutation of `COMPONENTS`.
     """
-    paid = money(payment, name="payment")
-    if paid <= 0:
-        raise FinanceError(f"payment must be greater than 0, got {paid}")
-    paid = round_fen(require_whole_fen(paid, name="payment"))
+    paid = fen_amount(payment, name="payment", positive=True)
     sequence = _check_order(order)
     # Sorting is stable: instalments sharing a due date keep their number order.
     ordered = sorted((_check_due(d) for d in dues), key=lambda d: (d.due_date, d.n))
@@ -139,7 +129,7 @@ def allocate_payment(payment: MoneyInput, dues: Iterable[Due], order: Iterable[s
     with calc_context():
         for due in ordered:
             for component in sequence:
-                owed = _whole_fen(due.amount(component), f"instalment {due.n} {component}")
+                owed = fen_amount(due.amount(component), name=f"instalment {due.n} {component}")
                 take = min(remaining, owed)
                 if take > 0:
                     applied.append(AllocatedAmount(due.n, due.due_date, component, take))

@@ -45,6 +45,7 @@ __all__ = [
     "MoneyInput",
     "calc_context",
     "ceil_fen",
+    "fen_amount",
     "floor_fen",
     "format_money",
     "format_plain",
@@ -169,6 +170,17 @@ def require_whole_fen(value: Decimal, *, name: str) -> Decimal:
     if not is_whole_fen(value):
         raise FinanceError(f"{name} must be a whole number of fen (at most 2 decimals), got {value}")
     return value
+
+
+def fen_amount(value: MoneyInput, *, name: str, positive: bool = False, label: str | None = None) -> Decimal:
+    """An input amount as every posted figure takes it: exact, whole fen, two decimals, not negative (greater than
+    0 with `positive`). `label` names it in the sign error when that reads better than `name`."""
+    amount = money(value, name=name)
+    if positive and amount <= 0:
+        raise FinanceError(f"{label or name} must be greater than 0, got {amount}")
+    if amount < 0:
+        raise FinanceError(f"{label or name} must not be negative, got {amount}")
+    return round_fen(require_whole_fen(amount, name=name))
 
 
 def to_fen(value: Decimal) -> int:

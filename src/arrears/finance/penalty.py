@@ -34,10 +34,9 @@ from arrears.finance.money import (
     ZERO,
     MoneyInput,
     calc_context,
+    fen_amount,
     format_money,
     format_plain,
-    money,
-    require_whole_fen,
     round_fen,
     to_decimal,
 )
@@ -131,13 +130,6 @@ def penalty_terms(annual_rate: MoneyInput, markup: MoneyInput, day_basis: int, c
     return _Terms(rate, raised_by, penalty_rate, day_basis, compound)
 
 
-def _amount(value: MoneyInput, name: str) -> Decimal:
-    amount = money(value, name=name)
-    if amount < 0:
-        raise FinanceError(f"{name} must not be negative, got {amount}")
-    return round_fen(require_whole_fen(amount, name=name))
-
-
 def _rate_line(terms: _Terms) -> str:
     return (
         f"罚息年利率 = 合同年利率 {format_plain(terms.rate)} × (1 + {format_plain(terms.markup)})"
@@ -220,8 +212,8 @@ def penalty_interest(
     return _one(
         _check_date(due_date, "due_date"),
         _check_date(as_of, "as_of"),
-        _amount(overdue_principal, "overdue_principal"),
-        _amount(overdue_interest, "overdue_interest"),
+        fen_amount(overdue_principal, name="overdue_principal"),
+        fen_amount(overdue_interest, name="overdue_interest"),
         terms,
     )
 
@@ -262,8 +254,8 @@ def penalty_for_instalments(
             _one(
                 _check_date(due_date, "due_date"),
                 as_of,
-                _amount(principal, "overdue_principal"),
-                _amount(interest, "overdue_interest"),
+                fen_amount(principal, name="overdue_principal"),
+                fen_amount(interest, name="overdue_interest"),
                 terms,
             )
         )

@@ -29,12 +29,11 @@ from arrears.finance.money import (
     MoneyInput,
     calc_context,
     ceil_fen,
+    fen_amount,
     floor_fen,
     format_money,
     format_plain,
     money,
-    require_whole_fen,
-    round_fen,
     to_decimal,
 )
 
@@ -135,10 +134,7 @@ def split_fixed(amount: MoneyInput, instalments: int) -> tuple[Decimal, ...]:
 
 
 def _positive_fen(value: MoneyInput) -> Decimal:
-    amount = money(value, name="amount")
-    if amount <= 0:
-        raise FinanceError(f"amount to repay must be greater than 0, got {amount}")
-    return round_fen(require_whole_fen(amount, name="amount"))
+    return fen_amount(value, name="amount", positive=True, label="amount to repay")
 
 
 def _cap_note(share: Decimal, share_bound: bool) -> str:

@@ -35,7 +35,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from arrears.finance.errors import FinanceError
-from arrears.finance.money import MoneyInput, calc_context, money, require_whole_fen, round_fen, to_decimal
+from arrears.finance.money import MoneyInput, calc_context, fen_amount, round_fen, to_decimal
 
 __all__ = [
     "BULLET",
@@ -141,11 +141,8 @@ def _validated(
 ) -> tuple[Decimal, Decimal]:
     if method not in METHODS:
         raise FinanceError(f"unknown repayment method {method!r}; use one of: {', '.join(METHODS)}")
-    loan = money(principal, name="principal")
-    if loan <= 0:
-        raise FinanceError(f"principal must be greater than 0, got {loan}")
     # Two decimals from here on, so every posted amount prints as 0.00 (the value is unchanged).
-    loan = round_fen(require_whole_fen(loan, name="principal"))
+    loan = fen_amount(principal, name="principal", positive=True)
     rate = to_decimal(annual_rate, name="annual_rate")
     if not Decimal(0) <= rate < MAX_ANNUAL_RATE:
         raise FinanceError(
