@@ -6,9 +6,11 @@ How this works
 for every instalment past its due date, penalty interest on the instalment's outstanding principal and
 compound interest (复利) on its outstanding interest, at the penalty rate = contract rate × (1 + markup),
 daily rate = annual ÷ day basis, for the days since the last accrual (the due date at first) through t —
-the same days as `penalty_interest` counts. Accrual is kept exact (Decimal, unrounded); what a payment can
+the same days as `penalty_interest` counts. Accrual is kept exact: the sum of balance × annual rate × days
+(a finite Decimal, no division), divided by the day basis only when an amount is needed; what a payment can
 settle of it is the accrued amount rounded half-up to the fen (a posted amount) less what was already paid,
-so with no payments the figure equals `penalty_interest` to the fen.
+so with no payments the figure equals `penalty_interest` to the fen, and the daily-run engine, which sums
+the same products in integers, agrees to the fen however the days are split between payments.
 
 Each payment is then split by `allocate_payment`: oldest instalment first, within it in the policy's
 component order. Instalments not yet due are included after the due ones, so a payment made a few days early
@@ -31,7 +33,7 @@ from arrears.finance.errors import FinanceError
 from arrears.finance.money import ZERO, MoneyInput, calc_context, money, round_fen
 from arrears.finance.penalty import penalty_terms
 
-__all__ = ["AccountPosition", "PostedPayment", "Receipt", "ScheduledInstalment", "replay"]
+__all__ = ["AccountPosition", "InstalmentState", "PostedPayment", "Receipt", "ScheduledInstalment", "replay"]
 
 
 @dataclass(frozen=True)
@@ -67,19 +69,35 @@ class _Open:
     principal: Decimal
     interest: Decimal
     accrued_from: date
-    penalty_accrued: Decimal = ZERO
-    compound_accrued: Decimal = ZERO
+    day_basis: int
+    penalty_numerator: Decimal = ZERO  # Σ principal × annual penalty rate × days; ÷ day basis = accrued
+    compound_numerator: Decimal = ZERO
     penalty_paid: Decimal = ZERO
     compound_paid: Decimal = ZERO
+    settled_on: date | None = None
 
     def penalty_owed(self) -> Decimal:
-        return round_fen(self.penalty_accrued) - self.penalty_paid
+        return _accrued(self.penalty_numerator, self.day_basis) - self.penalty_paid
 
     def compound_owed(self) -> Decimal:
-        return round_fen(self.compound_accrued) - self.compound_paid
+        return _accrued(self.compound_numerator, self.day_basis) - self.compound_paid
 
     def settled(self) -> bool:
         return not (self.principal or self.interest or self.penalty_owed() or self.compound_owed())
+
+
+@dataclass(frozen=True)
+class InstalmentState:
+    """One instalment on the as-of date: what is left of it, and the day a payment settled it (None while
+    anything is owed, or when it never needed a payment)."""
+
+    n: int
+    due_date: date
+    principal: Decimal
+    interest: Decimal
+    penalty_interest: Decimal
+    compound_interest: Decimal
+    settled_on: date | None
 
 
 @dataclass(frozen=True)
@@ -92,21 +110,30 @@ class AccountPosition:
     compound_interest: Decimal
     outstanding_principal: Decimal
     payments: tuple[PostedPayment, ...] = field(default_factory=tuple)
+    instalments: tuple[InstalmentState, ...] = field(default_factory=tuple)
 
     @property
     def overdue_total(self) -> Decimal:
         return self.overdue_principal + self.overdue_interest + self.penalty_interest + self.compound_interest
 
 
-def _accrue(open_items: list[_Open], through: date, daily_numerator: Decimal, basis: int, compound: bool) -> None:
+def _accrued(numerator: Decimal, basis: int) -> Decimal:
+    """An exact accrual numerator as a posted amount: one division, rounded half-up to the fen."""
+    if not numerator:
+        return ZERO
+    with calc_context():
+        return round_fen(numerator / basis)
+
+
+def _accrue(open_items: list[_Open], through: date, penalty_rate: Decimal, compound: bool) -> None:
     with calc_context():
         for item in open_items:
             if through <= item.accrued_from or item.due_date >= through:
                 continue
             days = (through - item.accrued_from).days
-            item.penalty_accrued += item.principal * daily_numerator * days / basis
+            item.penalty_numerator += item.principal * penalty_rate * days
             if compound:
-                item.compound_accrued += item.interest * daily_numerator * days / basis
+                item.compound_numerator += item.interest * penalty_rate * days
             item.accrued_from = through
 
 
@@ -140,14 +167,14 @@ def replay(
     terms = penalty_terms(annual_rate, markup, day_basis, compound_on_interest)
     penalty_rate, day_basis, compound_on_interest = terms.penalty_rate, terms.day_basis, terms.compound
     items = sorted(
-        (_Open(i.n, i.due_date, money(i.principal), money(i.interest), i.due_date) for i in instalments),
+        (_Open(i.n, i.due_date, money(i.principal), money(i.interest), i.due_date, day_basis) for i in instalments),
         key=lambda o: (o.due_date, o.n),
     )
     posted = []
     for receipt in sorted(receipts, key=lambda r: (r.paid_on, r.key)):
         if receipt.paid_on > as_of:
             raise FinanceError(f"payment {receipt.key} on {receipt.paid_on} is after the as-of date {as_of}")
-        _accrue(items, receipt.paid_on, penalty_rate, day_basis, compound_on_interest)
+        _accrue(items, receipt.paid_on, penalty_rate, compound_on_interest)
         amount = money(receipt.amount)
         split = allocate_payment(amount, _dues_covering(items, amount), order)
         by_n = {o.n: o for o in items}
@@ -161,8 +188,12 @@ def replay(
                 item.penalty_paid += part.amount
             else:
                 item.compound_paid += part.amount
+        for part in split.allocations:
+            item = by_n[part.n]
+            if item.settled_on is None and item.settled():
+                item.settled_on = receipt.paid_on
         posted.append(PostedPayment(receipt.key, receipt.paid_on, split.payment, split.allocations, split.unapplied))
-    _accrue(items, as_of, penalty_rate, day_basis, compound_on_interest)
+    _accrue(items, as_of, penalty_rate, compound_on_interest)
     # Overdue: due before the as-of date (an instalment due today is not late yet; DPD 0, CLS-1).
     overdue = [o for o in items if o.due_date < as_of]
     unpaid = [o for o in overdue if not o.settled()]
@@ -175,4 +206,8 @@ def replay(
         compound_interest=sum((o.compound_owed() for o in items), ZERO),
         outstanding_principal=sum((o.principal for o in items), ZERO),
         payments=tuple(posted),
+        instalments=tuple(
+            InstalmentState(o.n, o.due_date, o.principal, o.interest, o.penalty_owed(), o.compound_owed(), o.settled_on)
+            for o in items
+        ),
     )

@@ -1,0 +1,122 @@
+"""Per borrower: the position across their loans, the pool that should work it, and the case decision.
+
+A borrower's DPD is the largest of their loans' (CLS-1); the overdue amount is the sum. The pool:
+- `supervisor` — severe (DPD above the senior tier's bound): the supervisor decides on agency or court
+  (CLS-2, AUTH-3);
+- `senior` — DPD above the junior bound (TEAM-2), or a high-risk borrower at any DPD (TEAM-3);
+- `junior` — DPD 1 to the junior bound, mild included (TEAM-1, TEAM-3's interpretation).
+
+The decision compares that with the borrower's latest case:
+- `open` — delinquent, no case yet; `reopen` — delinquent again after a case was closed;
+- `move` — still delinquent, class or pool changed (the clause is the pool's rule when the pool changed);
+- `close` — the case is open and the borrower is current (cured) or has no active loan left.
+Borrowers with a loan whose data does not add up get no decision (the loan is in the run's problems).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from arrears.engine.params import Terms
+from arrears.engine.positions import bucket_of, class_of
+
+__all__ = ["borrower_positions", "case_decisions"]
+
+
+def _pool(terms: Terms) -> tuple[pl.Expr, pl.Expr]:
+    dpd, high_risk = pl.col("dpd"), pl.col("risk_level").is_in(list(terms.high_risk_levels))
+    pool = (
+        pl.when(dpd <= 0)
+        .then(pl.lit(None, dtype=pl.String))
+        .when(dpd > terms.senior_max_dpd)
+        .then(pl.lit("supervisor"))
+        .when(high_risk)
+        .then(pl.lit("senior"))
+        .when(dpd <= terms.junior_max_dpd)
+        .then(pl.lit("junior"))
+        .otherwise(pl.lit("senior"))
+    )
+    clause = (
+        pl.when(dpd <= 0)
+        .then(pl.lit(None, dtype=pl.String))
+        .when(dpd > terms.senior_max_dpd)
+        .then(pl.lit("AUTH-3"))
+        .when(high_risk)
+        .then(pl.lit("TEAM-3"))
+        .when(dpd <= terms.junior_max_dpd)
+        .then(pl.lit("TEAM-1"))
+        .otherwise(pl.lit("TEAM-2"))
+    )
+    return pool, clause
+
+
+def borrower_positions(
+    positions: pl.LazyFrame, problems: pl.LazyFrame, borrowers: pl.LazyFrame, terms: Terms
+) -> pl.LazyFrame:
+    """One row per borrower with a decidable position (every loan's data adds up)."""
+    pool, clause = _pool(terms)
+    troubled = problems.select("borrower_id").unique()
+    return (
+        positions.group_by("borrower_id")
+        .agg(
+            dpd=pl.col("dpd").max(),
+            overdue_total_fen=pl.col("overdue_total_fen").sum(),
+            delinquent_loans=(pl.col("dpd") > 0).sum().cast(pl.Int32),
+        )
+        .join(troubled, on="borrower_id", how="anti")
+        .join(borrowers.select("borrower_id", "risk_level"), on="borrower_id", how="left")
+        .with_columns(delinquency_class=class_of(pl.col("dpd"), terms), bucket=bucket_of(pl.col("dpd")))
+        .with_columns(pool=pool, pool_clause=clause)
+    )
+
+
+def case_decisions(
+    borrowers_now: pl.LazyFrame, cases: pl.LazyFrame, problems: pl.LazyFrame, terms: Terms
+) -> pl.LazyFrame:
+    """(borrower_id, case_id, decision, from/to class and pool, dpd, overdue_total_fen, opened_on, clause)."""
+    troubled = problems.select("borrower_id").unique()
+    latest = cases.sort("opened_on", "case_id").group_by("borrower_id").last()
+    joined = (
+        borrowers_now.join(latest, on="borrower_id", how="full", coalesce=True, suffix="_case")
+        .join(troubled, on="borrower_id", how="anti")
+        .with_columns(pl.col("dpd").fill_null(0))
+    )
+    delinquent, has_case = pl.col("dpd") > 0, pl.col("case_id").is_not_null()
+    is_open = pl.col("status") == "open"
+    class_changed = pl.col("delinquency_class") != pl.col("delinquency_class_case")
+    pool_changed = pl.col("pool") != pl.col("pool_case")
+    decision = (
+        pl.when(delinquent & ~has_case)
+        .then(pl.lit("open"))
+        .when(delinquent & has_case & ~is_open)
+        .then(pl.lit("reopen"))
+        .when(delinquent & is_open & (class_changed | pool_changed))
+        .then(pl.lit("move"))
+        .when(~delinquent & has_case & is_open)
+        .then(pl.lit("close"))
+    )
+    clause = (
+        pl.when(pl.col("decision").is_in(["open", "reopen", "close"]) | ~pool_changed)
+        .then(pl.lit("CLS-1"))
+        .otherwise(pl.col("pool_clause"))
+    )
+    return (
+        joined.with_columns(decision=decision)
+        .filter(pl.col("decision").is_not_null())
+        .with_columns(clause=clause)
+        .select(
+            "borrower_id",
+            "case_id",
+            "decision",
+            from_class=pl.when(has_case & is_open).then(pl.col("delinquency_class_case")),
+            to_class=pl.when(delinquent).then(pl.col("delinquency_class")).otherwise(pl.lit("current")),
+            from_pool=pl.when(has_case & is_open).then(pl.col("pool_case")),
+            to_pool=pl.col("pool"),
+            dpd=pl.col("dpd"),
+            overdue_total_fen=pl.col("overdue_total_fen").fill_null(0),
+            opened_on=pl.when(pl.col("decision").is_in(["open", "reopen"]))
+            .then(pl.lit(terms.as_of))
+            .otherwise(pl.col("opened_on")),
+            clause=pl.col("clause"),
+        )
+    )

@@ -1,0 +1,91 @@
+"""Run the kernels on a portfolio: in this process, whole or one partition of borrowers at a time.
+
+`decide(inputs, terms, calendar)` builds the kernels' lazy plan and collects it once (polars shares the
+common parts). The result, `Decisions`, holds DataFrames the shell applies.
+
+Ready for a cluster: no kernel looks across borrowers (loans carry their borrower; calls, promises, payments,
+letters, holds and cases are the borrower's), so `partition_of(inputs, parts, index)` — rows whose
+`borrower_id` hashes to `index` — decided on its own gives exactly that partition's share of the whole. A
+Spark runner groups its Arrow batches by the same key (`borrower_id % parts`), turns each partition's batches
+into `Inputs` (polars reads Arrow without copying), calls `decide`, and returns the frames as Arrow; the
+calendar lookups are small and travel with the terms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+import polars as pl
+
+from arrears.engine.cases import borrower_positions, case_decisions
+from arrears.engine.params import Terms, day_table, follow_up_table
+from arrears.engine.positions import instalment_positions, loan_positions
+from arrears.engine.reminders import reminders_due
+from arrears.engine.schema import Inputs
+from arrears.engine.work import episodes, promise_outcomes, tasks_due
+from arrears.workdays import Calendar
+
+__all__ = ["Decisions", "decide", "partition_of"]
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What the run decided on one as-of date; every frame collected."""
+
+    positions: pl.DataFrame  # per loan: dpd, class, bucket, overdue amounts (CLS-1)
+    problems: pl.DataFrame  # loans whose data does not add up: (loan_id, borrower_id, problem)
+    borrowers: pl.DataFrame  # per borrower: dpd, class, pool, overdue total
+    cases: pl.DataFrame  # case decisions: open, reopen, move, close
+    reminders: pl.DataFrame  # reminders to queue (REM-1)
+    promises: pl.DataFrame  # promises kept or broken today (CALL-3)
+    tasks: pl.DataFrame  # tasks that should exist (CLS-2, CALL-4, LTR-3, CALL-3, LGL-1)
+
+    def frames(self) -> dict[str, pl.DataFrame]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _first_due(instalments: pl.LazyFrame) -> date | None:
+    return instalments.select(pl.col("due_date").min()).collect().item()
+
+
+def decide(inputs: Inputs, terms: Terms, calendar: Calendar | None = None) -> Decisions:
+    """All decisions for `terms.as_of`. A calendar is needed where the policy rolls due dates, and for
+    letter follow-ups (working days); without letters and rolling it may be omitted."""
+    days = day_table(calendar, _first_due(inputs.instalments) if terms.roll_due_dates else None, terms)
+    sent = inputs.letters.select("sent_on").unique().collect().to_series().to_list()
+    if sent and calendar is None:
+        raise ValueError("letters need a working-day calendar for their follow-up deadlines (LTR-3); pass one")
+    follow_ups = (
+        follow_up_table(calendar, sent, terms)
+        if sent
+        else pl.LazyFrame(schema={"sent_on": pl.Date, "deadline": pl.Date})
+    )
+    items = instalment_positions(inputs.instalments, inputs.allocations, inputs.loans, days, terms).cache()
+    positions, problems = loan_positions(items, inputs.loans, inputs.borrowers, terms)
+    positions, problems = positions.cache(), problems.cache()
+    per_borrower = borrower_positions(positions, problems, inputs.borrowers, terms).cache()
+    decisions = case_decisions(per_borrower, inputs.cases, problems, terms).cache()
+    reminders = reminders_due(items, inputs.borrowers, inputs.holds, terms)
+    outcomes = promise_outcomes(inputs.promises, inputs.payments, terms).cache()
+    episode = episodes(per_borrower, inputs.cases, decisions)
+    tasks = tasks_due(episode, inputs.calls, inputs.letters, follow_ups, outcomes, inputs.holds, terms)
+    collected = pl.collect_all([positions, problems, per_borrower, decisions, reminders, outcomes, tasks])
+    return Decisions(*collected)
+
+
+def partition_of(inputs: Inputs, parts: int, index: int) -> Inputs:
+    """The rows of borrowers in partition `index` of `parts` (by `borrower_id % parts`)."""
+    if not 0 <= index < parts:
+        raise ValueError(f"partition {index} is not among 0..{parts - 1}")
+    mine = pl.col("borrower_id") % parts == index
+    loans = inputs.loans.filter(mine)
+    by_loan = {"instalments", "allocations"}
+    picked = {}
+    for name in inputs.names():
+        frame = getattr(inputs, name)
+        if name in by_loan:
+            picked[name] = frame.join(loans.select("loan_id"), on="loan_id", how="semi")
+        else:
+            picked[name] = frame.filter(mine)
+    return Inputs(**picked)

@@ -1,0 +1,229 @@
+"""Work that falls due: calls by the cadence, letter follow-ups, promises kept or broken, legal decisions.
+
+Each task has a key that names what caused it, so the same cause on a later run (or a rerun) gives the same
+key and the work list keeps one task per key:
+
+- `call:<borrower>:<due date>` — CLS-2: a mild case starts with a phone call, due the day the case opens
+  (while no call has been made since); CALL-4: from DPD 31 to 60 a call every 5–7 days: available 5 days after
+  the last call, due 7 days after it (or the day the borrower entered the stage, if later or never called);
+- `letter_follow_up:<letter>` — LTR-3: a call confirming a formal notice, due 3 working days after sending;
+- `broken_promise:<promise>` — CALL-3: a promise to pay whose date passed without the amount paid; a
+  promise paid in full by its date is kept;
+- `legal_review:<borrower>:<case opened>` — LGL-1: DPD ≥ 90 and at least 3 failed attempts in this case, or a
+  refusal, or no one reached for over 30 days; the route is litigation above 50,000 yuan overdue, else an
+  agency (LGL-2). A supervisor decides (AUTH-3).
+
+Nothing that contacts the borrower is created while a hold is in force for the borrower; a promise's outcome
+is still recorded.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import polars as pl
+
+from arrears.engine.params import Terms
+from arrears.engine.reminders import holds_in_force
+from arrears.engine.schema import FAILED_OUTCOMES, REACHED_OUTCOMES
+
+__all__ = ["TASK_COLUMNS", "episodes", "promise_outcomes", "tasks_due"]
+
+TASK_COLUMNS = ["key", "borrower_id", "kind", "available_from", "due_on", "ref_id", "route", "reason", "clause"]
+
+
+def _key(*parts: pl.Expr | str) -> pl.Expr:
+    return pl.concat_str([p if isinstance(p, pl.Expr) else pl.lit(p) for p in parts], separator=":")
+
+
+def episodes(borrowers_now: pl.LazyFrame, cases: pl.LazyFrame, decisions: pl.LazyFrame) -> pl.LazyFrame:
+    """Delinquent borrowers with the day their current case (re)opened: today for a case opened today."""
+    latest_open = (
+        cases.filter(pl.col("status") == "open")
+        .sort("opened_on", "case_id")
+        .group_by("borrower_id")
+        .last()
+        .select("borrower_id", case_opened=pl.col("opened_on"))
+    )
+    fresh = decisions.filter(pl.col("decision").is_in(["open", "reopen"])).select(
+        "borrower_id", fresh_opened=pl.col("opened_on")
+    )
+    return (
+        borrowers_now.filter(pl.col("dpd") > 0)
+        .join(latest_open, on="borrower_id", how="left")
+        .join(fresh, on="borrower_id", how="left")
+        .with_columns(opened_on=pl.coalesce("fresh_opened", "case_opened"))
+        .filter(pl.col("opened_on").is_not_null())
+        .drop("fresh_opened", "case_opened")
+    )
+
+
+def promise_outcomes(promises: pl.LazyFrame, payments: pl.LazyFrame, terms: Terms) -> pl.LazyFrame:
+    """(promise_id, borrower_id, due_on, outcome 'kept'|'broken', paid_fen, clause) for promises decided today."""
+    window = promises.join(payments, on="borrower_id", how="left").filter(
+        pl.col("paid_on").is_between(pl.col("made_on"), pl.min_horizontal("due_on", pl.lit(terms.as_of)))
+    )
+    paid = window.group_by("promise_id").agg(paid_fen=pl.col("amount_fen_right").sum())
+    return (
+        promises.join(paid, on="promise_id", how="left")
+        .with_columns(pl.col("paid_fen").fill_null(0))
+        .with_columns(
+            outcome=pl.when(pl.col("paid_fen") >= pl.col("amount_fen"))
+            .then(pl.lit("kept"))
+            .when(pl.col("due_on") < terms.as_of)
+            .then(pl.lit("broken"))
+        )
+        .filter(pl.col("outcome").is_not_null())
+        .select("promise_id", "borrower_id", "due_on", "outcome", "paid_fen", clause=pl.lit("CALL-3"))
+    )
+
+
+def _calls_due(episode: pl.LazyFrame, calls: pl.LazyFrame, terms: Terms) -> pl.LazyFrame:
+    as_of = terms.as_of
+    history = (
+        calls.filter(pl.col("called_on") <= as_of).group_by("borrower_id").agg(last_call=pl.col("called_on").max())
+    )
+    rows = episode.join(history, on="borrower_id", how="left")
+    first = rows.filter(
+        (pl.col("dpd") <= terms.first_stage_max_dpd)
+        & (pl.col("last_call").is_null() | (pl.col("last_call") < pl.col("opened_on")))
+    ).select(
+        key=_key("call", pl.col("borrower_id").cast(pl.String), pl.col("opened_on").cast(pl.String)),
+        borrower_id="borrower_id",
+        kind=pl.lit("call"),
+        available_from="opened_on",
+        due_on="opened_on",
+        reason=pl.lit("first call"),
+        clause=pl.lit("CLS-2"),
+    )
+    stage_start = pl.lit(as_of) - pl.duration(days=pl.col("dpd") - terms.cadence_from_dpd)
+    due = (
+        pl.when(pl.col("last_call").is_null())
+        .then(stage_start)
+        .otherwise(pl.max_horizontal(pl.col("last_call") + timedelta(days=terms.max_interval_days), stage_start))
+    )
+    available = (
+        pl.when(pl.col("last_call").is_null())
+        .then(stage_start)
+        .otherwise(pl.max_horizontal(pl.col("last_call") + timedelta(days=terms.min_interval_days), stage_start))
+    )
+    cadence = (
+        rows.filter(pl.col("dpd").is_between(terms.cadence_from_dpd, terms.cadence_to_dpd))
+        .with_columns(due_on=due.cast(pl.Date), available_from=available.cast(pl.Date))
+        .filter(pl.col("available_from") <= as_of)
+        .select(
+            key=_key("call", pl.col("borrower_id").cast(pl.String), pl.col("due_on").cast(pl.String)),
+            borrower_id="borrower_id",
+            kind=pl.lit("call"),
+            available_from="available_from",
+            due_on="due_on",
+            reason=pl.lit("cadence"),
+            clause=pl.lit("CALL-4"),
+        )
+    )
+    return pl.concat([first, cadence])
+
+
+def _legal_reviews(episode: pl.LazyFrame, calls: pl.LazyFrame, terms: Terms) -> pl.LazyFrame:
+    as_of = terms.as_of
+    candidates = episode.filter(pl.col("dpd") >= terms.legal_min_dpd)
+    in_case = calls.filter(pl.col("called_on") <= as_of).join(
+        candidates.select("borrower_id", "opened_on"), on="borrower_id", how="inner"
+    )
+    tally = in_case.group_by("borrower_id").agg(
+        failed=(pl.col("outcome").is_in(list(FAILED_OUTCOMES)) & (pl.col("called_on") >= pl.col("opened_on"))).sum(),
+        refused=((pl.col("outcome") == "refused") & (pl.col("called_on") >= pl.col("opened_on"))).any(),
+        last_reached=pl.col("called_on").filter(pl.col("outcome").is_in(list(REACHED_OUTCOMES))).max(),
+    )
+    lost_since = pl.coalesce("last_reached", "opened_on")
+    lost = (pl.lit(as_of) - lost_since).dt.total_days() > terms.legal_lost_contact_days
+    reason = (
+        pl.when(pl.col("failed") >= terms.legal_min_failed_attempts)
+        .then(pl.lit("failed attempts"))
+        .when(pl.col("refused"))
+        .then(pl.lit("refused"))
+        .when(lost)
+        .then(pl.lit("lost contact"))
+    )
+    return (
+        candidates.join(tally, on="borrower_id", how="left")
+        .with_columns(pl.col("failed").fill_null(0), pl.col("refused").fill_null(False))
+        .with_columns(reason=reason)
+        .filter(pl.col("reason").is_not_null())
+        .select(
+            key=_key("legal_review", pl.col("borrower_id").cast(pl.String), pl.col("opened_on").cast(pl.String)),
+            borrower_id="borrower_id",
+            kind=pl.lit("legal_review"),
+            available_from=pl.lit(as_of),
+            due_on=pl.lit(as_of),
+            route=pl.when(pl.col("overdue_total_fen") > terms.litigation_min_fen)
+            .then(pl.lit("litigation"))
+            .otherwise(pl.lit("agency")),
+            reason="reason",
+            clause=pl.lit("LGL-1"),
+        )
+    )
+
+
+def tasks_due(
+    episode: pl.LazyFrame,
+    calls: pl.LazyFrame,
+    letters: pl.LazyFrame,
+    follow_ups: pl.LazyFrame,
+    outcomes: pl.LazyFrame,
+    holds: pl.LazyFrame,
+    terms: Terms,
+) -> pl.LazyFrame:
+    """All tasks the run should hold on the as-of date (`TASK_COLUMNS`); the apply step adds the new keys."""
+    letter_tasks = (
+        letters.filter(pl.col("sent_on") <= terms.as_of)
+        .join(follow_ups, on="sent_on", how="left")
+        .select(
+            key=_key("letter_follow_up", pl.col("letter_id").cast(pl.String)),
+            borrower_id="borrower_id",
+            kind=pl.lit("letter_follow_up"),
+            available_from="sent_on",
+            due_on="deadline",
+            ref_id="letter_id",
+            reason=pl.lit("confirm delivery"),
+            clause=pl.lit("LTR-3"),
+        )
+    )
+    broken = outcomes.filter(pl.col("outcome") == "broken").select(
+        key=_key("broken_promise", pl.col("promise_id").cast(pl.String)),
+        borrower_id="borrower_id",
+        kind=pl.lit("broken_promise"),
+        available_from=(pl.col("due_on") + timedelta(days=1)),
+        due_on=(pl.col("due_on") + timedelta(days=1)),
+        ref_id="promise_id",
+        reason=pl.lit("promise broken"),
+        clause=pl.lit("CALL-3"),
+    )
+    typed = {
+        "key": pl.String,
+        "borrower_id": pl.Int64,
+        "kind": pl.String,
+        "available_from": pl.Date,
+        "due_on": pl.Date,
+        "ref_id": pl.Int64,
+        "route": pl.String,
+        "reason": pl.String,
+        "clause": pl.String,
+    }
+
+    def conform(frame: pl.LazyFrame) -> pl.LazyFrame:
+        have = frame.collect_schema()
+        return frame.select(
+            [(pl.col(c) if c in have else pl.lit(None)).cast(dtype).alias(c) for c, dtype in typed.items()]
+        )
+
+    held = holds_in_force(holds, terms).filter(pl.col("loan_id").is_null()).select("borrower_id").unique()
+    everything = pl.concat(
+        [
+            conform(_calls_due(episode, calls, terms)),
+            conform(letter_tasks),
+            conform(broken),
+            conform(_legal_reviews(episode, calls, terms)),
+        ]
+    )
+    return everything.join(held, on="borrower_id", how="anti").unique("key", keep="first", maintain_order=True)

@@ -1,0 +1,166 @@
+"""Work that falls due: call cadence (CLS-2, CALL-4), letter follow-ups (LTR-3), promises (CALL-3), legal
+review (LGL-1, LGL-2)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rows import instalment, loan, one, rows, run
+
+DUE = date(2026, 1, 15)
+
+
+def day(dpd: int) -> date:
+    return DUE + timedelta(days=dpd)
+
+
+def case(opened: date, klass="moderate", pool="junior"):
+    return {
+        "case_id": 7,
+        "borrower_id": 1,
+        "status": "open",
+        "delinquency_class": klass,
+        "pool": pool,
+        "opened_on": opened,
+    }
+
+
+def call(on: date, outcome="no_answer"):
+    return {"borrower_id": 1, "called_on": on, "outcome": outcome}
+
+
+def _tasks(dpd, *, principal=100_000, cases=None, **frames):
+    return run(
+        day(dpd),
+        loans=[loan(1)],
+        instalments=[instalment(1, 1, DUE, principal)],
+        cases=cases if cases is not None else [case(day(1), klass="mild")],
+        **frames,
+    ).tasks
+
+
+def test_a_new_mild_case_starts_with_a_call_due_today():
+    """Clause: CLS-2 — mild: phone first. Opened on DPD 1: a call task due that day, until a call is made."""
+    task = one(_tasks(1, cases=[]), "key", "kind", "due_on", "clause")
+    assert task == {"key": f"call:1:{day(1)}", "kind": "call", "due_on": day(1), "clause": "CLS-2"}
+    assert one(_tasks(4), "key")["key"] == f"call:1:{day(1)}"  # same key on later days: still one task
+    assert _tasks(4, calls=[call(day(2))]).height == 0
+
+
+def test_cadence_from_dpd_31_every_five_to_seven_days():
+    """Clause: CALL-4 — last call at DPD 33: the next is available at DPD 38 and due at DPD 40."""
+    calls = [call(day(33))]
+    assert _tasks(37, calls=calls).height == 0
+    task = one(_tasks(38, calls=calls), "key", "available_from", "due_on", "clause")
+    assert task == {"key": f"call:1:{day(40)}", "available_from": day(38), "due_on": day(40), "clause": "CALL-4"}
+
+
+def test_cadence_with_no_call_is_due_when_the_stage_starts():
+    """Clause: CALL-4 — never called: due the day DPD reached 31."""
+    task = one(_tasks(35), "due_on", "clause")
+    assert task == {"due_on": day(31), "clause": "CALL-4"}
+
+
+def test_no_cadence_after_dpd_60():
+    """Clause: CALL-4 — the cadence covers DPD 31–60: last call at DPD 50, a task at DPD 60, none at 61."""
+    assert one(_tasks(60, calls=[call(day(50))]), "due_on") == {"due_on": day(57)}
+    assert _tasks(61, calls=[call(day(50))]).height == 0
+
+
+def test_letter_follow_up_due_three_working_days_after_sending():
+    """Clause: LTR-3 — sent on 30 September 2026: the confirmation call is due 10 October (a make-up working
+    Saturday after the National Day holiday)."""
+    decisions = run(
+        date(2026, 10, 2),
+        loans=[loan(1)],
+        letters=[{"letter_id": 55, "borrower_id": 1, "sent_on": date(2026, 9, 30)}],
+    )
+    assert one(decisions.tasks, "key", "kind", "due_on", "ref_id", "clause") == {
+        "key": "letter_follow_up:55",
+        "kind": "letter_follow_up",
+        "due_on": date(2026, 10, 10),
+        "ref_id": 55,
+        "clause": "LTR-3",
+    }
+
+
+def promise(due_on, amount=50_000):
+    return {"promise_id": 3, "borrower_id": 1, "made_on": day(3), "due_on": due_on, "amount_fen": amount}
+
+
+def payment(on, amount):
+    return {"borrower_id": 1, "paid_on": on, "amount_fen": amount}
+
+
+def test_a_promise_paid_by_its_date_is_kept():
+    """Clause: CALL-3 — 300.00 + 200.00 paid by the promised date against 500.00: kept, no task."""
+    decisions = run(
+        day(6),
+        loans=[loan(1)],
+        instalments=[instalment(1, 1, DUE, 100_000)],
+        cases=[case(day(1))],
+        promises=[promise(day(8))],
+        payments=[payment(day(4), 30_000), payment(day(6), 20_000)],
+    )
+    assert one(decisions.promises, "promise_id", "outcome", "paid_fen") == {
+        "promise_id": 3,
+        "outcome": "kept",
+        "paid_fen": 50_000,
+    }
+    assert not [t for t in decisions.tasks.to_dicts() if t["kind"] == "broken_promise"]
+
+
+def test_a_promise_short_by_its_date_is_broken_the_next_day():
+    """Clause: CALL-3 — 499.99 paid of 500.00 by the 8th: on the 8th still pending; on the 9th broken, with a
+    task; a payment after the date does not mend it."""
+    frames = {
+        "loans": [loan(1)],
+        "instalments": [instalment(1, 1, DUE, 100_000)],
+        "cases": [case(day(1))],
+        "promises": [promise(day(8))],
+        "payments": [payment(day(5), 49_999), payment(day(9), 10_000)],
+    }
+    assert run(day(8), **frames).promises.height == 0
+    decisions = run(day(9), **frames)
+    assert one(decisions.promises, "outcome", "paid_fen") == {"outcome": "broken", "paid_fen": 49_999}
+    assert [t["key"] for t in decisions.tasks.to_dicts() if t["kind"] == "broken_promise"] == ["broken_promise:3"]
+
+
+def _legal(dpd, *, principal=100_000, calls=()):
+    tasks = _tasks(dpd, principal=principal, cases=[case(day(1), klass="severe", pool="supervisor")], calls=list(calls))
+    return [t for t in tasks.to_dicts() if t["kind"] == "legal_review"]
+
+
+def test_legal_review_after_three_failed_attempts_from_dpd_90():
+    """Clause: LGL-1, LGL-2 — three failed calls in the case and DPD 90: a legal review for the supervisor,
+    to an agency below 50,000 overdue; at DPD 89, or with two failed calls, none."""
+    failed = [call(day(80)), call(day(82), "busy"), call(day(85), "number_invalid")]
+    (task,) = _legal(90, calls=failed)
+    assert (task["key"], task["route"], task["reason"], task["clause"]) == (
+        f"legal_review:1:{day(1)}",
+        "agency",
+        "failed attempts",
+        "LGL-1",
+    )
+    assert _legal(89, calls=failed) == []
+    assert _legal(90, calls=[*failed[:2], call(day(86), "promised")]) == []
+
+
+def test_legal_review_on_refusal_and_route_to_litigation_above_50000():
+    """Clause: LGL-1, LGL-2 — an explicit refusal at DPD ≥ 90 suffices; 60,000.00 overdue goes to litigation."""
+    (task,) = _legal(95, principal=6_000_000, calls=[call(day(93), "refused")])
+    assert (task["reason"], task["route"]) == ("refused", "litigation")
+
+
+def test_legal_review_on_lost_contact_over_30_days():
+    """Clause: LGL-1 — last reached 31 days ago: lost contact; reached 30 days ago: not yet."""
+    (task,) = _legal(95, calls=[call(day(95 - 31), "promised")])
+    assert task["reason"] == "lost contact"
+    assert _legal(95, calls=[call(day(95 - 30), "promised")]) == []
+
+
+def test_no_contact_work_under_a_hold():
+    """Clause: CALL-4 — a borrower-wide hold: no call task; the hold lifted: the same task appears."""
+    hold = {"borrower_id": 1, "loan_id": None, "starts_on": day(30), "ends_on": day(36)}
+    assert _tasks(35, holds=[hold]).height == 0
+    assert rows(_tasks(37, holds=[hold]), "key") == [{"key": f"call:1:{day(31)}"}]
