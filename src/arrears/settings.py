@@ -104,6 +104,9 @@ INSTALLED_APPS = [
     "arrears.compliance",
     "arrears.rules",
     "arrears.portfolio",
+    "arrears.collection",
+    "arrears.notices",
+    "arrears.daily",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

@@ -8,7 +8,7 @@ import pytest
 
 from arrears.portfolio.models import PaymentAllocation
 from arrears.portfolio.posting import allocate_payments
-from factories import make_borrower, make_loan, make_payment
+from factories import make_borrower, make_loan, make_payment, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +69,35 @@ def test_reposting_for_an_older_business_date_keeps_later_payments_allocated():
     allocate_payments([loan.pk], business_date=date(2026, 3, 1))
     assert allocations(loan) == before
     assert {row[0] for row in before} == {"EARLY", "LATER"}
+
+
+def test_posting_records_the_day_each_instalment_was_settled():
+    """Clause: CLS-1 — the first instalment is settled by the late payment that also pays its penalty; the
+    second is only partly paid (no date); a correction that removes the payment clears the date again."""
+    from arrears.portfolio.models import Instalment, Payment
+
+    loan = make_loan(make_borrower())
+    make_payment(loan, date(2026, 2, 25), "1030.00", external_id="P1")
+    allocate_payments([loan.pk], business_date=date(2026, 3, 1))
+    settled = dict(Instalment.objects.filter(loan=loan, n__lte=3).values_list("n", "settled_on"))
+    assert settled == {1: date(2026, 2, 25), 2: None, 3: None}
+    Payment.objects.filter(external_id="P1").delete()
+    allocate_payments([loan.pk], business_date=date(2026, 3, 2))
+    assert Instalment.objects.filter(loan=loan, settled_on__isnull=False).count() == 0
+
+
+def test_posting_counts_from_rolled_due_dates_where_the_policy_says_so():
+    """Clause: CLS-1 — due on Sunday 15 February 2026, the first day of the Spring Festival holiday (through
+    23 February): with rolling on, a payment on 24 February is on time and owes no penalty."""
+    from arrears.rules.actions import do_add_policy_version
+
+    loan = make_loan(make_borrower(), start=date(2026, 1, 15))
+    make_payment(loan, date(2026, 2, 24), "1023.72", external_id="P1")
+    allocate_payments([loan.pk], business_date=date(2026, 3, 1))
+    assert ("P1", 1, "penalty_interest", 160) in allocations(loan)  # 9 days late without rolling
+    admin = make_user("administrator")
+    do_add_policy_version(
+        "effective_from = 2026-01-01\n[schedule]\nroll_non_working_due_date = true\n", actor=admin, reason="test"
+    )
+    allocate_payments([loan.pk], business_date=date(2026, 3, 1))
+    assert allocations(loan) == [("P1", 1, "interest", 4350), ("P1", 1, "principal", 98022)]

@@ -41,6 +41,7 @@ class Perm(StrEnum):
     APPROVE = "arrangements.approve"
     DECIDE_ESCALATION = "legal.decide_escalation"
     RUN_DAILY = "engine.run_daily"
+    VIEW_RUNS = "engine.view_runs"
 
     @property
     def description(self) -> str:
@@ -80,6 +81,7 @@ PERM_TEXT: dict[Perm, tuple[str, str]] = {
     Perm.APPROVE: ("approve plans and waivers (AUTH-2, AUTH-3)", "审批还款方案与减免"),
     Perm.DECIDE_ESCALATION: ("decide outsourcing to an agency or litigation (AUTH-3)", "决定委外或诉讼"),
     Perm.RUN_DAILY: ("run the nightly batch for a business date", "执行日终批处理"),
+    Perm.VIEW_RUNS: ("see the nightly runs and their reports", "查看日终批处理记录与报告"),
 }
 
 # Django admin models and the permission that gives full model rights on them (each ModelAdmin may still

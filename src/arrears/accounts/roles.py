@@ -66,6 +66,7 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
         Perm.MANAGE_HOLDS,
         Perm.UNMASK,
         Perm.VIEW_REPORTS,
+        Perm.VIEW_RUNS,
     },
     RoleCode.LEGAL_OFFICER: frozenset(
         {Perm.SIGN_IN, Perm.VIEW_PORTFOLIO, Perm.SEARCH_EXACT, Perm.UNMASK, Perm.MANAGE_HOLDS}
@@ -92,6 +93,7 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.MANAGE_CALENDAR,
             Perm.IMPORT_FEED,
             Perm.VIEW_AUDIT,
+            Perm.VIEW_RUNS,
         }
     ),
     RoleCode.SYSTEM: frozenset({Perm.IMPORT_FEED, Perm.RUN_DAILY, Perm.MANAGE_HOLDS}),

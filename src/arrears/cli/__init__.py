@@ -12,6 +12,7 @@ import click
 
 from arrears.cli.audit import audit
 from arrears.cli.calc import calc
+from arrears.cli.daily import run_daily
 from arrears.cli.demo import demo
 from arrears.cli.feed import import_feed
 from arrears.cli.policy import policy
@@ -31,6 +32,7 @@ cli.add_command(policy)
 cli.add_command(serve)
 cli.add_command(manage)
 cli.add_command(import_feed)
+cli.add_command(run_daily)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,7 +25,8 @@ _UNITS = {"read": "files", "validate": "files", "load": "tables", "post": "step"
 class _PhaseBars:
     """One click progress bar per phase on stderr, closed with the phase's seconds."""
 
-    def __init__(self) -> None:
+    def __init__(self, units: dict[str, str] | None = None) -> None:
+        self.units = _UNITS if units is None else units
         self.bar = None
         self.phase = ""
         self.done = 0
@@ -48,7 +49,7 @@ class _PhaseBars:
         self.bar.__exit__(None, None, None)
         now = time.perf_counter()
         seconds, self.since = now - self.since, now
-        click.echo(f"{self.phase:<8} {self.done} {_UNITS.get(self.phase, '')} in {seconds:.2f} s", err=True)
+        click.echo(f"{self.phase:<8} {self.done} {self.units.get(self.phase, '')} in {seconds:.2f} s", err=True)
         self.bar = None
 
 

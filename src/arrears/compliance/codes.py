@@ -28,5 +28,15 @@ class ActionCode(StrEnum):
     ADD_POLICY_VERSION = "rules.add_policy_version"
     ADD_CALENDAR_DAY = "rules.add_calendar_day"
     ADD_CALENDAR_YEAR = "rules.add_calendar_year"
-    # engine
+    # engine: the nightly run and the decisions it applies
     DAILY_RUN = "engine.daily_run"
+    CLASSIFY_LOAN = "engine.classify_loan"
+    # collection
+    OPEN_CASE = "collection.open_case"
+    REOPEN_CASE = "collection.reopen_case"
+    MOVE_CASE = "collection.move_case"
+    CLOSE_CASE = "collection.close_case"
+    CREATE_TASK = "collection.create_task"
+    DECIDE_PROMISE = "collection.decide_promise"
+    # notices
+    QUEUE_REMINDER = "notices.queue_reminder"

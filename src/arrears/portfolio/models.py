@@ -140,6 +140,9 @@ class Instalment(models.Model):
     due_date = models.DateField(_("due date"))
     principal_fen = models.BigIntegerField(_("principal (fen)"))
     interest_fen = models.BigIntegerField(_("interest (fen)"))
+    # The day a payment settled it in full (principal, interest, penalty, compound interest), as posting found;
+    # the daily run reads only instalments not settled by its date.
+    settled_on = models.DateField(_("settled on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("instalment")
@@ -150,7 +153,11 @@ class Instalment(models.Model):
                 condition=Q(principal_fen__gte=0) & Q(interest_fen__gte=0) & Q(n__gte=1), name="instalment_amounts"
             ),
         ]
-        indexes = [models.Index(fields=["due_date"], name="instalment_due_idx")]
+        indexes = [
+            models.Index(fields=["due_date"], name="instalment_due_idx"),
+            models.Index(fields=["settled_on"], name="instalment_settled_idx"),
+            models.Index(fields=["due_date"], condition=Q(settled_on__isnull=True), name="instalment_unsettled_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"instalment {self.n} of loan {self.loan_id}"
@@ -210,7 +217,8 @@ class DelinquencyClass(models.TextChoices):
 
 
 class DelinquencyRecord(models.Model):
-    """A loan's class on a business date (CLS-1). Kept for ever: a new date adds a row, none is overwritten."""
+    """A loan's class from a business date on (CLS-1): the daily run adds a row each time the class changes
+    (to current when cured). Kept for ever; none is overwritten."""
 
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="delinquency_history")
     business_date = models.DateField()
@@ -223,6 +231,32 @@ class DelinquencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"loan {self.loan_id} on {self.business_date}: DPD {self.dpd}"
+
+
+class LoanPosition(models.Model):
+    """Where a delinquent loan stands on the latest run's date (DPD over 0); a current loan has no row."""
+
+    loan = models.OneToOneField(Loan, on_delete=models.CASCADE, primary_key=True, related_name="position")
+    borrower = models.ForeignKey(Borrower, on_delete=models.CASCADE, related_name="+")
+    as_of = models.DateField()
+    dpd = models.PositiveIntegerField()
+    delinquency_class = models.CharField(max_length=10, choices=DelinquencyClass.choices)
+    bucket = models.CharField(max_length=4)
+    earliest_unpaid_due = models.DateField()
+    overdue_principal_fen = models.BigIntegerField()
+    overdue_interest_fen = models.BigIntegerField()
+    penalty_fen = models.BigIntegerField()
+    compound_fen = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["borrower"], name="position_borrower_idx")]
+
+    def __str__(self) -> str:
+        return f"loan {self.loan_id} on {self.as_of}: DPD {self.dpd}"
+
+    @property
+    def overdue_total_fen(self) -> int:
+        return self.overdue_principal_fen + self.overdue_interest_fen + self.penalty_fen + self.compound_fen
 
 
 class HoldKind(models.TextChoices):

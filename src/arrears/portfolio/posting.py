@@ -4,18 +4,21 @@ For each loan given, the whole account is replayed (`arrears.finance.account.rep
 all its payments, with the policy in force on the business date (the loan's own penalty markup where the
 contract sets one), and the loan's allocation rows are replaced by the replay's. Replaying the whole account
 rather than the new payment alone keeps the allocations right when the feed corrects an earlier payment.
+Posting also records the day each instalment was settled in full (`Instalment.settled_on`), so the daily run
+reads only what is still open. Where the policy rolls due dates on non-working days to the next working day,
+the replay counts from the rolled dates, as the daily run does.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from arrears.finance import from_fen, to_fen
 from arrears.finance.account import Receipt, ScheduledInstalment, replay
 from arrears.portfolio.models import Instalment, Loan, Payment, PaymentAllocation
-from arrears.rules.queries import policy_on
+from arrears.rules.queries import calendar, policy_on
 
 CHUNK = 2_000
 
@@ -32,9 +35,21 @@ def account_terms(loan: Loan, policy) -> dict:
     }
 
 
+# A rolled due date is needed only up to this far past the replay's date: later ones settle nothing late.
+ROLL_REACH = timedelta(days=31)
+
+
+def effective_due_date(due: date, *, rolls: bool, through: date) -> date:
+    """The due date the accounts count from: on a non-working day, the next working day where the policy
+    rolls due dates (`schedule.roll_non_working_due_date`); dates beyond `through` are left as they are."""
+    if not rolls or due > through + ROLL_REACH:
+        return due
+    return calendar().next_working_day(due)
+
+
 def allocate_payments(loan_ids: Sequence[int], *, business_date: date) -> int:
-    """(Re)write the allocation rows of these loans; returns the number of rows written. Call inside the
-    caller's transaction (the feed import's)."""
+    """(Re)write the allocation rows of these loans and their instalments' settled dates; returns the number
+    of allocation rows written. Call inside the caller's transaction (the feed import's)."""
     policy = policy_on(business_date)
     written = 0
     ids = sorted(set(loan_ids))
@@ -45,11 +60,14 @@ def allocate_payments(loan_ids: Sequence[int], *, business_date: date) -> int:
 
 def _allocate_chunk(ids: list[int], business_date: date, policy) -> int:
     loans = {loan.pk: loan for loan in Loan.objects.filter(pk__in=ids).only("pk", "annual_rate", "penalty_markup")}
+    rolls = bool(policy.schedule.roll_non_working_due_date)
     schedules: dict[int, list[tuple]] = defaultdict(list)
+    settled_before: dict[int, date | None] = {}
     for row in Instalment.objects.filter(loan_id__in=ids).values_list(
-        "loan_id", "pk", "n", "due_date", "principal_fen", "interest_fen"
+        "loan_id", "pk", "n", "due_date", "principal_fen", "interest_fen", "settled_on"
     ):
-        schedules[row[0]].append(row[1:])
+        schedules[row[0]].append(row[1:6])
+        settled_before[row[1]] = row[6]
     payments: dict[int, list[tuple]] = defaultdict(list)
     for row in Payment.objects.filter(loan_id__in=ids).values_list(
         "loan_id", "pk", "external_id", "paid_on", "amount_fen"
@@ -57,18 +75,25 @@ def _allocate_chunk(ids: list[int], business_date: date, policy) -> int:
         payments[row[0]].append(row[1:])
     PaymentAllocation.objects.filter(payment__loan_id__in=ids).delete()
     rows = []
+    settled_now: dict[int, date | None] = dict.fromkeys(settled_before)
     for loan_id, loan in loans.items():
         if not payments[loan_id]:
             continue
         instalment_pk = {n: pk for pk, n, *_ in schedules[loan_id]}
         payment_pk = {key: pk for pk, key, *_ in payments[loan_id]}
+        # Every stored payment is replayed, also one dated after a replayed older feed's business date.
+        as_of = max(business_date, max(paid_on for _pk, _key, paid_on, _amount in payments[loan_id]))
         position = replay(
-            [ScheduledInstalment(n, due, from_fen(p), from_fen(i)) for _pk, n, due, p, i in schedules[loan_id]],
+            [
+                ScheduledInstalment(n, effective_due_date(due, rolls=rolls, through=as_of), from_fen(p), from_fen(i))
+                for _pk, n, due, p, i in schedules[loan_id]
+            ],
             [Receipt(key, paid_on, from_fen(amount)) for _pk, key, paid_on, amount in payments[loan_id]],
-            # Every stored payment is replayed, also one dated after a replayed older feed's business date.
-            as_of=max(business_date, max(paid_on for _pk, _key, paid_on, _amount in payments[loan_id])),
+            as_of=as_of,
             **account_terms(loan, policy),
         )
+        for state in position.instalments:
+            settled_now[instalment_pk[state.n]] = state.settled_on
         for posted in position.payments:
             rows.extend(
                 PaymentAllocation(
@@ -86,4 +111,6 @@ def _allocate_chunk(ids: list[int], business_date: date, policy) -> int:
                     )
                 )
     PaymentAllocation.objects.bulk_create(rows, batch_size=5_000)
+    changed = [Instalment(pk=pk, settled_on=day) for pk, day in settled_now.items() if settled_before[pk] != day]
+    Instalment.objects.bulk_update(changed, ["settled_on"], batch_size=2_000)
     return len(rows)

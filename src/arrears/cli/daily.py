@@ -1,0 +1,87 @@
+"""`arrears run-daily [--as-of D] [--dry-run] [--json]`: the nightly run (see `arrears.daily.actions`).
+
+Progress goes to stderr, a bar per phase (read, compute, apply) for each date run; then a summary per date on
+stdout: loans, delinquent by class, case decisions, reminders, tasks, errors, seconds per phase, and the rows
+written. `--json` prints one JSON object: the last date's report, with `"runs"` listing every date run (more
+than one when missed dates were caught up). A run that cannot start is one line on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import click
+
+from arrears.cli.feed import _actor, _PhaseBars
+from arrears.cli.params import DATE
+from arrears.cli.web import setup_django
+
+
+@click.command("run-daily")
+@click.option("--as-of", "as_of", type=DATE, default=None, help="Business date (default: the newest feed's).")
+@click.option("--dry-run", is_flag=True, help="Decide and report what would change; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@click.option("--user", "username", default=None, help="Run as this user (default: the nightly run).")
+@click.option("--chunk", "chunk", type=click.IntRange(1), default=None, help="Borrowers per transaction.")
+def run_daily(as_of, dry_run: bool, as_json: bool, username: str | None, chunk: int | None) -> None:
+    """Decide and apply the nightly run for a business date, catching up missed dates first."""
+    setup_django()
+    from django.db import DatabaseError
+
+    from arrears.compliance.actions import ActionDenied
+    from arrears.daily.actions import RunRefused, do_run_daily
+    from arrears.daily.apply import CHUNK_BORROWERS
+
+    bars = _PhaseBars({"read": "frames", "compute": "step", "apply": "borrowers"})
+    try:
+        actor = _actor(username)
+        bars.since = time.perf_counter()
+        reports = do_run_daily(
+            as_of, actor=actor, dry_run=dry_run, progress=bars, chunk_borrowers=chunk or CHUNK_BORROWERS
+        )
+    except (RunRefused, ActionDenied) as exc:
+        raise click.ClickException(str(exc)) from exc
+    except ValueError as exc:  # PolicyError, CalendarError, SchemaError: the policy or the data is unusable
+        raise click.ClickException(f"the run stopped: {exc}; run the date again once fixed") from exc
+    except DatabaseError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise click.ClickException(f"database error: {first}; run the date again to resume") from exc
+    finally:
+        bars.close()
+    if as_json:
+        last = reports[-1].as_json()
+        last["runs"] = [r.as_json() for r in reports]
+        click.echo(json.dumps(last, ensure_ascii=False, sort_keys=True))
+        return
+    for report in reports:
+        _print(report)
+
+
+def _print(report) -> None:
+    data = report.as_json()
+    head = f"run of {data['business_date']}"
+    if report.already_done:
+        click.echo(f"{head}: already done; nothing changed")
+        return
+    click.echo(f"{head}: {'dry run, nothing written' if report.dry_run else data['status']}")
+    by_class = ", ".join(f"{k} {v:,}" for k, v in data["by_class"].items())
+    click.echo(f"  loans {data['loans']:,}; delinquent {data['delinquent']:,} ({by_class})")
+    click.echo("  cases: " + (", ".join(f"{k} {v:,}" for k, v in data["case_decisions"].items()) or "no change"))
+    reminders = data["reminders"]
+    click.echo(
+        f"  reminders: written {reminders['written']:,}, phone {reminders['phone']:,}, "
+        f"without a consented channel {reminders['written_without_channel']:,}"
+    )
+    click.echo("  tasks due: " + (", ".join(f"{k} {v:,}" for k, v in data["tasks_due"].items()) or "none"))
+    if data["promises"]:
+        click.echo("  promises: " + ", ".join(f"{k} {v:,}" for k, v in data["promises"].items()))
+    click.echo(f"  errors: {data['errors']:,}")
+    for problem in data["problems"]:
+        click.echo(f"    loan {problem['loan_id']}: {problem['problem']}")
+    click.echo(
+        f"  rows written: {data['rows_written']:,} ("
+        + ", ".join(f"{k} {v:,}" for k, v in sorted(data["changes"].items()))
+        + ")"
+    )
+    click.echo("  seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in data["seconds"].items()))

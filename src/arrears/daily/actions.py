@@ -1,0 +1,231 @@
+"""`do_run_daily`: the nightly run for a business date — read, decide (the engine), apply — with catch-up.
+
+- The dates run in order: after the last completed run, every missed date up to `as_of` is run first. A date
+  already done is not run again (nothing changes); a date before the last completed one that was never run is
+  refused, since its decisions would come after later ones.
+- `as_of` defaults to the business date of the newest feed loaded; a date after it is refused (the book
+  would be stale: a payment made since could be missed).
+- Each date has a ledger row (`Run`). A failed or killed run is resumed by running the date again: it
+  continues after the last committed chunk (see `apply`).
+- `dry_run` does all of it inside one transaction that is rolled back: the report says what would change.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from arrears.accounts.permissions import Perm
+from arrears.compliance.actions import append_events_bulk, require
+from arrears.compliance.codes import ActionCode
+from arrears.daily.apply import CHUNK_BORROWERS, apply_decisions
+from arrears.daily.models import Run, RunProblem, RunStatus
+from arrears.daily.read import read_inputs
+from arrears.engine.params import Terms
+from arrears.engine.runner import Decisions, decide
+from arrears.engine.schema import SCHEMAS
+from arrears.portfolio.queries import business_date
+from arrears.rules.queries import calendar, policy_book
+
+__all__ = ["RunRefused", "RunReport", "dates_to_run", "do_run_daily"]
+
+Progress = Callable[[str, int, int], None]
+PROBLEMS_SHOWN = 20
+
+
+class RunRefused(ValueError):
+    """The run cannot start: what was wrong and what to do."""
+
+
+@dataclass
+class RunReport:
+    business_date: date
+    status: str
+    summary: dict[str, Any]
+    changes: dict[str, int]
+    seconds: dict[str, float]
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    attempts: int = 1
+    already_done: bool = False
+    dry_run: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "business_date": self.business_date.isoformat(),
+            "status": self.status,
+            "already_done": self.already_done,
+            "dry_run": self.dry_run,
+            "attempts": self.attempts,
+            **self.summary,
+            "changes": self.changes,
+            "rows_written": sum(v for k, v in self.changes.items() if k != "audit_events"),
+            "seconds": self.seconds,
+            "problems": self.problems,
+        }
+
+
+def summarize(decisions: Decisions) -> dict[str, Any]:
+    """The date's figures from the decisions (the same for a resumed run as for a clean one)."""
+    positions, reminders, tasks = decisions.positions, decisions.reminders, decisions.tasks
+
+    def counts(frame, column) -> dict[str, int]:
+        return (
+            {str(k): int(v) for k, v in frame.group_by(column).len().sort(column).iter_rows()} if frame.height else {}
+        )
+
+    written = reminders.filter(reminders["kind"] == "written")
+    return {
+        "loans": positions.height + decisions.problems.height,
+        "delinquent": int((positions["dpd"] > 0).sum()) if positions.height else 0,
+        "by_class": counts(positions, "delinquency_class"),
+        "by_bucket": counts(positions, "bucket"),
+        "overdue_total_fen": int(positions["overdue_total_fen"].sum()) if positions.height else 0,
+        "case_decisions": counts(decisions.cases, "decision"),
+        "reminders": {
+            "written": int(written["channel"].is_not_null().sum()) if written.height else 0,
+            "written_without_channel": int(written["channel"].is_null().sum()) if written.height else 0,
+            "phone": int((reminders["kind"] == "phone").sum()) if reminders.height else 0,
+        },
+        "tasks_due": counts(tasks, "kind"),
+        "promises": counts(decisions.promises, "outcome"),
+        "errors": decisions.problems.height,
+    }
+
+
+def dates_to_run(as_of: date | None) -> list[date]:
+    """The dates a run for `as_of` covers, oldest first (see the module doc); raises RunRefused."""
+    newest_feed = business_date()
+    if as_of is None:
+        if newest_feed is None:
+            raise RunRefused("no feed has been loaded; import one (`arrears import`) or give --as-of")
+        as_of = newest_feed
+    if newest_feed is not None and as_of > newest_feed:
+        raise RunRefused(
+            f"the newest feed loaded is of {newest_feed}; import the feed of {as_of} before running that date"
+        )
+    last_done = Run.objects.filter(status=RunStatus.DONE).aggregate(last=Max("business_date"))["last"]
+    if last_done is None or as_of > last_done:
+        start = as_of if last_done is None else last_done + timedelta(days=1)
+        return [start + timedelta(days=i) for i in range((as_of - start).days + 1)]
+    if Run.objects.filter(business_date=as_of, status=RunStatus.DONE).exists():
+        return [as_of]
+    raise RunRefused(f"runs go in date order and {last_done} is already done; {as_of} cannot be run after it")
+
+
+def _problems(decisions: Decisions) -> list[dict[str, Any]]:
+    return decisions.problems.sort("loan_id").head(PROBLEMS_SHOWN).to_dicts()
+
+
+def _start(day: date) -> tuple[Run, bool]:
+    with transaction.atomic():
+        run, created = Run.objects.select_for_update().get_or_create(
+            business_date=day, defaults={"started_at": timezone.now()}
+        )
+        if run.status == RunStatus.DONE:
+            return run, True
+        if not created:
+            run.status, run.error, run.attempts = RunStatus.RUNNING, "", run.attempts + 1
+            run.save(update_fields=["status", "error", "attempts"])
+    return run, False
+
+
+def _run_one(day: date, *, actor: Any, progress: Progress | None, chunk_borrowers: int) -> RunReport:
+    run, done = _start(day)
+    if done:
+        return RunReport(day, run.status, run.summary, {}, {}, attempts=run.attempts, already_done=True)
+    seconds: dict[str, float] = {}
+    try:
+        clock = time.perf_counter()
+        version = policy_book().version_on(day)
+        terms = Terms.of(version.policy, day)
+        names = list(SCHEMAS)
+        inputs = read_inputs(
+            terms, progress=None if progress is None else lambda n: progress("read", names.index(n) + 1, len(names))
+        )
+        seconds["read"] = round(time.perf_counter() - clock, 3)
+        clock = time.perf_counter()
+        decisions = decide(inputs, terms, calendar())
+        if progress is not None:
+            progress("compute", 1, 1)
+        seconds["compute"] = round(time.perf_counter() - clock, 3)
+        summary = summarize(decisions)
+        clock = time.perf_counter()
+
+        def applied(done: int, total: int) -> None:
+            if progress is not None:
+                progress("apply", done, total)
+
+        apply_decisions(run, decisions, actor=actor, chunk_borrowers=chunk_borrowers, progress=applied)
+        seconds["apply"] = round(time.perf_counter() - clock, 3)
+        with transaction.atomic():
+            run = Run.objects.select_for_update().get(pk=run.pk)
+            RunProblem.objects.filter(run=run).delete()
+            RunProblem.objects.bulk_create(
+                RunProblem(run=run, loan_id=row["loan_id"], problem=row["problem"][:200])
+                for row in decisions.problems.iter_rows(named=True)
+            )
+            run.status, run.finished_at = RunStatus.DONE, timezone.now()
+            run.summary, run.seconds, run.policy_name = summary, seconds, version.name
+            run.save()
+            append_events_bulk(
+                [
+                    {
+                        "action": ActionCode.DAILY_RUN,
+                        "permission": Perm.RUN_DAILY,
+                        "subject": run,
+                        "clause": None,
+                        "changes": {"status": (None, "done"), "changes": (None, run.changes)},
+                        "reason": f"nightly run of {day} under {version.name}",
+                    }
+                ],
+                actor=actor,
+            )
+    except Exception as exc:
+        if not transaction.get_connection().in_atomic_block:
+            Run.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
+        raise
+    return RunReport(
+        day,
+        run.status,
+        summary,
+        dict(run.changes),
+        seconds,
+        problems=_problems(decisions),
+        attempts=run.attempts,
+    )
+
+
+def do_run_daily(
+    as_of: date | None = None,
+    *,
+    actor: Any,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    chunk_borrowers: int = CHUNK_BORROWERS,
+) -> list[RunReport]:
+    """Run the nightly batch through `as_of` (catching up missed dates); one report per date run."""
+    require(actor, Perm.RUN_DAILY)
+    days = dates_to_run(as_of)
+    if not dry_run:
+        return [_run_one(d, actor=actor, progress=progress, chunk_borrowers=chunk_borrowers) for d in days]
+    with transaction.atomic():
+        reports = [_run_one(d, actor=actor, progress=progress, chunk_borrowers=chunk_borrowers) for d in days]
+        transaction.set_rollback(True)
+    for report in reports:
+        report.dry_run = True
+    return reports
+
+
+def total_changes(reports: list[RunReport]) -> Counter[str]:
+    total: Counter[str] = Counter()
+    for report in reports:
+        total.update(report.changes)
+    return total

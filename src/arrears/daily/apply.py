@@ -1,0 +1,387 @@
+"""Apply one date's decisions: bulk writes in chunks of borrowers, one transaction per chunk, audit in bulk.
+
+Every write compares with what is stored, so applying the same decisions again writes nothing:
+- loan positions: delinquent loans' rows replaced, cured or closed loans' rows removed; a change of class adds
+  a `DelinquencyRecord` and an audit event (CLS-1);
+- cases: opened, reopened, moved, closed as decided (one open case per borrower is also a database
+  constraint), each with a `CaseEvent` and an audit event under the decision's clause;
+- reminders: written ones into the notices outbox, phone ones as tasks — unique per (loan, kind, due date);
+- tasks: the keys not yet stored; promises: kept or broken, once.
+
+The chunk's writes, its audit events and the run ledger's cursor and change counts commit together. A run
+killed anywhere resumes after its last committed chunk; the decisions of the remaining borrowers are the same
+as before the crash (no kernel looks across borrowers, and nothing of theirs was written), so the end state
+and the counts are those of a clean run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+
+from arrears.accounts.permissions import Perm
+from arrears.collection.models import CaseEvent, CaseStatus, CollectionCase, Promise, PromiseStatus, Task, TaskKind
+from arrears.compliance.actions import append_events_bulk
+from arrears.compliance.codes import ActionCode
+from arrears.daily.models import Run
+from arrears.engine.runner import Decisions
+from arrears.notices.models import Notice, NoticeKind
+from arrears.portfolio.models import DelinquencyRecord, LoanPosition
+
+__all__ = ["CHUNK_BORROWERS", "apply_decisions", "stored_positions"]
+
+CHUNK_BORROWERS = 5_000
+
+POSITION_COLUMNS = [
+    "loan_id",
+    "borrower_id",
+    "dpd",
+    "delinquency_class",
+    "bucket",
+    "earliest_unpaid_due",
+    "overdue_principal_fen",
+    "overdue_interest_fen",
+    "penalty_fen",
+    "compound_fen",
+]
+
+
+def stored_positions() -> pl.DataFrame:
+    """The positions the last run left (delinquent loans only)."""
+    rows = LoanPosition.objects.values_list("loan_id", "borrower_id", "delinquency_class")
+    return pl.DataFrame(
+        list(rows), schema={"loan_id": pl.Int64, "borrower_id": pl.Int64, "old_class": pl.String}, orient="row"
+    )
+
+
+def _event(code: ActionCode, subject: tuple[str, Any], clause: str, changes: dict, reason: str = "") -> dict:
+    return {
+        "action": code,
+        "permission": Perm.RUN_DAILY,
+        "subject": (subject[0], subject[1]),
+        "clause": clause,
+        "changes": changes,
+        "reason": reason,
+    }
+
+
+class _Chunk:
+    """The decisions of borrowers in (low, high], and the writes that apply them."""
+
+    def __init__(self, frames: dict[str, pl.DataFrame], as_of: date) -> None:
+        self.frames = frames
+        self.as_of = as_of
+        self.changes: Counter[str] = Counter()
+        self.events: list[dict] = []
+
+    def apply(self) -> None:
+        self._positions()
+        self._cases()
+        self._reminders()
+        self._tasks()
+        self._promises()
+
+    def _positions(self) -> None:
+        new, old = self.frames["positions"], self.frames["old_positions"]
+        delinquent = new.filter(pl.col("dpd") > 0)
+        # Loans with a stored row that are no longer delinquent (cured, or no longer active and not a problem).
+        gone = old.join(delinquent.select("loan_id"), on="loan_id", how="anti").join(
+            self.frames["problems"].select("loan_id"), on="loan_id", how="anti"
+        )
+        if delinquent.height or gone.height:
+            LoanPosition.objects.filter(loan_id__in=[*delinquent["loan_id"], *gone["loan_id"]]).delete()
+            LoanPosition.objects.bulk_create(
+                LoanPosition(as_of=self.as_of, **row)
+                for row in delinquent.select(POSITION_COLUMNS).iter_rows(named=True)
+            )
+            self.changes["positions_written"] += delinquent.height
+            self.changes["positions_removed"] += gone.height
+        current = new.filter(pl.col("dpd") == 0).select("loan_id", "dpd", "delinquency_class")
+        moved = pl.concat([delinquent.select("loan_id", "dpd", "delinquency_class"), current]).join(
+            old.select("loan_id", "old_class"), on="loan_id", how="left"
+        )
+        moved = moved.with_columns(pl.col("old_class").fill_null("current")).filter(
+            pl.col("old_class") != pl.col("delinquency_class")
+        )
+        records = [
+            DelinquencyRecord(
+                loan_id=row["loan_id"],
+                business_date=self.as_of,
+                dpd=row["dpd"],
+                delinquency_class=row["delinquency_class"],
+            )
+            for row in moved.iter_rows(named=True)
+        ]
+        DelinquencyRecord.objects.bulk_create(records)
+        self.changes["class_changes"] += len(records)
+        self.events.extend(
+            _event(
+                ActionCode.CLASSIFY_LOAN,
+                ("portfolio.loan", row["loan_id"]),
+                "CLS-1",
+                {"delinquency_class": (row["old_class"], row["delinquency_class"]), "dpd": (None, row["dpd"])},
+            )
+            for row in moved.iter_rows(named=True)
+        )
+
+    def _cases(self) -> None:
+        decisions = self.frames["cases"]
+        if not decisions.height:
+            return
+        opened = decisions.filter(pl.col("decision") == "open").to_dicts()
+        created = CollectionCase.objects.bulk_create(
+            CollectionCase(
+                borrower_id=row["borrower_id"],
+                status=CaseStatus.OPEN,
+                delinquency_class=row["to_class"],
+                pool=row["to_pool"] or "",
+                opened_on=self.as_of,
+                updated_on=self.as_of,
+            )
+            for row in opened
+        )
+        events = []
+        for case, row in zip(created, opened, strict=True):
+            events.append((case.pk, "opened", row))
+        existing = {row["case_id"]: row for row in decisions.filter(pl.col("decision") != "open").to_dicts()}
+        cases = CollectionCase.objects.in_bulk(list(existing))
+        kinds = {"reopen": "reopened", "move": "moved", "close": "closed"}
+        for case_id, row in existing.items():
+            case = cases[case_id]
+            if row["decision"] == "close":
+                case.status, case.closed_on, case.delinquency_class, case.pool = (
+                    CaseStatus.CLOSED,
+                    self.as_of,
+                    "current",
+                    "",
+                )
+            else:
+                if row["decision"] == "reopen":
+                    case.status, case.closed_on, case.opened_on = CaseStatus.OPEN, None, self.as_of
+                    case.times_opened += 1
+                case.delinquency_class, case.pool = row["to_class"], row["to_pool"] or ""
+            case.updated_on = self.as_of
+            events.append((case_id, kinds[row["decision"]], row))
+        CollectionCase.objects.bulk_update(
+            cases.values(),
+            ["status", "closed_on", "opened_on", "times_opened", "delinquency_class", "pool", "updated_on"],
+        )
+        CaseEvent.objects.bulk_create(
+            CaseEvent(
+                case_id=case_id,
+                business_date=self.as_of,
+                kind=kind,
+                from_class=row["from_class"] or "",
+                to_class=row["to_class"] or "",
+                from_pool=row["from_pool"] or "",
+                to_pool=row["to_pool"] or "",
+                dpd=row["dpd"],
+                clause=row["clause"],
+            )
+            for case_id, kind, row in events
+        )
+        codes = {
+            "opened": ActionCode.OPEN_CASE,
+            "reopened": ActionCode.REOPEN_CASE,
+            "moved": ActionCode.MOVE_CASE,
+            "closed": ActionCode.CLOSE_CASE,
+        }
+        for case_id, kind, row in events:
+            self.changes[f"cases_{kind}"] += 1
+            self.events.append(
+                _event(
+                    codes[kind],
+                    ("collection.collectioncase", case_id),
+                    row["clause"],
+                    {
+                        "delinquency_class": (row["from_class"], row["to_class"]),
+                        "pool": (row["from_pool"], row["to_pool"]),
+                        "dpd": (None, row["dpd"]),
+                    },
+                )
+            )
+
+    def _reminders(self) -> None:
+        reminders = self.frames["reminders"]
+        written = reminders.filter((pl.col("kind") == "written") & pl.col("channel").is_not_null())
+        if written.height:
+            have = set(
+                Notice.objects.filter(
+                    loan_id__in=written["loan_id"].to_list(),
+                    kind=NoticeKind.REMINDER,
+                    due_date__in=written["due_date"].unique().to_list(),
+                ).values_list("loan_id", "due_date")
+            )
+            fresh = [r for r in written.to_dicts() if (r["loan_id"], r["due_date"]) not in have]
+            notices = Notice.objects.bulk_create(
+                Notice(
+                    loan_id=r["loan_id"],
+                    borrower_id=r["borrower_id"],
+                    kind=NoticeKind.REMINDER,
+                    channel=r["channel"],
+                    due_date=r["due_date"],
+                    instalment_n=r["n"],
+                    amount_fen=r["amount_due_fen"],
+                    queued_on=self.as_of,
+                    clause=r["clause"],
+                )
+                for r in fresh
+            )
+            self.changes["reminders_queued"] += len(notices)
+            self.events.extend(
+                _event(
+                    ActionCode.QUEUE_REMINDER,
+                    ("notices.notice", n.pk),
+                    "REM-1",
+                    {"channel": (None, n.channel), "due_date": (None, n.due_date), "amount_fen": (None, n.amount_fen)},
+                )
+                for n in notices
+            )
+        phone = reminders.filter(pl.col("kind") == "phone")
+        if phone.height:
+            self._add_tasks(
+                {
+                    "key": f"phone_reminder:{r['loan_id']}:{r['due_date']}",
+                    "borrower_id": r["borrower_id"],
+                    "loan_id": r["loan_id"],
+                    "kind": TaskKind.PHONE_REMINDER,
+                    "available_from": self.as_of,
+                    "due_on": self.as_of,
+                    "ref_id": None,
+                    "route": None,
+                    "reason": f"instalment {r['n']} due {r['due_date']}, {r['amount_due_fen']} fen",
+                    "clause": "REM-1",
+                }
+                for r in phone.to_dicts()
+            )
+
+    def _tasks(self) -> None:
+        tasks = self.frames["tasks"]
+        if tasks.height:
+            self._add_tasks({**row, "loan_id": None} for row in tasks.to_dicts())
+
+    def _add_tasks(self, rows: Iterable[dict]) -> None:
+        rows = list(rows)
+        have = set(Task.objects.filter(key__in=[r["key"] for r in rows]).values_list("key", flat=True))
+        fresh = [r for r in rows if r["key"] not in have]
+        if not fresh:
+            return
+        open_case = dict(
+            CollectionCase.objects.filter(
+                status=CaseStatus.OPEN, borrower_id__in={r["borrower_id"] for r in fresh}
+            ).values_list("borrower_id", "pk")
+        )
+        created = Task.objects.bulk_create(
+            Task(
+                key=r["key"],
+                kind=r["kind"],
+                borrower_id=r["borrower_id"],
+                case_id=open_case.get(r["borrower_id"]),
+                loan_id=r["loan_id"],
+                available_from=r["available_from"],
+                due_on=r["due_on"],
+                route=r["route"] or "",
+                reason=r["reason"] or "",
+                ref_id=r["ref_id"],
+                clause=r["clause"],
+                created_on=self.as_of,
+            )
+            for r in fresh
+        )
+        for task in created:
+            self.changes[f"tasks_{task.kind}"] += 1
+        self.events.extend(
+            _event(
+                ActionCode.CREATE_TASK,
+                ("collection.task", t.pk),
+                t.clause,
+                {"key": (None, t.key), "due_on": (None, t.due_on), "route": (None, t.route or None)},
+                t.reason,
+            )
+            for t in created
+        )
+
+    def _promises(self) -> None:
+        outcomes = self.frames["promises"]
+        if not outcomes.height:
+            return
+        decided = {row["promise_id"]: row for row in outcomes.to_dicts()}
+        promises = list(Promise.objects.filter(pk__in=list(decided), status=PromiseStatus.OPEN))
+        for promise in promises:
+            row = decided[promise.pk]
+            promise.status, promise.paid_fen, promise.decided_on = row["outcome"], row["paid_fen"], self.as_of
+            self.changes[f"promises_{row['outcome']}"] += 1
+            self.events.append(
+                _event(
+                    ActionCode.DECIDE_PROMISE,
+                    ("collection.promise", promise.pk),
+                    "CALL-3",
+                    {"status": ("open", row["outcome"]), "paid_fen": (None, row["paid_fen"])},
+                )
+            )
+        Promise.objects.bulk_update(promises, ["status", "paid_fen", "decided_on"])
+
+
+def _borrowers_touched(frames: dict[str, pl.DataFrame]) -> list[int]:
+    ids = pl.concat([frame.select(pl.col("borrower_id").cast(pl.Int64)) for frame in frames.values()])
+    return ids["borrower_id"].drop_nulls().unique().sort().to_list()
+
+
+def apply_decisions(
+    run: Run,
+    decisions: Decisions,
+    *,
+    actor: Any,
+    chunk_borrowers: int = CHUNK_BORROWERS,
+    progress: Callable[[int, int], None] | None = None,
+) -> Counter[str]:
+    """Apply the decisions of borrowers after `run.cursor`, chunk by chunk; returns this call's changes
+    (the ledger row holds the run's total). `progress(done, total)` counts borrowers."""
+    as_of = run.business_date
+    old = stored_positions()
+    frames = {
+        "positions": decisions.positions,
+        "problems": decisions.problems,
+        "old_positions": old,
+        "cases": decisions.cases,
+        "reminders": decisions.reminders,
+        "tasks": decisions.tasks,
+        "promises": decisions.promises,
+    }
+    # Only borrowers with something to write: a delinquent or formerly delinquent loan, a case decision,
+    # a reminder, a task or a promise outcome (loans current on both days need nothing).
+    relevant = {
+        **frames,
+        "positions": decisions.positions.filter(pl.col("dpd") > 0).vstack(
+            decisions.positions.filter(pl.col("dpd") == 0).join(old.select("loan_id"), on="loan_id", how="semi")
+        ),
+    }
+    borrowers = [
+        b for b in _borrowers_touched({k: v for k, v in relevant.items() if k != "problems"}) if b > run.cursor
+    ]
+    total: Counter[str] = Counter()
+    if progress is not None:
+        progress(0, len(borrowers))
+    for start in range(0, len(borrowers), chunk_borrowers):
+        ids = borrowers[start : start + chunk_borrowers]
+        low, high = ids[0], ids[-1]
+        mine = pl.col("borrower_id").is_between(low, high)
+        chunk = _Chunk({name: frame.filter(mine) for name, frame in relevant.items()}, as_of)
+        with transaction.atomic():
+            chunk.apply()
+            chunk.changes["audit_events"] += append_events_bulk(chunk.events, actor=actor)
+            ledger = Run.objects.select_for_update().get(pk=run.pk)
+            merged = Counter(ledger.changes)
+            merged.update(chunk.changes)
+            ledger.changes, ledger.cursor = dict(merged), high
+            ledger.save(update_fields=["changes", "cursor"])
+            run.changes, run.cursor = ledger.changes, ledger.cursor
+        total.update(chunk.changes)
+        if progress is not None:
+            progress(start + len(ids), len(borrowers))
+    return total

@@ -1,0 +1,204 @@
+"""The nightly run in the database: read, decide, apply; idempotent per date; catch-up; permissions."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from book import build_book, nightly_run
+
+from arrears.cli import main
+from arrears.collection.models import CaseEvent, CollectionCase, Task
+from arrears.compliance.actions import ActionDenied
+from arrears.compliance.models import AuditEvent
+from arrears.daily.actions import RunRefused, do_run_daily
+from arrears.daily.models import Run, RunProblem
+from arrears.finance import from_fen, to_fen
+from arrears.finance.account import Receipt, ScheduledInstalment, replay
+from arrears.notices.models import Notice
+from arrears.portfolio.models import DelinquencyRecord, Instalment, LoanPosition, Payment, PaymentAllocation
+from arrears.portfolio.posting import account_terms, allocate_payments
+from arrears.rules.queries import policy_on
+from factories import make_borrower, make_loan, make_payment, make_user
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = date(2026, 3, 20)
+TABLES = (LoanPosition, DelinquencyRecord, CollectionCase, CaseEvent, Task, Notice, Run, RunProblem, AuditEvent)
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in TABLES}
+
+
+@pytest.fixture
+def three_borrowers():
+    """Late: instalment 2 (due 2026-03-15) unpaid → DPD 5. Soon: due 2026-03-23 (SMS on the 20th).
+    Tomorrow: due 2026-03-21 (phone reminder on the 20th)."""
+    consents = {"consent_sms": True, "consent_phone": True}
+    late = make_loan(make_borrower(external_id="LATE", **consents), start=date(2026, 1, 15), principal="12000")
+    make_payment(late, date(2026, 2, 15), "1023.72")
+    soon = make_loan(make_borrower(external_id="SOON", **consents), start=date(2026, 2, 23), principal="6000")
+    tomorrow = make_loan(make_borrower(external_id="TOMORROW", **consents), start=date(2026, 2, 21), principal="3000")
+    allocate_payments([late.pk, soon.pk, tomorrow.pk], business_date=AS_OF)
+    return late, soon, tomorrow
+
+
+def test_first_run_classifies_opens_cases_and_queues_reminders(three_borrowers):
+    """Clause: CLS-1, CLS-2, REM-1, REM-2, AUTH-4 — worked example of one date."""
+    late, soon, tomorrow = three_borrowers
+    (report,) = do_run_daily(AS_OF, actor=nightly_run())
+    position = LoanPosition.objects.get(loan=late)
+    assert (position.dpd, position.delinquency_class, position.bucket) == (5, "mild", "M1")
+    # instalment 2: 983.78 principal, 39.94 interest; penalty 983.78 × 0.06525 × 5/360 = 0.8915… → 0.89
+    second = Instalment.objects.get(loan=late, n=2)
+    assert (position.overdue_principal_fen, position.overdue_interest_fen) == (
+        second.principal_fen,
+        second.interest_fen,
+    )
+    assert (position.penalty_fen, position.compound_fen) == (89, 4)
+    case = CollectionCase.objects.get(borrower=late.borrower)
+    assert (case.status, case.delinquency_class, case.pool, case.opened_on) == ("open", "mild", "junior", AS_OF)
+    assert list(Task.objects.filter(borrower=late.borrower).values_list("key", "clause", "case_id")) == [
+        (f"call:{late.borrower_id}:{AS_OF}", "CLS-2", case.pk)
+    ]
+    notice = Notice.objects.get()
+    first = Instalment.objects.get(loan=soon, n=1)
+    assert (notice.loan_id, notice.channel, notice.due_date, notice.amount_fen) == (
+        soon.pk,
+        "sms",
+        date(2026, 3, 23),
+        first.principal_fen + first.interest_fen,
+    )
+    phone = Task.objects.get(kind="phone_reminder")
+    assert (phone.loan_id, phone.due_on, phone.clause) == (tomorrow.pk, AS_OF, "REM-1")
+    assert DelinquencyRecord.objects.get().loan_id == late.pk
+    run = Run.objects.get()
+    assert (run.status, run.business_date, run.changes["cases_opened"], run.changes["reminders_queued"]) == (
+        "done",
+        AS_OF,
+        1,
+        1,
+    )
+    assert report.summary["by_class"] == {"current": 2, "mild": 1}
+    events = AuditEvent.objects.exclude(action__startswith="auth").order_by("id")
+    actions = [e.action for e in events]
+    assert actions.count("collection.open_case") == 1
+    assert actions[-1] == "engine.daily_run"
+    assert {e.actor_username for e in events} == {"nightly-run"}
+    opened = events.get(action="collection.open_case")
+    assert opened.basis == {"permission": "engine.run_daily", "clause": "CLS-1", "approval": None}
+
+
+def test_a_second_run_of_the_same_date_changes_nothing(three_borrowers):
+    """Running a date again writes nothing and says so."""
+    do_run_daily(AS_OF, actor=nightly_run())
+    before = counts()
+    (again,) = do_run_daily(AS_OF, actor=nightly_run())
+    assert again.already_done
+    assert again.changes == {}
+    assert counts() == before
+
+
+def test_the_next_days_catch_up_in_order_and_a_payment_closes_the_case(three_borrowers):
+    """Clause: CLS-1, REM-1 — run 20 March, then 23 March: 21, 22 and 23 March are run in order; the late loan
+    paid on the 22nd is cured: position removed, class back to current, case closed; nothing queued twice."""
+    late, _soon, _tomorrow = three_borrowers
+    do_run_daily(AS_OF, actor=nightly_run())
+    make_payment(late, date(2026, 3, 22), "1030.00")
+    allocate_payments([late.pk], business_date=date(2026, 3, 22))
+    reports = do_run_daily(date(2026, 3, 23), actor=nightly_run())
+    assert [r.business_date for r in reports] == [date(2026, 3, 21), date(2026, 3, 22), date(2026, 3, 23)]
+    assert not LoanPosition.objects.filter(loan=late).exists()
+    case = CollectionCase.objects.get(borrower=late.borrower)
+    assert (case.status, case.closed_on) == ("closed", date(2026, 3, 22))
+    assert list(DelinquencyRecord.objects.filter(loan=late).values_list("business_date", "delinquency_class")) == [
+        (AS_OF, "mild"),
+        (date(2026, 3, 22), "current"),
+    ]
+    assert Notice.objects.count() == 1
+    assert list(Run.objects.order_by("business_date").values_list("status", flat=True)) == ["done"] * 4
+
+
+def test_a_date_before_the_last_completed_run_is_refused(three_borrowers):
+    do_run_daily(AS_OF, actor=nightly_run())
+    before = counts()
+    with pytest.raises(RunRefused, match="runs go in date order and 2026-03-20 is already done"):
+        do_run_daily(AS_OF - timedelta(days=3), actor=nightly_run())
+    assert counts() == before
+
+
+def test_a_user_without_the_permission_changes_nothing(three_borrowers):
+    """Clause: AUTH-4 — a supervisor may not run the batch: refused, nothing written."""
+    before = counts()
+    with pytest.raises(ActionDenied):
+        do_run_daily(AS_OF, actor=make_user("supervisor"))
+    assert counts() == before
+
+
+def test_a_dry_run_reports_the_changes_and_writes_nothing(three_borrowers):
+    before = counts()
+    (report,) = do_run_daily(AS_OF, actor=nightly_run(), dry_run=True)
+    assert report.dry_run
+    assert report.changes["cases_opened"] == 1
+    assert report.changes["reminders_queued"] == 1
+    assert counts() == before
+
+
+def test_a_loan_with_inconsistent_data_is_reported_and_the_run_goes_on(three_borrowers):
+    """A loan whose allocations exceed its instalment becomes an error row; the other loans are decided."""
+    late, soon, _tomorrow = three_borrowers
+    payment = Payment.objects.filter(loan=late).first()
+    PaymentAllocation.objects.create(
+        payment=payment, instalment=Instalment.objects.get(loan=late, n=2), component="principal", amount_fen=10**8
+    )
+    (report,) = do_run_daily(AS_OF, actor=nightly_run())
+    assert report.summary["errors"] == 1
+    assert list(RunProblem.objects.values_list("loan_id", "problem")) == [
+        (late.pk, "payments allocated beyond the instalment's principal or interest")
+    ]
+    assert not CollectionCase.objects.filter(borrower=late.borrower).exists()
+    assert Notice.objects.get().loan_id == soon.pk
+
+
+def test_positions_equal_the_finance_core_for_a_generated_book():
+    """Clause: CLS-1 — read from the database (only unsettled instalments), decided by the engine, stored:
+    every delinquent loan's figures equal the finance core's replay of its whole account, to the fen."""
+    loans = build_book(60, seed=11, as_of=AS_OF)
+    do_run_daily(AS_OF, actor=nightly_run())
+    stored = {p.loan_id: p for p in LoanPosition.objects.all()}
+    policy = policy_on(AS_OF)
+    checked = 0
+    for loan in loans:
+        schedule = Instalment.objects.filter(loan=loan).values_list("n", "due_date", "principal_fen", "interest_fen")
+        payments = Payment.objects.filter(loan=loan).values_list("external_id", "paid_on", "amount_fen")
+        position = replay(
+            [ScheduledInstalment(n, due, from_fen(p), from_fen(i)) for n, due, p, i in schedule],
+            [Receipt(key, paid_on, from_fen(amount)) for key, paid_on, amount in payments],
+            as_of=AS_OF,
+            **account_terms(loan, policy),
+        )
+        if position.dpd == 0:
+            assert loan.pk not in stored
+            continue
+        got = stored[loan.pk]
+        assert (got.dpd, got.overdue_principal_fen, got.overdue_interest_fen, got.penalty_fen, got.compound_fen) == (
+            position.dpd,
+            to_fen(position.overdue_principal),
+            to_fen(position.overdue_interest),
+            to_fen(position.penalty_interest),
+            to_fen(position.compound_interest),
+        )
+        checked += 1
+    assert checked >= 10
+
+
+def test_the_command_prints_one_json_object_with_the_changes(three_borrowers, capsys):
+    assert main(["run-daily", "--as-of", AS_OF.isoformat(), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["business_date"] == AS_OF.isoformat()
+    assert data["changes"]["cases_opened"] == 1
+    assert data["rows_written"] >= 5
+    assert data["by_class"] == {"current": 2, "mild": 1}
+    assert set(data["seconds"]) == {"read", "compute", "apply"}
