@@ -156,7 +156,12 @@ def _run_one(day: date, *, actor: Any, progress: Progress | None, chunk_borrower
         if progress is not None:
             progress("compute", 1, 1)
         seconds["compute"] = round(time.perf_counter() - clock, 3)
-        summary = summarize(decisions)
+        # The figures are those of the first attempt: saved before any chunk is applied, so a resumed
+        # attempt (which sees its predecessor's cases and tasks) reports what a clean run reports.
+        summary = run.summary or summarize(decisions)
+        if not run.summary:
+            run.summary = summary
+            Run.objects.filter(pk=run.pk).update(summary=summary)
         clock = time.perf_counter()
 
         def applied(done: int, total: int) -> None:
