@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("arrears.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("arrears.portfolio.urls")),
+    path("", include("arrears.daily.urls")),
 ]

@@ -11,6 +11,7 @@ from arrears.accounts.permissions import Perm, has_perm
 LINKS = (
     ("policy-in-force", _("Policy"), None),
     ("portfolio:borrowers", _("Borrowers"), Perm.VIEW_PORTFOLIO),
+    ("daily:runs", _("Nightly runs"), Perm.VIEW_RUNS),
     ("admin:index", _("Administration"), "staff"),
 )
 

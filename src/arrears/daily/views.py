@@ -1,0 +1,47 @@
+"""The run ledger pages for supervisors and administrators: recent runs and one run's report."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from arrears.accounts.permissions import Perm
+from arrears.compliance.actions import require
+from arrears.daily.models import Run
+
+RECENT = 60
+
+
+@login_required
+def run_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Perm.VIEW_RUNS)
+    runs = list(Run.objects.order_by("-business_date")[:RECENT])
+    return render(request, "daily/run_list.html", {"runs": runs})
+
+
+@login_required
+def run_detail(request: HttpRequest, business_date: str) -> HttpResponse:
+    require(request.user, Perm.VIEW_RUNS)
+    day = parse_date(business_date)
+    run = Run.objects.filter(business_date=day).first() if day else None
+    if run is None:
+        raise Http404(_("No run for that date"))
+    problems = run.problems.select_related("loan").order_by("loan__external_id")[:200]
+    return render(
+        request,
+        "daily/run_detail.html",
+        {
+            "run": run,
+            "problems": problems,
+            "problem_count": run.problems.count(),
+            "changes": sorted(run.changes.items()),
+            "by_class": run.summary.get("by_class", {}),
+            "by_bucket": run.summary.get("by_bucket", {}),
+            "case_decisions": run.summary.get("case_decisions", {}),
+            "tasks_due": run.summary.get("tasks_due", {}),
+            "reminders": run.summary.get("reminders", {}),
+        },
+    )
