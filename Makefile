@@ -12,6 +12,7 @@ run:
 	scripts/bootstrap.sh app
 	$(BIN)/arrears manage migrate --no-input -v 0
 	$(BIN)/arrears demo --loans $(DEMO_LOANS)
+	$(BIN)/arrears run-daily
 	$(BIN)/arrears serve --host $(HOST) --port $(PORT) --no-migrate
 
 test:
@@ -20,8 +21,8 @@ test:
 
 lint:
 	scripts/bootstrap.sh dev
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 # Re-pin after changing dependencies in pyproject.toml (needs uv: pip install uv).
 lock:

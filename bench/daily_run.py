@@ -1,0 +1,339 @@
+"""Benchmark of `arrears run-daily`: read, compute, apply for a synthetic book of N loans.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/arrears_bench SECRET_KEY=x \\
+        .venv/bin/python bench/daily_run.py --loans 1000000
+
+Steps: migrate; load a synthetic book straight into the tables (COPY on PostgreSQL, executemany on SQLite;
+not timed as part of the run): N loans of 12 monthly instalments started over the past year, about 0.77
+borrowers per loan, instalments paid on time marked settled with their payments and allocations, about 12 %
+of loans behind by 1–11 instalments, some of them partly paid; then run the nightly batch for the business
+date (every case new: the first run), and for the next day (the steady state: positions move, few cases do),
+timed by phase. In the same process, on the first `--orm-loans` loans, a straightforward per-loan ORM loop
+(load the loan's schedule and payments, replay it with the finance core, write its position, its class change
+and its case) in a transaction that is rolled back, as the baseline. Figures are printed, never asserted. The
+database must hold no loans yet: use a scratch database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import resource
+import sys
+import time
+from datetime import date, timedelta
+
+import numpy as np
+
+
+def _args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--loans", type=int, default=1_000_000)
+    parser.add_argument("--orm-loans", type=int, default=10_000, help="loans in the ORM-loop baseline (0: skip)")
+    parser.add_argument("--business-date", type=date.fromisoformat, default=date(2026, 11, 27))
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--chunk", type=int, default=None, help="borrowers per transaction (default: the run's)")
+    return parser.parse_args()
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _add_months(days: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """datetime64[D] plus whole months, the day of month kept (all synthetic start days are ≤ 28)."""
+    ym = days.astype("datetime64[M]")
+    dom = (days - ym.astype("datetime64[D]")).astype(np.int64)
+    return (ym + months.astype("timedelta64[M]")).astype("datetime64[D]") + dom.astype("timedelta64[D]")
+
+
+def synthesize(n: int, as_of: date, seed: int) -> dict:
+    """The book as polars frames named after their tables, ids from 1."""
+    import polars as pl
+
+    rng = np.random.default_rng(seed)
+    n_borrowers = max(1, int(n * 0.77))
+    loan_id = np.arange(1, n + 1, dtype=np.int64)
+    borrower_of = np.concatenate([np.arange(1, n_borrowers + 1), rng.integers(1, n_borrowers + 1, n - n_borrowers)])
+    rng.shuffle(borrower_of)
+    principal = rng.integers(200_000, 20_000_000, n, dtype=np.int64)
+    rate_index = rng.integers(0, 3, n)
+    rate_e8 = np.array([4_350_000, 7_990_000, 15_000_000])[rate_index]
+    as_of64 = np.datetime64(as_of, "D")
+    start = _add_months(
+        np.full(n, as_of64).astype("datetime64[M]").astype("datetime64[D]"), -rng.integers(0, 12, n)
+    ) + rng.integers(0, 28, n).astype("timedelta64[D]")
+    # Instalments: 12 each, equal principal (remainder on the last), interest 1/12 of a year on the principal.
+    k = np.tile(np.arange(1, 13, dtype=np.int64), n)
+    owner = np.repeat(loan_id, 12)
+    due = _add_months(np.repeat(start, 12), k)
+    base = np.repeat(principal // 12, 12)
+    last = k == 12
+    inst_principal = np.where(last, np.repeat(principal - 11 * (principal // 12), 12), base)
+    inst_interest = (np.repeat(principal, 12) * np.repeat(rate_e8, 12) // 1_200_000_000).astype(np.int64)
+    # Behaviour: 88 % pay on time; 12 % stop after a few paid instalments; 3 % of those paid one part-way.
+    behind = rng.random(n) < 0.2
+    stop_after = np.where(behind, rng.integers(0, 12, n), 99)
+    partial = behind & (rng.random(n) < 0.25)
+    due_by = due <= as_of64
+    paid_full = due_by & (k <= np.repeat(stop_after, 12))
+    paid_part = due_by & np.repeat(partial, 12) & (k == np.repeat(stop_after, 12) + 1)
+    settled_on = np.where(paid_full, due, np.datetime64("NaT"))
+    inst_id = np.arange(1, len(k) + 1, dtype=np.int64)
+    instalments = pl.DataFrame(
+        {
+            "id": inst_id,
+            "loan_id": owner,
+            "n": k.astype(np.int32),
+            "due_date": due,
+            "principal_fen": inst_principal,
+            "interest_fen": inst_interest,
+            "settled_on": settled_on,
+        }
+    )
+    # Payments: one per paid instalment, on its due date; a part payment is half the instalment.
+    paid = paid_full | paid_part
+    pay_amount = np.where(paid_part, (inst_principal + inst_interest) // 2, inst_principal + inst_interest)[paid]
+    pay_loan, pay_day, pay_inst = owner[paid], due[paid], inst_id[paid]
+    pay_id = np.arange(1, len(pay_loan) + 1, dtype=np.int64)
+    payments = pl.DataFrame(
+        {
+            "id": pay_id,
+            "external_id": pl.Series(["P"] * len(pay_id)) + pl.Series(pay_id).cast(pl.String),
+            "loan_id": pay_loan,
+            "paid_on": pay_day,
+            "amount_fen": pay_amount,
+            "feed_date": np.full(len(pay_id), as_of64),
+        }
+    )
+    interest_part = np.minimum(inst_interest[paid], pay_amount)
+    principal_part = pay_amount - interest_part
+    allocations = pl.DataFrame(
+        {
+            "payment_id": np.concatenate([pay_id, pay_id]),
+            "instalment_id": np.concatenate([pay_inst, pay_inst]),
+            "component": ["interest"] * len(pay_id) + ["principal"] * len(pay_id),
+            "amount_fen": np.concatenate([interest_part, principal_part]),
+        }
+    ).filter(pl.col("amount_fen") > 0)
+    allocations = allocations.with_columns(id=pl.int_range(1, allocations.height + 1, dtype=pl.Int64))
+    b_ids = np.arange(1, n_borrowers + 1, dtype=np.int64)
+    borrowers = pl.DataFrame(
+        {
+            "id": b_ids,
+            "external_id": pl.Series(["C"] * n_borrowers) + pl.Series(b_ids).cast(pl.String),
+            "name": ["张三"] * n_borrowers,
+            "id_number": ["11010119900307123X"] * n_borrowers,
+            "mobile": pl.Series(["170"] * n_borrowers) + pl.Series(b_ids % 100_000_000).cast(pl.String).str.zfill(8),
+            "phone_alt": [""] * n_borrowers,
+            "email": np.where(rng.random(n_borrowers) < 0.5, "b@example.com", ""),
+            "address": [""] * n_borrowers,
+            "employer": [""] * n_borrowers,
+            "risk_level": rng.choice(np.array(["low", "low", "medium", "high"]), n_borrowers),
+            "preferred_channel": rng.choice(np.array(["sms", "sms", "email"]), n_borrowers),
+            "consent_sms": rng.random(n_borrowers) < 0.95,
+            "consent_email": rng.random(n_borrowers) < 0.6,
+            "consent_phone": rng.random(n_borrowers) < 0.9,
+            "feed_date": np.full(n_borrowers, as_of64),
+        }
+    )
+    loans = pl.DataFrame(
+        {
+            "id": loan_id,
+            "external_id": pl.Series(["L"] * n) + pl.Series(loan_id).cast(pl.String),
+            "borrower_id": borrower_of.astype(np.int64),
+            "product": ["consumer"] * n,
+            "principal_fen": principal,
+            "annual_rate": np.array(["0.04350000", "0.07990000", "0.15000000"])[rate_index],
+            "term_months": np.full(n, 12, dtype=np.int32),
+            "method": ["equal-principal"] * n,
+            "start_date": start,
+            "status": ["active"] * n,
+            "feed_date": np.full(n, as_of64),
+        }
+    )
+    return {
+        "portfolio_borrower": borrowers,
+        "portfolio_loan": loans,
+        "portfolio_instalment": instalments,
+        "portfolio_payment": payments,
+        "portfolio_paymentallocation": allocations,
+    }
+
+
+def load(tables: dict) -> None:
+    import polars as pl
+    from django.db import connection, transaction
+
+    with transaction.atomic():
+        for table, frame in tables.items():
+            started = time.perf_counter()
+            columns = ", ".join(frame.columns)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+                        for offset in range(0, frame.height, 500_000):
+                            buffer = io.BytesIO()
+                            frame.slice(offset, 500_000).write_csv(buffer, include_header=False)
+                            copy.write(buffer.getvalue())
+                    cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {frame.height})")
+            else:
+                marks = ", ".join(["%s"] * len(frame.columns))
+                text = frame.with_columns(pl.col(pl.Decimal).cast(pl.String), pl.col(pl.Date).cast(pl.String))
+                with connection.cursor() as cursor:
+                    for offset in range(0, text.height, 200_000):
+                        cursor.executemany(
+                            f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608 - our own names
+                            text.slice(offset, 200_000).rows(),
+                        )
+            print(f"  loaded {table}: {frame.height:,} rows in {time.perf_counter() - started:.1f} s")
+        from arrears.accounts.models import User
+        from arrears.accounts.roles import SYSTEM_USERNAME
+        from arrears.portfolio.models import FeedLoad
+
+        FeedLoad.objects.create(
+            business_date=BUSINESS_DATE + timedelta(days=1),
+            digest="bench",
+            started_at="2026-01-01T00:00:00Z",
+            finished_at="2026-01-01T00:00:00Z",
+            status="done",
+            imported_by=User.objects.get(username=SYSTEM_USERNAME),
+        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+BUSINESS_DATE = date(2026, 11, 27)
+
+
+def _run(day: date, actor, label: str, n: int, chunk: int | None):
+    from arrears.daily.actions import do_run_daily
+    from arrears.daily.apply import CHUNK_BORROWERS
+
+    started = time.perf_counter()
+    (report,) = do_run_daily(day, actor=actor, chunk_borrowers=chunk or CHUNK_BORROWERS)
+    wall = time.perf_counter() - started
+    phases = ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items())
+    changed = sum(v for k, v in report.changes.items() if k != "audit_events")
+    print(
+        f"{label}: {wall:.1f} s = {n / wall:,.0f} loans/s ({phases}); delinquent {report.summary['delinquent']:,}, "
+        f"cases {report.summary['case_decisions']}, rows written {changed:,}, "
+        f"audit events {report.changes.get('audit_events', 0):,}; peak RSS {_rss_mb():,.0f} MB"
+    )
+    return wall
+
+
+def orm_loop(loan_ids: list[int], as_of: date) -> float:
+    """The straightforward version: one loan at a time through the ORM and the finance core (rolled back)."""
+    from django.db import transaction
+
+    from arrears.collection.models import CaseEvent, CollectionCase
+    from arrears.finance import from_fen, to_fen
+    from arrears.finance.account import Receipt, ScheduledInstalment, replay
+    from arrears.portfolio.models import DelinquencyRecord, Loan, LoanPosition
+    from arrears.portfolio.posting import account_terms
+    from arrears.rules.queries import policy_on
+
+    policy = policy_on(as_of)
+    started = time.perf_counter()
+    with transaction.atomic():
+        for loan in Loan.objects.filter(pk__in=loan_ids).select_related("borrower").iterator():
+            position = replay(
+                [
+                    ScheduledInstalment(i.n, i.due_date, from_fen(i.principal_fen), from_fen(i.interest_fen))
+                    for i in loan.instalments.all()
+                ],
+                [Receipt(p.external_id, p.paid_on, from_fen(p.amount_fen)) for p in loan.payments.all()],
+                as_of=as_of,
+                **account_terms(loan, policy),
+            )
+            dpd = position.dpd
+            klass = "current" if dpd == 0 else "mild" if dpd <= 30 else "moderate" if dpd <= 90 else "severe"
+            old = LoanPosition.objects.filter(loan=loan).first()
+            if dpd:
+                LoanPosition.objects.update_or_create(
+                    loan=loan,
+                    defaults={
+                        "borrower_id": loan.borrower_id,
+                        "as_of": as_of,
+                        "dpd": dpd,
+                        "delinquency_class": klass,
+                        "bucket": "M1",
+                        "earliest_unpaid_due": as_of - timedelta(days=dpd),
+                        "overdue_principal_fen": to_fen(position.overdue_principal),
+                        "overdue_interest_fen": to_fen(position.overdue_interest),
+                        "penalty_fen": to_fen(position.penalty_interest),
+                        "compound_fen": to_fen(position.compound_interest),
+                    },
+                )
+            elif old:
+                old.delete()
+            if (old.delinquency_class if old else "current") != klass:
+                DelinquencyRecord.objects.create(loan=loan, business_date=as_of, dpd=dpd, delinquency_class=klass)
+                if dpd and not CollectionCase.objects.filter(borrower=loan.borrower, status="open").exists():
+                    case = CollectionCase.objects.create(
+                        borrower=loan.borrower,
+                        status="open",
+                        delinquency_class=klass,
+                        pool="junior",
+                        opened_on=as_of,
+                        updated_on=as_of,
+                    )
+                    CaseEvent.objects.create(
+                        case=case, business_date=as_of, kind="opened", to_class=klass, dpd=dpd, clause="CLS-1"
+                    )
+        transaction.set_rollback(True)
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    args = _args()
+    global BUSINESS_DATE
+    BUSINESS_DATE = args.business_date
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "arrears.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    print(f"database: {connection.vendor} {settings.DATABASES['default'].get('NAME')}")
+    call_command("migrate", interactive=False, verbosity=0)
+    from arrears.accounts.models import User
+    from arrears.accounts.roles import SYSTEM_USERNAME
+    from arrears.portfolio.models import Loan
+
+    if Loan.objects.exists():
+        print("bench: the database already holds loans; point DATABASE_URL at a scratch database", file=sys.stderr)
+        return 2
+    actor = User.objects.get(username=SYSTEM_USERNAME)
+    started = time.perf_counter()
+    tables = synthesize(args.loans, args.business_date, args.seed)
+    print(
+        f"book: {args.loans:,} loans, "
+        + ", ".join(f"{name.split('_', 1)[1]} {frame.height:,}" for name, frame in tables.items())
+        + f"; synthesized in {time.perf_counter() - started:.1f} s"
+    )
+    started = time.perf_counter()
+    load(tables)
+    del tables
+    print(f"loaded in {time.perf_counter() - started:.1f} s")
+    first = _run(args.business_date, actor, "first run (every case new)", args.loans, args.chunk)
+    _run(args.business_date + timedelta(days=1), actor, "next day (steady state)", args.loans, args.chunk)
+    if args.orm_loans:
+        ids = list(range(1, min(args.orm_loans, args.loans) + 1))
+        seconds = orm_loop(ids, args.business_date + timedelta(days=1))
+        rate, run_rate = len(ids) / seconds, args.loans / first
+        print(
+            f"baseline: per-loan ORM loop on {len(ids):,} loans: {seconds:.1f} s = {rate:,.0f} loans/s "
+            f"(rolled back); the first run is {run_rate / rate:,.0f}x that"
+        )
+    print(f"peak RSS {_rss_mb():,.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
