@@ -190,6 +190,7 @@ def loan_positions(
             delinquency_class=class_of(pl.col("dpd"), terms),
             bucket=bucket_of(pl.col("dpd")),
             overdue_total_fen=pl.sum_horizontal(amounts),
+            clause=pl.lit("CLS-1"),
         )
         .select(
             "loan_id",
@@ -200,6 +201,7 @@ def loan_positions(
             "earliest_unpaid_due",
             *amounts,
             "overdue_total_fen",
+            "clause",
         )
     )
     return positions, problems
