@@ -13,7 +13,7 @@ import time
 
 import click
 
-from arrears.cli.feed import _actor, _PhaseBars
+from arrears.cli.feed import _actor, _PhaseBars, first_line
 from arrears.cli.params import DATE
 from arrears.cli.web import setup_django
 
@@ -45,8 +45,7 @@ def run_daily(as_of, dry_run: bool, as_json: bool, username: str | None, chunk: 
     except ValueError as exc:  # PolicyError, CalendarError, SchemaError: the policy or the data is unusable
         raise click.ClickException(f"the run stopped: {exc}; run the date again once fixed") from exc
     except DatabaseError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise click.ClickException(f"database error: {first}; run the date again to resume") from exc
+        raise click.ClickException(f"database error: {first_line(exc)}; run the date again to resume") from exc
     finally:
         bars.close()
     if as_json:

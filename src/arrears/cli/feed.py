@@ -53,6 +53,12 @@ class _PhaseBars:
         self.bar = None
 
 
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's message (a database error's detail runs over several), or its type."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _actor(username: str | None):
     from arrears.accounts.models import User
     from arrears.accounts.roles import SYSTEM_USERNAME
@@ -92,8 +98,7 @@ def import_feed(directory: Path, business_date, replay: bool, username: str | No
     except ValueError as exc:  # PolicyError, FinanceError, CalendarError: the policy or the data is unusable
         raise click.ClickException(f"nothing was loaded: {exc}") from exc
     except DatabaseError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise click.ClickException(f"database error, nothing was loaded: {first}") from exc
+        raise click.ClickException(f"database error, nothing was loaded: {first_line(exc)}") from exc
     finally:
         bars.close()
     if as_json:

@@ -29,6 +29,7 @@ from arrears.collection.models import CaseEvent, CaseStatus, CollectionCase, Pro
 from arrears.compliance.actions import append_events_bulk
 from arrears.compliance.codes import ActionCode
 from arrears.daily.models import Run
+from arrears.engine.positions import POSITION_COLUMNS
 from arrears.engine.runner import Decisions
 from arrears.notices.models import Notice, NoticeKind
 from arrears.portfolio.models import DelinquencyRecord, LoanPosition
@@ -36,19 +37,6 @@ from arrears.portfolio.models import DelinquencyRecord, LoanPosition
 __all__ = ["CHUNK_BORROWERS", "apply_decisions", "stored_positions"]
 
 CHUNK_BORROWERS = 5_000
-
-POSITION_COLUMNS = [
-    "loan_id",
-    "borrower_id",
-    "dpd",
-    "delinquency_class",
-    "bucket",
-    "earliest_unpaid_due",
-    "overdue_principal_fen",
-    "overdue_interest_fen",
-    "penalty_fen",
-    "compound_fen",
-]
 
 
 def stored_positions() -> pl.DataFrame:

@@ -27,7 +27,27 @@ import polars as pl
 
 from arrears.engine.params import RATE_SCALE, Terms
 
-__all__ = ["BUCKETS", "bucket_of", "class_of", "instalment_positions", "loan_positions"]
+__all__ = [
+    "AMOUNT_COLUMNS",
+    "BUCKETS",
+    "POSITION_COLUMNS",
+    "bucket_of",
+    "class_of",
+    "instalment_positions",
+    "loan_positions",
+]
+
+AMOUNT_COLUMNS = ["overdue_principal_fen", "overdue_interest_fen", "penalty_fen", "compound_fen"]
+# What a loan position holds (the shell stores these for delinquent loans).
+POSITION_COLUMNS = [
+    "loan_id",
+    "borrower_id",
+    "dpd",
+    "delinquency_class",
+    "bucket",
+    "earliest_unpaid_due",
+    *AMOUNT_COLUMNS,
+]
 
 # Report buckets by 30-day months past due (industry M-buckets); fixed, unlike the policy's classes.
 BUCKETS = (("M0", 0), ("M1", 30), ("M2", 60), ("M3", 90))
@@ -181,7 +201,7 @@ def loan_positions(
         .otherwise((pl.lit(as_of) - pl.col("earliest_unpaid_due")).dt.total_days())
         .cast(pl.Int32)
     )
-    amounts = ["overdue_principal_fen", "overdue_interest_fen", "penalty_fen", "compound_fen"]
+    amounts = AMOUNT_COLUMNS
     positions = (
         joined.filter(pl.col("problem").is_null())
         .with_columns(pl.col(c).fill_null(0) for c in amounts)
@@ -192,16 +212,6 @@ def loan_positions(
             overdue_total_fen=pl.sum_horizontal(amounts),
             clause=pl.lit("CLS-1"),
         )
-        .select(
-            "loan_id",
-            "borrower_id",
-            "dpd",
-            "delinquency_class",
-            "bucket",
-            "earliest_unpaid_due",
-            *amounts,
-            "overdue_total_fen",
-            "clause",
-        )
+        .select(*POSITION_COLUMNS, "overdue_total_fen", "clause")
     )
     return positions, problems

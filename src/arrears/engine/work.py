@@ -97,16 +97,13 @@ def _calls_due(episode: pl.LazyFrame, calls: pl.LazyFrame, terms: Terms) -> pl.L
         clause=pl.lit("CLS-2"),
     )
     stage_start = pl.lit(as_of) - pl.duration(days=pl.col("dpd") - terms.cadence_from_dpd)
-    due = (
-        pl.when(pl.col("last_call").is_null())
-        .then(stage_start)
-        .otherwise(pl.max_horizontal(pl.col("last_call") + timedelta(days=terms.max_interval_days), stage_start))
-    )
-    available = (
-        pl.when(pl.col("last_call").is_null())
-        .then(stage_start)
-        .otherwise(pl.max_horizontal(pl.col("last_call") + timedelta(days=terms.min_interval_days), stage_start))
-    )
+
+    def after_last_call(days: int) -> pl.Expr:
+        """`days` after the last call, not before the stage began; the stage's start if never called."""
+        later = pl.max_horizontal(pl.col("last_call") + timedelta(days=days), stage_start)
+        return pl.when(pl.col("last_call").is_null()).then(stage_start).otherwise(later)
+
+    due, available = after_last_call(terms.max_interval_days), after_last_call(terms.min_interval_days)
     cadence = (
         rows.filter(pl.col("dpd").is_between(terms.cadence_from_dpd, terms.cadence_to_dpd))
         .with_columns(due_on=due.cast(pl.Date), available_from=available.cast(pl.Date))
