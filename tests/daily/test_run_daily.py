@@ -202,3 +202,14 @@ def test_the_command_prints_one_json_object_with_the_changes(three_borrowers, ca
     assert data["rows_written"] >= 5
     assert data["by_class"] == {"current": 2, "mild": 1}
     assert set(data["seconds"]) == {"read", "compute", "apply"}
+
+
+def test_a_phone_reminder_for_a_large_instalment_is_stored_whole():
+    """Clause: REM-1, REM-2 — the phone task states instalment, due date and amount, however large."""
+    big = make_loan(
+        make_borrower(consent_phone=True), start=date(2026, 2, 21), principal="99999999.99", months=1, method="bullet"
+    )
+    do_run_daily(AS_OF, actor=nightly_run())
+    task = Task.objects.get(kind="phone_reminder", loan=big)
+    assert task.reason.startswith("instalment 1 due 2026-03-21, ")
+    assert task.reason.endswith(" fen")

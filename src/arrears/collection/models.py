@@ -108,7 +108,7 @@ class Task(models.Model):
     due_on = models.DateField(_("due"))
     status = models.CharField(_("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     route = models.CharField(_("route"), max_length=12, blank=True)
-    reason = models.CharField(_("reason"), max_length=40, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
     ref_id = models.BigIntegerField(null=True, blank=True)
     clause = models.CharField(max_length=16)
     created_on = models.DateField(_("created on"))

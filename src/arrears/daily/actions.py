@@ -178,7 +178,7 @@ def _run_one(day: date, *, actor: Any, progress: Progress | None, chunk_borrower
                 for row in decisions.problems.iter_rows(named=True)
             )
             run.status, run.finished_at = RunStatus.DONE, timezone.now()
-            run.summary, run.seconds, run.policy_name = summary, seconds, version.name
+            run.summary, run.seconds, run.policy_name = summary, seconds, version.name[:200]
             run.save()
             append_events_bulk(
                 [
