@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from arrears.accounts.permissions import Perm, has_perm
+from arrears.bulk import insert_rows
 from arrears.compliance.codes import ActionCode
 from arrears.compliance.ledger import event_hash, json_safe
 from arrears.compliance.models import GENESIS_HASH, AuditEvent, LedgerHead
@@ -212,7 +213,7 @@ def append_events_bulk(events: Iterable[Mapping[str, Any]], *, actor: Any) -> in
                     "at": event.get("at"),
                 }
             )
-        written += len(_append(actor, prepared))
+        written += len(_append(actor, prepared, instances=False))
     return written
 
 
@@ -223,8 +224,26 @@ def _lock_head() -> LedgerHead:
     return head
 
 
-def _append(actor: Any, events: list[dict[str, Any]]) -> list[AuditEvent]:
-    """Write `events` after the current head, inside the current transaction (caller holds atomic)."""
+_COLUMNS = (
+    "id",
+    "at",
+    "actor_id",
+    "actor_username",
+    "actor_role",
+    "action",
+    "subject_type",
+    "subject_id",
+    "basis",
+    "changes",
+    "reason",
+    "prev_hash",
+    "hash",
+)
+
+
+def _append(actor: Any, events: list[dict[str, Any]], *, instances: bool = True) -> list:
+    """Write `events` after the current head, inside the current transaction (caller holds atomic). Returns the
+    events as model instances, or (in bulk, `instances=False`) as their field dicts."""
     head = _lock_head()
     now = timezone.now()  # after the lock: a later event in the chain never has an earlier time
     last_id, last_hash = head.last_id, head.last_hash
@@ -248,8 +267,10 @@ def _append(actor: Any, events: list[dict[str, Any]]) -> list[AuditEvent]:
             "prev_hash": last_hash,
         }
         fields["hash"] = event_hash(fields)
-        rows.append(AuditEvent(**fields))
+        rows.append(fields)
         last_id, last_hash = fields["id"], fields["hash"]
-    AuditEvent.objects.bulk_create(rows, batch_size=BULK_BATCH)
+    insert_rows(
+        AuditEvent, ["actor" if c == "actor_id" else c for c in _COLUMNS], ([r[c] for c in _COLUMNS] for r in rows)
+    )
     LedgerHead.objects.filter(pk=1).update(last_id=last_id, last_hash=last_hash)
-    return rows
+    return [AuditEvent(**fields) for fields in rows] if instances else rows

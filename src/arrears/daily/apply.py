@@ -25,6 +25,7 @@ import polars as pl
 from django.db import transaction
 
 from arrears.accounts.permissions import Perm
+from arrears.bulk import insert_rows
 from arrears.collection.models import CaseEvent, CaseStatus, CollectionCase, Promise, PromiseStatus, Task, TaskKind
 from arrears.compliance.actions import append_events_bulk
 from arrears.compliance.codes import ActionCode
@@ -37,6 +38,7 @@ from arrears.portfolio.models import DelinquencyRecord, LoanPosition
 __all__ = ["CHUNK_BORROWERS", "apply_decisions", "stored_positions"]
 
 CHUNK_BORROWERS = 5_000
+CLASS_COLUMNS = ("loan_id", "dpd", "delinquency_class")
 
 
 def stored_positions() -> pl.DataFrame:
@@ -83,9 +85,10 @@ class _Chunk:
         )
         if delinquent.height or gone.height:
             LoanPosition.objects.filter(loan_id__in=[*delinquent["loan_id"], *gone["loan_id"]]).delete()
-            LoanPosition.objects.bulk_create(
-                LoanPosition(as_of=self.as_of, **row)
-                for row in delinquent.select(POSITION_COLUMNS).iter_rows(named=True)
+            insert_rows(
+                LoanPosition,
+                ["loan", "borrower", *POSITION_COLUMNS[2:], "as_of"],
+                ((*row, self.as_of) for row in delinquent.select(POSITION_COLUMNS).iter_rows()),
             )
             self.changes["positions_written"] += delinquent.height
             self.changes["positions_removed"] += gone.height
@@ -96,17 +99,11 @@ class _Chunk:
         moved = moved.with_columns(pl.col("old_class").fill_null("current")).filter(
             pl.col("old_class") != pl.col("delinquency_class")
         )
-        records = [
-            DelinquencyRecord(
-                loan_id=row["loan_id"],
-                business_date=self.as_of,
-                dpd=row["dpd"],
-                delinquency_class=row["delinquency_class"],
-            )
-            for row in moved.iter_rows(named=True)
-        ]
-        DelinquencyRecord.objects.bulk_create(records)
-        self.changes["class_changes"] += len(records)
+        self.changes["class_changes"] += insert_rows(
+            DelinquencyRecord,
+            ["loan", "business_date", "dpd", "delinquency_class", "clause"],
+            ((loan, self.as_of, dpd, klass, "CLS-1") for loan, dpd, klass in moved.select(*CLASS_COLUMNS).iter_rows()),
+        )
         self.events.extend(
             _event(
                 ActionCode.CLASSIFY_LOAN,
@@ -159,19 +156,23 @@ class _Chunk:
             cases.values(),
             ["status", "closed_on", "opened_on", "times_opened", "delinquency_class", "pool", "updated_on"],
         )
-        CaseEvent.objects.bulk_create(
-            CaseEvent(
-                case_id=case_id,
-                business_date=self.as_of,
-                kind=kind,
-                from_class=row["from_class"] or "",
-                to_class=row["to_class"] or "",
-                from_pool=row["from_pool"] or "",
-                to_pool=row["to_pool"] or "",
-                dpd=row["dpd"],
-                clause=row["clause"],
-            )
-            for case_id, kind, row in events
+        insert_rows(
+            CaseEvent,
+            ["case", "business_date", "kind", "from_class", "to_class", "from_pool", "to_pool", "dpd", "clause"],
+            (
+                (
+                    case_id,
+                    self.as_of,
+                    kind,
+                    row["from_class"] or "",
+                    row["to_class"] or "",
+                    row["from_pool"] or "",
+                    row["to_pool"] or "",
+                    row["dpd"],
+                    row["clause"],
+                )
+                for case_id, kind, row in events
+            ),
         )
         codes = {
             "opened": ActionCode.OPEN_CASE,
