@@ -34,6 +34,8 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--business-date", type=date.fromisoformat, default=date(2026, 11, 27))
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--chunk", type=int, default=None, help="borrowers per transaction (default: the run's)")
+    parser.add_argument("--load-only", action="store_true", help="load the book and stop (to copy it as a template)")
+    parser.add_argument("--reuse", action="store_true", help="use the book already loaded (never run) in the database")
     return parser.parse_args()
 
 
@@ -304,23 +306,29 @@ def main() -> int:
     call_command("migrate", interactive=False, verbosity=0)
     from arrears.accounts.models import User
     from arrears.accounts.roles import SYSTEM_USERNAME
+    from arrears.daily.models import Run
     from arrears.portfolio.models import Loan
 
-    if Loan.objects.exists():
+    actor = User.objects.get(username=SYSTEM_USERNAME)
+    if args.reuse and Loan.objects.count() == args.loans and not Run.objects.exists():
+        print(f"book: reusing the {args.loans:,} loans loaded before")
+    elif Loan.objects.exists():
         print("bench: the database already holds loans; point DATABASE_URL at a scratch database", file=sys.stderr)
         return 2
-    actor = User.objects.get(username=SYSTEM_USERNAME)
-    started = time.perf_counter()
-    tables = synthesize(args.loans, args.business_date, args.seed)
-    print(
-        f"book: {args.loans:,} loans, "
-        + ", ".join(f"{name.split('_', 1)[1]} {frame.height:,}" for name, frame in tables.items())
-        + f"; synthesized in {time.perf_counter() - started:.1f} s"
-    )
-    started = time.perf_counter()
-    load(tables)
-    del tables
-    print(f"loaded in {time.perf_counter() - started:.1f} s")
+    else:
+        started = time.perf_counter()
+        tables = synthesize(args.loans, args.business_date, args.seed)
+        print(
+            f"book: {args.loans:,} loans, "
+            + ", ".join(f"{name.split('_', 1)[1]} {frame.height:,}" for name, frame in tables.items())
+            + f"; synthesized in {time.perf_counter() - started:.1f} s"
+        )
+        started = time.perf_counter()
+        load(tables)
+        del tables
+        print(f"loaded in {time.perf_counter() - started:.1f} s")
+    if args.load_only:
+        return 0
     first = _run(args.business_date, actor, "first run (every case new)", args.loans, args.chunk)
     _run(args.business_date + timedelta(days=1), actor, "next day (steady state)", args.loans, args.chunk)
     if args.orm_loans:
