@@ -9,7 +9,9 @@ where the rows carry their own key or nothing needs their id. Call it inside the
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
+from datetime import date
 from itertools import islice
 
 from django.db import connection, models
@@ -32,9 +34,23 @@ _AS_IS = (
 
 
 def _preparer(field: models.Field):
+    """None where the driver takes the Python value as it is; else a function giving what Django would store."""
     target = field.target_field if isinstance(field, models.ForeignKey) else field
     if isinstance(target, _AS_IS):
         return None
+    postgresql = connection.vendor == "postgresql"
+    if isinstance(target, models.JSONField):
+        if postgresql:
+            from psycopg.types.json import Jsonb
+
+            return lambda value: Jsonb(value, dumps=lambda v: json.dumps(v, cls=target.encoder))
+        return lambda value: json.dumps(value, cls=target.encoder)
+    if postgresql and isinstance(target, models.DateField | models.DecimalField):  # DateTimeField is a DateField
+        return None  # psycopg adapts date, aware datetime and Decimal exactly as Django would pass them
+    if isinstance(target, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    if isinstance(target, models.DateField):
+        return date.isoformat
     return lambda value: field.get_db_prep_save(value, connection=connection)
 
 

@@ -28,7 +28,7 @@ from arrears.compliance.actions import append_events_bulk, require
 from arrears.compliance.codes import ActionCode
 from arrears.daily.apply import CHUNK_BORROWERS, apply_decisions
 from arrears.daily.models import Run, RunProblem, RunStatus
-from arrears.daily.read import read_inputs
+from arrears.daily.read import active_loans, read_inputs
 from arrears.engine.params import Terms
 from arrears.engine.runner import Decisions, decide
 from arrears.engine.schema import SCHEMAS
@@ -72,8 +72,9 @@ class RunReport:
         }
 
 
-def summarize(decisions: Decisions) -> dict[str, Any]:
-    """The date's figures from the decisions (the same for a resumed run as for a clean one)."""
+def summarize(decisions: Decisions, active: int) -> dict[str, Any]:
+    """The date's figures from the decisions (the same for a resumed run as for a clean one). `active` is the
+    number of active loans: those the engine was not given are current, with nothing due soon."""
     positions, reminders, tasks = decisions.positions, decisions.reminders, decisions.tasks
 
     def counts(frame, column) -> dict[str, int]:
@@ -82,11 +83,16 @@ def summarize(decisions: Decisions) -> dict[str, Any]:
         )
 
     written = reminders.filter(reminders["kind"] == "written")
+    unread = active - positions.height - decisions.problems.height
+    by_class, by_bucket = counts(positions, "delinquency_class"), counts(positions, "bucket")
+    if unread > 0:
+        by_class["current"] = by_class.get("current", 0) + unread
+        by_bucket["M0"] = by_bucket.get("M0", 0) + unread
     return {
-        "loans": positions.height + decisions.problems.height,
+        "loans": max(active, positions.height + decisions.problems.height),
         "delinquent": int((positions["dpd"] > 0).sum()) if positions.height else 0,
-        "by_class": counts(positions, "delinquency_class"),
-        "by_bucket": counts(positions, "bucket"),
+        "by_class": dict(sorted(by_class.items())),
+        "by_bucket": dict(sorted(by_bucket.items())),
         "overdue_total_fen": int(positions["overdue_total_fen"].sum()) if positions.height else 0,
         "case_decisions": counts(decisions.cases, "decision"),
         "reminders": {
@@ -158,7 +164,7 @@ def _run_one(day: date, *, actor: Any, progress: Progress | None, chunk_borrower
         seconds["compute"] = round(time.perf_counter() - clock, 3)
         # The figures are those of the first attempt: saved before any chunk is applied, so a resumed
         # attempt (which sees its predecessor's cases and tasks) reports what a clean run reports.
-        summary = run.summary or summarize(decisions)
+        summary = run.summary or summarize(decisions, active_loans())
         if not run.summary:
             run.summary = summary
             Run.objects.filter(pk=run.pk).update(summary=summary)

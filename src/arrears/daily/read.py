@@ -1,9 +1,12 @@
 """Read the portfolio into the engine's frames (`arrears.engine.schema`) for one as-of date.
 
-Only what the date needs: active loans, their instalments not settled by the date and due by the reminder
-horizon (posting records when each instalment was settled), what payments up to the date allocated to those,
+Only what the date needs: active loans with an instalment not settled by the date and due by the reminder
+horizon (posting records when each instalment was settled), or with a position the last run stored (it may be
+cured now); those instalments and what payments up to the date allocated to them; the loans' borrowers and
+borrowers with a case;
 holds that may be in force, each borrower's cases, calls of borrowers with a case, open promises and the
-payments that can keep them, letters whose follow-up has no task yet.
+payments that can keep them, letters whose follow-up has no task yet. A loan that is current with nothing due
+soon has nothing to decide, so a night reads a small part of a large book.
 
 PostgreSQL streams each query with `COPY (…) TO STDOUT` into polars; SQLite fetches rows. Rates become exact
 integers in SQL (8 decimals for the contract rate, 4 for the markup; the columns hold no more).
@@ -20,19 +23,25 @@ from django.db import connection
 from arrears.engine.params import Terms
 from arrears.engine.schema import SCHEMAS, Inputs
 
-__all__ = ["read_inputs"]
+__all__ = ["active_loans", "read_inputs"]
 
 _UNSETTLED = "i.due_date <= %(horizon)s AND (i.settled_on IS NULL OR i.settled_on > %(as_of)s)"
+# The loans a night decides on (if active): something open by the horizon, or a position stored before.
+_DECIDED = f"""
+    SELECT i.loan_id FROM portfolio_instalment i WHERE {_UNSETTLED}
+    UNION SELECT p.loan_id FROM portfolio_loanposition p"""  # noqa: S608 - constant SQL, bound values
 
 QUERIES: dict[str, str] = {
-    "loans": """
+    "loans": f"""
         SELECT l.id, l.borrower_id, CAST(ROUND(l.annual_rate * 100000000) AS BIGINT),
                CAST(ROUND(l.penalty_markup * 10000) AS BIGINT)
-        FROM portfolio_loan l WHERE l.status = 'active'""",
-    "borrowers": """
+        FROM portfolio_loan l WHERE l.status = 'active' AND l.id IN ({_DECIDED})""",  # noqa: S608 - constant SQL, bound values
+    "borrowers": f"""
         SELECT b.id, b.risk_level, b.preferred_channel, b.email <> '', b.consent_sms, b.consent_email,
                b.consent_phone
-        FROM portfolio_borrower b""",
+        FROM portfolio_borrower b
+        WHERE b.id IN (SELECT l.borrower_id FROM portfolio_loan l WHERE l.status = 'active' AND l.id IN ({_DECIDED}))
+           OR b.id IN (SELECT c.borrower_id FROM collection_collectioncase c)""",  # noqa: S608 - constant SQL
     "instalments": f"""
         SELECT i.loan_id, i.n, i.due_date, i.principal_fen, i.interest_fen
         FROM portfolio_instalment i JOIN portfolio_loan l ON l.id = i.loan_id
@@ -112,6 +121,13 @@ def read_frame(name: str, terms: Terms) -> pl.DataFrame:
     params = {"as_of": terms.as_of, "horizon": terms.horizon}
     reader = _read_postgresql if connection.vendor == "postgresql" else _read_sqlite
     return reader(QUERIES[name], params, SCHEMAS[name])
+
+
+def active_loans() -> int:
+    """How many loans are active (the run reports the book's size; most need no decision)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM portfolio_loan WHERE status = 'active'")
+        return cursor.fetchone()[0]
 
 
 def read_inputs(terms: Terms, progress=None) -> Inputs:
