@@ -26,13 +26,22 @@ from django.db import transaction
 
 from arrears.accounts.permissions import Perm
 from arrears.bulk import insert_rows
-from arrears.collection.models import CaseEvent, CaseStatus, CollectionCase, Promise, PromiseStatus, Task, TaskKind
+from arrears.collection.models import (
+    CaseEvent,
+    CaseStatus,
+    CollectionCase,
+    Promise,
+    PromiseStatus,
+    Task,
+    TaskKind,
+    TaskStatus,
+)
 from arrears.compliance.actions import append_events_bulk
 from arrears.compliance.codes import ActionCode
 from arrears.daily.models import Run
 from arrears.engine.positions import POSITION_COLUMNS
 from arrears.engine.runner import Decisions
-from arrears.notices.models import Notice, NoticeKind
+from arrears.notices.models import Notice, NoticeKind, NoticeStatus
 from arrears.portfolio.models import DelinquencyRecord, LoanPosition
 
 __all__ = ["CHUNK_BORROWERS", "apply_decisions", "stored_positions"]
@@ -119,20 +128,20 @@ class _Chunk:
         if not decisions.height:
             return
         opened = decisions.filter(pl.col("decision") == "open").to_dicts()
-        created = CollectionCase.objects.bulk_create(
-            CollectionCase(
-                borrower_id=row["borrower_id"],
-                status=CaseStatus.OPEN,
-                delinquency_class=row["to_class"],
-                pool=row["to_pool"] or "",
-                opened_on=self.as_of,
-                updated_on=self.as_of,
-            )
-            for row in opened
+        insert_rows(
+            CollectionCase,
+            ["borrower", "status", "delinquency_class", "pool", "opened_on", "times_opened", "updated_on"],
+            (
+                (r["borrower_id"], CaseStatus.OPEN, r["to_class"], r["to_pool"] or "", self.as_of, 1, self.as_of)
+                for r in opened
+            ),
         )
-        events = []
-        for case, row in zip(created, opened, strict=True):
-            events.append((case.pk, "opened", row))
+        case_of = dict(
+            CollectionCase.objects.filter(
+                status=CaseStatus.OPEN, borrower_id__in=[r["borrower_id"] for r in opened]
+            ).values_list("borrower_id", "pk")
+        )
+        events = [(case_of[row["borrower_id"]], "opened", row) for row in opened]
         existing = {row["case_id"]: row for row in decisions.filter(pl.col("decision") != "open").to_dicts()}
         cases = CollectionCase.objects.in_bulk(list(existing))
         kinds = {"reopen": "reopened", "move": "moved", "close": "closed"}
@@ -207,29 +216,55 @@ class _Chunk:
                 ).values_list("loan_id", "due_date")
             )
             fresh = [r for r in written.to_dicts() if (r["loan_id"], r["due_date"]) not in have]
-            notices = Notice.objects.bulk_create(
-                Notice(
-                    loan_id=r["loan_id"],
-                    borrower_id=r["borrower_id"],
-                    kind=NoticeKind.REMINDER,
-                    channel=r["channel"],
-                    due_date=r["due_date"],
-                    instalment_n=r["n"],
-                    amount_fen=r["amount_due_fen"],
-                    queued_on=self.as_of,
-                    clause=r["clause"],
-                )
-                for r in fresh
+            insert_rows(
+                Notice,
+                [
+                    "loan",
+                    "borrower",
+                    "kind",
+                    "channel",
+                    "due_date",
+                    "instalment_n",
+                    "amount_fen",
+                    "status",
+                    "queued_on",
+                    "clause",
+                ],
+                (
+                    (
+                        r["loan_id"],
+                        r["borrower_id"],
+                        NoticeKind.REMINDER,
+                        r["channel"],
+                        r["due_date"],
+                        r["n"],
+                        r["amount_due_fen"],
+                        NoticeStatus.QUEUED,
+                        self.as_of,
+                        r["clause"],
+                    )
+                    for r in fresh
+                ),
             )
-            self.changes["reminders_queued"] += len(notices)
+            ids = {
+                (loan, due): pk
+                for pk, loan, due in Notice.objects.filter(
+                    queued_on=self.as_of, kind=NoticeKind.REMINDER, loan_id__in=[r["loan_id"] for r in fresh]
+                ).values_list("pk", "loan_id", "due_date")
+            }
+            self.changes["reminders_queued"] += len(fresh)
             self.events.extend(
                 _event(
                     ActionCode.QUEUE_REMINDER,
-                    ("notices.notice", n.pk),
+                    ("notices.notice", ids[r["loan_id"], r["due_date"]]),
                     "REM-1",
-                    {"channel": (None, n.channel), "due_date": (None, n.due_date), "amount_fen": (None, n.amount_fen)},
+                    {
+                        "channel": (None, r["channel"]),
+                        "due_date": (None, r["due_date"]),
+                        "amount_fen": (None, r["amount_due_fen"]),
+                    },
                 )
-                for n in notices
+                for r in fresh
             )
         phone = reminders.filter(pl.col("kind") == "phone")
         if phone.height:
@@ -265,34 +300,54 @@ class _Chunk:
                 status=CaseStatus.OPEN, borrower_id__in={r["borrower_id"] for r in fresh}
             ).values_list("borrower_id", "pk")
         )
-        created = Task.objects.bulk_create(
-            Task(
-                key=r["key"],
-                kind=r["kind"],
-                borrower_id=r["borrower_id"],
-                case_id=open_case.get(r["borrower_id"]),
-                loan_id=r["loan_id"],
-                available_from=r["available_from"],
-                due_on=r["due_on"],
-                route=r["route"] or "",
-                reason=r["reason"] or "",
-                ref_id=r["ref_id"],
-                clause=r["clause"],
-                created_on=self.as_of,
-            )
-            for r in fresh
+        insert_rows(
+            Task,
+            [
+                "key",
+                "kind",
+                "borrower",
+                "case",
+                "loan",
+                "available_from",
+                "due_on",
+                "status",
+                "route",
+                "reason",
+                "ref_id",
+                "clause",
+                "created_on",
+            ],
+            (
+                (
+                    r["key"],
+                    r["kind"],
+                    r["borrower_id"],
+                    open_case.get(r["borrower_id"]),
+                    r["loan_id"],
+                    r["available_from"],
+                    r["due_on"],
+                    TaskStatus.OPEN,
+                    r["route"] or "",
+                    r["reason"] or "",
+                    r["ref_id"],
+                    r["clause"],
+                    self.as_of,
+                )
+                for r in fresh
+            ),
         )
-        for task in created:
-            self.changes[f"tasks_{task.kind}"] += 1
+        ids = dict(Task.objects.filter(key__in=[r["key"] for r in fresh]).values_list("key", "pk"))
+        for r in fresh:
+            self.changes[f"tasks_{r['kind']}"] += 1
         self.events.extend(
             _event(
                 ActionCode.CREATE_TASK,
-                ("collection.task", t.pk),
-                t.clause,
-                {"key": (None, t.key), "due_on": (None, t.due_on), "route": (None, t.route or None)},
-                t.reason,
+                ("collection.task", ids[r["key"]]),
+                r["clause"],
+                {"key": (None, r["key"]), "due_on": (None, r["due_on"]), "route": (None, r["route"] or None)},
+                r["reason"] or "",
             )
-            for t in created
+            for r in fresh
         )
 
     def _promises(self) -> None:
