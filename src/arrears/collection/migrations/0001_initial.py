@@ -6,145 +6,340 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('portfolio', '0002_positions_settled_on'),
+        ("portfolio", "0002_positions_settled_on"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CollectionCase',
+            name="CollectionCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('open', 'open'), ('closed', 'closed')], max_length=8, verbose_name='status')),
-                ('delinquency_class', models.CharField(choices=[('current', 'current'), ('mild', 'mild (轻度)'), ('moderate', 'moderate (中度)'), ('severe', 'severe (重度)')], max_length=10, verbose_name='class')),
-                ('pool', models.CharField(blank=True, choices=[('junior', 'junior collectors'), ('senior', 'senior collectors'), ('supervisor', "supervisor's decision")], max_length=12, verbose_name='pool')),
-                ('opened_on', models.DateField(verbose_name='opened on')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
-                ('times_opened', models.PositiveSmallIntegerField(default=1)),
-                ('updated_on', models.DateField(verbose_name='as of')),
-                ('borrower', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='portfolio.borrower')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "open"), ("closed", "closed")], max_length=8, verbose_name="status"
+                    ),
+                ),
+                (
+                    "delinquency_class",
+                    models.CharField(
+                        choices=[
+                            ("current", "current"),
+                            ("mild", "mild (轻度)"),
+                            ("moderate", "moderate (中度)"),
+                            ("severe", "severe (重度)"),
+                        ],
+                        max_length=10,
+                        verbose_name="class",
+                    ),
+                ),
+                (
+                    "pool",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("junior", "junior collectors"),
+                            ("senior", "senior collectors"),
+                            ("supervisor", "supervisor's decision"),
+                        ],
+                        max_length=12,
+                        verbose_name="pool",
+                    ),
+                ),
+                ("opened_on", models.DateField(verbose_name="opened on")),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed on")),
+                ("times_opened", models.PositiveSmallIntegerField(default=1)),
+                ("updated_on", models.DateField(verbose_name="as of")),
+                (
+                    "borrower",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="cases", to="portfolio.borrower"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'collection case',
+                "verbose_name": "collection case",
             },
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('business_date', models.DateField()),
-                ('kind', models.CharField(choices=[('opened', 'opened'), ('reopened', 'reopened'), ('moved', 'class or pool changed'), ('closed', 'closed (cured)')], max_length=10)),
-                ('from_class', models.CharField(blank=True, max_length=10)),
-                ('to_class', models.CharField(blank=True, max_length=10)),
-                ('from_pool', models.CharField(blank=True, max_length=12)),
-                ('to_pool', models.CharField(blank=True, max_length=12)),
-                ('dpd', models.PositiveIntegerField()),
-                ('clause', models.CharField(max_length=16)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='collection.collectioncase')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("business_date", models.DateField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opened", "opened"),
+                            ("reopened", "reopened"),
+                            ("moved", "class or pool changed"),
+                            ("closed", "closed (cured)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("from_class", models.CharField(blank=True, max_length=10)),
+                ("to_class", models.CharField(blank=True, max_length=10)),
+                ("from_pool", models.CharField(blank=True, max_length=12)),
+                ("to_pool", models.CharField(blank=True, max_length=12)),
+                ("dpd", models.PositiveIntegerField()),
+                ("clause", models.CharField(max_length=16)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="collection.collectioncase",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Call',
+            name="Call",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('called_at', models.DateTimeField(verbose_name='called at')),
-                ('called_on', models.DateField(verbose_name='business date')),
-                ('outcome', models.CharField(choices=[('promised', 'reached, promised to pay'), ('needs_plan', 'reached, needs a negotiated plan'), ('refused', 'reached, refused'), ('reached_other', 'reached, other'), ('no_answer', 'no answer'), ('busy', 'busy'), ('wrong_party', 'wrong party'), ('number_invalid', 'number invalid')], max_length=16, verbose_name='outcome')),
-                ('duration_seconds', models.PositiveIntegerField(default=0, verbose_name='duration (s)')),
-                ('borrower', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='calls', to='portfolio.borrower')),
-                ('collector', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='calls', to='collection.collectioncase')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("called_at", models.DateTimeField(verbose_name="called at")),
+                ("called_on", models.DateField(verbose_name="business date")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("promised", "reached, promised to pay"),
+                            ("needs_plan", "reached, needs a negotiated plan"),
+                            ("refused", "reached, refused"),
+                            ("reached_other", "reached, other"),
+                            ("no_answer", "no answer"),
+                            ("busy", "busy"),
+                            ("wrong_party", "wrong party"),
+                            ("number_invalid", "number invalid"),
+                        ],
+                        max_length=16,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("duration_seconds", models.PositiveIntegerField(default=0, verbose_name="duration (s)")),
+                (
+                    "borrower",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="calls", to="portfolio.borrower"
+                    ),
+                ),
+                (
+                    "collector",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="calls",
+                        to="collection.collectioncase",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Letter',
+            name="Letter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('email', 'email'), ('post', 'post')], max_length=8, verbose_name='channel')),
-                ('sent_on', models.DateField(verbose_name='sent on')),
-                ('borrower', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='letters', to='portfolio.borrower')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='letters', to='collection.collectioncase')),
-                ('loan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='letters', to='portfolio.loan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("email", "email"), ("post", "post")], max_length=8, verbose_name="channel"
+                    ),
+                ),
+                ("sent_on", models.DateField(verbose_name="sent on")),
+                (
+                    "borrower",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="letters", to="portfolio.borrower"
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="letters",
+                        to="collection.collectioncase",
+                    ),
+                ),
+                (
+                    "loan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="letters",
+                        to="portfolio.loan",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Promise',
+            name="Promise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount_fen', models.BigIntegerField(verbose_name='amount (fen)')),
-                ('made_on', models.DateField(verbose_name='made on')),
-                ('due_on', models.DateField(verbose_name='promised for')),
-                ('status', models.CharField(choices=[('open', 'open'), ('kept', 'kept'), ('broken', 'broken')], default='open', max_length=8, verbose_name='status')),
-                ('paid_fen', models.BigIntegerField(default=0, verbose_name='paid (fen)')),
-                ('decided_on', models.DateField(blank=True, null=True)),
-                ('borrower', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='promises', to='portfolio.borrower')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='promises', to='collection.collectioncase')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("amount_fen", models.BigIntegerField(verbose_name="amount (fen)")),
+                ("made_on", models.DateField(verbose_name="made on")),
+                ("due_on", models.DateField(verbose_name="promised for")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "open"), ("kept", "kept"), ("broken", "broken")],
+                        default="open",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("paid_fen", models.BigIntegerField(default=0, verbose_name="paid (fen)")),
+                ("decided_on", models.DateField(blank=True, null=True)),
+                (
+                    "borrower",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="promises", to="portfolio.borrower"
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="promises",
+                        to="collection.collectioncase",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=80, unique=True)),
-                ('kind', models.CharField(choices=[('call', 'collection call'), ('phone_reminder', 'phone reminder before the due date'), ('letter_follow_up', 'confirm a notice was received'), ('broken_promise', 'promise to pay broken'), ('legal_review', 'decide on agency or litigation')], max_length=20, verbose_name='kind')),
-                ('available_from', models.DateField(verbose_name='from')),
-                ('due_on', models.DateField(verbose_name='due')),
-                ('status', models.CharField(choices=[('open', 'open'), ('done', 'done'), ('cancelled', 'cancelled')], default='open', max_length=10, verbose_name='status')),
-                ('route', models.CharField(blank=True, max_length=12, verbose_name='route')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
-                ('ref_id', models.BigIntegerField(blank=True, null=True)),
-                ('clause', models.CharField(max_length=16)),
-                ('created_on', models.DateField(verbose_name='created on')),
-                ('borrower', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='portfolio.borrower')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='collection.collectioncase')),
-                ('loan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='portfolio.loan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=80, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("call", "collection call"),
+                            ("phone_reminder", "phone reminder before the due date"),
+                            ("letter_follow_up", "confirm a notice was received"),
+                            ("broken_promise", "promise to pay broken"),
+                            ("legal_review", "decide on agency or litigation"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("available_from", models.DateField(verbose_name="from")),
+                ("due_on", models.DateField(verbose_name="due")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "open"), ("done", "done"), ("cancelled", "cancelled")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("route", models.CharField(blank=True, max_length=12, verbose_name="route")),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="reason")),
+                ("ref_id", models.BigIntegerField(blank=True, null=True)),
+                ("clause", models.CharField(max_length=16)),
+                ("created_on", models.DateField(verbose_name="created on")),
+                (
+                    "borrower",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="tasks", to="portfolio.borrower"
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="collection.collectioncase",
+                    ),
+                ),
+                (
+                    "loan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="portfolio.loan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'task',
+                "verbose_name": "task",
             },
         ),
         migrations.AddIndex(
-            model_name='collectioncase',
-            index=models.Index(fields=['status', 'pool'], name='case_status_pool_idx'),
+            model_name="collectioncase",
+            index=models.Index(fields=["status", "pool"], name="case_status_pool_idx"),
         ),
         migrations.AddConstraint(
-            model_name='collectioncase',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('borrower',), name='case_one_open_per_borrower'),
+            model_name="collectioncase",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "open")), fields=("borrower",), name="case_one_open_per_borrower"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='collectioncase',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'closed'])), name='case_status_known'),
+            model_name="collectioncase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "closed"])), name="case_status_known"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseevent',
-            constraint=models.UniqueConstraint(fields=('case', 'business_date', 'kind'), name='case_event_once_per_date'),
+            model_name="caseevent",
+            constraint=models.UniqueConstraint(
+                fields=("case", "business_date", "kind"), name="case_event_once_per_date"
+            ),
         ),
         migrations.AddIndex(
-            model_name='call',
-            index=models.Index(fields=['borrower', 'called_on'], name='call_borrower_date_idx'),
+            model_name="call",
+            index=models.Index(fields=["borrower", "called_on"], name="call_borrower_date_idx"),
         ),
         migrations.AddIndex(
-            model_name='promise',
-            index=models.Index(fields=['status'], name='promise_status_idx'),
+            model_name="promise",
+            index=models.Index(fields=["status"], name="promise_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='promise',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_fen__gt', 0)), name='promise_amount_positive'),
+            model_name="promise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_fen__gt", 0)), name="promise_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='promise',
-            constraint=models.CheckConstraint(condition=models.Q(('due_on__gte', models.F('made_on'))), name='promise_due_after_made'),
+            model_name="promise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("due_on__gte", models.F("made_on"))), name="promise_due_after_made"
+            ),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['status', 'due_on'], name='task_status_due_idx'),
+            model_name="task",
+            index=models.Index(fields=["status", "due_on"], name="task_status_due_idx"),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['call', 'phone_reminder', 'letter_follow_up', 'broken_promise', 'legal_review'])), name='task_kind_known'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["call", "phone_reminder", "letter_follow_up", "broken_promise", "legal_review"])
+                ),
+                name="task_kind_known",
+            ),
         ),
     ]
