@@ -18,41 +18,53 @@ import io
 from datetime import date
 
 import polars as pl
-from django.db import connection
+from django.db import connection, transaction
 
 from arrears.engine.params import Terms
 from arrears.engine.schema import SCHEMAS, Inputs
 
 __all__ = ["active_loans", "read_inputs"]
 
-_UNSETTLED = "i.due_date <= %(horizon)s AND (i.settled_on IS NULL OR i.settled_on > %(as_of)s)"
-# The loans a night decides on (if active): something open by the horizon, or a position stored before.
-_DECIDED = f"""
-    SELECT i.loan_id FROM portfolio_instalment i WHERE {_UNSETTLED}
-    UNION SELECT p.loan_id FROM portfolio_loanposition p"""  # noqa: S608 - constant SQL, bound values
+# Two work tables, filled first in the read's transaction, analysed, then joined: the planner sees their real
+# size (a few hundred thousand open instalments in a book of tens of millions) and picks index lookups.
+OPEN_INSTALMENTS = "arrears_run_open"
+DECIDED_LOANS = "arrears_run_loans"
+PREPARE = (
+    f"""CREATE TEMP TABLE {OPEN_INSTALMENTS} AS
+        SELECT i.id, i.loan_id, i.n, i.due_date, i.principal_fen, i.interest_fen
+        FROM portfolio_instalment i JOIN portfolio_loan l ON l.id = i.loan_id
+        WHERE l.status = 'active' AND i.due_date <= %(horizon)s
+          AND (i.settled_on IS NULL OR i.settled_on > %(as_of)s)""",  # noqa: S608 - constant SQL, bound values
+    # The loans a night decides on: something open by the horizon, or a position stored before (maybe cured).
+    f"""CREATE TEMP TABLE {DECIDED_LOANS} AS
+        SELECT l.id, l.borrower_id, l.annual_rate, l.penalty_markup
+        FROM portfolio_loan l
+        JOIN (SELECT o.loan_id FROM {OPEN_INSTALMENTS} o UNION SELECT p.loan_id FROM portfolio_loanposition p) d
+          ON d.loan_id = l.id
+        WHERE l.status = 'active'""",  # noqa: S608 - constant SQL
+)
 
 QUERIES: dict[str, str] = {
     "loans": f"""
-        SELECT l.id, l.borrower_id, CAST(ROUND(l.annual_rate * 100000000) AS BIGINT),
-               CAST(ROUND(l.penalty_markup * 10000) AS BIGINT)
-        FROM portfolio_loan l WHERE l.status = 'active' AND l.id IN ({_DECIDED})""",  # noqa: S608 - constant SQL, bound values
+        SELECT d.id, d.borrower_id, CAST(ROUND(d.annual_rate * 100000000) AS BIGINT),
+               CAST(ROUND(d.penalty_markup * 10000) AS BIGINT)
+        FROM {DECIDED_LOANS} d""",  # noqa: S608 - constant SQL
     "borrowers": f"""
         SELECT b.id, b.risk_level, b.preferred_channel, b.email <> '', b.consent_sms, b.consent_email,
                b.consent_phone
-        FROM portfolio_borrower b
-        WHERE b.id IN (SELECT l.borrower_id FROM portfolio_loan l WHERE l.status = 'active' AND l.id IN ({_DECIDED}))
-           OR b.id IN (SELECT c.borrower_id FROM collection_collectioncase c)""",  # noqa: S608 - constant SQL
+        FROM portfolio_borrower b JOIN (
+            SELECT d.borrower_id AS id FROM {DECIDED_LOANS} d
+            UNION SELECT c.borrower_id FROM collection_collectioncase c
+        ) w ON w.id = b.id""",  # noqa: S608 - constant SQL
     "instalments": f"""
-        SELECT i.loan_id, i.n, i.due_date, i.principal_fen, i.interest_fen
-        FROM portfolio_instalment i JOIN portfolio_loan l ON l.id = i.loan_id
-        WHERE l.status = 'active' AND {_UNSETTLED}""",  # noqa: S608 - constant SQL, bound values
+        SELECT o.loan_id, o.n, o.due_date, o.principal_fen, o.interest_fen
+        FROM {OPEN_INSTALMENTS} o""",  # noqa: S608 - constant SQL
     "allocations": f"""
-        SELECT i.loan_id, i.n, p.paid_on, a.component, a.amount_fen
-        FROM portfolio_paymentallocation a
+        SELECT o.loan_id, o.n, p.paid_on, a.component, a.amount_fen
+        FROM {OPEN_INSTALMENTS} o
+        JOIN portfolio_paymentallocation a ON a.instalment_id = o.id
         JOIN portfolio_payment p ON p.id = a.payment_id
-        JOIN portfolio_instalment i ON i.id = a.instalment_id
-        JOIN portfolio_loan l ON l.id = i.loan_id
-        WHERE l.status = 'active' AND p.paid_on <= %(as_of)s AND {_UNSETTLED}""",  # noqa: S608 - constant SQL
+        WHERE p.paid_on <= %(as_of)s""",  # noqa: S608 - constant SQL, bound values
     "holds": """
         SELECT h.borrower_id, h.loan_id, h.starts_on,
                CASE WHEN h.released_on IS NOT NULL AND (h.ends_on IS NULL OR h.released_on < h.ends_on)
@@ -131,10 +143,31 @@ def active_loans() -> int:
 
 
 def read_inputs(terms: Terms, progress=None) -> Inputs:
-    """Every frame the engine needs for `terms.as_of`; `progress(name)` is called after each frame."""
+    """Every frame the engine needs for `terms.as_of`, read in one transaction (a consistent view); `progress(name)`
+    is called after each frame."""
+    params = {"as_of": terms.as_of, "horizon": terms.horizon}
     frames = {}
-    for name in SCHEMAS:
-        frames[name] = read_frame(name, terms)
-        if progress is not None:
-            progress(name)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off")  # compiling these plans costs more than running them
+        for table in (OPEN_INSTALMENTS, DECIDED_LOANS):
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        for sql, table in zip(PREPARE, (OPEN_INSTALMENTS, DECIDED_LOANS), strict=True):
+            cursor.execute(sql, params)
+            cursor.execute(f"CREATE INDEX {table}_id ON {table} (id)")
+            cursor.execute(f"ANALYZE {table}")
+        for name in SCHEMAS:
+            if name == "allocations" and connection.vendor == "postgresql":
+                # Few open instalments have payments; the planner cannot know that and would scan every
+                # allocation of the book. Index lookups per open instalment are what this query needs.
+                cursor.execute("SET LOCAL enable_hashjoin = off")
+                cursor.execute("SET LOCAL enable_mergejoin = off")
+            frames[name] = read_frame(name, terms)
+            if name == "allocations" and connection.vendor == "postgresql":
+                cursor.execute("RESET enable_hashjoin")
+                cursor.execute("RESET enable_mergejoin")
+            if progress is not None:
+                progress(name)
+        for table in (OPEN_INSTALMENTS, DECIDED_LOANS):
+            cursor.execute(f"DROP TABLE {table}")
     return Inputs.of(**frames)
