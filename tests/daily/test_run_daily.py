@@ -213,3 +213,21 @@ def test_a_phone_reminder_for_a_large_instalment_is_stored_whole():
     task = Task.objects.get(kind="phone_reminder", loan=big)
     assert task.reason.startswith("instalment 1 due 2026-03-21, ")
     assert task.reason.endswith(" fen")
+
+
+def test_the_command_prints_a_summary_per_date_and_refusals_in_one_line(three_borrowers, capsys):
+    assert main(["run-daily", "--as-of", AS_OF.isoformat()]) == 0
+    out = capsys.readouterr()
+    assert "run of 2026-03-20: done" in out.out
+    assert "delinquent 1 (current 2, mild 1)" in out.out
+    assert "cases: open 1" in out.out
+    assert "reminders: written 1, phone 1, without a consented channel 0" in out.out
+    assert "read" in out.err
+    assert "apply" in out.err
+    assert main(["run-daily", "--as-of", AS_OF.isoformat()]) == 0
+    assert "already done; nothing changed" in capsys.readouterr().out
+    assert main(["run-daily", "--as-of", "2026-03-01"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert (
+        err == "arrears: error: runs go in date order and 2026-03-20 is already done; 2026-03-01 cannot be run after it"
+    )
