@@ -53,11 +53,14 @@ def _pool(terms: Terms) -> tuple[pl.Expr, pl.Expr]:
 def borrower_positions(
     positions: pl.LazyFrame, problems: pl.LazyFrame, borrowers: pl.LazyFrame, terms: Terms
 ) -> pl.LazyFrame:
-    """One row per borrower with a decidable position (every loan's data adds up)."""
+    """One row per borrower in arrears (a loan with DPD over 0) whose every loan's data adds up. A borrower
+    not listed is current: no pool, and a case of theirs closes."""
     pool, clause = _pool(terms)
     troubled = problems.select("borrower_id").unique()
+    in_arrears = positions.filter(pl.col("dpd") > 0).select("borrower_id").unique()
     return (
-        positions.group_by("borrower_id")
+        positions.join(in_arrears, on="borrower_id", how="semi")
+        .group_by("borrower_id")
         .agg(
             dpd=pl.col("dpd").max(),
             overdue_total_fen=pl.col("overdue_total_fen").sum(),

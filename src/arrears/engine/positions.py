@@ -183,18 +183,15 @@ def loan_positions(
         compound_fen=pl.col("compound_owed").sum(),
         problem=pl.col("problem").drop_nulls().first(),
     )
-    known = borrowers.select("borrower_id", has_borrower=pl.lit(True))
-    joined = (
+    orphans = (
         loans.select("loan_id", "borrower_id")
-        .join(per_loan, on="loan_id", how="left")
-        .join(known, on="borrower_id", how="left")
-        .with_columns(
-            problem=pl.when(pl.col("has_borrower").is_null())
-            .then(pl.lit("loan whose borrower is missing"))
-            .otherwise(pl.col("problem"))
-        )
+        .join(borrowers.select("borrower_id"), on="borrower_id", how="anti")
+        .with_columns(problem=pl.lit("loan whose borrower is missing"))
     )
-    problems = joined.filter(pl.col("problem").is_not_null()).select("loan_id", "borrower_id", "problem")
+    joined = loans.select("loan_id", "borrower_id").join(per_loan, on="loan_id", how="left")
+    problems = pl.concat(
+        [orphans, joined.filter(pl.col("problem").is_not_null()).select("loan_id", "borrower_id", "problem")]
+    ).unique("loan_id", keep="first", maintain_order=True)
     dpd = (
         pl.when(pl.col("earliest_unpaid_due").is_null())
         .then(0)
@@ -203,7 +200,8 @@ def loan_positions(
     )
     amounts = AMOUNT_COLUMNS
     positions = (
-        joined.filter(pl.col("problem").is_null())
+        joined.join(orphans.select("loan_id"), on="loan_id", how="anti")
+        .filter(pl.col("problem").is_null())
         .with_columns(pl.col(c).fill_null(0) for c in amounts)
         .with_columns(dpd=dpd)
         .with_columns(

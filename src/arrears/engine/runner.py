@@ -35,7 +35,7 @@ class Decisions:
 
     positions: pl.DataFrame  # per loan: dpd, class, bucket, overdue amounts (CLS-1)
     problems: pl.DataFrame  # loans whose data does not add up: (loan_id, borrower_id, problem)
-    borrowers: pl.DataFrame  # per borrower: dpd, class, pool, overdue total
+    borrowers: pl.DataFrame  # per borrower in arrears: dpd, class, pool, overdue total
     cases: pl.DataFrame  # case decisions: open, reopen, move, close
     reminders: pl.DataFrame  # reminders to queue (REM-1)
     promises: pl.DataFrame  # promises kept or broken today (CALL-3)
