@@ -60,3 +60,23 @@ def rows(frame, *columns: str) -> list[dict]:
 def one(frame, *columns: str) -> dict:
     (row,) = rows(frame, *columns)
     return row
+
+
+CURRENT = {
+    "dpd": 0,
+    "delinquency_class": "current",
+    "bucket": "M0",
+    "earliest_unpaid_due": None,
+    "overdue_principal_fen": 0,
+    "overdue_interest_fen": 0,
+    "penalty_fen": 0,
+    "compound_fen": 0,
+    "overdue_total_fen": 0,
+}
+
+
+def position(decisions: Decisions, *columns: str, loan_id: int = 1) -> dict:
+    """A loan's position: its row when in arrears, else current (the engine lists loans in arrears only)."""
+    found = decisions.positions.filter(decisions.positions["loan_id"] == loan_id).to_dicts()
+    row = found[0] if found else {"loan_id": loan_id, **CURRENT}
+    return {c: row[c] for c in columns} if columns else row

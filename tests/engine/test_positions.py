@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from rows import allocation, instalment, loan, one, run
+from rows import allocation, instalment, loan, one, position, run
 
 from arrears.engine.schema import Inputs, SchemaError
 
@@ -29,7 +29,7 @@ COLUMNS = ("dpd", "delinquency_class", "bucket")
 def test_class_and_bucket_at_the_edges(dpd, klass, bucket):
     """Clause: CLS-1 — mild 1–30, moderate 31–90, severe above; DPD from the day after the due date."""
     decisions = run(DUE + timedelta(days=dpd), loans=[loan(1)], instalments=[instalment(1, 1, DUE, 100_000)])
-    assert one(decisions.positions, *COLUMNS) == {"dpd": dpd, "delinquency_class": klass, "bucket": bucket}
+    assert position(decisions, *COLUMNS) == {"dpd": dpd, "delinquency_class": klass, "bucket": bucket}
 
 
 def test_class_bounds_come_from_the_policy():
@@ -40,7 +40,7 @@ def test_class_bounds_come_from_the_policy():
         loans=[loan(1)],
         instalments=[instalment(1, 1, DUE, 100_000)],
     )
-    assert one(decisions.positions, "dpd", "delinquency_class")["delinquency_class"] == "moderate"
+    assert position(decisions, "dpd", "delinquency_class")["delinquency_class"] == "moderate"
 
 
 def test_worked_example_penalty_and_compound_interest():
@@ -68,7 +68,7 @@ def test_worked_example_penalty_and_compound_interest():
 def test_the_loans_own_markup_wins_over_the_policys():
     """Clause: CLS-1 — a contract markup of 30 %: 10000 × 0.05655 × 45/360 = 70.6875 → 70.69."""
     decisions = run(date(2026, 3, 1), loans=[loan(1, markup_e4=3_000)], instalments=[instalment(1, 1, DUE, 1_000_000)])
-    assert one(decisions.positions, "penalty_fen")["penalty_fen"] == 7_069
+    assert position(decisions, "penalty_fen")["penalty_fen"] == 7_069
 
 
 def test_compound_interest_can_be_switched_off():
@@ -79,7 +79,7 @@ def test_compound_interest_can_be_switched_off():
         loans=[loan(1)],
         instalments=[instalment(1, 1, DUE, 1_000_000, 36_250)],
     )
-    assert one(decisions.positions, "penalty_fen", "compound_fen") == {"penalty_fen": 8_156, "compound_fen": 0}
+    assert position(decisions, "penalty_fen", "compound_fen") == {"penalty_fen": 8_156, "compound_fen": 0}
 
 
 def test_a_partial_payment_splits_the_accrual():
@@ -117,13 +117,13 @@ def test_payment_on_the_due_date_leaves_nothing_overdue():
         instalments=[instalment(1, 1, DUE, 100_000, 5_000)],
         allocations=[allocation(1, 1, DUE, "interest", 5_000), allocation(1, 1, DUE, "principal", 100_000)],
     )
-    assert one(decisions.positions, "dpd", "overdue_total_fen") == {"dpd": 0, "overdue_total_fen": 0}
+    assert position(decisions, "dpd", "overdue_total_fen") == {"dpd": 0, "overdue_total_fen": 0}
 
 
 def test_an_instalment_due_today_is_not_late():
     """Clause: CLS-1 — DPD counts from the day after the due date."""
     decisions = run(DUE, loans=[loan(1)], instalments=[instalment(1, 1, DUE, 100_000)])
-    assert one(decisions.positions, "dpd", "overdue_principal_fen") == {"dpd": 0, "overdue_principal_fen": 0}
+    assert position(decisions, "dpd", "overdue_principal_fen") == {"dpd": 0, "overdue_principal_fen": 0}
 
 
 def test_dpd_counts_from_the_earliest_unpaid_instalment():
@@ -138,7 +138,7 @@ def test_dpd_counts_from_the_earliest_unpaid_instalment():
         ],
         allocations=[allocation(1, 1, date(2026, 1, 15), "principal", 100_000)],
     )
-    assert one(decisions.positions, "dpd", "overdue_principal_fen") == {"dpd": 33, "overdue_principal_fen": 200_000}
+    assert position(decisions, "dpd", "overdue_principal_fen") == {"dpd": 33, "overdue_principal_fen": 200_000}
 
 
 def test_unpaid_penalty_alone_keeps_an_instalment_late():
@@ -150,7 +150,7 @@ def test_unpaid_penalty_alone_keeps_an_instalment_late():
         allocations=[allocation(1, 1, DUE + timedelta(days=10), "principal", 1_000_000)],
     )
     # 10000 × 0.06525 × 10/360 = 18.125 → 18.13 accrued before the payment, nothing after.
-    assert one(decisions.positions, "dpd", "penalty_fen", "overdue_principal_fen") == {
+    assert position(decisions, "dpd", "penalty_fen", "overdue_principal_fen") == {
         "dpd": 20,
         "penalty_fen": 1_813,
         "overdue_principal_fen": 0,
@@ -162,7 +162,7 @@ def test_month_end_due_date():
     due = date(2026, 1, 31)
     for as_of, dpd in ((date(2026, 2, 28), 28), (date(2026, 3, 1), 29)):
         decisions = run(as_of, loans=[loan(1)], instalments=[instalment(1, 1, due, 100_000)])
-        assert one(decisions.positions, "dpd")["dpd"] == dpd
+        assert position(decisions, "dpd")["dpd"] == dpd
 
 
 def test_due_on_29_february():
@@ -170,7 +170,7 @@ def test_due_on_29_february():
     due = date(2024, 2, 29)
     for as_of, dpd in ((date(2024, 3, 1), 1), (date(2025, 3, 1), 366)):
         decisions = run(as_of, loans=[loan(1)], instalments=[instalment(1, 1, due, 100_000)])
-        assert one(decisions.positions, "dpd")["dpd"] == dpd
+        assert position(decisions, "dpd")["dpd"] == dpd
 
 
 @pytest.mark.parametrize(("roll", "dpd", "penalty_fen"), [(False, 7, 1_269), (True, 0, 0)])
@@ -184,7 +184,7 @@ def test_due_date_on_a_holiday_with_the_policy_switch(roll, dpd, penalty_fen):
         loans=[loan(1)],
         instalments=[instalment(1, 1, date(2026, 10, 1), 1_000_000)],
     )
-    assert one(decisions.positions, "dpd", "penalty_fen") == {"dpd": dpd, "penalty_fen": penalty_fen}
+    assert position(decisions, "dpd", "penalty_fen") == {"dpd": dpd, "penalty_fen": penalty_fen}
 
 
 def test_rolled_due_date_counts_from_the_working_day():
@@ -195,13 +195,13 @@ def test_rolled_due_date_counts_from_the_working_day():
         loans=[loan(1)],
         instalments=[instalment(1, 1, date(2026, 10, 1), 1_000_000)],
     )
-    assert one(decisions.positions, "dpd")["dpd"] == 2
+    assert position(decisions, "dpd")["dpd"] == 2
 
 
 def test_a_loan_with_nothing_unpaid_is_current():
     """Clause: CLS-1 — a loan with no unsettled instalment (the shell passes none) is DPD 0, nothing owed."""
     decisions = run(DUE, loans=[loan(1)])
-    assert one(decisions.positions, "dpd", "overdue_total_fen") == {"dpd": 0, "overdue_total_fen": 0}
+    assert position(decisions, "dpd", "overdue_total_fen") == {"dpd": 0, "overdue_total_fen": 0}
 
 
 def test_inconsistent_data_becomes_a_problem_not_a_position():
@@ -222,8 +222,11 @@ def test_inconsistent_data_becomes_a_problem_not_a_position():
 
 
 def test_a_loan_without_its_borrower_is_a_problem():
-    decisions = run(DUE, loans=[loan(1, borrower_id=9)], borrowers=[], instalments=[instalment(1, 1, DUE, 1)])
+    """An overdue loan whose borrower is missing is reported, and gets no position."""
+    frames = {"loans": [loan(1, borrower_id=9)], "borrowers": [], "instalments": [instalment(1, 1, DUE, 1)]}
+    decisions = run(DUE + timedelta(days=5), **frames)
     assert one(decisions.problems, "loan_id", "problem") == {"loan_id": 1, "problem": "loan whose borrower is missing"}
+    assert decisions.positions.height == 0
 
 
 def test_a_frame_with_a_missing_column_is_refused_with_its_name():

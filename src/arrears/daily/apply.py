@@ -42,7 +42,7 @@ from arrears.daily.models import Run
 from arrears.engine.positions import POSITION_COLUMNS
 from arrears.engine.runner import Decisions
 from arrears.notices.models import Notice, NoticeKind, NoticeStatus
-from arrears.portfolio.models import DelinquencyRecord, LoanPosition
+from arrears.portfolio.models import DelinquencyRecord, Loan, LoanPosition, LoanStatus
 
 __all__ = ["CHUNK_BORROWERS", "apply_decisions", "stored_positions"]
 
@@ -101,7 +101,17 @@ class _Chunk:
             )
             self.changes["positions_written"] += delinquent.height
             self.changes["positions_removed"] += gone.height
-        current = new.filter(pl.col("dpd") == 0).select("loan_id", "dpd", "delinquency_class")
+        # The engine lists loans in arrears; a stored loan it no longer lists is cured if still active.
+        gone_ids = gone["loan_id"].to_list()
+        cured = (
+            set(Loan.objects.filter(pk__in=gone_ids, status=LoanStatus.ACTIVE).values_list("pk", flat=True))
+            if gone_ids
+            else set()
+        )
+        current = pl.DataFrame(
+            {"loan_id": sorted(cured), "dpd": [0] * len(cured), "delinquency_class": ["current"] * len(cured)},
+            schema={"loan_id": pl.Int64, "dpd": pl.Int32, "delinquency_class": pl.String},
+        )
         moved = pl.concat([delinquent.select("loan_id", "dpd", "delinquency_class"), current]).join(
             old.select("loan_id", "old_class"), on="loan_id", how="left"
         )
@@ -399,12 +409,7 @@ def apply_decisions(
     }
     # Only borrowers with something to write: a delinquent or formerly delinquent loan, a case decision,
     # a reminder, a task or a promise outcome (loans current on both days need nothing).
-    relevant = {
-        **frames,
-        "positions": decisions.positions.filter(pl.col("dpd") > 0).vstack(
-            decisions.positions.filter(pl.col("dpd") == 0).join(old.select("loan_id"), on="loan_id", how="semi")
-        ),
-    }
+    relevant = {**frames, "positions": decisions.positions.filter(pl.col("dpd") > 0)}
     borrowers = [
         b for b in _borrowers_touched({k: v for k, v in relevant.items() if k != "problems"}) if b > run.cursor
     ]

@@ -1,6 +1,6 @@
 """The policy and the calendar as the kernels use them: plain numbers, and the dates they need as a frame.
 
-`Terms.of(policy, calendar, as_of)` is the one place that turns a `Policy` into kernel parameters. Rates
+`Terms.of(policy, as_of)` is the one place that turns a `Policy` into kernel parameters. Rates
 become exact integers (markup in 1e-4, see `schema`), the litigation threshold becomes fen, and the working-day
 calendar becomes two small lookups: `roll(date)` (a due date moved to the next working day where the policy
 says so) and `plus_working_days(date)` (the LTR-3 follow-up deadline), built for just the dates a run needs.
@@ -86,6 +86,13 @@ class Terms:
             legal_min_failed_attempts=policy.legal.min_failed_attempts,
             legal_lost_contact_days=policy.legal.lost_contact_days,
             litigation_min_fen=_scaled(policy.legal.litigation_min_amount, 100, "legal.litigation_min_amount"),
+        )
+
+    @property
+    def reminder_days(self) -> list[date]:
+        """The due dates reminded today: the written reminder's and the phone reminder's (REM-1)."""
+        return sorted(
+            {self.as_of + timedelta(days=self.advance_days), self.as_of + timedelta(days=self.phone_days_before)}
         )
 
     @property

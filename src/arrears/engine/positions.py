@@ -87,7 +87,9 @@ def _paid(component: str, weight: pl.Expr | None = None) -> pl.Expr:
 def instalment_positions(
     instalments: pl.LazyFrame, allocations: pl.LazyFrame, loans: pl.LazyFrame, days: pl.LazyFrame, terms: Terms
 ) -> pl.LazyFrame:
-    """One row per instalment due by the horizon: what is left of it and what it owes on the as-of date."""
+    """One row per instalment that matters on the as-of date — overdue (effective due date before it) or due on
+    a reminder day — with what is left of it and what it owes. Instalments due later are left out: they owe
+    nothing yet and no reminder is due for them today."""
     as_of = terms.as_of
     items = instalments.filter(pl.col("due_date") <= terms.horizon)
     if terms.roll_due_dates:
@@ -96,6 +98,7 @@ def instalment_positions(
         )
     else:
         items = items.with_columns(effective_due=pl.col("due_date"))
+    items = items.filter((pl.col("effective_due") < as_of) | pl.col("effective_due").is_in(terms.reminder_days))
     paid_after = (pl.lit(as_of) - pl.max_horizontal("paid_on", "effective_due")).dt.total_days().clip(lower_bound=0)
     paid = (
         allocations.filter(pl.col("paid_on") <= as_of)
@@ -168,29 +171,34 @@ def instalment_positions(
     )
 
 
-def loan_positions(
-    items: pl.LazyFrame, loans: pl.LazyFrame, borrowers: pl.LazyFrame, terms: Terms
-) -> tuple[pl.LazyFrame, pl.LazyFrame]:
-    """(positions, problems): one row per loan with DPD, class, bucket and overdue amounts; and one row per
-    loan whose data does not add up (it gets no position, and nothing is decided on it)."""
+def loan_positions(items: pl.LazyFrame, borrowers: pl.LazyFrame, terms: Terms) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """(positions, problems): one row per loan in arrears (DPD over 0) with its class, bucket and overdue
+    amounts — a loan not listed is current and owes nothing overdue; and one row per loan whose data does not
+    add up (it gets no position, and nothing is decided on it)."""
     as_of = terms.as_of
-    unpaid_overdue = pl.col("overdue") & ~pl.col("settled")
-    per_loan = items.group_by("loan_id").agg(
-        earliest_unpaid_due=pl.col("effective_due").filter(unpaid_overdue).min(),
-        overdue_principal_fen=pl.col("principal_left").filter(pl.col("overdue")).sum(),
-        overdue_interest_fen=pl.col("interest_left").filter(pl.col("overdue")).sum(),
-        penalty_fen=pl.col("penalty_owed").sum(),
-        compound_fen=pl.col("compound_owed").sum(),
-        problem=pl.col("problem").drop_nulls().first(),
+    # Only overdue instalments make a position (one due on a reminder day owes nothing yet); a problem on any
+    # instalment read today holds the loan back.
+    per_loan = (
+        items.filter(pl.col("overdue") | pl.col("problem").is_not_null())
+        .group_by("loan_id")
+        .agg(
+            borrower_id=pl.col("borrower_id").first(),
+            earliest_unpaid_due=pl.col("effective_due").filter(pl.col("overdue") & ~pl.col("settled")).min(),
+            overdue_principal_fen=pl.col("principal_left").filter(pl.col("overdue")).sum(),
+            overdue_interest_fen=pl.col("interest_left").filter(pl.col("overdue")).sum(),
+            penalty_fen=pl.col("penalty_owed").filter(pl.col("overdue")).sum(),
+            compound_fen=pl.col("compound_owed").filter(pl.col("overdue")).sum(),
+            problem=pl.col("problem").drop_nulls().first(),
+        )
     )
+    decided = per_loan.filter(pl.col("earliest_unpaid_due").is_not_null() | pl.col("problem").is_not_null())
     orphans = (
-        loans.select("loan_id", "borrower_id")
+        decided.select("loan_id", "borrower_id")
         .join(borrowers.select("borrower_id"), on="borrower_id", how="anti")
         .with_columns(problem=pl.lit("loan whose borrower is missing"))
     )
-    joined = loans.select("loan_id", "borrower_id").join(per_loan, on="loan_id", how="left")
     problems = pl.concat(
-        [orphans, joined.filter(pl.col("problem").is_not_null()).select("loan_id", "borrower_id", "problem")]
+        [orphans, decided.filter(pl.col("problem").is_not_null()).select("loan_id", "borrower_id", "problem")]
     ).unique("loan_id", keep="first", maintain_order=True)
     dpd = (
         pl.when(pl.col("earliest_unpaid_due").is_null())
@@ -200,7 +208,7 @@ def loan_positions(
     )
     amounts = AMOUNT_COLUMNS
     positions = (
-        joined.join(orphans.select("loan_id"), on="loan_id", how="anti")
+        decided.join(orphans.select("loan_id"), on="loan_id", how="anti")
         .filter(pl.col("problem").is_null())
         .with_columns(pl.col(c).fill_null(0) for c in amounts)
         .with_columns(dpd=dpd)

@@ -33,7 +33,7 @@ __all__ = ["Decisions", "decide", "partition_of"]
 class Decisions:
     """What the run decided on one as-of date; every frame collected."""
 
-    positions: pl.DataFrame  # per loan: dpd, class, bucket, overdue amounts (CLS-1)
+    positions: pl.DataFrame  # per loan in arrears: dpd, class, bucket, overdue amounts (CLS-1); others are current
     problems: pl.DataFrame  # loans whose data does not add up: (loan_id, borrower_id, problem)
     borrowers: pl.DataFrame  # per borrower in arrears: dpd, class, pool, overdue total
     cases: pl.DataFrame  # case decisions: open, reopen, move, close
@@ -62,7 +62,7 @@ def decide(inputs: Inputs, terms: Terms, calendar: Calendar | None = None) -> De
         else pl.LazyFrame(schema={"sent_on": pl.Date, "deadline": pl.Date})
     )
     items = instalment_positions(inputs.instalments, inputs.allocations, inputs.loans, days, terms).cache()
-    positions, problems = loan_positions(items, inputs.loans, inputs.borrowers, terms)
+    positions, problems = loan_positions(items, inputs.borrowers, terms)
     positions, problems = positions.cache(), problems.cache()
     per_borrower = borrower_positions(positions, problems, inputs.borrowers, terms).cache()
     decisions = case_decisions(per_borrower, inputs.cases, problems, terms).cache()
