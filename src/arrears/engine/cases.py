@@ -20,7 +20,13 @@ import polars as pl
 from arrears.engine.params import Terms
 from arrears.engine.positions import bucket_of, class_of
 
-__all__ = ["borrower_positions", "case_decisions"]
+__all__ = ["borrower_positions", "case_decisions", "latest_cases"]
+
+
+def latest_cases(cases: pl.LazyFrame) -> pl.LazyFrame:
+    """Each borrower's latest case: the highest id (cases are only ever added, and a reopened case keeps its
+    id), so no sort is needed."""
+    return cases.filter(pl.col("case_id") == pl.col("case_id").max().over("borrower_id"))
 
 
 def _pool(terms: Terms) -> tuple[pl.Expr, pl.Expr]:
@@ -67,7 +73,7 @@ def borrower_positions(
             delinquent_loans=(pl.col("dpd") > 0).sum().cast(pl.Int32),
         )
         .join(troubled, on="borrower_id", how="anti")
-        .join(borrowers.select("borrower_id", "risk_level"), on="borrower_id", how="left")
+        .join(borrowers.select("borrower_id", "risk_level"), on="borrower_id", how="inner")
         .with_columns(delinquency_class=class_of(pl.col("dpd"), terms), bucket=bucket_of(pl.col("dpd")))
         .with_columns(pool=pool, pool_clause=clause)
     )
@@ -78,7 +84,7 @@ def case_decisions(
 ) -> pl.LazyFrame:
     """(borrower_id, case_id, decision, from/to class and pool, dpd, overdue_total_fen, opened_on, clause)."""
     troubled = problems.select("borrower_id").unique()
-    latest = cases.sort("opened_on", "case_id").group_by("borrower_id").last()
+    latest = latest_cases(cases)
     joined = (
         borrowers_now.join(latest, on="borrower_id", how="full", coalesce=True, suffix="_case")
         .join(troubled, on="borrower_id", how="anti")

@@ -23,6 +23,7 @@ from datetime import timedelta
 
 import polars as pl
 
+from arrears.engine.cases import latest_cases
 from arrears.engine.params import Terms
 from arrears.engine.reminders import holds_in_force
 from arrears.engine.schema import FAILED_OUTCOMES, REACHED_OUTCOMES
@@ -38,12 +39,8 @@ def _key(*parts: pl.Expr | str) -> pl.Expr:
 
 def episodes(borrowers_now: pl.LazyFrame, cases: pl.LazyFrame, decisions: pl.LazyFrame) -> pl.LazyFrame:
     """Delinquent borrowers with the day their current case (re)opened: today for a case opened today."""
-    latest_open = (
-        cases.filter(pl.col("status") == "open")
-        .sort("opened_on", "case_id")
-        .group_by("borrower_id")
-        .last()
-        .select("borrower_id", case_opened=pl.col("opened_on"))
+    latest_open = latest_cases(cases.filter(pl.col("status") == "open")).select(
+        "borrower_id", case_opened=pl.col("opened_on")
     )
     fresh = decisions.filter(pl.col("decision").is_in(["open", "reopen"])).select(
         "borrower_id", fresh_opened=pl.col("opened_on")
