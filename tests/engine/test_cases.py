@@ -111,3 +111,11 @@ def test_borrower_dpd_is_the_worst_loan_and_amounts_add_up():
     assert (per["dpd"], per["delinquent_loans"], per["delinquency_class"]) == (40, 2, "moderate")
     loans_total = sum(decisions.positions["overdue_total_fen"].to_list())
     assert per["overdue_total_fen"] == loans_total > 150_000
+
+
+def test_the_latest_case_is_the_one_opened_last_whatever_its_id():
+    """Clause: CLS-1 — an open case opened in 2026 (id 3) and an older closed one (id 9): the open one is the
+    borrower's case, so at DPD 10 nothing is decided (no reopening of the old case)."""
+    cases = [case(3, opened=date(2026, 1, 16)), case(9, status="closed", opened=date(2025, 1, 5))]
+    assert _decide(10, cases=cases).cases.height == 0
+    assert one(_decide(31, cases=cases).cases, "case_id", "decision") == {"case_id": 3, "decision": "move"}

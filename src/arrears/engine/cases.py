@@ -24,9 +24,10 @@ __all__ = ["borrower_positions", "case_decisions", "latest_cases"]
 
 
 def latest_cases(cases: pl.LazyFrame) -> pl.LazyFrame:
-    """Each borrower's latest case: the highest id (cases are only ever added, and a reopened case keeps its
-    id), so no sort is needed."""
-    return cases.filter(pl.col("case_id") == pl.col("case_id").max().over("borrower_id"))
+    """Each borrower's latest case: the one opened last (a reopened case counts from its reopening), the
+    highest id among cases opened the same day. Two windowed maxima, no sort."""
+    last_opened = cases.filter(pl.col("opened_on") == pl.col("opened_on").max().over("borrower_id"))
+    return last_opened.filter(pl.col("case_id") == pl.col("case_id").max().over("borrower_id"))
 
 
 def _pool(terms: Terms) -> tuple[pl.Expr, pl.Expr]:
