@@ -164,3 +164,17 @@ def test_no_contact_work_under_a_hold():
     hold = {"borrower_id": 1, "loan_id": None, "starts_on": day(30), "ends_on": day(36)}
     assert _tasks(35, holds=[hold]).height == 0
     assert rows(_tasks(37, holds=[hold]), "key") == [{"key": f"call:1:{day(31)}"}]
+
+
+def test_lost_contact_counts_within_the_case():
+    """Clause: LGL-1 — reached 200 days ago, the case (re)opened 10 days ago: not lost contact yet; 31 days after
+    the case opened with no one reached: lost."""
+    reopened = day(95 - 10)
+    tasks = _tasks(
+        95, cases=[case(reopened, klass="severe", pool="supervisor")], calls=[call(day(95 - 200), "promised")]
+    )
+    assert [t for t in tasks.to_dicts() if t["kind"] == "legal_review"] == []
+    later = _tasks(
+        95, cases=[case(day(95 - 31), klass="severe", pool="supervisor")], calls=[call(day(95 - 200), "promised")]
+    )
+    assert [t["reason"] for t in later.to_dicts() if t["kind"] == "legal_review"] == ["lost contact"]

@@ -129,7 +129,7 @@ def _legal_reviews(episode: pl.LazyFrame, calls: pl.LazyFrame, terms: Terms) -> 
         refused=((pl.col("outcome") == "refused") & (pl.col("called_on") >= pl.col("opened_on"))).any(),
         last_reached=pl.col("called_on").filter(pl.col("outcome").is_in(list(REACHED_OUTCOMES))).max(),
     )
-    lost_since = pl.coalesce("last_reached", "opened_on")
+    lost_since = pl.max_horizontal("last_reached", "opened_on")  # contact lost within this case
     lost = (pl.lit(as_of) - lost_since).dt.total_days() > terms.legal_lost_contact_days
     reason = (
         pl.when(pl.col("failed") >= terms.legal_min_failed_attempts)
