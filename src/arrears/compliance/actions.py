@@ -38,7 +38,7 @@ from django.utils.translation import gettext
 from arrears.accounts.permissions import Perm, has_perm
 from arrears.bulk import insert_rows
 from arrears.compliance.codes import ActionCode
-from arrears.compliance.ledger import event_hash, json_safe
+from arrears.compliance.ledger import HASHED_FIELDS, event_hash, json_safe
 from arrears.compliance.models import GENESIS_HASH, AuditEvent, LedgerHead
 
 security_log = logging.getLogger("arrears.security")
@@ -224,21 +224,7 @@ def _lock_head() -> LedgerHead:
     return head
 
 
-_COLUMNS = (
-    "id",
-    "at",
-    "actor_id",
-    "actor_username",
-    "actor_role",
-    "action",
-    "subject_type",
-    "subject_id",
-    "basis",
-    "changes",
-    "reason",
-    "prev_hash",
-    "hash",
-)
+_COLUMNS = (*HASHED_FIELDS, "hash")  # what a ledger row holds: the hashed fields and the hash
 
 
 def _append(actor: Any, events: list[dict[str, Any]], *, instances: bool = True) -> list:

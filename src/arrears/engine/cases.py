@@ -31,29 +31,19 @@ def latest_cases(cases: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _pool(terms: Terms) -> tuple[pl.Expr, pl.Expr]:
+    """(pool, clause): the first rule that holds decides; a borrower not in arrears has no pool."""
     dpd, high_risk = pl.col("dpd"), pl.col("risk_level").is_in(list(terms.high_risk_levels))
-    pool = (
-        pl.when(dpd <= 0)
-        .then(pl.lit(None, dtype=pl.String))
-        .when(dpd > terms.senior_max_dpd)
-        .then(pl.lit("supervisor"))
-        .when(high_risk)
-        .then(pl.lit("senior"))
-        .when(dpd <= terms.junior_max_dpd)
-        .then(pl.lit("junior"))
-        .otherwise(pl.lit("senior"))
-    )
-    clause = (
-        pl.when(dpd <= 0)
-        .then(pl.lit(None, dtype=pl.String))
-        .when(dpd > terms.senior_max_dpd)
-        .then(pl.lit("AUTH-3"))
-        .when(high_risk)
-        .then(pl.lit("TEAM-3"))
-        .when(dpd <= terms.junior_max_dpd)
-        .then(pl.lit("TEAM-1"))
-        .otherwise(pl.lit("TEAM-2"))
-    )
+    rules = [
+        (dpd <= 0, None, None),
+        (dpd > terms.senior_max_dpd, "supervisor", "AUTH-3"),
+        (high_risk, "senior", "TEAM-3"),
+        (dpd <= terms.junior_max_dpd, "junior", "TEAM-1"),
+        (pl.lit(True), "senior", "TEAM-2"),
+    ]
+    pool, clause = pl.when(pl.lit(False)).then(None), pl.when(pl.lit(False)).then(None)
+    for condition, pool_name, clause_id in rules:
+        pool = pool.when(condition).then(pl.lit(pool_name, dtype=pl.String))
+        clause = clause.when(condition).then(pl.lit(clause_id, dtype=pl.String))
     return pool, clause
 
 
