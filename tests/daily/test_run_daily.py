@@ -231,3 +231,36 @@ def test_the_command_prints_a_summary_per_date_and_refusals_in_one_line(three_bo
     assert (
         err == "arrears: error: runs go in date order and 2026-03-20 is already done; 2026-03-01 cannot be run after it"
     )
+
+
+def test_a_second_run_at_the_same_time_is_refused(three_borrowers):
+    """While another process runs the batch (it holds the run lock), a run is refused and writes nothing."""
+    from django.conf import settings as django_settings
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the run lock is PostgreSQL's advisory lock; SQLite has one writer at a time")
+    import psycopg
+
+    from arrears.daily.actions import RUN_LOCK
+
+    db = django_settings.DATABASES["default"]
+    other = psycopg.connect(
+        host=db.get("HOST") or None,
+        port=db.get("PORT") or None,
+        user=db.get("USER") or None,
+        password=db.get("PASSWORD") or None,
+        dbname=connection.settings_dict["NAME"],
+        autocommit=True,
+    )
+    try:
+        other.execute("SELECT pg_advisory_lock(%s)", [RUN_LOCK])
+        before = counts()
+        with pytest.raises(RunRefused, match="another nightly run is working"):
+            do_run_daily(AS_OF, actor=nightly_run())
+        assert counts() == before
+        other.execute("SELECT pg_advisory_unlock(%s)", [RUN_LOCK])
+        (report,) = do_run_daily(AS_OF, actor=nightly_run())
+        assert report.status == "done"
+    finally:
+        other.close()

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -224,15 +225,37 @@ def do_run_daily(
 ) -> list[RunReport]:
     """Run the nightly batch through `as_of` (catching up missed dates); one report per date run."""
     require(actor, Perm.RUN_DAILY)
-    days = dates_to_run(as_of)
-    if not dry_run:
-        return [_run_one(d, actor=actor, progress=progress, chunk_borrowers=chunk_borrowers) for d in days]
-    with transaction.atomic():
-        reports = [_run_one(d, actor=actor, progress=progress, chunk_borrowers=chunk_borrowers) for d in days]
-        transaction.set_rollback(True)
+    with _only_run():
+        days = dates_to_run(as_of)
+        if not dry_run:
+            return [_run_one(d, actor=actor, progress=progress, chunk_borrowers=chunk_borrowers) for d in days]
+        with transaction.atomic():
+            reports = [_run_one(d, actor=actor, progress=progress, chunk_borrowers=chunk_borrowers) for d in days]
+            transaction.set_rollback(True)
     for report in reports:
         report.dry_run = True
     return reports
+
+
+RUN_LOCK = 0x61727265  # the PostgreSQL advisory lock held while a run works ("arre")
+
+
+@contextmanager
+def _only_run() -> Iterator[None]:
+    """One run at a time: on PostgreSQL a session advisory lock, released when the run ends or its process dies
+    (SQLite lets one writer at a time anyway). A second run is refused, not queued."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [RUN_LOCK])
+        if not cursor.fetchone()[0]:
+            raise RunRefused("another nightly run is working; wait for it to finish (or for its process to end)")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [RUN_LOCK])
 
 
 def total_changes(reports: list[RunReport]) -> Counter[str]:
