@@ -70,7 +70,7 @@ def _event(code: ActionCode, subject: tuple[str, Any], clause: str, changes: dic
 
 
 class _Chunk:
-    """The decisions of borrowers in (low, high], and the writes that apply them."""
+    """The decisions of one chunk of borrowers (ids low to high), and the writes that apply them."""
 
     def __init__(self, frames: dict[str, pl.DataFrame], as_of: date) -> None:
         self.frames = frames
