@@ -13,7 +13,7 @@ import time
 
 import click
 
-from arrears.cli.feed import _actor, _PhaseBars, first_line
+from arrears.cli.feed import PhaseBars, actor_named, first_line
 from arrears.cli.params import DATE
 from arrears.cli.web import setup_django
 
@@ -33,9 +33,9 @@ def run_daily(as_of, dry_run: bool, as_json: bool, username: str | None, chunk: 
     from arrears.daily.actions import RunRefused, do_run_daily
     from arrears.daily.apply import CHUNK_BORROWERS
 
-    bars = _PhaseBars({"read": "frames", "compute": "step", "apply": "borrowers"})
+    bars = PhaseBars({"read": "frames", "compute": "step", "apply": "borrowers"})
     try:
-        actor = _actor(username)
+        actor = actor_named(username)
         bars.since = time.perf_counter()
         reports = do_run_daily(
             as_of, actor=actor, dry_run=dry_run, progress=bars, chunk_borrowers=chunk or CHUNK_BORROWERS

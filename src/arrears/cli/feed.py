@@ -22,7 +22,7 @@ from arrears.cli.web import setup_django
 _UNITS = {"read": "files", "validate": "files", "load": "tables", "post": "step"}
 
 
-class _PhaseBars:
+class PhaseBars:
     """One click progress bar per phase on stderr, closed with the phase's seconds."""
 
     def __init__(self, units: dict[str, str] | None = None) -> None:
@@ -59,7 +59,7 @@ def first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _actor(username: str | None):
+def actor_named(username: str | None):
     from arrears.accounts.models import User
     from arrears.accounts.roles import SYSTEM_USERNAME
 
@@ -88,9 +88,9 @@ def import_feed(directory: Path, business_date, replay: bool, username: str | No
     from arrears.portfolio.actions_import import FeedRefused, do_import_feed
     from arrears.portfolio.feed.read import FeedError
 
-    bars = _PhaseBars()
+    bars = PhaseBars()
     try:
-        actor = _actor(username)
+        actor = actor_named(username)
         bars.since = time.perf_counter()
         result = do_import_feed(directory, business_date, actor=actor, replay=replay, progress=bars)
     except (FeedError, FeedRefused, ActionDenied) as exc:

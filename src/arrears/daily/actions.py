@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -256,10 +255,3 @@ def _only_run() -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [RUN_LOCK])
-
-
-def total_changes(reports: list[RunReport]) -> Counter[str]:
-    total: Counter[str] = Counter()
-    for report in reports:
-        total.update(report.changes)
-    return total

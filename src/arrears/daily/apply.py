@@ -62,7 +62,7 @@ def _event(code: ActionCode, subject: tuple[str, Any], clause: str, changes: dic
     return {
         "action": code,
         "permission": Perm.RUN_DAILY,
-        "subject": (subject[0], subject[1]),
+        "subject": subject,
         "clause": clause,
         "changes": changes,
         "reason": reason,

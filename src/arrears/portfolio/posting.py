@@ -12,7 +12,7 @@ the replay counts from the rolled dates, as the daily run does.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 from arrears.finance import from_fen, to_fen
@@ -47,6 +47,16 @@ def effective_due_date(due: date, *, rolls: bool, through: date) -> date:
     return calendar().next_working_day(due)
 
 
+def scheduled_instalments(rows: Iterable[tuple[int, date, int, int]], policy, *, through: date) -> list:
+    """A loan's schedule as the finance core replays it, from (n, due date, principal fen, interest fen) rows:
+    amounts in yuan, due dates rolled where the policy says so (posting, the loan page and the run agree)."""
+    rolls = bool(policy.schedule.roll_non_working_due_date)
+    return [
+        ScheduledInstalment(n, effective_due_date(due, rolls=rolls, through=through), from_fen(p), from_fen(i))
+        for n, due, p, i in rows
+    ]
+
+
 def allocate_payments(loan_ids: Sequence[int], *, business_date: date) -> int:
     """(Re)write the allocation rows of these loans and their instalments' settled dates; returns the number
     of allocation rows written. Call inside the caller's transaction (the feed import's)."""
@@ -60,7 +70,6 @@ def allocate_payments(loan_ids: Sequence[int], *, business_date: date) -> int:
 
 def _allocate_chunk(ids: list[int], business_date: date, policy) -> int:
     loans = {loan.pk: loan for loan in Loan.objects.filter(pk__in=ids).only("pk", "annual_rate", "penalty_markup")}
-    rolls = bool(policy.schedule.roll_non_working_due_date)
     schedules: dict[int, list[tuple]] = defaultdict(list)
     settled_before: dict[int, date | None] = {}
     for row in Instalment.objects.filter(loan_id__in=ids).values_list(
@@ -84,10 +93,7 @@ def _allocate_chunk(ids: list[int], business_date: date, policy) -> int:
         # Every stored payment is replayed, also one dated after a replayed older feed's business date.
         as_of = max(business_date, max(paid_on for _pk, _key, paid_on, _amount in payments[loan_id]))
         position = replay(
-            [
-                ScheduledInstalment(n, effective_due_date(due, rolls=rolls, through=as_of), from_fen(p), from_fen(i))
-                for _pk, n, due, p, i in schedules[loan_id]
-            ],
+            scheduled_instalments((row[1:] for row in schedules[loan_id]), policy, through=as_of),
             [Receipt(key, paid_on, from_fen(amount)) for _pk, key, paid_on, amount in payments[loan_id]],
             as_of=as_of,
             **account_terms(loan, policy),

@@ -10,9 +10,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from arrears.compliance.masking import SENSITIVE_FIELDS, masked
 from arrears.finance import from_fen
-from arrears.finance.account import AccountPosition, Receipt, ScheduledInstalment, replay
+from arrears.finance.account import AccountPosition, Receipt, replay
 from arrears.portfolio.models import Borrower, FeedLoad, Hold, Loan, Payment, PaymentAllocation
-from arrears.portfolio.posting import account_terms
+from arrears.portfolio.posting import account_terms, scheduled_instalments
 from arrears.rules.queries import policy_on
 
 PAGE_SIZE = 50
@@ -95,10 +95,9 @@ def loan_position(loan: Loan, as_of: date) -> AccountPosition:
     """Where the loan stands on `as_of` by the finance core (uses the prefetched schedule and payments)."""
     policy = policy_on(as_of)
     return replay(
-        [
-            ScheduledInstalment(i.n, i.due_date, from_fen(i.principal_fen), from_fen(i.interest_fen))
-            for i in loan.instalments.all()
-        ],
+        scheduled_instalments(
+            ((i.n, i.due_date, i.principal_fen, i.interest_fen) for i in loan.instalments.all()), policy, through=as_of
+        ),
         [Receipt(p.external_id, p.paid_on, from_fen(p.amount_fen)) for p in loan.payments.all() if p.paid_on <= as_of],
         as_of=as_of,
         **account_terms(loan, policy),
