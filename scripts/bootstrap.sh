@@ -55,7 +55,15 @@ if [ ! -x "$venv/bin/python" ]; then
     say "created $venv with $("$venv/bin/python" --version)"
 fi
 
-# 3. Pinned dependencies, installed again only when the lock file changes.
+# 3. System packages the product needs: a Chinese font and Pango for the letters' PDFs (WeasyPrint embeds the font, LTR-1);
+#    for the tests also Debian's Chromium, which the browser tests drive through Playwright.
+missing=()
+ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+if [ "$profile" = dev ] && ! command -v chromium >/dev/null 2>&1; then missing+=(chromium); fi
+if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+
+# 4. Pinned dependencies, installed again only when the lock file changes.
 stamp="$venv/.installed-$profile"
 want=$(sha256sum "$lock" pyproject.toml | sha256sum | cut -c1-64)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
