@@ -31,6 +31,7 @@ class Perm(StrEnum):
     MANAGE_CALENDAR = "rules.manage_calendar"
     VIEW_AUDIT = "compliance.view_audit"
     VERIFY_AUDIT = "compliance.verify_audit"
+    MANAGE_PHRASES = "compliance.manage_phrases"
     MANAGE_USERS = "accounts.manage_users"
     VIEW_REPORTS = "reports.view"
     CALL = "collection.call"
@@ -71,6 +72,7 @@ PERM_TEXT: dict[Perm, tuple[str, str]] = {
     Perm.MANAGE_CALENDAR: ("add working-day calendar years", "维护工作日日历"),
     Perm.VIEW_AUDIT: ("read the audit ledger", "查阅审计日志"),
     Perm.VERIFY_AUDIT: ("verify the audit ledger's hash chain", "校验审计日志哈希链"),
+    Perm.MANAGE_PHRASES: ("edit the list of prohibited phrases (LANG-1)", "维护禁用语清单"),
     Perm.MANAGE_USERS: ("manage users, roles, teams and agencies", "管理用户、角色、团队与委外机构"),
     Perm.VIEW_REPORTS: ("see reports and KPIs, no personal data", "查看报表与指标（不含个人信息）"),
     Perm.CALL: ("make and record collection calls (AUTH-1)", "拨打并记录催收电话"),

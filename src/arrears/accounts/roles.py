@@ -81,6 +81,7 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.VIEW_AUDIT,
             Perm.VERIFY_AUDIT,
             Perm.VIEW_REPORTS,
+            Perm.MANAGE_PHRASES,
         }
     ),
     RoleCode.AGENCY_USER: frozenset({Perm.SIGN_IN, Perm.VIEW_AGENCY_CASES}),

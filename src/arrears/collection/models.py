@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from arrears.engine.schema import FAILED_OUTCOMES, REACHED_OUTCOMES
-from arrears.portfolio.models import Borrower, DelinquencyClass, Loan
+from arrears.portfolio.models import Borrower, ContactPerson, DelinquencyClass, Loan
 
 
 class Pool(models.TextChoices):
@@ -40,6 +40,15 @@ class CollectionCase(models.Model):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     times_opened = models.PositiveSmallIntegerField(default=1)
     updated_on = models.DateField(_("as of"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("collector"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    assigned_on = models.DateField(_("assigned on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("collection case")
@@ -47,7 +56,10 @@ class CollectionCase(models.Model):
             models.UniqueConstraint(fields=["borrower"], condition=Q(status="open"), name="case_one_open_per_borrower"),
             models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_known"),
         ]
-        indexes = [models.Index(fields=["status", "pool"], name="case_status_pool_idx")]
+        indexes = [
+            models.Index(fields=["status", "pool"], name="case_status_pool_idx"),
+            models.Index(fields=["owner", "status"], name="case_owner_status_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"case {self.pk} of borrower {self.borrower_id}"
@@ -80,6 +92,35 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.case_id} on {self.business_date}"
+
+
+class AssignmentKind(models.TextChoices):
+    ALLOCATED = "allocated", _("allocated within the pool")
+    REASSIGNED = "reassigned", _("reassigned by a supervisor")
+
+
+class Assignment(models.Model):
+    """Who owned a case from when: every allocation (nightly or on demand) and every supervisor's
+    reassignment, with the clause and, for a reassignment, the supervisor and the reason (TEAM-3)."""
+
+    case = models.ForeignKey(CollectionCase, on_delete=models.CASCADE, related_name="assignments")
+    kind = models.CharField(max_length=12, choices=AssignmentKind.choices)
+    from_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    pool = models.CharField(max_length=12, choices=Pool.choices)
+    business_date = models.DateField()
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=200, blank=True)
+    clause = models.CharField(max_length=16)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "at"], name="assignment_case_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} case {self.case_id} to {self.to_owner_id}"
 
 
 class TaskKind(models.TextChoices):
@@ -136,19 +177,83 @@ class CallOutcome(models.TextChoices):
 assert set(REACHED_OUTCOMES) | set(FAILED_OUTCOMES) == set(CallOutcome.values)  # noqa: S101 - one list of codes
 
 
+class CallParty(models.TextChoices):
+    BORROWER = "borrower", _("the borrower")
+    CONTACT = "contact", _("a contact person")
+
+
+class Attitude(models.TextChoices):
+    """The borrower's attitude (SCR-2)."""
+
+    COOPERATIVE = "cooperative", _("cooperative")
+    TEMPORARY_DIFFICULTY = "difficulty", _("temporary difficulty")
+    EVASIVE = "evasive", _("evasive")
+    FIRM_REFUSAL = "refusal", _("firm refusal")
+
+
+class Obstacle(models.TextChoices):
+    """What stands between the borrower and repayment (CALL-4)."""
+
+    NONE = "none", _("none stated")
+    UNEMPLOYMENT = "unemployment", _("temporary unemployment")
+    CASH_FLOW = "cash_flow", _("cash-flow problem")
+    ILLNESS = "illness", _("illness or accident")
+    BUSINESS = "business", _("business difficulties")
+    DISPUTE = "dispute", _("disputes the debt")
+    FORGOT = "forgot", _("forgot the due date")
+    OTHER = "other", _("other")
+
+
+class Suggestion(models.TextChoices):
+    """The standard suggestion offered (CALL-2, SCR-1)."""
+
+    NONE = "none", _("none offered")
+    FULL = "full", _("repay in full")
+    SHORT_PLAN = "short_plan", _("a short instalment plan")
+    EXTENSION = "extension", _("an extension")
+
+
+class NextAction(models.TextChoices):
+    CALL = "call", _("call again")
+    LETTER = "letter", _("send a formal notice")
+    PLAN = "plan", _("propose an instalment plan")
+    SUPERVISOR = "supervisor", _("refer to the supervisor")
+    NONE = "none", _("nothing (paid or closed)")
+
+
 class Call(models.Model):
-    """A collection call and its result (CALL-3). The call-record form and its rules come with the workstation."""
+    """A collection call and its record (CALL-2, CALL-3, CALL-4, SCR-1, SCR-2): who was called on which number,
+    when and for how long, the script steps taken, the outcome, attitude, obstacle and suggestion, a note
+    (checked for prohibited language, LANG-1), and the follow-up plan. Written only by `do_record_call`."""
 
     borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="calls")
     case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, null=True, blank=True, related_name="calls")
     collector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     called_at = models.DateTimeField(_("called at"))
     called_on = models.DateField(_("business date"))
+    party = models.CharField(_("called"), max_length=8, choices=CallParty.choices, default=CallParty.BORROWER)
+    contact = models.ForeignKey(ContactPerson, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    number = models.CharField(_("number dialled"), max_length=20, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=CallOutcome.choices)
     duration_seconds = models.PositiveIntegerField(_("duration (s)"), default=0)
+    greeted = models.BooleanField(_("greeted and said who is calling"), default=False)
+    purpose_stated = models.BooleanField(_("stated the purpose"), default=False)
+    identity_verified = models.BooleanField(_("verified the borrower's identity"), default=False)
+    facts_stated = models.BooleanField(_("stated the overdue days and amount"), default=False)
+    consequences_stated = models.BooleanField(_("explained the consequences"), default=False)
+    ability_asked = models.BooleanField(_("asked about the ability to repay"), default=False)
+    suggestion = models.CharField(_("suggestion offered"), max_length=12, choices=Suggestion.choices, blank=True)
+    attitude = models.CharField(_("attitude"), max_length=12, choices=Attitude.choices, blank=True)
+    obstacle = models.CharField(_("obstacle"), max_length=12, choices=Obstacle.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    next_action = models.CharField(_("next action"), max_length=12, choices=NextAction.choices, blank=True)
+    next_follow_up_on = models.DateField(_("next follow-up"), null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["borrower", "called_on"], name="call_borrower_date_idx")]
+        indexes = [
+            models.Index(fields=["borrower", "called_on"], name="call_borrower_date_idx"),
+            models.Index(fields=["case", "called_at"], name="call_case_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"call {self.pk} to borrower {self.borrower_id}"
@@ -171,6 +276,7 @@ class Promise(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=PromiseStatus.choices, default=PromiseStatus.OPEN)
     paid_fen = models.BigIntegerField(_("paid (fen)"), default=0)
     decided_on = models.DateField(null=True, blank=True)
+    call = models.OneToOneField(Call, on_delete=models.PROTECT, null=True, blank=True, related_name="promise")
 
     class Meta:
         constraints = [
@@ -188,14 +294,30 @@ class LetterChannel(models.TextChoices):
     POST = "post", _("post")
 
 
+class LetterStatus(models.TextChoices):
+    QUEUED = "queued", _("queued for email")
+    EMAILED = "emailed", _("emailed")
+    EMAIL_FAILED = "email_failed", _("email failed")
+    PRINTED = "printed", _("printed for post")
+
+
 class Letter(models.Model):
-    """A formal overdue notice sent (LTR-1, LTR-2); its confirmation call falls due 3 working days later (LTR-3)."""
+    """A formal overdue notice (LTR-1) as issued: the PDF exactly as sent, its figures, the channel (LTR-2);
+    its confirmation call falls due 3 working days later (LTR-3)."""
 
     borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="letters")
     case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, null=True, blank=True, related_name="letters")
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, null=True, blank=True, related_name="letters")
     channel = models.CharField(_("channel"), max_length=8, choices=LetterChannel.choices)
     sent_on = models.DateField(_("sent on"))
+    status = models.CharField(_("status"), max_length=12, choices=LetterStatus.choices, default=LetterStatus.PRINTED)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    overdue_fen = models.BigIntegerField(_("overdue total (fen)"), default=0)
+    deadline = models.DateField(_("repay by"), null=True, blank=True)
+    addition = models.TextField(_("collector's addition"), blank=True)
+    pdf = models.BinaryField(_("PDF"), blank=True, default=b"")
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
 
     def __str__(self) -> str:
         return f"letter {self.pk} to borrower {self.borrower_id}"

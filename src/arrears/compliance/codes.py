@@ -38,5 +38,12 @@ class ActionCode(StrEnum):
     CLOSE_CASE = "collection.close_case"
     CREATE_TASK = "collection.create_task"
     DECIDE_PROMISE = "collection.decide_promise"
+    ALLOCATE_CASE = "collection.allocate_case"
+    REASSIGN_CASE = "collection.reassign_case"
+    RECORD_CALL = "collection.record_call"
+    SEND_LETTER = "collection.send_letter"
+    # compliance: prohibited language (LANG-1)
+    RECORD_LANGUAGE_HIT = "compliance.record_language_hit"
+    SAVE_PHRASE = "compliance.save_phrase"
     # notices
     QUEUE_REMINDER = "notices.queue_reminder"
