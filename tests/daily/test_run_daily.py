@@ -201,7 +201,7 @@ def test_the_command_prints_one_json_object_with_the_changes(three_borrowers, ca
     assert data["changes"]["cases_opened"] == 1
     assert data["rows_written"] >= 5
     assert data["by_class"] == {"current": 2, "mild": 1}
-    assert set(data["seconds"]) == {"read", "compute", "apply"}
+    assert set(data["seconds"]) == {"read", "compute", "apply", "allocate"}
 
 
 def test_a_phone_reminder_for_a_large_instalment_is_stored_whole():

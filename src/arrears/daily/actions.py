@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from arrears.accounts.permissions import Perm
+from arrears.collection.allocation import do_allocate_cases
 from arrears.compliance.actions import append_events_bulk, require
 from arrears.compliance.codes import ActionCode
 from arrears.daily.apply import CHUNK_BORROWERS, apply_decisions
@@ -176,8 +178,18 @@ def _run_one(day: date, *, actor: Any, progress: Progress | None, chunk_borrower
 
         apply_decisions(run, decisions, actor=actor, chunk_borrowers=chunk_borrowers, progress=applied)
         seconds["apply"] = round(time.perf_counter() - clock, 3)
+        clock = time.perf_counter()
         with transaction.atomic():
+            # Collectors for the cases opened or moved tonight (TEAM-3); across borrowers, so after the chunks.
+            # Committed with the run's completion: a run killed before it allocates again when resumed.
+            allocation = do_allocate_cases(actor=actor, as_of=day)
             run = Run.objects.select_for_update().get(pk=run.pk)
+            merged = Counter(run.changes)
+            merged.update({f"cases_allocated_{pool}": n for pool, n in allocation.allocated.items()})
+            run.changes = dict(merged)
+            if allocation.unowned:
+                summary = {**summary, "cases_without_collector": dict(allocation.unowned)}
+            seconds["allocate"] = round(time.perf_counter() - clock, 3)
             RunProblem.objects.filter(run=run).delete()
             RunProblem.objects.bulk_create(
                 RunProblem(run=run, loan_id=row["loan_id"], problem=row["problem"][:200])

@@ -4,7 +4,8 @@ Every write compares with what is stored, so applying the same decisions again w
 - loan positions: delinquent loans' rows replaced, cured or closed loans' rows removed; a change of class adds
   a `DelinquencyRecord` and an audit event (CLS-1);
 - cases: opened, reopened, moved, closed as decided (one open case per borrower is also a database
-  constraint), each with a `CaseEvent` and an audit event under the decision's clause;
+  constraint), each with a `CaseEvent` and an audit event under the decision's clause; a case that changes
+  pool loses its collector (`arrears.collection.allocation` gives it one of the new pool after the chunks);
 - reminders: written ones into the notices outbox, phone ones as tasks — unique per (loan, kind, due date);
 - tasks: the keys not yet stored; promises: kept or broken, once.
 
@@ -168,12 +169,26 @@ class _Chunk:
                 if row["decision"] == "reopen":
                     case.status, case.closed_on, case.opened_on = CaseStatus.OPEN, None, self.as_of
                     case.times_opened += 1
+                if case.pool != (row["to_pool"] or "") and row["decision"] == "move":
+                    # A case stays with its collector only while it stays in the pool (TEAM-3): the
+                    # allocation after the chunks gives it a collector of its new pool.
+                    case.owner_id, case.assigned_on = None, None
                 case.delinquency_class, case.pool = row["to_class"], row["to_pool"] or ""
             case.updated_on = self.as_of
             events.append((case_id, kinds[row["decision"]], row))
         CollectionCase.objects.bulk_update(
             cases.values(),
-            ["status", "closed_on", "opened_on", "times_opened", "delinquency_class", "pool", "updated_on"],
+            [
+                "status",
+                "closed_on",
+                "opened_on",
+                "times_opened",
+                "delinquency_class",
+                "pool",
+                "updated_on",
+                "owner",
+                "assigned_on",
+            ],
         )
         insert_rows(
             CaseEvent,
