@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from book import nightly_run
-from desk import AS_OF, open_desk
+from desk import AS_OF, night, open_desk
 
 from arrears.collection.allocation import Collector, Unowned, allocate, do_allocate_cases, do_reassign_cases
 from arrears.collection.errors import CollectionError
 from arrears.collection.models import Assignment, CollectionCase
 from arrears.compliance.actions import ActionDenied
 from arrears.compliance.models import AuditEvent
-from arrears.daily.actions import do_run_daily
 from factories import make_user
 
 
@@ -92,10 +90,10 @@ def test_a_case_stays_with_its_collector_and_follows_the_pool_when_it_moves():
     for the senior pool; a deactivated collector's cases go to the other junior."""
     desk = open_desk(DESK, {"junior_collector": 2, "senior_collector": 1, "supervisor": 1})
     before = dict(CollectionCase.objects.values_list("borrower__external_id", "owner_id"))
-    do_run_daily(AS_OF + timedelta(days=1), actor=nightly_run())
+    night(AS_OF + timedelta(days=1))
     assert dict(CollectionCase.objects.values_list("borrower__external_id", "owner_id")) == before
     assert Assignment.objects.count() == 6
-    do_run_daily(AS_OF + timedelta(days=16), actor=nightly_run())  # J45 now at DPD 61
+    night(AS_OF + timedelta(days=16))  # J45 now at DPD 61
     j45 = CollectionCase.objects.select_related("owner").get(borrower__external_id="J45")
     assert (j45.pool, j45.owner.role_id) == ("senior", "senior_collector")
     moved = Assignment.objects.get(case=j45, kind="allocated", business_date=AS_OF + timedelta(days=16))

@@ -1,0 +1,339 @@
+"""The call record (CALL-2, CALL-3, CALL-4, SCR-1, SCR-2, PRV-1): what a complete record is, and the action
+that stores it.
+
+`check_record` is the pure rule: given what the collector entered, the case's DPD and the policy's call
+parameters, it lists what is missing or not allowed, field by field:
+
+- a call that reached the borrower follows the script (CALL-2, SCR-1): greeting and who is calling, the
+  purpose, the borrower's identity verified, the overdue days and amount stated, the ability to repay asked,
+  a standard suggestion offered; from the second stage (DPD 31 and above) also the consequences (credit
+  record, growing penalty interest) and the borrower's obstacle (CALL-4); always the attitude (SCR-2);
+- nothing of the debt is stated to anyone whose identity was not verified, nor to a contact person (PRV-1);
+- "promised" needs an amount and a date (today up to `PROMISE_MAX_DAYS` ahead); only the borrower promises;
+- the follow-up plan (CALL-3): a next action, and a date unless nothing remains to do; in the second stage
+  it falls 5–7 days ahead (earlier only when the borrower asked, never later: CALL-4).
+
+`do_record_call` re-checks the contact rules at the call's time, screens the note for prohibited language
+(LANG-1), stores the call, the promise and the follow-up task, settles the work the call did (a reached
+borrower settles the open call, reminder, confirmation and broken-promise tasks available today), and writes
+one audit event — all in one transaction, or nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from arrears.accounts.permissions import Perm
+from arrears.collection.errors import CollectionError
+from arrears.collection.models import (
+    Call,
+    CallOutcome,
+    CallParty,
+    CaseStatus,
+    CollectionCase,
+    NextAction,
+    Obstacle,
+    Promise,
+    Suggestion,
+    Task,
+    TaskKind,
+    TaskStatus,
+)
+from arrears.collection.queries import FOLLOW_UP_KINDS, contact_verdict
+from arrears.compliance.actions import audited, require
+from arrears.compliance.codes import ActionCode
+from arrears.compliance.language_actions import ensure_clean
+from arrears.engine.schema import REACHED_OUTCOMES
+from arrears.finance import to_fen
+from arrears.policy.model import Calls
+from arrears.portfolio.models import ContactPerson
+
+__all__ = [
+    "PROMISE_MAX_DAYS",
+    "CallEntry",
+    "borrower_unreachable",
+    "check_record",
+    "do_record_call",
+    "propose_follow_up",
+]
+
+# How far ahead a promise to pay may fall; a longer horizon is a plan (PLAN-*), negotiated by a senior collector.
+PROMISE_MAX_DAYS = 30
+# The longest a follow-up may be put off outside the second stage's cadence.
+FOLLOW_UP_MAX_DAYS = 30
+
+
+@dataclass
+class CallEntry:
+    """What the collector entered on the form (amounts in yuan as Decimal)."""
+
+    outcome: str
+    party: str = CallParty.BORROWER
+    contact_id: int | None = None
+    duration_seconds: int = 0
+    greeted: bool = False
+    purpose_stated: bool = False
+    identity_verified: bool = False
+    facts_stated: bool = False
+    consequences_stated: bool = False
+    ability_asked: bool = False
+    suggestion: str = ""
+    attitude: str = ""
+    obstacle: str = ""
+    note: str = ""
+    promise_amount: Decimal | None = None
+    promise_due_on: date | None = None
+    next_action: str = ""
+    next_follow_up_on: date | None = None
+    borrower_asked: bool = False  # the borrower asked to be called sooner than the cadence (CALL-4)
+    errors: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def reached(self) -> bool:
+        return self.outcome in REACHED_OUTCOMES
+
+
+def second_stage(dpd: int, calls: Calls) -> bool:
+    return dpd >= calls.second_stage_from_dpd
+
+
+def propose_follow_up(today: date, dpd: int, calls: Calls, promise_due_on: date | None = None) -> date:
+    """The follow-up date the form proposes: the day after a promise falls due, else the cadence's earliest
+    next call (CALL-4: 5 days), which also suits the first stage."""
+    if promise_due_on is not None:
+        return min(promise_due_on + timedelta(days=1), today + timedelta(days=calls.max_interval_days))
+    return today + timedelta(days=calls.min_interval_days)
+
+
+def check_record(entry: CallEntry, *, today: date, dpd: int, calls: Calls) -> dict[str, str]:
+    """Field → what is wrong, for everything that keeps the record from being complete (empty when it is)."""
+    errors: dict[str, str] = {}
+    if entry.outcome not in CallOutcome.values:
+        errors["outcome"] = "choose the call's outcome"
+        return errors
+    if entry.party not in CallParty.values:
+        errors["party"] = "say whom you called: the borrower or a contact person"
+        return errors
+    if entry.duration_seconds < 0:
+        errors["duration_seconds"] = "the duration cannot be negative"
+    elif entry.reached and entry.duration_seconds == 0:
+        errors["duration_seconds"] = "a call that reached someone lasted at least a second: enter its duration"
+    to_borrower = entry.party == CallParty.BORROWER
+    verified = to_borrower and entry.reached and entry.identity_verified
+    if entry.facts_stated and not verified:
+        errors["facts_stated"] = (
+            "the debt may be stated only to the borrower after verifying their identity (PRV-1); untick it"
+        )
+    if entry.consequences_stated and not verified:
+        errors["consequences_stated"] = "consequences are explained only to the verified borrower (PRV-1); untick it"
+    if not to_borrower and entry.outcome in (CallOutcome.PROMISED, CallOutcome.NEEDS_PLAN, CallOutcome.REFUSED):
+        errors["outcome"] = (
+            "only the borrower promises, refuses or asks for a plan; record the contact's answer as 'other'"
+        )
+    if to_borrower and entry.reached and entry.outcome != CallOutcome.WRONG_PARTY:
+        required = {
+            "greeted": "greet and say who is calling (SCR-1)",
+            "purpose_stated": "state the purpose of the call (CALL-2)",
+            "identity_verified": "verify the borrower's identity before discussing the debt (CALL-2)",
+        }
+        if entry.identity_verified:
+            required |= {
+                "facts_stated": "state the overdue days and amount (CALL-2)",
+                "ability_asked": "ask about the ability to repay (CALL-2)",
+            }
+            if second_stage(dpd, calls):
+                required["consequences_stated"] = "explain the consequences: credit record, growing penalty (CALL-4)"
+        for name, message in required.items():
+            if not getattr(entry, name) and name not in errors:
+                errors[name] = message
+        if entry.identity_verified:
+            if entry.suggestion not in Suggestion.values or entry.suggestion == Suggestion.NONE:
+                errors["suggestion"] = "record the suggestion offered: in full, a short plan or an extension (CALL-2)"
+            if not entry.attitude:
+                errors["attitude"] = "record the borrower's attitude (SCR-2)"
+            if second_stage(dpd, calls) and entry.obstacle not in Obstacle.values:
+                errors["obstacle"] = "record the borrower's obstacle, or 'none stated' (CALL-4)"
+    if entry.outcome == CallOutcome.PROMISED:
+        if entry.promise_amount is None or entry.promise_amount <= 0:
+            errors["promise_amount"] = "enter the amount promised, in yuan (more than 0)"
+        elif entry.promise_amount != entry.promise_amount.quantize(Decimal("0.01")):
+            errors["promise_amount"] = "enter the amount in yuan with at most 2 decimals"
+        if entry.promise_due_on is None:
+            errors["promise_due_on"] = "enter the date the borrower promised to pay by"
+        elif not today <= entry.promise_due_on <= today + timedelta(days=PROMISE_MAX_DAYS):
+            errors["promise_due_on"] = (
+                f"a promise falls between today and {PROMISE_MAX_DAYS} days ahead "
+                f"({today.isoformat()} – {(today + timedelta(days=PROMISE_MAX_DAYS)).isoformat()}); "
+                "a longer horizon is an instalment plan"
+            )
+    elif entry.promise_amount is not None or entry.promise_due_on is not None:
+        errors["promise_amount"] = "a promise is recorded only with the outcome 'promised to pay'"
+    if entry.next_action not in NextAction.values:
+        errors["next_action"] = "choose the next action (CALL-3)"
+    elif entry.next_action != NextAction.NONE:
+        errors |= _check_follow_up(entry, today=today, dpd=dpd, calls=calls)
+    return errors
+
+
+def _check_follow_up(entry: CallEntry, *, today: date, dpd: int, calls: Calls) -> dict[str, str]:
+    when = entry.next_follow_up_on
+    if when is None:
+        return {"next_follow_up_on": "enter the date of the next follow-up (CALL-3)"}
+    latest = today + timedelta(days=calls.max_interval_days if second_stage(dpd, calls) else FOLLOW_UP_MAX_DAYS)
+    earliest = today + timedelta(days=calls.min_interval_days) if second_stage(dpd, calls) else today
+    if entry.borrower_asked or entry.next_action != NextAction.CALL:
+        earliest = today
+    if when < earliest or when > latest:
+        rule = (
+            " (CALL-4: every 5–7 days at this stage, sooner only when the borrower asked)"
+            if second_stage(dpd, calls)
+            else ""
+        )
+        return {
+            "next_follow_up_on": f"the next follow-up falls between {earliest.isoformat()} and {latest.isoformat()}{rule}"
+        }
+    return {}
+
+
+def borrower_unreachable(case: CollectionCase) -> bool:
+    """A contact person may be called only when the borrower is unreachable (PRV-1): the last call to the
+    borrower in this case failed (no answer, busy, wrong party, number invalid)."""
+    last = (
+        Call.objects.filter(case=case, party=CallParty.BORROWER).order_by("-called_at", "-pk").values("outcome").first()
+    )
+    return last is not None and last["outcome"] not in REACHED_OUTCOMES
+
+
+def _dialled(case: CollectionCase, entry: CallEntry) -> tuple[str, ContactPerson | None]:
+    if entry.party == CallParty.BORROWER:
+        return case.borrower.mobile, None
+    contact = ContactPerson.objects.filter(pk=entry.contact_id, borrower_id=case.borrower_id).first()
+    if contact is None:
+        raise CollectionError("choose one of the borrower's contact persons to call")
+    if not borrower_unreachable(case):
+        raise CollectionError(
+            "a contact person may be called only when the borrower is unreachable: record a failed call to the "
+            "borrower first (PRV-1)"
+        )
+    return contact.phone, contact
+
+
+def do_record_call(
+    case: CollectionCase,
+    entry: CallEntry,
+    *,
+    actor: Any,
+    today: date,
+    dpd: int,
+    calls: Calls,
+    called_at: datetime | None = None,
+) -> Call:
+    """Store one call record with its promise and follow-up (see the module docstring). Raises `ActionDenied`
+    (no permission), `CollectionError` (the case, the contact rules or the contact person refuse it) or
+    `IncompleteRecord` (fields missing or not allowed; `.errors` field by field) — and then nothing is stored."""
+    require(actor, Perm.CALL)
+    if case.status != CaseStatus.OPEN:
+        raise CollectionError("this case is closed; calls are recorded on open cases")
+    errors = check_record(entry, today=today, dpd=dpd, calls=calls)
+    if errors:
+        raise IncompleteRecord(errors)
+    called_at = called_at or timezone.now()
+    number, contact = _dialled(case, entry)
+    verdict = contact_verdict(case.borrower_id, called_at, number=number)
+    if not verdict.allowed:
+        raise ContactRefused(verdict)
+    if entry.note.strip():
+        # LANG-1: a note with prohibited language is refused (ProhibitedLanguage); the hit stays recorded.
+        ensure_clean(entry.note, actor=actor, where="call_note", subject=case)
+    with audited(
+        actor, ActionCode.RECORD_CALL, permission=Perm.CALL, subject=case, clause="CALL-3", at=called_at
+    ) as record:
+        call = Call.objects.create(
+            borrower_id=case.borrower_id,
+            case=case,
+            collector=actor,
+            called_at=called_at,
+            called_on=today,
+            party=entry.party,
+            contact=contact,
+            number=number,
+            outcome=entry.outcome,
+            duration_seconds=entry.duration_seconds,
+            greeted=entry.greeted,
+            purpose_stated=entry.purpose_stated,
+            identity_verified=entry.identity_verified,
+            facts_stated=entry.facts_stated,
+            consequences_stated=entry.consequences_stated,
+            ability_asked=entry.ability_asked,
+            suggestion=entry.suggestion,
+            attitude=entry.attitude,
+            obstacle=entry.obstacle,
+            note=entry.note.strip(),
+            next_action=entry.next_action,
+            next_follow_up_on=entry.next_follow_up_on if entry.next_action != NextAction.NONE else None,
+        )
+        record.change("call", None, call.pk)
+        record.change("outcome", None, call.outcome)
+        if entry.outcome == CallOutcome.PROMISED:
+            promise = Promise.objects.create(
+                borrower_id=case.borrower_id,
+                case=case,
+                amount_fen=to_fen(entry.promise_amount),
+                made_on=today,
+                due_on=entry.promise_due_on,
+                call=call,
+            )
+            record.change("promise", None, {"id": promise.pk, "fen": promise.amount_fen, "due": promise.due_on})
+        if entry.reached and entry.party == CallParty.BORROWER:
+            settled = list(
+                Task.objects.filter(
+                    borrower_id=case.borrower_id,
+                    status=TaskStatus.OPEN,
+                    kind__in=FOLLOW_UP_KINDS,
+                    available_from__lte=today,
+                ).values_list("pk", flat=True)
+            )
+            Task.objects.filter(pk__in=settled).update(status=TaskStatus.DONE)
+            if settled:
+                record.change("tasks_done", None, settled)
+        if call.next_follow_up_on is not None:
+            task = Task.objects.create(
+                key=f"follow_up:{call.pk}",
+                kind=TaskKind.CALL,
+                borrower_id=case.borrower_id,
+                case=case,
+                available_from=call.next_follow_up_on,
+                due_on=call.next_follow_up_on,
+                reason=f"{call.get_next_action_display()} (call {call.pk})"[:200],
+                ref_id=call.pk,
+                clause="CALL-3",
+                created_on=today,
+            )
+            record.change("follow_up", None, {"task": task.pk, "on": task.due_on, "action": call.next_action})
+    return call
+
+
+class IncompleteRecord(CollectionError):
+    """The record is not complete or not allowed; `.errors` maps each field to what to do."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{name}: {text}" for name, text in errors.items()))
+        self.errors = errors
+
+
+class ContactRefused(CollectionError):
+    """The contact rules refuse this call now; `.verdict` names the rule and when it is next allowed."""
+
+    def __init__(self, verdict) -> None:
+        when = verdict.next_allowed_at
+        after = "" if when is None else f"; next allowed {timezone.localtime(when):%Y-%m-%d %H:%M}"
+        super().__init__(f"contact refused by the rule {verdict.rule}: {verdict.reason}{after}")
+        self.verdict = verdict
+
+
+__all__ += ["ContactRefused", "IncompleteRecord"]

@@ -1,0 +1,234 @@
+"""Reads for the collector's day: who may see a case, the work queue in its order, the case workspace.
+
+Every list here is one query for its rows (annotations and subqueries instead of per-row lookups), so a page
+makes the same number of queries whatever its size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from arrears.accounts.permissions import Perm, has_perm
+from arrears.collection.allocation import tier
+from arrears.collection.models import (
+    Assignment,
+    Call,
+    CallParty,
+    CaseEvent,
+    CaseStatus,
+    CollectionCase,
+    Letter,
+    Promise,
+    PromiseStatus,
+    Task,
+    TaskKind,
+    TaskStatus,
+)
+from arrears.compliance.contact import ContactVerdict, HoldInForce, check_contact
+from arrears.engine.schema import REACHED_OUTCOMES
+from arrears.portfolio.models import Hold, Loan, LoanPosition, Payment, PaymentAllocation
+from arrears.portfolio.queries import business_date
+from arrears.rules.queries import policy_on
+
+__all__ = [
+    "FOLLOW_UP_KINDS",
+    "PRIORITY_LABELS",
+    "case_for",
+    "contact_verdict",
+    "queue",
+    "today",
+    "visible_cases",
+]
+
+# Tasks a call settles: the cadence's calls, phone reminders, letter confirmations, broken-promise calls.
+FOLLOW_UP_KINDS = (TaskKind.CALL, TaskKind.PHONE_REMINDER, TaskKind.LETTER_FOLLOW_UP, TaskKind.BROKEN_PROMISE)
+# The queue's order (issue: promises due today, follow-ups due, broken promises, then DPD and amount).
+PRIORITY_LABELS = {0: _("promise due today"), 1: _("follow-up due"), 2: _("promise broken"), 3: ""}
+
+
+def today() -> date:
+    """The business date the desk works on: the newest feed's, or the calendar date before any feed."""
+    return business_date() or timezone.localdate()
+
+
+def visible_cases(user: Any) -> QuerySet[CollectionCase]:
+    """The cases a user may open: a supervisor (or anyone who may reassign) all of them; a collector their own
+    and those of their pool or a lower one (TEAM-3: a junior never sees a senior pool's high-risk case);
+    nobody else any (deny by default)."""
+    cases = CollectionCase.objects.all()
+    if not has_perm(user, Perm.VIEW_PORTFOLIO):
+        return cases.none()
+    if has_perm(user, Perm.REASSIGN):
+        return cases
+    level = tier(getattr(user, "role_id", None))
+    if level == 0 or not has_perm(user, Perm.CALL):
+        return cases.none()
+    pools = [pool for pool in ("junior", "senior", "supervisor") if tier(pool) <= level]
+    return cases.filter(Q(owner=user) | Q(pool__in=pools))
+
+
+def _overdue_total() -> Subquery:
+    per_borrower = (
+        LoanPosition.objects.filter(borrower=OuterRef("borrower"))
+        .values("borrower")
+        .annotate(
+            total=Sum("overdue_principal_fen") + Sum("overdue_interest_fen") + Sum("penalty_fen") + Sum("compound_fen")
+        )
+        .values("total")
+    )
+    return Coalesce(Subquery(per_borrower, output_field=BigIntegerField()), Value(0))
+
+
+def annotated(cases: QuerySet[CollectionCase], on: date) -> QuerySet[CollectionCase]:
+    """Cases with what the queue shows and sorts by: DPD and overdue total now, the attempts in the case (CLS-2),
+    and the flags of what is due on `on`."""
+    max_dpd = LoanPosition.objects.filter(borrower=OuterRef("borrower")).values("borrower").annotate(m=Max("dpd"))
+    attempts = Call.objects.filter(case=OuterRef("pk")).values("case").annotate(n=Count("pk")).values("n")
+    open_tasks = Task.objects.filter(borrower=OuterRef("borrower"), status=TaskStatus.OPEN, available_from__lte=on)
+    return cases.annotate(
+        dpd=Coalesce(Subquery(max_dpd.values("m"), output_field=IntegerField()), Value(0)),
+        overdue_fen=_overdue_total(),
+        attempts=Coalesce(Subquery(attempts, output_field=IntegerField()), Value(0)),
+        promise_due=Exists(Promise.objects.filter(borrower=OuterRef("borrower"), status=PromiseStatus.OPEN, due_on=on)),
+        follow_up_due=Exists(open_tasks.filter(due_on__lte=on, kind__in=FOLLOW_UP_KINDS[:3])),
+        promise_broken=Exists(open_tasks.filter(kind=TaskKind.BROKEN_PROMISE)),
+        next_due=Subquery(
+            Task.objects.filter(borrower=OuterRef("borrower"), status=TaskStatus.OPEN)
+            .order_by("due_on")
+            .values("due_on")[:1]
+        ),
+        priority=Case(
+            When(promise_due=True, then=Value(0)),
+            When(follow_up_due=True, then=Value(1)),
+            When(promise_broken=True, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the queue may be narrowed to. `owner`: "me" (default), "all", "none" or a user id (supervisors)."""
+
+    owner: str = "me"
+    text: str = ""
+    delinquency_class: str = ""
+    pool: str = ""
+    due: str = ""  # "" all, "now": something due (priority < 3)
+
+
+def queue(user: Any, on: date, filters: QueueFilter = QueueFilter()) -> QuerySet[CollectionCase]:
+    """Open cases in the order the desk works them: a promise due today, a follow-up due, a broken promise, then
+    the highest DPD and the largest overdue total (ties by case number)."""
+    cases = visible_cases(user).filter(status=CaseStatus.OPEN)
+    if filters.owner == "me" or not has_perm(user, Perm.REASSIGN):
+        cases = cases.filter(owner=user)
+    elif filters.owner == "none":
+        cases = cases.filter(owner__isnull=True)
+    elif filters.owner.isdigit():
+        cases = cases.filter(owner_id=int(filters.owner))
+    if filters.delinquency_class:
+        cases = cases.filter(delinquency_class=filters.delinquency_class)
+    if filters.pool:
+        cases = cases.filter(pool=filters.pool)
+    if filters.text:
+        cases = cases.filter(borrower__external_id__icontains=filters.text.strip())
+    cases = annotated(cases.select_related("borrower", "owner"), on)
+    if filters.due == "now":
+        cases = cases.filter(priority__lt=3)
+    return cases.order_by("priority", F("dpd").desc(), F("overdue_fen").desc(), "pk")
+
+
+def case_for(user: Any, case_id: int, on: date) -> CollectionCase:
+    """One case with everything the workspace shows, or `CollectionCase.DoesNotExist` when the user may not see
+    it (a case outside one's reach is indistinguishable from one that does not exist)."""
+    loans = Loan.objects.order_by("start_date").prefetch_related(
+        "instalments",
+        Prefetch(
+            "payments",
+            queryset=Payment.objects.order_by("paid_on", "external_id").prefetch_related(
+                Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("instalment"))
+            ),
+        ),
+    )
+    return (
+        annotated(visible_cases(user).select_related("borrower", "owner"), on)
+        .prefetch_related(
+            Prefetch("borrower__loans", queryset=loans),
+            "borrower__contacts",
+            Prefetch("borrower__holds", queryset=Hold.objects.order_by("-starts_on")),
+            Prefetch("calls", queryset=Call.objects.select_related("collector", "contact").order_by("-called_at")),
+            Prefetch("borrower__promises", queryset=Promise.objects.order_by("-made_on", "-pk")),
+            Prefetch(
+                "letters", queryset=Letter.objects.defer("pdf").select_related("loan").order_by("-sent_on", "-pk")
+            ),
+            Prefetch("borrower__tasks", queryset=Task.objects.filter(status=TaskStatus.OPEN).order_by("due_on")),
+            Prefetch("events", queryset=CaseEvent.objects.order_by("-business_date", "-pk")),
+            Prefetch("assignments", queryset=Assignment.objects.select_related("to_owner", "by").order_by("-at")),
+        )
+        .get(pk=case_id)
+    )
+
+
+def holds_in_force(borrower_id: int, on: date) -> list[HoldInForce]:
+    """The borrower's holds in force on a day (a released hold holds through its release day)."""
+    holds = Hold.objects.filter(borrower_id=borrower_id, starts_on__lte=on)
+    return [
+        HoldInForce(h.kind, min(d for d in (h.ends_on, h.released_on) if d) if (h.ends_on or h.released_on) else None)
+        for h in holds
+        if h.in_force_on(on)
+    ]
+
+
+def calls_today(borrower_id: int, at: datetime, zone: ZoneInfo, number: str = "") -> tuple[int, int]:
+    """(connected calls to the borrower, unanswered attempts on `number`) on the local day of `at` in `zone`."""
+    day = at.astimezone(zone).date()
+    start = datetime.combine(day, time.min, tzinfo=zone)
+    calls = Call.objects.filter(borrower_id=borrower_id, called_at__gte=start, called_at__lt=start + timedelta(days=1))
+    connected = calls.filter(outcome__in=REACHED_OUTCOMES, party=CallParty.BORROWER).count()
+    unanswered = calls.exclude(outcome__in=REACHED_OUTCOMES).filter(number=number).count() if number else 0
+    return connected, unanswered
+
+
+def contact_verdict(borrower_id: int, at: datetime, *, number: str = "", channel: str = "call") -> ContactVerdict:
+    """The contact rules (`arrears.compliance.contact`) with what the database holds: the holds in force on the
+    local day, today's connected calls to the borrower and unanswered attempts on the number."""
+    rules = policy_on(timezone.localtime(at).date()).contact
+    zone = ZoneInfo(rules.timezone)
+    connected, unanswered = calls_today(borrower_id, at, zone, number)
+    return check_contact(
+        at,
+        rules,
+        channel=channel,
+        connected_calls_today=connected,
+        unanswered_attempts_today=unanswered,
+        holds=holds_in_force(borrower_id, at.astimezone(zone).date()),
+    )
+
+
+__all__ += ["QueueFilter", "annotated", "calls_today", "holds_in_force"]

@@ -1,0 +1,299 @@
+"""The collector's desk: the queue, the case workspace with its pre-call panel, the call record, reassignment.
+
+Thin views: check the permission, call a query or one action, render. The queue's table updates in place
+(htmx: a request with `HX-Request` gets only the rows). `now()` is the one clock of these pages.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from arrears.accounts.models import User
+from arrears.accounts.permissions import Perm, has_perm
+from arrears.collection import queries
+from arrears.collection.allocation import POOL_OF_ROLE, do_allocate_cases, do_reassign_cases
+from arrears.collection.calls import (
+    CallEntry,
+    ContactRefused,
+    IncompleteRecord,
+    borrower_unreachable,
+    do_record_call,
+    propose_follow_up,
+)
+from arrears.collection.errors import CollectionError
+from arrears.collection.models import (
+    Attitude,
+    CallOutcome,
+    CallParty,
+    CollectionCase,
+    NextAction,
+    Obstacle,
+    Pool,
+    Suggestion,
+)
+from arrears.compliance.actions import require
+from arrears.compliance.language_actions import ProhibitedLanguage
+from arrears.compliance.masking import masked
+from arrears.portfolio import queries as portfolio
+from arrears.portfolio.models import DelinquencyClass
+from arrears.rules.queries import policy_on
+
+PAGE_SIZE = 25
+
+
+def now():
+    """The instant a call is made or checked (the contact rules' clock)."""
+    return timezone.now()
+
+
+def _filters(request: HttpRequest) -> queries.QueueFilter:
+    get = request.GET
+    return queries.QueueFilter(
+        owner=get.get("owner", "me"),
+        text=get.get("q", "").strip()[:40],
+        delinquency_class=get.get("class", "") if get.get("class", "") in DelinquencyClass.values else "",
+        pool=get.get("pool", "") if get.get("pool", "") in Pool.values else "",
+        due=get.get("due", "") if get.get("due", "") == "now" else "",
+    )
+
+
+def _collectors() -> list[User]:
+    return list(User.objects.filter(is_active=True, role_id__in=list(POOL_OF_ROLE)).order_by("role_id", "username"))
+
+
+@login_required
+def case_queue(request: HttpRequest) -> HttpResponse:
+    """My cases (a supervisor: any collector's, the unowned, or all), in the order the work is due."""
+    require(request.user, Perm.VIEW_PORTFOLIO)
+    if not (has_perm(request.user, Perm.CALL) or has_perm(request.user, Perm.REASSIGN)):
+        require(request.user, Perm.CALL)
+    on = queries.today()
+    filters = _filters(request)
+    page = Paginator(queries.queue(request.user, on, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(case, masked("name", case.borrower.name), queries.PRIORITY_LABELS[case.priority]) for case in page]
+    context = {
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "on": on,
+        "classes": DelinquencyClass.choices,
+        "pools": Pool.choices,
+        "supervisor": has_perm(request.user, Perm.REASSIGN),
+        "collectors": _collectors() if has_perm(request.user, Perm.REASSIGN) else [],
+        "query": request.GET.urlencode(),
+    }
+    template = "collection/_queue_rows.html" if request.headers.get("HX-Request") else "collection/queue.html"
+    return render(request, template, context)
+
+
+def _case_or_404(request: HttpRequest, case_id: int, on) -> CollectionCase:
+    try:
+        return queries.case_for(request.user, case_id, on)
+    except CollectionCase.DoesNotExist:
+        raise Http404(_("No such case, or not one of yours")) from None
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The case workspace: the pre-call panel (CALL-1), loans and positions, history, promises, letters, tasks."""
+    require(request.user, Perm.VIEW_PORTFOLIO)
+    on = queries.today()
+    case = _case_or_404(request, case_id, on)
+    borrower = case.borrower
+    loans = [(loan, portfolio.loan_position(loan, on)) for loan in borrower.loans.all()]
+    verdict = queries.contact_verdict(borrower.pk, now(), number=borrower.mobile)
+    context = {
+        "case": case,
+        "borrower": borrower,
+        "shown": portfolio.shown_fields(borrower),
+        "loans": loans,
+        "on": on,
+        "verdict": verdict,
+        "calls": [(call, masked("phone", call.number)) for call in case.calls.all()],
+        "contacts": [(c, masked("name", c.name), masked("phone", c.phone)) for c in borrower.contacts.all()],
+        "last_call": next(iter(case.calls.all()), None),
+        "can_call": has_perm(request.user, Perm.CALL),
+        "can_send_letter": has_perm(request.user, Perm.SEND_LETTER),
+        "can_reassign": has_perm(request.user, Perm.REASSIGN),
+        "collectors": _collectors() if has_perm(request.user, Perm.REASSIGN) else [],
+        "letter_channels": policy_on(on).letters.channels,
+    }
+    return render(request, "collection/case.html", context)
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CallForm(forms.Form):
+    """The guided call record; its rules are `arrears.collection.calls.check_record`."""
+
+    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=CallOutcome.choices)
+    duration_seconds = forms.IntegerField(label=gettext_lazy("Duration (seconds)"), min_value=0, initial=0)
+    greeted = forms.BooleanField(label=gettext_lazy("Greeted and said who is calling"), required=False)
+    purpose_stated = forms.BooleanField(label=gettext_lazy("Stated the purpose"), required=False)
+    identity_verified = forms.BooleanField(label=gettext_lazy("Verified the borrower's identity"), required=False)
+    facts_stated = forms.BooleanField(label=gettext_lazy("Stated the overdue days and amount"), required=False)
+    consequences_stated = forms.BooleanField(
+        label=gettext_lazy("Explained the consequences (credit record, growing penalty)"), required=False
+    )
+    ability_asked = forms.BooleanField(label=gettext_lazy("Asked about the ability to repay"), required=False)
+    suggestion = forms.ChoiceField(
+        label=gettext_lazy("Suggestion offered"), choices=[("", "—"), *Suggestion.choices], required=False
+    )
+    attitude = forms.ChoiceField(label=gettext_lazy("Attitude"), choices=[("", "—"), *Attitude.choices], required=False)
+    obstacle = forms.ChoiceField(label=gettext_lazy("Obstacle"), choices=[("", "—"), *Obstacle.choices], required=False)
+    promise_amount = forms.DecimalField(
+        label=gettext_lazy("Promised amount (yuan)"), required=False, min_value=Decimal("0.01"), decimal_places=2
+    )
+    promise_due_on = forms.DateField(label=gettext_lazy("Promised by"), required=False, widget=DATE)
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    next_action = forms.ChoiceField(label=gettext_lazy("Next action"), choices=NextAction.choices)
+    next_follow_up_on = forms.DateField(label=gettext_lazy("Next follow-up"), required=False, widget=DATE)
+    borrower_asked = forms.BooleanField(label=gettext_lazy("The borrower asked to be called sooner"), required=False)
+
+    STEPS = ("greeted", "purpose_stated", "identity_verified", "facts_stated", "consequences_stated", "ability_asked")
+
+
+def _entry(form: CallForm, party: str, contact_id: int | None) -> CallEntry:
+    data = form.cleaned_data
+    return CallEntry(
+        party=party,
+        contact_id=contact_id,
+        **{name: data[name] for name in ("outcome", "duration_seconds", "note", *CallForm.STEPS)},
+        suggestion=data["suggestion"] or "",
+        attitude=data["attitude"] or "",
+        obstacle=data["obstacle"] or "",
+        promise_amount=data["promise_amount"],
+        promise_due_on=data["promise_due_on"],
+        next_action=data["next_action"],
+        next_follow_up_on=data["next_follow_up_on"],
+        borrower_asked=data["borrower_asked"],
+    )
+
+
+@login_required
+def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Before the call: the contact rules now (refused: which rule and when next allowed). After: the record."""
+    require(request.user, Perm.CALL)
+    on = queries.today()
+    case = _case_or_404(request, case_id, on)
+    calls_policy = policy_on(on).calls
+    party = request.POST.get("party") or request.GET.get("party") or CallParty.BORROWER
+    party = party if party in CallParty.values else CallParty.BORROWER
+    contact_id = request.POST.get("contact") or request.GET.get("contact")
+    contact_id = int(contact_id) if contact_id and contact_id.isdigit() else None
+    contact = next((c for c in case.borrower.contacts.all() if c.pk == contact_id), None)
+    number = contact.phone if contact else case.borrower.mobile
+    verdict = queries.contact_verdict(case.borrower_id, now(), number=number)
+    context = {
+        "case": case,
+        "name": masked("name", case.borrower.name),
+        "party": party,
+        "contact": contact,
+        "contact_name": masked("name", contact.name) if contact else "",
+        "number": masked("phone", number),
+        "verdict": verdict,
+        "contact_blocked": party == CallParty.CONTACT and not borrower_unreachable(case),
+        "steps": CallForm.STEPS,
+    }
+    if request.method == "POST" and verdict.allowed:
+        form = CallForm(request.POST)
+        if form.is_valid():
+            try:
+                do_record_call(
+                    case,
+                    _entry(form, party, contact_id),
+                    actor=request.user,
+                    today=on,
+                    dpd=case.dpd,
+                    calls=calls_policy,
+                    called_at=now(),
+                )
+            except IncompleteRecord as exc:
+                for name, text in exc.errors.items():
+                    form.add_error(name if name in form.fields else None, text)
+            except ContactRefused as exc:
+                context["verdict"] = exc.verdict
+            except CollectionError as exc:
+                form.add_error(None, str(exc))
+            except ProhibitedLanguage as exc:
+                form.add_error("note", str(exc))
+            else:
+                messages.success(request, _("Call recorded."))
+                return redirect("collection:case", case_id=case.pk)
+    else:
+        form = CallForm(
+            initial={
+                "next_action": NextAction.CALL,
+                "next_follow_up_on": propose_follow_up(on, case.dpd, calls_policy),
+            }
+        )
+    context["form"] = form
+    status = 200 if context["verdict"].allowed else 409
+    return render(request, "collection/call.html", context, status=status)
+
+
+@login_required
+@require_POST
+def reassign_case(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A supervisor gives one case to another collector (TEAM-3, AUTH-3)."""
+    require(request.user, Perm.REASSIGN)
+    on = queries.today()
+    case = _case_or_404(request, case_id, on)
+    target = User.objects.filter(pk=request.POST.get("to", "0") or 0).first()
+    if target is None:
+        messages.error(request, _("Choose the collector to give the case to."))
+    else:
+        try:
+            do_reassign_cases([case], target, actor=request.user, reason=request.POST.get("reason", ""), as_of=on)
+            messages.success(request, _("Case reassigned."))
+        except CollectionError as exc:
+            messages.error(request, str(exc))
+    return redirect("collection:case", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def reassign_batch(request: HttpRequest) -> HttpResponse:
+    """A supervisor gives every case the queue's current filter shows to one collector."""
+    require(request.user, Perm.REASSIGN)
+    on = queries.today()
+    filters = _filters(request)
+    target = User.objects.filter(pk=request.POST.get("to", "0") or 0).first()
+    if target is None:
+        messages.error(request, _("Choose the collector to give the cases to."))
+    else:
+        cases = list(queries.queue(request.user, on, filters).only("pk", "status", "pool", "owner_id"))
+        try:
+            moved = do_reassign_cases(
+                cases, target, actor=request.user, reason=request.POST.get("reason", ""), as_of=on
+            )
+            messages.success(request, _("%(n)d case(s) reassigned.") % {"n": moved})
+        except CollectionError as exc:
+            messages.error(request, str(exc))
+    return redirect(f"{request.path.rsplit('reassign/', 1)[0]}?{request.GET.urlencode()}")
+
+
+@login_required
+@require_POST
+def allocate_now(request: HttpRequest) -> HttpResponse:
+    """A supervisor runs the allocation now (it also runs every night)."""
+    require(request.user, Perm.REASSIGN)
+    result = do_allocate_cases(actor=request.user, as_of=queries.today())
+    messages.success(
+        request,
+        _("%(n)d case(s) allocated; %(u)d still without a collector.")
+        % {"n": result.total, "u": sum(result.unowned.values())},
+    )
+    return redirect("collection:queue")
