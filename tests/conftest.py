@@ -7,6 +7,8 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
+from dbstate import restore_migrated_state
+
 # Money properties run 10,000 examples in CI and a few hundred locally (override with HYPOTHESIS_PROFILE).
 settings.register_profile("ci", max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=300, deadline=None)
@@ -33,3 +35,25 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         ).close()
     except psycopg.OperationalError as exc:
         pytest.exit(f"PostgreSQL from DATABASE_URL is unreachable: {exc}".strip(), returncode=3)
+
+
+@pytest.fixture
+def _migrated_state_back_after_flush(django_db_blocker):
+    """Set up before `transactional_db`, so torn down after its end-of-test flush."""
+    yield
+    with django_db_blocker.unblock():
+        restore_migrated_state()
+
+
+@pytest.fixture
+def ledger_transactional_db(_migrated_state_back_after_flush, transactional_db):
+    """`transactional_db` for tests that commit audit events: starts from the migrated state (an earlier
+    transactional test's flush may have emptied it), and the append-only triggers step aside only for the
+    flush that empties the database after the test."""
+    from django.db import connection
+
+    from arrears.compliance import append_only
+
+    restore_migrated_state()
+    yield
+    append_only.remove(connection)

@@ -42,6 +42,7 @@ class ActionCode(StrEnum):
     REASSIGN_CASE = "collection.reassign_case"
     RECORD_CALL = "collection.record_call"
     SEND_LETTER = "collection.send_letter"
+    VIEW_LETTER = "collection.view_letter"
     # compliance: prohibited language (LANG-1)
     RECORD_LANGUAGE_HIT = "compliance.record_language_hit"
     SAVE_PHRASE = "compliance.save_phrase"

@@ -1,4 +1,6 @@
-"""The audit ledger: one append-only, hash-chained row per action (AUTH-4).
+"""The audit ledger, and the list of prohibited phrases with the hits it caught.
+
+The audit ledger: one append-only, hash-chained row per action (AUTH-4).
 
 Rows are written only by `arrears.compliance.actions` (`audited()` and `append_events_bulk()`), which assign
 ids and hashes under a lock on `LedgerHead`. Ids are contiguous (1, 2, 3 …) and are the chain order, so a gap
@@ -11,6 +13,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from arrears.compliance.language import Category, Kind
 
 GENESIS_HASH = "0" * 64
 
@@ -79,3 +83,97 @@ class LedgerHead(models.Model):
 
     def __str__(self) -> str:
         return f"ledger head: #{self.last_id}"
+
+
+# --- prohibited language (LANG-1) ---------------------------------------------------------------------------
+# Matching lives in `arrears.compliance.language` (pure); the only writers are in `language_actions`.
+
+
+class PhraseKind(models.TextChoices):
+    WORDS = Kind.WORDS.value, _("key words in order")
+    PATTERN = Kind.PATTERN.value, _("regular expression")
+
+
+class PhraseCategory(models.TextChoices):
+    THIRD_PARTY = Category.THIRD_PARTY.value, _("threat to family or third parties")
+    VIOLENCE = Category.VIOLENCE.value, _("violence")
+    INSULT = Category.INSULT.value, _("insult")
+    FALSE_LEGAL = Category.FALSE_LEGAL.value, _("false legal claim")
+    OTHER = Category.OTHER.value, _("other")
+
+
+class HitPlace(models.TextChoices):
+    CALL_NOTE = "call_note", _("call note")
+    LETTER_ADDITION = "letter_addition", _("addition to a letter")
+    TEMPLATE = "template", _("template")
+    OTHER = "other", _("other")
+
+
+class ProhibitedPhrase(models.Model):
+    """One entry of the list compliance officers keep: key words in order ("起诉 家人") or a pattern. Entries are
+    deactivated, never deleted: the hits they caught keep pointing at them."""
+
+    text = models.CharField(_("phrase"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=8, choices=PhraseKind.choices, default=PhraseKind.WORDS)
+    category = models.CharField(_("category"), max_length=12, choices=PhraseCategory.choices)
+    active = models.BooleanField(_("active"), default=True)
+    note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.PROTECT,
+        null=True,  # the starting list, seeded by a migration
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ("category", "text")
+        verbose_name = _("prohibited phrase")
+        verbose_name_plural = _("prohibited phrases")
+        constraints = (
+            models.UniqueConstraint(fields=("kind", "text"), name="compliance_phrase_unique"),
+            models.CheckConstraint(condition=~models.Q(text=""), name="compliance_phrase_not_empty"),
+            models.CheckConstraint(condition=models.Q(kind__in=PhraseKind.values), name="compliance_phrase_kind"),
+            models.CheckConstraint(
+                condition=models.Q(category__in=PhraseCategory.values), name="compliance_phrase_category"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class LanguageHit(models.Model):
+    """A prohibited phrase found in text a user tried to save: who, when, where, which entry (and its text at
+    the time), and the words they wrote. Written by `screen_text`, committed even though the text was refused."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="language_hits"
+    )
+    at = models.DateTimeField(_("at"))
+    where = models.CharField(_("where"), max_length=16, choices=HitPlace.choices)
+    subject_type = models.CharField(_("subject type"), max_length=64, blank=True)
+    subject_id = models.CharField(_("subject id"), max_length=64, blank=True)
+    phrase = models.ForeignKey(
+        ProhibitedPhrase, verbose_name=_("phrase"), on_delete=models.PROTECT, related_name="hits"
+    )
+    phrase_text = models.CharField(_("phrase at the time"), max_length=200)
+    category = models.CharField(_("category"), max_length=12, choices=PhraseCategory.choices)
+    excerpt = models.TextField(_("excerpt"))
+
+    class Meta:
+        ordering = ("-at", "-id")
+        verbose_name = _("prohibited language hit")
+        verbose_name_plural = _("prohibited language hits")
+        indexes = (
+            models.Index(fields=("-at", "-id"), name="compliance_hit_newest"),
+            models.Index(fields=("user", "-at"), name="compliance_hit_user"),
+        )
+        constraints = (
+            models.CheckConstraint(condition=models.Q(where__in=HitPlace.values), name="compliance_hit_where"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.phrase_text} @ {self.at:%Y-%m-%d %H:%M}"
