@@ -7,6 +7,18 @@ ALLOWED_HOSTS comma-separated (default: 127.0.0.1,localhost)
 ARREARS_VAR   directory for local state (default: ./var)
 ARREARS_POLICY_FILES  comma-separated TOML policy versions laid over the SPEC defaults
 ARREARS_SESSION_IDLE_MINUTES  a signed-in session ends after this many minutes without a request (default: 30)
+ARREARS_BANK_NAME     the bank as its notices name it (default: 示例商业银行, a demo bank)
+ARREARS_BANK_HOTLINE  the phone number notices give borrowers (default: 400-800-0000)
+ARREARS_BANK_ADDRESS  the postal address notices give (default: a demo address in Shanghai)
+ARREARS_BANK_EMAIL    the email address notices give (default: collections@bank.example.com)
+ARREARS_LETTER_FONT   a .otf/.ttf/.ttc font with Chinese glyphs embedded in notice PDFs (default: the best
+                      Simplified Chinese font fontconfig finds, Noto Sans CJK SC of Debian's fonts-noto-cjk)
+ARREARS_SMTP_HOST     mail server for notices; unset, mail is written as files under ARREARS_VAR/mail and
+                      nothing goes out over the network (the demo)
+ARREARS_SMTP_PORT     its port (default: 587 with TLS, else 25)
+ARREARS_SMTP_USER, ARREARS_SMTP_PASSWORD  login, if the server wants one (default: none)
+ARREARS_SMTP_TLS      "1"/"0": STARTTLS (default: on)
+ARREARS_MAIL_FROM     sender of notice emails (default: notices@bank.example.com)
 """
 
 from __future__ import annotations
@@ -90,6 +102,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 ARREARS_POLICY_FILES = env_list("ARREARS_POLICY_FILES", "")
+
+# The bank as its formal notices (LTR-1) name it and the contact details they give (REM-2).
+ARREARS_BANK_NAME = os.environ.get("ARREARS_BANK_NAME", "示例商业银行")
+ARREARS_BANK_HOTLINE = os.environ.get("ARREARS_BANK_HOTLINE", "400-800-0000")
+ARREARS_BANK_ADDRESS = os.environ.get("ARREARS_BANK_ADDRESS", "上海市浦东新区世纪大道8号 示例商业银行个人信贷部")
+ARREARS_BANK_EMAIL = os.environ.get("ARREARS_BANK_EMAIL", "collections@bank.example.com")
+ARREARS_LETTER_FONT = os.environ.get("ARREARS_LETTER_FONT", "")
+
+# Mail: SMTP when a server is configured, else files under var/mail, so the demo never touches the network.
+DEFAULT_FROM_EMAIL = os.environ.get("ARREARS_MAIL_FROM", "notices@bank.example.com")
+EMAIL_TIMEOUT = 30  # seconds; a notice email is sent after its commit, and a dead server must not hang a request
+if os.environ.get("ARREARS_SMTP_HOST", "").strip():
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["ARREARS_SMTP_HOST"].strip()
+    EMAIL_USE_TLS = env_bool("ARREARS_SMTP_TLS", True)
+    EMAIL_PORT = env_int("ARREARS_SMTP_PORT", 587 if EMAIL_USE_TLS else 25, minimum=1, maximum=65535)
+    EMAIL_HOST_USER = os.environ.get("ARREARS_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("ARREARS_SMTP_PASSWORD", "")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
