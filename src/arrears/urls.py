@@ -15,4 +15,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("arrears.portfolio.urls")),
     path("", include("arrears.daily.urls")),
+    path("", include("arrears.collection.urls")),
+    path("compliance/", include("arrears.compliance.urls")),
 ]

@@ -10,8 +10,10 @@ from arrears.accounts.permissions import Perm, has_perm
 
 LINKS = (
     ("policy-in-force", _("Policy"), None),
+    ("collection:queue", _("My cases"), Perm.CALL),
     ("portfolio:borrowers", _("Borrowers"), Perm.VIEW_PORTFOLIO),
     ("daily:runs", _("Nightly runs"), Perm.VIEW_RUNS),
+    ("compliance:phrases", _("Prohibited phrases"), Perm.MANAGE_PHRASES),
     ("admin:index", _("Administration"), "staff"),
 )
 
