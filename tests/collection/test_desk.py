@@ -136,13 +136,11 @@ def test_the_queue_and_the_case_page_make_a_fixed_number_of_queries(client):
     entry.suggestion = entry.attitude = entry.obstacle = ""
     entry.promise_amount = entry.promise_due_on = None
     at = WORKING_HOURS
-    do_record_call(case, entry, actor=junior, today=AS_OF, dpd=dpd, calls=CALLS, called_at=at)
+    record(case, entry, junior, dpd=dpd, at=at)
     with CaptureQueriesContext(connection) as one:
         assert client.get(f"/cases/{case.pk}/").status_code == 200
     for i in range(5):
-        do_record_call(
-            case, entry, actor=junior, today=AS_OF, dpd=dpd, calls=CALLS, called_at=at + timedelta(minutes=i + 1)
-        )
+        record(case, entry, junior, dpd=dpd, at=at + timedelta(minutes=i + 1))
     with CaptureQueriesContext(connection) as six:
         assert client.get(f"/cases/{case.pk}/").status_code == 200
     assert len(six) == len(one)
@@ -186,6 +184,7 @@ def test_a_call_with_a_promise_is_recorded_with_its_follow_up(client):
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "借款人称月底发工资后还款" in page
     assert "1,200.50" in page
+    assert "罚息年利率 = 合同年利率" in page  # the penalty calculation, line by line (finance core)
 
 
 def test_an_incomplete_record_is_refused_field_by_field_and_nothing_is_stored():
@@ -233,6 +232,11 @@ def test_the_follow_up_proposed_by_the_cadence():
     assert propose_follow_up(AS_OF, 40, CALLS, AS_OF + timedelta(days=20)) == AS_OF + timedelta(days=7)
 
 
+def record(case, entry: CallEntry, actor, *, dpd: int, at: datetime = WORKING_HOURS):
+    """Record a call on the business date under the default call parameters."""
+    return do_record_call(case, entry, actor=actor, today=AS_OF, dpd=dpd, calls=CALLS, called_at=at)
+
+
 def no_answer() -> CallEntry:
     return CallEntry(outcome="no_answer", next_action="call", next_follow_up_on=AS_OF + timedelta(days=5))
 
@@ -250,15 +254,13 @@ def test_a_contact_person_only_when_the_borrower_is_unreachable_and_never_told_t
         purpose_stated=True, next_action="call", next_follow_up_on=AS_OF + timedelta(days=5),
     )  # fmt: skip
     with pytest.raises(CollectionError, match="unreachable"):
-        do_record_call(case, as_contact, actor=junior, today=AS_OF, dpd=40, calls=CALLS, called_at=WORKING_HOURS)
-    do_record_call(case, no_answer(), actor=junior, today=AS_OF, dpd=40, calls=CALLS, called_at=WORKING_HOURS)
+        record(case, as_contact, junior, dpd=40)
+    record(case, no_answer(), junior, dpd=40)
     telling = CallEntry(**{**vars(as_contact), "facts_stated": True})
     with pytest.raises(IncompleteRecord) as refused:
-        do_record_call(case, telling, actor=junior, today=AS_OF, dpd=40, calls=CALLS, called_at=WORKING_HOURS)
+        record(case, telling, junior, dpd=40)
     assert "PRV-1" in refused.value.errors["facts_stated"]
-    call = do_record_call(
-        case, as_contact, actor=junior, today=AS_OF, dpd=40, calls=CALLS, called_at=WORKING_HOURS + timedelta(minutes=5)
-    )
+    call = record(case, as_contact, junior, dpd=40, at=WORKING_HOURS + timedelta(minutes=5))
     assert (call.party, call.contact_id, call.number) == ("contact", contact.pk, "17098765432")
 
     client.force_login(junior)
@@ -277,24 +279,20 @@ def test_contact_rules_count_what_the_database_holds(client, monkeypatch):
     case = desk["cases"]["R40"]
     connected = reached_borrower(outcome="reached_other", promise_amount=None, promise_due_on=None)
     for minutes in (0, 30, 60):
-        do_record_call(
+        record(
             case,
             connected,
-            actor=junior,
-            today=AS_OF,
+            junior,
             dpd=40,
-            calls=CALLS,
-            called_at=WORKING_HOURS + timedelta(minutes=minutes),
+            at=WORKING_HOURS + timedelta(minutes=minutes),
         )
     with pytest.raises(ContactRefused) as fourth:
-        do_record_call(
+        record(
             case,
             connected,
-            actor=junior,
-            today=AS_OF,
+            junior,
             dpd=40,
-            calls=CALLS,
-            called_at=WORKING_HOURS + timedelta(hours=2),
+            at=WORKING_HOURS + timedelta(hours=2),
         )
     assert fourth.value.verdict.rule == "connected_calls"
     assert fourth.value.verdict.next_allowed_at == datetime(2026, 3, 21, 8, 0, tzinfo=SHANGHAI)
@@ -302,24 +300,20 @@ def test_contact_rules_count_what_the_database_holds(client, monkeypatch):
 
     other = desk["cases"]["R50"]
     for minutes in range(6):
-        do_record_call(
+        record(
             other,
             no_answer(),
-            actor=junior,
-            today=AS_OF,
+            junior,
             dpd=50,
-            calls=CALLS,
-            called_at=WORKING_HOURS + timedelta(minutes=minutes),
+            at=WORKING_HOURS + timedelta(minutes=minutes),
         )
     with pytest.raises(ContactRefused) as seventh:
-        do_record_call(
+        record(
             other,
             no_answer(),
-            actor=junior,
-            today=AS_OF,
+            junior,
             dpd=50,
-            calls=CALLS,
-            called_at=WORKING_HOURS + timedelta(hours=1),
+            at=WORKING_HOURS + timedelta(hours=1),
         )
     assert seventh.value.verdict.rule == "unanswered_attempts"
 
@@ -341,7 +335,7 @@ def test_contact_rules_count_what_the_database_holds(client, monkeypatch):
         borrower=third.borrower, kind="complaint", reason="投诉调查中", starts_on=AS_OF, placed_by=junior
     )
     with pytest.raises(ContactRefused) as held:
-        do_record_call(third, no_answer(), actor=junior, today=AS_OF, dpd=5, calls=CALLS, called_at=WORKING_HOURS)
+        record(third, no_answer(), junior, dpd=5)
     assert held.value.verdict.rule == "hold"
 
 
@@ -382,9 +376,7 @@ def test_junior_collectors_call_and_nothing_else(client):
         assert client.get("/cases/").status_code == 403
         assert client.post(f"/cases/{case.pk}/call/", {"outcome": "no_answer"}).status_code == 403
         with pytest.raises(ActionDenied):
-            do_record_call(
-                case, no_answer(), actor=make_user(role), today=AS_OF, dpd=5, calls=CALLS, called_at=WORKING_HOURS
-            )
+            record(case, no_answer(), make_user(role), dpd=5)
     assert not Call.objects.exists()
     assert AuditEvent.objects.count() == events
 

@@ -66,7 +66,7 @@ class _ImportProgress:
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
 @click.option("--no-import", is_flag=True, help="Only write the feed files (for large sizes and benchmarks).")
 def demo(n_loans: int, seed: int, business_date: date | None, out: Path | None, fmt: str, no_import: bool) -> None:
-    """Generate a synthetic bank, import it and create one demo user per role."""
+    """Generate a synthetic bank, import it and create the demo users (one per role, two junior collectors)."""
     from arrears.portfolio.demo import write_feed
 
     started = time.perf_counter()

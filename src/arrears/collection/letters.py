@@ -37,7 +37,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,9 +55,10 @@ from arrears.collection.models import (
     TaskKind,
     TaskStatus,
 )
+from arrears.collection.queries import holds_in_force
 from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
-from arrears.compliance.contact import HoldInForce, check_contact
+from arrears.compliance.contact import check_contact
 from arrears.compliance.language_actions import ensure_clean
 from arrears.finance import format_money, from_fen, to_fen
 from arrears.finance.account import AccountPosition, Receipt, replay
@@ -73,7 +74,6 @@ __all__ = [
     "LetterContent",
     "LetterFonts",
     "do_send_letter",
-    "holds_in_force",
     "is_overdue",
     "letter_content",
     "letter_fonts",
@@ -284,20 +284,6 @@ def render_pdf(content: LetterContent) -> bytes:
 # -- holds and follow-ups ---------------------------------------------------------------------------------
 
 
-def holds_in_force(borrower: Borrower, loans: Iterable[Loan], on: date) -> list[HoldInForce]:
-    """The holds in force on `on` for the borrower as a whole or for one of `loans` (a released hold holds
-    through its release day, as the nightly run reads them)."""
-    found = Hold.objects.filter(borrower=borrower, starts_on__lte=on).filter(
-        Q(loan__isnull=True) | Q(loan__in=[loan.pk for loan in loans])
-    )
-    held = []
-    for hold in found:
-        if hold.in_force_on(on):
-            ends = [d for d in (hold.ends_on, hold.released_on) if d is not None]
-            held.append(HoldInForce(hold.kind, min(ends) if ends else None))
-    return held
-
-
 def is_overdue(task: Task, on: date) -> bool:
     """An open task is overdue once its due date has passed (Clause: LTR-3: the confirmation call is due by
     the working day `due_on`, inclusive)."""
@@ -392,7 +378,9 @@ def do_send_letter(
         # LANG-1: an addition with prohibited language is refused (ProhibitedLanguage); the hit stays recorded.
         ensure_clean(addition, actor=actor, where="letter_addition", subject=case)
     chosen = _loans_for_letter(borrower, loans, today)
-    verdict = check_contact(at, policy.contact, channel="letter", holds=holds_in_force(borrower, chosen, today))
+    verdict = check_contact(
+        at, policy.contact, channel="letter", holds=holds_in_force(borrower.pk, today, [loan.pk for loan in chosen])
+    )
     if not verdict.allowed:
         when = verdict.next_allowed_at
         raise CollectionError(

@@ -6,6 +6,7 @@ makes the same number of queries whatever its size.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -195,14 +196,20 @@ def case_for(user: Any, case_id: int, on: date) -> CollectionCase:
     )
 
 
-def holds_in_force(borrower_id: int, on: date) -> list[HoldInForce]:
-    """The borrower's holds in force on a day (a released hold holds through its release day)."""
-    holds = Hold.objects.filter(borrower_id=borrower_id, starts_on__lte=on)
-    return [
-        HoldInForce(h.kind, min(d for d in (h.ends_on, h.released_on) if d) if (h.ends_on or h.released_on) else None)
-        for h in holds
-        if h.in_force_on(on)
-    ]
+def holds_in_force(borrower_id: int, on: date, loan_ids: Iterable[int] = ()) -> list[HoldInForce]:
+    """The holds in force on `on` on the borrower as a whole, or on one of `loan_ids` (a released hold holds
+    through its release day, as the nightly run reads them). A call is about the borrower, so only the
+    borrower's holds stop it (as the nightly run's call tasks); a notice also stops for a hold on a loan it
+    covers."""
+    found = Hold.objects.filter(borrower_id=borrower_id, starts_on__lte=on).filter(
+        Q(loan__isnull=True) | Q(loan_id__in=list(loan_ids))
+    )
+    held = []
+    for hold in found:
+        if hold.in_force_on(on):
+            ends = [d for d in (hold.ends_on, hold.released_on) if d is not None]
+            held.append(HoldInForce(hold.kind, min(ends) if ends else None))
+    return held
 
 
 def calls_today(borrower_id: int, at: datetime, zone: ZoneInfo, number: str = "") -> tuple[int, int]:

@@ -32,6 +32,7 @@ from arrears.collection.calls import (
     propose_follow_up,
 )
 from arrears.collection.errors import CollectionError
+from arrears.collection.letter_figures import loan_figures
 from arrears.collection.models import (
     Attitude,
     CallOutcome,
@@ -45,8 +46,10 @@ from arrears.collection.models import (
 from arrears.compliance.actions import require
 from arrears.compliance.language_actions import ProhibitedLanguage
 from arrears.compliance.masking import masked
+from arrears.finance import from_fen
 from arrears.portfolio import queries as portfolio
 from arrears.portfolio.models import DelinquencyClass
+from arrears.portfolio.posting import account_terms
 from arrears.rules.queries import policy_on
 
 PAGE_SIZE = 25
@@ -111,7 +114,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     on = queries.today()
     case = _case_or_404(request, case_id, on)
     borrower = case.borrower
-    loans = [(loan, portfolio.loan_position(loan, on)) for loan in borrower.loans.all()]
+    loans = [_with_figures(loan, portfolio.loan_position(loan, on), on) for loan in borrower.loans.all()]
     verdict = queries.contact_verdict(borrower.pk, now(), number=borrower.mobile)
     context = {
         "case": case,
@@ -130,6 +133,16 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "letter_channels": policy_on(on).letters.channels,
     }
     return render(request, "collection/case.html", context)
+
+
+def _with_figures(loan, position, on):
+    """A loan, its position, and for an overdue one the penalty calculation line by line (as the notice prints
+    it, from the same replay)."""
+    if position.dpd <= 0:
+        return loan, position, None
+    scheduled = {i.n: (from_fen(i.principal_fen), from_fen(i.interest_fen)) for i in loan.instalments.all()}
+    terms = account_terms(loan, policy_on(on))
+    return loan, position, loan_figures(loan.external_id, loan.product, position, scheduled, terms)
 
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 ROLES = {
     "demo-junior": "junior_collector",
+    "demo-junior-2": "junior_collector",
     "demo-senior": "senior_collector",
     "demo-supervisor": "supervisor",
     "demo-legal": "legal_officer",

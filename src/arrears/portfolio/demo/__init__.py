@@ -5,7 +5,7 @@
     write_feed("var/demo-feed/2026-11-27", 3_000, seed=2026, business_date=date(2026, 11, 27), fmt="parquet")
 
 Pure (numpy, polars, `arrears.finance`): nothing imported here touches Django. The Django half — whether
-the feed may be imported, and one demo user per role — is `arrears.portfolio.demo.install`, used by the
+the feed may be imported, and the demo users (one per role, two junior collectors) — is `arrears.portfolio.demo.install`, used by the
 `arrears demo` command (`arrears.cli.demo`) after it has set Django up.
 """
 

@@ -1,4 +1,5 @@
-"""The Django half of `arrears demo`: whether the demo feed may be imported here, and one user per role.
+"""The Django half of `arrears demo`: whether the demo feed may be imported here, and the demo users (one per
+role, two junior collectors so that allocation has a choice).
 
 How this works
 --------------
@@ -56,6 +57,7 @@ DEMO_ADMIN = "demo-admin"
 DEMO_AGENCY = "演示委外催收服务有限公司（演示数据）"
 DEMO_USERS: tuple[tuple[str, RoleCode], ...] = (
     ("demo-junior", RoleCode.JUNIOR_COLLECTOR),
+    ("demo-junior-2", RoleCode.JUNIOR_COLLECTOR),
     ("demo-senior", RoleCode.SENIOR_COLLECTOR),
     ("demo-supervisor", RoleCode.SUPERVISOR),
     ("demo-legal", RoleCode.LEGAL_OFFICER),
@@ -161,7 +163,7 @@ def _user(username: str, role: RoleCode, agency: Agency | None, password: str, a
 
 
 def ensure_demo_users(business_date: date) -> list[DemoLogin]:
-    """Create (or reset) one user per role; returns each one's new password, in `DEMO_USERS` order."""
+    """Create (or reset) the demo users; returns each one's new password, in `DEMO_USERS` order."""
     passwords = {username: _new_password() for username, _ in DEMO_USERS}
     created: dict[str, bool] = {}
     with transaction.atomic():
