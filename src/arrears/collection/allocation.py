@@ -33,6 +33,7 @@ from django.utils import timezone
 from arrears.accounts.models import User
 from arrears.accounts.permissions import Perm, has_perm
 from arrears.accounts.roles import RoleCode
+from arrears.bulk import insert_rows
 from arrears.collection.errors import CollectionError
 from arrears.collection.models import Assignment, AssignmentKind, CaseStatus, CollectionCase, Pool
 from arrears.compliance.actions import append_events_bulk, require
@@ -56,6 +57,7 @@ POOL_OF_ROLE: dict[str, Pool] = {
     RoleCode.SENIOR_COLLECTOR.value: Pool.SENIOR,
     RoleCode.SUPERVISOR.value: Pool.SUPERVISOR,
 }
+UPDATE_BATCH = 5_000
 _TIER = {Pool.JUNIOR.value: 1, Pool.SENIOR.value: 2, Pool.SUPERVISOR.value: 3}
 
 
@@ -193,26 +195,20 @@ def _assign(
 ) -> None:
     """Set the owners, and write one `Assignment` and one audit event per case (inside the caller's transaction)."""
     before = {c.pk: c.owner_id for c in cases}
+    by_owner: dict[int, list[int]] = {}
     for case in cases:
         case.owner_id, case.assigned_on = owners[case.pk], as_of
-    CollectionCase.objects.bulk_update(cases, ["owner", "assigned_on"], batch_size=1000)
-    Assignment.objects.bulk_create(
-        (
-            Assignment(
-                case_id=c.pk,
-                kind=kind,
-                from_owner_id=before[c.pk],
-                to_owner_id=owners[c.pk],
-                pool=c.pool,
-                business_date=as_of,
-                at=at,
-                by_id=actor.pk,
-                reason=reason[:200],
-                clause="TEAM-3",
+        by_owner.setdefault(case.owner_id, []).append(case.pk)
+    # One UPDATE per collector (a few dozen), not a CASE over every case.
+    for owner_id, ids in by_owner.items():
+        for start in range(0, len(ids), UPDATE_BATCH):
+            CollectionCase.objects.filter(pk__in=ids[start : start + UPDATE_BATCH]).update(
+                owner_id=owner_id, assigned_on=as_of
             )
-            for c in cases
-        ),
-        batch_size=1000,
+    insert_rows(
+        Assignment,
+        ["case", "kind", "from_owner", "to_owner", "pool", "business_date", "at", "by", "reason", "clause"],
+        ((c.pk, kind, before[c.pk], owners[c.pk], c.pool, as_of, at, actor.pk, reason[:200], "TEAM-3") for c in cases),
     )
     code = ActionCode.ALLOCATE_CASE if kind == AssignmentKind.ALLOCATED else ActionCode.REASSIGN_CASE
     append_events_bulk(

@@ -157,7 +157,11 @@ class Task(models.Model):
     class Meta:
         verbose_name = _("task")
         constraints = [models.CheckConstraint(condition=Q(kind__in=TaskKind.values), name="task_kind_known")]
-        indexes = [models.Index(fields=["status", "due_on"], name="task_status_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="task_status_due_idx"),
+            # The desk's lookups: a borrower's open tasks (queue flags, the workspace).
+            models.Index(fields=["borrower", "status", "due_on"], name="task_borrower_open_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.key
@@ -283,7 +287,10 @@ class Promise(models.Model):
             models.CheckConstraint(condition=Q(amount_fen__gt=0), name="promise_amount_positive"),
             models.CheckConstraint(condition=Q(due_on__gte=models.F("made_on")), name="promise_due_after_made"),
         ]
-        indexes = [models.Index(fields=["status"], name="promise_status_idx")]
+        indexes = [
+            models.Index(fields=["status"], name="promise_status_idx"),
+            models.Index(fields=["borrower", "status", "due_on"], name="promise_borrower_open_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"promise {self.pk} of borrower {self.borrower_id}"
