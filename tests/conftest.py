@@ -57,3 +57,13 @@ def ledger_transactional_db(_migrated_state_back_after_flush, transactional_db):
     restore_migrated_state()
     yield
     append_only.remove(connection)
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Messages raised by code called directly in a test are in English (tests match them); a request through
+    the test client still gets the product's default, Simplified Chinese, unless it asks for English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

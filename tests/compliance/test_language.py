@@ -351,7 +351,9 @@ def test_a_compliance_officer_sees_adds_and_edits_phrases_on_the_page(client):
 def test_a_refused_entry_shows_the_reason_on_the_page(client):
     client.force_login(make_user("compliance_officer"))
     before = snapshot()
-    response = client.post("/compliance/phrases/", {"text": "(起诉", "kind": "pattern", "category": "other"})
+    response = client.post(
+        "/compliance/phrases/", {"text": "(起诉", "kind": "pattern", "category": "other"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     assert "not a valid regular expression" in response.content.decode()
     assert snapshot() == before

@@ -58,6 +58,7 @@ from arrears.rules.queries import policy_on
 __all__ = [
     "FOLLOW_UP_KINDS",
     "PRIORITY_LABELS",
+    "RULE_LABELS",
     "case_for",
     "contact_verdict",
     "queue",
@@ -68,6 +69,13 @@ __all__ = [
 # Tasks a call settles: the cadence's calls, phone reminders, letter confirmations, broken-promise calls.
 FOLLOW_UP_KINDS = (TaskKind.CALL, TaskKind.PHONE_REMINDER, TaskKind.LETTER_FOLLOW_UP, TaskKind.BROKEN_PROMISE)
 # The queue's order (issue: promises due today, follow-ups due, broken promises, then DPD and amount).
+# The contact rules' names as the desk shows them (`compliance.contact` codes them; its reasons give the detail).
+RULE_LABELS = {
+    "hold": _("a hold is in force"),
+    "quiet_hours": _("quiet hours"),
+    "connected_calls": _("daily cap of connected calls reached"),
+    "unanswered_attempts": _("daily cap of unanswered attempts reached"),
+}
 PRIORITY_LABELS = {0: _("promise due today"), 1: _("follow-up due"), 2: _("promise broken"), 3: ""}
 
 

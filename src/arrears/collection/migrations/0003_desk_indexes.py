@@ -4,19 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('collection', '0002_collectors_day'),
-        ('portfolio', '0002_positions_settled_on'),
+        ("collection", "0002_collectors_day"),
+        ("portfolio", "0002_positions_settled_on"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='promise',
-            index=models.Index(fields=['borrower', 'status', 'due_on'], name='promise_borrower_open_idx'),
+            model_name="promise",
+            index=models.Index(fields=["borrower", "status", "due_on"], name="promise_borrower_open_idx"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['borrower', 'status', 'due_on'], name='task_borrower_open_idx'),
+            model_name="task",
+            index=models.Index(fields=["borrower", "status", "due_on"], name="task_borrower_open_idx"),
         ),
     ]
