@@ -93,6 +93,26 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.case_id} on {self.business_date}"
 
+    @staticmethod
+    def _label(choices: type[models.TextChoices], code: str) -> str:
+        return str(choices(code).label) if code in choices.values else code
+
+    @property
+    def from_class_label(self) -> str:
+        return self._label(DelinquencyClass, self.from_class)
+
+    @property
+    def to_class_label(self) -> str:
+        return self._label(DelinquencyClass, self.to_class)
+
+    @property
+    def from_pool_label(self) -> str:
+        return self._label(Pool, self.from_pool)
+
+    @property
+    def to_pool_label(self) -> str:
+        return self._label(Pool, self.to_pool)
+
 
 class AssignmentKind(models.TextChoices):
     ALLOCATED = "allocated", _("allocated within the pool")
