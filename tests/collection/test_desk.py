@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+import polars as pl
 import pytest
 from desk import AS_OF, SHANGHAI, WORKING_HOURS, open_desk
 from django.db import connection
@@ -25,8 +26,11 @@ from arrears.collection.models import Call, CollectionCase, Promise, Task
 from arrears.collection.queries import QueueFilter, annotated, queue
 from arrears.compliance.actions import ActionDenied
 from arrears.compliance.models import AuditEvent
+from arrears.daily.read import read_inputs
+from arrears.engine.params import Terms
 from arrears.policy.model import Calls
 from arrears.portfolio.models import ContactPerson, Hold
+from arrears.rules.queries import policy_on
 from factories import make_user
 
 CALLS = Calls()
@@ -262,6 +266,9 @@ def test_a_contact_person_only_when_the_borrower_is_unreachable_and_never_told_t
     assert "PRV-1" in refused.value.errors["facts_stated"]
     call = record(case, as_contact, junior, dpd=40, at=WORKING_HOURS + timedelta(minutes=5))
     assert (call.party, call.contact_id, call.number) == ("contact", contact.pk, "17098765432")
+    # The nightly run sees only the call to the borrower: reaching a contact is not contact with the borrower.
+    calls = read_inputs(Terms.of(policy_on(AS_OF), AS_OF)).calls.collect()
+    assert calls.filter(pl.col("borrower_id") == case.borrower_id)["outcome"].to_list() == ["no_answer"]
 
     client.force_login(junior)
     page = client.get(f"/cases/{case.pk}/call/", {"party": "contact", "contact": contact.pk}).content.decode()

@@ -4,7 +4,8 @@ Only what the date needs: active loans with an instalment not settled by the dat
 horizon (posting records when each instalment was settled), or with a position the last run stored (it may be
 cured now); those instalments and what payments up to the date allocated to them; the loans' borrowers and
 borrowers with a case;
-holds that may be in force, each borrower's cases, calls of borrowers with a case, open promises and the
+holds that may be in force, each borrower's cases, calls to borrowers with a case (not to their contact persons:
+those neither reach the borrower nor count as attempts on them), open promises and the
 payments that can keep them, letters whose follow-up has no task yet. A loan that is current with nothing due
 soon has nothing to decide, so a night reads a small part of a large book.
 
@@ -79,7 +80,7 @@ QUERIES: dict[str, str] = {
     "calls": """
         SELECT k.borrower_id, k.called_on, k.outcome
         FROM collection_call k
-        WHERE k.called_on <= %(as_of)s
+        WHERE k.called_on <= %(as_of)s AND k.party = 'borrower'
           AND k.borrower_id IN (SELECT c.borrower_id FROM collection_collectioncase c WHERE c.status = 'open')""",
     "promises": """
         SELECT p.id, p.borrower_id, p.made_on, p.due_on, p.amount_fen
