@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
-from desk import AS_OF, SHANGHAI, WORKING_HOURS, open_desk
+from desk import AS_OF, SHANGHAI, WORKING_HOURS, night, open_desk
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -409,3 +409,27 @@ def test_a_note_with_prohibited_language_is_refused_and_the_hit_recorded(client)
     assert not Promise.objects.exists()
     hit = LanguageHit.objects.get()
     assert (hit.user_id, hit.where) == (junior.pk, "call_note")
+
+
+def test_the_nightly_run_keeps_each_case_dpd_and_overdue_total():
+    """Clause: CLS-1, TEAM-3 — the queue sorts by the case's own figures, which the nightly run keeps equal to
+    its loans' positions: R40 (30,000 over 12 months, nothing paid) at DPD 40 owes 5,142.73; a night later
+    DPD 41 and a little more penalty interest."""
+    from django.db.models import Max, Sum
+
+    from arrears.portfolio.models import LoanPosition
+
+    desk, _junior = one_collector_desk()
+    r40 = CollectionCase.objects.get(pk=desk["cases"]["R40"].pk)
+    assert (r40.dpd, r40.overdue_fen) == (40, 514_273)
+
+    night(AS_OF + timedelta(days=1))
+    for case in CollectionCase.objects.filter(status="open"):
+        positions = LoanPosition.objects.filter(borrower_id=case.borrower_id).aggregate(
+            dpd=Max("dpd"),
+            fen=Sum("overdue_principal_fen") + Sum("overdue_interest_fen") + Sum("penalty_fen") + Sum("compound_fen"),
+        )
+        assert (case.dpd, case.overdue_fen) == (positions["dpd"], positions["fen"])
+    r40.refresh_from_db()
+    assert r40.dpd == 41
+    assert 514_273 < r40.overdue_fen < 514_273 + 100

@@ -27,7 +27,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from arrears.accounts.models import User
@@ -38,7 +38,6 @@ from arrears.collection.errors import CollectionError
 from arrears.collection.models import Assignment, AssignmentKind, CaseStatus, CollectionCase, Pool
 from arrears.compliance.actions import append_events_bulk, require
 from arrears.compliance.codes import ActionCode
-from arrears.portfolio.models import LoanPosition
 
 __all__ = [
     "POOL_OF_ROLE",
@@ -116,17 +115,6 @@ class Allocation:
         return sum(self.allocated.values())
 
 
-def _overdue_by_borrower(borrower_ids: Sequence[int] | None = None) -> dict[int, int]:
-    """Each borrower's overdue total now (principal, interest, penalty, compound), from the loans' positions."""
-    rows = LoanPosition.objects.all()
-    if borrower_ids is not None:
-        rows = rows.filter(borrower_id__in=borrower_ids)
-    totals = rows.values("borrower_id").annotate(
-        total=Sum("overdue_principal_fen") + Sum("overdue_interest_fen") + Sum("penalty_fen") + Sum("compound_fen")
-    )
-    return {row["borrower_id"]: int(row["total"] or 0) for row in totals}
-
-
 def _collectors() -> list[User]:
     return list(User.objects.filter(is_active=True, role_id__in=list(POOL_OF_ROLE)).order_by("pk"))
 
@@ -147,33 +135,23 @@ def do_allocate_cases(*, actor: Any, as_of: date, at: datetime | None = None) ->
         collectors = _collectors()
         tier_of = {u.pk: tier(u.role_id) for u in collectors}
         open_cases = CollectionCase.objects.filter(status=CaseStatus.OPEN).exclude(pool="")
-        # Owned by someone who can no longer hold it: inactive, no collecting role, or a tier below the pool.
-        to_place = [
-            case
-            for case in open_cases.select_for_update().only("pk", "pool", "owner_id", "borrower_id")
-            if case.owner_id is None or tier_of.get(case.owner_id, 0) < tier(case.pool)
-        ]
+        # One pass over the open cases: those owned by someone who can still hold them (active, a collecting
+        # role, a tier not below the pool) count towards that collector's load; the others are placed.
+        to_place: list[CollectionCase] = []
+        counts: Counter[int] = Counter()
+        amounts: Counter[int] = Counter()
+        for case in open_cases.select_for_update().only("pk", "pool", "owner_id", "overdue_fen").order_by("pk"):
+            if case.owner_id is None or tier_of.get(case.owner_id, 0) < tier(case.pool):
+                to_place.append(case)
+            else:
+                counts[case.owner_id] += 1
+                amounts[case.owner_id] += case.overdue_fen
         allocation = Allocation(Counter(), Counter())
         if not to_place:
             return allocation
-        overdue = _overdue_by_borrower()
-        loads = (
-            open_cases.filter(owner__in=collectors)
-            .exclude(pk__in=[c.pk for c in to_place])
-            .values("owner_id")
-            .annotate(n=Count("pk"))
-        )
-        counts = {row["owner_id"]: row["n"] for row in loads}
-        amounts: Counter[int] = Counter()
-        for owner_id, borrower_id in (
-            open_cases.filter(owner__in=collectors)
-            .exclude(pk__in=[c.pk for c in to_place])
-            .values_list("owner_id", "borrower_id")
-        ):
-            amounts[owner_id] += overdue.get(borrower_id, 0)
         owners = allocate(
-            [Unowned(c.pk, c.pool, overdue.get(c.borrower_id, 0)) for c in to_place],
-            [Collector(u.pk, POOL_OF_ROLE[u.role_id], counts.get(u.pk, 0), amounts[u.pk]) for u in collectors],
+            [Unowned(c.pk, c.pool, c.overdue_fen) for c in to_place],
+            [Collector(u.pk, POOL_OF_ROLE[u.role_id], counts[u.pk], amounts[u.pk]) for u in collectors],
         )
         placed = [c for c in to_place if c.pk in owners]
         _assign(placed, owners, AssignmentKind.ALLOCATED, actor=actor, permission=permission, as_of=as_of, at=at)
@@ -246,7 +224,13 @@ def do_reassign_cases(
         raise CollectionError(f"{to_user.get_username()} is not an active collector; choose a collector")
     with transaction.atomic():
         ids = [c.pk for c in cases]
-        chosen = list(CollectionCase.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        chosen = [
+            case
+            for start in range(0, len(ids), UPDATE_BATCH)
+            for case in CollectionCase.objects.select_for_update()
+            .filter(pk__in=ids[start : start + UPDATE_BATCH])
+            .order_by("pk")
+        ]
         closed = [c.pk for c in chosen if c.status != CaseStatus.OPEN]
         if closed:
             raise CollectionError(f"case(s) {', '.join(map(str, closed))} are closed; reassign open cases only")

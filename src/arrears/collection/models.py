@@ -49,6 +49,10 @@ class CollectionCase(models.Model):
         related_name="cases",
     )
     assigned_on = models.DateField(_("assigned on"), null=True, blank=True)
+    # The borrower's figures as of `updated_on`, kept by the nightly run (the queue sorts by them): the highest
+    # DPD of their loans and the overdue total (principal, interest, penalty, compound) in fen.
+    dpd = models.PositiveIntegerField(_("days past due"), default=0)
+    overdue_fen = models.BigIntegerField(_("overdue total (fen)"), default=0)
 
     class Meta:
         verbose_name = _("collection case")

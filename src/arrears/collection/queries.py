@@ -13,19 +13,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
-    BigIntegerField,
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
@@ -51,7 +47,7 @@ from arrears.collection.models import (
 )
 from arrears.compliance.contact import ContactVerdict, HoldInForce, check_contact
 from arrears.engine.schema import REACHED_OUTCOMES
-from arrears.portfolio.models import Hold, Loan, LoanPosition, Payment, PaymentAllocation
+from arrears.portfolio.models import Hold, Loan, Payment, PaymentAllocation
 from arrears.portfolio.queries import business_date
 from arrears.rules.queries import policy_on
 
@@ -100,40 +96,27 @@ def visible_cases(user: Any) -> QuerySet[CollectionCase]:
     return cases.filter(Q(owner=user) | Q(pool__in=pools))
 
 
-def _overdue_total() -> Subquery:
-    per_borrower = (
-        LoanPosition.objects.filter(borrower=OuterRef("borrower"))
-        .values("borrower")
-        .annotate(
-            total=Sum("overdue_principal_fen") + Sum("overdue_interest_fen") + Sum("penalty_fen") + Sum("compound_fen")
-        )
-        .values("total")
-    )
-    return Coalesce(Subquery(per_borrower, output_field=BigIntegerField()), Value(0))
-
-
 def annotated(cases: QuerySet[CollectionCase], on: date) -> QuerySet[CollectionCase]:
-    """Cases with what the queue shows and sorts by: DPD and overdue total now, the attempts in the case (CLS-2),
-    and the flags of what is due on `on`."""
-    max_dpd = LoanPosition.objects.filter(borrower=OuterRef("borrower")).values("borrower").annotate(m=Max("dpd"))
+    """Cases with what the queue shows and sorts by: the attempts in the case (CLS-2), the next task due, and
+    `priority` — 0 a promise due on `on`, 1 a follow-up due, 2 a broken promise, 3 nothing due. The priority
+    tests the borrower against three small sets (semi-joins the database evaluates once, not per case); DPD
+    and the overdue total are the case's own columns, kept by the nightly run."""
     attempts = Call.objects.filter(case=OuterRef("pk")).values("case").annotate(n=Count("pk")).values("n")
-    open_tasks = Task.objects.filter(borrower=OuterRef("borrower"), status=TaskStatus.OPEN, available_from__lte=on)
+    open_tasks = Task.objects.filter(status=TaskStatus.OPEN, available_from__lte=on)
+    promised = Promise.objects.filter(status=PromiseStatus.OPEN, due_on=on).values("borrower_id")
+    follow_ups = open_tasks.filter(due_on__lte=on, kind__in=FOLLOW_UP_KINDS[:3]).values("borrower_id")
+    broken = open_tasks.filter(kind=TaskKind.BROKEN_PROMISE).values("borrower_id")
     return cases.annotate(
-        dpd=Coalesce(Subquery(max_dpd.values("m"), output_field=IntegerField()), Value(0)),
-        overdue_fen=_overdue_total(),
         attempts=Coalesce(Subquery(attempts, output_field=IntegerField()), Value(0)),
-        promise_due=Exists(Promise.objects.filter(borrower=OuterRef("borrower"), status=PromiseStatus.OPEN, due_on=on)),
-        follow_up_due=Exists(open_tasks.filter(due_on__lte=on, kind__in=FOLLOW_UP_KINDS[:3])),
-        promise_broken=Exists(open_tasks.filter(kind=TaskKind.BROKEN_PROMISE)),
         next_due=Subquery(
             Task.objects.filter(borrower=OuterRef("borrower"), status=TaskStatus.OPEN)
             .order_by("due_on")
             .values("due_on")[:1]
         ),
         priority=Case(
-            When(promise_due=True, then=Value(0)),
-            When(follow_up_due=True, then=Value(1)),
-            When(promise_broken=True, then=Value(2)),
+            When(borrower_id__in=promised, then=Value(0)),
+            When(borrower_id__in=follow_ups, then=Value(1)),
+            When(borrower_id__in=broken, then=Value(2)),
             default=Value(3),
             output_field=IntegerField(),
         ),

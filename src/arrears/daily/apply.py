@@ -23,7 +23,7 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from django.db import transaction
+from django.db import connection, transaction
 
 from arrears.accounts.permissions import Perm
 from arrears.bulk import insert_rows
@@ -40,7 +40,7 @@ from arrears.collection.models import (
 from arrears.compliance.actions import append_events_bulk
 from arrears.compliance.codes import ActionCode
 from arrears.daily.models import Run
-from arrears.engine.positions import POSITION_COLUMNS
+from arrears.engine.positions import AMOUNT_COLUMNS, POSITION_COLUMNS
 from arrears.engine.runner import Decisions
 from arrears.notices.models import Notice, NoticeKind, NoticeStatus
 from arrears.portfolio.models import DelinquencyRecord, Loan, LoanPosition, LoanStatus
@@ -48,6 +48,7 @@ from arrears.portfolio.models import DelinquencyRecord, Loan, LoanPosition, Loan
 __all__ = ["CHUNK_BORROWERS", "apply_decisions", "stored_positions"]
 
 CHUNK_BORROWERS = 5_000
+FIGURES_BATCH = 2_000  # rows per UPDATE … FROM VALUES (3 parameters each, well inside every backend's limit)
 CLASS_COLUMNS = ("loan_id", "dpd", "delinquency_class")
 
 
@@ -82,6 +83,7 @@ class _Chunk:
     def apply(self) -> None:
         self._positions()
         self._cases()
+        self._case_figures()
         self._reminders()
         self._tasks()
         self._promises()
@@ -139,11 +141,23 @@ class _Chunk:
         if not decisions.height:
             return
         opened = decisions.filter(pl.col("decision") == "open").to_dicts()
+        opening = (self.as_of, 1, self.as_of)  # opened on, times opened, as of
         insert_rows(
             CollectionCase,
-            ["borrower", "status", "delinquency_class", "pool", "opened_on", "times_opened", "updated_on"],
+            [
+                "borrower",
+                "status",
+                "delinquency_class",
+                "pool",
+                "opened_on",
+                "times_opened",
+                "updated_on",
+                "dpd",
+                "overdue_fen",
+            ],
+            # The overdue total follows from the positions in `_case_figures`, with every other open case's.
             (
-                (r["borrower_id"], CaseStatus.OPEN, r["to_class"], r["to_pool"] or "", self.as_of, 1, self.as_of)
+                (r["borrower_id"], CaseStatus.OPEN, r["to_class"], r["to_pool"] or "", *opening, r["dpd"], 0)
                 for r in opened
             ),
         )
@@ -228,6 +242,33 @@ class _Chunk:
                     },
                 )
             )
+
+    def _case_figures(self) -> None:
+        """Each open case's DPD and overdue total as of tonight (the queue sorts by them), written only where
+        they changed: one UPDATE … FROM a VALUES list per chunk."""
+        figures = (
+            self.frames["positions"]
+            .group_by("borrower_id")
+            .agg(pl.col("dpd").max(), pl.sum_horizontal(AMOUNT_COLUMNS).sum().alias("overdue_fen"))
+            .sort("borrower_id")
+        )
+        if not figures.height:
+            return
+        rows = figures.select("borrower_id", "dpd", "overdue_fen").rows()
+        table = CollectionCase._meta.db_table
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), FIGURES_BATCH):
+                batch = rows[start : start + FIGURES_BATCH]
+                values = ", ".join(["(%s, %s, %s)"] * len(batch))
+                cursor.execute(
+                    f"UPDATE {table} SET dpd = v.dpd, overdue_fen = v.overdue_fen "  # noqa: S608 - our own table
+                    "FROM (SELECT column1 AS borrower_id, column2 AS dpd, column3 AS overdue_fen "
+                    f"FROM (VALUES {values}) AS f) AS v "
+                    f"WHERE {table}.borrower_id = v.borrower_id AND {table}.status = 'open' "
+                    f"AND ({table}.dpd <> v.dpd OR {table}.overdue_fen <> v.overdue_fen)",
+                    [value for row in batch for value in row],
+                )
+                self.changes["case_figures"] += cursor.rowcount
 
     def _reminders(self) -> None:
         reminders = self.frames["reminders"]
