@@ -53,8 +53,13 @@ def _migrated_state_back_after_the_module(django_db_blocker):
     """The live server's flush after each test empties the database; the tests after these need what the
     migrations seeded."""
     yield
+    from django.db import connections
+
     with django_db_blocker.unblock():
         restore_migrated_state()
+        # Playwright's greenlet gives this teardown a context of its own, and so a database connection of its
+        # own: close it, or the test database cannot be dropped at the end of the session.
+        connections.close_all()
 
 
 @pytest.fixture
