@@ -290,6 +290,32 @@ def orm_loop(loan_ids: list[int], as_of: date) -> float:
     return time.perf_counter() - started
 
 
+def prepare_book(loans: int, day: date, seed: int, *, reuse: bool) -> bool:
+    """Load the synthetic book into the (empty) database, or with `reuse` accept one loaded before and never
+    run; False (said on stderr) when the database holds other loans."""
+    from arrears.daily.models import Run
+    from arrears.portfolio.models import Loan
+
+    if reuse and Loan.objects.count() == loans and not Run.objects.exists():
+        print(f"book: reusing the {loans:,} loans loaded before")
+        return True
+    if Loan.objects.exists():
+        print("bench: the database already holds loans; point DATABASE_URL at a scratch database", file=sys.stderr)
+        return False
+    started = time.perf_counter()
+    tables = synthesize(loans, day, seed)
+    print(
+        f"book: {loans:,} loans, "
+        + ", ".join(f"{name.split('_', 1)[1]} {frame.height:,}" for name, frame in tables.items())
+        + f"; synthesized in {time.perf_counter() - started:.1f} s"
+    )
+    started = time.perf_counter()
+    load(tables)
+    del tables
+    print(f"loaded in {time.perf_counter() - started:.1f} s")
+    return True
+
+
 def main() -> int:
     args = _args()
     global BUSINESS_DATE
@@ -306,27 +332,10 @@ def main() -> int:
     call_command("migrate", interactive=False, verbosity=0)
     from arrears.accounts.models import User
     from arrears.accounts.roles import SYSTEM_USERNAME
-    from arrears.daily.models import Run
-    from arrears.portfolio.models import Loan
 
     actor = User.objects.get(username=SYSTEM_USERNAME)
-    if args.reuse and Loan.objects.count() == args.loans and not Run.objects.exists():
-        print(f"book: reusing the {args.loans:,} loans loaded before")
-    elif Loan.objects.exists():
-        print("bench: the database already holds loans; point DATABASE_URL at a scratch database", file=sys.stderr)
+    if not prepare_book(args.loans, args.business_date, args.seed, reuse=args.reuse):
         return 2
-    else:
-        started = time.perf_counter()
-        tables = synthesize(args.loans, args.business_date, args.seed)
-        print(
-            f"book: {args.loans:,} loans, "
-            + ", ".join(f"{name.split('_', 1)[1]} {frame.height:,}" for name, frame in tables.items())
-            + f"; synthesized in {time.perf_counter() - started:.1f} s"
-        )
-        started = time.perf_counter()
-        load(tables)
-        del tables
-        print(f"loaded in {time.perf_counter() - started:.1f} s")
     if args.load_only:
         return 0
     first = _run(args.business_date, actor, "first run (every case new)", args.loans, args.chunk)

@@ -172,20 +172,12 @@ def main() -> int:
     from arrears.collection.allocation import do_allocate_cases
     from arrears.collection.models import CollectionCase
     from arrears.daily.actions import do_run_daily
-    from arrears.daily.models import Run
-    from arrears.portfolio.models import FeedLoad, Loan
+    from arrears.portfolio.models import FeedLoad
 
     actor = User.objects.get(username=SYSTEM_USERNAME)
     day = args.business_date
-    if args.reuse and Loan.objects.count() == args.loans and not Run.objects.exists():
-        print(f"book: reusing the {args.loans:,} loans loaded before")
-    elif Loan.objects.exists():
-        print("bench: the database already holds loans; point DATABASE_URL at a scratch database", file=sys.stderr)
+    if not daily_run.prepare_book(args.loans, day, args.seed, reuse=args.reuse):
         return 2
-    else:
-        started = time.perf_counter()
-        daily_run.load(daily_run.synthesize(args.loans, day, args.seed))
-        print(f"book: {args.loans:,} loans loaded in {time.perf_counter() - started:.1f} s")
     FeedLoad.objects.get_or_create(
         business_date=day,
         defaults={"digest": "0" * 64, "started_at": timezone.now(), "status": "done", "imported_by": actor},
