@@ -338,6 +338,9 @@ def test_smtp_down_keeps_the_letter_and_says_why(case, collector, settings, djan
     assert "ConnectionRefusedError" in stored.error
     assert bytes(stored.pdf).startswith(b"%PDF")
     assert Task.objects.filter(key=f"letter_follow_up:{letter.pk}").exists()
+    delivery = AuditEvent.objects.get(action="collection.record_letter_delivery", subject_id=str(letter.pk))
+    assert delivery.actor_id == collector.pk
+    assert delivery.changes["status"] == ["queued", "email_failed"]
 
 
 def _post_only_policy():

@@ -519,5 +519,16 @@ def _email_letter(letter: Letter, content: LetterContent) -> None:
         log.warning("letter %s: email failed: %s", letter.pk, error)
     else:
         status, error = LetterStatus.EMAILED, ""
-    Letter.objects.filter(pk=letter.pk, status=LetterStatus.QUEUED).update(status=status, error=error)
+    # The outcome of the send is a state change of its own: recorded for the sender, in its own transaction.
+    with audited(
+        letter.sent_by,
+        ActionCode.RECORD_LETTER_DELIVERY,
+        permission=Perm.SEND_LETTER,
+        subject=letter,
+        clause="LTR-2",
+    ) as record:
+        Letter.objects.filter(pk=letter.pk, status=LetterStatus.QUEUED).update(status=status, error=error)
+        record.change("status", LetterStatus.QUEUED, status)
+        if error:
+            record.change("error", "", error)
     letter.status, letter.error = status, error

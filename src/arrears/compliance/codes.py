@@ -43,6 +43,7 @@ class ActionCode(StrEnum):
     RECORD_CALL = "collection.record_call"
     SEND_LETTER = "collection.send_letter"
     VIEW_LETTER = "collection.view_letter"
+    RECORD_LETTER_DELIVERY = "collection.record_letter_delivery"
     # compliance: prohibited language (LANG-1)
     RECORD_LANGUAGE_HIT = "compliance.record_language_hit"
     SAVE_PHRASE = "compliance.save_phrase"
