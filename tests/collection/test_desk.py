@@ -28,7 +28,7 @@ from arrears.compliance.actions import ActionDenied
 from arrears.compliance.models import AuditEvent
 from arrears.daily.read import read_inputs
 from arrears.engine.params import Terms
-from arrears.policy.model import Calls
+from arrears.policy.model import Calls, Contact
 from arrears.portfolio.models import ContactPerson, Hold
 from arrears.rules.queries import policy_on
 from factories import make_user
@@ -433,3 +433,21 @@ def test_the_nightly_run_keeps_each_case_dpd_and_overdue_total():
     r40.refresh_from_db()
     assert r40.dpd == 41
     assert 514_273 < r40.overdue_fen < 514_273 + 100
+
+
+def test_a_refusal_is_worded_in_the_desk_language():
+    """Clause: CALL-3 (the guideline's quiet hours) — the rule's name and reason in Simplified Chinese by default
+    and in English on request, from the verdict's facts."""
+    from django.utils import translation
+
+    from arrears.collection.queries import refusal
+    from arrears.compliance.contact import check_contact
+
+    verdict = check_contact(datetime(2026, 3, 20, 22, 30, tzinfo=SHANGHAI), Contact())
+    with translation.override("zh-hans"):
+        assert refusal(verdict) == {
+            "label": "静默时段（禁止联系）",
+            "reason": "22:30 处于禁止联系时段 22:00–08:00（Asia/Shanghai）",
+        }
+    assert refusal(verdict)["reason"] == "22:30 is inside the quiet hours 22:00–08:00 (Asia/Shanghai)"
+    assert refusal(check_contact(WORKING_HOURS, Contact())) == {"label": "", "reason": ""}

@@ -53,7 +53,11 @@ def test_the_fourth_connected_call_of_the_day_is_refused():
     assert check_contact(at(15, 0), RULES, connected_calls_today=2).allowed
     verdict = check_contact(at(15, 0), RULES, connected_calls_today=3)
     assert verdict == ContactVerdict(
-        False, "connected_calls", "3 connected calls today; at most 3 a day", at(8, 0, day=3)
+        False,
+        "connected_calls",
+        "3 connected calls today; at most 3 a day",
+        at(8, 0, day=3),
+        {"count": "3", "cap": "3"},
     )
 
 

@@ -55,7 +55,7 @@ from arrears.collection.models import (
     TaskKind,
     TaskStatus,
 )
-from arrears.collection.queries import holds_in_force
+from arrears.collection.queries import holds_in_force, refusal
 from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
 from arrears.compliance.contact import check_contact
@@ -386,7 +386,7 @@ def do_send_letter(
         raise CollectionError(
             _("No notice can be sent now: %(reason)s. %(then)s")
             % {
-                "reason": verdict.reason,
+                "reason": refusal(verdict)["reason"],
                 "then": _("Try again after %(at)s.") % {"at": f"{timezone.localtime(when):%Y-%m-%d %H:%M}"}
                 if when
                 else _("Send it once the hold is released."),

@@ -72,6 +72,27 @@ RULE_LABELS = {
     "connected_calls": _("daily cap of connected calls reached"),
     "unanswered_attempts": _("daily cap of unanswered attempts reached"),
 }
+# Each refusal's reason in the desk's language, from the verdict's facts.
+RULE_REASONS = {
+    "hold": _("a hold is in force (%(kinds)s); no contact until it ends"),
+    "quiet_hours": _("%(local)s is inside the quiet hours %(start)s–%(end)s (%(zone)s)"),
+    "connected_calls": _("%(count)s connected calls today; at most %(cap)s a day"),
+    "unanswered_attempts": _("%(count)s unanswered attempts on this number today; at most %(cap)s a day"),
+}
+
+
+def refusal(verdict: ContactVerdict) -> dict[str, str]:
+    """The refused contact's rule name and reason, worded in the active language."""
+    if verdict.allowed:
+        return {"label": "", "reason": ""}
+    template = RULE_REASONS.get(verdict.rule)
+    try:
+        reason = str(template) % dict(verdict.facts) if template else verdict.reason
+    except (KeyError, TypeError, ValueError):
+        reason = verdict.reason
+    return {"label": str(RULE_LABELS.get(verdict.rule, verdict.rule)), "reason": reason}
+
+
 PRIORITY_LABELS = {0: _("promise due today"), 1: _("follow-up due"), 2: _("promise broken"), 3: ""}
 
 

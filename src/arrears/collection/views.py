@@ -123,7 +123,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "loans": loans,
         "on": on,
         "verdict": verdict,
-        "rule_label": queries.RULE_LABELS.get(verdict.rule, ""),
+        "refusal": queries.refusal(verdict),
         "calls": [(call, masked("phone", call.number)) for call in case.calls.all()],
         "contacts": [(c, masked("name", c.name), masked("phone", c.phone)) for c in borrower.contacts.all()],
         "last_call": next(iter(case.calls.all()), None),
@@ -254,7 +254,7 @@ def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
             }
         )
     context["form"] = form
-    context["rule_label"] = queries.RULE_LABELS.get(context["verdict"].rule, "")
+    context["refusal"] = queries.refusal(context["verdict"])
     status = 200 if context["verdict"].allowed else 409
     return render(request, "collection/call.html", context, status=status)
 

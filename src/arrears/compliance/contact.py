@@ -16,8 +16,8 @@ instant the contact would be allowed again (None while a hold has no end).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -41,6 +41,8 @@ class ContactVerdict:
     rule: str = ""  # "hold", "quiet_hours", "connected_calls", "unanswered_attempts"
     reason: str = ""
     next_allowed_at: datetime | None = None
+    # The reason's figures as text, for a user interface that words the reason in its own language.
+    facts: Mapping[str, str] = field(default_factory=dict)
 
 
 ALLOWED = ContactVerdict(True)
@@ -80,14 +82,17 @@ def check_contact(
             f"a hold is in force ({kinds}); no contact until it ends"
             + ("" if until is None else f" after {until.isoformat()}"),
             None if until is None else _local_opening(until + timedelta(days=1), rules, zone),
+            {"kinds": kinds, "until": "" if until is None else until.isoformat()},
         )
     if rules.is_quiet(local.time()):
         opening = _local_opening(today, rules, zone) if local.time() < rules.quiet_end else next_morning
+        facts = {"local": f"{local:%H:%M}", "start": f"{rules.quiet_start:%H:%M}", "end": f"{rules.quiet_end:%H:%M}"}
         return ContactVerdict(
             False,
             "quiet_hours",
-            f"{local:%H:%M} is inside the quiet hours {rules.quiet_start:%H:%M}–{rules.quiet_end:%H:%M} ({rules.timezone})",
+            f"{facts['local']} is inside the quiet hours {facts['start']}–{facts['end']} ({rules.timezone})",
             opening,
+            facts | {"zone": rules.timezone},
         )
     if channel != CALL:
         return ALLOWED
@@ -97,6 +102,7 @@ def check_contact(
             "connected_calls",
             f"{connected_calls_today} connected calls today; at most {rules.max_connected_calls_per_day} a day",
             next_morning,
+            {"count": str(connected_calls_today), "cap": str(rules.max_connected_calls_per_day)},
         )
     if unanswered_attempts_today >= rules.max_unanswered_attempts_per_day:
         return ContactVerdict(
@@ -105,5 +111,6 @@ def check_contact(
             f"{unanswered_attempts_today} unanswered attempts on this number today; at most "
             f"{rules.max_unanswered_attempts_per_day} a day",
             next_morning,
+            {"count": str(unanswered_attempts_today), "cap": str(rules.max_unanswered_attempts_per_day)},
         )
     return ALLOWED
