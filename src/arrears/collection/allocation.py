@@ -45,6 +45,7 @@ __all__ = [
     "Collector",
     "Unowned",
     "allocate",
+    "collectors",
     "do_allocate_cases",
     "do_reassign_cases",
     "tier",
@@ -115,8 +116,9 @@ class Allocation:
         return sum(self.allocated.values())
 
 
-def _collectors() -> list[User]:
-    return list(User.objects.filter(is_active=True, role_id__in=list(POOL_OF_ROLE)).order_by("pk"))
+def collectors() -> QuerySet[User]:
+    """The users who can hold cases now: active, with a collecting role."""
+    return User.objects.filter(is_active=True, role_id__in=list(POOL_OF_ROLE))
 
 
 def _allocation_permission(actor: Any) -> Perm:
@@ -132,8 +134,8 @@ def do_allocate_cases(*, actor: Any, as_of: date, at: datetime | None = None) ->
     permission = _allocation_permission(actor)
     at = at or timezone.now()
     with transaction.atomic():
-        collectors = _collectors()
-        tier_of = {u.pk: tier(u.role_id) for u in collectors}
+        available = list(collectors().order_by("pk"))
+        tier_of = {u.pk: tier(u.role_id) for u in available}
         open_cases = CollectionCase.objects.filter(status=CaseStatus.OPEN).exclude(pool="")
         # One pass over the open cases: those owned by someone who can still hold them (active, a collecting
         # role, a tier not below the pool) count towards that collector's load; the others are placed.
@@ -151,7 +153,7 @@ def do_allocate_cases(*, actor: Any, as_of: date, at: datetime | None = None) ->
             return allocation
         owners = allocate(
             [Unowned(c.pk, c.pool, c.overdue_fen) for c in to_place],
-            [Collector(u.pk, POOL_OF_ROLE[u.role_id], counts[u.pk], amounts[u.pk]) for u in collectors],
+            [Collector(u.pk, POOL_OF_ROLE[u.role_id], counts[u.pk], amounts[u.pk]) for u in available],
         )
         placed = [c for c in to_place if c.pk in owners]
         _assign(placed, owners, AssignmentKind.ALLOCATED, actor=actor, permission=permission, as_of=as_of, at=at)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from arrears.accounts.models import User
 from arrears.accounts.permissions import Perm, has_perm
 from arrears.collection import queries
-from arrears.collection.allocation import POOL_OF_ROLE, do_allocate_cases, do_reassign_cases
+from arrears.collection.allocation import collectors, do_allocate_cases, do_reassign_cases
 from arrears.collection.calls import (
     CallEntry,
     ContactRefused,
@@ -72,7 +72,7 @@ def _filters(request: HttpRequest) -> queries.QueueFilter:
 
 
 def _collectors() -> list[User]:
-    return list(User.objects.filter(is_active=True, role_id__in=list(POOL_OF_ROLE)).order_by("role_id", "username"))
+    return list(collectors().order_by("role_id", "username"))
 
 
 @login_required
