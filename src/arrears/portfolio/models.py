@@ -20,6 +20,11 @@ class RiskLevel(models.TextChoices):
     HIGH = "high", _("high")
 
 
+class NoticeLanguage(models.TextChoices):
+    ZH_HANS = "zh-hans", _("Chinese")
+    EN = "en", _("English")
+
+
 class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
     EMAIL = "email", _("email")
@@ -66,6 +71,10 @@ class Borrower(models.Model):
     consent_sms = models.BooleanField(_("consents to SMS"), default=False)
     consent_email = models.BooleanField(_("consents to email"), default=False)
     consent_phone = models.BooleanField(_("consents to calls"), default=False)
+    # The language of the borrower's notices (REM-2): Chinese unless the borrower asked for English.
+    language = models.CharField(
+        _("notice language"), max_length=8, choices=NoticeLanguage.choices, default=NoticeLanguage.ZH_HANS
+    )
     feed_date = models.DateField(_("last changed by the feed of"))
 
     class Meta:

@@ -38,6 +38,7 @@ FEED_TABLES = ("borrowers", "contacts", "loans", "schedules", "payments")
 _BORROWER_COLUMNS = (
     "borrower_id", "name", "id_number", "mobile", "phone_alt", "email", "address", "employer",
     "monthly_income_fen", "risk_level", "preferred_channel", "consent_sms", "consent_email", "consent_phone",
+    "language",
 )  # fmt: skip
 _LOAN_COLUMNS = (
     "loan_id", "borrower_id", "product", "principal_fen", "annual_rate", "penalty_markup", "term_months",

@@ -78,6 +78,7 @@ BORROWERS = FileSpec(
         Column("consent_sms", Kind.BOOL, required=False, default=False),
         Column("consent_email", Kind.BOOL, required=False, default=False),
         Column("consent_phone", Kind.BOOL, required=False, default=False),
+        Column("language", Kind.CHOICE, required=False, choices=("zh-hans", "en"), default="zh-hans"),
     ),
 )
 
