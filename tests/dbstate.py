@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import importlib
 
+GRANT_MIGRATIONS = ("0003_grant_view_runs", "0004_grant_manage_phrases", "0005_grant_notices")
+
 
 def restore_migrated_state() -> None:
     """The append-only triggers, the ledger head, the roles and the nightly run's user, the starting list of
-    prohibited phrases — as after `migrate` (a transactional test's flush empties every table)."""
+    prohibited phrases, the templates awaiting legal review — as after `migrate` (a transactional test's flush empties every table)."""
     from django.apps import apps
     from django.db import connection
 
     from arrears.accounts.models import Role
     from arrears.compliance import append_only
     from arrears.compliance.models import LedgerHead, ProhibitedPhrase
+    from arrears.notices.models import Template
 
     append_only.install(connection)
     LedgerHead.objects.get_or_create(pk=1)
     if not Role.objects.exists():
         importlib.import_module("arrears.accounts.migrations.0002_seed_roles").seed(apps, None)
+        for later in GRANT_MIGRATIONS:  # the grants added since, as `migrate` applied them
+            for operation in importlib.import_module(f"arrears.accounts.migrations.{later}").Migration.operations:
+                operation.code(apps, None)
     if not ProhibitedPhrase.objects.exists():
         importlib.import_module("arrears.compliance.migrations.0004_seed_prohibited_phrases").seed(apps, None)
+    if not Template.objects.exists():
+        importlib.import_module("arrears.notices.migrations.0003_seed_templates").seed(apps, None)

@@ -43,6 +43,10 @@ class Perm(StrEnum):
     DECIDE_ESCALATION = "legal.decide_escalation"
     RUN_DAILY = "engine.run_daily"
     VIEW_RUNS = "engine.view_runs"
+    WRITE_TEMPLATES = "notices.write_templates"
+    REVIEW_TEMPLATES = "notices.review_templates"
+    DISPATCH = "notices.dispatch"
+    MANAGE_OUTBOX = "notices.manage_outbox"
 
     @property
     def description(self) -> str:
@@ -84,6 +88,13 @@ PERM_TEXT: dict[Perm, tuple[str, str]] = {
     Perm.DECIDE_ESCALATION: ("decide outsourcing to an agency or litigation (AUTH-3)", "决定委外或诉讼"),
     Perm.RUN_DAILY: ("run the nightly batch for a business date", "执行日终批处理"),
     Perm.VIEW_RUNS: ("see the nightly runs and their reports", "查看日终批处理记录与报告"),
+    Perm.WRITE_TEMPLATES: ("write notice and script templates for legal review", "撰写通知与话术模板（送法务审核）"),
+    Perm.REVIEW_TEMPLATES: ("approve or reject templates in legal review (LANG-2)", "审核通知与话术模板"),
+    Perm.DISPATCH: ("send queued notices through the channels", "发送待发通知"),
+    Perm.MANAGE_OUTBOX: (
+        "retry failed notices, settle unconfirmed ones, make print batches",
+        "处理失败与未确认通知、生成打印批次",
+    ),
 }
 
 # Django admin models and the permission that gives full model rights on them (each ModelAdmin may still

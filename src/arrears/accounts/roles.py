@@ -12,12 +12,16 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
   supervisor approves.
 - **supervisor** (催收主管, AUTH-2/3): the senior's grants plus approving plans and waivers, reassigning cases,
   deciding agency placement or litigation, holds, unmasking one field with a reason (PRV-1), and reports for
-  the monthly review (REV-1). That the approver is not the proposer (maker-checker) is the approval action's
+  the monthly review (REV-1); drafts notice and script templates for legal review (LANG-2) and looks after the
+  notices outbox (failed and unconfirmed sends, print batches). That the approver is not the proposer (maker-checker) is the approval action's
   rule, not a missing grant.
 - **legal officer**: litigation files need the debtor's identity and address, so view, exact search and unmask;
-  places and releases (legal) holds. Deciding litigation stays with supervisors (AUTH-3).
+  places and releases (legal) holds; approves or rejects notice and script templates (LANG-2's legal review).
+  Deciding litigation stays with supervisors (AUTH-3).
 - **compliance officer**: reads and verifies the audit ledger; investigates complaints (CMP-*), hence view,
-  exact search, unmask and holds (a complaint may pause collection); quality and complaint reports.
+  exact search, unmask and holds (a complaint may pause collection); quality and complaint reports; keeps the
+  prohibited phrases (LANG-1), writes and reviews templates (never approving a version of their own), and
+  looks after the notices outbox.
 - **agency user** (external): only the cases placed with their own agency (AGY-*), minimum personal data: not
   `portfolio.view`, which would open the whole book.
 - **analyst**: reports only, no personal data: not even masked borrower pages.
@@ -25,7 +29,7 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
   import; reads the audit ledger (to answer "who changed what"). No portfolio access: running the system does
   not need seeing borrowers.
 - **system** (the nightly run, user `nightly-run`): imports the feed, runs the daily batch, places and releases
-  holds the feed or the run decides. It cannot sign in (no `accounts.sign_in`, unusable password).
+  holds the feed or the run decides, and dispatches the notices outbox (`arrears dispatch`). It cannot sign in (no `accounts.sign_in`, unusable password).
 
 Every human role has `accounts.sign_in`; a user without a role, or whose role lost it, cannot sign in, and a
 session ends on its next request.
@@ -67,9 +71,11 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
         Perm.UNMASK,
         Perm.VIEW_REPORTS,
         Perm.VIEW_RUNS,
+        Perm.WRITE_TEMPLATES,
+        Perm.MANAGE_OUTBOX,
     },
     RoleCode.LEGAL_OFFICER: frozenset(
-        {Perm.SIGN_IN, Perm.VIEW_PORTFOLIO, Perm.SEARCH_EXACT, Perm.UNMASK, Perm.MANAGE_HOLDS}
+        {Perm.SIGN_IN, Perm.VIEW_PORTFOLIO, Perm.SEARCH_EXACT, Perm.UNMASK, Perm.MANAGE_HOLDS, Perm.REVIEW_TEMPLATES}
     ),
     RoleCode.COMPLIANCE_OFFICER: frozenset(
         {
@@ -82,6 +88,9 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.VERIFY_AUDIT,
             Perm.VIEW_REPORTS,
             Perm.MANAGE_PHRASES,
+            Perm.WRITE_TEMPLATES,
+            Perm.REVIEW_TEMPLATES,
+            Perm.MANAGE_OUTBOX,
         }
     ),
     RoleCode.AGENCY_USER: frozenset({Perm.SIGN_IN, Perm.VIEW_AGENCY_CASES}),
@@ -97,7 +106,7 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.VIEW_RUNS,
         }
     ),
-    RoleCode.SYSTEM: frozenset({Perm.IMPORT_FEED, Perm.RUN_DAILY, Perm.MANAGE_HOLDS}),
+    RoleCode.SYSTEM: frozenset({Perm.IMPORT_FEED, Perm.RUN_DAILY, Perm.MANAGE_HOLDS, Perm.DISPATCH}),
 }
 
 # Display names (zh-Hans, the interface's first language); administrators may rename roles in the admin.

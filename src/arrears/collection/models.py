@@ -326,10 +326,11 @@ class LetterChannel(models.TextChoices):
 
 
 class LetterStatus(models.TextChoices):
-    QUEUED = "queued", _("queued for email")
+    QUEUED = "queued", _("queued")
     EMAILED = "emailed", _("emailed")
     EMAIL_FAILED = "email_failed", _("email failed")
     PRINTED = "printed", _("printed for post")
+    CANCELLED = "cancelled", _("not sent")
 
 
 class Letter(models.Model):
@@ -349,6 +350,9 @@ class Letter(models.Model):
     pdf = models.BinaryField(_("PDF"), blank=True, default=b"")
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)
+    # The contracts it covers ("、"-joined, as printed) and the approved wording it was written with (LANG-2).
+    contracts = models.CharField(_("contracts"), max_length=500, blank=True, default="")
+    wording = models.CharField(_("wording"), max_length=60, blank=True, default="")
 
     def __str__(self) -> str:
         return f"letter {self.pk} to borrower {self.borrower_id}"

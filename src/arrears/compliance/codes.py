@@ -49,3 +49,13 @@ class ActionCode(StrEnum):
     SAVE_PHRASE = "compliance.save_phrase"
     # notices
     QUEUE_REMINDER = "notices.queue_reminder"
+    WRITE_TEMPLATE = "notices.write_template"
+    SUBMIT_TEMPLATE = "notices.submit_template"
+    REVIEW_TEMPLATE = "notices.review_template"
+    RETIRE_TEMPLATE = "notices.retire_template"
+    SEND_NOTICE = "notices.send_notice"
+    DEFER_NOTICE = "notices.defer_notice"
+    RECORD_RECEIPT = "notices.record_receipt"
+    REQUEUE_NOTICE = "notices.requeue_notice"
+    SETTLE_UNCONFIRMED = "notices.settle_unconfirmed"
+    MAKE_PRINT_BATCH = "notices.make_print_batch"

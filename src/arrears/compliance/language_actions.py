@@ -45,7 +45,7 @@ __all__ = [
 WHERE_PERMISSION: dict[str, Perm] = {
     HitPlace.CALL_NOTE: Perm.CALL,
     HitPlace.LETTER_ADDITION: Perm.SEND_LETTER,
-    HitPlace.TEMPLATE: Perm.SIGN_IN,
+    HitPlace.TEMPLATE: Perm.WRITE_TEMPLATES,
     HitPlace.OTHER: Perm.SIGN_IN,
 }
 

@@ -42,7 +42,7 @@ from arrears.compliance.codes import ActionCode
 from arrears.daily.models import Run
 from arrears.engine.positions import AMOUNT_COLUMNS, POSITION_COLUMNS
 from arrears.engine.runner import Decisions
-from arrears.notices.models import Notice, NoticeKind, NoticeStatus
+from arrears.notices.models import Notice, NoticeKind, NoticeStatus, reminder_key
 from arrears.portfolio.models import DelinquencyRecord, Loan, LoanPosition, LoanStatus
 
 __all__ = ["CHUNK_BORROWERS", "apply_decisions", "stored_positions"]
@@ -285,6 +285,7 @@ class _Chunk:
             insert_rows(
                 Notice,
                 [
+                    "key",
                     "loan",
                     "borrower",
                     "kind",
@@ -298,6 +299,7 @@ class _Chunk:
                 ],
                 (
                     (
+                        reminder_key(r["loan_id"], r["due_date"]),
                         r["loan_id"],
                         r["borrower_id"],
                         NoticeKind.REMINDER,
