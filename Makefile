@@ -13,6 +13,7 @@ run:
 	$(BIN)/arrears manage migrate --no-input -v 0
 	$(BIN)/arrears demo --loans $(DEMO_LOANS)
 	$(BIN)/arrears run-daily
+	$(BIN)/arrears dispatch --once
 	$(BIN)/arrears serve --host $(HOST) --port $(PORT) --no-migrate
 
 test:

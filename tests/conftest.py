@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from dbstate import restore_migrated_state
+from net import free_port, use_smtp
+
+_seed_templates = importlib.import_module("arrears.notices.migrations.0003_seed_templates")
 
 # Money properties run 10,000 examples in CI and a few hundred locally (override with HYPOTHESIS_PROFILE).
 settings.register_profile("ci", max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -67,3 +71,76 @@ def _english_outside_requests():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on a free local port; Django's SMTP backend pointed at it."""
+    from aiosmtpd.controller import Controller
+
+    class Inbox:
+        def __init__(self):
+            self.envelopes = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.envelopes.append(envelope)
+            return "250 Message accepted"
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    use_smtp(settings, controller.port)
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def approved_templates(db) -> dict:
+    """{(purpose, language): Template} — an approved version of every purpose in every language, approved by a
+    legal officer through `do_review_template` (LANG-2), as on the first day of a real installation.
+
+    Works from whatever state the test database is in: after a transactional test's flush the roles and the
+    seeded versions are put back first; a version already approved is kept; where neither an approved nor an
+    in-review version exists (a test retired or rejected it), the seeded text is put in review again as the
+    next version and approved. Works with `db` and with `ledger_transactional_db` alike.
+    """
+    from django.apps import apps
+    from django.utils import timezone
+
+    from arrears.accounts.models import Role
+    from arrears.notices.models import Language, Template, TemplatePurpose, TemplateStatus
+    from arrears.notices.template_actions import approved_template, do_review_template
+    from dbstate import restore_migrated_state
+    from factories import make_user
+
+    if not Role.objects.exists():
+        restore_migrated_state()
+    _seed_templates.seed(apps, None)
+    reviewer = make_user("legal_officer")
+    approved = {}
+    for purpose in TemplatePurpose.values:
+        for language in Language.values:
+            current = approved_template(purpose, language)
+            if current is None:
+                waiting = (
+                    Template.objects.filter(purpose=purpose, language=language, status=TemplateStatus.IN_REVIEW)
+                    .order_by("-version")
+                    .first()
+                )
+                if waiting is None:
+                    subject, body = _seed_templates.TEMPLATES[(purpose, language)]
+                    latest = Template.objects.filter(purpose=purpose, language=language).order_by("-version").first()
+                    now = timezone.now()
+                    waiting = Template.objects.create(
+                        purpose=purpose,
+                        language=language,
+                        version=(latest.version if latest else 0) + 1,
+                        status=TemplateStatus.IN_REVIEW,
+                        subject=subject,
+                        body=body,
+                        created_at=now,
+                        submitted_at=now,
+                    )
+                current = do_review_template(waiting, approve=True, note="", actor=reviewer)
+            approved[(purpose, language)] = current
+    return approved

@@ -19,6 +19,21 @@ ARREARS_SMTP_PORT     its port (default: 587 with TLS, else 25)
 ARREARS_SMTP_USER, ARREARS_SMTP_PASSWORD  login, if the server wants one (default: none)
 ARREARS_SMTP_TLS      "1"/"0": STARTTLS (default: on)
 ARREARS_MAIL_FROM     sender of notice emails (default: notices@bank.example.com)
+ARREARS_MAIL_DOMAIN   the domain of notice emails' Message-IDs (default: the sender's domain)
+ARREARS_SMS_URL       the SMS gateway's base URL (docs/sms-gateway.md); unset, SMS are written as files under
+                      ARREARS_VAR/sms and nothing goes out (the demo)
+ARREARS_SMS_TOKEN     the gateway's bearer token
+ARREARS_SMS_SENDER    the sender name the gateway shows (default: none)
+ARREARS_SMS_IDEMPOTENCY  "1"/"0": the gateway honours Idempotency-Key (default: on); off, a worker that died
+                      mid-send is reconciled by asking the gateway what it has
+ARREARS_SMS_TIMEOUT   seconds to wait for the gateway (default: 10)
+ARREARS_SMS_CALLBACK_URL  where the gateway posts delivery receipts (this server's /notices/sms/receipts/)
+ARREARS_SMS_CALLBACK_SECRET  the shared secret receipts are signed with (HMAC-SHA256); unset, receipts are refused
+ARREARS_DISPATCH_MAX_ATTEMPTS  sends tried before a notice is dead-lettered (default: 5)
+ARREARS_DISPATCH_BACKOFF_SECONDS  wait after the first failure, doubling after each (default: 60; at most 2 h)
+ARREARS_DISPATCH_BATCH  notices a worker claims at a time (default: 50)
+ARREARS_DISPATCH_LEASE_SECONDS  how long a claimed notice is a worker's before others reconcile it (default: 300)
+ARREARS_PRINT_BATCH_HOUR  local hour from which `arrears dispatch` makes the day's print batch (default: 16)
 """
 
 from __future__ import annotations
@@ -123,6 +138,24 @@ if os.environ.get("ARREARS_SMTP_HOST", "").strip():
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+ARREARS_MAIL_DOMAIN = os.environ.get("ARREARS_MAIL_DOMAIN", "") or DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+
+# SMS: the HTTP gateway when one is configured, else files under var/sms (the demo).
+ARREARS_SMS_URL = os.environ.get("ARREARS_SMS_URL", "").strip()
+ARREARS_SMS_TOKEN = os.environ.get("ARREARS_SMS_TOKEN", "")
+ARREARS_SMS_SENDER = os.environ.get("ARREARS_SMS_SENDER", "")
+ARREARS_SMS_IDEMPOTENCY = env_bool("ARREARS_SMS_IDEMPOTENCY", True)
+ARREARS_SMS_TIMEOUT = env_int("ARREARS_SMS_TIMEOUT", 10, minimum=1, maximum=300)
+ARREARS_SMS_CALLBACK_URL = os.environ.get("ARREARS_SMS_CALLBACK_URL", "")
+ARREARS_SMS_CALLBACK_SECRET = os.environ.get("ARREARS_SMS_CALLBACK_SECRET", "")
+ARREARS_SMS_FILE_PATH = VAR_DIR / "sms"
+
+# The notices outbox's worker (`arrears dispatch`).
+ARREARS_DISPATCH_MAX_ATTEMPTS = env_int("ARREARS_DISPATCH_MAX_ATTEMPTS", 5, minimum=1, maximum=50)
+ARREARS_DISPATCH_BACKOFF_SECONDS = env_int("ARREARS_DISPATCH_BACKOFF_SECONDS", 60, minimum=1, maximum=86400)
+ARREARS_DISPATCH_BATCH = env_int("ARREARS_DISPATCH_BATCH", 50, minimum=1, maximum=10000)
+ARREARS_DISPATCH_LEASE_SECONDS = env_int("ARREARS_DISPATCH_LEASE_SECONDS", 300, minimum=10, maximum=86400)
+ARREARS_PRINT_BATCH_HOUR = env_int("ARREARS_PRINT_BATCH_HOUR", 16, minimum=0, maximum=23)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

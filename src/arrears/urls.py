@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("arrears.daily.urls")),
     path("", include("arrears.collection.urls")),
     path("compliance/", include("arrears.compliance.urls")),
+    path("notices/", include("arrears.notices.urls")),
 ]

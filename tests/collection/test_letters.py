@@ -6,7 +6,6 @@ import email
 import email.policy
 import hashlib
 import io
-import socket
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -37,13 +36,15 @@ from arrears.compliance.actions import ActionDenied
 from arrears.compliance.models import AuditEvent
 from arrears.daily.actions import do_run_daily
 from arrears.finance import from_fen, penalty_interest
+from arrears.notices.dispatch import Dispatcher, DispatchSettings
 from arrears.portfolio.models import FeedLoad, Hold
 from arrears.portfolio.posting import account_terms, allocate_payments
 from arrears.rules.models import PolicyVersion
 from arrears.rules.queries import policy_on
 from factories import make_borrower, make_loan, make_payment, make_user
+from net import free_port, use_smtp
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("approved_templates")]
 
 # Wednesday 30 September 2026, the eve of the National Day holiday (1–7 October; Saturday 10 October is a
 # make-up working day): three working days later is Saturday 10 October, a week later a holiday.
@@ -193,11 +194,13 @@ def test_post_letter_pdf_task_and_audit(case, collector):
     )
     letter.refresh_from_db()
     assert (letter.status, letter.sent_on, letter.deadline, letter.overdue_fen) == (
-        "printed",
+        "queued",  # for the day's print batch
         TODAY,
         date(2026, 10, 8),
         205691,
     )
+    assert (letter.notice.channel, letter.notice.status, letter.notice.kind) == ("post", "queued", "letter")
+    assert (letter.contracts, letter.wording) == ("HT2026-0620-001", "letter_notice zh-hans v1")
     pdf = bytes(letter.pdf)
     assert pdf.startswith(b"%PDF")
     assert letter.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
@@ -273,46 +276,14 @@ def test_the_nightly_run_adds_no_second_follow_up(collector):
     assert list(follow_ups.values_list("key", "due_on")) == [(f"letter_follow_up:{letter.pk}", date(2026, 10, 10))]
 
 
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server (aiosmtpd) on a free local port; Django's SMTP backend pointed at it."""
-    from aiosmtpd.controller import Controller
-
-    class Inbox:
-        def __init__(self):
-            self.envelopes = []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.envelopes.append(envelope)
-            return "250 Message accepted"
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    _use_smtp(settings, controller.port)
-    yield inbox
-    controller.stop()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _use_smtp(settings, port: int) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
-    settings.EMAIL_TIMEOUT = 5
-
-
-def test_email_reaches_the_borrower_with_the_pdf(case, collector, smtp_server, django_capture_on_commit_callbacks):
-    """Clause: LTR-2, REM-2, PRV-1 — sent after the commit to the borrower's registered email only; the
-    attachment is the stored PDF (same SHA-256); the body states the amount, the deadline and the hotline."""
-    with django_capture_on_commit_callbacks(execute=True):
-        letter = do_send_letter(case, channel="email", actor=collector, today=TODAY, at=AT)
-        assert Letter.objects.get(pk=letter.pk).status == "queued"  # nothing leaves before the commit
+def test_email_reaches_the_borrower_with_the_pdf(case, collector, smtp_server):
+    """Clause: LTR-2, REM-2, PRV-1 — queued in the outbox with the letter; the dispatcher emails it to the
+    borrower's registered email only; the attachment is the stored PDF (same SHA-256); the body (the approved
+    letter_email template) states the amount, the deadline, the hotline and the reference."""
+    letter = do_send_letter(case, channel="email", actor=collector, today=TODAY, at=AT)
+    assert (letter.status, letter.notice.key, letter.notice.status) == ("queued", f"letter:{letter.pk}", "queued")
+    assert smtp_server.envelopes == []  # nothing leaves with the action itself
+    Dispatcher(nightly_run(), clock=lambda: AT).run_once()
     letter.refresh_from_db()
     assert (letter.status, letter.error) == ("emailed", "")
     (envelope,) = smtp_server.envelopes
@@ -323,24 +294,26 @@ def test_email_reaches_the_borrower_with_the_pdf(case, collector, smtp_server, d
     assert attachment.get_filename() == f"逾期通知书-LTR-20260930-{letter.pk:06d}.pdf"
     assert hashlib.sha256(attachment.get_content()).hexdigest() == letter.pdf_sha256
     body = message.get_body(preferencelist=("plain",)).get_content()
-    for expected in ("王小明", "2,056.91 元", "2026年10月8日", "400-800-0000", "HT2026-0620-001"):
+    for expected in ("王小明", "2,056.91", "2026年10月8日", "400-800-0000", f"LTR-20260930-{letter.pk:06d}"):
         assert expected in body, expected
 
 
-def test_smtp_down_keeps_the_letter_and_says_why(case, collector, settings, django_capture_on_commit_callbacks):
-    """Clause: LTR-2, LTR-3 — nothing listens on the port: the letter is stored as email_failed with the
-    error, its PDF and its follow-up task stay."""
-    _use_smtp(settings, free_port())
-    with django_capture_on_commit_callbacks(execute=True):
-        letter = do_send_letter(case, channel="email", actor=collector, today=TODAY, at=AT)
+def test_smtp_down_keeps_the_letter_and_says_why(case, collector, settings):
+    """Clause: LTR-2, LTR-3 — nothing listens on the port: the dispatcher retries with backoff and after the
+    last attempt the letter is email_failed with the error; its PDF and its follow-up task stay."""
+    use_smtp(settings, free_port())
+    letter = do_send_letter(case, channel="email", actor=collector, today=TODAY, at=AT)
+    config = DispatchSettings(max_attempts=2, backoff=timedelta(seconds=30))
+    Dispatcher(nightly_run(), clock=lambda: AT, config=config).run_once()
+    assert Letter.objects.get(pk=letter.pk).status == "queued"  # one failure: it waits for the retry
+    Dispatcher(nightly_run(), clock=lambda: AT + timedelta(seconds=30), config=config).run_once()
     stored = Letter.objects.get(pk=letter.pk)
     assert stored.status == "email_failed"
     assert "ConnectionRefusedError" in stored.error
     assert bytes(stored.pdf).startswith(b"%PDF")
     assert Task.objects.filter(key=f"letter_follow_up:{letter.pk}").exists()
-    delivery = AuditEvent.objects.get(action="collection.record_letter_delivery", subject_id=str(letter.pk))
-    assert delivery.actor_id == collector.pk
-    assert delivery.changes["status"] == ["queued", "email_failed"]
+    outcomes = AuditEvent.objects.filter(action="notices.send_notice", subject_id=str(letter.notice.pk))
+    assert [e.changes["status"] for e in outcomes.order_by("id")] == [["sending", "queued"], ["sending", "dead"]]
 
 
 def _post_only_policy():

@@ -14,6 +14,7 @@ from arrears.cli.audit import audit
 from arrears.cli.calc import calc
 from arrears.cli.daily import run_daily
 from arrears.cli.demo import demo
+from arrears.cli.dispatch import dispatch
 from arrears.cli.feed import import_feed
 from arrears.cli.policy import policy
 from arrears.cli.web import manage, serve
@@ -28,6 +29,7 @@ def cli() -> None:
 cli.add_command(audit)
 cli.add_command(calc)
 cli.add_command(demo)
+cli.add_command(dispatch)
 cli.add_command(policy)
 cli.add_command(serve)
 cli.add_command(manage)

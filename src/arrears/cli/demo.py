@@ -104,7 +104,13 @@ def _import_and_users(out: Path, business_date: date):
     from arrears.accounts.roles import SYSTEM_USERNAME
     from arrears.compliance.actions import ActionDenied
     from arrears.portfolio.actions_import import FeedRefused
-    from arrears.portfolio.demo.install import DemoError, ensure_demo_users, import_decision, write_logins
+    from arrears.portfolio.demo.install import (
+        DemoError,
+        approve_demo_templates,
+        ensure_demo_users,
+        import_decision,
+        write_logins,
+    )
     from arrears.portfolio.feed.read import FeedError
 
     executor = MigrationExecutor(connection)
@@ -125,6 +131,8 @@ def _import_and_users(out: Path, business_date: date):
             _say("import", f"skipped: {not_imported}")
             outcome = "not imported: the database already holds another demo bank"
         logins = ensure_demo_users(business_date)
+        if approved := approve_demo_templates():
+            _say("templates", f"{approved} notice templates approved by demo-legal (LANG-2)")
     except FeedRefused as exc:
         raise click.ClickException(
             f"{exc}. The database holds a newer feed: run the demo with a later --business-date, "

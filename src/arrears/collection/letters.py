@@ -14,9 +14,12 @@ How this works
   after the as-of date, moved to the next working day when that is a holiday or weekend.
 * `render_pdf` renders `collection/letters/overdue_notice.html` with WeasyPrint, embedding a CJK font
   (`ARREARS_LETTER_FONT`, else found with fontconfig; Debian package fonts-noto-cjk).
-* `do_send_letter` is the action: it checks, renders, stores the letter and its PDF, creates the follow-up
-  task (key `letter_follow_up:<letter id>`, as the nightly run names it, so the run adds none) and writes
-  the audit event, in one transaction. Email goes out after the commit.
+* The notice's wording above and below the figures is the approved `letter_notice` template (LANG-2; the
+  notice is always in Chinese, the legal language of the contract); without one no notice can be issued.
+* `do_send_letter` is the action: it checks, renders, stores the letter and its PDF, queues it in the notices
+  outbox (key `letter:<letter id>`: emailed by `arrears dispatch`, or printed in the day's print batch),
+  creates the follow-up task (key `letter_follow_up:<letter id>`, as the nightly run names it, so the run adds
+  none) and writes the audit event, in one transaction.
 """
 
 from __future__ import annotations
@@ -35,8 +38,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.mail import EmailMessage
-from django.db import transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -60,9 +61,13 @@ from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
 from arrears.compliance.contact import check_contact
 from arrears.compliance.language_actions import ensure_clean
-from arrears.finance import format_money, from_fen, to_fen
+from arrears.finance import from_fen, to_fen
 from arrears.finance.account import AccountPosition, Receipt, replay
 from arrears.finance.money import ZERO
+from arrears.notices.content import letter_values
+from arrears.notices.models import Language, Notice, NoticeKind, NoticeStatus, TemplatePurpose, letter_key
+from arrears.notices.template_queries import template_for
+from arrears.notices.templating import paragraphs, render, split_notice
 from arrears.portfolio.models import Borrower, Hold, Loan, LoanStatus, Payment
 from arrears.portfolio.posting import account_terms, scheduled_instalments
 from arrears.rules.queries import calendar, policy_on
@@ -126,6 +131,9 @@ class LetterContent:
     deadline: date
     addition: str = ""
     reference: str = ""
+    # The approved wording (LANG-2): paragraphs above the figures and below them.
+    intro: tuple[str, ...] = ()
+    closing: tuple[str, ...] = ()
 
     @property
     def total(self) -> Decimal:
@@ -359,14 +367,16 @@ def do_send_letter(
     Needs Perm.SEND_LETTER. Refused with `CollectionError` (nothing written) when the case is not open, the
     channel is not one the policy allows, email is chosen and the borrower has no email (or post and no
     address), a hold is in force or contact is not allowed now (`check_contact`, channel "letter"), none of
-    the loans is delinquent on `today`, or a letter went out by the same channel to the borrower today.
+    the loans is delinquent on `today`, no notice wording is approved (LANG-2), or a letter went out by the
+    same channel to the borrower today.
 
-    In one transaction: the PDF is rendered and stored with its SHA-256 and figures, the confirmation-call
-    task `letter_follow_up:<letter id>` is created (due `policy.letters.follow_up_working_days` working days
-    after `today`, available from `today`), and the audit event records it all. Post: the letter is stored
-    as printed. Email: it is stored as queued and, after the commit, sent to the borrower's registered email
-    with the PDF attached; its status becomes emailed, or email_failed with the error — the letter and its
-    task stay either way. There is no retry here yet: the notices outbox with retries comes in a later issue.
+    In one transaction: the PDF is rendered with the approved wording and stored with its SHA-256 and figures,
+    the letter is queued in the notices outbox (Clause: LTR-2; `arrears dispatch` emails it to the borrower's
+    registered email with the PDF attached, re-checking at send time, or the day's print batch takes it for
+    post), the confirmation-call task `letter_follow_up:<letter id>` is created (due
+    `policy.letters.follow_up_working_days` working days after `today`, available from `today`), and the audit
+    event records it all. The letter's status follows its notice: queued, then emailed / email_failed, or
+    printed, or cancelled when its reason no longer held at send time.
     """
     require(actor, Perm.SEND_LETTER)
     at = at or timezone.now()
@@ -394,6 +404,7 @@ def do_send_letter(
         )
     try:
         content = letter_content(case, chosen, today, policy, addition=addition)
+        content, wording = _wording(content)
         follow_up_on = calendar().add_working_days(today, policy.letters.follow_up_working_days)
     except UnknownYearError as exc:
         raise CollectionError(
@@ -434,13 +445,15 @@ def do_send_letter(
             loan=_only_loan(chosen, late),
             channel=channel,
             sent_on=today,
-            status=LetterStatus.QUEUED if channel == LetterChannel.EMAIL else LetterStatus.PRINTED,
+            status=LetterStatus.QUEUED,
             sent_by=actor,
             overdue_fen=to_fen(content.total),
             deadline=content.deadline,
             addition=addition,
+            contracts="、".join(figures.contract for figures in content.loans),
+            wording=wording,
         )
-        content = replace(content, reference=f"LTR-{today:%Y%m%d}-{letter.pk:06d}")
+        content = replace(content, reference=letter_reference(letter))
         letter.pdf = render_pdf(content)
         letter.pdf_sha256 = hashlib.sha256(letter.pdf).hexdigest()
         letter.save(update_fields=["pdf", "pdf_sha256"])
@@ -456,12 +469,57 @@ def do_send_letter(
             clause="LTR-3",
             created_on=today,
         )
+        notice = Notice.objects.create(
+            key=letter_key(letter.pk),
+            borrower=borrower,
+            letter=letter,
+            loan=letter.loan,
+            kind=NoticeKind.LETTER,
+            channel=channel,
+            amount_fen=letter.overdue_fen,
+            status=NoticeStatus.QUEUED,
+            queued_on=today,
+            clause="LTR-2",
+        )
         record.set_subject(letter)
         for field, value in _recorded(letter, content, task).items():
             record.change(field, None, value)
-        if channel == LetterChannel.EMAIL:
-            transaction.on_commit(functools.partial(_email_letter, letter, content))
+        record.change("notice", None, notice.key)
     return letter
+
+
+def letter_reference(letter: Letter) -> str:
+    """The number the notice and its email carry: LTR-<issue date>-<letter id>."""
+    return f"LTR-{letter.sent_on:%Y%m%d}-{letter.pk:06d}"
+
+
+def _wording(content: LetterContent) -> tuple[LetterContent, str]:
+    """The approved notice wording (LANG-2) filled in for this letter, and which version it is; CollectionError
+    when none is approved."""
+    template = template_for(TemplatePurpose.LETTER_NOTICE, Language.ZH_HANS)
+    if template is None or template.language != Language.ZH_HANS:
+        raise CollectionError(
+            _(
+                "No approved wording for the overdue notice (LANG-2): a legal reviewer must approve the "
+                "“overdue notice wording” template at Notices › Templates before notices can be issued."
+            )
+        )
+    values = letter_values(
+        name=content.borrower_name,
+        reference=content.reference,
+        total_fen=to_fen(content.total),
+        deadline=content.deadline,
+        contracts="、".join(figures.contract for figures in content.loans),
+        as_of=content.as_of,
+        language=Language.ZH_HANS,
+        bank=content.bank,
+    )
+    above, below = split_notice(template.body)
+    return replace(
+        content,
+        intro=tuple(paragraphs(render(above, values))),
+        closing=tuple(paragraphs(render(below, values))),
+    ), f"{template.purpose} {template.language} v{template.version}"
 
 
 def _only_loan(chosen: Sequence[Loan], late: set[str]) -> Loan | None:
@@ -482,53 +540,3 @@ def _recorded(letter: Letter, content: LetterContent, task: Task) -> dict[str, A
         "pdf_sha256": letter.pdf_sha256,
         "follow_up": {"task": task.key, "due_on": task.due_on.isoformat(), "clause": task.clause},
     }
-
-
-# -- email ------------------------------------------------------------------------------------------------
-
-
-def _email_body(content: LetterContent) -> str:
-    """A short body with the facts a reminder states (REM-2): amount due, by when, how to reach the bank."""
-    contracts = "、".join(figures.contract for figures in content.loans)
-    bank = content.bank
-    return (
-        f"尊敬的{content.borrower_name}：\n\n"
-        f"截至{_cn_date(content.as_of)}，您在{bank.name}的贷款（合同编号 {contracts}）已逾期，"
-        f"应还合计 {format_money(content.total, grouping=True)} 元。"
-        f"请于{_cn_date(content.deadline)}前还款。逾期通知书（编号 {content.reference}）见附件 PDF，"
-        "其中列明逾期明细和罚息计算。如您已还款，请忽略本邮件。\n\n"
-        f"如有疑问或还款困难，请联系我们：客服热线 {bank.hotline}，电子邮箱 {bank.email}，"
-        f"地址 {bank.address}。\n\n{bank.name}\n"
-    )
-
-
-def _email_letter(letter: Letter, content: LetterContent) -> None:
-    """After the commit: email the notice to the borrower's registered email (and nobody else, PRV-1), then
-    record emailed or email_failed with the error. Never raises: the letter is already stored."""
-    message = EmailMessage(
-        subject=f"{content.bank.name}逾期通知书（{content.reference}）",
-        body=_email_body(content),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[content.borrower_email],
-    )
-    message.attach(f"逾期通知书-{content.reference}.pdf", bytes(letter.pdf), "application/pdf")
-    try:
-        message.send(fail_silently=False)
-    except Exception as exc:  # any failure of the mail path is recorded on the letter, never lost
-        status, error = LetterStatus.EMAIL_FAILED, f"{type(exc).__name__}: {exc}"[:300]
-        log.warning("letter %s: email failed: %s", letter.pk, error)
-    else:
-        status, error = LetterStatus.EMAILED, ""
-    # The outcome of the send is a state change of its own: recorded for the sender, in its own transaction.
-    with audited(
-        letter.sent_by,
-        ActionCode.RECORD_LETTER_DELIVERY,
-        permission=Perm.SEND_LETTER,
-        subject=letter,
-        clause="LTR-2",
-    ) as record:
-        Letter.objects.filter(pk=letter.pk, status=LetterStatus.QUEUED).update(status=status, error=error)
-        record.change("status", LetterStatus.QUEUED, status)
-        if error:
-            record.change("error", "", error)
-    letter.status, letter.error = status, error

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -46,7 +47,11 @@ from arrears.collection.models import (
 from arrears.compliance.actions import require
 from arrears.compliance.language_actions import ProhibitedLanguage
 from arrears.compliance.masking import masked
-from arrears.finance import from_fen
+from arrears.finance import format_money, from_fen
+from arrears.notices.models import TemplatePurpose
+from arrears.notices.template_queries import template_for
+from arrears.notices.templating import paragraphs
+from arrears.notices.templating import render as fill_in
 from arrears.portfolio import queries as portfolio
 from arrears.portfolio.models import DelinquencyClass
 from arrears.portfolio.posting import account_terms
@@ -196,6 +201,21 @@ def _entry(form: CallForm, party: str, contact_id: int | None) -> CallEntry:
     )
 
 
+def _approved_script(case: CollectionCase, collector) -> dict:
+    """The call script legal review approved (LANG-2), in the borrower's language, filled in for this call."""
+    script = template_for(TemplatePurpose.CALL_SCRIPT, case.borrower.language)
+    if script is None:
+        return {"script": None, "script_lines": []}
+    values = {
+        "name": masked("name", case.borrower.name),
+        "dpd": str(case.dpd),
+        "overdue_total": format_money(from_fen(case.overdue_fen), grouping=True),
+        "bank_name": settings.ARREARS_BANK_NAME,
+        "collector": collector.get_full_name() or collector.get_username(),
+    }
+    return {"script": script, "script_lines": paragraphs(fill_in(script.body, values))}
+
+
 @login_required
 def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
     """Before the call: the contact rules now (refused: which rule and when next allowed). After: the record."""
@@ -220,6 +240,7 @@ def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
         "verdict": verdict,
         "contact_blocked": party == CallParty.CONTACT and not borrower_unreachable(case),
         "steps": CallForm.STEPS,
+        **_approved_script(case, request.user),
     }
     if request.method == "POST" and verdict.allowed:
         form = CallForm(request.POST)

@@ -48,6 +48,7 @@ __all__ = [
     "DEMO_USERS",
     "DemoError",
     "DemoLogin",
+    "approve_demo_templates",
     "ensure_demo_users",
     "import_decision",
     "write_logins",
@@ -174,6 +175,21 @@ def ensure_demo_users(business_date: date) -> list[DemoLogin]:
                 own_agency = agency if role == RoleCode.AGENCY_USER else None
                 created[username] = _user(username, role, own_agency, passwords[username], admin)
     return [DemoLogin(username, role, passwords[username], created[username]) for username, role in DEMO_USERS]
+
+
+def approve_demo_templates() -> int:
+    """The demo's legal officer approves every template still in legal review (LANG-2), through the review
+    action, so the demo bank's notices can be sent. A real bank's legal reviewer reads them first."""
+    from arrears.notices.models import Template, TemplateStatus
+    from arrears.notices.template_actions import do_review_template
+
+    legal = User.objects.get(username="demo-legal")
+    approved = 0
+    for template in Template.objects.filter(status=TemplateStatus.IN_REVIEW).order_by("pk"):
+        if template.author_id != legal.pk:
+            do_review_template(template, approve=True, note="approved for the demonstration", actor=legal)
+            approved += 1
+    return approved
 
 
 def write_logins(path: Path, logins: list[DemoLogin], *, business_date: date) -> Path:

@@ -1,0 +1,98 @@
+"""`arrears dispatch`: drain the notices outbox (see `arrears.notices.dispatch`).
+
+Without options it runs until stopped (Ctrl-C or SIGTERM): drains what is due, makes the day's print batch once
+the local time passes ARREARS_PRINT_BATCH_HOUR, sleeps until the next notice falls due (at most `--poll`
+seconds). `--once` drains what is due now and exits (for cron). `--print-batch` makes the print batch now.
+`--report DATE` prints the dispatch report of a day instead (`--json` for machines).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+
+import click
+
+from arrears.cli.feed import actor_named, first_line
+from arrears.cli.params import DATE
+from arrears.cli.web import setup_django
+
+
+@click.command("dispatch")
+@click.option("--once", is_flag=True, help="Send what is due now, then exit.")
+@click.option("--poll", type=click.FloatRange(1, 3600), default=30.0, show_default=True, help="Seconds between looks.")
+@click.option("--print-batch", "print_batch", is_flag=True, help="Make the print batch of the letters by post now.")
+@click.option("--report", "report_day", type=DATE, default=None, help="Print the dispatch report of this day.")
+@click.option("--json", "as_json", is_flag=True, help="Print the tally or report as one JSON object.")
+@click.option("--user", "username", default=None, help="Dispatch as this user (default: the nightly run).")
+def dispatch(once: bool, poll: float, print_batch: bool, report_day, as_json: bool, username: str | None) -> None:
+    """Send queued notices (SMS, email) exactly once; print batches for letters by post."""
+    setup_django()
+    from django.db import DatabaseError
+    from django.utils import timezone
+
+    from arrears.compliance.actions import ActionDenied
+    from arrears.notices.dispatch import Dispatcher
+    from arrears.notices.printing import do_make_print_batch
+    from arrears.notices.queries import dispatch_report
+
+    if report_day is not None:
+        report = dispatch_report(report_day)
+        if as_json:
+            click.echo(json.dumps(report.as_json(), ensure_ascii=False, sort_keys=True))
+        else:
+            _print_report(report)
+        return
+    try:
+        actor = actor_named(username)
+        dispatcher = Dispatcher(actor)
+        if print_batch:
+            batch = do_make_print_batch(timezone.localdate(), actor=actor)
+            click.echo(f"{batch}: {batch.letters} letters, {batch.pages} pages" if batch else "no letters to print")
+            if not once:
+                return
+        if once:
+            tally = dispatcher.run_once()
+            _print_tally(tally, as_json)
+            return
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        click.echo(f"dispatching as {actor.get_username()} ({dispatcher.worker}); Ctrl-C stops", err=True)
+        from django.conf import settings
+
+        made_for = None
+        while not stop.is_set():
+            dispatcher.run_once()
+            local = timezone.localtime()
+            if local.hour >= settings.ARREARS_PRINT_BATCH_HOUR and made_for != local.date():
+                do_make_print_batch(local.date(), actor=actor)
+                made_for = local.date()
+            dispatcher.serve_wait(poll=poll, stop=stop)
+        _print_tally(dispatcher.tally, as_json)
+    except ActionDenied as exc:
+        raise click.ClickException(str(exc)) from exc
+    except DatabaseError as exc:
+        raise click.ClickException(f"database error: {first_line(exc)}; start the worker again") from exc
+
+
+def _print_tally(tally, as_json: bool) -> None:
+    rows = [{"channel": c, "outcome": o, "reason": r, "count": n} for (c, o, r), n in sorted(tally.items())]
+    if as_json:
+        click.echo(json.dumps({"notices": rows}, ensure_ascii=False, sort_keys=True))
+        return
+    if not rows:
+        click.echo("nothing was due")
+    for row in rows:
+        reason = f" ({row['reason']})" if row["reason"] else ""
+        click.echo(f"  {row['channel']:<6} {row['outcome']:<12}{reason}: {row['count']:,}")
+
+
+def _print_report(report) -> None:
+    click.echo(f"dispatch report of {report.day.isoformat()}")
+    if not report.rows:
+        click.echo("  nothing was dispatched")
+    for channel, outcome, reason, n in report.rows:
+        click.echo(f"  {channel:<6} {outcome:<12} {reason or '-':<24} {n:,}")
+    click.echo("  outbox now: " + (", ".join(f"{k} {v:,}" for k, v in report.outbox.items()) or "empty"))

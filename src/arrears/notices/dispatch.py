@@ -1,0 +1,574 @@
+"""`arrears dispatch`: the worker that drains the notices outbox, exactly once.
+
+How a notice leaves
+-------------------
+1. **Claim.** A worker takes a batch of due rows (`queued`, `not_before` passed) and marks them `sending` with a
+   lease (`lease_until`) and its name, counting the attempt. On PostgreSQL the rows are read `FOR UPDATE SKIP
+   LOCKED`, so several workers never take the same row; on both databases the mark is a conditional UPDATE
+   (`status = 'queued'`), so a row another worker took in between is left alone.
+2. **Re-check and compose** (one transaction for the batch, audit events in bulk). At send time the reason must
+   still hold — a reminder's instalment unpaid and not yet due, the loan active, consent given; a letter's
+   borrower still overdue — and no hold may be in force; otherwise the notice is cancelled, never sent. The
+   contact rules must allow it now (quiet hours defer it to the next allowed instant). The approved template
+   in the borrower's language (else Chinese) is rendered (LANG-2: none approved, the notice waits an hour).
+   What will be sent — recipient, subject, text, template version — is stored before anything is sent.
+3. **Send and record** each notice through its channel, then record the outcome in its own transaction with
+   its audit event: sent (with the provider's id), or failed — retried with exponential backoff, and after the
+   last attempt moved to the dead-letter state with its error, shown in the outbox page.
+4. **Reconcile.** A worker that dies between the channel's acceptance and the record leaves the row `sending`
+   after its lease. The next worker looks at every such row: an SMS through a gateway that honours idempotency
+   keys is simply sent again with the same key (the gateway answers with the first message's id, nothing
+   reaches the phone twice); without keys, the gateway is asked what it has for the notice's key — found, the
+   notice is recorded as sent; not found, it is queued again; no answer, it is `unconfirmed`. Email cannot be
+   asked (SMTP keeps no record a client can query), so an expired email is `unconfirmed`: never re-sent
+   blindly, listed for a person to settle (mark sent, or send again).
+
+Letters by post are not sent one by one: the day's print batch takes them (`arrears.notices.printing`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from arrears.accounts.permissions import Perm
+from arrears.collection.models import Letter, LetterStatus
+from arrears.collection.queries import holds_in_force
+from arrears.compliance.actions import append_events_bulk, audited
+from arrears.compliance.codes import ActionCode
+from arrears.compliance.contact import check_contact
+from arrears.notices.channels import EmailChannel, Outgoing, SendFailed, SmsChannel, sms_channel
+from arrears.notices.content import letter_values, reminder_values
+from arrears.notices.models import (
+    AttemptOutcome,
+    Notice,
+    NoticeAttempt,
+    NoticeChannel,
+    NoticeKind,
+    NoticeStatus,
+    TemplatePurpose,
+)
+from arrears.portfolio.models import Component, Instalment, LoanStatus
+from arrears.rules.queries import policy_on
+
+__all__ = ["DispatchSettings", "Dispatcher", "worker_name"]
+
+log = logging.getLogger(__name__)
+
+# Cancel reasons (kept as codes on the notice and its attempt; the pages word them).
+PAID = "paid"
+PAST_DUE = "past_due"
+LOAN_CLOSED = "loan_closed"
+HOLD = "hold"
+NO_CONSENT = "no_consent"
+NO_ADDRESS = "no_address"
+QUIET_HOURS = "quiet_hours"
+NO_TEMPLATE = "no_template"
+LETTER_WITHDRAWN = "letter_withdrawn"
+CHANNEL_ERROR = "channel_error"
+LEASE_EXPIRED = "lease_expired"
+FOUND_BY_RECONCILIATION = "found_by_reconciliation"
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 100000}"
+
+
+@dataclass(frozen=True)
+class DispatchSettings:
+    batch: int = 50
+    lease: timedelta = timedelta(minutes=5)
+    max_attempts: int = 5
+    backoff: timedelta = timedelta(minutes=1)  # after the n-th failure wait backoff × 2^(n-1) …
+    backoff_cap: timedelta = timedelta(hours=2)  # … but never longer than this
+    no_template_wait: timedelta = timedelta(hours=1)
+
+    @classmethod
+    def from_settings(cls) -> DispatchSettings:
+        return cls(
+            batch=settings.ARREARS_DISPATCH_BATCH,
+            lease=timedelta(seconds=settings.ARREARS_DISPATCH_LEASE_SECONDS),
+            max_attempts=settings.ARREARS_DISPATCH_MAX_ATTEMPTS,
+            backoff=timedelta(seconds=settings.ARREARS_DISPATCH_BACKOFF_SECONDS),
+        )
+
+    def retry_after(self, attempts: int) -> timedelta:
+        return min(self.backoff * (2 ** max(attempts - 1, 0)), self.backoff_cap)
+
+
+@dataclass
+class _Plan:
+    """What phase 2 does with one claimed notice."""
+
+    notice: Notice
+    out: Outgoing
+    changes: dict[str, tuple[Any, Any]]
+
+
+class Dispatcher:
+    """Drains the outbox for `actor` (the system user; needs Perm.DISPATCH). `clock` gives the instant (the
+    tests move it); `sms`/`email` are the channels (defaults from the settings, made on first use);
+    `after_accept` is called after a channel accepted a notice and before the outcome is recorded (fault
+    injection for the crash tests)."""
+
+    def __init__(
+        self,
+        actor,
+        *,
+        sms: SmsChannel | None = None,
+        email: EmailChannel | None = None,
+        clock: Callable[[], datetime] = timezone.now,
+        config: DispatchSettings | None = None,
+        worker: str | None = None,
+        after_accept: Callable[[Notice], None] | None = None,
+    ) -> None:
+        self.actor = actor
+        self._sms = sms
+        self._email = email
+        self.clock = clock
+        self.config = config or DispatchSettings.from_settings()
+        self.worker = worker or worker_name()
+        self.after_accept = after_accept
+        self.tally: Counter[tuple[str, str, str]] = Counter()  # (channel, outcome, reason)
+
+    # -- channels --------------------------------------------------------------------------------------
+
+    def channel(self, name: str):
+        if name == NoticeChannel.SMS:
+            if self._sms is None:
+                self._sms = sms_channel()
+            return self._sms
+        if self._email is None:
+            self._email = EmailChannel()
+        return self._email
+
+    # -- the loop --------------------------------------------------------------------------------------
+
+    def run_once(self, *, channels: Iterable[str] = (NoticeChannel.SMS, NoticeChannel.EMAIL)) -> Counter:
+        """Reconcile expired leases, then claim and send batches until nothing is due. Returns the tally."""
+        channels = tuple(channels)
+        self.reconcile()
+        for channel in channels:
+            while batch := self.claim(channel):
+                self.send_batch(channel, batch)
+        return self.tally
+
+    def serve_wait(self, *, poll: float = 30.0, stop: threading.Event | None = None) -> None:
+        """Wait `poll` seconds, or less when a deferred or retried notice falls due sooner, or until `stop`."""
+        nxt = (
+            Notice.objects.filter(status=NoticeStatus.QUEUED, not_before__isnull=False)
+            .exclude(channel=NoticeChannel.POST)
+            .order_by("not_before")
+            .values_list("not_before", flat=True)
+            .first()
+        )
+        wait = poll if nxt is None else max(1.0, min(poll, (nxt - self.clock()).total_seconds()))
+        (stop or threading.Event()).wait(wait)
+
+    # -- 1. claim --------------------------------------------------------------------------------------
+
+    def claim(self, channel: str) -> list[Notice]:
+        now = self.clock()
+        with transaction.atomic():
+            due = (
+                Notice.objects.filter(status=NoticeStatus.QUEUED, channel=channel)
+                .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+                .order_by(F("not_before").asc(nulls_first=True), "pk")
+            )
+            if connection.features.has_select_for_update_skip_locked:
+                due = due.select_for_update(skip_locked=True)
+            ids = list(due.values_list("pk", flat=True)[: self.config.batch])
+            if not ids:
+                return []
+            Notice.objects.filter(pk__in=ids, status=NoticeStatus.QUEUED).update(
+                status=NoticeStatus.SENDING,
+                lease_until=now + self.config.lease,
+                worker=self.worker,
+                attempts=F("attempts") + 1,
+            )
+        return list(
+            Notice.objects.filter(pk__in=ids, status=NoticeStatus.SENDING, worker=self.worker)
+            .select_related("borrower", "loan", "letter")
+            .order_by("pk")
+        )
+
+    # -- 2. re-check and compose -----------------------------------------------------------------------
+
+    def send_batch(self, channel: str, notices: list[Notice]) -> None:
+        plans = self.prepare(notices)
+        if not plans:
+            return
+        sender = self.channel(channel)
+        with sender:
+            for plan in plans:
+                try:
+                    self.send_one(sender, plan)
+                except _LostLease:
+                    continue
+
+    def prepare(self, notices: list[Notice]) -> list[_Plan]:
+        """Decide every claimed notice: cancel, defer, dead, or send (storing what will be sent). One
+        transaction for the batch; the sends come after it."""
+        now = self.clock()
+        plans: list[_Plan] = []
+        events: list[dict[str, Any]] = []
+        attempts: list[NoticeAttempt] = []
+        with transaction.atomic():
+            for notice in notices:
+                decision = self._decide(notice, now)
+                if isinstance(decision, _Plan):
+                    fields = ["recipient", "subject", "body", "template", "language", "amount_fen"]
+                    Notice.objects.filter(pk=notice.pk, status=NoticeStatus.SENDING, worker=self.worker).update(
+                        **{f: getattr(notice, f) for f in fields}
+                    )
+                    plans.append(decision)
+                    continue
+                outcome, reason, detail, not_before = decision
+                event = self.settle(notice, outcome, reason, detail, now, not_before=not_before)
+                if event is not None:
+                    events.append(event)
+                    attempts.append(self.attempt(notice, outcome, reason, detail, now))
+            if events:
+                NoticeAttempt.objects.bulk_create(attempts)
+                append_events_bulk(events, actor=self.actor)
+        return plans
+
+    def _decide(self, notice: Notice, now: datetime):
+        policy = policy_on(timezone.localtime(now).date())
+        zone = ZoneInfo(policy.contact.timezone)
+        today = now.astimezone(zone).date()
+        borrower = notice.borrower
+        if notice.kind == NoticeKind.REMINDER:
+            stop = self.reminder_stop(notice, today)
+        else:
+            stop = self.letter_stop(notice, today)
+        if stop:
+            reason, detail = stop
+            outcome = AttemptOutcome.DEAD if reason == NO_ADDRESS else AttemptOutcome.CANCELLED
+            return outcome, reason, detail, None
+        verdict = check_contact(now, policy.contact, channel=_contact_channel(notice.channel))
+        if not verdict.allowed:
+            return AttemptOutcome.DEFERRED, QUIET_HOURS, verdict.reason, verdict.next_allowed_at
+        language = borrower.language or "zh-hans"
+        purpose = _purpose(notice)
+        template = _template_for(purpose, language)
+        if template is None:
+            return (
+                AttemptOutcome.DEFERRED,
+                NO_TEMPLATE,
+                f"no approved {purpose} template (LANG-2); a legal reviewer approves one",
+                now + self.config.no_template_wait,
+            )
+        values = self._values(notice, template.language, today)
+        subject = _render(template.subject, values) if template.subject else ""
+        body = _render(template.body, values)
+        recipient = borrower.mobile if notice.channel == NoticeChannel.SMS else borrower.email
+        attachments: tuple = ()
+        if notice.kind == NoticeKind.LETTER:
+            reference = values["reference"]
+            attachments = ((f"逾期通知书-{reference}.pdf", bytes(notice.letter.pdf), "application/pdf"),)
+        changes = {
+            "template": (None, f"{template.purpose} {template.language} v{template.version}"),
+            "recipient": (None, recipient),
+        }
+        notice.recipient, notice.subject, notice.body = recipient, subject, body
+        notice.template, notice.language = template, template.language
+        return _Plan(
+            notice, Outgoing(notice.key, notice.idempotency_key, recipient, subject, body, attachments), changes
+        )
+
+    def reminder_stop(self, notice: Notice, today: date) -> tuple[str, str] | None:
+        loan, borrower = notice.loan, notice.borrower
+        if loan.status != LoanStatus.ACTIVE:
+            return LOAN_CLOSED, f"loan {loan.external_id} is {loan.status}"
+        if today > notice.due_date:
+            return PAST_DUE, f"the due date {notice.due_date} has passed; a reminder before it is too late"
+        remaining = _instalment_remaining(loan.pk, notice.instalment_n)
+        if remaining <= 0:
+            return PAID, f"instalment {notice.instalment_n} was paid"
+        if holds := holds_in_force(borrower.pk, today, [loan.pk]):
+            return HOLD, "a hold is in force (" + ", ".join(sorted({h.kind for h in holds})) + ")"
+        if notice.channel == NoticeChannel.SMS and not (borrower.consent_sms and borrower.mobile):
+            return NO_CONSENT, "the borrower does not consent to SMS (or has no mobile)"
+        if notice.channel == NoticeChannel.EMAIL and not (borrower.consent_email and borrower.email):
+            return NO_CONSENT, "the borrower does not consent to email (or has no email address)"
+        if remaining < notice.amount_fen:
+            notice.amount_fen = remaining  # part paid since it was queued: the reminder states what is left
+        return None
+
+    def letter_stop(self, notice: Notice, today: date) -> tuple[str, str] | None:
+        letter, borrower = notice.letter, notice.borrower
+        if letter.status == LetterStatus.CANCELLED:
+            return LETTER_WITHDRAWN, "the letter was withdrawn"
+        if holds := holds_in_force(borrower.pk, today, [letter.loan_id] if letter.loan_id else []):
+            return HOLD, "a hold is in force (" + ", ".join(sorted({h.kind for h in holds})) + ")"
+        overdue = Instalment.objects.filter(
+            loan__borrower=borrower, loan__status=LoanStatus.ACTIVE, settled_on__isnull=True, due_date__lt=today
+        )
+        if letter.loan_id:
+            overdue = overdue.filter(loan_id=letter.loan_id)
+        if not overdue.exists():
+            return PAID, "nothing is overdue any more"
+        if notice.channel == NoticeChannel.EMAIL and not borrower.email.strip():
+            return NO_ADDRESS, "the borrower has no registered email address"
+        return None
+
+    def _values(self, notice: Notice, language: str, today: date) -> dict[str, str]:
+        from arrears.collection.letters import Bank, letter_reference  # the letter module loads WeasyPrint lazily
+
+        bank = Bank.from_settings()
+        borrower = notice.borrower
+        if notice.kind == NoticeKind.REMINDER:
+            return reminder_values(
+                name=borrower.name,
+                contract=notice.loan.external_id,
+                instalment=notice.instalment_n,
+                amount_fen=notice.amount_fen,
+                due_date=notice.due_date,
+                language=language,
+                bank=bank,
+            )
+        letter = notice.letter
+        return letter_values(
+            name=borrower.name,
+            reference=letter_reference(letter),
+            total_fen=letter.overdue_fen,
+            deadline=letter.deadline,
+            contracts=letter.contracts,
+            as_of=letter.sent_on,
+            language=language,
+            bank=bank,
+        )
+
+    # -- 3. send and record ----------------------------------------------------------------------------
+
+    def send_one(self, sender, plan: _Plan) -> None:
+        notice = plan.notice
+        try:
+            provider_id = sender.send(plan.out)
+        except SendFailed as exc:
+            now = self.clock()
+            if not exc.permanent and getattr(exc, "status", 0) is None and not getattr(sender, "idempotent", True):
+                # No answer from a gateway without idempotency keys: it may have taken the message. Retrying
+                # blindly could send it twice, so leave it to reconciliation (which asks the gateway first).
+                Notice.objects.filter(pk=notice.pk, status=NoticeStatus.SENDING, worker=self.worker).update(
+                    lease_until=now, last_error=str(exc)[:500]
+                )
+                return
+            dead = exc.permanent or notice.attempts >= self.config.max_attempts
+            outcome = AttemptOutcome.DEAD if dead else AttemptOutcome.FAILED
+            not_before = None if dead else now + self.config.retry_after(notice.attempts)
+            self._record(notice, outcome, CHANNEL_ERROR, str(exc)[:500], now, not_before=not_before)
+            return
+        if self.after_accept is not None:
+            self.after_accept(notice)
+        self._record(notice, AttemptOutcome.SENT, "", "", self.clock(), provider_id=provider_id, extra=plan.changes)
+
+    def _record(self, notice: Notice, outcome: str, reason: str, detail: str, now: datetime, **kwargs) -> None:
+        """One outcome in its own transaction with its audit event (only while this worker holds the row)."""
+        with audited(
+            self.actor,
+            ActionCode.SEND_NOTICE,
+            permission=Perm.DISPATCH,
+            subject=notice,
+            clause=notice.clause,
+            reason=reason,
+            at=now,
+        ) as record:
+            event = self.settle(notice, outcome, reason, detail, now, **kwargs)
+            if event is None:
+                raise _LostLease
+            for field, (before, after) in event["changes"].items():
+                record.change(field, before, after)
+            self.attempt(notice, outcome, reason, detail, now).save()
+
+    def settle(
+        self,
+        notice: Notice,
+        outcome: str,
+        reason: str,
+        detail: str,
+        now: datetime,
+        *,
+        not_before: datetime | None = None,
+        provider_id: str = "",
+        extra: dict | None = None,
+        expect: str = NoticeStatus.SENDING,
+    ) -> dict[str, Any] | None:
+        """Move the notice (held by this worker in `expect`) to the outcome's status; returns the audit event, or
+        None when the row is no longer this worker's (its lease expired and another worker took it)."""
+        status = {
+            AttemptOutcome.SENT: NoticeStatus.SENT,
+            AttemptOutcome.CANCELLED: NoticeStatus.CANCELLED,
+            AttemptOutcome.DEAD: NoticeStatus.DEAD,
+            AttemptOutcome.FAILED: NoticeStatus.QUEUED,
+            AttemptOutcome.DEFERRED: NoticeStatus.QUEUED,
+            AttemptOutcome.UNCONFIRMED: NoticeStatus.UNCONFIRMED,
+            AttemptOutcome.REQUEUED: NoticeStatus.QUEUED,
+        }[outcome]
+        update: dict[str, Any] = {"status": status, "lease_until": None, "reason": reason}
+        if outcome in (AttemptOutcome.FAILED, AttemptOutcome.DEAD):
+            update["last_error"] = detail
+        if outcome in (AttemptOutcome.FAILED, AttemptOutcome.DEFERRED, AttemptOutcome.REQUEUED):
+            update["not_before"] = not_before or now
+        if outcome == AttemptOutcome.DEFERRED:
+            update["attempts"] = F("attempts") - 1  # waiting is not an attempt
+        if outcome == AttemptOutcome.SENT:
+            update.update(sent_at=now, provider_id=provider_id, last_error="")
+        mine = Notice.objects.filter(pk=notice.pk, status=expect)
+        if expect == NoticeStatus.SENDING:
+            mine = mine.filter(worker=self.worker)
+        if not mine.update(**update):
+            log.warning("notice %s: no longer held by %s; outcome %s not recorded", notice.pk, self.worker, outcome)
+            return None
+        changes = {"status": (expect, status)}
+        if reason:
+            changes["reason"] = ("", reason)
+        if detail:
+            changes["detail"] = ("", detail)
+        if "not_before" in update:
+            changes["not_before"] = (None, update["not_before"].isoformat())
+        if provider_id:
+            changes["provider_id"] = ("", provider_id)
+        changes.update(extra or {})
+        if notice.kind == NoticeKind.LETTER:
+            self._settle_letter(notice, status, detail or reason)
+        self.tally[notice.channel, outcome, reason] += 1
+        notice.status = status
+        return {
+            "action": ActionCode.SEND_NOTICE if outcome != AttemptOutcome.DEFERRED else ActionCode.DEFER_NOTICE,
+            "permission": Perm.DISPATCH,
+            "subject": notice,
+            "changes": changes,
+            "reason": reason,
+            "clause": notice.clause,
+            "at": now,
+        }
+
+    @staticmethod
+    def _settle_letter(notice: Notice, status: str, error: str) -> None:
+        letter_status = {
+            NoticeStatus.SENT: LetterStatus.EMAILED if notice.channel == NoticeChannel.EMAIL else LetterStatus.PRINTED,
+            NoticeStatus.DEAD: LetterStatus.EMAIL_FAILED,
+            NoticeStatus.CANCELLED: LetterStatus.CANCELLED,
+        }.get(status)
+        if letter_status is not None:
+            Letter.objects.filter(pk=notice.letter_id).update(
+                status=letter_status, error="" if status == NoticeStatus.SENT else error[:300]
+            )
+
+    def attempt(self, notice: Notice, outcome: str, reason: str, detail: str, now: datetime) -> NoticeAttempt:
+        return NoticeAttempt(
+            notice=notice,
+            at=now,
+            outcome=outcome,
+            reason=reason,
+            detail=detail[:500],
+            worker=self.worker,
+            channel=notice.channel,
+        )
+
+    # -- 4. reconcile ----------------------------------------------------------------------------------
+
+    def reconcile(self) -> list[Notice]:
+        """Settle every notice whose worker's lease expired while sending (see the module doc). Returns the ones
+        left `unconfirmed` for a person."""
+        now = self.clock()
+        unconfirmed = []
+        stale = Notice.objects.filter(status=NoticeStatus.SENDING, lease_until__lt=now).select_related("borrower")
+        for notice in stale:
+            # Take it over (a conditional update: two reconciling workers cannot both).
+            taken = Notice.objects.filter(
+                pk=notice.pk, status=NoticeStatus.SENDING, lease_until=notice.lease_until
+            ).update(worker=self.worker, lease_until=now + self.config.lease)
+            if not taken:
+                continue
+            outcome, reason, detail, provider_id = self._verdict_after_crash(notice)
+            try:
+                self._record(notice, outcome, reason, detail, now, provider_id=provider_id)
+            except _LostLease:
+                continue
+            if outcome == AttemptOutcome.UNCONFIRMED:
+                unconfirmed.append(notice)
+        return unconfirmed
+
+    def _verdict_after_crash(self, notice: Notice) -> tuple[str, str, str, str]:
+        worker = f"worker {notice.worker} stopped while sending"
+        if notice.channel != NoticeChannel.SMS:
+            return (
+                AttemptOutcome.UNCONFIRMED,
+                LEASE_EXPIRED,
+                f"{worker}; the mail server cannot say whether it took it",
+                "",
+            )
+        sms = self.channel(NoticeChannel.SMS)
+        if sms.idempotent:
+            return AttemptOutcome.REQUEUED, LEASE_EXPIRED, f"{worker}; sent again with the same idempotency key", ""
+        try:
+            found = sms.lookup(notice.key)
+        except SendFailed as exc:
+            return AttemptOutcome.UNCONFIRMED, LEASE_EXPIRED, f"{worker}; the gateway could not be asked: {exc}", ""
+        if found:
+            return AttemptOutcome.SENT, FOUND_BY_RECONCILIATION, f"{worker}; the gateway has it", found[0]
+        return AttemptOutcome.REQUEUED, LEASE_EXPIRED, f"{worker}; the gateway never took it", ""
+
+
+class _LostLease(Exception):
+    """The row was taken over by another worker; the outcome is not ours to record (rolls back the event)."""
+
+
+def _contact_channel(channel: str) -> str:
+    return "letter" if channel == NoticeChannel.POST else channel
+
+
+def _purpose(notice: Notice) -> str:
+    if notice.kind == NoticeKind.LETTER:
+        return TemplatePurpose.LETTER_EMAIL
+    return TemplatePurpose.REMINDER_SMS if notice.channel == NoticeChannel.SMS else TemplatePurpose.REMINDER_EMAIL
+
+
+def _template_for(purpose: str, language: str):
+    from arrears.notices.template_queries import template_for
+
+    return template_for(purpose, language)
+
+
+def _render(text: str, values: dict[str, str]) -> str:
+    from arrears.notices.templating import render
+
+    return render(text, values)
+
+
+def _instalment_remaining(loan_id: int, n: int) -> int:
+    """Scheduled principal and interest of the instalment less what payments were applied to them, in fen (a
+    reminder comes before the due date, so no penalty is due yet)."""
+    instalment = (
+        Instalment.objects.filter(loan_id=loan_id, n=n)
+        .values("pk", "principal_fen", "interest_fen", "settled_on")
+        .first()
+    )
+    if instalment is None or instalment["settled_on"] is not None:
+        return 0
+    paid = (
+        Instalment.objects.filter(pk=instalment["pk"]).aggregate(
+            paid=Sum(
+                "allocations__amount_fen",
+                filter=Q(allocations__component__in=(Component.PRINCIPAL, Component.INTEREST)),
+            )
+        )["paid"]
+        or 0
+    )
+    return instalment["principal_fen"] + instalment["interest_fen"] - paid

@@ -1,0 +1,161 @@
+"""Outbox pages: the outbox by status (dead letters with their error, unconfirmed sends to settle), the daily
+dispatch report, print batches, a borrower's delivery history; and the gateway's receipt callback. Thin: check
+permission, call a query or one action, render."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from arrears.accounts.permissions import Perm, has_perm
+from arrears.accounts.roles import SYSTEM_USERNAME
+from arrears.compliance.actions import require
+from arrears.compliance.masking import masked
+from arrears.notices import queries
+from arrears.notices.actions import OutboxError, do_record_receipt, do_requeue_notice, do_settle_unconfirmed
+from arrears.notices.models import Notice, NoticeChannel, NoticeStatus, PrintBatch
+from arrears.notices.printing import do_make_print_batch
+from arrears.notices.sms import ReceiptError, verify_receipt
+from arrears.portfolio.models import Borrower
+
+PAGE_SIZE = 50
+
+
+def shown_recipient(notice: Notice) -> str:
+    """The recipient as staff without an unmask see it (PRV-1)."""
+    if not notice.recipient:
+        return ""
+    field = {NoticeChannel.SMS: "mobile", NoticeChannel.EMAIL: "email", NoticeChannel.POST: "address"}[notice.channel]
+    return masked(field, notice.recipient)
+
+
+@login_required
+def outbox(request: HttpRequest) -> HttpResponse:
+    require(request.user, Perm.MANAGE_OUTBOX)
+    status = request.GET.get("status", NoticeStatus.DEAD)
+    if status not in NoticeStatus.values:
+        status = NoticeStatus.DEAD
+    page = Paginator(queries.outbox(status), PAGE_SIZE).get_page(request.GET.get("page"))
+    for notice in page.object_list:
+        notice.shown_to = shown_recipient(notice)
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": NoticeStatus.choices,
+        "counts": queries.status_counts(),
+        "reasons": queries.REASON_LABELS,
+    }
+    return render(request, "notices/outbox.html", context)
+
+
+@login_required
+@require_POST
+def notice_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a failed or unconfirmed notice again, or record an unconfirmed one as sent."""
+    require(request.user, Perm.MANAGE_OUTBOX)
+    notice = get_object_or_404(Notice, pk=pk)
+    reason = request.POST.get("reason", "")
+    try:
+        if request.POST.get("decision") == "confirm":
+            do_settle_unconfirmed(notice, actor=request.user, reason=reason)
+            messages.success(request, _("Notice %(key)s recorded as sent.") % {"key": notice.key})
+        else:
+            do_requeue_notice(notice, actor=request.user, reason=reason)
+            messages.success(request, _("Notice %(key)s will be sent again.") % {"key": notice.key})
+    except OutboxError as exc:
+        messages.error(request, str(exc))
+    return redirect(f"{request.POST.get('back') or '/notices/'}")
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    if not (has_perm(request.user, Perm.VIEW_REPORTS) or has_perm(request.user, Perm.MANAGE_OUTBOX)):
+        require(request.user, Perm.VIEW_REPORTS)
+    try:
+        day = date.fromisoformat(request.GET["on"]) if request.GET.get("on") else timezone.localdate()
+    except ValueError:
+        return HttpResponseBadRequest(_("The date must be written YYYY-MM-DD, e.g. 2026-12-01."))
+    data = queries.dispatch_report(day)
+    return render(request, "notices/report.html", {"report": data, "reasons": queries.REASON_LABELS})
+
+
+@login_required
+def print_batches(request: HttpRequest) -> HttpResponse:
+    require(request.user, Perm.MANAGE_OUTBOX)
+    if request.method == "POST":
+        batch = do_make_print_batch(timezone.localdate(), actor=request.user)
+        if batch is None:
+            messages.info(request, _("No letter is waiting for the print house."))
+        else:
+            messages.success(request, _("%(batch)s made: %(n)s letters.") % {"batch": batch, "n": batch.letters})
+        return redirect("notices:print-batches")
+    batches = PrintBatch.objects.defer("pdf", "manifest").order_by("-business_date", "-number")[:100]
+    waiting = Notice.objects.filter(status=NoticeStatus.QUEUED, channel=NoticeChannel.POST).count()
+    return render(request, "notices/print_batches.html", {"batches": batches, "waiting": waiting})
+
+
+@login_required
+def print_batch_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    require(request.user, Perm.MANAGE_OUTBOX)
+    if kind not in ("pdf", "csv"):
+        raise Http404("a print batch is downloaded as .pdf or .csv")
+    batch = get_object_or_404(PrintBatch, pk=pk)
+    name = f"print-batch-{batch.business_date:%Y%m%d}-{batch.number}"
+    if kind == "pdf":
+        response = HttpResponse(bytes(batch.pdf), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    else:
+        response = HttpResponse(batch.manifest.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@login_required
+def history(request: HttpRequest, borrower_id: int) -> HttpResponse:
+    """A borrower's delivery history: every notice, its status and each attempt (recipients masked)."""
+    require(request.user, Perm.VIEW_PORTFOLIO)
+    borrower = get_object_or_404(Borrower, pk=borrower_id)
+    notices = list(queries.delivery_history(borrower.pk)[:200])
+    for notice in notices:
+        notice.shown_to = shown_recipient(notice)
+    context = {"borrower": borrower, "notices": notices, "reasons": queries.REASON_LABELS}
+    return render(request, "notices/history.html", context)
+
+
+@csrf_exempt
+@require_POST
+def sms_receipt(request: HttpRequest) -> HttpResponse:
+    """The gateway's delivery receipt (docs/sms-gateway.md), signed with the shared secret; recorded by the
+    system user. Refused (403) without a configured secret or with a bad signature; nothing changes then."""
+    secret = settings.ARREARS_SMS_CALLBACK_SECRET
+    if not secret:
+        raise PermissionDenied("receipts are not accepted: ARREARS_SMS_CALLBACK_SECRET is not set")
+    try:
+        receipt = verify_receipt(request.body, request.headers.get("X-Signature", ""), secret)
+    except ReceiptError as exc:
+        return JsonResponse({"error": str(exc)}, status=403 if "signature" in str(exc).lower() else 400)
+    from django.contrib.auth import get_user_model
+
+    system = get_user_model().objects.get(username=SYSTEM_USERNAME)
+    notice = do_record_receipt(
+        provider_id=receipt.provider_id,
+        reference=receipt.reference,
+        delivered=receipt.delivered,
+        at=receipt.at,
+        error=receipt.error,
+        actor=system,
+    )
+    if notice is None:
+        return JsonResponse({"error": "unknown message"}, status=404)
+    return JsonResponse({"status": notice.status})
