@@ -216,9 +216,23 @@ def holds_in_force(borrower_id: int, on: date, loan_ids: Iterable[int] = ()) -> 
     found = Hold.objects.filter(borrower_id=borrower_id, starts_on__lte=on).filter(
         Q(loan__isnull=True) | Q(loan_id__in=list(loan_ids))
     )
+    return in_force(found, on, loan_ids)
+
+
+def holds_of(borrower_ids: Iterable[int], on: date) -> dict[int, list[Hold]]:
+    """Every hold started by `on` of each of these borrowers (one query), for `in_force` per borrower."""
+    found: dict[int, list[Hold]] = {}
+    for hold in Hold.objects.filter(borrower_id__in=list(borrower_ids), starts_on__lte=on):
+        found.setdefault(hold.borrower_id, []).append(hold)
+    return found
+
+
+def in_force(holds: Iterable[Hold], on: date, loan_ids: Iterable[int] = ()) -> list[HoldInForce]:
+    """Of one borrower's `holds`, those in force on `on` on the borrower as a whole or on one of `loan_ids`."""
+    loans = set(loan_ids)
     held = []
-    for hold in found:
-        if hold.in_force_on(on):
+    for hold in holds:
+        if (hold.loan_id is None or hold.loan_id in loans) and hold.in_force_on(on):
             ends = [d for d in (hold.ends_on, hold.released_on) if d is not None]
             held.append(HoldInForce(hold.kind, min(ends) if ends else None))
     return held

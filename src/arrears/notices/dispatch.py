@@ -12,9 +12,10 @@ How a notice leaves
    contact rules must allow it now (quiet hours defer it to the next allowed instant). The approved template
    in the borrower's language (else Chinese) is rendered (LANG-2: none approved, the notice waits an hour).
    What will be sent — recipient, subject, text, template version — is stored before anything is sent.
-3. **Send and record** each notice through its channel, then record the outcome in its own transaction with
-   its audit event: sent (with the provider's id), or failed — retried with exponential backoff, and after the
-   last attempt moved to the dead-letter state with its error, shown in the outbox page.
+3. **Send and record** each notice through its channel (one SMTP session or HTTP keep-alive connection per
+   batch), recording the outcomes `record_every` at a time in one transaction with their audit events: sent
+   (with the provider's id), or failed — retried with exponential backoff, and after the last attempt moved
+   to the dead-letter state with its error, shown in the outbox page.
 4. **Reconcile.** A worker that dies between the channel's acceptance and the record leaves the row `sending`
    after its lease. The next worker looks at every such row: an SMS through a gateway that honours idempotency
    keys is simply sent again with the same key (the gateway answers with the first message's id, nothing
@@ -34,7 +35,7 @@ import socket
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -46,8 +47,8 @@ from django.utils import timezone
 
 from arrears.accounts.permissions import Perm
 from arrears.collection.models import Letter, LetterStatus
-from arrears.collection.queries import holds_in_force
-from arrears.compliance.actions import append_events_bulk, audited
+from arrears.collection.queries import holds_of, in_force
+from arrears.compliance.actions import append_events_bulk
 from arrears.compliance.codes import ActionCode
 from arrears.compliance.contact import check_contact
 from arrears.notices.channels import EmailChannel, Outgoing, SendFailed, SmsChannel, sms_channel
@@ -95,6 +96,9 @@ class DispatchSettings:
     backoff: timedelta = timedelta(minutes=1)  # after the n-th failure wait backoff × 2^(n-1) …
     backoff_cap: timedelta = timedelta(hours=2)  # … but never longer than this
     no_template_wait: timedelta = timedelta(hours=1)
+    # Outcomes are recorded this many at a time (one transaction): more is faster; a worker that dies leaves
+    # at most this many accepted sends unrecorded, which reconciliation settles.
+    record_every: int = 10
 
     @classmethod
     def from_settings(cls) -> DispatchSettings:
@@ -212,12 +216,15 @@ class Dispatcher:
         if not plans:
             return
         sender = self.channel(channel)
+        outcomes: list[_Outcome] = []
         with sender:
             for plan in plans:
-                try:
-                    self.send_one(sender, plan)
-                except _LostLease:
-                    continue
+                if (outcome := self.send_one(sender, plan)) is not None:
+                    outcomes.append(outcome)
+                if len(outcomes) >= self.config.record_every:
+                    self._record(outcomes)
+                    outcomes = []
+        self._record(outcomes)
 
     def prepare(self, notices: list[Notice]) -> list[_Plan]:
         """Decide every claimed notice: cancel, defer, dead, or send (storing what will be sent). One
@@ -226,14 +233,11 @@ class Dispatcher:
         plans: list[_Plan] = []
         events: list[dict[str, Any]] = []
         attempts: list[NoticeAttempt] = []
+        context = self._context(notices, now)
         with transaction.atomic():
             for notice in notices:
-                decision = self._decide(notice, now)
+                decision = self._decide(notice, context)
                 if isinstance(decision, _Plan):
-                    fields = ["recipient", "subject", "body", "template", "language", "amount_fen"]
-                    Notice.objects.filter(pk=notice.pk, status=NoticeStatus.SENDING, worker=self.worker).update(
-                        **{f: getattr(notice, f) for f in fields}
-                    )
                     plans.append(decision)
                     continue
                 outcome, reason, detail, not_before = decision
@@ -241,20 +245,33 @@ class Dispatcher:
                 if event is not None:
                     events.append(event)
                     attempts.append(self.attempt(notice, outcome, reason, detail, now))
+            if plans:  # what will be sent, stored before anything is (rows this worker holds under its lease)
+                _store_composed([plan.notice for plan in plans])
             if events:
                 NoticeAttempt.objects.bulk_create(attempts)
                 append_events_bulk(events, actor=self.actor)
         return plans
 
-    def _decide(self, notice: Notice, now: datetime):
+    def _context(self, notices: list[Notice], now: datetime) -> _Context:
+        """What the batch's re-checks read, in a few queries for the whole batch."""
         policy = policy_on(timezone.localtime(now).date())
-        zone = ZoneInfo(policy.contact.timezone)
-        today = now.astimezone(zone).date()
+        today = now.astimezone(ZoneInfo(policy.contact.timezone)).date()
+        reminders = [n for n in notices if n.kind == NoticeKind.REMINDER]
+        return _Context(
+            now=now,
+            today=today,
+            policy=policy,
+            holds=holds_of({n.borrower_id for n in notices}, today),
+            remaining=_instalments_remaining(reminders),
+        )
+
+    def _decide(self, notice: Notice, context: _Context):
+        now, today, policy = context.now, context.today, context.policy
         borrower = notice.borrower
         if notice.kind == NoticeKind.REMINDER:
-            stop = self.reminder_stop(notice, today)
+            stop = self.reminder_stop(notice, today, context)
         else:
-            stop = self.letter_stop(notice, today)
+            stop = self.letter_stop(notice, today, context.holds.get(notice.borrower_id, []))
         if stop:
             reason, detail = stop
             outcome = AttemptOutcome.DEAD if reason == NO_ADDRESS else AttemptOutcome.CANCELLED
@@ -264,7 +281,7 @@ class Dispatcher:
             return AttemptOutcome.DEFERRED, QUIET_HOURS, verdict.reason, verdict.next_allowed_at
         language = borrower.language or "zh-hans"
         purpose = _purpose(notice)
-        template = _template_for(purpose, language)
+        template = context.template(purpose, language)
         if template is None:
             return (
                 AttemptOutcome.DEFERRED,
@@ -290,16 +307,16 @@ class Dispatcher:
             notice, Outgoing(notice.key, notice.idempotency_key, recipient, subject, body, attachments), changes
         )
 
-    def reminder_stop(self, notice: Notice, today: date) -> tuple[str, str] | None:
+    def reminder_stop(self, notice: Notice, today: date, context: _Context) -> tuple[str, str] | None:
         loan, borrower = notice.loan, notice.borrower
         if loan.status != LoanStatus.ACTIVE:
             return LOAN_CLOSED, f"loan {loan.external_id} is {loan.status}"
         if today > notice.due_date:
             return PAST_DUE, f"the due date {notice.due_date} has passed; a reminder before it is too late"
-        remaining = _instalment_remaining(loan.pk, notice.instalment_n)
+        remaining = context.remaining.get((loan.pk, notice.instalment_n), 0)
         if remaining <= 0:
             return PAID, f"instalment {notice.instalment_n} was paid"
-        if holds := holds_in_force(borrower.pk, today, [loan.pk]):
+        if holds := in_force(context.holds.get(borrower.pk, []), today, [loan.pk]):
             return HOLD, "a hold is in force (" + ", ".join(sorted({h.kind for h in holds})) + ")"
         if notice.channel == NoticeChannel.SMS and not (borrower.consent_sms and borrower.mobile):
             return NO_CONSENT, "the borrower does not consent to SMS (or has no mobile)"
@@ -309,11 +326,14 @@ class Dispatcher:
             notice.amount_fen = remaining  # part paid since it was queued: the reminder states what is left
         return None
 
-    def letter_stop(self, notice: Notice, today: date) -> tuple[str, str] | None:
+    def letter_stop(self, notice: Notice, today: date, holds: list | None = None) -> tuple[str, str] | None:
+        """Why a letter must not go out now (None: it may). `holds`: the borrower's holds, if already read."""
         letter, borrower = notice.letter, notice.borrower
         if letter.status == LetterStatus.CANCELLED:
             return LETTER_WITHDRAWN, "the letter was withdrawn"
-        if holds := holds_in_force(borrower.pk, today, [letter.loan_id] if letter.loan_id else []):
+        if holds is None:
+            holds = holds_of([borrower.pk], today).get(borrower.pk, [])
+        if holds := in_force(holds, today, [letter.loan_id] if letter.loan_id else []):
             return HOLD, "a hold is in force (" + ", ".join(sorted({h.kind for h in holds})) + ")"
         overdue = Instalment.objects.filter(
             loan__borrower=borrower, loan__status=LoanStatus.ACTIVE, settled_on__isnull=True, due_date__lt=today
@@ -355,7 +375,8 @@ class Dispatcher:
 
     # -- 3. send and record ----------------------------------------------------------------------------
 
-    def send_one(self, sender, plan: _Plan) -> None:
+    def send_one(self, sender, plan: _Plan) -> _Outcome | None:
+        """Send one notice; its outcome, recorded with the next `record_every` (None: left to reconciliation)."""
         notice = plan.notice
         try:
             provider_id = sender.send(plan.out)
@@ -367,33 +388,31 @@ class Dispatcher:
                 Notice.objects.filter(pk=notice.pk, status=NoticeStatus.SENDING, worker=self.worker).update(
                     lease_until=now, last_error=str(exc)[:500]
                 )
-                return
+                return None
             dead = exc.permanent or notice.attempts >= self.config.max_attempts
             outcome = AttemptOutcome.DEAD if dead else AttemptOutcome.FAILED
             not_before = None if dead else now + self.config.retry_after(notice.attempts)
-            self._record(notice, outcome, CHANNEL_ERROR, str(exc)[:500], now, not_before=not_before)
-            return
+            return _Outcome(notice, outcome, CHANNEL_ERROR, str(exc)[:500], now, {"not_before": not_before})
         if self.after_accept is not None:
             self.after_accept(notice)
-        self._record(notice, AttemptOutcome.SENT, "", "", self.clock(), provider_id=provider_id, extra=plan.changes)
+        return _Outcome(
+            notice, AttemptOutcome.SENT, "", "", self.clock(), {"provider_id": provider_id, "extra": plan.changes}
+        )
 
-    def _record(self, notice: Notice, outcome: str, reason: str, detail: str, now: datetime, **kwargs) -> None:
-        """One outcome in its own transaction with its audit event (only while this worker holds the row)."""
-        with audited(
-            self.actor,
-            ActionCode.SEND_NOTICE,
-            permission=Perm.DISPATCH,
-            subject=notice,
-            clause=notice.clause,
-            reason=reason,
-            at=now,
-        ) as record:
-            event = self.settle(notice, outcome, reason, detail, now, **kwargs)
-            if event is None:
-                raise _LostLease
-            for field, (before, after) in event["changes"].items():
-                record.change(field, before, after)
-            self.attempt(notice, outcome, reason, detail, now).save()
+    def _record(self, outcomes: list[_Outcome]) -> None:
+        """Outcomes in one transaction with their audit events (each only while this worker still holds the row;
+        one whose lease another worker took is left to that worker)."""
+        if not outcomes:
+            return
+        with transaction.atomic():
+            events, attempts = [], []
+            for o in outcomes:
+                event = self.settle(o.notice, o.outcome, o.reason, o.detail, o.at, **o.kwargs)
+                if event is not None:
+                    events.append(event)
+                    attempts.append(self.attempt(o.notice, o.outcome, o.reason, o.detail, o.at))
+            NoticeAttempt.objects.bulk_create(attempts)
+            append_events_bulk(events, actor=self.actor)
 
     def settle(
         self,
@@ -497,10 +516,7 @@ class Dispatcher:
             if not taken:
                 continue
             outcome, reason, detail, provider_id = self._verdict_after_crash(notice)
-            try:
-                self._record(notice, outcome, reason, detail, now, provider_id=provider_id)
-            except _LostLease:
-                continue
+            self._record([_Outcome(notice, outcome, reason, detail, now, {"provider_id": provider_id})])
             if outcome == AttemptOutcome.UNCONFIRMED:
                 unconfirmed.append(notice)
         return unconfirmed
@@ -526,8 +542,31 @@ class Dispatcher:
         return AttemptOutcome.REQUEUED, LEASE_EXPIRED, f"{worker}; the gateway never took it", ""
 
 
-class _LostLease(Exception):
-    """The row was taken over by another worker; the outcome is not ours to record (rolls back the event)."""
+@dataclass
+class _Context:
+    """A batch's clock, policy and what its re-checks read, loaded once."""
+
+    now: datetime
+    today: date
+    policy: Any
+    holds: dict[int, list]
+    remaining: dict[tuple[int, int], int]
+    templates: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def template(self, purpose: str, language: str):
+        if (purpose, language) not in self.templates:
+            self.templates[purpose, language] = _template_for(purpose, language)
+        return self.templates[purpose, language]
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    notice: Notice
+    outcome: str
+    reason: str
+    detail: str
+    at: datetime
+    kwargs: dict
 
 
 def _contact_channel(channel: str) -> str:
@@ -552,23 +591,36 @@ def _render(text: str, values: dict[str, str]) -> str:
     return render(text, values)
 
 
-def _instalment_remaining(loan_id: int, n: int) -> int:
-    """Scheduled principal and interest of the instalment less what payments were applied to them, in fen (a
-    reminder comes before the due date, so no penalty is due yet)."""
-    instalment = (
-        Instalment.objects.filter(loan_id=loan_id, n=n)
-        .values("pk", "principal_fen", "interest_fen", "settled_on")
-        .first()
-    )
-    if instalment is None or instalment["settled_on"] is not None:
-        return 0
-    paid = (
-        Instalment.objects.filter(pk=instalment["pk"]).aggregate(
+def _store_composed(notices: list[Notice]) -> None:
+    """One UPDATE statement run for many rows (Django's bulk_update builds a CASE per column, far slower)."""
+    table = Notice._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET recipient = %s, subject = %s, body = %s, template_id = %s, "  # noqa: S608 - ours
+            "language = %s, amount_fen = %s WHERE id = %s",
+            [(n.recipient, n.subject, n.body, n.template_id, n.language, n.amount_fen, n.pk) for n in notices],
+        )
+
+
+def _instalments_remaining(reminders: list[Notice]) -> dict[tuple[int, int], int]:
+    """(loan id, instalment) → scheduled principal and interest less what payments were applied to them, in
+    fen, for each reminder's instalment (a reminder comes before the due date, so no penalty is due yet);
+    a settled instalment counts 0. One query for the batch."""
+    wanted = {(n.loan_id, n.instalment_n) for n in reminders}
+    if not wanted:
+        return {}
+    rows = (
+        Instalment.objects.filter(loan_id__in={w[0] for w in wanted}, n__in={w[1] for w in wanted})
+        .annotate(
             paid=Sum(
                 "allocations__amount_fen",
                 filter=Q(allocations__component__in=(Component.PRINCIPAL, Component.INTEREST)),
             )
-        )["paid"]
-        or 0
+        )
+        .values_list("loan_id", "n", "principal_fen", "interest_fen", "paid", "settled_on")
     )
-    return instalment["principal_fen"] + instalment["interest_fen"] - paid
+    return {
+        (loan, n): 0 if settled else principal + interest - (paid or 0)
+        for loan, n, principal, interest, paid, settled in rows
+        if (loan, n) in wanted
+    }

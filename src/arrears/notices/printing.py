@@ -21,6 +21,7 @@ from pypdf import PdfReader, PdfWriter
 from arrears.accounts.permissions import Perm, has_perm
 from arrears.collection.letters import letter_reference
 from arrears.collection.models import Letter, LetterStatus
+from arrears.collection.queries import holds_of
 from arrears.compliance.actions import append_events_bulk, audited, require
 from arrears.compliance.codes import ActionCode
 from arrears.notices.models import (
@@ -75,8 +76,9 @@ def do_make_print_batch(business_date: date, *, actor, at: datetime | None = Non
         ids = list(waiting.values_list("pk", flat=True))
         notices = list(Notice.objects.filter(pk__in=ids).select_related("borrower", "letter").order_by("pk"))
         events, attempts, printable = [], [], []
+        holds = holds_of({n.borrower_id for n in notices}, today)
         for notice in notices:
-            stop = checker.letter_stop(notice, today)
+            stop = checker.letter_stop(notice, today, holds.get(notice.borrower_id, []))
             if stop is None and not notice.borrower.address.strip():
                 stop = (NO_ADDRESS, "the borrower has no address on record")
             if stop is None:

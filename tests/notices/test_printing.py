@@ -1,0 +1,102 @@
+"""The day's print batch (LTR-2): every letter by post in one PDF, with a CSV manifest for the print house."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+
+import pytest
+from book import nightly_run
+from pypdf import PdfReader
+from test_letters import AT, TODAY, late_loan, open_case
+
+from arrears.collection.letters import do_send_letter
+from arrears.collection.models import Letter
+from arrears.compliance.actions import ActionDenied
+from arrears.compliance.models import AuditEvent
+from arrears.notices.models import Notice, PrintBatch
+from arrears.notices.printing import MANIFEST_COLUMNS, do_make_print_batch
+from arrears.portfolio.models import Hold
+from arrears.portfolio.posting import allocate_payments
+from factories import make_user
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("approved_templates")]
+
+
+def post_letter(external_id: str, contract: str, name: str):
+    loan = late_loan(external_id=external_id, name=name)
+    loan.external_id = contract
+    loan.save(update_fields=["external_id"])
+    allocate_payments([loan.pk], business_date=TODAY)
+    case = open_case(loan.borrower)
+    return do_send_letter(case, channel="post", actor=make_user("junior_collector"), today=TODAY, at=AT)
+
+
+def test_a_print_batch_holds_every_letter_by_post_once():
+    """Clause: LTR-2 — two letters by post, one borrower under a hold placed since: the batch's PDF holds the
+    two letters' pages in order, the manifest one row each (reference, name, address, pages, first page, the
+    SHA-256 of the letter as issued); the held one is cancelled, not printed; a second batch finds nothing."""
+    first = post_letter("C-ONE", "HT-ONE", "王一")
+    second = post_letter("C-TWO", "HT-TWO", "王二")
+    held = post_letter("C-HELD", "HT-HELD", "王三")
+    Hold.objects.create(
+        borrower=held.borrower, kind="dispute", reason="disputes the amount", starts_on=TODAY, placed_by=nightly_run()
+    )
+
+    batch = do_make_print_batch(TODAY, actor=nightly_run(), at=AT)
+
+    pages = [len(PdfReader(io.BytesIO(bytes(letter.pdf))).pages) for letter in (first, second)]
+    assert (batch.business_date, batch.number, batch.letters, batch.pages) == (TODAY, 1, 2, sum(pages))
+    merged = PdfReader(io.BytesIO(bytes(batch.pdf)))
+    assert len(merged.pages) == sum(pages)
+    assert f"LTR-20260930-{first.pk:06d}" in merged.pages[0].extract_text()
+    assert f"LTR-20260930-{second.pk:06d}" in merged.pages[pages[0]].extract_text()
+    assert batch.pdf_sha256 == hashlib.sha256(bytes(batch.pdf)).hexdigest()
+
+    rows = list(csv.DictReader(io.StringIO(batch.manifest)))
+    assert tuple(rows[0]) == MANIFEST_COLUMNS
+    assert [(r["seq"], r["reference"], r["name"], r["contracts"], r["first_page"]) for r in rows] == [
+        ("1", f"LTR-20260930-{first.pk:06d}", "王一", "HT-ONE", "1"),
+        ("2", f"LTR-20260930-{second.pk:06d}", "王二", "HT-TWO", str(pages[0] + 1)),
+    ]
+    assert rows[0]["address"] == "北京市海淀区中关村大街27号"
+    assert rows[0]["sha256"] == Letter.objects.get(pk=first.pk).pdf_sha256
+
+    statuses = {n.letter_id: (n.status, n.reason, n.print_batch_id) for n in Notice.objects.all()}
+    assert statuses == {
+        first.pk: ("sent", "", batch.pk),
+        second.pk: ("sent", "", batch.pk),
+        held.pk: ("cancelled", "hold", None),
+    }
+    assert dict(Letter.objects.values_list("pk", "status")) == {
+        first.pk: "printed",
+        second.pk: "printed",
+        held.pk: "cancelled",
+    }
+    event = AuditEvent.objects.get(action="notices.make_print_batch")
+    assert event.changes["letters"] == [None, 2]
+    assert do_make_print_batch(TODAY, actor=nightly_run(), at=AT) is None
+    assert PrintBatch.objects.count() == 1
+
+
+def test_a_supervisor_makes_and_downloads_a_batch_a_collector_may_not(client):
+    """Clause: LTR-2, AUTH-1 — the supervisor's page makes the batch and serves its PDF and manifest; a junior
+    collector is refused and nothing is printed."""
+    letter = post_letter("C-ONE", "HT-ONE", "王一")
+    junior = make_user("junior_collector")
+    with pytest.raises(ActionDenied):
+        do_make_print_batch(TODAY, actor=junior, at=AT)
+    assert (PrintBatch.objects.count(), Notice.objects.get().status) == (0, "queued")
+    client.force_login(junior)
+    assert client.post("/notices/print-batches/").status_code == 403
+    assert PrintBatch.objects.count() == 0
+
+    client.force_login(make_user("supervisor"))
+    assert client.post("/notices/print-batches/").status_code == 302
+    batch = PrintBatch.objects.get()
+    pdf = client.get(f"/notices/print-batches/{batch.pk}.pdf")
+    assert (pdf.status_code, pdf["Content-Type"], bytes(pdf.content)[:4]) == (200, "application/pdf", b"%PDF")
+    manifest = client.get(f"/notices/print-batches/{batch.pk}.csv").content.decode("utf-8-sig")
+    assert f"LTR-20260930-{letter.pk:06d}" in manifest
+    assert client.get(f"/notices/print-batches/{batch.pk}.exe").status_code == 404
