@@ -531,3 +531,52 @@ def test_email_channel_failures_are_classified():
     assert _permanent_smtp(smtplib.SMTPResponseException(550, b"mailbox unavailable"))
     assert not _permanent_smtp(smtplib.SMTPResponseException(421, b"try later"))
     assert not _permanent_smtp(ConnectionRefusedError())
+
+
+def test_the_command_dispatches_once_and_prints_the_days_report(capsys):
+    """Clause: REM-1 — `arrears dispatch --once --json` runs the worker as the nightly run's user and prints its
+    tally; `--report DAY --json` the day's report. (The reminder's due date has passed by the real clock, so
+    it is cancelled whatever the hour.)"""
+    import json
+
+    from django.utils import timezone
+
+    from arrears.cli import main
+
+    _borrower, loan = borrower_with_loan()
+    notice = queue_reminder(loan)
+    assert main(["dispatch", "--once", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "notices": [{"channel": "sms", "outcome": "cancelled", "reason": "past_due", "count": 1}]
+    }
+    assert state(notice)[:2] == ("cancelled", "past_due")
+    assert main(["dispatch", "--report", timezone.localdate().isoformat(), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["rows"] == [{"channel": "sms", "outcome": "cancelled", "reason": "past_due", "count": 1}]
+    assert report["outbox"] == {"cancelled": 1}
+    assert main(["dispatch", "--print-batch"]) == 0
+    assert capsys.readouterr().out.strip() == "no letters to print"
+    assert main(["dispatch", "--once", "--user", "nobody-here"]) == 1
+
+
+def test_without_a_gateway_sms_are_written_as_files_once(tmp_path, settings):
+    """Clause: REM-1 — the demo's SMS channel (no ARREARS_SMS_URL): each SMS is a file named by the notice's
+    idempotency key, so a resend after a crash writes nothing new."""
+    from arrears.notices.channels import FileSmsChannel, sms_channel
+
+    settings.ARREARS_SMS_URL = ""
+    settings.ARREARS_SMS_FILE_PATH = tmp_path
+    assert isinstance(sms_channel(), FileSmsChannel)
+    _borrower, loan = borrower_with_loan()
+    notice = queue_reminder(loan)
+    clock = Clock()
+    with pytest.raises(Crash):
+        Dispatcher(nightly_run(), clock=clock, after_accept=crash_on(notice.key)).run_once()
+    clock.advance(minutes=6)
+    Dispatcher(nightly_run(), clock=clock).run_once()
+    (written,) = tmp_path.iterdir()
+    assert written.name == f"{notice.idempotency_key}.txt"
+    text = written.read_text(encoding="utf-8")
+    assert "To: 13812345678" in text
+    assert "1,023.72" in text
+    assert state(notice)[0] == "sent"
