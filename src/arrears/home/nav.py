@@ -11,6 +11,8 @@ from arrears.accounts.permissions import Perm, has_perm
 LINKS = (
     ("policy-in-force", _("Policy"), None),
     ("collection:queue", _("My cases"), Perm.CALL),
+    ("collection:reminders", _("Reminder calls"), Perm.CALL),
+    ("notices:outbox", _("Notices"), Perm.MANAGE_OUTBOX),
     ("portfolio:borrowers", _("Borrowers"), Perm.VIEW_PORTFOLIO),
     ("daily:runs", _("Nightly runs"), Perm.VIEW_RUNS),
     ("compliance:phrases", _("Prohibited phrases"), Perm.MANAGE_PHRASES),
