@@ -63,6 +63,19 @@ def ledger_transactional_db(_migrated_state_back_after_flush, transactional_db):
     append_only.remove(connection)
 
 
+@pytest.fixture
+def live_db(transactional_db):
+    """The live server's database (committed, flushed after the test) in its migrated state; the ledger's
+    append-only triggers step aside only for that flush."""
+    from django.db import connection
+
+    from arrears.compliance import append_only
+
+    restore_migrated_state()
+    yield
+    append_only.remove(connection)
+
+
 @pytest.fixture(autouse=True)
 def _english_outside_requests():
     """Messages raised by code called directly in a test are in English (tests match them); a request through

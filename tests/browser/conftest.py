@@ -63,19 +63,6 @@ def _migrated_state_back_after_the_module(django_db_blocker):
 
 
 @pytest.fixture
-def live_db(transactional_db):
-    """The live server's database (committed, flushed after the test) in its migrated state; the ledger's
-    append-only triggers step aside only for that flush."""
-    from django.db import connection
-
-    from arrears.compliance import append_only
-
-    restore_migrated_state()
-    yield
-    append_only.remove(connection)
-
-
-@pytest.fixture
 def new_page(browser):
     """Pages in their own browser contexts (one per signed-in user), all closed at the end of the test so no
     connection to the live server outlives it."""

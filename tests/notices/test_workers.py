@@ -56,3 +56,26 @@ def test_two_workers_never_take_the_same_row(ledger_transactional_db, approved_t
     sent_by = {name: tally.get(("sms", "sent", ""), 0) for name, tally in tallies}
     assert sum(sent_by.values()) == 40
     assert all(n > 0 for n in sent_by.values()), sent_by
+
+
+def test_the_gateways_receipt_reaches_the_server_by_callback(live_db, approved_templates, live_server, settings):
+    """Clause: REM-1 — end to end over HTTP: the dispatcher sends through the loopback gateway with this
+    server's receipt URL; the gateway posts its signed receipt there; the notice becomes delivered. A number
+    the gateway cannot reach (…0000) becomes undelivered with the gateway's error."""
+    import time
+
+    settings.ARREARS_SMS_CALLBACK_SECRET = "receipt-secret"
+    reached = queue_reminder(borrower_with_loan("HT-OK", mobile="13712345678")[1])
+    absent = queue_reminder(borrower_with_loan("HT-ABSENT", mobile="13700000000")[1])
+    with LoopbackGateway(TOKEN, receipt_secret="receipt-secret") as sim:
+        callback = f"{live_server.url}/notices/sms/receipts/"
+        channel = SmsChannel(SmsGateway(sim.url, TOKEN, callback_url=callback))
+        Dispatcher(nightly_run(), sms=channel, clock=Clock()).run_once()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and len(sim.receipts) < 2:
+            time.sleep(0.05)
+    assert sorted(r.status for r in sim.receipts) == [200, 200]
+    reached.refresh_from_db()
+    absent.refresh_from_db()
+    assert (reached.status, reached.delivered_at is not None) == ("delivered", True)
+    assert (absent.status, absent.last_error) == ("undelivered", "absent subscriber")
