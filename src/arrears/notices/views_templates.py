@@ -45,7 +45,7 @@ _HELP = {
 
 
 class TemplateForm(forms.Form):
-    subject = forms.CharField(label=gettext_lazy("Subject"), required=False, max_length=200)
+    subject = forms.CharField(label=gettext_lazy("Email subject"), required=False, max_length=200)
     body = forms.CharField(
         label=gettext_lazy("Text"), strip=False, widget=forms.Textarea(attrs={"rows": 16, "cols": 90})
     )
