@@ -580,3 +580,31 @@ def test_without_a_gateway_sms_are_written_as_files_once(tmp_path, settings):
     assert "To: 13812345678" in text
     assert "1,023.72" in text
     assert state(notice)[0] == "sent"
+
+
+@pytest.mark.parametrize(("delivered", "status", "error"), [(True, "delivered", ""), (False, "undelivered", "absent")])
+def test_a_receipt_that_overtakes_the_record_of_the_send_is_kept(gateway, sms, delivered, status, error):
+    """Clause: REM-1 — the gateway's receipt can arrive before the worker records the send: it is kept, and the
+    record of the send then ends delivered (or not delivered, with the gateway's error) instead of sent."""
+    from arrears.notices.actions import do_record_receipt
+
+    _borrower, loan = borrower_with_loan()
+    notice = queue_reminder(loan)
+
+    def receipt_first(sending):
+        do_record_receipt(
+            provider_id=gateway.messages[-1].id,
+            reference=sending.key,
+            delivered=delivered,
+            at=AT,
+            error=error,
+            actor=nightly_run(),
+        )
+
+    dispatcher(sms, after_accept=receipt_first).run_once()
+    notice.refresh_from_db()
+    assert (notice.status, notice.provider_id, notice.sent_at) == (status, gateway.messages[0].id, AT)
+    assert (notice.delivered_at is not None, notice.last_error) == (delivered, error)
+    outcomes = list(NoticeAttempt.objects.filter(notice=notice).order_by("pk").values_list("outcome", flat=True))
+    assert outcomes == ["delivered" if delivered else "undelivered", "sent"]
+    assert AuditEvent.objects.filter(action="notices.send_notice", subject_id=str(notice.pk)).count() == 1

@@ -17,6 +17,9 @@ from arrears.notices.models import AttemptOutcome, Notice, NoticeAttempt, Notice
 __all__ = ["OutboxError", "do_record_receipt", "do_requeue_notice", "do_settle_unconfirmed"]
 
 
+RECEIPT_FAILED = "receipt_failed"  # a "not delivered" receipt that came before the send was recorded
+
+
 class OutboxError(ValueError):
     """A refused outbox action; the message says what was wrong and what to do."""
 
@@ -137,6 +140,11 @@ def do_record_receipt(
         ):
             return locked
         update = {"status": status, "delivered_at": at if delivered else None}
+        if locked.status == NoticeStatus.SENDING:
+            # The receipt came before the worker recorded the send: keep it for the worker, whose record of the
+            # send then says delivered or not delivered (`Dispatcher.settle`).
+            update = {"delivered_at": at} if delivered else {"reason": RECEIPT_FAILED}
+            status = NoticeStatus.SENDING
         if not delivered:
             update["last_error"] = error[:500] or "not delivered"
         if not locked.provider_id:
@@ -151,7 +159,10 @@ def do_record_receipt(
             worker="gateway",
             channel=locked.channel,
         )
-        record.change("status", locked.status, status)
+        if status != locked.status:
+            record.change("status", locked.status, status)
+        else:  # kept for the worker still recording the send
+            record.change("receipt", None, "delivered" if delivered else "not delivered")
         if error:
             record.change("error", "", error[:500])
     locked.status = status

@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Case, F, Q, Sum, Value, When
 from django.utils import timezone
 
 from arrears.accounts.permissions import Perm
@@ -51,6 +51,7 @@ from arrears.collection.queries import holds_of, in_force
 from arrears.compliance.actions import append_events_bulk
 from arrears.compliance.codes import ActionCode
 from arrears.compliance.contact import check_contact
+from arrears.notices.actions import RECEIPT_FAILED
 from arrears.notices.channels import EmailChannel, Outgoing, SendFailed, SmsChannel, sms_channel
 from arrears.notices.content import letter_values, reminder_values
 from arrears.notices.models import (
@@ -446,7 +447,15 @@ class Dispatcher:
         if outcome == AttemptOutcome.DEFERRED:
             update["attempts"] = F("attempts") - 1  # waiting is not an attempt
         if outcome == AttemptOutcome.SENT:
-            update.update(sent_at=now, provider_id=provider_id, last_error="")
+            update.update(sent_at=now, provider_id=provider_id)
+            # A delivery receipt may have come before this record (`notices.actions.do_record_receipt`).
+            update["status"] = Case(
+                When(delivered_at__isnull=False, then=Value(NoticeStatus.DELIVERED)),
+                When(reason=RECEIPT_FAILED, then=Value(NoticeStatus.UNDELIVERED)),
+                default=Value(NoticeStatus.SENT),
+            )
+            update["reason"] = Case(When(reason=RECEIPT_FAILED, then=Value(RECEIPT_FAILED)), default=Value(reason))
+            update["last_error"] = Case(When(reason=RECEIPT_FAILED, then=F("last_error")), default=Value(""))
         mine = Notice.objects.filter(pk=notice.pk, status=expect)
         if expect == NoticeStatus.SENDING:
             mine = mine.filter(worker=self.worker)
