@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, F, Q, Sum, Value, When
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from arrears.accounts.permissions import Perm
@@ -407,13 +407,60 @@ class Dispatcher:
             return
         with transaction.atomic():
             events, attempts = [], []
+            sent = [o for o in outcomes if o.outcome == AttemptOutcome.SENT and o.reason == ""]
+            held = self._settle_sent(sent)
             for o in outcomes:
-                event = self.settle(o.notice, o.outcome, o.reason, o.detail, o.at, **o.kwargs)
+                if o in sent:
+                    if o.notice.pk not in held:
+                        continue
+                    event = self._event(
+                        o.notice,
+                        o.outcome,
+                        "",
+                        "",
+                        o.at,
+                        NoticeStatus.SENDING,
+                        NoticeStatus.SENT,
+                        {"provider_id": ("", o.kwargs["provider_id"]), **o.kwargs.get("extra", {})},
+                    )
+                else:
+                    event = self.settle(o.notice, o.outcome, o.reason, o.detail, o.at, **o.kwargs)
                 if event is not None:
                     events.append(event)
                     attempts.append(self.attempt(o.notice, o.outcome, o.reason, o.detail, o.at))
             NoticeAttempt.objects.bulk_create(attempts)
             append_events_bulk(events, actor=self.actor)
+
+    def _settle_sent(self, sent: list[_Outcome]) -> set[int]:
+        """Record these sends in one statement (the common case, so not one ORM update each); returns the ids
+        this worker still held. A delivery receipt that came first (`notices.actions.do_record_receipt`) makes
+        the notice delivered, or not delivered, instead of sent."""
+        if not sent:
+            return set()
+        table = Notice._meta.db_table
+        adapt = connection.ops.adapt_datetimefield_value
+        values = ", ".join(["(%s, %s, %s)"] * len(sent))
+        params = [v for o in sent for v in (o.notice.pk, o.kwargs["provider_id"], adapt(o.at))]
+        cast = "::timestamptz" if connection.vendor == "postgresql" else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET "  # noqa: S608 - our own table and constants; values bound
+                f"status = CASE WHEN {table}.delivered_at IS NOT NULL THEN 'delivered' "
+                f"WHEN {table}.reason = %s THEN 'undelivered' ELSE 'sent' END, "
+                f"last_error = CASE WHEN {table}.reason = %s THEN {table}.last_error ELSE '' END, "
+                f"reason = CASE WHEN {table}.reason = %s THEN {table}.reason ELSE '' END, "
+                f"lease_until = NULL, provider_id = v.provider_id, sent_at = v.sent_at{cast} "
+                "FROM (SELECT column1 AS id, column2 AS provider_id, column3 AS sent_at "
+                f"FROM (VALUES {values}) AS x) AS v "
+                f"WHERE {table}.id = v.id AND {table}.status = 'sending' AND {table}.worker = %s "
+                f"RETURNING {table}.id",
+                [RECEIPT_FAILED, RECEIPT_FAILED, RECEIPT_FAILED, *params, self.worker],
+            )
+            held = {row[0] for row in cursor.fetchall()}
+        for o in sent:
+            if o.notice.pk not in held:
+                log.warning("notice %s: no longer held by %s; its send is not recorded here", o.notice.pk, self.worker)
+        return held
 
     def settle(
         self,
@@ -446,32 +493,41 @@ class Dispatcher:
             update["not_before"] = not_before or now
         if outcome == AttemptOutcome.DEFERRED:
             update["attempts"] = F("attempts") - 1  # waiting is not an attempt
-        if outcome == AttemptOutcome.SENT:
-            update.update(sent_at=now, provider_id=provider_id)
-            # A delivery receipt may have come before this record (`notices.actions.do_record_receipt`).
-            update["status"] = Case(
-                When(delivered_at__isnull=False, then=Value(NoticeStatus.DELIVERED)),
-                When(reason=RECEIPT_FAILED, then=Value(NoticeStatus.UNDELIVERED)),
-                default=Value(NoticeStatus.SENT),
-            )
-            update["reason"] = Case(When(reason=RECEIPT_FAILED, then=Value(RECEIPT_FAILED)), default=Value(reason))
-            update["last_error"] = Case(When(reason=RECEIPT_FAILED, then=F("last_error")), default=Value(""))
+        if outcome == AttemptOutcome.SENT:  # found by reconciliation (a plain send goes through `_settle_sent`)
+            update.update(sent_at=now, provider_id=provider_id, last_error="")
         mine = Notice.objects.filter(pk=notice.pk, status=expect)
         if expect == NoticeStatus.SENDING:
             mine = mine.filter(worker=self.worker)
         if not mine.update(**update):
             log.warning("notice %s: no longer held by %s; outcome %s not recorded", notice.pk, self.worker, outcome)
             return None
-        changes = {"status": (expect, status)}
-        if reason:
-            changes["reason"] = ("", reason)
-        if detail:
-            changes["detail"] = ("", detail)
+        changes = {}
         if "not_before" in update:
             changes["not_before"] = (None, update["not_before"].isoformat())
         if provider_id:
             changes["provider_id"] = ("", provider_id)
         changes.update(extra or {})
+        return self._event(notice, outcome, reason, detail, now, expect, status, changes)
+
+    def _event(
+        self,
+        notice: Notice,
+        outcome: str,
+        reason: str,
+        detail: str,
+        now: datetime,
+        before: str,
+        status: str,
+        more: dict,
+    ) -> dict[str, Any]:
+        """After a notice's row moved from `before` to `status`: its letter follows, the tally counts it, and
+        here is its audit event."""
+        changes = {"status": (before, status)}
+        if reason:
+            changes["reason"] = ("", reason)
+        if detail:
+            changes["detail"] = ("", detail)
+        changes.update(more)
         if notice.kind == NoticeKind.LETTER:
             self._settle_letter(notice, status, detail or reason)
         self.tally[notice.channel, outcome, reason] += 1
