@@ -36,8 +36,6 @@ from arrears.notices.models import (
 
 __all__ = ["MANIFEST_COLUMNS", "do_make_print_batch"]
 
-NO_ADDRESS = "no_address"
-
 MANIFEST_COLUMNS = (
     "seq",
     "reference",
@@ -60,7 +58,7 @@ def do_make_print_batch(business_date: date, *, actor, at: datetime | None = Non
     One transaction: the stopped letters settled, the batch (PDF + manifest), each notice sent with its batch,
     each letter printed, an audit event for the batch and one per letter. On PostgreSQL the notices are locked
     SKIP LOCKED, so a worker and a supervisor making a batch at once never print a letter twice."""
-    from arrears.notices.dispatch import Dispatcher  # the dispatcher's re-checks
+    from arrears.notices.dispatch import NO_ADDRESS, Dispatcher  # the dispatcher's re-checks
 
     permission = Perm.DISPATCH if has_perm(actor, Perm.DISPATCH) else Perm.MANAGE_OUTBOX
     require(actor, permission)
