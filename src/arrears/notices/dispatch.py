@@ -46,6 +46,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from arrears.accounts.permissions import Perm
+from arrears.collection.letters import Bank, letter_reference
 from arrears.collection.models import Letter, LetterStatus
 from arrears.collection.queries import holds_of, in_force
 from arrears.compliance.actions import append_events_bulk
@@ -63,6 +64,8 @@ from arrears.notices.models import (
     NoticeStatus,
     TemplatePurpose,
 )
+from arrears.notices.template_queries import template_for
+from arrears.notices.templating import render
 from arrears.portfolio.models import Component, Instalment, LoanStatus
 from arrears.rules.queries import policy_on
 
@@ -291,8 +294,8 @@ class Dispatcher:
                 now + self.config.no_template_wait,
             )
         values = self._values(notice, template.language, today)
-        subject = _render(template.subject, values) if template.subject else ""
-        body = _render(template.body, values)
+        subject = render(template.subject, values) if template.subject else ""
+        body = render(template.body, values)
         recipient = borrower.mobile if notice.channel == NoticeChannel.SMS else borrower.email
         attachments: tuple = ()
         if notice.kind == NoticeKind.LETTER:
@@ -348,8 +351,6 @@ class Dispatcher:
         return None
 
     def _values(self, notice: Notice, language: str, today: date) -> dict[str, str]:
-        from arrears.collection.letters import Bank, letter_reference  # the letter module loads WeasyPrint lazily
-
         bank = Bank.from_settings()
         borrower = notice.borrower
         if notice.kind == NoticeKind.REMINDER:
@@ -620,7 +621,7 @@ class _Context:
 
     def template(self, purpose: str, language: str):
         if (purpose, language) not in self.templates:
-            self.templates[purpose, language] = _template_for(purpose, language)
+            self.templates[purpose, language] = template_for(purpose, language)
         return self.templates[purpose, language]
 
 
@@ -642,18 +643,6 @@ def _purpose(notice: Notice) -> str:
     if notice.kind == NoticeKind.LETTER:
         return TemplatePurpose.LETTER_EMAIL
     return TemplatePurpose.REMINDER_SMS if notice.channel == NoticeChannel.SMS else TemplatePurpose.REMINDER_EMAIL
-
-
-def _template_for(purpose: str, language: str):
-    from arrears.notices.template_queries import template_for
-
-    return template_for(purpose, language)
-
-
-def _render(text: str, values: dict[str, str]) -> str:
-    from arrears.notices.templating import render
-
-    return render(text, values)
 
 
 def _store_composed(notices: list[Notice]) -> None:
