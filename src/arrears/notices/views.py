@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -75,7 +76,8 @@ def notice_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Notice %(key)s will be sent again.") % {"key": notice.key})
     except OutboxError as exc:
         messages.error(request, str(exc))
-    return redirect(f"{request.POST.get('back') or '/notices/'}")
+    back = request.POST.get("status", "")
+    return redirect(f"{reverse('notices:outbox')}?status={back}" if back in NoticeStatus.values else "notices:outbox")
 
 
 @login_required
