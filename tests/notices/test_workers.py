@@ -67,7 +67,9 @@ def test_the_gateways_receipt_reaches_the_server_by_callback(live_db, approved_t
     settings.ARREARS_SMS_CALLBACK_SECRET = "receipt-secret"
     reached = queue_reminder(borrower_with_loan("HT-OK", mobile="13712345678")[1])
     absent = queue_reminder(borrower_with_loan("HT-ABSENT", mobile="13700000000")[1])
-    with LoopbackGateway(TOKEN, receipt_secret="receipt-secret") as sim:
+    # The receipts wait a second: on SQLite the live server shares the test's in-memory connection, which two
+    # threads must not use at once (a receipt overtaking the record is tested on its own in test_dispatch).
+    with LoopbackGateway(TOKEN, receipt_secret="receipt-secret", receipt_delay=1.0) as sim:
         callback = f"{live_server.url}/notices/sms/receipts/"
         channel = SmsChannel(SmsGateway(sim.url, TOKEN, callback_url=callback))
         Dispatcher(nightly_run(), sms=channel, clock=Clock()).run_once()
