@@ -184,6 +184,75 @@ def test_a_breakdown_that_disagrees_with_the_replay_is_refused(case):
         loan_figures("X", "p", replace(position, instalments=tuple(states)), scheduled, terms)
 
 
+def post_waiver(loan, on: date, fen: int, key: str = "waiver:1") -> None:
+    """A waiver as its approval posts it: the posting row, then the loan's allocations rewritten."""
+    from arrears.portfolio.models import WaiverPosting
+
+    WaiverPosting.objects.create(loan=loan, key=key, posted_on=on, amount_fen=fen)
+    allocate_payments([loan.pk], business_date=on)
+
+
+def test_a_posted_waiver_is_subtracted_in_the_line_and_the_total_is_the_replays(case, collector):
+    """Clause: LTR-1, WVR-2 — 5.00 waived on 2026-09-25 settles instalment 2's penalty (6.42 accrued by then:
+    983.77 × 0.06525 × 36/360 = 6.419…). The balance never changed, so the period is the whole 41 days, and
+    the line subtracts the waiver: 7.31 − 5.00 = 2.31; compound interest 0.30 is printed as accrued.
+    Instalment 3 keeps the finance core's own lines. The total is 2,056.91 − 5.00 = 2,051.91, the replay's,
+    and the PDF prints the subtraction and the amount waived."""
+    from arrears.portfolio.queries import loan_detail, loan_position
+
+    loan = case.borrower.loans.get()
+    post_waiver(loan, date(2026, 9, 25), 500)
+    content = letter_content(case, None, TODAY, policy_on(TODAY))
+    (figures,) = content.loans
+    second, third = figures.instalments
+    assert second.penalty.line == (
+        "逾期本金 983.77 元 × 罚息日利率 0.06525/360 × 41 天（2026-08-21 至 2026-09-30） − 减免 5.00 元 = 2.31 元"
+    )
+    assert (
+        second.compound.line
+        == "逾期利息 39.95 元 × 罚息日利率 0.06525/360 × 41 天（2026-08-21 至 2026-09-30） = 0.30 元"
+    )
+    assert (str(second.penalty.waived), str(second.compound.waived), str(figures.waived)) == ("5.00", "0.00", "5.00")
+    assert (third.penalty.line, third.compound.line) == (
+        "逾期本金 987.34 元 × 罚息日利率 0.06525/360 × 10 天 = 1.79 元",
+        "逾期利息 36.38 元 × 罚息日利率 0.06525/360 × 10 天 = 0.07 元",
+    )
+    assert [str(a) for a in (figures.penalty_interest, figures.compound_interest, content.total)] == [
+        "4.10",
+        "0.37",
+        "2051.91",
+    ]
+    position = loan_position(loan_detail(loan.external_id), TODAY)
+    assert (content.total, position.waived) == (position.overdue_total, Decimal("5.00"))
+    letter = do_send_letter(case, channel="post", actor=collector, today=TODAY, at=AT)
+    assert letter.overdue_fen == 205191
+    text = pdf_text(bytes(letter.pdf))
+    for expected in ("减免 5.00 元 = 2.31 元", "减免罚息", "5.00", "2,051.91"):
+        assert expected in text, expected
+
+
+def test_a_payment_and_a_waiver_are_both_subtracted(case):
+    """Clause: LTR-1, WVR-2 — the worked part payment of 500.00 on 2026-09-01 (2.14 of penalty paid), then 2.00
+    waived on 2026-09-25 (2.29 owed then: 983.77 × 0.06525 × 12/360 + 525.95 × 0.06525 × 24/360 = 4.4276 →
+    4.43, less 2.14). The waiver starts no period: the two periods of the payment stay, and the line ends
+    4.90 − 2.14 paid − 2.00 waived = 0.76."""
+    loan = case.borrower.loans.get()
+    make_payment(loan, date(2026, 9, 1), "500.00")
+    allocate_payments([loan.pk], business_date=TODAY)
+    post_waiver(loan, date(2026, 9, 25), 200)
+    (figures,) = letter_content(case, None, TODAY, policy_on(TODAY)).loans
+    second = figures.instalments[0]
+    assert second.penalty.line == (
+        "逾期本金 983.77 元 × 罚息日利率 0.06525/360 × 12 天（2026-08-21 至 2026-09-01） + "
+        "525.95 元 × 罚息日利率 0.06525/360 × 29 天（2026-09-02 至 2026-09-30） − 已还 2.14 元 − 减免 2.00 元 = 0.76 元"
+    )
+    assert [str(a) for a in (figures.penalty_interest, figures.compound_interest, figures.waived)] == [
+        "2.55",
+        "0.07",
+        "2.00",
+    ]
+
+
 def test_post_letter_pdf_task_and_audit(case, collector):
     """Clause: LTR-1, LTR-2, LTR-3, AUTH-1, AUTH-4 — a junior collector issues the notice by post: the PDF (CJK
     font embedded) states the overdue details, the calculation lines, the total, the deadline and the hotline;

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -13,6 +15,8 @@ from hypothesis import strategies as st
 from arrears.engine.params import Terms
 from arrears.engine.runner import decide, partition_of
 from arrears.engine.schema import Inputs
+from arrears.finance import floor_fen
+from arrears.finance.account import Receipt
 from arrears.policy import Policy
 from arrears.workdays import default_calendar
 
@@ -112,3 +116,110 @@ def test_property_engine_equals_finance_for_any_terms(seed, days, markup, basis,
         default_calendar(),
     )
     assert _compare(loans, decisions, as_of, policy_markup=markup, **terms) == []
+
+
+SHARES = (Decimal("0.2"), Decimal("0.5"), Decimal("1"))
+
+
+def with_waivers(loans, seed: int, as_of: date) -> int:
+    """Post a penalty waiver on about half of the loans: on a random day after the first due date, a share
+    (20%, 50% or all) of the penalty and compound interest owed that day before that day's payments (on one
+    day waivers come first). Returns how many were posted."""
+    rng = random.Random(seed)  # noqa: S311 - test data
+    posted = 0
+    for loan in loans:
+        first_due = loan.instalments[0].due_date
+        if rng.random() < 0.5 or first_due >= as_of:
+            continue
+        on = first_due + timedelta(days=rng.randrange(1, (as_of - first_due).days + 1))
+        then = replayed(replace(loan, receipts=[r for r in loan.receipts if r.paid_on < on]), as_of=on)
+        amount = floor_fen((then.penalty_interest + then.compound_interest) * rng.choice(SHARES))
+        if amount > 0:
+            loan.receipts.append(Receipt(f"waiver:{loan.loan_id}", on, amount, kind="waiver"))
+            posted += 1
+    return posted
+
+
+def test_posted_waivers_lower_the_engines_penalty_as_the_finance_cores():
+    """Clause: WVR-2, CLS-1 — waivers posted on about half of a generated book reach the engine as penalty and
+    compound allocations: every loan's penalty and compound interest (and DPD, where a waiver settled an
+    instalment's last penalty) equal the finance core's replay with the waivers, to the fen; without them the
+    comparison would fail."""
+    loans = generate(1_500, 6, as_of=AS_OF)
+    without = [replace(loan, receipts=list(loan.receipts)) for loan in loans]
+    assert with_waivers(loans, 6, AS_OF) > 300
+    waived = [loan for loan in loans if replayed(loan, as_of=AS_OF).waived > 0]
+    assert len(waived) > 300
+    decisions = decide(Inputs.of(**frames(loans, posted_on=AS_OF)), Terms.of(Policy(), AS_OF), default_calendar())
+    assert decisions.problems.height == 0
+    assert _compare(loans, decisions, AS_OF) == []
+    assert len(_compare(without, decisions, AS_OF)) > 300  # the waivers changed the figures compared
+
+
+@pytest.mark.django_db
+def test_waivers_posted_in_the_database_reach_the_engine_as_the_finance_core_counts_them():
+    """Clause: WVR-2, CLS-1 — loans in the database with late and partial payments and posted waivers
+    (`WaiverPosting` + `allocate_payments`), read for the night (`daily.read`) and decided by the engine: each
+    loan's DPD, overdue amounts, penalty and compound interest equal `loan_position` (the finance core with the
+    waivers) to the fen."""
+    from arrears.daily.read import read_inputs
+    from arrears.portfolio.models import Instalment, WaiverAllocation, WaiverPosting
+    from arrears.portfolio.posting import allocate_payments
+    from arrears.portfolio.queries import loan_detail, loan_position
+    from arrears.rules.queries import policy_on
+    from factories import make_borrower, make_loan, make_payment
+
+    as_of = date(2026, 3, 20)
+    rng = random.Random(7)  # noqa: S311 - test data
+    loans = []
+    for k in range(40):
+        loan = make_loan(
+            make_borrower(),
+            principal=str(rng.randrange(2_000, 90_000)),
+            rate=rng.choice(["0.0435", "0.0799", "0.1500"]),
+            months=rng.choice([3, 6, 12]),
+            start=as_of - timedelta(days=rng.randrange(40, 300)),
+            method=rng.choice(["equal-instalment", "equal-principal", "interest-only"]),
+            penalty_markup=rng.choice([None, Decimal("0.30")]),
+        )
+        for inst in Instalment.objects.filter(loan=loan, due_date__lt=as_of).order_by("n"):
+            late = inst.due_date + timedelta(days=rng.randrange(0, 40))
+            if late < as_of and rng.random() < 0.6:
+                share = Decimal(rng.choice(["0.5", "1", "1.01"]))
+                make_payment(
+                    loan,
+                    late,
+                    str((Decimal(inst.principal_fen + inst.interest_fen) * share / 100).quantize(Decimal("0.01"))),
+                )
+        allocate_payments([loan.pk], business_date=as_of)
+        # A waiver of up to all of what is owed on a day, as the approval posts it (payments of that day count).
+        first_due = loan.instalments.order_by("due_date").first().due_date
+        on = first_due + timedelta(days=rng.randrange(1, (as_of - first_due).days + 1))
+        then = loan_position(loan_detail(loan.external_id), on)
+        owed = floor_fen((then.penalty_interest + then.compound_interest) * rng.choice(SHARES))
+        if owed > 0:
+            WaiverPosting.objects.create(loan=loan, key=f"waiver:{k}", posted_on=on, amount_fen=fen(owed))
+            allocate_payments([loan.pk], business_date=on)
+        loans.append(loan)
+    assert WaiverPosting.objects.count() >= 20
+    assert WaiverAllocation.objects.filter(posting__posted_on__lte=as_of).count() >= 20
+    policy = policy_on(as_of)
+    decisions = decide(read_inputs(Terms.of(policy, as_of)), Terms.of(policy, as_of), default_calendar())
+    assert decisions.problems.height == 0
+    by_loan = {row["loan_id"]: row for row in decisions.positions.iter_rows(named=True)}
+    mismatches, waived = [], 0
+    for loan in loans:
+        position = loan_position(loan_detail(loan.external_id), as_of)
+        waived += position.waived > 0
+        expected = {
+            "dpd": position.dpd,
+            "overdue_principal_fen": fen(position.overdue_principal),
+            "overdue_interest_fen": fen(position.overdue_interest),
+            "penalty_fen": fen(position.penalty_interest),
+            "compound_fen": fen(position.compound_interest),
+        }
+        row = by_loan.get(loan.pk, dict.fromkeys(expected, 0))
+        if {key: row[key] for key in expected} != expected:
+            mismatches.append((loan.external_id, expected, row))
+    assert mismatches == []
+    assert waived >= 20

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -101,3 +102,73 @@ def test_posting_counts_from_rolled_due_dates_where_the_policy_says_so():
     )
     allocate_payments([loan.pk], business_date=date(2026, 3, 1))
     assert allocations(loan) == [("P1", 1, "interest", 4350), ("P1", 1, "principal", 98022)]
+
+
+def waiver_rows(loan):
+    from arrears.portfolio.models import WaiverAllocation
+
+    return list(
+        WaiverAllocation.objects.filter(posting__loan=loan)
+        .order_by("posting__posted_on", "pk")
+        .values_list("posting__key", "instalment__n", "component", "amount_fen")
+    )
+
+
+def post_waiver(loan, on: date, fen: int, key: str):
+    from arrears.portfolio.models import WaiverPosting
+
+    return WaiverPosting.objects.create(loan=loan, key=key, posted_on=on, amount_fen=fen)
+
+
+def test_a_posted_waiver_is_allocated_to_penalty_oldest_first_and_lowers_the_penalty_owed():
+    """Clause: WVR-2 — no payment at all; 6.50 waived on 2026-03-20 settles instalment 1's penalty 5.86
+    (980.22 × 0.06525 × 33/360 = 5.862…) and 0.64 of instalment 2's (983.77 × 0.06525 × 5/360 = 0.89). On
+    2026-04-01 the penalty owed is 7.99 + 3.03 − 6.50 = 4.52 (11.02 without the waiver); compound interest
+    0.47, principal 1,963.99 and interest 83.45 stay. Posting again writes the same rows."""
+    from arrears.portfolio.models import Instalment
+    from arrears.portfolio.queries import loan_detail, loan_position
+
+    loan = make_loan(make_borrower())
+    assert loan_position(loan_detail(loan.external_id), date(2026, 4, 1)).penalty_interest == Decimal("11.02")
+    post_waiver(loan, date(2026, 3, 20), 650, "waiver:1")
+    assert allocate_payments([loan.pk], business_date=date(2026, 4, 1)) == 2
+    assert waiver_rows(loan) == [("waiver:1", 1, "penalty_interest", 586), ("waiver:1", 2, "penalty_interest", 64)]
+    assert sum(row[3] for row in waiver_rows(loan)) == 650
+    assert not PaymentAllocation.objects.filter(payment__loan=loan).exists()
+    position = loan_position(loan_detail(loan.external_id), date(2026, 4, 1))
+    assert (position.penalty_interest, position.compound_interest, position.waived) == (
+        Decimal("4.52"),
+        Decimal("0.47"),
+        Decimal("6.50"),
+    )
+    assert (position.overdue_principal, position.overdue_interest, position.dpd) == (
+        Decimal("1963.99"),
+        Decimal("83.45"),
+        45,
+    )
+    # Before the waiver's date it does not count.
+    assert loan_position(loan_detail(loan.external_id), date(2026, 3, 19)).waived == Decimal("0.00")
+    before = (waiver_rows(loan), list(Instalment.objects.filter(loan=loan).values_list("n", "settled_on")))
+    allocate_payments([loan.pk], business_date=date(2026, 4, 1))
+    assert (waiver_rows(loan), list(Instalment.objects.filter(loan=loan).values_list("n", "settled_on"))) == before
+
+
+def test_a_waiver_then_a_payment_the_same_day_settles_the_instalment():
+    """Clause: WVR-2, CLS-1 — instalment 1 (980.22 + 43.50, due 2026-02-15) is paid 10 days late with exactly
+    1,023.72; alone, the payment settles penalty 1.78 and compound 0.08 first and leaves 1.86 of principal.
+    With 1.86 waived that day, the waiver takes the penalty and compound, the payment the interest and principal:
+    the instalment is settled on 2026-02-25 and DPD on 2026-04-01 counts from instalment 2 (17 days)."""
+    from arrears.portfolio.models import Instalment
+    from arrears.portfolio.queries import loan_detail, loan_position
+
+    loan = make_loan(make_borrower())
+    make_payment(loan, date(2026, 2, 25), "1023.72", external_id="P1")
+    allocate_payments([loan.pk], business_date=date(2026, 4, 1))
+    assert ("P1", 1, "principal", 97836) in allocations(loan)
+    post_waiver(loan, date(2026, 2, 25), 186, "waiver:2")
+    allocate_payments([loan.pk], business_date=date(2026, 4, 1))
+    assert waiver_rows(loan) == [("waiver:2", 1, "penalty_interest", 178), ("waiver:2", 1, "compound_interest", 8)]
+    assert allocations(loan) == [("P1", 1, "interest", 4350), ("P1", 1, "principal", 98022)]
+    assert Instalment.objects.get(loan=loan, n=1).settled_on == date(2026, 2, 25)
+    position = loan_position(loan_detail(loan.external_id), date(2026, 4, 1))
+    assert (position.dpd, position.overdue_principal, position.waived) == (17, Decimal("983.77"), Decimal("1.86"))

@@ -9,7 +9,8 @@ How this works
   loan page and the nightly run) with the penalty calculation in detail.
 * The calculation lines are the finance core's own (`arrears.finance.penalty.penalty_interest`) wherever an
   instalment's balance stayed as it was since its due date; where a payment after the due date changed it,
-  each accrual period is printed; every amount is checked against the replay (`letter_figures`).
+  each accrual period is printed, and what was paid and what a posted waiver settled (WVR-2) are subtracted;
+  every amount is checked against the replay (`letter_figures`).
 * The repayment deadline is a choice of this module, not a policy number: `REPAY_WITHIN_DAYS` calendar days
   after the as-of date, moved to the next working day when that is a holiday or weekend.
 * `render_pdf` renders `collection/letters/overdue_notice.html` with WeasyPrint, embedding a CJK font
@@ -62,14 +63,14 @@ from arrears.compliance.codes import ActionCode
 from arrears.compliance.contact import check_contact
 from arrears.compliance.language_actions import ensure_clean
 from arrears.finance import from_fen, to_fen
-from arrears.finance.account import AccountPosition, Receipt, replay
+from arrears.finance.account import AccountPosition
 from arrears.finance.money import ZERO
 from arrears.notices.content import letter_values
 from arrears.notices.models import Language, Notice, NoticeKind, NoticeStatus, TemplatePurpose, letter_key
 from arrears.notices.template_queries import template_for
 from arrears.notices.templating import paragraphs, render, split_notice
 from arrears.portfolio.models import Borrower, Hold, Loan, LoanStatus, Payment
-from arrears.portfolio.posting import account_terms, scheduled_instalments
+from arrears.portfolio.posting import account_terms, loan_account
 from arrears.rules.queries import calendar, policy_on
 from arrears.workdays import UnknownYearError
 
@@ -140,21 +141,15 @@ class LetterContent:
         return sum((loan.total for loan in self.loans), ZERO)
 
 
-def _payments_prefetch() -> Prefetch:
-    return Prefetch("payments", queryset=Payment.objects.order_by("paid_on", "external_id"))
+def _account_prefetches() -> tuple[Prefetch, str]:
+    """What the replay of a loan reads besides its schedule: its payments and its posted waivers (WVR-2)."""
+    return Prefetch("payments", queryset=Payment.objects.order_by("paid_on", "external_id")), "waivers"
 
 
 def _replay(loan: Loan, as_of: date, policy) -> AccountPosition:
-    """The loan on `as_of` as the finance core replays it with `policy` (as `portfolio.queries.loan_position`
-    does with the policy in force; prefetched schedule and payments)."""
-    return replay(
-        scheduled_instalments(
-            ((i.n, i.due_date, i.principal_fen, i.interest_fen) for i in loan.instalments.all()), policy, through=as_of
-        ),
-        [Receipt(p.external_id, p.paid_on, from_fen(p.amount_fen)) for p in loan.payments.all() if p.paid_on <= as_of],
-        as_of=as_of,
-        **account_terms(loan, policy),
-    )
+    """The loan on `as_of` as the finance core replays it with `policy` (`portfolio.posting.loan_account`, as
+    `portfolio.queries.loan_position` does with the policy in force; prefetched schedule, payments, waivers)."""
+    return loan_account(loan, as_of, policy)
 
 
 def repayment_deadline(as_of: date) -> date:
@@ -178,7 +173,7 @@ def letter_content(
     else:
         chosen = Loan.objects.filter(pk__in=[loan.pk for loan in loans])
     figures = []
-    for loan in chosen.prefetch_related("instalments", _payments_prefetch()).order_by("start_date", "external_id"):
+    for loan in chosen.prefetch_related("instalments", *_account_prefetches()).order_by("start_date", "external_id"):
         position = _replay(loan, as_of, policy)
         if position.dpd > 0:
             scheduled = {i.n: (from_fen(i.principal_fen), from_fen(i.interest_fen)) for i in loan.instalments.all()}

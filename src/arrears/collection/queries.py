@@ -188,6 +188,7 @@ def case_for(user: Any, case_id: int, on: date) -> CollectionCase:
                 Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("instalment"))
             ),
         ),
+        "waivers",
     )
     return (
         annotated(visible_cases(user).select_related("borrower", "owner"), on)

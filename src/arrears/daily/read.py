@@ -2,12 +2,11 @@
 
 Only what the date needs: active loans with an instalment not settled by the date and due by the reminder
 horizon (posting records when each instalment was settled), or with a position the last run stored (it may be
-cured now); those instalments and what payments up to the date allocated to them; the loans' borrowers and
-borrowers with a case;
-holds that may be in force, each borrower's cases, calls to borrowers with a case (not to their contact persons:
-those neither reach the borrower nor count as attempts on them), open promises and the
-payments that can keep them, letters whose follow-up has no task yet. A loan that is current with nothing due
-soon has nothing to decide, so a night reads a small part of a large book.
+cured now); those instalments and what payments and posted penalty waivers up to the date allocated to them;
+the loans' borrowers and borrowers with a case; holds that may be in force, each borrower's cases, calls to
+borrowers with a case (not to their contact persons: those neither reach the borrower nor count as attempts on
+them), open promises and the payments that can keep them, letters whose follow-up has no task yet. A loan that
+is current with nothing due soon has nothing to decide, so a night reads a small part of a large book.
 
 PostgreSQL streams each query with `COPY (…) TO STDOUT` into polars; SQLite fetches rows. Rates become exact
 integers in SQL (8 decimals for the contract rate, 4 for the markup; the columns hold no more).
@@ -60,12 +59,20 @@ QUERIES: dict[str, str] = {
     "instalments": f"""
         SELECT o.loan_id, o.n, o.due_date, o.principal_fen, o.interest_fen
         FROM {OPEN_INSTALMENTS} o""",  # noqa: S608 - constant SQL
+    # What payments and posted waivers (penalty and compound interest only, WVR-2) settled of each open
+    # instalment: the engine subtracts both alike, as the finance core's replay does.
     "allocations": f"""
         SELECT o.loan_id, o.n, p.paid_on, a.component, a.amount_fen
         FROM {OPEN_INSTALMENTS} o
         JOIN portfolio_paymentallocation a ON a.instalment_id = o.id
         JOIN portfolio_payment p ON p.id = a.payment_id
-        WHERE p.paid_on <= %(as_of)s""",  # noqa: S608 - constant SQL, bound values
+        WHERE p.paid_on <= %(as_of)s
+        UNION ALL
+        SELECT o.loan_id, o.n, w.posted_on, v.component, v.amount_fen
+        FROM {OPEN_INSTALMENTS} o
+        JOIN portfolio_waiverallocation v ON v.instalment_id = o.id
+        JOIN portfolio_waiverposting w ON w.id = v.posting_id
+        WHERE w.posted_on <= %(as_of)s""",  # noqa: S608 - constant SQL, bound values
     "holds": """
         SELECT h.borrower_id, h.loan_id, h.starts_on,
                CASE WHEN h.released_on IS NOT NULL AND (h.ends_on IS NULL OR h.released_on < h.ends_on)
@@ -97,6 +104,9 @@ QUERIES: dict[str, str] = {
         WHERE t.sent_on <= %(as_of)s
           AND NOT EXISTS (SELECT 1 FROM collection_task k WHERE k.kind = 'letter_follow_up' AND k.ref_id = t.id)""",
 }
+from arrears.daily.read_plans import PLAN_QUERIES  # noqa: E402 - the plans' queries (PLAN-4), kept apart
+
+QUERIES.update(PLAN_QUERIES)
 
 
 def _read_postgresql(sql: str, params: dict, schema: dict) -> pl.DataFrame:

@@ -1,8 +1,8 @@
-"""A loan account replayed from its schedule and its payments: what each payment settled, what is still owed.
+"""A loan account replayed from its schedule, payments and waivers: what each settled, what is still owed.
 
 How this works
 --------------
-`replay` walks the payments in date order (then by key). Before applying a payment made on day t it accrues,
+`replay` walks the receipts — payments and posted waivers — in date order (then by key). Before applying a payment made on day t it accrues,
 for every instalment past its due date, penalty interest on the instalment's outstanding principal and
 compound interest (复利) on its outstanding interest, at the penalty rate = contract rate × (1 + markup),
 daily rate = annual ÷ day basis, for the days since the last accrual (the due date at first) through t —
@@ -17,6 +17,18 @@ component order. Instalments not yet due are included after the due ones, so a p
 settles the coming instalment (interest, then principal, no penalty); anything beyond the whole schedule is
 unapplied. Penalty never accrues on penalty.
 
+A receipt of kind "waiver" is a penalty waiver an approver posted (Clause: WVR-1, WVR-2). It is applied
+like a payment — after accruing to its date — but settles only what has accrued and is still owed: penalty
+interest of every instalment, oldest first, and only then compound interest, oldest first; never interest or
+principal. The balances penalty accrues on stay as they were, so a waiver changes no later accrual, only what
+is owed of it; a later payment then finds less penalty to settle and puts more towards interest and principal.
+A waiver can settle an instalment whose principal and interest were already paid (its `settled_on` is then the
+waiver's date). What it cannot settle is `unapplied`: the approver's action refuses such waivers, but a replay
+after the feed corrected earlier payments still runs. On a day with both, waivers come before payments: a
+waiver judged on the penalty owed that day is then settled in full even when a payment of the same day, fed
+later, would have paid that penalty (the payment goes further into interest and principal instead).
+`AccountPosition.waived` is the total the waivers settled.
+
 `replay(..., as_of=D)` also accrues through D and returns the position: outstanding principal and interest
 of instalments due by D, penalty and compound interest owed, DPD from the earliest unpaid due date (CLS-1).
 """
@@ -28,12 +40,34 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from arrears.finance.allocation import DEFAULT_ORDER, AllocatedAmount, Due, allocate_payment
+from arrears.finance.allocation import (
+    COMPOUND_INTEREST,
+    DEFAULT_ORDER,
+    PENALTY_INTEREST,
+    AllocatedAmount,
+    Allocation,
+    Due,
+    allocate_payment,
+)
 from arrears.finance.errors import FinanceError
-from arrears.finance.money import ZERO, MoneyInput, calc_context, money, round_fen
+from arrears.finance.money import ZERO, MoneyInput, calc_context, fen_amount, money, round_fen
 from arrears.finance.penalty import penalty_terms
 
-__all__ = ["AccountPosition", "InstalmentState", "PostedPayment", "Receipt", "ScheduledInstalment", "replay"]
+__all__ = [
+    "PAYMENT",
+    "RECEIPT_KINDS",
+    "WAIVER",
+    "AccountPosition",
+    "InstalmentState",
+    "PostedPayment",
+    "Receipt",
+    "ScheduledInstalment",
+    "replay",
+]
+
+PAYMENT = "payment"
+WAIVER = "waiver"  # a posted penalty waiver (WVR-1, WVR-2): settles penalty and compound interest only
+RECEIPT_KINDS = (PAYMENT, WAIVER)
 
 
 @dataclass(frozen=True)
@@ -46,18 +80,24 @@ class ScheduledInstalment:
 
 @dataclass(frozen=True)
 class Receipt:
+    """Money the account received on `paid_on`: a payment, or (kind "waiver") a posted penalty waiver."""
+
     key: str
     paid_on: date
     amount: Decimal
+    kind: str = PAYMENT
 
 
 @dataclass(frozen=True)
 class PostedPayment:
+    """A receipt as the replay applied it: what it settled, in order, and what it could not."""
+
     key: str
     paid_on: date
     amount: Decimal
     allocations: tuple[AllocatedAmount, ...]
     unapplied: Decimal
+    kind: str = PAYMENT
 
 
 @dataclass
@@ -72,7 +112,7 @@ class _Open:
     day_basis: int
     penalty_numerator: Decimal = ZERO  # Σ principal × annual penalty rate × days; ÷ day basis = accrued
     compound_numerator: Decimal = ZERO
-    penalty_paid: Decimal = ZERO
+    penalty_paid: Decimal = ZERO  # settled by payments and waivers alike
     compound_paid: Decimal = ZERO
     settled_on: date | None = None
 
@@ -88,8 +128,8 @@ class _Open:
 
 @dataclass(frozen=True)
 class InstalmentState:
-    """One instalment on the as-of date: what is left of it, and the day a payment settled it (None while
-    anything is owed, or when it never needed a payment)."""
+    """One instalment on the as-of date: what is left of it, and the day a payment (or a waiver of its last
+    penalty) settled it (None while anything is owed, or when it never needed a payment)."""
 
     n: int
     due_date: date
@@ -109,8 +149,9 @@ class AccountPosition:
     penalty_interest: Decimal
     compound_interest: Decimal
     outstanding_principal: Decimal
-    payments: tuple[PostedPayment, ...] = field(default_factory=tuple)
+    payments: tuple[PostedPayment, ...] = field(default_factory=tuple)  # and waivers (`kind`), as applied
     instalments: tuple[InstalmentState, ...] = field(default_factory=tuple)
+    waived: Decimal = ZERO  # penalty and compound interest the waivers settled (WVR-1, WVR-2)
 
     @property
     def overdue_total(self) -> Decimal:
@@ -152,6 +193,32 @@ def _dues_covering(items: list[_Open], amount: Decimal) -> list[Due]:
     return dues
 
 
+def _waive(items: list[_Open], amount: Decimal) -> Allocation:
+    """A waiver's split (Clause: WVR-2): penalty interest of the instalments oldest first, then their compound
+    interest oldest first, each only as far as it is owed; the rest is unapplied. Never interest or principal."""
+    parts, remaining = [], amount
+    with calc_context():
+        for component in (PENALTY_INTEREST, COMPOUND_INTEREST):
+            for o in items:
+                if not remaining:
+                    break
+                owed = o.penalty_owed() if component == PENALTY_INTEREST else o.compound_owed()
+                take = min(remaining, owed)
+                if take > 0:
+                    parts.append(AllocatedAmount(o.n, o.due_date, component, take))
+                    remaining -= take
+    return Allocation(payment=amount, allocations=tuple(parts), unapplied=remaining)
+
+
+def _receipt_order(receipt: Receipt) -> tuple:
+    """Date order; on one day waivers before payments (see the module doc), then by key."""
+    if receipt.kind not in RECEIPT_KINDS:
+        raise FinanceError(
+            f"receipt {receipt.key}: kind must be one of {', '.join(RECEIPT_KINDS)}, got {receipt.kind!r}"
+        )
+    return (receipt.paid_on, receipt.kind != WAIVER, receipt.key)
+
+
 def replay(
     instalments: Iterable[ScheduledInstalment],
     receipts: Iterable[Receipt],
@@ -171,13 +238,18 @@ def replay(
         key=lambda o: (o.due_date, o.n),
     )
     posted = []
-    for receipt in sorted(receipts, key=lambda r: (r.paid_on, r.key)):
+    waived = ZERO
+    by_n = {o.n: o for o in items}
+    for receipt in sorted(receipts, key=_receipt_order):
         if receipt.paid_on > as_of:
-            raise FinanceError(f"payment {receipt.key} on {receipt.paid_on} is after the as-of date {as_of}")
+            raise FinanceError(f"{receipt.kind} {receipt.key} on {receipt.paid_on} is after the as-of date {as_of}")
         _accrue(items, receipt.paid_on, penalty_rate, compound_on_interest)
-        amount = money(receipt.amount)
-        split = allocate_payment(amount, _dues_covering(items, amount), order)
-        by_n = {o.n: o for o in items}
+        if receipt.kind == WAIVER:
+            split = _waive(items, fen_amount(receipt.amount, name=f"waiver {receipt.key}", positive=True))
+            waived += split.applied
+        else:
+            amount = money(receipt.amount)
+            split = allocate_payment(amount, _dues_covering(items, amount), order)
         for part in split.allocations:
             item = by_n[part.n]
             if part.component == "principal":
@@ -192,7 +264,9 @@ def replay(
             item = by_n[part.n]
             if item.settled_on is None and item.settled():
                 item.settled_on = receipt.paid_on
-        posted.append(PostedPayment(receipt.key, receipt.paid_on, split.payment, split.allocations, split.unapplied))
+        posted.append(
+            PostedPayment(receipt.key, receipt.paid_on, split.payment, split.allocations, split.unapplied, receipt.kind)
+        )
     _accrue(items, as_of, penalty_rate, compound_on_interest)
     # Overdue: due before the as-of date (an instalment due today is not late yet; DPD 0, CLS-1).
     overdue = [o for o in items if o.due_date < as_of]
@@ -210,4 +284,5 @@ def replay(
             InstalmentState(o.n, o.due_date, o.principal, o.interest, o.penalty_owed(), o.compound_owed(), o.settled_on)
             for o in items
         ),
+        waived=waived,
     )

@@ -45,6 +45,7 @@ MEANINGS_ZH: dict[str, str] = {
     "plan.min_instalments": "方案最少期数",
     "plan.max_instalments": "方案最多期数（不超过 6 期）",
     "plan.requires_signature": "只有签署的分期协议才生效",
+    "plan.include_penalty": "分期金额包含已计罚息和复利",
     "waiver.max_share": "减免额不超过罚息总额的此比例",
     "waiver.max_dpd": "仅在逾期天数不超过此值时可减免",
     "waiver.first_delinquency_only": "仅限借款人首次逾期",

@@ -158,6 +158,7 @@ class Plan(Section):
     min_instalments: int = param(3, "PLAN-3", "fewest instalments offered", ge=1, le=6)
     max_instalments: int = param(6, "PLAN-3", "most instalments offered (never more than 6)", ge=1, le=6)
     requires_signature: bool = param(True, "PLAN-4", "only a signed plan takes effect")
+    include_penalty: bool = param(True, "PLAN-1", "the plan covers the accrued penalty and compound interest too")
 
     @model_validator(mode="after")
     def _check(self) -> Plan:

@@ -218,6 +218,46 @@ class PaymentAllocation(models.Model):
         return f"{self.component} {self.amount_fen} fen of payment {self.payment_id}"
 
 
+class WaiverPosting(models.Model):
+    """A penalty waiver posted to a loan's account (WVR-1, WVR-2): the approved amount, credited on `posted_on`
+    against the penalty and compound interest owed, oldest instalment first (`WaiverAllocation`). Created only by
+    `arrears.arrangements.actions.do_decide_waiver`; the finance core replays it with the payments."""
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="waivers")
+    key = models.CharField(max_length=40, unique=True)  # "waiver:<arrangements waiver id>"
+    posted_on = models.DateField(_("posted on"))
+    amount_fen = models.BigIntegerField(_("amount waived (fen)"))
+
+    class Meta:
+        verbose_name = _("penalty waiver posted")
+        constraints = [models.CheckConstraint(condition=Q(amount_fen__gt=0), name="waiver_posting_positive")]
+        indexes = [models.Index(fields=["loan", "posted_on"], name="waiver_loan_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key} on loan {self.loan_id}"
+
+
+class WaiverAllocation(models.Model):
+    """What a posted waiver settled: penalty or compound interest of one instalment (the replay's split)."""
+
+    posting = models.ForeignKey(WaiverPosting, on_delete=models.CASCADE, related_name="allocations")
+    instalment = models.ForeignKey(Instalment, on_delete=models.CASCADE, related_name="waiver_allocations")
+    component = models.CharField(max_length=20, choices=Component.choices)
+    amount_fen = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="waiver_allocation_positive"),
+            models.CheckConstraint(
+                condition=Q(component__in=["penalty_interest", "compound_interest"]),
+                name="waiver_allocation_penalty_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.component} {self.amount_fen} fen of {self.posting_id}"
+
+
 class DelinquencyClass(models.TextChoices):
     CURRENT = "current", _("current")
     MILD = "mild", _("mild (轻度)")

@@ -9,10 +9,18 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from arrears.compliance.masking import SENSITIVE_FIELDS, masked
-from arrears.finance import from_fen
-from arrears.finance.account import AccountPosition, Receipt, replay
-from arrears.portfolio.models import Borrower, FeedLoad, Hold, Loan, Payment, PaymentAllocation
-from arrears.portfolio.posting import account_terms, scheduled_instalments
+from arrears.finance.account import AccountPosition
+from arrears.portfolio.models import (
+    Borrower,
+    FeedLoad,
+    Hold,
+    Loan,
+    Payment,
+    PaymentAllocation,
+    WaiverAllocation,
+    WaiverPosting,
+)
+from arrears.portfolio.posting import loan_account
 from arrears.rules.queries import policy_on
 
 PAGE_SIZE = 50
@@ -84,6 +92,12 @@ def loan_detail(external_id: str) -> Loan:
                     Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("instalment"))
                 ),
             ),
+            Prefetch(
+                "waivers",
+                queryset=WaiverPosting.objects.order_by("posted_on", "key").prefetch_related(
+                    Prefetch("allocations", queryset=WaiverAllocation.objects.select_related("instalment"))
+                ),
+            ),
             "delinquency_history",
             "holds",
         )
@@ -92,13 +106,6 @@ def loan_detail(external_id: str) -> Loan:
 
 
 def loan_position(loan: Loan, as_of: date) -> AccountPosition:
-    """Where the loan stands on `as_of` by the finance core (uses the prefetched schedule and payments)."""
-    policy = policy_on(as_of)
-    return replay(
-        scheduled_instalments(
-            ((i.n, i.due_date, i.principal_fen, i.interest_fen) for i in loan.instalments.all()), policy, through=as_of
-        ),
-        [Receipt(p.external_id, p.paid_on, from_fen(p.amount_fen)) for p in loan.payments.all() if p.paid_on <= as_of],
-        as_of=as_of,
-        **account_terms(loan, policy),
-    )
+    """Where the loan stands on `as_of` by the finance core with the policy in force then (uses the prefetched
+    schedule, payments and posted waivers; `posting.loan_account`)."""
+    return loan_account(loan, as_of, policy_on(as_of))
