@@ -165,6 +165,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",  # its Swagger UI assets, served locally (no CDN: bank networks are closed)
     "arrears.home",
     "arrears.accounts",
     "arrears.compliance",
@@ -172,6 +173,7 @@ INSTALLED_APPS = [
     "arrears.portfolio",
     "arrears.collection",
     "arrears.notices",
+    "arrears.arrangements",
     "arrears.daily",
 ]
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from arrears.accounts import views as accounts
+from arrears.arrangements.api import api
 from arrears.home import views as home
 
 urlpatterns = [
@@ -16,6 +17,8 @@ urlpatterns = [
     path("", include("arrears.portfolio.urls")),
     path("", include("arrears.daily.urls")),
     path("", include("arrears.collection.urls")),
+    path("", include("arrears.arrangements.urls")),
     path("compliance/", include("arrears.compliance.urls")),
     path("notices/", include("arrears.notices.urls")),
+    path("api/", api.urls),
 ]

@@ -91,6 +91,7 @@ class CallEntry:
     next_action: str = ""
     next_follow_up_on: date | None = None
     borrower_asked: bool = False  # the borrower asked to be called sooner than the cadence (CALL-4)
+    inbound: bool = False  # the borrower called the bank (a contact they initiated, WVR-1)
     errors: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -244,9 +245,11 @@ def do_record_call(
         raise IncompleteRecord(errors)
     called_at = called_at or timezone.now()
     number, contact = _dialled(case, entry)
-    verdict = contact_verdict(case.borrower_id, called_at, number=number)
-    if not verdict.allowed:
-        raise ContactRefused(verdict)
+    inbound = entry.inbound and entry.party == CallParty.BORROWER
+    if not inbound:  # the contact rules limit the bank's calls, not a borrower's call to the bank
+        verdict = contact_verdict(case.borrower_id, called_at, number=number)
+        if not verdict.allowed:
+            raise ContactRefused(verdict)
     if entry.note.strip():
         # LANG-1: a note with prohibited language is refused (ProhibitedLanguage); the hit stays recorded.
         ensure_clean(entry.note, actor=actor, where="call_note", subject=case)
@@ -260,6 +263,7 @@ def do_record_call(
             called_at=called_at,
             called_on=today,
             party=entry.party,
+            inbound=inbound,
             contact=contact,
             number=number,
             outcome=entry.outcome,
@@ -279,6 +283,8 @@ def do_record_call(
         )
         record.change("call", None, call.pk)
         record.change("outcome", None, call.outcome)
+        if call.inbound:
+            record.change("inbound", None, True)
         if entry.outcome == CallOutcome.PROMISED:
             promise = Promise.objects.create(
                 borrower_id=case.borrower_id,

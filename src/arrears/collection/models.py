@@ -74,6 +74,7 @@ class CaseEventKind(models.TextChoices):
     REOPENED = "reopened", _("reopened")
     MOVED = "moved", _("class or pool changed")
     CLOSED = "closed", _("closed (cured)")
+    PLAN_BROKEN = "plan_broken", _("instalment plan broken")
 
 
 class CaseEvent(models.Model):
@@ -81,7 +82,7 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(CollectionCase, on_delete=models.CASCADE, related_name="events")
     business_date = models.DateField()
-    kind = models.CharField(max_length=10, choices=CaseEventKind.choices)
+    kind = models.CharField(max_length=12, choices=CaseEventKind.choices)
     from_class = models.CharField(max_length=10, blank=True)
     to_class = models.CharField(max_length=10, blank=True)
     from_pool = models.CharField(max_length=12, blank=True)
@@ -153,6 +154,7 @@ class TaskKind(models.TextChoices):
     LETTER_FOLLOW_UP = "letter_follow_up", _("confirm a notice was received")
     BROKEN_PROMISE = "broken_promise", _("promise to pay broken")
     LEGAL_REVIEW = "legal_review", _("decide on agency or litigation")
+    PLAN_BROKEN = "plan_broken", _("instalment plan broken: decide what follows")
 
 
 class TaskStatus(models.TextChoices):
@@ -260,6 +262,8 @@ class Call(models.Model):
     called_at = models.DateTimeField(_("called at"))
     called_on = models.DateField(_("business date"))
     party = models.CharField(_("called"), max_length=8, choices=CallParty.choices, default=CallParty.BORROWER)
+    # The borrower called the bank (WVR-1: a waiver needs a contact the borrower initiated).
+    inbound = models.BooleanField(_("the borrower called us"), default=False)
     contact = models.ForeignKey(ContactPerson, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     number = models.CharField(_("number dialled"), max_length=20, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=CallOutcome.choices)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from arrears.accounts.models import User
 from arrears.accounts.permissions import Perm, has_perm
+from arrears.arrangements.views import case_panel
 from arrears.collection import queries
 from arrears.collection.allocation import collectors, do_allocate_cases, do_reassign_cases
 from arrears.collection.calls import (
@@ -137,6 +138,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "can_reassign": has_perm(request.user, Perm.REASSIGN),
         "collectors": _collectors() if has_perm(request.user, Perm.REASSIGN) else [],
         "letter_channels": policy_on(on).letters.channels,
+        "arrangements": case_panel(request.user, case, on),
     }
     return render(request, "collection/case.html", context)
 
@@ -180,6 +182,9 @@ class CallForm(forms.Form):
     next_action = forms.ChoiceField(label=gettext_lazy("Next action"), choices=NextAction.choices)
     next_follow_up_on = forms.DateField(label=gettext_lazy("Next follow-up"), required=False, widget=DATE)
     borrower_asked = forms.BooleanField(label=gettext_lazy("The borrower asked to be called sooner"), required=False)
+    inbound = forms.BooleanField(
+        label=gettext_lazy("The borrower called us (a contact they initiated)"), required=False
+    )
 
     STEPS = ("greeted", "purpose_stated", "identity_verified", "facts_stated", "consequences_stated", "ability_asked")
 
@@ -198,6 +203,7 @@ def _entry(form: CallForm, party: str, contact_id: int | None) -> CallEntry:
         next_action=data["next_action"],
         next_follow_up_on=data["next_follow_up_on"],
         borrower_asked=data["borrower_asked"],
+        inbound=data["inbound"],
     )
 
 

@@ -46,6 +46,7 @@ WHERE_PERMISSION: dict[str, Perm] = {
     HitPlace.CALL_NOTE: Perm.CALL,
     HitPlace.LETTER_ADDITION: Perm.SEND_LETTER,
     HitPlace.TEMPLATE: Perm.WRITE_TEMPLATES,
+    HitPlace.ARRANGEMENT: Perm.VIEW_PORTFOLIO,  # proposers and approvers alike see the case
     HitPlace.OTHER: Perm.SIGN_IN,
 }
 

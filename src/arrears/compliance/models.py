@@ -106,6 +106,7 @@ class HitPlace(models.TextChoices):
     CALL_NOTE = "call_note", _("call note")
     LETTER_ADDITION = "letter_addition", _("addition to a letter")
     TEMPLATE = "template", _("template")
+    ARRANGEMENT = "arrangement", _("plan or waiver note")
     OTHER = "other", _("other")
 
 

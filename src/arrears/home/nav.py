@@ -12,6 +12,7 @@ LINKS = (
     ("policy-in-force", _("Policy"), None),
     ("collection:queue", _("My cases"), Perm.CALL),
     ("collection:reminders", _("Reminder calls"), Perm.CALL),
+    ("arrangements:queue", _("Approvals"), Perm.APPROVE),
     ("notices:outbox", _("Notices outbox"), Perm.MANAGE_OUTBOX),
     ("portfolio:borrowers", _("Borrowers"), Perm.VIEW_PORTFOLIO),
     ("daily:runs", _("Nightly runs"), Perm.VIEW_RUNS),

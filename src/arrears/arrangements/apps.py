@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ArrangementsConfig(AppConfig):
+    name = "arrears.arrangements"
+    verbose_name = "Arrangements"

@@ -1,0 +1,355 @@
+"""Reads for arrangements: what a plan would cover and cost (PLAN-1..3), the facts a waiver is judged on
+(WVR-1, WVR-2), and the approval queue (AUTH-2).
+
+How this works
+--------------
+* `case_debt` replays each of the borrower's active loans with the finance core on the business date
+  (payments and posted waivers included) and keeps the overdue ones: the plan covers their overdue principal
+  and interest, plus the accrued penalty and compound interest where `plan.include_penalty` says so.
+* `quote` turns the borrower's income, expenses and debts into the affordable monthly payment and one option
+  per instalment count (`arrears.finance.plan`), each with its due dates (`arrears.finance.schedule.due_dates`
+  from the business date, rolled to working days where the policy rolls due dates). When no option fits, the
+  quote says why in figures: "income 5,000.00 allows 1,500.00 a month; 20,000.00 needs 14 months; the policy
+  allows at most 6".
+* `waiver_facts` reads the three WVR-1 facts from what is recorded — the loan's DPD today (the replay), whether
+  the loan was ever cured before (its delinquency history: a return to current after a delinquent date), and
+  a call the borrower made to the bank during this delinquency — and the WVR-2 cap: the policy's share of the
+  penalty and compound interest accrued on the loan, less what was already waived, rounded down to the fen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from arrears.arrangements.models import LIVE_PLAN_STATUSES, Plan, PlanStatus, Waiver, WaiverStatus
+from arrears.collection.models import Call, CallParty, CollectionCase
+from arrears.finance import format_money
+from arrears.finance.account import AccountPosition
+from arrears.finance.money import ZERO, calc_context, money
+from arrears.finance.plan import PlanOption, max_monthly_payment, plan_options
+from arrears.finance.schedule import due_dates
+from arrears.finance.waiver import WaiverLimit, waiver_limit
+from arrears.portfolio.models import DelinquencyRecord, Loan, LoanStatus, Payment
+from arrears.portfolio.posting import loan_account
+from arrears.rules.queries import calendar, policy_on
+
+__all__ = [
+    "CaseDebt",
+    "LoanDebt",
+    "Quote",
+    "QuotedOption",
+    "WaiverFacts",
+    "case_debt",
+    "pending_plans",
+    "pending_waivers",
+    "quote",
+    "waiver_facts",
+]
+
+PENALTY_COMPONENTS = ("penalty_interest", "compound_interest")
+
+
+@dataclass(frozen=True)
+class LoanDebt:
+    loan: Loan
+    position: AccountPosition
+
+    @property
+    def overdue(self) -> Decimal:
+        return self.position.overdue_principal + self.position.overdue_interest
+
+    @property
+    def penalty(self) -> Decimal:
+        return self.position.penalty_interest + self.position.compound_interest
+
+
+@dataclass(frozen=True)
+class CaseDebt:
+    """The overdue loans of a case's borrower on `as_of`, and what a plan covers."""
+
+    as_of: date
+    loans: tuple[LoanDebt, ...]
+    includes_penalty: bool
+
+    @property
+    def amount(self) -> Decimal:
+        total = sum((d.overdue for d in self.loans), ZERO)
+        if self.includes_penalty:
+            total += sum((d.penalty for d in self.loans), ZERO)
+        return total
+
+    @property
+    def contracts(self) -> str:
+        return "、".join(d.loan.external_id for d in self.loans)
+
+
+def _with_accounts(loans: QuerySet[Loan]) -> QuerySet[Loan]:
+    return loans.prefetch_related(
+        "instalments", Prefetch("payments", queryset=Payment.objects.order_by("paid_on", "external_id")), "waivers"
+    )
+
+
+def _loans_with_accounts(borrower_id: int) -> QuerySet[Loan]:
+    return _with_accounts(Loan.objects.filter(borrower_id=borrower_id, status=LoanStatus.ACTIVE)).order_by(
+        "start_date", "external_id"
+    )
+
+
+def case_debt(case: CollectionCase, as_of: date, policy=None) -> CaseDebt:
+    """What the case's borrower owes on `as_of` on their overdue loans (Clause: PLAN-1)."""
+    policy = policy or policy_on(as_of)
+    debts = []
+    for loan in _loans_with_accounts(case.borrower_id):
+        position = loan_account(loan, as_of, policy)
+        if position.dpd > 0:
+            debts.append(LoanDebt(loan, position))
+    return CaseDebt(as_of, tuple(debts), bool(policy.plan.include_penalty))
+
+
+@dataclass(frozen=True)
+class QuotedOption:
+    option: PlanOption
+    due_dates: tuple[date, ...]
+
+    @property
+    def schedule(self) -> list[tuple[int, date, Decimal]]:
+        return [
+            (n, day, amount)
+            for n, (day, amount) in enumerate(zip(self.due_dates, self.option.payments, strict=False), 1)
+        ]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The plan options for a case on `as_of` (Clause: PLAN-1, PLAN-2, PLAN-3)."""
+
+    as_of: date
+    debt: CaseDebt
+    income: Decimal
+    expenses: Decimal
+    debts: Decimal
+    max_payment: Decimal
+    options: tuple[QuotedOption, ...]
+    min_instalments: int
+    max_instalments: int
+    income_share: Decimal
+
+    @property
+    def amount(self) -> Decimal:
+        return self.debt.amount
+
+    @property
+    def feasible(self) -> tuple[QuotedOption, ...]:
+        return tuple(o for o in self.options if o.option.feasible)
+
+    def option(self, instalments: int) -> QuotedOption | None:
+        return next((o for o in self.options if o.option.instalments == instalments), None)
+
+    @property
+    def reason(self) -> str:
+        """Why no option fits, in figures (empty when one does)."""
+        if self.feasible:
+            return ""
+        if self.amount <= 0:
+            return _("Nothing is overdue on %(day)s; there is nothing for a plan to cover.") % {
+                "day": self.as_of.isoformat()
+            }
+        if self.max_payment <= 0:
+            return _(
+                "Income %(income)s less expenses %(expenses)s and debts %(debts)s leaves nothing a month for a plan."
+            ) % {
+                "income": format_money(self.income, grouping=True),
+                "expenses": format_money(self.expenses, grouping=True),
+                "debts": format_money(self.debts, grouping=True),
+            }
+        with calc_context():
+            months = int((self.amount / self.max_payment).to_integral_value(rounding="ROUND_CEILING"))
+        return _(
+            "Income %(income)s allows %(cap)s a month; %(amount)s needs %(months)s months; the policy allows at "
+            "most %(max)s."
+        ) % {
+            "income": format_money(self.income, grouping=True),
+            "cap": format_money(self.max_payment, grouping=True),
+            "amount": format_money(self.amount, grouping=True),
+            "months": months,
+            "max": self.max_instalments,
+        }
+
+
+def plan_due_dates(start: date, instalments: int, policy) -> tuple[date, ...]:
+    """The plan's monthly due dates after `start`, from the finance core (rolled where the policy rolls)."""
+    rolls = bool(policy.schedule.roll_non_working_due_date)
+    return due_dates(start, instalments, calendar().is_working_day if rolls else None)
+
+
+def quote(
+    case: CollectionCase, *, income: Any, expenses: Any, debts: Any, as_of: date, debt: CaseDebt | None = None
+) -> Quote:
+    """The options of a plan for this case on `as_of` (Clause: PLAN-1, PLAN-2, PLAN-3). Raises
+    `FinanceError` for a negative or malformed figure."""
+    policy = policy_on(as_of)
+    debt = debt or case_debt(case, as_of, policy)
+    plan = policy.plan
+    if debt.amount > 0:
+        found = plan_options(
+            income=income,
+            expenses=expenses,
+            debts=debts,
+            amount=debt.amount,
+            income_share=plan.income_share,
+            min_instalments=plan.min_instalments,
+            max_instalments=plan.max_instalments,
+        )
+        cap, options = found.max_monthly_payment, found.options
+    else:
+        cap = max_monthly_payment(income=income, expenses=expenses, debts=debts, income_share=plan.income_share)
+        options = ()
+    quoted = tuple(QuotedOption(o, plan_due_dates(as_of, o.instalments, policy)) for o in options)
+    return Quote(
+        as_of=as_of,
+        debt=debt,
+        income=money(income, name="income"),
+        expenses=money(expenses, name="expenses"),
+        debts=money(debts, name="debts"),
+        max_payment=cap,
+        options=quoted,
+        min_instalments=plan.min_instalments,
+        max_instalments=plan.max_instalments,
+        income_share=plan.income_share,
+    )
+
+
+# -- waivers ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WaiverFacts:
+    """What WVR-1 and WVR-2 are judged on for one loan on `as_of`, all from recorded data."""
+
+    as_of: date
+    loan: Loan
+    dpd: int
+    first_delinquency: bool
+    initiating_call: Call | None
+    penalty_owed: Decimal
+    penalty_accrued: Decimal
+    already_waived: Decimal
+    limit: WaiverLimit
+    max_dpd: int
+
+    @property
+    def max_waiver(self) -> Decimal:
+        """The cap less what was waived before (never below zero)."""
+        return max(self.limit.max_waiver - self.already_waived, ZERO)
+
+    @property
+    def eligible(self) -> bool:
+        return self.limit.eligible and self.max_waiver > 0
+
+    @property
+    def reasons(self) -> list[str]:
+        reasons = list(self.limit.reasons)
+        if self.limit.eligible and self.max_waiver <= 0:
+            reasons.append(
+                _("WVR-2: %(waived)s was already waived, the most the policy allows on %(accrued)s accrued")
+                % {
+                    "waived": format_money(self.already_waived, grouping=True),
+                    "accrued": format_money(self.penalty_accrued, grouping=True),
+                }
+            )
+        return reasons
+
+
+def first_delinquency(loan_id: int, episode_start: date) -> bool:
+    """True when the loan's history shows no delinquency cured before this one (Clause: WVR-1): no
+    delinquent record followed by a return to current before `episode_start`."""
+    history = list(
+        DelinquencyRecord.objects.filter(loan_id=loan_id, business_date__lt=episode_start)
+        .order_by("business_date")
+        .values_list("delinquency_class", flat=True)
+    )
+    was_late = False
+    for cls in history:
+        if cls != "current":
+            was_late = True
+        elif was_late:
+            return False
+    return True
+
+
+def borrower_call(borrower_id: int, since: date, through: date) -> Call | None:
+    """The latest call the borrower made to the bank in (since, through] (Clause: WVR-1)."""
+    return (
+        Call.objects.filter(
+            borrower_id=borrower_id, inbound=True, party=CallParty.BORROWER, called_on__gt=since, called_on__lte=through
+        )
+        .order_by("-called_at", "-pk")
+        .first()
+    )
+
+
+def _penalty_settled(position: AccountPosition) -> Decimal:
+    return sum((a.amount for p in position.payments for a in p.allocations if a.component in PENALTY_COMPONENTS), ZERO)
+
+
+def waiver_facts(loan: Loan, as_of: date, policy=None) -> WaiverFacts:
+    """The WVR-1 facts and the WVR-2 cap of `loan` (prefetched schedule, payments, waivers) on `as_of`."""
+    policy = policy or policy_on(as_of)
+    position = loan_account(loan, as_of, policy)
+    owed = position.penalty_interest + position.compound_interest
+    accrued = owed + _penalty_settled(position)  # what payments and waivers settled of it was accrued too
+    waived = position.waived
+    dpd = position.dpd
+    episode_start = date.fromordinal(as_of.toordinal() - dpd) if dpd else as_of
+    first = first_delinquency(loan.pk, episode_start)
+    call = borrower_call(loan.borrower_id, episode_start, as_of) if dpd else None
+    rules = policy.waiver
+    limit = waiver_limit(
+        penalty=accrued,
+        dpd=dpd,
+        first_delinquency=first or not rules.first_delinquency_only,
+        self_initiated=call is not None or not rules.self_initiated_only,
+        max_share=rules.max_share,
+        max_dpd=rules.max_dpd,
+    )
+    if not dpd:
+        limit = WaiverLimit(False, Decimal("0.00"), [_("the loan is not overdue on %(day)s") % {"day": as_of}])
+    return WaiverFacts(as_of, loan, dpd, first, call, owed, accrued, waived, limit, rules.max_dpd)
+
+
+def loan_with_account(loan_id: int) -> Loan:
+    """One loan with what `loan_account` replays (schedule, payments, posted waivers) prefetched."""
+    return _with_accounts(Loan.objects.filter(pk=loan_id)).get()
+
+
+# -- the approval queue ---------------------------------------------------------------------------------------
+
+
+def pending_plans() -> QuerySet[Plan]:
+    """Plans awaiting a supervisor's decision, oldest first (Clause: AUTH-2)."""
+    return (
+        Plan.objects.filter(status=PlanStatus.PROPOSED)
+        .select_related("case", "borrower", "proposed_by")
+        .prefetch_related("instalments")
+        .order_by("proposed_at", "pk")
+    )
+
+
+def pending_waivers() -> QuerySet[Waiver]:
+    """Waivers awaiting a supervisor's decision, oldest first (Clause: AUTH-2, WVR-1)."""
+    return (
+        Waiver.objects.filter(status=WaiverStatus.PROPOSED)
+        .select_related("case", "borrower", "loan", "proposed_by", "initiating_call")
+        .order_by("proposed_at", "pk")
+    )
+
+
+def live_plan(case: CollectionCase) -> Plan | None:
+    """The case's plan awaiting a decision, a signature, or in force (at most one: a database constraint)."""
+    return Plan.objects.filter(case=case, status__in=LIVE_PLAN_STATUSES).prefetch_related("instalments").first()
