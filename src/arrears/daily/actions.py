@@ -104,6 +104,7 @@ def summarize(decisions: Decisions, active: int) -> dict[str, Any]:
         },
         "tasks_due": counts(tasks, "kind"),
         "promises": counts(decisions.promises, "outcome"),
+        "plans": counts(decisions.plan_decisions, "decision"),
         "errors": decisions.problems.height,
     }
 

@@ -7,7 +7,10 @@ Every write compares with what is stored, so applying the same decisions again w
   constraint), each with a `CaseEvent` and an audit event under the decision's clause; a case that changes
   pool loses its collector (`arrears.collection.allocation` gives it one of the new pool after the chunks);
 - reminders: written ones into the notices outbox, phone ones as tasks — unique per (loan, kind, due date);
-- tasks: the keys not yet stored; promises: kept or broken, once.
+- tasks: the keys not yet stored; promises: kept or broken, once;
+- instalment plans (PLAN-4): instalments found met get their day; a plan broken or completed ends (status,
+  day and why) with an audit event, a broken one also with a `plan_broken` event on its case — each once, as
+  only an active plan is changed.
 
 The chunk's writes, its audit events and the run ledger's cursor and change counts commit together. A run
 killed anywhere resumes after its last committed chunk; the decisions of the remaining borrowers are the same
@@ -26,9 +29,11 @@ import polars as pl
 from django.db import connection, transaction
 
 from arrears.accounts.permissions import Perm
+from arrears.arrangements.models import Plan, PlanInstalment, PlanStatus
 from arrears.bulk import insert_rows
 from arrears.collection.models import (
     CaseEvent,
+    CaseEventKind,
     CaseStatus,
     CollectionCase,
     Promise,
@@ -87,6 +92,7 @@ class _Chunk:
         self._reminders()
         self._tasks()
         self._promises()
+        self._plans()
 
     def _positions(self) -> None:
         new, old = self.frames["positions"], self.frames["old_positions"]
@@ -438,6 +444,80 @@ class _Chunk:
             )
         Promise.objects.bulk_update(promises, ["status", "paid_fen", "decided_on"])
 
+    def _plans(self) -> None:
+        """PLAN-4: the day each instalment was met; plans broken or completed tonight. Rows are locked and only
+        an instalment not yet met or a plan still active is changed, so applying again changes nothing."""
+        met = self.frames["plan_met"]
+        if met.height:
+            found = {(r["plan_id"], r["n"]): r["met_on"] for r in met.iter_rows(named=True)}
+            instalments = [
+                row
+                for row in PlanInstalment.objects.select_for_update().filter(
+                    plan_id__in=met["plan_id"].unique().to_list(), met_on__isnull=True
+                )
+                if (row.plan_id, row.n) in found
+            ]
+            for row in instalments:
+                row.met_on = found[row.plan_id, row.n]
+            PlanInstalment.objects.bulk_update(instalments, ["met_on"])
+            self.changes["plan_instalments_met"] += len(instalments)
+            self.events.extend(
+                _event(
+                    ActionCode.RECORD_INSTALMENT_MET,
+                    ("arrangements.plan", row.plan_id),
+                    "PLAN-4",
+                    {"instalment": (None, row.n), "met_on": (None, row.met_on)},
+                )
+                for row in instalments
+            )
+        decided = {row["plan_id"]: row for row in self.frames["plan_decisions"].to_dicts()}
+        if not decided:
+            return
+        plans = list(Plan.objects.select_for_update().filter(pk__in=list(decided), status=PlanStatus.ACTIVE))
+        for plan in plans:
+            row = decided[plan.pk]
+            plan.status, plan.ended_on, plan.end_reason = row["decision"], self.as_of, row["reason"][:300]
+            self.changes[f"plans_{row['decision']}"] += 1
+            self.events.append(
+                _event(
+                    ActionCode.BREAK_PLAN if row["decision"] == PlanStatus.BROKEN else ActionCode.COMPLETE_PLAN,
+                    ("arrangements.plan", plan.pk),
+                    "PLAN-4",
+                    {
+                        "status": (PlanStatus.ACTIVE.value, row["decision"]),
+                        "ended_on": (None, self.as_of),
+                        "instalment": (None, row["n"]),
+                        "cumulative_fen": (None, row["cumulative_fen"]),
+                        "paid_fen": (None, row["paid_fen"]),
+                    },
+                    row["reason"],
+                )
+            )
+        Plan.objects.bulk_update(plans, ["status", "ended_on", "end_reason"])
+        broken = [plan for plan in plans if plan.status == PlanStatus.BROKEN]
+        if not broken:
+            return
+        # The case's figures as tonight left them (its pool already moved under PLAN-4 by `_cases`).
+        cases = CollectionCase.objects.in_bulk([plan.case_id for plan in broken])
+        insert_rows(
+            CaseEvent,
+            ["case", "business_date", "kind", "from_class", "to_class", "from_pool", "to_pool", "dpd", "clause"],
+            (
+                (
+                    plan.case_id,
+                    self.as_of,
+                    CaseEventKind.PLAN_BROKEN,
+                    "",
+                    cases[plan.case_id].delinquency_class,
+                    "",
+                    cases[plan.case_id].pool,
+                    cases[plan.case_id].dpd,
+                    "PLAN-4",
+                )
+                for plan in broken
+            ),
+        )
+
 
 def _borrowers_touched(frames: dict[str, pl.DataFrame]) -> list[int]:
     ids = pl.concat([frame.select(pl.col("borrower_id").cast(pl.Int64)) for frame in frames.values()])
@@ -464,9 +544,11 @@ def apply_decisions(
         "reminders": decisions.reminders,
         "tasks": decisions.tasks,
         "promises": decisions.promises,
+        "plan_decisions": decisions.plan_decisions,
+        "plan_met": decisions.plan_met,
     }
     # Only borrowers with something to write: a delinquent or formerly delinquent loan, a case decision,
-    # a reminder, a task or a promise outcome (loans current on both days need nothing).
+    # a reminder, a task, a promise outcome or a plan's progress (loans current on both days need nothing).
     relevant = {**frames, "positions": decisions.positions.filter(pl.col("dpd") > 0)}
     borrowers = [
         b for b in _borrowers_touched({k: v for k, v in relevant.items() if k != "problems"}) if b > run.cursor

@@ -1,6 +1,8 @@
 """Per borrower: the position across their loans, the pool that should work it, and the case decision.
 
 A borrower's DPD is the largest of their loans' (CLS-1); the overdue amount is the sum. The pool:
+- `supervisor` — an instalment plan broke during the borrower's open case (PLAN-4): the supervisor decides what
+  follows (an agency, litigation or a new plan, AUTH-3), for as long as that case stays open;
 - `supervisor` — severe (DPD above the senior tier's bound): the supervisor decides on agency or court
   (CLS-2, AUTH-3);
 - `senior` — DPD above the junior bound (TEAM-2), or a high-risk borrower at any DPD (TEAM-3);
@@ -35,6 +37,7 @@ def _pool(terms: Terms) -> tuple[pl.Expr, pl.Expr]:
     dpd, high_risk = pl.col("dpd"), pl.col("risk_level").is_in(list(terms.high_risk_levels))
     rules = [
         (dpd <= 0, None, None),
+        (pl.col("plan_broken"), "supervisor", "PLAN-4"),
         (dpd > terms.senior_max_dpd, "supervisor", "AUTH-3"),
         (high_risk, "senior", "TEAM-3"),
         (dpd <= terms.junior_max_dpd, "junior", "TEAM-1"),
@@ -48,11 +51,18 @@ def _pool(terms: Terms) -> tuple[pl.Expr, pl.Expr]:
 
 
 def borrower_positions(
-    positions: pl.LazyFrame, problems: pl.LazyFrame, borrowers: pl.LazyFrame, terms: Terms
+    positions: pl.LazyFrame,
+    problems: pl.LazyFrame,
+    borrowers: pl.LazyFrame,
+    terms: Terms,
+    broken_plans: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
     """One row per borrower in arrears (a loan with DPD over 0) whose every loan's data adds up. A borrower
-    not listed is current: no pool, and a case of theirs closes."""
+    not listed is current: no pool, and a case of theirs closes. `broken_plans` (borrower_id, plan_broken)
+    lists the borrowers whose plan broke during their open case (`plans.borrowers_with_broken_plans`)."""
     pool, clause = _pool(terms)
+    if broken_plans is None:
+        broken_plans = pl.LazyFrame(schema={"borrower_id": pl.Int64, "plan_broken": pl.Boolean})
     troubled = problems.select("borrower_id").unique()
     in_arrears = positions.filter(pl.col("dpd") > 0).select("borrower_id").unique()
     return (
@@ -65,6 +75,8 @@ def borrower_positions(
         )
         .join(troubled, on="borrower_id", how="anti")
         .join(borrowers.select("borrower_id", "risk_level"), on="borrower_id", how="inner")
+        .join(broken_plans.select("borrower_id", "plan_broken"), on="borrower_id", how="left")
+        .with_columns(pl.col("plan_broken").fill_null(False))
         .with_columns(delinquency_class=class_of(pl.col("dpd"), terms), bucket=bucket_of(pl.col("dpd")))
         .with_columns(pool=pool, pool_clause=clause)
     )

@@ -4,11 +4,11 @@
 common parts). The result, `Decisions`, holds DataFrames the shell applies.
 
 Ready for a cluster: no kernel looks across borrowers (loans carry their borrower; calls, promises, payments,
-letters, holds and cases are the borrower's), so `partition_of(inputs, parts, index)` — rows whose
-`borrower_id` hashes to `index` — decided on its own gives exactly that partition's share of the whole. A
-Spark runner groups its Arrow batches by the same key (`borrower_id % parts`), turns each partition's batches
-into `Inputs` (polars reads Arrow without copying), calls `decide`, and returns the frames as Arrow; the
-calendar lookups are small and travel with the terms.
+letters, holds, cases and plans with their instalments and payments are the borrower's), so
+`partition_of(inputs, parts, index)` — rows whose `borrower_id` hashes to `index` — decided on its own gives
+exactly that partition's share of the whole. A Spark runner groups its Arrow batches by the same key
+(`borrower_id % parts`), turns each partition's batches into `Inputs` (polars reads Arrow without copying),
+calls `decide`, and returns the frames as Arrow; the calendar lookups are small and travel with the terms.
 """
 
 from __future__ import annotations
@@ -20,6 +20,14 @@ import polars as pl
 
 from arrears.engine.cases import borrower_positions, case_decisions
 from arrears.engine.params import Terms, day_table, follow_up_table
+from arrears.engine.plans import (
+    borrowers_on_plan,
+    borrowers_with_broken_plans,
+    instalment_standing,
+    plan_decisions,
+    plan_met,
+    plan_tasks,
+)
 from arrears.engine.positions import instalment_positions, loan_positions
 from arrears.engine.reminders import reminders_due
 from arrears.engine.schema import Inputs
@@ -39,7 +47,9 @@ class Decisions:
     cases: pl.DataFrame  # case decisions: open, reopen, move, close
     reminders: pl.DataFrame  # reminders to queue (REM-1)
     promises: pl.DataFrame  # promises kept or broken today (CALL-3)
-    tasks: pl.DataFrame  # tasks that should exist (CLS-2, CALL-4, LTR-3, CALL-3, LGL-1)
+    tasks: pl.DataFrame  # tasks that should exist (CLS-2, CALL-4, LTR-3, CALL-3, LGL-1, PLAN-4)
+    plan_decisions: pl.DataFrame  # instalment plans broken or completed today (PLAN-4)
+    plan_met: pl.DataFrame  # plan instalments found met, with the day (PLAN-4)
 
     def frames(self) -> dict[str, pl.DataFrame]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -64,13 +74,29 @@ def decide(inputs: Inputs, terms: Terms, calendar: Calendar | None = None) -> De
     items = instalment_positions(inputs.instalments, inputs.allocations, inputs.loans, days, terms).cache()
     positions, problems = loan_positions(items, inputs.borrowers, terms)
     positions, problems = positions.cache(), problems.cache()
-    per_borrower = borrower_positions(positions, problems, inputs.borrowers, terms).cache()
+    standing = instalment_standing(inputs.plans, inputs.plan_instalments, inputs.plan_payments, terms).cache()
+    plans_decided = plan_decisions(standing, inputs.plans, terms).cache()
+    broken_plans = borrowers_with_broken_plans(inputs.plans, inputs.cases, plans_decided)
+    per_borrower = borrower_positions(positions, problems, inputs.borrowers, terms, broken_plans).cache()
     decisions = case_decisions(per_borrower, inputs.cases, problems, terms).cache()
     reminders = reminders_due(items, inputs.borrowers, inputs.holds, terms)
     outcomes = promise_outcomes(inputs.promises, inputs.payments, terms).cache()
     episode = episodes(per_borrower, inputs.cases, decisions)
-    tasks = tasks_due(episode, inputs.calls, inputs.letters, follow_ups, outcomes, inputs.holds, terms)
-    collected = pl.collect_all([positions, problems, per_borrower, decisions, reminders, outcomes, tasks])
+    tasks = tasks_due(
+        episode,
+        inputs.calls,
+        inputs.letters,
+        follow_ups,
+        outcomes,
+        inputs.holds,
+        terms,
+        on_plan=borrowers_on_plan(inputs.plans, plans_decided),
+        plan_tasks=plan_tasks(plans_decided, terms),
+    )
+    met = plan_met(standing)
+    collected = pl.collect_all(
+        [positions, problems, per_borrower, decisions, reminders, outcomes, tasks, plans_decided, met]
+    )
     return Decisions(*collected)
 
 

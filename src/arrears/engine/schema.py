@@ -14,7 +14,10 @@ What the shell passes (it may pass more rows than needed; the kernels filter):
 - `calls`: collection calls made, with their outcome;
 - `promises`: promises to pay still open;
 - `payments`: payments of borrowers with open promises (for keeping or breaking them);
-- `letters`: formal notices sent (for the LTR-3 follow-up call).
+- `letters`: formal notices sent (for the LTR-3 follow-up call);
+- `plans`: instalment plans in force (`active`), and plans broken while the borrower's case is open (PLAN-4);
+- `plan_instalments`: the instalments of the active plans, with the day an earlier run found each met;
+- `plan_payments`: payments on an active plan's loans from the plan's start to the as-of date.
 """
 
 from __future__ import annotations
@@ -59,6 +62,16 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "promises": {"promise_id": I64, "borrower_id": I64, "made_on": DATE, "due_on": DATE, "amount_fen": I64},
     "payments": {"borrower_id": I64, "paid_on": DATE, "amount_fen": I64},
     "letters": {"letter_id": I64, "borrower_id": I64, "sent_on": DATE},
+    "plans": {"plan_id": I64, "borrower_id": I64, "case_id": I64, "status": STR, "starts_on": DATE, "ended_on": DATE},
+    "plan_instalments": {
+        "plan_id": I64,
+        "borrower_id": I64,
+        "n": I32,
+        "due_on": DATE,
+        "cumulative_fen": I64,
+        "met_on": DATE,
+    },
+    "plan_payments": {"plan_id": I64, "borrower_id": I64, "paid_on": DATE, "amount_fen": I64},
 }
 
 # Call outcomes (the call record of the collection app uses the same codes). Reached: someone answered who
@@ -104,6 +117,9 @@ class Inputs:
     promises: pl.LazyFrame
     payments: pl.LazyFrame
     letters: pl.LazyFrame
+    plans: pl.LazyFrame
+    plan_instalments: pl.LazyFrame
+    plan_payments: pl.LazyFrame
 
     @classmethod
     def of(cls, **frames: pl.LazyFrame | pl.DataFrame | None) -> Inputs:

@@ -14,7 +14,10 @@ key and the work list keeps one task per key:
   agency (LGL-2). A supervisor decides (AUTH-3).
 
 Nothing that contacts the borrower is created while a hold is in force for the borrower; a promise's outcome
-is still recorded.
+is still recorded. While an instalment plan is in force the borrower is not chased: no first or cadence calls
+and no legal review (promise outcomes and letter follow-ups stay). A plan broken tonight adds its
+`plan_broken:<plan>` task (PLAN-4, see `plans`), hold or not: it asks a supervisor for a decision and contacts no
+one, and the break happens once.
 """
 
 from __future__ import annotations
@@ -167,8 +170,12 @@ def tasks_due(
     outcomes: pl.LazyFrame,
     holds: pl.LazyFrame,
     terms: Terms,
+    on_plan: pl.LazyFrame | None = None,
+    plan_tasks: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
-    """All tasks the run should hold on the as-of date (`TASK_COLUMNS`); the apply step adds the new keys."""
+    """All tasks the run should hold on the as-of date (`TASK_COLUMNS`); the apply step adds the new keys.
+    `on_plan` (borrower_id): borrowers with a plan in force, not chased; `plan_tasks`: tasks of plans broken
+    tonight (`plans.plan_tasks`)."""
     letter_tasks = (
         letters.filter(pl.col("sent_on") <= terms.as_of)
         .join(follow_ups, on="sent_on", how="left")
@@ -212,12 +219,12 @@ def tasks_due(
         )
 
     held = holds_in_force(holds, terms).filter(pl.col("loan_id").is_null()).select("borrower_id").unique()
-    everything = pl.concat(
-        [
-            conform(_calls_due(episode, calls, terms)),
-            conform(letter_tasks),
-            conform(broken),
-            conform(_legal_reviews(episode, calls, terms)),
-        ]
+    calls_due, reviews = conform(_calls_due(episode, calls, terms)), conform(_legal_reviews(episode, calls, terms))
+    if on_plan is not None:
+        calls_due = calls_due.join(on_plan.select("borrower_id"), on="borrower_id", how="anti")
+        reviews = reviews.join(on_plan.select("borrower_id"), on="borrower_id", how="anti")
+    everything = pl.concat([calls_due, conform(letter_tasks), conform(broken), reviews])
+    decisions = [] if plan_tasks is None else [conform(plan_tasks)]
+    return pl.concat([everything.join(held, on="borrower_id", how="anti"), *decisions]).unique(
+        "key", keep="first", maintain_order=True
     )
-    return everything.join(held, on="borrower_id", how="anti").unique("key", keep="first", maintain_order=True)
