@@ -7,6 +7,7 @@ import threading
 import pytest
 from desk import AS_OF, open_desk
 from django.db import connection
+from django.utils import translation
 
 from arrears.arrangements.actions import do_decide_plan, do_propose_plan
 from arrears.arrangements.errors import ArrangementError
@@ -32,7 +33,8 @@ def test_fifty_supervisors_approving_at_once_end_with_exactly_one_approval(ledge
     def approve(boss) -> None:
         try:
             start.wait()
-            do_decide_plan(Plan.objects.get(pk=plan.pk), approve=True, actor=boss, today=AS_OF)
+            with translation.override("en"):
+                do_decide_plan(Plan.objects.get(pk=plan.pk), approve=True, actor=boss, today=AS_OF)
             won.append(boss.pk)
         except ArrangementError as exc:
             lost.append(str(exc))
