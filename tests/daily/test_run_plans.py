@@ -10,7 +10,7 @@ signed that day covers 2,000.00 in two instalments: 1,000.00 by 25 March, 2,000.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from book import nightly_run
@@ -222,13 +222,15 @@ def test_without_a_plan_the_same_book_is_chased(book):
 
 
 def test_everything_paid_completes_the_plan(book):
-    """Clause: PLAN-4 — 1,000.00 on 24 March and 1,000.00 on 26 March (before instalment 2's 25 April): the run
-    of 26 March completes the plan, both instalments met, audited; the case is not escalated."""
+    """Clause: PLAN-4 — 1,000.00 on 24 March, then on 26 March the second 1,000.00 and the loan's own instalment
+    due 15 April (1,023.72: the plan covers what was overdue when it started, not what falls due meanwhile):
+    the run of 26 March completes the plan, both instalments met, audited; the borrower is current again and the
+    case closes, never escalated."""
     loan, case, plan, _supervisor = book
-    pay(loan, (date(2026, 3, 24), "1000.00"), (NIGHT, "1000.00"))
+    pay(loan, (date(2026, 3, 24), "1000.00"), (NIGHT, "2023.72"))
     do_run_daily(NIGHT, actor=nightly_run())
     plan.refresh_from_db()
-    assert (plan.status, plan.ended_on, plan.end_reason) == ("completed", NIGHT, "all 2 instalments met: 2,000.00")
+    assert (plan.status, plan.ended_on, plan.end_reason) == ("completed", NIGHT, "all 2 instalments met: 3,023.72")
     assert met_on(plan) == [(1, date(2026, 3, 24)), (2, NIGHT)]
     event = AuditEvent.objects.get(action="arrangements.complete_plan")
     assert (event.subject_id, event.basis["clause"], event.changes["status"]) == (
@@ -238,8 +240,24 @@ def test_everything_paid_completes_the_plan(book):
     )
     assert Run.objects.get(business_date=NIGHT).changes["plans_completed"] == 1
     case.refresh_from_db()
-    assert case.pool == "junior"
+    assert (case.status, case.closed_on) == ("closed", NIGHT)
+    assert not CaseEvent.objects.filter(kind="plan_broken").exists()
     assert not Task.objects.filter(kind="plan_broken").exists()
+
+
+def test_paying_the_plan_but_not_the_loans_new_instalment_breaks_it(book):
+    """Clause: PLAN-4 — the plan's 1,000.00 paid on 24 March and 25 April, but not the loan's own 1,023.72 due
+    15 April: on 26 April instalment 2 is missed, 2,000.00 paid of 3,023.72 due by then."""
+    loan, _case, plan, _supervisor = book
+    pay(loan, (date(2026, 3, 24), "1000.00"), (SECOND_DUE, "1000.00"))
+    do_run_daily(SECOND_DUE + timedelta(days=1), actor=nightly_run())
+    plan.refresh_from_db()
+    assert (plan.status, plan.end_reason) == (
+        "broken",
+        "instalment 2 due 2026-04-25: 2,000.00 paid of 3,023.72 due by then (2,000.00 under the plan, "
+        "1,023.72 of the loans' own instalments)",
+    )
+    assert met_on(plan) == [(1, date(2026, 3, 24)), (2, None)]
 
 
 def test_a_plan_withdrawn_while_the_run_computes_keeps_its_withdrawal(book, monkeypatch):

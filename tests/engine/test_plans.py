@@ -41,6 +41,7 @@ def schedule(met_on=None, plan_id=9, borrower_id=1):
             "n": 1,
             "due_on": FIRST,
             "cumulative_fen": 100_000,
+            "regular_fen": 0,
             "met_on": met_on,
         },
         {
@@ -49,6 +50,7 @@ def schedule(met_on=None, plan_id=9, borrower_id=1):
             "n": 2,
             "due_on": SECOND,
             "cumulative_fen": 200_000,
+            "regular_fen": 0,
             "met_on": None,
         },
     ]
@@ -121,6 +123,30 @@ def test_a_missed_second_instalment_breaks_the_plan_with_its_figures():
         "reason": "instalment 2 due 2026-04-10: 1,200.00 paid of 2,000.00 due by then",
     }
     assert rows(decisions.plan_met, "n", "met_on") == [{"n": 1, "met_on": date(2026, 3, 8)}]
+
+
+def test_the_loans_own_instalments_falling_due_meanwhile_must_be_paid_too():
+    """Clause: PLAN-4 — the plan covers what was overdue when it started; the loan's own instalment of 800.00
+    falling due on 1 April must be paid as well: 2,000.00 paid by 10 April meets instalment 1 (1,000.00 by 10
+    March) but not instalment 2 (2,000.00 + 800.00 = 2,800.00 by 10 April); 2,800.00 meets both."""
+    with_regular = schedule()
+    with_regular[1] = {**with_regular[1], "regular_fen": 80_000}
+    short = [paid(date(2026, 3, 8), 100_000), paid(date(2026, 4, 9), 100_000)]
+    decisions = decide(date(2026, 4, 11), payments=short, instalments=with_regular)
+    assert one(decisions.plan_decisions, "decision", "n", "cumulative_fen", "paid_fen", "reason") == {
+        "decision": "broken",
+        "n": 2,
+        "cumulative_fen": 200_000,
+        "paid_fen": 200_000,
+        "reason": "instalment 2 due 2026-04-10: 2,000.00 paid of 2,800.00 due by then (2,000.00 under the plan, "
+        "800.00 of the loans' own instalments)",
+    }
+    enough = [*short, paid(date(2026, 4, 10), 80_000)]
+    decisions = decide(date(2026, 4, 11), payments=enough, instalments=with_regular)
+    assert one(decisions.plan_decisions, "decision", "reason") == {
+        "decision": "completed",
+        "reason": "all 2 instalments met: 2,800.00",
+    }
 
 
 def test_the_first_missed_instalment_is_named():

@@ -4,9 +4,12 @@ A signed plan replaces the chase with a schedule of its own: instalment n is due
 plan's running total to `cumulative_fen`. Every payment on the plan's loans from the plan's `starts_on` counts
 towards it, in date order:
 
-- instalment n is **met** when the payments made on or before its due date add up to at least its cumulative
-  amount; its `met_on` is the day of the payment that brought the running total there (a payment after the due
-  date never mends a missed instalment);
+- instalment n is **met** when the payments made on or before its due date add up to at least what is due by
+  then: its cumulative amount plus the loans' own scheduled instalments falling due from the plan's start to
+  that date (`regular_fen`: the plan covers what was overdue when it started, so paying only the loans' new
+  instalments — or only the plan's — lets the arrears grow and is not keeping the plan); its `met_on` is the
+  day of the payment that brought the running total there (a payment after the due date never mends a missed
+  instalment);
 - the plan is **broken** on the as-of date D when an instalment due before D is not met; the first such
   instalment is named with what was owed and what was paid by its due date. An instalment due on D is not yet
   missed (as a loan instalment due today is not late, CLS-1);
@@ -83,14 +86,16 @@ def instalment_standing(
         .with_columns(running_fen=pl.col("amount_fen").cum_sum().over("plan_id", order_by="paid_on"))
         .select("plan_id", "paid_on", "running_fen")
     )
-    mine = instalments.join(active.select("plan_id"), on="plan_id", how="semi")
+    mine = instalments.join(active.select("plan_id"), on="plan_id", how="semi").with_columns(
+        due_fen=pl.col("cumulative_fen") + pl.col("regular_fen")
+    )
     by_due = pl.col("paid_on") <= pl.col("due_on")
-    reached = pl.col("running_fen") >= pl.col("cumulative_fen")
+    reached = pl.col("running_fen") >= pl.col("due_fen")
     standing = (
         mine.join(daily, on="plan_id", how="left")
         .group_by("plan_id", "n")
         .agg(
-            pl.col("borrower_id", "due_on", "cumulative_fen", "met_on").first(),
+            pl.col("borrower_id", "due_on", "cumulative_fen", "regular_fen", "due_fen", "met_on").first(),
             paid_fen=pl.col("running_fen").filter(by_due).max(),
             reached_on=pl.col("paid_on").filter(reached).min(),
         )
@@ -128,8 +133,21 @@ def plan_decisions(standing: pl.LazyFrame, plans: pl.LazyFrame, terms: Terms) ->
                     pl.lit(": "),
                     yuan(pl.col("paid_fen")),
                     pl.lit(" paid of "),
-                    yuan(pl.col("cumulative_fen")),
+                    yuan(pl.col("due_fen")),
                     pl.lit(" due by then"),
+                    pl.when(pl.col("regular_fen") > 0)
+                    .then(
+                        pl.concat_str(
+                            [
+                                pl.lit(" ("),
+                                yuan(pl.col("cumulative_fen")),
+                                pl.lit(" under the plan, "),
+                                yuan(pl.col("regular_fen")),
+                                pl.lit(" of the loans' own instalments)"),
+                            ]
+                        )
+                    )
+                    .otherwise(pl.lit("")),
                 ]
             ),
         )
@@ -144,7 +162,7 @@ def plan_decisions(standing: pl.LazyFrame, plans: pl.LazyFrame, terms: Terms) ->
                     pl.lit("all "),
                     pl.col("n").cast(pl.String),
                     pl.lit(" instalments met: "),
-                    yuan(pl.col("cumulative_fen")),
+                    yuan(pl.col("due_fen")),
                 ]
             ),
         )

@@ -16,7 +16,9 @@ What the shell passes (it may pass more rows than needed; the kernels filter):
 - `payments`: payments of borrowers with open promises (for keeping or breaking them);
 - `letters`: formal notices sent (for the LTR-3 follow-up call);
 - `plans`: instalment plans in force (`active`), and plans broken while the borrower's case is open (PLAN-4);
-- `plan_instalments`: the instalments of the active plans, with the day an earlier run found each met;
+- `plan_instalments`: the instalments of the active plans — the plan's running total (`cumulative_fen`) and the
+  loans' own scheduled instalments falling due from the plan's start to this due date (`regular_fen`) — with
+  the day an earlier run found each met;
 - `plan_payments`: payments on an active plan's loans from the plan's start to the as-of date.
 """
 
@@ -69,6 +71,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "n": I32,
         "due_on": DATE,
         "cumulative_fen": I64,
+        "regular_fen": I64,
         "met_on": DATE,
     },
     "plan_payments": {"plan_id": I64, "borrower_id": I64, "paid_on": DATE, "amount_fen": I64},
