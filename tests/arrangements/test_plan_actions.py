@@ -274,3 +274,13 @@ def test_signing_puts_an_approved_plan_in_force_with_its_evidence(desk):
     assert plan.signed_scan_sha256 == hashlib.sha256(PNG).hexdigest()
     event = AuditEvent.objects.filter(action="arrangements.sign_plan").get()
     assert (event.basis["clause"], event.basis["approval"]) == ("PLAN-4", f"plan:{plan.pk}")
+
+
+def test_the_database_keeps_an_unsigned_plan_from_taking_effect(desk):
+    """Clause: PLAN-4 — only a signed plan takes effect: an approved plan set to "in force" without a signing
+    date is refused by the database's own constraint, whatever code tries it."""
+    plan = propose(desk)
+    do_decide_plan(plan, approve=True, actor=desk.boss, today=AS_OF)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Plan.objects.filter(pk=plan.pk).update(status="active", effective_on=AS_OF)
+    assert Plan.objects.get(pk=plan.pk).status == "approved"
