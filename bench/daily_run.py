@@ -10,8 +10,12 @@ of loans behind by 1–11 instalments, some of them partly paid; then run the ni
 date (every case new: the first run), and for the next day (the steady state: positions move, few cases do),
 timed by phase. In the same process, on the first `--orm-loans` loans, a straightforward per-loan ORM loop
 (load the loan's schedule and payments, replay it with the finance core, write its position, its class change
-and its case) in a transaction that is rolled back, as the baseline. Figures are printed, never asserted. The
-database must hold no loans yet: use a scratch database.
+and its case) in a transaction that is rolled back, as the baseline. With `--plan-share F`, after those two
+runs a share F of the open cases get an instalment plan in force (PLAN-4: six monthly instalments covering the
+overdue amount, half of them with the first one due on the second day and nothing paid, so they break on
+the third; the others followed), and the third day is run as a dry run (every write made, then rolled back)
+without the plans and again with them. Figures are printed, never asserted. The database must hold no loans yet: use a scratch
+database.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import os
 import resource
 import sys
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
@@ -36,6 +40,9 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--chunk", type=int, default=None, help="borrowers per transaction (default: the run's)")
     parser.add_argument("--load-only", action="store_true", help="load the book and stop (to copy it as a template)")
     parser.add_argument("--reuse", action="store_true", help="use the book already loaded (never run) in the database")
+    parser.add_argument(
+        "--plan-share", type=float, default=0.0, help="share of open cases given a plan before a third day (0: none)"
+    )
     return parser.parse_args()
 
 
@@ -137,6 +144,7 @@ def synthesize(n: int, as_of: date, seed: int) -> dict:
             "consent_sms": rng.random(n_borrowers) < 0.95,
             "consent_email": rng.random(n_borrowers) < 0.6,
             "consent_phone": rng.random(n_borrowers) < 0.9,
+            "language": ["zh-hans"] * n_borrowers,
             "feed_date": np.full(n_borrowers, as_of64),
         }
     )
@@ -194,8 +202,8 @@ def load(tables: dict) -> None:
         from arrears.accounts.roles import SYSTEM_USERNAME
         from arrears.portfolio.models import FeedLoad
 
-        FeedLoad.objects.create(
-            business_date=BUSINESS_DATE + timedelta(days=1),
+        FeedLoad.objects.create(  # the third day's too (the plans' night, --plan-share)
+            business_date=BUSINESS_DATE + timedelta(days=2),
             digest="bench",
             started_at="2026-01-01T00:00:00Z",
             finished_at="2026-01-01T00:00:00Z",
@@ -210,12 +218,12 @@ def load(tables: dict) -> None:
 BUSINESS_DATE = date(2026, 11, 27)
 
 
-def _run(day: date, actor, label: str, n: int, chunk: int | None):
+def _run(day: date, actor, label: str, n: int, chunk: int | None, *, dry_run: bool = False):
     from arrears.daily.actions import do_run_daily
     from arrears.daily.apply import CHUNK_BORROWERS
 
     started = time.perf_counter()
-    (report,) = do_run_daily(day, actor=actor, chunk_borrowers=chunk or CHUNK_BORROWERS)
+    (report,) = do_run_daily(day, actor=actor, chunk_borrowers=chunk or CHUNK_BORROWERS, dry_run=dry_run)
     wall = time.perf_counter() - started
     phases = ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items())
     changed = sum(v for k, v in report.changes.items() if k != "audit_events")
@@ -290,6 +298,79 @@ def orm_loop(loan_ids: list[int], as_of: date) -> float:
     return time.perf_counter() - started
 
 
+def add_plans(share: float, day: date) -> int:
+    """Give `share` of the open cases an instalment plan in force from `day` (signed, approved by another user):
+    six monthly instalments of the borrower's overdue total; every other plan's first instalment is due on
+    `day` itself (missed the night after), the rest a month later. Returns how many plans were written."""
+    from django.db import transaction
+
+    from arrears.accounts.models import Role, User
+    from arrears.arrangements.models import Plan, PlanInstalment
+    from arrears.collection.models import CollectionCase
+    from arrears.finance.schedule import add_months
+    from arrears.portfolio.models import LoanPosition
+
+    senior = User.objects.create_user("bench-senior", role=Role.objects.get(code="senior_collector"))
+    boss = User.objects.create_user("bench-supervisor", role=Role.objects.get(code="supervisor"))
+    cases = list(CollectionCase.objects.filter(status="open").order_by("pk").values_list("pk", "borrower_id"))
+    chosen = cases[:: max(1, round(1 / share))] if share > 0 else []
+    owed: dict[int, list[tuple[int, int]]] = {}
+    for loan_id, borrower_id, principal, interest, penalty, compound in LoanPosition.objects.filter(
+        borrower_id__in=[b for _c, b in chosen]
+    ).values_list(
+        "loan_id", "borrower_id", "overdue_principal_fen", "overdue_interest_fen", "penalty_fen", "compound_fen"
+    ):
+        owed.setdefault(borrower_id, []).append((loan_id, principal + interest + penalty + compound))
+    at = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+    with transaction.atomic():
+        plans = Plan.objects.bulk_create(
+            Plan(
+                case_id=case_id,
+                borrower_id=borrower_id,
+                contracts=f"bench-{case_id}",
+                status="active",
+                income_fen=10**9,
+                expenses_fen=0,
+                debts_fen=0,
+                max_payment_fen=3 * 10**8,
+                amount_fen=sum(f for _l, f in owed[borrower_id]),
+                includes_penalty=True,
+                instalment_count=6,
+                payment_fen=-(-sum(f for _l, f in owed[borrower_id]) // 6),
+                starts_on=day,
+                proposed_by=senior,
+                proposed_at=at,
+                decided_by=boss,
+                decided_at=at,
+                signed_on=day,
+                signature_recorded_by=senior,
+                effective_on=day,
+            )
+            for case_id, borrower_id in chosen
+            if owed.get(borrower_id)
+        )
+        links, rows = [], []
+        for i, plan in enumerate(plans):
+            first = day if i % 2 == 0 else add_months(day, 1)
+            amount = plan.amount_fen
+            payment = plan.payment_fen
+            links.extend(Plan.loans.through(plan_id=plan.pk, loan_id=loan_id) for loan_id, _f in owed[plan.borrower_id])
+            for n in range(1, 7):
+                part = payment if n < 6 else amount - payment * 5
+                rows.append(
+                    PlanInstalment(
+                        plan=plan,
+                        n=n,
+                        due_on=add_months(first, n - 1),
+                        amount_fen=max(part, 1),
+                        cumulative_fen=min(payment * n, amount),
+                    )
+                )
+        Plan.loans.through.objects.bulk_create(links, batch_size=5_000)
+        PlanInstalment.objects.bulk_create(rows, batch_size=5_000)
+    return len(plans)
+
+
 def prepare_book(loans: int, day: date, seed: int, *, reuse: bool) -> bool:
     """Load the synthetic book into the (empty) database, or with `reuse` accept one loaded before and never
     run; False (said on stderr) when the database holds other loans."""
@@ -340,6 +421,16 @@ def main() -> int:
         return 0
     first = _run(args.business_date, actor, "first run (every case new)", args.loans, args.chunk)
     _run(args.business_date + timedelta(days=1), actor, "next day (steady state)", args.loans, args.chunk)
+    if args.plan_share:
+        day = args.business_date + timedelta(days=1)
+        third = day + timedelta(days=1)
+        label = "third day without plans (dry run: every write made, then rolled back)"
+        without = _run(third, actor, label, args.loans, args.chunk, dry_run=True)
+        started = time.perf_counter()
+        plans = add_plans(args.plan_share, day)
+        print(f"plans: {plans:,} in force from {day} (half to break on {third}); {time.perf_counter() - started:.1f} s")
+        with_plans = _run(third, actor, "third day with the plans (dry run)", args.loans, args.chunk, dry_run=True)
+        print(f"plans: the third day with them took {with_plans / without:.2f}x the same day without")
     if args.orm_loans:
         ids = list(range(1, min(args.orm_loans, args.loans) + 1))
         seconds = orm_loop(ids, args.business_date + timedelta(days=1))

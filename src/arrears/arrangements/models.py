@@ -29,6 +29,8 @@ class PlanStatus(models.TextChoices):
 
 
 LIVE_PLAN_STATUSES = (PlanStatus.PROPOSED, PlanStatus.APPROVED, PlanStatus.ACTIVE)
+# A plan's documents (the agreement, the signed scan of up to 10 MB): deferred wherever plans are listed.
+DOCUMENTS = ("agreement_pdf", "signed_scan")
 
 
 class Plan(models.Model):

@@ -27,7 +27,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from arrears.arrangements.models import LIVE_PLAN_STATUSES, Plan, PlanStatus, Waiver, WaiverStatus
+from arrears.arrangements.models import DOCUMENTS, LIVE_PLAN_STATUSES, Plan, PlanStatus, Waiver, WaiverStatus
 from arrears.collection.models import Call, CallParty, CollectionCase
 from arrears.finance import format_money
 from arrears.finance.account import AccountPosition
@@ -335,6 +335,7 @@ def pending_plans() -> QuerySet[Plan]:
     """Plans awaiting a supervisor's decision, oldest first (Clause: AUTH-2)."""
     return (
         Plan.objects.filter(status=PlanStatus.PROPOSED)
+        .defer(*DOCUMENTS)
         .select_related("case", "borrower", "proposed_by")
         .prefetch_related("instalments")
         .order_by("proposed_at", "pk")
@@ -352,4 +353,9 @@ def pending_waivers() -> QuerySet[Waiver]:
 
 def live_plan(case: CollectionCase) -> Plan | None:
     """The case's plan awaiting a decision, a signature, or in force (at most one: a database constraint)."""
-    return Plan.objects.filter(case=case, status__in=LIVE_PLAN_STATUSES).prefetch_related("instalments").first()
+    return (
+        Plan.objects.filter(case=case, status__in=LIVE_PLAN_STATUSES)
+        .defer(*DOCUMENTS)
+        .prefetch_related("instalments")
+        .first()
+    )

@@ -29,7 +29,7 @@ from arrears.arrangements.actions import (
     do_withdraw_plan,
 )
 from arrears.arrangements.errors import ArrangementError
-from arrears.arrangements.models import Plan, PlanStatus, Waiver
+from arrears.arrangements.models import DOCUMENTS, Plan, PlanStatus, Waiver
 from arrears.collection.models import CollectionCase
 from arrears.collection.queries import today, visible_cases
 from arrears.compliance.actions import audited, require
@@ -64,9 +64,9 @@ def _case(request: HttpRequest, case_id: int) -> CollectionCase:
 
 def _plan(request: HttpRequest, plan_id: int) -> Plan:
     return get_object_or_404(
-        Plan.objects.select_related("case", "borrower", "proposed_by", "decided_by").filter(
-            case__in=visible_cases(request.user)
-        ),
+        Plan.objects.select_related("case", "borrower", "proposed_by", "decided_by")
+        .defer(*DOCUMENTS)
+        .filter(case__in=visible_cases(request.user)),
         pk=plan_id,
     )
 
@@ -79,7 +79,7 @@ def case_panel(user, case: CollectionCase, on: date) -> dict:
         debt = queries.case_debt(case, on)
         facts = [queries.waiver_facts(d.loan, on) for d in debt.loans]
     return {
-        "plans": case.plans.select_related("proposed_by", "decided_by").order_by("-proposed_at"),
+        "plans": case.plans.select_related("proposed_by", "decided_by").defer(*DOCUMENTS).order_by("-proposed_at"),
         "waivers": case.waivers.select_related("loan", "proposed_by", "decided_by").order_by("-proposed_at"),
         "waiver_facts": facts,
         "can_propose_plan": has_perm(user, Perm.PROPOSE_PLAN) and case.status == "open",

@@ -473,7 +473,12 @@ class _Chunk:
         decided = {row["plan_id"]: row for row in self.frames["plan_decisions"].to_dicts()}
         if not decided:
             return
-        plans = list(Plan.objects.select_for_update().filter(pk__in=list(decided), status=PlanStatus.ACTIVE))
+        # Only the columns changed or read: a plan row also holds its agreement and the signed scan (megabytes).
+        plans = list(
+            Plan.objects.select_for_update()
+            .filter(pk__in=list(decided), status=PlanStatus.ACTIVE)
+            .only("pk", "case_id", "status", "ended_on", "end_reason")
+        )
         for plan in plans:
             row = decided[plan.pk]
             plan.status, plan.ended_on, plan.end_reason = row["decision"], self.as_of, row["reason"][:300]
