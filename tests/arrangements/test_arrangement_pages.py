@@ -129,3 +129,15 @@ def test_a_waiver_is_proposed_from_the_case_page(client, desk):
     client.post(f"/cases/{desk.case.pk}/waivers/", {"loan": loan.pk, "amount": "0.74", "note": "主动来电"})
     waiver = Waiver.objects.get()
     assert (waiver.amount_fen, waiver.status, waiver.proposed_by_id) == (74, "proposed", desk.senior.pk)
+
+
+def test_the_waiver_facts_read_in_chinese_by_default(desk):
+    """Clause: WVR-1 — the finance core words its reasons in English; the workstation, in zh-Hans by default,
+    shows them in Chinese."""
+    from django.test import Client
+
+    chinese = Client()
+    chinese.force_login(desk.senior)
+    page = chinese.get(f"/cases/{desk.case.pk}/").content.decode()
+    assert "WVR-1：借款人未主动联系银行" in page
+    assert "did not contact the bank" not in page

@@ -83,3 +83,7 @@ def test_propose_approve_and_sign_a_plan(new_page, live_server, desk, screenshot
     assert (plan.status, plan.signed_scan_name, bytes(plan.signed_scan)) == ("active", "签字页.png", PNG)
     assert AuditEvent.objects.filter(action="arrangements.approve_plan", actor=boss).count() == 1
     assert AuditEvent.objects.filter(action="arrangements.sign_plan", actor=senior).count() == 1
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    assert f"#{plan.pk}" in page.locator("#plans").inner_text()
+    page.locator("#arrangements").scroll_into_view_if_needed()
+    page.screenshot(path=screenshots / "5-case-arrangements.png", full_page=True)

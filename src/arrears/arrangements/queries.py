@@ -26,6 +26,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from arrears.arrangements.models import DOCUMENTS, LIVE_PLAN_STATUSES, Plan, PlanStatus, Waiver, WaiverStatus
 from arrears.collection.models import Call, CallParty, CollectionCase
@@ -254,7 +255,9 @@ class WaiverFacts:
 
     @property
     def reasons(self) -> list[str]:
-        reasons = list(self.limit.reasons)
+        """Every condition that fails, with its clause, in the user's language (the pure finance core words
+        them in English)."""
+        reasons = [self._translated(reason) for reason in self.limit.reasons]
         if self.limit.eligible and self.max_waiver <= 0:
             reasons.append(
                 _("WVR-2: %(waived)s was already waived, the most the policy allows on %(accrued)s accrued")
@@ -264,6 +267,20 @@ class WaiverFacts:
                 }
             )
         return reasons
+
+    def _translated(self, reason: str) -> str:
+        if reason.startswith("WVR-1: DPD "):
+            return _("WVR-1: DPD %(dpd)s exceeds %(max)s") % {"dpd": self.dpd, "max": self.max_dpd}
+        return str(FINANCE_REASONS.get(reason, reason))
+
+
+# The finance core's reasons (`arrears.finance.waiver.waiver_limit`), for the translation catalogue.
+FINANCE_REASONS = {
+    "WVR-1: not the borrower's first delinquency": gettext_lazy("WVR-1: not the borrower's first delinquency"),
+    "WVR-1: the borrower did not contact the bank on their own initiative": gettext_lazy(
+        "WVR-1: the borrower did not contact the bank on their own initiative"
+    ),
+}
 
 
 def first_delinquency(loan_id: int, episode_start: date) -> bool:
