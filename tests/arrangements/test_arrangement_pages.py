@@ -141,3 +141,20 @@ def test_the_waiver_facts_read_in_chinese_by_default(desk):
     page = chinese.get(f"/cases/{desk.case.pk}/").content.decode()
     assert "WVR-1：借款人未主动联系银行" in page
     assert "did not contact the bank" not in page
+
+
+def test_the_case_page_quotes_a_plan_in_place(client, desk):
+    """Clause: PLAN-1, PLAN-2 — the case workspace has the means form; htmx gets the options in place, or what
+    was wrong with a figure; once a plan is proposed the form gives way to a note naming it."""
+    client.force_login(desk.senior)
+    page = client.get(f"/cases/{desk.case.pk}/").content.decode()
+    assert 'id="case-plan-means"' in page
+    url = f"/cases/{desk.case.pk}/plan/"
+    wrong = client.post(url, {**MEANS, "income": "ten thousand"}, HTTP_HX_REQUEST="true")
+    assert wrong.status_code == 200
+    assert "Monthly income (yuan): Enter a number." in wrong.content.decode()
+    assert 'id="quote"' not in wrong.content.decode()
+    do_propose_plan(desk.case, **MEANS, instalments=4, actor=desk.senior, today=AS_OF)
+    page = client.get(f"/cases/{desk.case.pk}/").content.decode()
+    assert 'id="case-plan-means"' not in page
+    assert "is awaiting approval on this case" in page

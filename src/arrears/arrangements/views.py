@@ -83,6 +83,7 @@ def case_panel(user, case: CollectionCase, on: date) -> dict:
         "waivers": case.waivers.select_related("loan", "proposed_by", "decided_by").order_by("-proposed_at"),
         "waiver_facts": facts,
         "can_propose_plan": has_perm(user, Perm.PROPOSE_PLAN) and case.status == "open",
+        "live_plan": queries.live_plan(case) if case.status == "open" else None,
         "can_propose_waiver": can_waive,
     }
 
@@ -123,8 +124,10 @@ def plan_designer(request: HttpRequest, case_id: int) -> HttpResponse:
     elif request.method == "POST":
         status = 422
     context = {"case": case, "form": form, "quote": offer, "on": on, "live": queries.live_plan(case)}
-    template = "arrangements/_options.html" if request.headers.get("HX-Request") else "arrangements/designer.html"
-    return render(request, template, context, status=status)
+    if request.headers.get("HX-Request"):
+        # htmx swaps only successful answers in: the options, or what was wrong with the figures.
+        return render(request, "arrangements/_options.html", context)
+    return render(request, "arrangements/designer.html", context, status=status)
 
 
 @login_required
