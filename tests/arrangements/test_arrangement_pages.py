@@ -3,6 +3,7 @@ page — each refusing on the server whoever may not, with nothing changed."""
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -158,3 +159,41 @@ def test_the_case_page_quotes_a_plan_in_place(client, desk):
     page = client.get(f"/cases/{desk.case.pk}/").content.decode()
     assert 'id="case-plan-means"' not in page
     assert "is awaiting approval on this case" in page
+
+
+def test_a_borrowers_call_is_recorded_in_the_quiet_hours(client, desk, monkeypatch):
+    """Clause: WVR-1 — at 22:30 the bank may not call, but the borrower may call the bank: the inbound record is
+    offered and saved (a contact the borrower initiated), while an outbound call stays refused."""
+    from datetime import datetime
+
+    from desk import SHANGHAI
+
+    monkeypatch.setattr(desk_views, "now", lambda: datetime(2026, 3, 20, 22, 30, tzinfo=SHANGHAI))
+    client.force_login(desk.senior)
+    assert client.get(f"/cases/{desk.case.pk}/call/").status_code == 409
+    form = client.get(f"/cases/{desk.case.pk}/call/?inbound=1")
+    assert form.status_code == 200
+    assert re.search(r'<input type="checkbox" name="inbound"[^>]* checked>', form.content.decode())
+    steps = {step: "on" for step in ("greeted", "purpose_stated", "identity_verified", "facts_stated", "ability_asked")}
+    answer = client.post(
+        f"/cases/{desk.case.pk}/call/",
+        {
+            **steps,
+            "party": "borrower",
+            "inbound": "on",
+            "outcome": "needs_plan",
+            "duration_seconds": "300",
+            "attitude": "difficulty",
+            "obstacle": "unemployment",
+            "suggestion": "short_plan",
+            "note": "借款人主动来电，希望分期",
+            "next_action": "none",
+        },
+    )
+    assert answer.status_code == 302, re.findall(r"errorlist.{0,300}", answer.content.decode())
+    call = Call.objects.get()
+    assert (call.inbound, call.outcome) == (True, "needs_plan")
+    # The borrower's call is not one of the bank's three connected calls of the day (the guideline's cap).
+    from arrears.collection.queries import calls_today
+
+    assert calls_today(desk.case.borrower_id, call.called_at, SHANGHAI, call.number) == (0, 0)

@@ -240,10 +240,13 @@ def in_force(holds: Iterable[Hold], on: date, loan_ids: Iterable[int] = ()) -> l
 
 
 def calls_today(borrower_id: int, at: datetime, zone: ZoneInfo, number: str = "") -> tuple[int, int]:
-    """(connected calls to the borrower, unanswered attempts on `number`) on the local day of `at` in `zone`."""
+    """(connected calls to the borrower, unanswered attempts on `number`) on the local day of `at` in `zone`. The
+    borrower's own calls to the bank are not the bank's contacts and count towards neither."""
     day = at.astimezone(zone).date()
     start = datetime.combine(day, time.min, tzinfo=zone)
-    calls = Call.objects.filter(borrower_id=borrower_id, called_at__gte=start, called_at__lt=start + timedelta(days=1))
+    calls = Call.objects.filter(
+        borrower_id=borrower_id, inbound=False, called_at__gte=start, called_at__lt=start + timedelta(days=1)
+    )
     connected = calls.filter(outcome__in=REACHED_OUTCOMES, party=CallParty.BORROWER).count()
     unanswered = calls.exclude(outcome__in=REACHED_OUTCOMES).filter(number=number).count() if number else 0
     return connected, unanswered

@@ -46,6 +46,7 @@ from arrears.collection.models import (
     Suggestion,
 )
 from arrears.compliance.actions import require
+from arrears.compliance.contact import ALLOWED
 from arrears.compliance.language_actions import ProhibitedLanguage
 from arrears.compliance.masking import masked
 from arrears.finance import format_money, from_fen
@@ -235,7 +236,13 @@ def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
     contact_id = int(contact_id) if contact_id and contact_id.isdigit() else None
     contact = next((c for c in case.borrower.contacts.all() if c.pk == contact_id), None)
     number = contact.phone if contact else case.borrower.mobile
-    verdict = queries.contact_verdict(case.borrower_id, now(), number=number)
+    # The borrower calling the bank (WVR-1's self-initiated contact) is recorded whatever the contact rules
+    # say: they limit the bank's calls, not the borrower's.
+    inbound = party == CallParty.BORROWER and (request.POST.get("inbound") or request.GET.get("inbound")) in (
+        "1",
+        "on",
+    )
+    verdict = ALLOWED if inbound else queries.contact_verdict(case.borrower_id, now(), number=number)
     context = {
         "case": case,
         "name": masked("name", case.borrower.name),
@@ -276,6 +283,7 @@ def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
     else:
         form = CallForm(
             initial={
+                "inbound": inbound,
                 "next_action": NextAction.CALL,
                 "next_follow_up_on": propose_follow_up(on, case.dpd, calls_policy),
             }
