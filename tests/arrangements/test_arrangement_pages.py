@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from desk import AS_OF, WORKING_HOURS, open_desk
+from test_waiver_actions import borrower_called
 
 from arrears.arrangements.actions import do_decide_plan, do_propose_plan
 from arrears.arrangements.models import Plan, Waiver
@@ -111,15 +112,7 @@ def test_a_waiver_is_proposed_from_the_case_page(client, desk):
     client.force_login(desk.senior)
     page = client.get(f"/cases/{desk.case.pk}/").content.decode()
     assert "no call from the borrower during this delinquency" in page
-    Call.objects.create(
-        borrower_id=desk.case.borrower_id,
-        case=desk.case,
-        collector=desk.senior,
-        called_at=WORKING_HOURS,
-        called_on=AS_OF,
-        outcome="promised",
-        inbound=True,
-    )
+    borrower_called(desk.case, desk.senior)
     page = client.get(f"/cases/{desk.case.pk}/").content.decode()
     assert "at most 0.74 may be waived" in page
     junior = type(client)(HTTP_ACCEPT_LANGUAGE="en")
