@@ -272,7 +272,9 @@ def _scan_type(scan: SignedScan) -> str:
     )
 
 
-def do_sign_plan(plan: Plan, *, signed_on: date, scan: SignedScan, actor: Any, today: date) -> Plan:
+def do_sign_plan(
+    plan: Plan, *, signed_on: date, scan: SignedScan, actor: Any, today: date, calendar_day: date | None = None
+) -> Plan:
     """Record the borrower's signature on an approved plan's agreement, with the scan as evidence; the plan is
     in force from the business date `today` (Clause: PLAN-4). Needs Perm.PROPOSE_PLAN. Refused unless the plan
     is approved, the signing date lies between the proposal and today, and the scan is a PDF, JPEG or PNG of at
@@ -284,8 +286,9 @@ def do_sign_plan(plan: Plan, *, signed_on: date, scan: SignedScan, actor: Any, t
             _("Plan %(plan)s is %(status)s; only an approved plan can be signed.")
             % {"plan": plan.pk, "status": plan.get_status_display()}
         )
-    # The borrower signs on a calendar day: not before the schedule was proposed, not in the future.
-    latest = max(timezone.localdate(), today)
+    # The borrower signs on a calendar day (`calendar_day`, the caller's today: the business date lags it): not
+    # before the schedule was proposed, not in the future.
+    latest = max(calendar_day or today, today)
     if not plan.starts_on <= signed_on <= latest:
         raise ArrangementError(
             _("The signing date %(day)s must lie between the proposal (%(start)s) and today (%(today)s).")

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -195,6 +196,7 @@ def plan_sign(request: HttpRequest, plan_id: int) -> HttpResponse:
             scan=SignedScan(upload.name, upload.read()),
             actor=request.user,
             today=today(),
+            calendar_day=timezone.localdate(),
         )
     except REFUSALS as exc:
         messages.error(request, str(exc))
