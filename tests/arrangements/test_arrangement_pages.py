@@ -190,3 +190,11 @@ def test_a_borrowers_call_is_recorded_in_the_quiet_hours(client, desk, monkeypat
     from arrears.collection.queries import calls_today
 
     assert calls_today(desk.case.borrower_id, call.called_at, SHANGHAI, call.number) == (0, 0)
+
+
+def test_a_malformed_waiver_form_is_not_found_not_a_crash(client, desk):
+    """Clause: WVR-1 — a loan that is not a number, or not the borrower's, is answered 404; nothing is saved."""
+    client.force_login(desk.senior)
+    for loan in ("abc", "", "999999"):
+        assert client.post(f"/cases/{desk.case.pk}/waivers/", {"loan": loan, "amount": "1.00"}).status_code == 404
+    assert not Waiver.objects.exists()

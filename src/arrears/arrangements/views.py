@@ -278,7 +278,8 @@ def waiver_propose(request: HttpRequest, case_id: int) -> HttpResponse:
     """POST loan (id), amount (yuan) and a note: propose a waiver (Clause: WVR-1, WVR-2)."""
     require(request.user, Perm.PROPOSE_WAIVER)
     case = _case(request, case_id)
-    loan = get_object_or_404(case.borrower.loans.all(), pk=request.POST.get("loan") or 0)
+    loan_id = request.POST.get("loan", "")
+    loan = get_object_or_404(case.borrower.loans.all(), pk=int(loan_id) if loan_id.isdigit() else 0)
     try:
         waiver = do_propose_waiver(
             case,
