@@ -11,7 +11,9 @@ the decisions in bulk. Each kernel module is named after what it produces:
 - `cases` — per borrower: the position, the pool (TEAM-1..3) and the case decision (open, reopen, move,
   close);
 - `work` — calls due by the cadence (CLS-2, CALL-4), letter follow-ups (LTR-3), promises kept or broken
-  (CALL-3), borrowers eligible for a legal decision (LGL-1, LGL-2).
+  (CALL-3), borrowers eligible for a legal decision (LGL-1, LGL-2);
+- `plans` — instalment plans in force (PLAN-4): instalments met, plans broken or completed, who is not chased
+  while a plan runs, and whose case goes to the supervisors after a break.
 
 Every frame a kernel needs is keyed by borrower (loans carry their borrower), and no kernel looks at another
 borrower's rows: the portfolio can be cut into partitions by borrower and each decided on its own, in this
