@@ -8,7 +8,7 @@ What the shell passes (it may pass more rows than needed; the kernels filter):
 - `loans`: the loans to decide on (active ones);
 - `borrowers`: their borrowers, with the reminder preferences and consents;
 - `instalments`: the instalments not settled on the as-of date and due by the reminder horizon;
-- `allocations`: what payments made by the as-of date settled of those instalments;
+- `allocations`: what payments made, and penalty waivers posted, by the as-of date settled of those instalments;
 - `holds`: holds that may be in force on the as-of date (borrower-wide where `loan_id` is null);
 - `cases`: each borrower's latest collection case, open or closed;
 - `calls`: collection calls made, with their outcome;
