@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 AS_OF = date(2026, 3, 20)
 LAST = AS_OF + timedelta(days=2)
-STEPS = ["_positions", "_cases", "_reminders", "_tasks", "_promises", "_plans"]
+STEPS = ["_positions", "_cases", "_reminders", "_tasks", "_promises", "_plans", "_plan_reminders"]
 
 
 class Killed(BaseException):

@@ -342,3 +342,26 @@ def test_amounts_in_reasons_read_as_the_finance_core_prints_them(fen):
     shown = pl.select(yuan(pl.lit(fen, dtype=pl.Int64))).item()
     assert shown == format_money(from_fen(fen), grouping=True)
     assert Decimal(shown.replace(",", "")) * 100 == fen
+
+
+def test_a_reminder_goes_out_three_days_before_a_plan_instalment():
+    """Clause: REM-1, PLAN-4 — instalment 2 (2,000.00 by 10 April) with 1,200.00 paid: on 7 April a written
+    reminder by SMS for the 800.00 still to pay; none on 6 or 8 April; none once the instalment is met; none
+    under a hold on the borrower."""
+    payments = [paid(date(2026, 3, 8), 100_000), paid(date(2026, 4, 1), 20_000)]
+    decisions = decide(date(2026, 4, 7), payments=payments)
+    assert one(decisions.plan_reminders) == {
+        "plan_id": 9,
+        "borrower_id": 1,
+        "n": 2,
+        "channel": "sms",
+        "due_date": SECOND,
+        "amount_due_fen": 80_000,
+        "clause": "REM-1",
+    }
+    for other in (date(2026, 4, 6), date(2026, 4, 8)):
+        assert decide(other, payments=payments).plan_reminders.height == 0
+    settled = [*payments, paid(date(2026, 4, 5), 80_000)]
+    assert decide(date(2026, 4, 7), payments=settled).plan_reminders.height == 0
+    hold = {"borrower_id": 1, "loan_id": None, "starts_on": date(2026, 4, 1), "ends_on": None}
+    assert decide(date(2026, 4, 7), payments=payments, holds=[hold]).plan_reminders.height == 0

@@ -47,7 +47,7 @@ from arrears.compliance.codes import ActionCode
 from arrears.daily.models import Run
 from arrears.engine.positions import AMOUNT_COLUMNS, POSITION_COLUMNS
 from arrears.engine.runner import Decisions
-from arrears.notices.models import Notice, NoticeKind, NoticeStatus, reminder_key
+from arrears.notices.models import Notice, NoticeKind, NoticeStatus, plan_reminder_key, reminder_key
 from arrears.portfolio.models import DelinquencyRecord, Loan, LoanPosition, LoanStatus
 
 __all__ = ["CHUNK_BORROWERS", "apply_decisions", "stored_positions"]
@@ -93,6 +93,7 @@ class _Chunk:
         self._tasks()
         self._promises()
         self._plans()
+        self._plan_reminders()
 
     def _positions(self) -> None:
         new, old = self.frames["positions"], self.frames["old_positions"]
@@ -523,6 +524,74 @@ class _Chunk:
             ),
         )
 
+    PLAN_REMINDER_COLUMNS = [
+        "key",
+        "plan",
+        "borrower",
+        "kind",
+        "channel",
+        "due_date",
+        "instalment_n",
+        "amount_fen",
+        "status",
+        "queued_on",
+        "clause",
+    ]
+
+    def _plan_reminders(self) -> None:
+        """REM-1 for plans in force: a written reminder before each instalment not yet met, queued once per
+        plan instalment (key `plan:<plan>:<n>`; the dispatcher re-checks the plan and the payments at send time).
+        A reminder no consented channel can carry is counted, not queued."""
+        reminders = self.frames["plan_reminders"]
+        if not reminders.height:
+            return
+        self.changes["plan_reminders_without_channel"] += int(reminders["channel"].is_null().sum())
+        rows = {
+            plan_reminder_key(r["plan_id"], r["n"]): r
+            for r in reminders.filter(pl.col("channel").is_not_null()).to_dicts()
+        }
+        have = set(Notice.objects.filter(key__in=list(rows)).values_list("key", flat=True))
+        fresh = {key: r for key, r in rows.items() if key not in have}
+        if not fresh:
+            return
+        insert_rows(
+            Notice,
+            self.PLAN_REMINDER_COLUMNS,
+            (
+                (
+                    key,
+                    r["plan_id"],
+                    r["borrower_id"],
+                    NoticeKind.PLAN,
+                    r["channel"],
+                    r["due_date"],
+                    r["n"],
+                    r["amount_due_fen"],
+                    NoticeStatus.QUEUED,
+                    self.as_of,
+                    r["clause"],
+                )
+                for key, r in fresh.items()
+            ),
+        )
+        ids = dict(Notice.objects.filter(key__in=list(fresh)).values_list("key", "pk"))
+        self.changes["plan_reminders_queued"] += len(fresh)
+        self.events.extend(
+            _event(
+                ActionCode.QUEUE_REMINDER,
+                ("notices.notice", ids[key]),
+                "REM-1",
+                {
+                    "plan": (None, r["plan_id"]),
+                    "instalment": (None, r["n"]),
+                    "channel": (None, r["channel"]),
+                    "due_date": (None, r["due_date"]),
+                    "amount_fen": (None, r["amount_due_fen"]),
+                },
+            )
+            for key, r in fresh.items()
+        )
+
 
 def _borrowers_touched(frames: dict[str, pl.DataFrame]) -> list[int]:
     ids = pl.concat([frame.select(pl.col("borrower_id").cast(pl.Int64)) for frame in frames.values()])
@@ -551,6 +620,7 @@ def apply_decisions(
         "promises": decisions.promises,
         "plan_decisions": decisions.plan_decisions,
         "plan_met": decisions.plan_met,
+        "plan_reminders": decisions.plan_reminders,
     }
     # Only borrowers with something to write: a delinquent or formerly delinquent loan, a case decision,
     # a reminder, a task, a promise outcome or a plan's progress (loans current on both days need nothing).

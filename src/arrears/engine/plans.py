@@ -23,10 +23,13 @@ decide what follows: an agency, litigation or a new plan (AUTH-3).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import polars as pl
 
 from arrears.engine.cases import latest_cases
 from arrears.engine.params import Terms
+from arrears.engine.reminders import holds_in_force, written_channel
 
 __all__ = [
     "PLAN_DECISION_COLUMNS",
@@ -35,6 +38,7 @@ __all__ = [
     "instalment_standing",
     "plan_decisions",
     "plan_met",
+    "plan_reminders",
     "plan_tasks",
     "yuan",
 ]
@@ -211,4 +215,29 @@ def plan_tasks(decided: pl.LazyFrame, terms: Terms) -> pl.LazyFrame:
         ref_id="plan_id",
         reason=pl.concat_str([pl.lit("plan broken: "), pl.col("reason")]),
         clause=pl.lit("PLAN-4"),
+    )
+
+
+def plan_reminders(standing: pl.LazyFrame, borrowers: pl.LazyFrame, holds: pl.LazyFrame, terms: Terms) -> pl.LazyFrame:
+    """(plan_id, borrower_id, n, channel, due_date, amount_due_fen, clause): a written reminder `advance_days`
+    before each instalment of a plan in force that is not met yet (REM-1, PLAN-4), by the borrower's channel as
+    for the loans' own reminders; the amount is what is still to be paid by that date to keep the plan (its
+    running total and the loans' own instalments due meanwhile, less what was paid since it started). None
+    under a borrower-wide hold; `channel` is null where no consented channel can carry it (not sent)."""
+    written_for = terms.as_of + timedelta(days=terms.advance_days)
+    held = holds_in_force(holds, terms).filter(pl.col("loan_id").is_null()).select("borrower_id").unique()
+    return (
+        standing.filter(~pl.col("met") & (pl.col("due_on") == written_for))
+        .join(held, on="borrower_id", how="anti")
+        .join(borrowers, on="borrower_id", how="inner")
+        .select(
+            "plan_id",
+            "borrower_id",
+            pl.col("n").cast(pl.Int32),
+            channel=written_channel(terms),
+            due_date=pl.col("due_on"),
+            amount_due_fen=pl.col("due_fen") - pl.col("paid_fen"),
+            clause=pl.lit("REM-1"),
+        )
+        .filter(pl.col("amount_due_fen") > 0)
     )

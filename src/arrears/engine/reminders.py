@@ -19,7 +19,7 @@ import polars as pl
 
 from arrears.engine.params import Terms
 
-__all__ = ["holds_in_force", "reminders_due"]
+__all__ = ["holds_in_force", "not_held", "reminders_due", "written_channel"]
 
 
 def holds_in_force(holds: pl.LazyFrame, terms: Terms) -> pl.LazyFrame:
@@ -29,7 +29,8 @@ def holds_in_force(holds: pl.LazyFrame, terms: Terms) -> pl.LazyFrame:
     ).select("borrower_id", "loan_id")
 
 
-def _not_held(frame: pl.LazyFrame, held: pl.LazyFrame) -> pl.LazyFrame:
+def not_held(frame: pl.LazyFrame, held: pl.LazyFrame) -> pl.LazyFrame:
+    """`frame`'s rows whose borrower (or loan, where the frame has one) is under no hold in `held`."""
     whole = held.filter(pl.col("loan_id").is_null()).select("borrower_id").unique()
     single = held.filter(pl.col("loan_id").is_not_null()).select("loan_id").unique()
     return frame.join(whole, on="borrower_id", how="anti").join(single, on="loan_id", how="anti")
@@ -41,7 +42,9 @@ def _consents(channel: str) -> pl.Expr:
     return pl.col(f"consent_{channel}")
 
 
-def _written_channel(terms: Terms) -> pl.Expr:
+def written_channel(terms: Terms) -> pl.Expr:
+    """The written reminder's channel (REM-1): the borrower's choice where offered and consented, else the first
+    offered channel with consent, else null (nothing can carry it)."""
     offered = list(terms.advance_channels)
     chosen = pl.when(pl.col("preferred_channel").is_in(offered)).then(pl.col("preferred_channel"))
     chosen = chosen.otherwise(pl.lit(terms.default_channel))
@@ -58,7 +61,7 @@ def reminders_due(items: pl.LazyFrame, borrowers: pl.LazyFrame, holds: pl.LazyFr
     today; `channel` is null for a written reminder no consented channel can carry (counted, not sent)."""
     written_for = terms.as_of + timedelta(days=terms.advance_days)
     phone_for = terms.as_of + timedelta(days=terms.phone_days_before)
-    upcoming = _not_held(
+    upcoming = not_held(
         items.filter(
             ~pl.col("settled") & pl.col("problem").is_null() & pl.col("effective_due").is_in([written_for, phone_for])
         ),
@@ -71,7 +74,7 @@ def reminders_due(items: pl.LazyFrame, borrowers: pl.LazyFrame, holds: pl.LazyFr
         "borrower_id",
         "n",
         kind=pl.lit("written"),
-        channel=_written_channel(terms),
+        channel=written_channel(terms),
         due_date=pl.col("effective_due"),
         amount_due_fen=amount,
         clause=pl.lit("REM-1"),

@@ -26,6 +26,7 @@ from arrears.engine.plans import (
     instalment_standing,
     plan_decisions,
     plan_met,
+    plan_reminders,
     plan_tasks,
 )
 from arrears.engine.positions import instalment_positions, loan_positions
@@ -50,6 +51,7 @@ class Decisions:
     tasks: pl.DataFrame  # tasks that should exist (CLS-2, CALL-4, LTR-3, CALL-3, LGL-1, PLAN-4)
     plan_decisions: pl.DataFrame  # instalment plans broken or completed today (PLAN-4)
     plan_met: pl.DataFrame  # plan instalments found met, with the day (PLAN-4)
+    plan_reminders: pl.DataFrame  # reminders before a plan instalment falls due (REM-1, PLAN-4)
 
     def frames(self) -> dict[str, pl.DataFrame]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -94,8 +96,9 @@ def decide(inputs: Inputs, terms: Terms, calendar: Calendar | None = None) -> De
         plan_tasks=plan_tasks(plans_decided, terms),
     )
     met = plan_met(standing)
+    plan_notices = plan_reminders(standing, inputs.borrowers, inputs.holds, terms)
     collected = pl.collect_all(
-        [positions, problems, per_borrower, decisions, reminders, outcomes, tasks, plans_decided, met]
+        [positions, problems, per_borrower, decisions, reminders, outcomes, tasks, plans_decided, met, plan_notices]
     )
     return Decisions(*collected)
 

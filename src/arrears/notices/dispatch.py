@@ -46,6 +46,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from arrears.accounts.permissions import Perm
+from arrears.arrangements.models import PlanInstalment, PlanStatus
 from arrears.collection.letters import Bank, letter_reference
 from arrears.collection.models import Letter, LetterStatus
 from arrears.collection.queries import holds_of, in_force
@@ -66,7 +67,7 @@ from arrears.notices.models import (
 )
 from arrears.notices.template_queries import template_for
 from arrears.notices.templating import render
-from arrears.portfolio.models import Component, Instalment, LoanStatus
+from arrears.portfolio.models import Component, Instalment, LoanStatus, Payment
 from arrears.rules.queries import policy_on
 
 __all__ = ["DispatchSettings", "Dispatcher", "worker_name"]
@@ -83,6 +84,7 @@ NO_ADDRESS = "no_address"
 QUIET_HOURS = "quiet_hours"
 NO_TEMPLATE = "no_template"
 LETTER_WITHDRAWN = "letter_withdrawn"
+PLAN_ENDED = "plan_ended"
 CHANNEL_ERROR = "channel_error"
 LEASE_EXPIRED = "lease_expired"
 FOUND_BY_RECONCILIATION = "found_by_reconciliation"
@@ -209,7 +211,7 @@ class Dispatcher:
             )
         return list(
             Notice.objects.filter(pk__in=ids, status=NoticeStatus.SENDING, worker=self.worker)
-            .select_related("borrower", "loan", "letter")
+            .select_related("borrower", "loan", "letter", "plan")
             .order_by("pk")
         )
 
@@ -267,6 +269,7 @@ class Dispatcher:
             policy=policy,
             holds=holds_of({n.borrower_id for n in notices}, today),
             remaining=_instalments_remaining(reminders),
+            plan_remaining=_plan_instalments_remaining([n for n in notices if n.kind == NoticeKind.PLAN], today),
         )
 
     def _decide(self, notice: Notice, context: _Context):
@@ -274,6 +277,8 @@ class Dispatcher:
         borrower = notice.borrower
         if notice.kind == NoticeKind.REMINDER:
             stop = self.reminder_stop(notice, today, context)
+        elif notice.kind == NoticeKind.PLAN:
+            stop = self.plan_reminder_stop(notice, today, context)
         else:
             stop = self.letter_stop(notice, today, context.holds.get(notice.borrower_id, []))
         if stop:
@@ -322,12 +327,31 @@ class Dispatcher:
             return PAID, f"instalment {notice.instalment_n} was paid"
         if holds := in_force(context.holds.get(borrower.pk, []), today, [loan.pk]):
             return HOLD, "a hold is in force (" + ", ".join(sorted({h.kind for h in holds})) + ")"
-        if notice.channel == NoticeChannel.SMS and not (borrower.consent_sms and borrower.mobile):
-            return NO_CONSENT, "the borrower does not consent to SMS (or has no mobile)"
-        if notice.channel == NoticeChannel.EMAIL and not (borrower.consent_email and borrower.email):
-            return NO_CONSENT, "the borrower does not consent to email (or has no email address)"
+        if stop := _no_consent(notice):
+            return stop
         if remaining < notice.amount_fen:
             notice.amount_fen = remaining  # part paid since it was queued: the reminder states what is left
+        return None
+
+    def plan_reminder_stop(self, notice: Notice, today: date, context: _Context) -> tuple[str, str] | None:
+        """Why a plan instalment's reminder must not go out now (None: it may): the plan no longer in force, the
+        due date passed, the instalment met (or everything due by then paid), a hold, no consent. A part paid
+        since it was queued lowers the amount it states."""
+        plan, borrower = notice.plan, notice.borrower
+        if plan.status != PlanStatus.ACTIVE:
+            return PLAN_ENDED, f"plan {plan.pk} is {plan.status}"
+        if today > notice.due_date:
+            return PAST_DUE, f"the due date {notice.due_date} has passed; a reminder before it is too late"
+        remaining = context.plan_remaining.get((plan.pk, notice.instalment_n), 0)
+        if remaining <= 0:
+            return PAID, f"plan instalment {notice.instalment_n} is paid"
+        loans = list(plan.loans.values_list("pk", flat=True))
+        if holds := in_force(context.holds.get(borrower.pk, []), today, loans):
+            return HOLD, "a hold is in force (" + ", ".join(sorted({h.kind for h in holds})) + ")"
+        if stop := _no_consent(notice):
+            return stop
+        if remaining < notice.amount_fen:
+            notice.amount_fen = remaining
         return None
 
     def letter_stop(self, notice: Notice, today: date, holds: list | None = None) -> tuple[str, str] | None:
@@ -353,10 +377,10 @@ class Dispatcher:
     def _values(self, notice: Notice, language: str, today: date) -> dict[str, str]:
         bank = Bank.from_settings()
         borrower = notice.borrower
-        if notice.kind == NoticeKind.REMINDER:
+        if notice.kind in (NoticeKind.REMINDER, NoticeKind.PLAN):
             return reminder_values(
                 name=borrower.name,
-                contract=notice.loan.external_id,
+                contract=notice.loan.external_id if notice.kind == NoticeKind.REMINDER else notice.plan.contracts,
                 instalment=notice.instalment_n,
                 amount_fen=notice.amount_fen,
                 due_date=notice.due_date,
@@ -617,6 +641,7 @@ class _Context:
     policy: Any
     holds: dict[int, list]
     remaining: dict[tuple[int, int], int]
+    plan_remaining: dict[tuple[int, int], int] = field(default_factory=dict)
     templates: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def template(self, purpose: str, language: str):
@@ -654,6 +679,37 @@ def _store_composed(notices: list[Notice]) -> None:
             "language = %s, amount_fen = %s WHERE id = %s",
             [(n.recipient, n.subject, n.body, n.template_id, n.language, n.amount_fen, n.pk) for n in notices],
         )
+
+
+def _no_consent(notice: Notice) -> tuple[str, str] | None:
+    borrower = notice.borrower
+    if notice.channel == NoticeChannel.SMS and not (borrower.consent_sms and borrower.mobile):
+        return NO_CONSENT, "the borrower does not consent to SMS (or has no mobile)"
+    if notice.channel == NoticeChannel.EMAIL and not (borrower.consent_email and borrower.email):
+        return NO_CONSENT, "the borrower does not consent to email (or has no email address)"
+    return None
+
+
+def _plan_instalments_remaining(notices: list[Notice], today: date) -> dict[tuple[int, int], int]:
+    """(plan id, instalment) → what is still to be paid by the instalment's due date to keep the plan, in fen:
+    its running total and the plan loans' own instalments falling due from the plan's start to that date, less
+    the payments on those loans since the start (the nightly run's rule, `arrears.engine.plans`); 0 once met."""
+    out: dict[tuple[int, int], int] = {}
+    for notice in notices:
+        plan, n = notice.plan, notice.instalment_n
+        instalment = PlanInstalment.objects.filter(plan=plan, n=n).first()
+        if instalment is None or instalment.met_on is not None:
+            out[plan.pk, n] = 0
+            continue
+        loans = plan.loans.values_list("pk", flat=True)
+        regular = Instalment.objects.filter(
+            loan_id__in=loans, due_date__gte=plan.starts_on, due_date__lte=instalment.due_on
+        ).aggregate(fen=Sum(F("principal_fen") + F("interest_fen")))["fen"]
+        paid = Payment.objects.filter(loan_id__in=loans, paid_on__gte=plan.starts_on, paid_on__lte=today).aggregate(
+            fen=Sum("amount_fen")
+        )["fen"]
+        out[plan.pk, n] = instalment.cumulative_fen + (regular or 0) - (paid or 0)
+    return out
 
 
 def _instalments_remaining(reminders: list[Notice]) -> dict[tuple[int, int], int]:

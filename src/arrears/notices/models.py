@@ -94,6 +94,7 @@ class Template(models.Model):
 class NoticeKind(models.TextChoices):
     REMINDER = "reminder", _("reminder before the due date")
     LETTER = "letter", _("overdue notice")
+    PLAN = "plan", _("reminder before a plan instalment")
 
 
 class NoticeChannel(models.TextChoices):
@@ -148,6 +149,9 @@ class Notice(models.Model):
     letter = models.OneToOneField(
         "collection.Letter", on_delete=models.PROTECT, null=True, blank=True, related_name="notice"
     )
+    plan = models.ForeignKey(
+        "arrangements.Plan", on_delete=models.PROTECT, null=True, blank=True, related_name="notices"
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=NoticeKind.choices)
     channel = models.CharField(_("channel"), max_length=8, choices=NoticeChannel.choices)
     due_date = models.DateField(_("due date"), null=True, blank=True)
@@ -179,7 +183,9 @@ class Notice(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount_fen__gt=0), name="notice_amount_positive"),
             models.CheckConstraint(
-                condition=Q(kind="letter", letter__isnull=False) | Q(kind="reminder", loan__isnull=False),
+                condition=Q(kind="letter", letter__isnull=False)
+                | Q(kind="reminder", loan__isnull=False)
+                | Q(kind="plan", plan__isnull=False),
                 name="notice_kind_has_subject",
             ),
         ]
@@ -203,6 +209,10 @@ def reminder_key(loan_id: int, due_date) -> str:
 
 def letter_key(letter_id: int) -> str:
     return f"letter:{letter_id}"
+
+
+def plan_reminder_key(plan_id: int, n: int) -> str:
+    return f"plan:{plan_id}:{n}"
 
 
 class AttemptOutcome(models.TextChoices):

@@ -24,6 +24,7 @@ REASON_LABELS = {
     "quiet_hours": _("quiet hours"),
     "no_template": _("no approved template (LANG-2)"),
     "letter_withdrawn": _("letter withdrawn"),
+    "plan_ended": _("the instalment plan is no longer in force"),
     "channel_error": _("channel error"),
     "lease_expired": _("worker stopped while sending"),
     "found_by_reconciliation": _("found at the gateway by reconciliation"),
