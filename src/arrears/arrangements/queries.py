@@ -24,7 +24,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,8 +36,8 @@ from arrears.finance.money import ZERO, calc_context, money
 from arrears.finance.plan import PlanOption, max_monthly_payment, plan_options
 from arrears.finance.schedule import due_dates
 from arrears.finance.waiver import WaiverLimit, waiver_limit
-from arrears.portfolio.models import DelinquencyRecord, Loan, LoanStatus, Payment
-from arrears.portfolio.posting import loan_account
+from arrears.portfolio.models import DelinquencyRecord, Loan, LoanStatus
+from arrears.portfolio.posting import loan_account, with_accounts
 from arrears.rules.queries import calendar, policy_on
 
 __all__ = [
@@ -90,14 +90,8 @@ class CaseDebt:
         return "、".join(d.loan.external_id for d in self.loans)
 
 
-def _with_accounts(loans: QuerySet[Loan]) -> QuerySet[Loan]:
-    return loans.prefetch_related(
-        "instalments", Prefetch("payments", queryset=Payment.objects.order_by("paid_on", "external_id")), "waivers"
-    )
-
-
-def _loans_with_accounts(borrower_id: int) -> QuerySet[Loan]:
-    return _with_accounts(Loan.objects.filter(borrower_id=borrower_id, status=LoanStatus.ACTIVE)).order_by(
+def _loanswith_accounts(borrower_id: int) -> QuerySet[Loan]:
+    return with_accounts(Loan.objects.filter(borrower_id=borrower_id, status=LoanStatus.ACTIVE)).order_by(
         "start_date", "external_id"
     )
 
@@ -106,7 +100,7 @@ def case_debt(case: CollectionCase, as_of: date, policy=None) -> CaseDebt:
     """What the case's borrower owes on `as_of` on their overdue loans (Clause: PLAN-1)."""
     policy = policy or policy_on(as_of)
     debts = []
-    for loan in _loans_with_accounts(case.borrower_id):
+    for loan in _loanswith_accounts(case.borrower_id):
         position = loan_account(loan, as_of, policy)
         if position.dpd > 0:
             debts.append(LoanDebt(loan, position))
@@ -342,7 +336,7 @@ def waiver_facts(loan: Loan, as_of: date, policy=None) -> WaiverFacts:
 
 def loan_with_account(loan_id: int) -> Loan:
     """One loan with what `loan_account` replays (schedule, payments, posted waivers) prefetched."""
-    return _with_accounts(Loan.objects.filter(pk=loan_id)).get()
+    return with_accounts(Loan.objects.filter(pk=loan_id)).get()
 
 
 # -- the approval queue ---------------------------------------------------------------------------------------

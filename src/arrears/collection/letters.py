@@ -39,7 +39,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,14 +62,13 @@ from arrears.compliance.codes import ActionCode
 from arrears.compliance.contact import check_contact
 from arrears.compliance.language_actions import ensure_clean
 from arrears.finance import from_fen, to_fen
-from arrears.finance.account import AccountPosition
 from arrears.finance.money import ZERO
 from arrears.notices.content import letter_values
 from arrears.notices.models import Language, Notice, NoticeKind, NoticeStatus, TemplatePurpose, letter_key
 from arrears.notices.template_queries import template_for
 from arrears.notices.templating import paragraphs, render, split_notice
-from arrears.portfolio.models import Borrower, Hold, Loan, LoanStatus, Payment
-from arrears.portfolio.posting import account_terms, loan_account
+from arrears.portfolio.models import Borrower, Hold, Loan, LoanStatus
+from arrears.portfolio.posting import account_terms, loan_account, with_accounts
 from arrears.rules.queries import calendar, policy_on
 from arrears.workdays import UnknownYearError
 
@@ -141,17 +139,6 @@ class LetterContent:
         return sum((loan.total for loan in self.loans), ZERO)
 
 
-def _account_prefetches() -> tuple[Prefetch, str]:
-    """What the replay of a loan reads besides its schedule: its payments and its posted waivers (WVR-2)."""
-    return Prefetch("payments", queryset=Payment.objects.order_by("paid_on", "external_id")), "waivers"
-
-
-def _replay(loan: Loan, as_of: date, policy) -> AccountPosition:
-    """The loan on `as_of` as the finance core replays it with `policy` (`portfolio.posting.loan_account`, as
-    `portfolio.queries.loan_position` does with the policy in force; prefetched schedule, payments, waivers)."""
-    return loan_account(loan, as_of, policy)
-
-
 def repayment_deadline(as_of: date) -> date:
     """`REPAY_WITHIN_DAYS` calendar days after `as_of`, on the next working day if that is not one."""
     return calendar().next_working_day(as_of + timedelta(days=REPAY_WITHIN_DAYS))
@@ -173,8 +160,8 @@ def letter_content(
     else:
         chosen = Loan.objects.filter(pk__in=[loan.pk for loan in loans])
     figures = []
-    for loan in chosen.prefetch_related("instalments", *_account_prefetches()).order_by("start_date", "external_id"):
-        position = _replay(loan, as_of, policy)
+    for loan in with_accounts(chosen).order_by("start_date", "external_id"):
+        position = loan_account(loan, as_of, policy)
         if position.dpd > 0:
             scheduled = {i.n: (from_fen(i.principal_fen), from_fen(i.interest_fen)) for i in loan.instalments.all()}
             terms = account_terms(loan, policy)

@@ -20,6 +20,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
+from django.db.models import Prefetch, QuerySet
+
 from arrears.finance import from_fen, to_fen
 from arrears.finance.account import WAIVER, AccountPosition, Receipt, ScheduledInstalment, replay
 from arrears.portfolio.models import (
@@ -69,6 +71,13 @@ def scheduled_instalments(rows: Iterable[tuple[int, date, int, int]], policy, *,
         ScheduledInstalment(n, effective_due_date(due, rolls=rolls, through=through), from_fen(p), from_fen(i))
         for n, due, p, i in rows
     ]
+
+
+def with_accounts(loans: QuerySet[Loan]) -> QuerySet[Loan]:
+    """`loans` with what `loan_account` reads prefetched: the schedule, the payments in order, posted waivers."""
+    return loans.prefetch_related(
+        "instalments", Prefetch("payments", queryset=Payment.objects.order_by("paid_on", "external_id")), "waivers"
+    )
 
 
 def loan_account(loan: Loan, as_of: date, policy) -> AccountPosition:
