@@ -38,7 +38,7 @@ from arrears.daily.actions import do_run_daily
 from arrears.finance import from_fen, penalty_interest
 from arrears.notices.dispatch import Dispatcher, DispatchSettings
 from arrears.portfolio.models import FeedLoad, Hold
-from arrears.portfolio.posting import account_terms, allocate_payments
+from arrears.portfolio.posting import account_terms, allocate_payments, loan_account
 from arrears.rules.models import PolicyVersion
 from arrears.rules.queries import policy_on
 from factories import make_borrower, make_loan, make_payment, make_user
@@ -174,7 +174,7 @@ def test_a_breakdown_that_disagrees_with_the_replay_is_refused(case):
     """Clause: LTR-1 — a printed amount must equal the finance core's to the fen; a fen off raises."""
     policy = policy_on(TODAY)
     loan = case.borrower.loans.prefetch_related("instalments", "payments").get()
-    position = letters._replay(loan, TODAY, policy)
+    position = loan_account(loan, TODAY, policy)
     scheduled = {i.n: (from_fen(i.principal_fen), from_fen(i.interest_fen)) for i in loan.instalments.all()}
     terms = account_terms(loan, policy)
     assert str(loan_figures("X", "p", position, scheduled, terms).total) == "2056.91"
