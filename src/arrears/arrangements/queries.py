@@ -309,10 +309,11 @@ def _penalty_settled(position: AccountPosition) -> Decimal:
     return sum((a.amount for p in position.payments for a in p.allocations if a.component in PENALTY_COMPONENTS), ZERO)
 
 
-def waiver_facts(loan: Loan, as_of: date, policy=None) -> WaiverFacts:
-    """The WVR-1 facts and the WVR-2 cap of `loan` (prefetched schedule, payments, waivers) on `as_of`."""
+def waiver_facts(loan: Loan, as_of: date, policy=None, position: AccountPosition | None = None) -> WaiverFacts:
+    """The WVR-1 facts and the WVR-2 cap of `loan` (prefetched schedule, payments, waivers) on `as_of`;
+    `position`: the loan's replay on `as_of` where the caller has it already."""
     policy = policy or policy_on(as_of)
-    position = loan_account(loan, as_of, policy)
+    position = position or loan_account(loan, as_of, policy)
     owed = position.penalty_interest + position.compound_interest
     accrued = owed + _penalty_settled(position)  # what payments and waivers settled of it was accrued too
     waived = position.waived

@@ -37,6 +37,7 @@ from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
 from arrears.compliance.language_actions import ProhibitedLanguage
 from arrears.finance.errors import FinanceError
+from arrears.rules.queries import policy_on
 
 REFUSALS = (ArrangementError, ProhibitedLanguage)
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -77,8 +78,9 @@ def case_panel(user, case: CollectionCase, on: date) -> dict:
     can_waive = has_perm(user, Perm.PROPOSE_WAIVER)
     facts = []
     if can_waive and case.status == "open":
-        debt = queries.case_debt(case, on)
-        facts = [queries.waiver_facts(d.loan, on) for d in debt.loans]
+        policy = policy_on(on)
+        debt = queries.case_debt(case, on, policy)
+        facts = [queries.waiver_facts(d.loan, on, policy, d.position) for d in debt.loans]
     return {
         "plans": case.plans.select_related("proposed_by", "decided_by").defer(*DOCUMENTS).order_by("-proposed_at"),
         "waivers": case.waivers.select_related("loan", "proposed_by", "decided_by").order_by("-proposed_at"),
