@@ -26,6 +26,7 @@ def restore_migrated_state() -> None:
             for operation in importlib.import_module(f"arrears.accounts.migrations.{later}").Migration.operations:
                 operation.code(apps, None)
     if not ProhibitedPhrase.objects.exists():
-        importlib.import_module("arrears.compliance.migrations.0004_seed_prohibited_phrases").seed(apps, None)
+        for seeding in ("0004_seed_prohibited_phrases", "0006_seed_workplace_phrases"):
+            importlib.import_module(f"arrears.compliance.migrations.{seeding}").seed(apps, None)
     if not Template.objects.exists():
         importlib.import_module("arrears.notices.migrations.0003_seed_templates").seed(apps, None)

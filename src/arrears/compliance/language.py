@@ -18,7 +18,9 @@ How a text is compared with an entry:
    - `words`: key words separated by spaces ("起诉 家人"), which must appear in that order, each within
      `MAX_GAP` words of the one before. "起诉 家人" matches 不还钱就起诉你家人 and 我们会起诉你的家人.
    - `pattern`: a regular expression (case-insensitive) searched in the normalised text — no spaces or
-     punctuation left there, so a pattern must not rely on them.
+     punctuation left there, so a pattern must not rely on them. Only patterns whose worst case is small may be
+     used (no backreferences, lookarounds or repeated groups; see `arrears.compliance.pattern_safety`), and the
+     text is searched in windows, so checking a text ends soon whatever the pattern and the text.
 
 Why segment at all, rather than look for the key words as substrings? Because Chinese has no spaces, and a
 short key word is very often part of a longer, innocent word: 死 in 死去活来, 滚 in 滚动还款, 家人 across
@@ -50,6 +52,8 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
+from arrears.compliance.pattern_safety import pattern_problem, windows
+
 __all__ = [
     "MAX_GAP",
     "Category",
@@ -60,7 +64,10 @@ __all__ = [
     "check_text",
     "compile_entry",
     "normalise",
+    "unusable_entries",
 ]
+
+log = logging.getLogger("arrears.compliance")
 
 # How many words may stand between two consecutive key words of a `words` entry: 起诉|你|的|家人 has two.
 MAX_GAP = 4
@@ -103,8 +110,10 @@ class Hit:
 
 class InvalidEntry(ValueError):
     """An entry that cannot be used. `problem` says which way: "empty", "kind", "whitespace" (a pattern with
-    spaces, which the normalised text never has), "regex" (`detail` holds the compiler's message) or
-    "matches_empty" (a pattern that matches empty text would block every text)."""
+    spaces, which the normalised text never has), "regex" (`detail` holds the compiler's message),
+    "matches_empty" (a pattern that matches empty text would block every text), or one of the reasons of
+    `pattern_safety.pattern_problem` ("too_long", "backreference", "lookaround", "repeated_group", "too_costly",
+    "unsupported": a pattern that could take too long to check)."""
 
     def __init__(self, problem: str, detail: str = "") -> None:
         super().__init__(f"{problem}: {detail}" if detail else problem)
@@ -269,11 +278,12 @@ class _Pattern:
     regex: re.Pattern[str]
 
     def find(self, seg: _Segmented, text: str) -> tuple[int, int] | None:
-        match = self.regex.search(text)
-        if match is None:
-            return None
-        start, end = match.span()
-        return start, max(end, min(start + 1, len(text)))
+        for window_start, window_end in windows(len(text)):  # bounded work per window (pattern_safety)
+            match = self.regex.search(text, window_start, window_end)
+            if match is not None:
+                start, end = match.span()
+                return start, max(end, min(start + 1, len(text)))
+        return None
 
 
 def _key_words(text: str) -> list[str]:
@@ -302,8 +312,11 @@ def compile_entry(text: str, kind: str) -> _Words | _Pattern:
             regex = re.compile(source, re.IGNORECASE)
         except re.error as exc:
             raise InvalidEntry("regex", str(exc)) from None
-        if regex.search("") is not None:
+        if regex.search("") is not None:  # on empty text no pattern can take long
             raise InvalidEntry("matches_empty")
+        problem = pattern_problem(source)  # LANG-1: no pattern that could backtrack for long
+        if problem is not None:
+            raise InvalidEntry(problem)
         return _Pattern(regex)
     raise InvalidEntry("kind", str(kind))
 
@@ -312,7 +325,10 @@ def check_text(text: str, entries: Iterable[Entry | Any]) -> list[Hit]:
     """Every entry found in `text`, in the order they occur, one hit per entry (its first place).
 
     `entries` are `Entry` values or anything with `id`, `text`, `kind` and `category` (e.g. model rows). An entry
-    that cannot be used raises `InvalidEntry` — the list is checked when it is saved, so this is loud on purpose.
+    that cannot be used — refused when saved, so it reached the list some other way (written into the database
+    directly, or stored before a rule tightened), e.g. a pattern that could backtrack for minutes — is skipped
+    and logged at ERROR on the `arrears.compliance` logger with its id and the problem: it is never run, and the
+    other entries still are. `unusable_entries` lists such entries for the officers' page.
     """
     entries = list(entries)
     if not text or not entries:
@@ -323,10 +339,26 @@ def check_text(text: str, entries: Iterable[Entry | Any]) -> list[Hit]:
     seg = _Segmented(normalised)
     hits = []
     for entry in entries:
-        found = compile_entry(entry.text, str(entry.kind)).find(seg, normalised)
+        try:
+            matcher = compile_entry(entry.text, str(entry.kind))
+        except InvalidEntry as problem:
+            log.error("prohibited phrase %s (%r) cannot be used and was skipped: %s", entry.id, entry.text, problem)
+            continue
+        found = matcher.find(seg, normalised)
         if found is None:
             continue
         start, end = spans[found[0]][0], spans[found[1] - 1][1]
         hits.append(Hit(entry.id, entry.text, str(entry.category), text[start:end], start, end))
     hits.sort(key=lambda hit: (hit.start, hit.end))
     return hits
+
+
+def unusable_entries(entries: Iterable[Entry | Any]) -> dict[int | None, str]:
+    """{entry id: problem} for the entries `check_text` skips (see there)."""
+    unusable = {}
+    for entry in entries:
+        try:
+            compile_entry(entry.text, str(entry.kind))
+        except InvalidEntry as problem:
+            unusable[entry.id] = problem.problem
+    return unusable

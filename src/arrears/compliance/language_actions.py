@@ -30,6 +30,7 @@ from arrears.compliance.actions import Subject, _subject_key, audited, require
 from arrears.compliance.codes import ActionCode
 from arrears.compliance.language import Hit, InvalidEntry, Kind, check_text, compile_entry
 from arrears.compliance.models import HitPlace, LanguageHit, PhraseCategory, PhraseKind, ProhibitedPhrase
+from arrears.compliance.pattern_safety import MAX_PATTERN
 from arrears.compliance.queries import active_entries
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "ProhibitedLanguage",
     "do_save_phrase",
     "ensure_clean",
+    "problem_message",
     "screen_text",
 ]
 
@@ -111,6 +113,8 @@ def _entry_error(problem: InvalidEntry, kind: str) -> PhraseError:
             )
             % {"detail": problem.detail}
         )
+    if problem.problem in _UNSAFE:
+        return PhraseError(_UNSAFE[problem.problem]())
     if problem.problem == "matches_empty":
         return PhraseError(
             gettext(
@@ -119,6 +123,41 @@ def _entry_error(problem: InvalidEntry, kind: str) -> PhraseError:
             )
         )
     return PhraseError(gettext("Unknown kind %(kind)s: choose key words or pattern.") % {"kind": kind})
+
+
+# LANG-1: patterns that could backtrack for a long time are refused (see arrears.compliance.pattern_safety).
+_UNSAFE = {
+    "too_long": lambda: (
+        gettext("The pattern is longer than %(max)d characters. Shorten it, or split it into several entries.")
+        % {"max": MAX_PATTERN}
+    ),
+    "backreference": lambda: gettext(
+        "The pattern refers back to a group (\\1, (?P=name) or (?(1)…)); such patterns can take very long to "
+        "check, so they are not accepted. Write the repeated words out instead."
+    ),
+    "lookaround": lambda: gettext(
+        "The pattern uses a lookahead or lookbehind ((?=…), (?!…), (?<=…), (?<!…)); such patterns are not "
+        "accepted. Write the words that must appear, or use key words."
+    ),
+    "repeated_group": lambda: gettext(
+        "The pattern repeats a group with *, + or {…} (e.g. (a+)+ or (ab)*); checking such a pattern can take "
+        "minutes on a long text, so it is not accepted. Repeat single characters or classes only (e.g. "
+        "“.{0,10}” or “[你您]”), make a group optional with “?”, or use key words."
+    ),
+    "too_costly": lambda: gettext(
+        "The pattern has too many open-ended repetitions (e.g. “.*” twice); checking it could take too long. "
+        "Use bounded repetitions such as “.{0,10}”, or key words."
+    ),
+    "unsupported": lambda: gettext(
+        "The pattern uses a construct that is not accepted here. Use characters, classes […], alternatives "
+        "(a|b), optional parts “?” and repetitions of single characters."
+    ),
+}
+
+
+def problem_message(problem: str) -> str:
+    """The message for an entry refused for `problem` (an `InvalidEntry.problem`), as a saving officer sees it."""
+    return str(_entry_error(InvalidEntry(problem), ""))
 
 
 def _cleaned(text: str, kind: str, category: str, note: str) -> tuple[str, str]:

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from arrears.accounts.permissions import Perm
 from arrears.compliance import queries
 from arrears.compliance.actions import require
-from arrears.compliance.language import check_text
-from arrears.compliance.language_actions import PhraseError, do_save_phrase
+from arrears.compliance.language import Entry, check_text, unusable_entries
+from arrears.compliance.language_actions import PhraseError, do_save_phrase, problem_message
 from arrears.compliance.models import PhraseCategory, PhraseKind, ProhibitedPhrase
 
 
@@ -67,9 +67,15 @@ def phrase_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and _save(request, form, None):
         return redirect("compliance:phrases")
     trial = request.GET.get("try", "").strip()
+    phrases = list(queries.phrases())
+    # An entry stored without passing the save checks (e.g. a pattern that could backtrack) is skipped when
+    # text is checked; say so next to it, with what to do (LANG-1).
+    unusable = unusable_entries(Entry(p.pk, p.text, p.kind, p.category) for p in phrases)
+    for phrase in phrases:
+        phrase.problem = problem_message(unusable[phrase.pk]) if phrase.pk in unusable else ""
     context = {
         "form": form,
-        "phrases": queries.phrases(),
+        "phrases": phrases,
         "trial": trial,
         "trial_hits": check_text(trial, queries.active_entries()) if trial else None,
     }
