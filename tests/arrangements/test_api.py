@@ -259,7 +259,7 @@ def test_a_supervisor_approves_and_the_agreement_is_stored(desk):
     """Clause: AUTH-2, PLAN-4 — 200 with the plan approved by the supervisor; the agreement PDF is stored with its
     SHA-256, which the answer carries."""
     plan = propose(desk)
-    response = post(signed_in(desk.boss), f"/api/plans/{plan.pk}/approve")
+    response = post(signed_in(desk.boss), f"/api/plans/{plan.pk}/approve", {"reason": "还款能力已核实"})
     assert response.status_code == 200, response.content
     body = response.json()
     plan.refresh_from_db()
@@ -286,7 +286,7 @@ def test_a_second_decision_is_409_and_changes_nothing(desk):
     """Clause: AUTH-2 — one supervisor approved; another's approval or rejection is a conflict (409) saying who
     decided; the plan stays approved by the first, no new audit event."""
     plan = propose(desk)
-    assert post(signed_in(desk.boss), f"/api/plans/{plan.pk}/approve").status_code == 200
+    assert post(signed_in(desk.boss), f"/api/plans/{plan.pk}/approve", {"reason": "核实"}).status_code == 200
     events = AuditEvent.objects.count()
     client = signed_in(desk.other_boss)
     response = post(client, f"/api/plans/{plan.pk}/approve")
@@ -385,7 +385,7 @@ def test_a_waiver_is_proposed_listed_and_posted_on_approval(desk):
     boss = signed_in(desk.boss)
     assert [w["id"] for w in boss.get("/api/waivers/pending").json()] == [body["id"]]
     assert post(senior, f"/api/waivers/{body['id']}/approve").status_code == 403
-    approved = post(boss, f"/api/waivers/{body['id']}/approve").json()
+    approved = post(boss, f"/api/waivers/{body['id']}/approve", {"reason": "符合减免条件"}).json()
     assert (approved["status"], approved["posted_on"], approved["decided_by"]) == (
         "posted",
         "2026-03-20",

@@ -34,7 +34,7 @@ def test_fifty_supervisors_approving_at_once_end_with_exactly_one_approval(ledge
         try:
             start.wait()
             with translation.override("en"):
-                do_decide_plan(Plan.objects.get(pk=plan.pk), approve=True, actor=boss, today=AS_OF)
+                do_decide_plan(Plan.objects.get(pk=plan.pk), approve=True, reason="核实", actor=boss, today=AS_OF)
             won.append(boss.pk)
         except ArrangementError as exc:
             lost.append(str(exc))

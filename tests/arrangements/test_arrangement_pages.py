@@ -90,7 +90,7 @@ def test_opening_the_agreement_is_an_audited_read_and_a_bad_scan_changes_nothing
     and each opening is audited; a text file uploaded as the signed scan is refused with the reason and the
     plan stays approved."""
     plan = do_propose_plan(desk.case, **MEANS, instalments=4, actor=desk.senior, today=AS_OF)
-    do_decide_plan(plan, approve=True, actor=desk.boss, today=AS_OF)
+    do_decide_plan(plan, approve=True, reason="还款能力已核实", actor=desk.boss, today=AS_OF)
     client.force_login(desk.senior)
     pdf = client.get(f"/plans/{plan.pk}/agreement.pdf")
     assert (pdf.status_code, pdf["Content-Type"], pdf.content[:5]) == (200, "application/pdf", b"%PDF-")

@@ -173,7 +173,7 @@ def test_approval_stores_the_agreement_with_the_new_schedule(desk):
     """Clause: AUTH-2, PLAN-4 — a supervisor approves: the agreement PDF states the amount and each instalment
     with its date, embeds a CJK font, and its SHA-256 is kept; the event records who proposed it."""
     plan = propose(desk)
-    do_decide_plan(plan, approve=True, actor=desk.boss, today=AS_OF)
+    do_decide_plan(plan, approve=True, reason="还款能力已核实", actor=desk.boss, today=AS_OF)
     plan.refresh_from_db()
     assert (plan.status, plan.decided_by_id) == ("approved", desk.boss.pk)
     reader = PdfReader(BytesIO(bytes(plan.agreement_pdf)))
@@ -197,7 +197,7 @@ def test_the_proposer_can_never_approve_their_own_plan_not_even_in_the_database(
     plan = propose(desk, actor=desk.boss)
     events = AuditEvent.objects.count()
     with pytest.raises(ArrangementError, match="another supervisor"):
-        do_decide_plan(plan, approve=True, actor=desk.boss, today=AS_OF)
+        do_decide_plan(plan, approve=True, reason="还款能力已核实", actor=desk.boss, today=AS_OF)
     with pytest.raises(IntegrityError), transaction.atomic():
         Plan.objects.filter(pk=plan.pk).update(status="approved", decided_by=desk.boss)
     plan.refresh_from_db()
@@ -213,7 +213,7 @@ def test_a_rejection_needs_a_reason_and_a_decided_plan_cannot_be_decided_again(d
     do_decide_plan(plan, approve=False, reason="收入证明不足", actor=desk.boss, today=AS_OF)
     events = AuditEvent.objects.count()
     with pytest.raises(ArrangementError, match="already decided"):
-        do_decide_plan(Plan.objects.get(pk=plan.pk), approve=True, actor=desk.other_boss, today=AS_OF)
+        do_decide_plan(Plan.objects.get(pk=plan.pk), approve=True, reason="核实", actor=desk.other_boss, today=AS_OF)
     plan.refresh_from_db()
     assert (plan.status, plan.decided_by_id, plan.decision_reason) == ("rejected", desk.boss.pk, "收入证明不足")
     assert AuditEvent.objects.count() == events
@@ -250,7 +250,7 @@ def test_signing_puts_an_approved_plan_in_force_with_its_evidence(desk):
     plan = propose(desk)
     with pytest.raises(ArrangementError, match="only an approved plan"):
         do_sign_plan(plan, signed_on=AS_OF, scan=SignedScan("s.png", PNG), actor=desk.senior, today=AS_OF)
-    do_decide_plan(plan, approve=True, actor=desk.boss, today=AS_OF)
+    do_decide_plan(plan, approve=True, reason="还款能力已核实", actor=desk.boss, today=AS_OF)
     plan.refresh_from_db()
     with pytest.raises(ArrangementError, match="not a PDF, JPEG or PNG"):
         do_sign_plan(plan, signed_on=AS_OF, scan=SignedScan("s.txt", b"hello"), actor=desk.senior, today=AS_OF)
@@ -280,7 +280,7 @@ def test_the_database_keeps_an_unsigned_plan_from_taking_effect(desk):
     """Clause: PLAN-4 — only a signed plan takes effect: an approved plan set to "in force" without a signing
     date is refused by the database's own constraint, whatever code tries it."""
     plan = propose(desk)
-    do_decide_plan(plan, approve=True, actor=desk.boss, today=AS_OF)
+    do_decide_plan(plan, approve=True, reason="还款能力已核实", actor=desk.boss, today=AS_OF)
     with pytest.raises(IntegrityError), transaction.atomic():
         Plan.objects.filter(pk=plan.pk).update(status="active", effective_on=AS_OF)
     assert Plan.objects.get(pk=plan.pk).status == "approved"

@@ -179,12 +179,39 @@ def do_propose_plan(
     return plan
 
 
+def _own_proposal(obj) -> ArrangementError:
+    return ArrangementError(
+        _("You proposed %(what)s yourself; another supervisor must decide it (AUTH-2).") % {"what": obj}
+    )
+
+
+def _already_decided(model, obj) -> ArrangementError | None:
+    current = model.objects.filter(pk=obj.pk).values_list("status", "decided_by__username").first()
+    if current is not None and current[0] == "proposed":
+        return None
+    return ArrangementError(
+        _("%(what)s was already decided (%(status)s by %(who)s); nothing was changed.")
+        % {"what": obj, "status": current[0] if current else "?", "who": (current[1] if current else "") or "?"}
+    )
+
+
+def _check_decision(model, obj, *, reason: str, actor: Any, missing_reason: str) -> None:
+    """Before a decision: not the proposer's own, still awaiting one, and a reason given — approving as well as
+    rejecting (Clause: AUTH-2: the senior collector and the ledger learn why). Refusals in that order, so the
+    proposer and a late second supervisor hear what actually stops them."""
+    if obj.proposed_by_id == actor.pk:
+        raise _own_proposal(obj)
+    decided = _already_decided(model, obj)
+    if decided is not None:
+        raise decided
+    if not reason:
+        raise ArrangementError(missing_reason)
+
+
 def _decide(model, obj, *, approve: bool, reason: str, actor: Any, at: datetime, status_after: str) -> None:
     """The conditional update at the heart of every decision: only a proposal still awaiting one changes."""
     if obj.proposed_by_id == actor.pk:
-        raise ArrangementError(
-            _("You proposed %(what)s yourself; another supervisor must decide it (AUTH-2).") % {"what": obj}
-        )
+        raise _own_proposal(obj)
     try:
         with transaction.atomic():
             changed = model.objects.filter(pk=obj.pk, status="proposed").update(
@@ -193,10 +220,8 @@ def _decide(model, obj, *, approve: bool, reason: str, actor: Any, at: datetime,
     except IntegrityError as exc:  # the database's own maker–checker rule
         raise ArrangementError(_("The proposer cannot decide their own proposal (AUTH-2).")) from exc
     if not changed:
-        current = model.objects.filter(pk=obj.pk).values_list("status", "decided_by__username").first()
-        raise ArrangementError(
-            _("%(what)s was already decided (%(status)s by %(who)s); nothing was changed.")
-            % {"what": obj, "status": current[0] if current else "?", "who": (current[1] if current else "") or "?"}
+        raise _already_decided(model, obj) or ArrangementError(
+            _("%(what)s changed meanwhile; reload it.") % {"what": obj}
         )
     obj.refresh_from_db()
 
@@ -205,11 +230,19 @@ def do_decide_plan(
     plan: Plan, *, approve: bool, reason: str = "", actor: Any, today: date, at: datetime | None = None
 ) -> Plan:
     """Approve or reject a proposed plan (Clause: AUTH-2, PLAN-4). Needs Perm.APPROVE; never the proposer's own;
-    a rejection needs a reason. Approval renders and stores the agreement for the borrower to sign."""
+    approving and rejecting alike need a reason (a blank one is refused, nothing changes). Approval renders and
+    stores the agreement for the borrower to sign."""
     require(actor, Perm.APPROVE)
     reason = _clean_note(reason, actor=actor, where="arrangement", subject=plan)
-    if not approve and not reason:
-        raise ArrangementError(_("Say why the plan is rejected; the senior collector and the ledger need the reason."))
+    _check_decision(
+        Plan,
+        plan,
+        reason=reason,
+        actor=actor,
+        missing_reason=_("Say why the plan is approved; the senior collector and the ledger need the reason.")
+        if approve
+        else _("Say why the plan is rejected; the senior collector and the ledger need the reason."),
+    )
     at = at or timezone.now()
     code = ActionCode.APPROVE_PLAN if approve else ActionCode.REJECT_PLAN
     after = PlanStatus.APPROVED if approve else PlanStatus.REJECTED
@@ -418,14 +451,20 @@ def do_decide_waiver(
     waiver: Waiver, *, approve: bool, reason: str = "", actor: Any, today: date, at: datetime | None = None
 ) -> Waiver:
     """Approve (and post) or reject a proposed waiver (Clause: AUTH-2, WVR-2). Needs Perm.APPROVE; never the
-    proposer's own; a rejection needs a reason. Approval posts the waiver on `today` against the penalty and
-    compound interest owed then; refused when payments meanwhile left less penalty owed than the amount."""
+    proposer's own; approving and rejecting alike need a reason (a blank one is refused, nothing changes).
+    Approval posts the waiver on `today` against the penalty and compound interest owed then; refused when
+    payments meanwhile left less penalty owed than the amount."""
     require(actor, Perm.APPROVE)
     reason = _clean_note(reason, actor=actor, where="arrangement", subject=waiver)
-    if not approve and not reason:
-        raise ArrangementError(
-            _("Say why the waiver is rejected; the senior collector and the ledger need the reason.")
-        )
+    _check_decision(
+        Waiver,
+        waiver,
+        reason=reason,
+        actor=actor,
+        missing_reason=_("Say why the waiver is approved; the senior collector and the ledger need the reason.")
+        if approve
+        else _("Say why the waiver is rejected; the senior collector and the ledger need the reason."),
+    )
     at = at or timezone.now()
     code = ActionCode.APPROVE_WAIVER if approve else ActionCode.REJECT_WAIVER
     after = WaiverStatus.POSTED if approve else WaiverStatus.REJECTED

@@ -93,7 +93,7 @@ class PlanIn(MeansIn):
 
 
 class DecisionIn(Schema):
-    reason: str = Field("", description="why (optional; at most 1,000 characters)")
+    reason: str = Field("", description="why it is approved: not blank, at most 1,000 characters (AUTH-2)")
 
 
 class RejectionIn(Schema):
@@ -356,7 +356,8 @@ def _decide_plan(request: HttpRequest, plan_id: int, *, approve: bool, reason: s
 @api.post("/plans/{plan_id}/approve", response={200: PlanOut, **DECISION_REFUSALS}, tags=["plans"])
 def approve_plan(request: HttpRequest, plan_id: int, payload: DecisionIn | None = None):
     """Approve a proposed plan; the agreement is rendered and stored for the borrower to sign (Clause: AUTH-2,
-    PLAN-4). Needs the permission to approve. 409 when it was already decided; 403 for the proposer's own."""
+    PLAN-4). Needs the permission to approve and a reason (422 without one, with the action's message). 409 when
+    it was already decided; 403 for the proposer's own."""
     return _decide_plan(request, plan_id, approve=True, reason=payload.reason if payload else "")
 
 
@@ -412,8 +413,8 @@ def _decide_waiver(request: HttpRequest, waiver_id: int, *, approve: bool, reaso
 @api.post("/waivers/{waiver_id}/approve", response={200: WaiverOut, **DECISION_REFUSALS}, tags=["waivers"])
 def approve_waiver(request: HttpRequest, waiver_id: int, payload: DecisionIn | None = None):
     """Approve a proposed waiver and post it on the business date (Clause: AUTH-2, WVR-2). Needs the permission
-    to approve. 409 when it was already decided; 403 for the proposer's own; 422 when payments meanwhile left
-    less penalty owed than the amount."""
+    to approve and a reason (422 without one, with the action's message). 409 when it was already decided; 403
+    for the proposer's own; 422 when payments meanwhile left less penalty owed than the amount."""
     return _decide_waiver(request, waiver_id, approve=True, reason=payload.reason if payload else "")
 
 
