@@ -253,6 +253,12 @@ SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# The exact-search audit event (PRV-1) records HMAC-SHA256 of the number searched, never the number: the key is
+# SHA-256(this salt + SECRET_KEY) (Django's `salted_hmac`), so "was this number searched?" is answered by hashing
+# the number again (`arrears audit searched NUMBER`). Changing SECRET_KEY or the salt leaves earlier events
+# uncheckable: keep both for as long as the ledger is kept.
+ARREARS_SEARCH_HASH_SALT = os.environ.get("ARREARS_SEARCH_HASH_SALT", "arrears.portfolio.search_exact")
+
 # Login rate limiting (django-axes): 5 wrong passwords for one username from one address lock that pair for
 # 15 minutes; a successful login clears the count. Failed attempts are kept in axes' own tables.
 AXES_FAILURE_LIMIT = 5

@@ -81,12 +81,13 @@ def test_the_admins_logout_is_the_same_audited_logout(client):
 
 
 def test_a_user_without_a_role_cannot_sign_in(client):
-    """Deny by default: no role, no `accounts.sign_in`; the same message as a wrong password, nothing recorded."""
+    """Deny by default: no role, no `accounts.sign_in`; the same message as a wrong password, and recorded like
+    one (a failed sign-in, no sign-in)."""
     make_user(None, username="nobody", password=PASSWORD)
     response = log_in(client, "nobody")
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
-    assert AuditEvent.objects.count() == 0
+    assert list(AuditEvent.objects.values_list("action", flat=True)) == ["auth.login_failed"]
 
 
 def test_a_session_ends_when_the_users_role_loses_sign_in(client):
@@ -109,7 +110,7 @@ def test_five_wrong_passwords_lock_the_account_and_the_right_one_is_then_refused
     locked = log_in(client, "sup", REMOTE_ADDR="10.0.0.5")
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
-    assert AuditEvent.objects.count() == 0
+    assert list(AuditEvent.objects.values_list("action", flat=True)) == ["auth.login_failed"] * 6  # no sign-in
     assert log_in(client, "sup", REMOTE_ADDR="10.0.0.6").status_code == 302
 
 

@@ -36,10 +36,14 @@ def desk(monkeypatch):
         {"senior_collector": 1, "supervisor": 1},
     )
     senior, boss = opened["users"]["senior_collector"][0], opened["users"]["supervisor"][0]
-    plan = do_propose_plan(opened["cases"]["P20"], **MEANS, instalments=4, actor=senior, today=AS_OF)
+    plan = do_propose_plan(
+        opened["cases"]["P20"], **MEANS, instalments=4, note=" 借款人失业三个月，申请分期 ", actor=senior, today=AS_OF
+    )
     case = opened["cases"]["W25"]
     borrower_called(case, senior)
-    waiver = do_propose_waiver(case, case.borrower.loans.get(), amount="10.00", actor=senior, today=AS_OF)
+    waiver = do_propose_waiver(
+        case, case.borrower.loans.get(), amount="10.00", note="首次逾期，主动来电说明", actor=senior, today=AS_OF
+    )
     return SimpleNamespace(plan=plan, waiver=waiver, senior=senior, boss=boss)
 
 
@@ -66,6 +70,15 @@ def test_the_action_refuses_a_decision_without_a_reason_and_nothing_changes(desk
         do_decide_waiver(desk.waiver, approve=approve, reason=blank, actor=desk.boss, today=AS_OF)
     assert unchanged(desk) == before
     assert before[:3] == (("proposed", None, "", b""), ("proposed", None, ""), 0)
+
+
+def test_a_proposals_note_is_the_reason_on_its_audit_event(desk):
+    """Clause: AUTH-4 — the senior collector's note on a plan or waiver proposal is the event's reason."""
+    events = AuditEvent.objects.filter(action__in=["arrangements.propose_plan", "arrangements.propose_waiver"])
+    assert sorted(events.values_list("action", "reason")) == [
+        ("arrangements.propose_plan", "借款人失业三个月，申请分期"),
+        ("arrangements.propose_waiver", "首次逾期，主动来电说明"),
+    ]
 
 
 def test_an_approval_with_a_reason_keeps_it_on_the_plan_the_waiver_and_the_ledger(desk):

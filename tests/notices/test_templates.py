@@ -115,6 +115,7 @@ def test_a_new_approved_version_retires_the_old_one_which_is_never_used_again(wr
     event = AuditEvent.objects.filter(action="notices.review_template").last()
     assert event.changes["retired_version"] == [None, 1]
     assert event.changes["status"] == ["in_review", "approved"]
+    assert event.reason == "措辞清楚"  # the reviewer's note says why (AUTH-4)
 
 
 @pytest.mark.usefixtures("seeded")

@@ -134,7 +134,9 @@ def do_propose_plan(
         )
     note = _clean_note(note, actor=actor, where="arrangement", subject=case)
     at = at or timezone.now()
-    with audited(actor, ActionCode.PROPOSE_PLAN, permission=Perm.PROPOSE_PLAN, subject=case, clause="PLAN-2") as rec:
+    with audited(  # the proposer's note is the event's reason (AUTH-4)
+        actor, ActionCode.PROPOSE_PLAN, permission=Perm.PROPOSE_PLAN, subject=case, clause="PLAN-2", reason=note
+    ) as rec:
         locked = CollectionCase.objects.select_for_update().get(pk=case.pk)
         live = Plan.objects.filter(case=locked, status__in=LIVE_PLAN_STATUSES).values_list("pk", "status").first()
         if live:
@@ -407,7 +409,9 @@ def do_propose_waiver(
         )
     note = _clean_note(note, actor=actor, where="arrangement", subject=case)
     at = at or timezone.now()
-    with audited(actor, ActionCode.PROPOSE_WAIVER, permission=Perm.PROPOSE_WAIVER, subject=case, clause="WVR-1") as rec:
+    with audited(  # the proposer's note is the event's reason (AUTH-4)
+        actor, ActionCode.PROPOSE_WAIVER, permission=Perm.PROPOSE_WAIVER, subject=case, clause="WVR-1", reason=note
+    ) as rec:
         if Waiver.objects.filter(loan=loan, status=WaiverStatus.PROPOSED).exists():
             raise ArrangementError(
                 _("A waiver on loan %(loan)s is already awaiting a decision.") % {"loan": loan.external_id}

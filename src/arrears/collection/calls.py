@@ -253,8 +253,14 @@ def do_record_call(
     if entry.note.strip():
         # LANG-1: a note with prohibited language is refused (ProhibitedLanguage); the hit stays recorded.
         ensure_clean(entry.note, actor=actor, where="call_note", subject=case)
-    with audited(
-        actor, ActionCode.RECORD_CALL, permission=Perm.CALL, subject=case, clause="CALL-3", at=called_at
+    with audited(  # the collector's note on the call is the event's reason (AUTH-4)
+        actor,
+        ActionCode.RECORD_CALL,
+        permission=Perm.CALL,
+        subject=case,
+        clause="CALL-3",
+        at=called_at,
+        reason=entry.note.strip(),
     ) as record:
         call = Call.objects.create(
             borrower_id=case.borrower_id,

@@ -407,7 +407,9 @@ def do_send_letter(
             _("None of the borrower's loans is overdue on %(day)s; there is nothing to give notice of.")
             % {"day": today.isoformat()}
         )
-    with audited(actor, ActionCode.SEND_LETTER, permission=Perm.SEND_LETTER, subject=case, clause="LTR-1") as record:
+    with audited(  # the collector's own addition is the event's reason (AUTH-4)
+        actor, ActionCode.SEND_LETTER, permission=Perm.SEND_LETTER, subject=case, clause="LTR-1", reason=addition
+    ) as record:
         # Locked, so two sends at once cannot both pass the checks below.
         locked = CollectionCase.objects.select_for_update().get(pk=case.pk)
         if locked.status != CaseStatus.OPEN:

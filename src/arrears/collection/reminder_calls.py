@@ -113,7 +113,9 @@ def do_record_reminder_call(
     note = (note or "").strip()
     if note:
         ensure_clean(note, actor=actor, where="call_note", subject=task)
-    with audited(actor, ActionCode.RECORD_CALL, permission=Perm.CALL, subject=task, clause="REM-1", at=at) as record:
+    with audited(  # the collector's note is the event's reason (AUTH-4)
+        actor, ActionCode.RECORD_CALL, permission=Perm.CALL, subject=task, clause="REM-1", at=at, reason=note
+    ) as record:
         locked = Task.objects.select_for_update().get(pk=task.pk)
         if locked.status != TaskStatus.OPEN:
             raise CollectionError(_("Someone else settled this reminder meanwhile; reload the reminder queue."))

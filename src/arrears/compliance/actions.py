@@ -260,3 +260,50 @@ def _append(actor: Any, events: list[dict[str, Any]], *, instances: bool = True)
     )
     LedgerHead.objects.filter(pk=1).update(last_id=last_id, last_hash=last_hash)
     return [AuditEvent(**fields) for fields in rows] if instances else rows
+
+
+def system_actor() -> Any | None:
+    """The system user (the nightly run, `accounts.roles.SYSTEM_USERNAME`), or None in a database without it."""
+    from django.contrib.auth import get_user_model
+
+    from arrears.accounts.roles import SYSTEM_USERNAME
+
+    return get_user_model().objects.filter(username=SYSTEM_USERNAME).first()
+
+
+def record_system_event(
+    code: ActionCode,
+    *,
+    permission: Perm,
+    subject: Subject,
+    changes: Mapping[str, tuple[Any, Any]],
+    reason: str = "",
+    clause: str | None = None,
+) -> AuditEvent | None:
+    """Record something that happened to the system rather than an action someone was allowed to take — e.g. a
+    failed sign-in, whose would-be actor is not authenticated (Clause: AUTH-4). The actor is the system user
+    (the convention for events no signed-in person caused); the basis names the permission that was sought
+    (`permission`), which the system user need not hold, so no permission is checked. Appended in a transaction
+    of its own (a savepoint when called inside one). Returns the event, or None — logged at ERROR on
+    `arrears.security` — when the database has no system user."""
+    actor = system_actor()
+    if actor is None:
+        security_log.error("no system user: %s on %s not recorded in the ledger", code, _subject_key(subject))
+        return None
+    subject_type, subject_id = _subject_key(subject)
+    with transaction.atomic():
+        (event,) = _append(
+            actor,
+            [
+                {
+                    "action": ActionCode(code),
+                    "basis": Basis(Perm(permission), clause),
+                    "subject_type": subject_type,
+                    "subject_id": subject_id,
+                    "changes": {str(k): (json_safe(b), json_safe(a)) for k, (b, a) in changes.items()},
+                    "reason": reason,
+                    "at": None,
+                }
+            ],
+        )
+    return event

@@ -13,6 +13,7 @@ class ActionCode(StrEnum):
     # accounts
     LOGIN = "auth.login"
     LOGOUT = "auth.logout"
+    LOGIN_FAILED = "auth.login_failed"  # recorded by the system user: the attempt's author is not signed in
     SAVE_USER = "accounts.save_user"
     SET_PASSWORD = "accounts.set_password"  # noqa: S105 - an action code, not a password
     UPDATE_ROLE = "accounts.update_role"

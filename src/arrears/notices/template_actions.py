@@ -257,7 +257,7 @@ def do_review_template(template: Template, *, approve: bool, note: str = "", act
         ActionCode.REVIEW_TEMPLATE,
         permission=Perm.REVIEW_TEMPLATES,
         subject=template,
-        reason=reason,
+        reason=reason or note,  # the reviewer's note says why, when no separate reason is given (AUTH-4)
         clause=CLAUSE,
     ) as record:
         # Every version of this purpose and language, locked in one order (no deadlock between reviewers).

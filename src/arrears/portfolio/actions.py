@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
+from django.utils.crypto import salted_hmac
+
 from arrears.accounts.permissions import Perm
 from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
@@ -34,16 +37,31 @@ def do_unmask_field(borrower: Borrower, field: str, *, actor, reason: str) -> st
     return getattr(borrower, field)
 
 
+def search_term(number: str) -> str:
+    """A number as the exact search compares it: without surrounding spaces, upper case (an ID's final x)."""
+    return (number or "").strip().upper()
+
+
+def searched_number_hash(number: str) -> str:
+    """The keyed hash the exact-search event records instead of the number (Clause: PRV-1): HMAC-SHA256 of
+    `search_term(number)` with the key SHA-256(settings.ARREARS_SEARCH_HASH_SALT + SECRET_KEY), lower-case hex.
+    Anyone holding the number and the key computes it again to ask whether it was searched; the ledger alone
+    does not give the number away."""
+    return salted_hmac(settings.ARREARS_SEARCH_HASH_SALT, search_term(number), algorithm="sha256").hexdigest()
+
+
 def do_search_exact(term: str, *, actor) -> list[Borrower]:
     """Find borrowers by a full mobile/phone or national ID number (exact match). The results stay masked; the
-    search itself is recorded, because it proves the searcher knew the number."""
+    search itself is recorded, because it proves the searcher knew the number — as its keyed hash
+    (`searched_number_hash`), never the number itself (Clause: PRV-1, AUTH-4)."""
     require(actor, Perm.SEARCH_EXACT)
-    term = term.strip().upper()
+    term = search_term(term)
     if not term:
         raise PortfolioError("enter a full mobile number or national ID number")
     with audited(
         actor, ActionCode.SEARCH_EXACT, permission=Perm.SEARCH_EXACT, subject=("search", "borrower"), clause="PRV-1"
     ) as record:
+        record.change("number_hmac", None, searched_number_hash(term))
         found = list(
             Borrower.objects.filter(id_number=term)
             | Borrower.objects.filter(mobile=term)
