@@ -21,7 +21,8 @@ from django.views.decorators.http import require_POST
 
 from arrears.accounts.permissions import Perm, has_perm
 from arrears.accounts.roles import SYSTEM_USERNAME
-from arrears.compliance.actions import require
+from arrears.compliance.actions import audited, require
+from arrears.compliance.codes import ActionCode
 from arrears.compliance.masking import masked
 from arrears.notices import queries
 from arrears.notices.actions import OutboxError, do_record_receipt, do_requeue_notice, do_settle_unconfirmed
@@ -109,10 +110,17 @@ def print_batches(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def print_batch_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    require(request.user, Perm.MANAGE_OUTBOX)
+    """A print batch's PDF or CSV manifest, as an attachment. Both carry the borrowers' full names and addresses,
+    so each download is an audited read (Clause: PRV-1), like opening a letter's PDF, and is never cached."""
+    require(request.user, Perm.MANAGE_OUTBOX)  # before the lookup and the event: a refused user leaves no trace
     if kind not in ("pdf", "csv"):
         raise Http404("a print batch is downloaded as .pdf or .csv")
     batch = get_object_or_404(PrintBatch, pk=pk)
+    with audited(
+        request.user, ActionCode.DOWNLOAD_PRINT_BATCH, permission=Perm.MANAGE_OUTBOX, subject=batch, clause="PRV-1"
+    ) as record:
+        record.change("download", None, kind)
+        record.change("letters", None, batch.letters)
     name = f"print-batch-{batch.business_date:%Y%m%d}-{batch.number}"
     if kind == "pdf":
         response = HttpResponse(bytes(batch.pdf), content_type="application/pdf")
@@ -120,6 +128,7 @@ def print_batch_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     else:
         response = HttpResponse(batch.manifest.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response["Cache-Control"] = "private, no-store"  # full names and addresses
     return response
 
 
