@@ -206,3 +206,13 @@ def test_a_wrong_filter_is_said_and_left_out(client, outbox, query, message):
     html = page(client, query)
     assert message in text(html)
     assert len(rows(html)) == 5
+
+
+def test_the_delivery_history_shows_the_print_batch_not_sent(client, outbox):
+    """Clause: LTR-2 — a borrower's delivery history words a letter in a print batch as the outbox does."""
+    client.force_login(make_user("supervisor"))
+    borrower = outbox["printed"].borrower_id
+    html = client.get(f"/notices/borrowers/{borrower}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    (row,) = re.findall(r'<tr id="notice-\d+">(.*?)</tr>', html, re.S)
+    status = text(re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[5])
+    assert status == "in print batch 2026-09-30 no. 1"

@@ -39,6 +39,7 @@ def delivery_history(borrower_id: int) -> QuerySet[Notice]:
     return (
         Notice.objects.filter(borrower_id=borrower_id)
         .select_related("loan", "letter", "template", "print_batch")
+        .defer("letter__pdf", "print_batch__pdf", "print_batch__manifest")
         .prefetch_related(Prefetch("attempts_made", queryset=NoticeAttempt.objects.order_by("at", "pk")))
         .order_by("-queued_on", "-pk")
     )

@@ -193,8 +193,11 @@ def history(request: HttpRequest, borrower_id: int) -> HttpResponse:
     require(request.user, Perm.VIEW_PORTFOLIO)
     borrower = get_object_or_404(Borrower, pk=borrower_id)
     notices = list(queries.delivery_history(borrower.pk)[:200])
+    now = timezone.now()
     for notice in notices:
         notice.shown_to = shown_recipient(notice)
+        notice.shown_status = shown_status(notice, now)
+        notice.shown_sent_at = None if notice.print_batch_id else notice.sent_at
     context = {"borrower": borrower, "notices": notices, "reasons": queries.REASON_LABELS}
     return render(request, "notices/history.html", context)
 
