@@ -9,23 +9,27 @@ from __future__ import annotations
 
 import email
 import email.policy
+import threading
 
 import pytest
+from django.db import connection
 from test_dispatch import Clock, Crash, borrower_with_loan, crash_on, dispatcher, queue_reminder, state
 
 from arrears.notices.dispatch import DispatchSettings
-from arrears.notices.models import NoticeAttempt
-
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("approved_templates")]
+from arrears.notices.models import Notice, NoticeAttempt
 
 
-def six_email_reminders():
+def email_reminders(n: int = 6):
     return [
         queue_reminder(
             borrower_with_loan(f"HT-{i}", preferred_channel="email", email=f"b{i}@example.com")[1], channel="email"
         )
-        for i in range(6)
+        for i in range(n)
     ]
+
+
+def fresh(notice: Notice) -> Notice:
+    return Notice.objects.get(pk=notice.pk)
 
 
 def received(smtp_server) -> list[str]:
@@ -36,6 +40,8 @@ def received(smtp_server) -> list[str]:
     ]
 
 
+@pytest.mark.django_db
+@pytest.mark.usefixtures("approved_templates")
 @pytest.mark.parametrize(("record_every", "unconfirmed"), [(10, 3), (3, 3), (2, 1), (1, 1)])
 def test_a_crash_leaves_only_the_emails_handed_to_the_server_unconfirmed(smtp_server, record_every, unconfirmed):
     """Clause: REM-1 — six email reminders in one batch; the worker dies right after the server accepted the
@@ -44,7 +50,7 @@ def test_a_crash_leaves_only_the_emails_handed_to_the_server_unconfirmed(smtp_se
     1 — may have been sent without a record and become `unconfirmed`. The fourth to sixth were claimed but
     never handed to the server: after the lease they are queued again and sent. The server received each of
     the six exactly once."""
-    notices = six_email_reminders()
+    notices = email_reminders()
     clock = Clock()
     config = DispatchSettings(max_attempts=3, record_every=record_every)
     with pytest.raises(Crash):
@@ -73,3 +79,36 @@ def test_a_crash_leaves_only_the_emails_handed_to_the_server_unconfirmed(smtp_se
 
     assert dispatcher(clock=clock, config=config).run_once() == {}  # the unconfirmed wait for a person
     assert len(smtp_server.envelopes) == 6
+
+
+def test_the_handing_mark_is_committed_before_the_server_is_reached(
+    ledger_transactional_db, approved_templates, smtp_server
+):
+    """Clause: REM-1 — the same crash with real commits: the worker runs in its own thread and database
+    connection, dies after the server accepted the second of four emails, and its connection is closed without
+    a commit (anything it had not committed is lost, as when a process is killed). The two handing marks were
+    committed on their own; after the lease the two are unconfirmed, the other two sent; four messages arrived,
+    one each."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a worker in its own connection is a PostgreSQL deployment (as in test_workers)")
+    notices = email_reminders(4)
+    clock = Clock()
+    crashed = []
+
+    def work() -> None:
+        try:
+            dispatcher(clock=clock, after_accept=crash_on(notices[1].key)).run_once()
+        except Crash as exc:
+            crashed.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert len(crashed) == 1
+    assert [n.handed_at is not None for n in map(fresh, notices)] == [True, True, False, False]
+    clock.advance(minutes=6)
+    dispatcher(clock=clock).run_once()
+    assert [fresh(n).status for n in notices] == ["unconfirmed", "unconfirmed", "sent", "sent"]
+    assert sorted(received(smtp_server)) == sorted(n.key for n in notices)
