@@ -403,7 +403,6 @@ def _post_only_policy():
         ("case closed", "post", "is closed"),
         ("unknown channel", "fax", "Channel fax is not allowed"),
         ("policy allows post only", "email", "Channel email is not allowed"),
-        ("quiet hours", "email", "quiet hours"),
         ("paid up", "post", "nothing to give notice of"),
         ("sent today", "post", "already went to this borrower by post today"),
     ],
@@ -425,8 +424,6 @@ def test_refusals_write_nothing(case, collector, situation, channel, message):
         case.save(update_fields=["status"])
     elif situation == "policy allows post only":
         _post_only_policy()
-    elif situation == "quiet hours":
-        at = datetime(2026, 9, 30, 22, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
     elif situation == "paid up":
         loan = borrower.loans.get()
         make_payment(loan, date(2026, 9, 29), "2100.00")

@@ -100,3 +100,31 @@ def test_a_supervisor_makes_and_downloads_a_batch_a_collector_may_not(client):
     manifest = client.get(f"/notices/print-batches/{batch.pk}.csv").content.decode("utf-8-sig")
     assert f"LTR-20260930-{letter.pk:06d}" in manifest
     assert client.get(f"/notices/print-batches/{batch.pk}.exe").status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["pdf", "csv"])
+def test_downloading_a_batch_is_an_audited_read_never_cached(client, kind):
+    """Clause: PRV-1, LTR-2 — the batch's PDF and manifest carry full names and addresses: each download writes
+    an audit event naming the batch and the file, and the response may not be cached. A junior collector
+    (no outbox permission) gets 403 and leaves no event."""
+    post_letter("C-ONE", "HT-ONE", "王一")
+    batch = do_make_print_batch(TODAY, actor=nightly_run(), at=AT)
+    downloads = AuditEvent.objects.filter(action="notices.download_print_batch")
+
+    client.force_login(make_user("junior_collector"))
+    refused = client.get(f"/notices/print-batches/{batch.pk}.{kind}")
+    assert (refused.status_code, downloads.count()) == (403, 0)
+    assert b"\xe7\x8e\x8b\xe4\xb8\x80" not in refused.content  # 王一
+
+    supervisor = make_user("supervisor")
+    client.force_login(supervisor)
+    for _ in range(2):
+        response = client.get(f"/notices/print-batches/{batch.pk}.{kind}")
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "private, no-store"
+    assert (
+        list(downloads.values_list("subject_type", "subject_id", "actor_username"))
+        == [("notices.printbatch", str(batch.pk), supervisor.username)] * 2
+    )
+    assert downloads.first().changes == {"download": [None, kind], "letters": [None, 1]}
+    assert downloads.first().basis["clause"] == "PRV-1"

@@ -78,6 +78,7 @@ __all__ = [
     "LetterContent",
     "LetterFonts",
     "do_send_letter",
+    "email_waits_until",
     "is_overdue",
     "letter_content",
     "letter_fonts",
@@ -86,6 +87,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+QUIET_HOURS = "quiet_hours"  # `check_contact`'s rule
 
 # The repayment deadline the notice sets: 7 calendar days after the as-of date — a week to arrange payment,
 # stated as a date a borrower can read without a calendar of holidays — moved to the next working day when it
@@ -348,9 +351,10 @@ def do_send_letter(
 
     Needs Perm.SEND_LETTER. Refused with `CollectionError` (nothing written) when the case is not open, the
     channel is not one the policy allows, email is chosen and the borrower has no email (or post and no
-    address), a hold is in force or contact is not allowed now (`check_contact`, channel "letter"), none of
-    the loans is delinquent on `today`, no notice wording is approved (LANG-2), or a letter went out by the
-    same channel to the borrower today.
+    address), a hold is in force (`check_contact`, channel "letter"), none of the loans is delinquent on
+    `today`, no notice wording is approved (LANG-2), or a letter went out by the same channel to the borrower
+    today. Quiet hours do not refuse it: issuing contacts no one — a letter by post waits for the print batch,
+    an email for the dispatcher, which re-checks the contact rules and defers it to the end of quiet hours.
 
     In one transaction: the PDF is rendered with the approved wording and stored with its SHA-256 and figures,
     the letter is queued in the notices outbox (Clause: LTR-2; `arrears dispatch` emails it to the borrower's
@@ -373,7 +377,7 @@ def do_send_letter(
     verdict = check_contact(
         at, policy.contact, channel="letter", holds=holds_in_force(borrower.pk, today, [loan.pk for loan in chosen])
     )
-    if not verdict.allowed:
+    if not verdict.allowed and verdict.rule != QUIET_HOURS:  # a hold (quiet hours: see the docstring)
         when = verdict.next_allowed_at
         raise CollectionError(
             _("No notice can be sent now: %(reason)s. %(then)s")
@@ -470,6 +474,13 @@ def do_send_letter(
             record.change(field, None, value)
         record.change("notice", None, notice.key)
     return letter
+
+
+def email_waits_until(at: datetime, today: date) -> datetime | None:
+    """When an email queued at `at` may first leave: None when at once; in quiet hours their end, to which the
+    dispatcher defers it (`check_contact`, channel "email"; Clause: LTR-2)."""
+    verdict = check_contact(at, policy_on(today).contact, channel="email")
+    return verdict.next_allowed_at if verdict.rule == QUIET_HOURS else None
 
 
 def letter_reference(letter: Letter) -> str:

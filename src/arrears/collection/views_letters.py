@@ -12,14 +12,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from arrears.accounts.permissions import Perm
 from arrears.collection import views as desk
 from arrears.collection.errors import CollectionError
-from arrears.collection.letters import do_send_letter
-from arrears.collection.models import Letter, LetterChannel, LetterStatus, Task
+from arrears.collection.letters import do_send_letter, email_waits_until
+from arrears.collection.models import Letter, LetterChannel, Task
 from arrears.collection.queries import today, visible_cases
 from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
@@ -32,6 +33,7 @@ def send_letter(request: HttpRequest, case_id: int) -> HttpResponse:
     """POST channel (email|post) and an optional addition: issue the notice, back to the case with a message."""
     require(request.user, Perm.SEND_LETTER)  # before the lookup: a refused user learns nothing about the case
     case = get_object_or_404(visible_cases(request.user).select_related("borrower"), pk=case_id)
+    at = desk.now()
     try:
         letter = do_send_letter(
             case,
@@ -39,7 +41,7 @@ def send_letter(request: HttpRequest, case_id: int) -> HttpResponse:
             actor=request.user,
             addition=request.POST.get("addition", ""),
             today=today(),
-            at=desk.now(),
+            at=at,
         )
     except (CollectionError, ProhibitedLanguage) as exc:
         messages.error(request, str(exc))
@@ -47,17 +49,36 @@ def send_letter(request: HttpRequest, case_id: int) -> HttpResponse:
         follow_up = {"day": _follow_up_day(letter)}
         if letter.channel == LetterChannel.POST:
             messages.success(
-                request, _("The notice is ready to print and post; confirm delivery by phone by %(day)s.") % follow_up
-            )
-        elif letter.status == LetterStatus.EMAILED:
-            messages.success(request, _("The notice was emailed; confirm delivery by phone by %(day)s.") % follow_up)
-        else:
-            messages.warning(
                 request,
-                _("The notice is stored, but the email did not go out (%(error)s): print it and post it instead.")
-                % {"error": letter.error or _("not sent yet")},
+                _(
+                    "The notice is queued for the next print batch, which the print house prints and posts; confirm "
+                    "delivery by phone by %(day)s."
+                )
+                % follow_up,
+            )
+        else:  # queued: the dispatcher sends it; "print and post instead" only once it failed for good
+            messages.success(
+                request, _queued_message(at) + " " + _("Confirm delivery by phone by %(day)s.") % follow_up
             )
     return redirect("collection:case", case_id=case.pk)
+
+
+def _queued_message(at) -> str:
+    """The notice waits in the outbox for the dispatcher (Clause: LTR-2): when it will go, and what follows if
+    it cannot."""
+    waits = email_waits_until(at, today())
+    when = (
+        _("It goes out at %(at)s, when the quiet hours end.") % {"at": f"{timezone.localtime(waits):%Y-%m-%d %H:%M}"}
+        if waits
+        else _("The dispatcher sends it shortly.")
+    )
+    return " ".join(
+        (
+            _("The notice is queued for email."),
+            when,
+            _("Should the email fail for good, the case page shows it and the notice can be printed and posted."),
+        )
+    )
 
 
 def _follow_up_day(letter: Letter) -> str:

@@ -60,6 +60,7 @@ class ActionCode(StrEnum):
     REQUEUE_NOTICE = "notices.requeue_notice"
     SETTLE_UNCONFIRMED = "notices.settle_unconfirmed"
     MAKE_PRINT_BATCH = "notices.make_print_batch"
+    DOWNLOAD_PRINT_BATCH = "notices.download_print_batch"
     # arrangements (AUTH-2, PLAN-*, WVR-*)
     PROPOSE_PLAN = "arrangements.propose_plan"
     APPROVE_PLAN = "arrangements.approve_plan"

@@ -16,13 +16,19 @@ How a notice leaves
    batch), recording the outcomes `record_every` at a time in one transaction with their audit events: sent
    (with the provider's id), or failed — retried with exponential backoff, and after the last attempt moved
    to the dead-letter state with its error, shown in the outbox page.
+   Just before the SMTP conversation for one email, its own "handing" moment is written and committed
+   (`handed_at`, one UPDATE of that row; cleared at each claim). SMS needs no such mark (see 4).
 4. **Reconcile.** A worker that dies between the channel's acceptance and the record leaves the row `sending`
    after its lease. The next worker looks at every such row: an SMS through a gateway that honours idempotency
    keys is simply sent again with the same key (the gateway answers with the first message's id, nothing
    reaches the phone twice); without keys, the gateway is asked what it has for the notice's key — found, the
    notice is recorded as sent; not found, it is queued again; no answer, it is `unconfirmed`. Email cannot be
-   asked (SMTP keeps no record a client can query), so an expired email is `unconfirmed`: never re-sent
-   blindly, listed for a person to settle (mark sent, or send again).
+   asked (SMTP keeps no record a client can query): an expired email whose handing moment was written may
+   have reached the server, so it is `unconfirmed` — never re-sent blindly, listed for a person to settle
+   (mark sent, or send again); an expired email without it never reached the server and is queued again.
+   So a crash leaves at most `record_every` emails unconfirmed: those handed to the server since the last
+   recorded outcomes (each really accepted, unless the server refused it and the refusal was not yet
+   recorded), never the claimed emails the worker had not reached.
 
 Letters by post are not sent one by one: the day's print batch takes them (`arrears.notices.printing`).
 """
@@ -208,6 +214,7 @@ class Dispatcher:
                 lease_until=now + self.config.lease,
                 worker=self.worker,
                 attempts=F("attempts") + 1,
+                handed_at=None,
             )
         return list(
             Notice.objects.filter(pk__in=ids, status=NoticeStatus.SENDING, worker=self.worker)
@@ -407,6 +414,8 @@ class Dispatcher:
     def send_one(self, sender, plan: _Plan) -> _Outcome | None:
         """Send one notice; its outcome, recorded with the next `record_every` (None: left to reconciliation)."""
         notice = plan.notice
+        if notice.channel == NoticeChannel.EMAIL and not self._mark_handing(notice):
+            return None  # no longer this worker's (its lease expired and another took it): not sent here
         try:
             provider_id = sender.send(plan.out)
         except SendFailed as exc:
@@ -426,6 +435,16 @@ class Dispatcher:
             self.after_accept(notice)
         return _Outcome(
             notice, AttemptOutcome.SENT, "", "", self.clock(), {"provider_id": provider_id, "extra": plan.changes}
+        )
+
+    def _mark_handing(self, notice: Notice) -> bool:
+        """Write and commit this email's handing moment before its SMTP conversation begins, so that after a
+        crash reconciliation can tell it from the claimed emails never attempted. False when the row is no
+        longer this worker's."""
+        return bool(
+            Notice.objects.filter(pk=notice.pk, status=NoticeStatus.SENDING, worker=self.worker).update(
+                handed_at=self.clock()
+            )
         )
 
     def _record(self, outcomes: list[_Outcome]) -> None:
@@ -617,10 +636,17 @@ class Dispatcher:
     def _verdict_after_crash(self, notice: Notice) -> tuple[str, str, str, str]:
         worker = f"worker {notice.worker} stopped while sending"
         if notice.channel != NoticeChannel.SMS:
+            if notice.handed_at is None:
+                return (
+                    AttemptOutcome.REQUEUED,
+                    LEASE_EXPIRED,
+                    f"{worker}, before handing it to the mail server; queued again",
+                    "",
+                )
             return (
                 AttemptOutcome.UNCONFIRMED,
                 LEASE_EXPIRED,
-                f"{worker}; the mail server cannot say whether it took it",
+                f"{worker}; it was being handed to the mail server, which cannot say whether it took it",
                 "",
             )
         sms = self.channel(NoticeChannel.SMS)

@@ -165,6 +165,10 @@ class Notice(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, db_default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
     worker = models.CharField(max_length=64, blank=True, db_default="")
+    # An email's own "handing to the mail server" moment in this attempt: written and committed just before
+    # the SMTP conversation for this one message (cleared when a worker claims it). After a crash only an
+    # email with it set may have reached the server (`unconfirmed`); one without it is queued again.
+    handed_at = models.DateTimeField(_("handed to the mail server at"), null=True, blank=True)
     # What went out: filled when it is sent.
     template = models.ForeignKey(Template, on_delete=models.PROTECT, null=True, blank=True, related_name="notices")
     language = models.CharField(_("language"), max_length=8, choices=Language.choices, blank=True, db_default="")

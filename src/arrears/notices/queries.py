@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arrears.notices.models import AttemptOutcome, Notice, NoticeAttempt, NoticeStatus
 
-__all__ = ["REASON_LABELS", "DispatchReport", "delivery_history", "dispatch_report", "outbox"]
+__all__ = ["IN_PRINT_BATCH", "REASON_LABELS", "DispatchReport", "delivery_history", "dispatch_report", "outbox"]
 
 REASON_LABELS = {
     "paid": _("paid meanwhile"),
@@ -39,20 +39,51 @@ def delivery_history(borrower_id: int) -> QuerySet[Notice]:
     return (
         Notice.objects.filter(borrower_id=borrower_id)
         .select_related("loan", "letter", "template", "print_batch")
+        .defer("letter__pdf", "print_batch__pdf", "print_batch__manifest")
         .prefetch_related(Prefetch("attempts_made", queryset=NoticeAttempt.objects.order_by("at", "pk")))
         .order_by("-queued_on", "-pk")
     )
 
 
-def outbox(status: str | None = None) -> QuerySet[Notice]:
-    found = Notice.objects.select_related("borrower", "loan").order_by("-pk")
-    if status:
+# The outbox's own filter beside the stored statuses: a letter by post in a print batch is stored `sent` (it left
+# the outbox) but it is not sent to anyone yet: it waits at the print house. The outbox shows it apart.
+IN_PRINT_BATCH = "printed"
+
+
+def outbox(status: str | None = None, *, since: date | None = None, until: date | None = None) -> QuerySet[Notice]:
+    """The outbox, newest first: notices of one status (`IN_PRINT_BATCH`: the letters in a print batch, which
+    `sent` then leaves out; None: every status), queued from `since` to `until` inclusive (either may be None)."""
+    found = (
+        Notice.objects.select_related("borrower", "loan", "print_batch")
+        .defer("print_batch__pdf", "print_batch__manifest")
+        .order_by("-pk")
+    )
+    if since:
+        found = found.filter(queued_on__gte=since)
+    if until:
+        found = found.filter(queued_on__lte=until)
+    if status == IN_PRINT_BATCH:
+        found = found.filter(status=NoticeStatus.SENT, print_batch__isnull=False)
+    elif status == NoticeStatus.SENT:
+        found = found.filter(status=NoticeStatus.SENT, print_batch__isnull=True)
+    elif status:
         found = found.filter(status=status)
     return found
 
 
-def status_counts() -> dict[str, int]:
-    return dict(Notice.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+def status_counts(
+    *, since: date | None = None, until: date | None = None, printed_apart: bool = False
+) -> dict[str, int]:
+    """Notices by stored status (queued from `since` to `until`, if given); with `printed_apart`, the letters in a
+    print batch counted under `IN_PRINT_BATCH` and not under `sent`."""
+    found = outbox(since=since, until=until).order_by()
+    counts = dict(found.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    if printed_apart:
+        printed = found.filter(status=NoticeStatus.SENT, print_batch__isnull=False).count()
+        if printed:
+            counts[IN_PRINT_BATCH] = printed
+            counts[NoticeStatus.SENT] -= printed
+    return counts
 
 
 @dataclass

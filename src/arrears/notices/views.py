@@ -4,7 +4,9 @@ permission, call a query or one action, render."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,7 +23,8 @@ from django.views.decorators.http import require_POST
 
 from arrears.accounts.permissions import Perm, has_perm
 from arrears.accounts.roles import SYSTEM_USERNAME
-from arrears.compliance.actions import require
+from arrears.compliance.actions import audited, require
+from arrears.compliance.codes import ActionCode
 from arrears.compliance.masking import masked
 from arrears.notices import queries
 from arrears.notices.actions import OutboxError, do_record_receipt, do_requeue_notice, do_settle_unconfirmed
@@ -31,6 +34,7 @@ from arrears.notices.sms import ReceiptError, verify_receipt
 from arrears.portfolio.models import Borrower
 
 PAGE_SIZE = 50
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def shown_recipient(notice: Notice) -> str:
@@ -41,20 +45,72 @@ def shown_recipient(notice: Notice) -> str:
     return masked(field, notice.recipient)
 
 
+def shown_status(notice: Notice, now) -> str:
+    """The notice's status as the outbox words it: a letter by post waits for, or is in, a print batch (stored
+    `queued` / `sent`, but nobody has it yet); a queued notice deferred or backed off says until when."""
+    if notice.channel == NoticeChannel.POST:
+        if notice.status == NoticeStatus.SENT and notice.print_batch_id:
+            batch = notice.print_batch
+            return _("in print batch %(day)s no. %(n)s") % {"day": f"{batch.business_date:%Y-%m-%d}", "n": batch.number}
+        if notice.status == NoticeStatus.QUEUED:
+            return _("waiting for the print batch")
+    if notice.status == NoticeStatus.QUEUED and notice.not_before and notice.not_before > now:
+        return _("queued, not before %(at)s") % {"at": f"{timezone.localtime(notice.not_before):%Y-%m-%d %H:%M}"}
+    return notice.get_status_display()
+
+
+def _day(request: HttpRequest, name: str, problems: list[str]) -> date | None:
+    """The ISO date in the query parameter `name`, or None (left out, or wrong: then a message in `problems`)."""
+    text = request.GET.get(name, "").strip()
+    if not text:
+        return None
+    if ISO_DAY.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    problems.append(_("“%(text)s” is not a date; write it YYYY-MM-DD, e.g. 2026-12-01.") % {"text": text[:20]})
+    return None
+
+
 @login_required
 def outbox(request: HttpRequest) -> HttpResponse:
+    """The outbox, filtered by status (every status by default) and by the day queued (from, to)."""
     require(request.user, Perm.MANAGE_OUTBOX)
-    status = request.GET.get("status", NoticeStatus.DEAD)
-    if status not in NoticeStatus.values:
-        status = NoticeStatus.DEAD
-    page = Paginator(queries.outbox(status), PAGE_SIZE).get_page(request.GET.get("page"))
+    problems: list[str] = []
+    status = request.GET.get("status", "")
+    statuses = []  # a letter in a print batch is shown apart from the sent ones, right after them
+    for value, label in NoticeStatus.choices:
+        statuses.append((value, label))
+        if value == NoticeStatus.SENT:
+            statuses.append((queries.IN_PRINT_BATCH, _("in a print batch")))
+    if status and status not in dict(statuses):
+        problems.append(_("There is no status “%(status)s”; every status is shown.") % {"status": status[:20]})
+        status = ""
+    since, until = _day(request, "from", problems), _day(request, "to", problems)
+    if since and until and since > until:
+        problems.append(_("The first day comes after the last; both are left out."))
+        since = until = None
+    page = Paginator(queries.outbox(status or None, since=since, until=until), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    now = timezone.now()
     for notice in page.object_list:
         notice.shown_to = shown_recipient(notice)
+        notice.shown_status = shown_status(notice, now)
+        notice.shown_sent_at = None if notice.print_batch_id else notice.sent_at
+    counts = queries.status_counts(since=since, until=until, printed_apart=True)
+    dates = {k: v.isoformat() for k, v in (("from", since), ("to", until)) if v}
     context = {
         "page": page,
         "status": status,
-        "statuses": NoticeStatus.choices,
-        "counts": queries.status_counts(),
+        "tabs": [(value, label, counts.get(value, 0)) for value, label in statuses],
+        "total": sum(counts.values()),
+        "since": since,
+        "until": until,
+        "problems": problems,
+        "dates": urlencode(dates),
+        "filters": urlencode({"status": status, **dates} if status else dates),
         "reasons": queries.REASON_LABELS,
     }
     return render(request, "notices/outbox.html", context)
@@ -109,10 +165,17 @@ def print_batches(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def print_batch_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    require(request.user, Perm.MANAGE_OUTBOX)
+    """A print batch's PDF or CSV manifest, as an attachment. Both carry the borrowers' full names and addresses,
+    so each download is an audited read (Clause: PRV-1), like opening a letter's PDF, and is never cached."""
+    require(request.user, Perm.MANAGE_OUTBOX)  # before the lookup and the event: a refused user leaves no trace
     if kind not in ("pdf", "csv"):
         raise Http404("a print batch is downloaded as .pdf or .csv")
     batch = get_object_or_404(PrintBatch, pk=pk)
+    with audited(
+        request.user, ActionCode.DOWNLOAD_PRINT_BATCH, permission=Perm.MANAGE_OUTBOX, subject=batch, clause="PRV-1"
+    ) as record:
+        record.change("download", None, kind)
+        record.change("letters", None, batch.letters)
     name = f"print-batch-{batch.business_date:%Y%m%d}-{batch.number}"
     if kind == "pdf":
         response = HttpResponse(bytes(batch.pdf), content_type="application/pdf")
@@ -120,6 +183,7 @@ def print_batch_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     else:
         response = HttpResponse(batch.manifest.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response["Cache-Control"] = "private, no-store"  # full names and addresses
     return response
 
 
@@ -129,8 +193,11 @@ def history(request: HttpRequest, borrower_id: int) -> HttpResponse:
     require(request.user, Perm.VIEW_PORTFOLIO)
     borrower = get_object_or_404(Borrower, pk=borrower_id)
     notices = list(queries.delivery_history(borrower.pk)[:200])
+    now = timezone.now()
     for notice in notices:
         notice.shown_to = shown_recipient(notice)
+        notice.shown_status = shown_status(notice, now)
+        notice.shown_sent_at = None if notice.print_batch_id else notice.sent_at
     context = {"borrower": borrower, "notices": notices, "reasons": queries.REASON_LABELS}
     return render(request, "notices/history.html", context)
 
