@@ -30,7 +30,8 @@ def test_history_is_a_cured_first_instalment_paid_that_late(bank, business_date)
     assert (cured["effective_on"] == cured["paid"]).all()
     late = mild.join(cured.select("loan_id", cured_on="effective_on"), on="loan_id")
     days = (late["cured_on"] - late["due"]).dt.total_days()
-    assert days.min() >= 3 and days.max() <= 15
+    assert days.min() >= 3
+    assert days.max() <= 15
     assert (late["cured_on"] < business_date - timedelta(days=40)).all()
 
 
@@ -66,4 +67,5 @@ def test_loans_paid_late_once_stand_where_the_generator_meant(bank, business_dat
     owners = bank.loans.select("loan_id", "borrower_id")
     with_past = set(bank.delinquency_history.join(owners, on="loan_id")["borrower_id"])
     delinquent = set(bank.positions.filter(pl.col("dpd").is_between(1, 30)).join(owners, on="loan_id")["borrower_id"])
-    assert delinquent & with_past and delinquent - with_past
+    assert delinquent & with_past
+    assert delinquent - with_past

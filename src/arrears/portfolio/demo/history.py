@@ -25,7 +25,7 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
-__all__ = ["HISTORY_SHARE", "HOLD_SHARE", "with_history", "make_holds"]
+__all__ = ["HISTORY_SHARE", "HOLD_SHARE", "make_holds", "with_history"]
 
 HISTORY_SHARE = 0.12
 HOLD_SHARE = 0.01
