@@ -12,8 +12,9 @@ How this works
   quote says why in figures: "income 5,000.00 allows 1,500.00 a month; 20,000.00 needs 14 months; the policy
   allows at most 6".
 * `waiver_facts` reads the three WVR-1 facts from what is recorded — the loan's DPD today (the replay), whether
-  the loan was ever cured before (its delinquency history: a return to current after a delinquent date), and
-  a call the borrower made to the bank during this delinquency — and the WVR-2 cap: the policy's share of the
+  the borrower had a delinquency that ended before this one, on any of their loans (`earlier_delinquency`:
+  the nightly run's records and the history the feed carries from before go-live), and a call the borrower
+  made to the bank during this delinquency — and the WVR-2 cap: the policy's share of the
   penalty and compound interest accrued on the loan, less what was already waived, rounded down to the fen.
 """
 
@@ -42,11 +43,13 @@ from arrears.rules.queries import calendar, policy_on
 
 __all__ = [
     "CaseDebt",
+    "EarlierDelinquency",
     "LoanDebt",
     "Quote",
     "QuotedOption",
     "WaiverFacts",
     "case_debt",
+    "earlier_delinquency",
     "pending_plans",
     "pending_waivers",
     "quote",
@@ -237,6 +240,14 @@ class WaiverFacts:
     already_waived: Decimal
     limit: WaiverLimit
     max_dpd: int
+    earlier: EarlierDelinquency | None = None
+
+    @property
+    def first_delinquency_text(self) -> str:
+        """The WVR-1 fact in words: the borrower's first delinquency, or which earlier one there was."""
+        if self.earlier is None:
+            return _("first delinquency of the borrower: none before on any of their loans")
+        return _("not the borrower's first delinquency: %(earlier)s") % {"earlier": self.earlier.describe()}
 
     @property
     def max_waiver(self) -> Decimal:
@@ -265,6 +276,8 @@ class WaiverFacts:
     def _translated(self, reason: str) -> str:
         if reason.startswith("WVR-1: DPD "):
             return _("WVR-1: DPD %(dpd)s exceeds %(max)s") % {"dpd": self.dpd, "max": self.max_dpd}
+        if reason == "WVR-1: not the borrower's first delinquency" and self.earlier is not None:
+            return _("WVR-1: not the borrower's first delinquency: %(earlier)s") % {"earlier": self.earlier.describe()}
         return str(FINANCE_REASONS.get(reason, reason))
 
 
@@ -277,21 +290,73 @@ FINANCE_REASONS = {
 }
 
 
-def first_delinquency(loan_id: int, episode_start: date) -> bool:
-    """True when the loan's history shows no delinquency cured before this one (Clause: WVR-1): no
-    delinquent record followed by a return to current before `episode_start`."""
-    history = list(
-        DelinquencyRecord.objects.filter(loan_id=loan_id, business_date__lt=episode_start)
-        .order_by("business_date")
-        .values_list("delinquency_class", flat=True)
+@dataclass(frozen=True)
+class EarlierDelinquency:
+    """A delinquency of the borrower that ended before the one judged (Clause: WVR-1): on which loan, from which
+    recorded day and DPD, and when it ended — current again (`cured_on`) or the loan closed or written off."""
+
+    loan: str  # contract number
+    began_on: date
+    dpd: int
+    cured_on: date | None
+    loan_status: str
+    source: str  # "run" or "feed"
+
+    def describe(self) -> str:
+        """In the user's language, with the loan, the dates and the DPD."""
+        figures = {"loan": self.loan, "day": self.began_on.isoformat(), "dpd": self.dpd}
+        if self.cured_on is not None:
+            return _("loan %(loan)s was delinquent on %(day)s (DPD %(dpd)s) and current again from %(cured)s") % {
+                **figures,
+                "cured": self.cured_on.isoformat(),
+            }
+        return _("loan %(loan)s was delinquent on %(day)s (DPD %(dpd)s) and has since been %(status)s") % {
+            **figures,
+            "status": LoanStatus(self.loan_status).label,
+        }
+
+
+def earlier_delinquency(borrower_id: int, episode_start: date) -> EarlierDelinquency | None:
+    """The borrower's latest delinquency, on any of their loans, that ended by `episode_start` — the day the
+    delinquency judged began — or None when this is their first (Clause: WVR-1).
+
+    Read from every delinquency record of the borrower's loans, the nightly run's and the history the feed
+    carries from before go-live alike. A loan's delinquency ended when a later record shows it current again;
+    one on a loan since closed or written off (its last feed change by `episode_start`) ended too. A
+    delinquency still running on `episode_start` (on this loan or another) is part of the present one, not an
+    earlier one."""
+    rows = (
+        DelinquencyRecord.objects.filter(loan__borrower_id=borrower_id, business_date__lte=episode_start)
+        .order_by("loan_id", "business_date", "source")
+        .values_list(
+            "loan_id",
+            "loan__external_id",
+            "loan__status",
+            "loan__feed_date",
+            "business_date",
+            "dpd",
+            "delinquency_class",
+            "source",
+        )
     )
-    was_late = False
-    for cls in history:
-        if cls != "current":
-            was_late = True
-        elif was_late:
-            return False
-    return True
+    ended: list[EarlierDelinquency] = []
+    by_loan: dict[int, list[tuple]] = {}
+    for row in rows:
+        by_loan.setdefault(row[0], []).append(row)
+    for records in by_loan.values():
+        _loan_id, contract, status, feed_date = records[0][:4]
+        began = None
+        for *_ignored, day, dpd, klass, source in records:
+            if klass != "current":
+                began = began or (day, dpd, source)
+            elif began is not None:
+                ended.append(EarlierDelinquency(contract, began[0], began[1], day, status, began[2]))
+                began = None
+        if began is not None and status != LoanStatus.ACTIVE and feed_date <= episode_start:
+            ended.append(EarlierDelinquency(contract, began[0], began[1], None, status, began[2]))
+    if not ended:
+        return None
+    return max(ended, key=lambda e: (e.cured_on or e.began_on, e.began_on, e.loan))
 
 
 def borrower_call(borrower_id: int, since: date, through: date) -> Call | None:
@@ -319,7 +384,8 @@ def waiver_facts(loan: Loan, as_of: date, policy=None, position: AccountPosition
     waived = position.waived
     dpd = position.dpd
     episode_start = date.fromordinal(as_of.toordinal() - dpd) if dpd else as_of
-    first = first_delinquency(loan.pk, episode_start)
+    earlier = earlier_delinquency(loan.borrower_id, episode_start)
+    first = earlier is None
     call = borrower_call(loan.borrower_id, episode_start, as_of) if dpd else None
     rules = policy.waiver
     limit = waiver_limit(
@@ -332,7 +398,7 @@ def waiver_facts(loan: Loan, as_of: date, policy=None, position: AccountPosition
     )
     if not dpd:
         limit = WaiverLimit(False, Decimal("0.00"), [_("the loan is not overdue on %(day)s") % {"day": as_of}])
-    return WaiverFacts(as_of, loan, dpd, first, call, owed, accrued, waived, limit, rules.max_dpd)
+    return WaiverFacts(as_of, loan, dpd, first, call, owed, accrued, waived, limit, rules.max_dpd, earlier)
 
 
 def loan_with_account(loan_id: int) -> Loan:
