@@ -334,8 +334,8 @@ class Hold(models.Model):
     """While a hold is in force no reminder or collection contact goes out for its borrower (or loan).
 
     A hold is placed in arrears (`do_place_hold`) or arrives with the core-banking feed (`holds`, keyed by the
-    core's `external_id`; placed by the importing user). A release recorded in arrears is kept when a later
-    feed still carries the hold without one."""
+    core's `external_id`; placed by the importing user). A release once recorded (by a feed or in arrears)
+    is kept when a later feed still carries the hold without one."""
 
     external_id = models.CharField(_("hold number"), max_length=40, unique=True, null=True, blank=True)
     borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="holds")

@@ -22,7 +22,7 @@ the loans to re-post are worked out identically. No ORM object is created per ro
 Fed delinquency history is stored as `DelinquencyRecord` rows with `source = 'feed'` (its key includes the
 source, so the nightly run's own records are never touched); fed holds are `Hold` rows keyed by the core's
 hold number, placed by the importing user (set when the row is inserted, never compared), and a release
-recorded in arrears is kept while the feed says nothing of one.
+once recorded (by a feed or in arrears) is kept while the feed says nothing of one.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ TABLES: tuple[Table, ...] = (
             ("reason", "s.reason"),
             ("starts_on", "s.starts_on"),
             ("ends_on", "s.ends_on"),
-            ("released_on", "COALESCE(s.released_on, t.released_on)"),  # a release recorded in arrears stays
+            ("released_on", "COALESCE(s.released_on, t.released_on)"),  # a release once recorded stays
             ("placed_by_id", "{actor}"),
         ),
         join=(
