@@ -179,15 +179,47 @@ def test_a_junior_collector_cannot_propose_and_nothing_changes(desk):
 
 
 def test_a_plan_that_does_not_fit_is_refused_422_with_the_figures(desk):
-    """Clause: PLAN-2 — income 1,000 allows 300.00: 3 × 342.48 is too much; the refusal names the feasible
-    counts; nothing is written."""
-    means = {"income": "1000", "expenses": "0", "debts": "0", "instalments": 3}
+    """Clause: PLAN-2 — income 4,300 allows 1,290.00 a month. In plan month 1 the loan's own instalment of
+    1,023.72 (due 2026-03-28) falls due too: 3 × 342.48 costs 1,366.20 that month, too much; the refusal names
+    the feasible counts; nothing is written."""
+    means = {"income": "4300", "expenses": "0", "debts": "0", "instalments": 3}
     response = post(signed_in(desk.senior), f"/api/cases/{desk.case.pk}/plans", means)
     assert response.status_code == 422
     assert response.json() == {
-        "detail": "3 instalments: 月供 342.48 超过可负担上限 300.00（月收入 30%）. Choose one of 4, 5, 6."
+        "detail": "3 instalments: month 1: plan 342.48 + own instalments 1,023.72 = 1,366.20 > 1,290.00 allowed. "
+        "Choose one of 4, 5, 6."
     }
     assert not Plan.objects.exists()
+
+
+def test_the_quote_counts_the_loans_own_instalments_month_by_month(desk):
+    """Clause: PLAN-2 — the quote lists, per plan month, the loan's own instalments falling due (1,023.72 on the
+    28th of each month) and, per option, each month's plan + own = total and whether it fits: at 1,290.00 a
+    month three instalments do not fit, four do (256.86 + 1,023.72 = 1,280.58)."""
+    response = post(
+        signed_in(desk.senior),
+        f"/api/cases/{desk.case.pk}/plans/quote",
+        {"income": "4300", "expenses": "0", "debts": "0"},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["max_monthly_payment"] == "1290.00"
+    assert body["own_instalments"] == ["1023.72"] * 6
+    three, four = body["options"][0], body["options"][1]
+    assert (three["feasible"], three["reason"]) == (
+        False,
+        "month 1: plan 342.48 + own instalments 1,023.72 = 1,366.20 > 1,290.00 allowed",
+    )
+    assert three["months"][0] == {
+        "month": 1,
+        "due_on": "2026-04-20",
+        "plan": "342.48",
+        "own_instalments": "1023.72",
+        "total": "1366.20",
+        "fits": False,
+    }
+    assert (four["feasible"], four["reason"]) == (True, "")
+    assert [m["total"] for m in four["months"]] == ["1280.58", "1280.58", "1280.58", "1280.57"]
 
 
 def test_an_anonymous_call_is_401(desk):

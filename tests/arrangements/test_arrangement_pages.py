@@ -198,3 +198,28 @@ def test_a_malformed_waiver_form_is_not_found_not_a_crash(client, desk):
     for loan in ("abc", "", "999999"):
         assert client.post(f"/cases/{desk.case.pk}/waivers/", {"loan": loan, "amount": "1.00"}).status_code == 404
     assert not Waiver.objects.exists()
+
+
+def test_the_designer_counts_the_loans_own_instalments_and_refuses_what_does_not_fit(client, desk):
+    """Clause: PLAN-2 — income 4,300 allows 1,290.00 a month; the loan's own 1,023.72 falls due in every plan
+    month. The htmx quote lists it by month and says in figures why 3 instalments do not fit (342.48 + 1,023.72
+    = 1,366.20); the page's propose form refuses 3 with the same figures and writes nothing; 4 fit."""
+    client.force_login(desk.senior)
+    url = f"/cases/{desk.case.pk}/plan/"
+    means = {"income": "4300", "expenses": "0", "debts": "0"}
+    html = client.post(url, means, HTTP_HX_REQUEST="true").content.decode()
+    own = html[html.index('id="quote-own"') :]
+    assert own[: own.index("</dd>")].count("1,023.72") == 6
+    three = html[html.index('id="option-3"') : html.index('id="option-4"')]
+    assert "month 1: plan 342.48 + own instalments 1,023.72 = 1,366.20 &gt; 1,290.00 allowed" in three
+    assert 'name="instalments"' not in three
+    four = html[html.index('id="option-4"') : html.index('id="option-5"')]
+    assert "1,280.58" in four
+    assert 'name="instalments" value="4"' in four
+    events = AuditEvent.objects.count()
+    refused = client.post(url, {**means, "instalments": "3"})
+    assert refused.status_code == 422
+    assert "month 1: plan 342.48 + own instalments 1,023.72 = 1,366.20 &gt; 1,290.00 allowed" in (
+        refused.content.decode()
+    )
+    assert (Plan.objects.count(), AuditEvent.objects.count()) == (0, events)

@@ -112,14 +112,16 @@ def test_a_plan_the_borrower_cannot_afford_is_refused_and_nothing_is_written(des
 
 
 def test_one_option_above_the_cap_is_refused_naming_the_feasible_ones(desk):
-    """Clause: PLAN-2 — income 1,000 allows 300.00: 3 × 342.48 is too much, 4 to 6 instalments fit."""
+    """Clause: PLAN-2 — income 4,300 allows 1,290.00: with the loan's own 1,023.72 falling due in every plan
+    month, 3 × 342.48 is too much (1,366.20), 4 to 6 instalments fit."""
     with pytest.raises(ArrangementError) as refused:
         do_propose_plan(
-            desk.case, income="1000", expenses="0", debts="0", instalments=3, actor=desk.senior, today=AS_OF
+            desk.case, income="4300", expenses="0", debts="0", instalments=3, actor=desk.senior, today=AS_OF
         )
-    assert "342.48" in str(refused.value)
-    assert "300.00" in str(refused.value)
-    assert "4, 5, 6" in str(refused.value)
+    assert str(refused.value) == (
+        "3 instalments: month 1: plan 342.48 + own instalments 1,023.72 = 1,366.20 > 1,290.00 allowed. "
+        "Choose one of 4, 5, 6."
+    )
     with pytest.raises(ArrangementError, match="3 to 6 instalments"):
         do_propose_plan(desk.case, **MEANS, instalments=7, actor=desk.senior, today=AS_OF)
     assert Plan.objects.count() == 0
@@ -284,3 +286,26 @@ def test_the_database_keeps_an_unsigned_plan_from_taking_effect(desk):
     with pytest.raises(IntegrityError), transaction.atomic():
         Plan.objects.filter(pk=plan.pk).update(status="active", effective_on=AS_OF)
     assert Plan.objects.get(pk=plan.pk).status == "approved"
+
+
+def test_a_plan_that_fits_alone_but_not_with_the_loans_own_instalments_is_refused(desk):
+    """Clause: PLAN-2 — income 1,000 allows 300.00 a month: 6 × 171.24 would fit alone, but the loan's own
+    1,023.72 falls due in every plan month (the nightly run expects it paid, PLAN-4), so no option fits; the
+    refusal says so in figures and nothing is written."""
+    events = AuditEvent.objects.count()
+    with pytest.raises(ArrangementError) as refused:
+        do_propose_plan(
+            desk.case, income="1000", expenses="0", debts="0", instalments=6, actor=desk.senior, today=AS_OF
+        )
+    assert str(refused.value) == (
+        "Even over 6 instalments the borrower cannot pay every month: month 1: plan 171.24 + own instalments "
+        "1,023.72 = 1,194.96 > 300.00 allowed."
+    )
+    assert (Plan.objects.count(), AuditEvent.objects.count()) == (0, events)
+
+
+def test_the_proposal_records_the_own_instalments_it_was_judged_with(desk):
+    """Clause: PLAN-2, AUTH-4 — the audit event of a proposal keeps the loans' own instalments per plan month."""
+    plan = propose(desk)
+    event = AuditEvent.objects.get(action="arrangements.propose_plan", subject_id=str(plan.pk))
+    assert event.changes["own_instalments_fen"] == [None, [102_372] * 4]

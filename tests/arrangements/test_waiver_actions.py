@@ -109,7 +109,10 @@ def test_a_loan_delinquent_and_cured_before_is_not_eligible(desk):
     )
     found = facts(desk.loan)
     assert (found.first_delinquency, found.eligible) == (False, False)
-    assert found.reasons == ["WVR-1: not the borrower's first delinquency"]
+    assert found.reasons == [
+        f"WVR-1: not the borrower's first delinquency: loan {desk.loan.external_id} was delinquent on 2025-05-02 "
+        "(DPD 1) and current again from 2025-05-09"
+    ]
     with pytest.raises(ArrangementError, match="first delinquency"):
         do_propose_waiver(desk.case, desk.loan, amount="50.00", actor=desk.senior, today=AS_OF)
     assert not Waiver.objects.exists()

@@ -221,3 +221,17 @@ def test_a_due_date_outside_the_calendar_is_one_line(capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
     assert "2099" in err[0]
+
+
+def test_plan_with_the_loans_own_instalments_per_month(capsys):
+    """Clause: PLAN-2 — amount 8,000 with the loans' own 1,023.72 falling due in plan months 2 and 3: 4 × 2,000.00
+    costs 3,023.72 in month 2, above the 3,000.00 cap; 5 and 6 instalments fit."""
+    argv = [*with_option(PLAN, "--amount", "8000"), "--own-month", "0", "--own-month", "1023.72"]
+    out = run_json(capsys, [*argv, "--own-month", "1023.72", "--on", "2026-03-01"])
+    assert [(o["instalments"], o["feasible"]) for o in out["options"]] == [(3, False), (4, False), (5, True), (6, True)]
+    four = out["options"][1]
+    assert (
+        four["reason"] == "第 2 月：分期 2000.00 + 原贷款月供 1023.72 = 3023.72，超过可负担上限 3000.00（月收入 30%）"
+    )
+    assert four["months"][1] == {"month": 2, "plan": "2000.00", "own": "1023.72", "total": "3023.72"}
+    assert main([*argv, "--own-month", "-1", "--on", "2026-03-01"]) != 0

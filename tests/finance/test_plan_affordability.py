@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arrears.finance import FinanceError, from_fen, max_monthly_payment, plan_option, plan_options, split_fixed
+from arrears.finance.plan import plan_months
 
 D = Decimal
 
@@ -150,3 +151,98 @@ def test_plan_invariants(income, expenses, debts, amount):
         else:
             assert not option.feasible
             assert amount < D("0.01") * option.instalments * (option.instalments - 1)
+
+
+# -- PLAN-2: what the borrower must actually pay each month --------------------------------------------------
+
+
+def test_a_month_with_the_loans_own_instalment_can_break_the_cap():
+    """Clause: PLAN-2 — income 10,000 allows 3,000.00; 8,000 in 4 × 2,000.00 fits alone, but in plan month 2 the
+    loan's own instalment of 1,023.72 falls due too: 2,000.00 + 1,023.72 = 3,023.72 > 3,000.00. Six instalments
+    of 1,333.34 leave room for it (2,357.06)."""
+    own = ("0", "1023.72", "1023.72", "0", "0", "1023.72")
+    result = plan_options(income="10000", expenses="3000", debts="500", amount="8000", own_instalments=own)
+    assert options_table(result) == [
+        (
+            3,
+            "2666.67",
+            False,
+            "第 2 月：分期 2666.67 + 原贷款月供 1023.72 = 3690.39，超过可负担上限 3000.00（月收入 30%）",
+        ),
+        (
+            4,
+            "2000.00",
+            False,
+            "第 2 月：分期 2000.00 + 原贷款月供 1023.72 = 3023.72，超过可负担上限 3000.00（月收入 30%）",
+        ),
+        (5, "1600.00", True, None),
+        (6, "1333.34", True, None),
+    ]
+    four = result.options[1]
+    assert [(m.month, str(m.plan), str(m.own), str(m.total), m.fits) for m in four.months] == [
+        (1, "2000.00", "0.00", "2000.00", True),
+        (2, "2000.00", "1023.72", "3023.72", False),
+        (3, "2000.00", "1023.72", "3023.72", False),
+        (4, "2000.00", "0.00", "2000.00", True),
+    ]
+    assert four.first_unaffordable.month == 2
+    six = result.options[3]
+    assert [str(m.total) for m in six.months] == ["1333.34", "2357.06", "2357.06", "1333.34", "1333.34", "2357.02"]
+
+
+def test_a_plan_month_without_own_instalments_is_judged_on_the_plan_alone():
+    """Clause: PLAN-2 — no own instalment listed for a month counts as none: 4 × 3,000.00 fits a 3,000.00 cap."""
+    result = plan_options(income="10000", expenses="3000", debts="500", amount="12000", own_instalments=("0.00",))
+    assert [(o.instalments, o.feasible) for o in result.options] == [(3, False), (4, True), (5, True), (6, True)]
+    assert result.options[0].reason == "月供 4000.00 超过可负担上限 3000.00（月收入 30%）"
+
+
+def test_plan_months_worked_example():
+    """Clause: PLAN-2 — the pure month-by-month sum: plan 2,000.00 + own 1,023.72 = 3,023.72 against 3,000.00."""
+    months = plan_months((D("2000.00"),) * 3, ("0", "1023.72"), "3000")
+    assert [(m.month, m.total, m.fits) for m in months] == [
+        (1, D("2000.00"), True),
+        (2, D("3023.72"), False),
+        (3, D("2000.00"), True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("own", "message"),
+    [
+        (("-1",), "own instalments must not be negative"),
+        (("1.005",), "own instalments must be whole fen"),
+        ("1023.72", "own_instalments must be a list"),
+    ],
+)
+def test_bad_own_instalments_are_refused(own, message):
+    with pytest.raises(FinanceError, match=message):
+        plan_options(income="10000", expenses="0", debts="0", amount="1000", own_instalments=own)
+
+
+@given(
+    money_in,
+    money_in,
+    st.integers(min_value=1, max_value=10**9).map(from_fen),
+    st.lists(st.integers(min_value=0, max_value=10**8).map(from_fen), max_size=6),
+)
+@settings(deadline=None)
+def test_affordability_is_judged_month_by_month(income, debts, amount, own):
+    """Clause: PLAN-2 — property: an option is feasible exactly when, in every plan month, its instalment plus the
+    loans' own instalments due that month is within the cap; own instalments never make an option feasible that
+    is not without them; a refused option names a month that does not fit."""
+    with_own = plan_options(income=income, expenses="0", debts=debts, amount=amount, own_instalments=own)
+    alone = plan_options(income=income, expenses="0", debts=debts, amount=amount)
+    cap = with_own.max_monthly_payment
+    for option, bare in zip(with_own.options, alone.options, strict=True):
+        if not option.payments:
+            assert not option.feasible
+            continue
+        dues = [p + (own[m] if m < len(own) else D("0.00")) for m, p in enumerate(option.payments)]
+        assert option.feasible == all(d <= cap for d in dues)
+        assert [m.total for m in option.months] == dues
+        assert option.feasible <= bare.feasible
+        if not option.feasible:
+            month = option.first_unaffordable
+            assert month.total > cap
+            assert month.total == dues[month.month - 1]

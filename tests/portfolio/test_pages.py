@@ -146,3 +146,23 @@ def test_searching_by_contract_number_counts_each_loan_once(client):
     client.force_login(make_user("junior_collector"))
     html = client.get("/borrowers/", {"q": "LX-"}).content.decode()
     assert '<td class="num">3</td>' in html
+
+
+def test_the_loan_page_tells_fed_history_from_the_nightly_runs_records(client, book):
+    """Clause: WVR-1, CLS-1 — the delinquency history in date order, each row saying who recorded it: the
+    core-banking feed (history from before go-live) or the nightly run."""
+    from arrears.portfolio.models import DelinquencyRecord
+
+    _borrower, loan = book
+    DelinquencyRecord.objects.create(loan=loan, business_date=date(2026, 3, 16), dpd=1, delinquency_class="mild")
+    DelinquencyRecord.objects.create(
+        loan=loan, business_date=date(2026, 2, 16), dpd=1, delinquency_class="mild", source="feed"
+    )
+    client.force_login(make_user("junior_collector"))
+    html = client.get(f"/loans/{loan.external_id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    table = html[html.index('id="delinquency-history"') :]
+    rows = table[: table.index("</tbody>")].split("</tr>")
+    assert "2026-02-16" in rows[0]
+    assert "the core-banking feed" in rows[0]
+    assert "2026-03-16" in rows[1]
+    assert "the nightly run" in rows[1]

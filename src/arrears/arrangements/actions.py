@@ -108,7 +108,8 @@ def do_propose_plan(
 
     Needs Perm.PROPOSE_PLAN. Refused (nothing written) when the case is closed, a plan is already awaiting a
     decision, awaiting signature or in force on it, a figure is malformed, or the chosen number of instalments
-    is not a feasible option — the refusal gives the reason in figures."""
+    is not a feasible option — one whose instalment plus the covered loans' own instalments falling due in a
+    plan month exceeds what the borrower can afford (PLAN-2) — the refusal gives the reason in figures."""
     require(actor, Perm.PROPOSE_PLAN)
     _open_case(case)
     try:
@@ -128,7 +129,7 @@ def do_propose_plan(
             _("%(n)s instalments: %(reason)s. Choose one of %(ok)s.")
             % {
                 "n": instalments,
-                "reason": chosen.option.reason,
+                "reason": chosen.reason,
                 "ok": ", ".join(str(o.option.instalments) for o in offer.feasible),
             }
         )
@@ -176,6 +177,7 @@ def do_propose_plan(
         rec.change("loans", None, offer.debt.contracts)
         rec.change("means_fen", None, [plan.income_fen, plan.expenses_fen, plan.debts_fen])
         rec.change("max_payment_fen", None, plan.max_payment_fen)
+        rec.change("own_instalments_fen", None, [to_fen(m.own) for m in chosen.option.months])
         rec.change("amount_fen", None, plan.amount_fen)
         rec.change("schedule", None, [[r.n, r.due_on.isoformat(), r.amount_fen] for r in rows])
     return plan

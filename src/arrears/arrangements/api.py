@@ -112,12 +112,25 @@ class ScheduleRow(Schema):
     amount: str
 
 
+class MonthOut(Schema):
+    month: int
+    due_on: date = Field(description="the plan instalment's due date")
+    plan: str = Field(description="the plan's instalment")
+    own_instalments: str = Field(description="the covered loans' own instalments falling due in this plan month")
+    total: str = Field(description="plan + own instalments: what the borrower must pay this month")
+    fits: bool = Field(description="total ≤ the affordable monthly payment (PLAN-2)")
+
+
 class OptionOut(Schema):
     instalments: int
     payment: str = Field(description="each instalment; the last may be smaller, so they sum to the amount")
-    feasible: bool
-    reason: str = Field(description='why it does not fit (PLAN-2), or ""')
+    feasible: bool = Field(description="every month's total fits (PLAN-2)")
+    reason: str = Field(
+        description='why it does not fit, in figures (PLAN-2: "month 2: plan 2,000.00 + own instalments 1,023.72 = '
+        '3,023.72 > 3,000.00 allowed"), or ""'
+    )
     schedule: list[ScheduleRow]
+    months: list[MonthOut]
 
 
 class QuoteOut(Schema):
@@ -127,6 +140,9 @@ class QuoteOut(Schema):
     includes_penalty: bool
     max_monthly_payment: str = Field(
         description="min(income × the policy's share, 30%; income − expenses − debts), PLAN-2"
+    )
+    own_instalments: list[str] = Field(
+        description="per plan month from the first: the covered loans' own instalments falling due in it (PLAN-2)"
     )
     options: list[OptionOut]
     reason: str = Field(description='why no option fits, in figures, or ""')
@@ -200,11 +216,23 @@ def _quote_out(offer: Quote) -> dict:
                 "instalments": o.option.instalments,
                 "payment": format_money(o.option.payment),
                 "feasible": o.option.feasible,
-                "reason": o.option.reason or "",
+                "reason": o.reason,
                 "schedule": [{"n": n, "due_on": d, "amount": format_money(a)} for n, d, a in o.schedule],
+                "months": [
+                    {
+                        "month": m.month,
+                        "due_on": day,
+                        "plan": format_money(m.plan),
+                        "own_instalments": format_money(m.own),
+                        "total": format_money(m.total),
+                        "fits": m.fits,
+                    }
+                    for m, day in o.months
+                ],
             }
             for o in offer.options
         ],
+        "own_instalments": [format_money(a) for a in offer.own_instalments],
         "reason": offer.reason,
     }
 

@@ -8,12 +8,16 @@ How this works
   and interest, plus the accrued penalty and compound interest where `plan.include_penalty` says so.
 * `quote` turns the borrower's income, expenses and debts into the affordable monthly payment and one option
   per instalment count (`arrears.finance.plan`), each with its due dates (`arrears.finance.schedule.due_dates`
-  from the business date, rolled to working days where the policy rolls due dates). When no option fits, the
-  quote says why in figures: "income 5,000.00 allows 1,500.00 a month; 20,000.00 needs 14 months; the policy
-  allows at most 6".
+  from the business date, rolled to working days where the policy rolls due dates). PLAN-2 is judged on what
+  the borrower must pay each month: the plan's instalment plus the covered loans' own instalments falling due
+  in that plan month (`own_instalments`: the same sums the nightly run adds to each plan instalment, PLAN-4).
+  An option that does not fit says so in figures ("month 2: plan 2,000.00 + own instalments 1,023.72 =
+  3,023.72 > 3,000.00 allowed"); when none fits, the quote says why: "income 5,000.00 allows 1,500.00 a month;
+  20,000.00 needs 14 months; the policy allows at most 6".
 * `waiver_facts` reads the three WVR-1 facts from what is recorded — the loan's DPD today (the replay), whether
-  the loan was ever cured before (its delinquency history: a return to current after a delinquent date), and
-  a call the borrower made to the bank during this delinquency — and the WVR-2 cap: the policy's share of the
+  the borrower had a delinquency that ended before this one, on any of their loans (`earlier_delinquency`:
+  the nightly run's records and the history the feed carries from before go-live), and a call the borrower
+  made to the bank during this delinquency — and the WVR-2 cap: the policy's share of the
   penalty and compound interest accrued on the loan, less what was already waived, rounded down to the fen.
 """
 
@@ -30,10 +34,10 @@ from django.utils.translation import gettext_lazy
 
 from arrears.arrangements.models import DOCUMENTS, LIVE_PLAN_STATUSES, Plan, PlanStatus, Waiver, WaiverStatus
 from arrears.collection.models import Call, CallParty, CollectionCase
-from arrears.finance import format_money
+from arrears.finance import format_money, from_fen
 from arrears.finance.account import AccountPosition
 from arrears.finance.money import ZERO, calc_context, money
-from arrears.finance.plan import PlanOption, max_monthly_payment, plan_options
+from arrears.finance.plan import PlanMonth, PlanOption, max_monthly_payment, plan_options
 from arrears.finance.schedule import due_dates
 from arrears.finance.waiver import WaiverLimit, waiver_limit
 from arrears.portfolio.models import DelinquencyRecord, Loan, LoanStatus
@@ -42,11 +46,13 @@ from arrears.rules.queries import calendar, policy_on
 
 __all__ = [
     "CaseDebt",
+    "EarlierDelinquency",
     "LoanDebt",
     "Quote",
     "QuotedOption",
     "WaiverFacts",
     "case_debt",
+    "earlier_delinquency",
     "pending_plans",
     "pending_waivers",
     "quote",
@@ -119,6 +125,41 @@ class QuotedOption:
             for n, (day, amount) in enumerate(zip(self.due_dates, self.option.payments, strict=False), 1)
         ]
 
+    @property
+    def months(self) -> list[tuple[PlanMonth, date]]:
+        """Each plan month's figures (PLAN-2) with the plan instalment's due date."""
+        return list(zip(self.option.months, self.due_dates, strict=False))
+
+    @property
+    def most_in_a_month(self) -> Decimal | None:
+        """The largest monthly total of this option: plan instalment plus own instalments (PLAN-2)."""
+        return max((m.total for m in self.option.months), default=None)
+
+    @property
+    def reason(self) -> str:
+        """Why this option does not fit, in figures and in the user's language (empty when it does)."""
+        option = self.option
+        if option.feasible:
+            return ""
+        month = option.first_unaffordable
+        if month is None:
+            return _("The amount is too small to split into %(n)s fixed instalments.") % {"n": option.instalments}
+        return month_text(month)
+
+
+def month_text(month: PlanMonth) -> str:
+    """Clause: PLAN-2 — one plan month that costs more than the borrower can afford, in figures."""
+    figures = {
+        "month": month.month,
+        "plan": format_money(month.plan, grouping=True),
+        "own": format_money(month.own, grouping=True),
+        "total": format_money(month.total, grouping=True),
+        "cap": format_money(month.allowed, grouping=True),
+    }
+    if month.own:
+        return _("month %(month)s: plan %(plan)s + own instalments %(own)s = %(total)s > %(cap)s allowed") % figures
+    return _("month %(month)s: plan %(plan)s > %(cap)s allowed") % figures
+
 
 @dataclass(frozen=True)
 class Quote:
@@ -134,10 +175,15 @@ class Quote:
     min_instalments: int
     max_instalments: int
     income_share: Decimal
+    own_instalments: tuple[Decimal, ...] = ()  # per plan month: the covered loans' own instalments falling due
 
     @property
     def amount(self) -> Decimal:
         return self.debt.amount
+
+    @property
+    def own_by_month(self) -> list[tuple[int, Decimal]]:
+        return list(enumerate(self.own_instalments, 1))
 
     @property
     def feasible(self) -> tuple[QuotedOption, ...]:
@@ -165,6 +211,13 @@ class Quote:
             }
         with calc_context():
             months = int((self.amount / self.max_payment).to_integral_value(rounding="ROUND_CEILING"))
+        longest = self.options[-1].option if self.options else None
+        if months <= self.max_instalments and longest is not None and longest.first_unaffordable is not None:
+            # The plan alone would fit: the loans' own instalments falling due meanwhile do not leave room (PLAN-2).
+            return _("Even over %(n)s instalments the borrower cannot pay every month: %(month)s.") % {
+                "n": longest.instalments,
+                "month": month_text(longest.first_unaffordable),
+            }
         return _(
             "Income %(income)s allows %(cap)s a month; %(amount)s needs %(months)s months; the policy allows at "
             "most %(max)s."
@@ -183,14 +236,30 @@ def plan_due_dates(start: date, instalments: int, policy) -> tuple[date, ...]:
     return due_dates(start, instalments, calendar().is_working_day if rolls else None)
 
 
+def own_instalments(debt: CaseDebt, start: date, due_on: tuple[date, ...]) -> tuple[Decimal, ...]:
+    """Per plan month, the covered loans' own scheduled instalments (principal + interest) falling due in it:
+    from the plan's `start` through its first due date, then after each due date through the next (Clause:
+    PLAN-2). The nightly run adds exactly these to what must be paid by each plan instalment (PLAN-4)."""
+    dues = [(i.due_date, i.principal_fen + i.interest_fen) for d in debt.loans for i in d.loan.instalments.all()]
+    sums = []
+    after = None
+    for day in due_on:
+        fen = sum(amount for due, amount in dues if (due >= start if after is None else due > after) and due <= day)
+        sums.append(from_fen(fen))
+        after = day
+    return tuple(sums)
+
+
 def quote(
     case: CollectionCase, *, income: Any, expenses: Any, debts: Any, as_of: date, debt: CaseDebt | None = None
 ) -> Quote:
-    """The options of a plan for this case on `as_of` (Clause: PLAN-1, PLAN-2, PLAN-3). Raises
+    """The options of a plan for this case on `as_of` (Clause: PLAN-1, PLAN-2, PLAN-3): each judged month by
+    month on its instalment plus the covered loans' own instalments falling due that month. Raises
     `FinanceError` for a negative or malformed figure."""
     policy = policy_on(as_of)
     debt = debt or case_debt(case, as_of, policy)
     plan = policy.plan
+    own = own_instalments(debt, as_of, plan_due_dates(as_of, plan.max_instalments, policy))
     if debt.amount > 0:
         found = plan_options(
             income=income,
@@ -200,6 +269,7 @@ def quote(
             income_share=plan.income_share,
             min_instalments=plan.min_instalments,
             max_instalments=plan.max_instalments,
+            own_instalments=own,
         )
         cap, options = found.max_monthly_payment, found.options
     else:
@@ -217,6 +287,7 @@ def quote(
         min_instalments=plan.min_instalments,
         max_instalments=plan.max_instalments,
         income_share=plan.income_share,
+        own_instalments=own,
     )
 
 
@@ -237,6 +308,14 @@ class WaiverFacts:
     already_waived: Decimal
     limit: WaiverLimit
     max_dpd: int
+    earlier: EarlierDelinquency | None = None
+
+    @property
+    def first_delinquency_text(self) -> str:
+        """The WVR-1 fact in words: the borrower's first delinquency, or which earlier one there was."""
+        if self.earlier is None:
+            return _("first delinquency of the borrower: none before on any of their loans")
+        return _("not the borrower's first delinquency: %(earlier)s") % {"earlier": self.earlier.describe()}
 
     @property
     def max_waiver(self) -> Decimal:
@@ -265,6 +344,8 @@ class WaiverFacts:
     def _translated(self, reason: str) -> str:
         if reason.startswith("WVR-1: DPD "):
             return _("WVR-1: DPD %(dpd)s exceeds %(max)s") % {"dpd": self.dpd, "max": self.max_dpd}
+        if reason == "WVR-1: not the borrower's first delinquency" and self.earlier is not None:
+            return _("WVR-1: not the borrower's first delinquency: %(earlier)s") % {"earlier": self.earlier.describe()}
         return str(FINANCE_REASONS.get(reason, reason))
 
 
@@ -277,21 +358,73 @@ FINANCE_REASONS = {
 }
 
 
-def first_delinquency(loan_id: int, episode_start: date) -> bool:
-    """True when the loan's history shows no delinquency cured before this one (Clause: WVR-1): no
-    delinquent record followed by a return to current before `episode_start`."""
-    history = list(
-        DelinquencyRecord.objects.filter(loan_id=loan_id, business_date__lt=episode_start)
-        .order_by("business_date")
-        .values_list("delinquency_class", flat=True)
+@dataclass(frozen=True)
+class EarlierDelinquency:
+    """A delinquency of the borrower that ended before the one judged (Clause: WVR-1): on which loan, from which
+    recorded day and DPD, and when it ended — current again (`cured_on`) or the loan closed or written off."""
+
+    loan: str  # contract number
+    began_on: date
+    dpd: int
+    cured_on: date | None
+    loan_status: str
+    source: str  # "run" or "feed"
+
+    def describe(self) -> str:
+        """In the user's language, with the loan, the dates and the DPD."""
+        figures = {"loan": self.loan, "day": self.began_on.isoformat(), "dpd": self.dpd}
+        if self.cured_on is not None:
+            return _("loan %(loan)s was delinquent on %(day)s (DPD %(dpd)s) and current again from %(cured)s") % {
+                **figures,
+                "cured": self.cured_on.isoformat(),
+            }
+        return _("loan %(loan)s was delinquent on %(day)s (DPD %(dpd)s) and has since been %(status)s") % {
+            **figures,
+            "status": LoanStatus(self.loan_status).label,
+        }
+
+
+def earlier_delinquency(borrower_id: int, episode_start: date) -> EarlierDelinquency | None:
+    """The borrower's latest delinquency, on any of their loans, that ended by `episode_start` — the day the
+    delinquency judged began — or None when this is their first (Clause: WVR-1).
+
+    Read from every delinquency record of the borrower's loans, the nightly run's and the history the feed
+    carries from before go-live alike. A loan's delinquency ended when a later record shows it current again;
+    one on a loan since closed or written off (its last feed change by `episode_start`) ended too. A
+    delinquency still running on `episode_start` (on this loan or another) is part of the present one, not an
+    earlier one."""
+    rows = (
+        DelinquencyRecord.objects.filter(loan__borrower_id=borrower_id, business_date__lte=episode_start)
+        .order_by("loan_id", "business_date", "source")
+        .values_list(
+            "loan_id",
+            "loan__external_id",
+            "loan__status",
+            "loan__feed_date",
+            "business_date",
+            "dpd",
+            "delinquency_class",
+            "source",
+        )
     )
-    was_late = False
-    for cls in history:
-        if cls != "current":
-            was_late = True
-        elif was_late:
-            return False
-    return True
+    ended: list[EarlierDelinquency] = []
+    by_loan: dict[int, list[tuple]] = {}
+    for row in rows:
+        by_loan.setdefault(row[0], []).append(row)
+    for records in by_loan.values():
+        _loan_id, contract, status, feed_date = records[0][:4]
+        began = None
+        for *_ignored, day, dpd, klass, source in records:
+            if klass != "current":
+                began = began or (day, dpd, source)
+            elif began is not None:
+                ended.append(EarlierDelinquency(contract, began[0], began[1], day, status, began[2]))
+                began = None
+        if began is not None and status != LoanStatus.ACTIVE and feed_date <= episode_start:
+            ended.append(EarlierDelinquency(contract, began[0], began[1], None, status, began[2]))
+    if not ended:
+        return None
+    return max(ended, key=lambda e: (e.cured_on or e.began_on, e.began_on, e.loan))
 
 
 def borrower_call(borrower_id: int, since: date, through: date) -> Call | None:
@@ -319,7 +452,8 @@ def waiver_facts(loan: Loan, as_of: date, policy=None, position: AccountPosition
     waived = position.waived
     dpd = position.dpd
     episode_start = date.fromordinal(as_of.toordinal() - dpd) if dpd else as_of
-    first = first_delinquency(loan.pk, episode_start)
+    earlier = earlier_delinquency(loan.borrower_id, episode_start)
+    first = earlier is None
     call = borrower_call(loan.borrower_id, episode_start, as_of) if dpd else None
     rules = policy.waiver
     limit = waiver_limit(
@@ -332,7 +466,7 @@ def waiver_facts(loan: Loan, as_of: date, policy=None, position: AccountPosition
     )
     if not dpd:
         limit = WaiverLimit(False, Decimal("0.00"), [_("the loan is not overdue on %(day)s") % {"day": as_of}])
-    return WaiverFacts(as_of, loan, dpd, first, call, owed, accrued, waived, limit, rules.max_dpd)
+    return WaiverFacts(as_of, loan, dpd, first, call, owed, accrued, waived, limit, rules.max_dpd, earlier)
 
 
 def loan_with_account(loan_id: int) -> Loan:

@@ -229,9 +229,25 @@ def penalty(
 @click.option("--expenses", type=AMOUNT, required=True, help="Monthly living expenses in 元.")
 @click.option("--debts", type=AMOUNT, required=True, help="Monthly payments on other debts in 元.")
 @click.option("--amount", type=POSITIVE_AMOUNT, required=True, help="Amount the plan must repay, in 元.")
+@click.option(
+    "--own-month",
+    "own",
+    type=AMOUNT,
+    multiple=True,
+    help="The loans' own instalments falling due in plan month 1, 2, … in 元; repeat once per month, in order "
+    "(PLAN-2: each month's plan instalment plus these must be affordable).",
+)
 @click.option("--on", "on", type=DATE, help="Business date whose policy applies (YYYY-MM-DD); default: today.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for a machine to read.")
-def plan(income: Decimal, expenses: Decimal, debts: Decimal, amount: Decimal, on: date | None, as_json: bool) -> None:
+def plan(
+    income: Decimal,
+    expenses: Decimal,
+    debts: Decimal,
+    amount: Decimal,
+    own: tuple[Decimal, ...],
+    on: date | None,
+    as_json: bool,
+) -> None:
     """Instalment-plan options and whether the borrower can afford each. Clause: PLAN-1, PLAN-2, PLAN-3."""
     rules = _policy(on or _today()).plan
     try:
@@ -243,6 +259,7 @@ def plan(income: Decimal, expenses: Decimal, debts: Decimal, amount: Decimal, on
             income_share=rules.income_share,
             min_instalments=int(rules.min_instalments),
             max_instalments=int(rules.max_instalments),
+            own_instalments=own,
         )
     except FinanceError as exc:
         raise _refused(exc) from None
@@ -255,6 +272,16 @@ def plan(income: Decimal, expenses: Decimal, debts: Decimal, amount: Decimal, on
                 "feasible": option.feasible,
                 "reason": option.reason,
             }
+            | (
+                {
+                    "months": [
+                        {"month": m.month, "plan": _money(m.plan), "own": _money(m.own), "total": _money(m.total)}
+                        for m in option.months
+                    ]
+                }
+                if own
+                else {}
+            )
             for option in result.options
         ],
     }

@@ -198,7 +198,9 @@ def _load(result: ImportResult, valid, faults, actor, started, clock: _Clock) ->
                 report_path=str(path),
             )
             numbers = iter(range(1, tables + 1))
-            loaded = load.load_valid(valid, business_date, step=lambda _file: clock.step("load", next(numbers), tables))
+            loaded = load.load_valid(
+                valid, business_date, step=lambda _file: clock.step("load", next(numbers), tables), actor_id=actor.pk
+            )
             clock.end("load", tables)
             for name, counts in loaded.counts.items():
                 result.files[name].inserted = counts.inserted

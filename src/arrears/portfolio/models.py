@@ -265,18 +265,34 @@ class DelinquencyClass(models.TextChoices):
     SEVERE = "severe", _("severe (重度)")
 
 
+class RecordSource(models.TextChoices):
+    RUN = "run", _("the nightly run")
+    FEED = "feed", _("the core-banking feed")
+
+
 class DelinquencyRecord(models.Model):
     """A loan's class from a business date on (CLS-1): the daily run adds a row each time the class changes
-    (to current when cured). Kept for ever; none is overwritten."""
+    (to current when cured). Kept for ever; none is overwritten by the run.
+
+    `source` tells the run's records from the history the core-banking feed carries (`delinquency_history`,
+    from before go-live): the feed upserts its own rows by (loan, date) and never touches the run's, so both
+    may hold a row for the same loan and date. WVR-1 reads both."""
 
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="delinquency_history")
     business_date = models.DateField()
     dpd = models.PositiveIntegerField()
     delinquency_class = models.CharField(max_length=10, choices=DelinquencyClass.choices)
     clause = models.CharField(max_length=16, default="CLS-1")
+    source = models.CharField(
+        max_length=4, choices=RecordSource.choices, default=RecordSource.RUN, db_default=RecordSource.RUN
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["loan", "business_date"], name="delinquency_once_per_date")]
+        constraints = [
+            models.UniqueConstraint(fields=["loan", "business_date", "source"], name="delinquency_once_per_date"),
+            models.CheckConstraint(condition=Q(source__in=RecordSource.values), name="delinquency_source_known"),
+        ]
+        indexes = [models.Index(fields=["loan", "business_date"], name="delinquency_loan_date_idx")]
 
     def __str__(self) -> str:
         return f"loan {self.loan_id} on {self.business_date}: DPD {self.dpd}"
@@ -315,8 +331,13 @@ class HoldKind(models.TextChoices):
 
 
 class Hold(models.Model):
-    """While a hold is in force no reminder or collection contact goes out for its borrower (or loan)."""
+    """While a hold is in force no reminder or collection contact goes out for its borrower (or loan).
 
+    A hold is placed in arrears (`do_place_hold`) or arrives with the core-banking feed (`holds`, keyed by the
+    core's `external_id`; placed by the importing user). A release once recorded (by a feed or in arrears)
+    is kept when a later feed still carries the hold without one."""
+
+    external_id = models.CharField(_("hold number"), max_length=40, unique=True, null=True, blank=True)
     borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="holds")
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, null=True, blank=True, related_name="holds")
     kind = models.CharField(_("kind"), max_length=10, choices=HoldKind.choices)

@@ -12,6 +12,7 @@ from arrears.compliance.masking import SENSITIVE_FIELDS, masked
 from arrears.finance.account import AccountPosition
 from arrears.portfolio.models import (
     Borrower,
+    DelinquencyRecord,
     FeedLoad,
     Hold,
     Loan,
@@ -98,7 +99,7 @@ def loan_detail(external_id: str) -> Loan:
                     Prefetch("allocations", queryset=WaiverAllocation.objects.select_related("instalment"))
                 ),
             ),
-            "delinquency_history",
+            Prefetch("delinquency_history", queryset=DelinquencyRecord.objects.order_by("business_date", "source")),
             "holds",
         )
         .get(external_id=external_id)

@@ -15,7 +15,7 @@ def nothing_stored(file: str, keys: pl.Series) -> pl.DataFrame:
     assert keys.len() == 0, f"{file}: {keys.head(3).to_list()} not in the feed"
     if file == "borrowers":
         return pl.DataFrame(schema={"borrower_id": pl.String})
-    return pl.DataFrame(schema={"loan_id": pl.String, "start_date": pl.Date})
+    return pl.DataFrame(schema={"loan_id": pl.String, "start_date": pl.Date, "borrower_id": pl.String})
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])

@@ -53,6 +53,8 @@ def test_demo_without_import_runs_without_django_settings(tmp_path):
     assert sorted(p.name for p in (tmp_path / "feed").iterdir()) == [
         "borrowers.csv",
         "contacts.csv",
+        "delinquency_history.csv",
+        "holds.csv",
         "loans.csv",
         "payments.csv",
         "schedules.csv",

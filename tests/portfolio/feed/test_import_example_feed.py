@@ -32,6 +32,8 @@ def test_the_example_feed_loads_every_row(example_feed, nightly, var_dir):
         "loans": (5, 5, 0, 0, 0),
         "schedules": (37, 37, 0, 0, 0),
         "payments": (14, 14, 0, 0, 0),
+        "delinquency_history": (2, 2, 0, 0, 0),
+        "holds": (1, 1, 0, 0, 0),
     }
     assert result.rejected == 0
     assert Path(result.report_path) == var_dir / "feeds" / "2026-03-02" / result.digest[:12] / "rejections.csv"

@@ -299,7 +299,8 @@ def test_a_stray_file_in_the_feed_directory_is_reported(write_feed, nightly, var
             "",
             "",
             "",
-            "not a feed file (borrowers, contacts, loans, schedules or payments, .csv or .parquet); not loaded",
+            "not a feed file (borrowers, contacts, loans, schedules, payments, delinquency_history or holds, "
+            ".csv or .parquet); not loaded",
         )
     ]
     assert Loan.objects.count() == 2

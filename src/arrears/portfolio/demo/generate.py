@@ -1,11 +1,11 @@
-"""A deterministic synthetic bank as the five core-banking feed tables, generated a chunk at a time.
+"""A deterministic synthetic bank as the seven core-banking feed tables, generated a chunk at a time.
 
 How this works
 --------------
 `iter_feed(n_loans, seed=, business_date=)` yields one `DemoFeed` per chunk of `CHUNK_LOANS` loans: the
 chunk's borrowers (about one per 1.3 loans; a borrower's loans never straddle chunks), their contact persons,
-the loans, every instalment of their schedules, and the payments that put each loan where it stands on the
-business date. Each chunk draws from its own random stream, `numpy.random.default_rng([seed, chunk])`, and
+the loans, every instalment of their schedules, the payments that put each loan where it stands on the
+business date, some loans' earlier cured delinquency and a few long-released holds (`history`). Each chunk draws from its own random stream, `numpy.random.default_rng([seed, chunk])`, and
 the identifiers are running numbers (or keyed permutations of them, see `ids`), so the output depends on
 (n_loans, seed, business_date) and the chunk size only, never on the machine or the clock.
 
@@ -25,6 +25,7 @@ from datetime import date, datetime
 import numpy as np
 import polars as pl
 
+from arrears.portfolio.demo.history import make_holds, with_history
 from arrears.portfolio.demo.loans import ScheduleBook, fit_incomes, loans_per_borrower, make_loans, settle_loans
 from arrears.portfolio.demo.people import PeopleKeys, make_borrowers, make_contacts
 
@@ -33,7 +34,7 @@ __all__ = ["CHUNK_LOANS", "FEED_TABLES", "MAX_LOANS", "DemoFeed", "generate_feed
 # Part of the definition of the data: another chunk size gives other (equally valid) borrowers and loans.
 CHUNK_LOANS = 200_000
 MAX_LOANS = 20_000_000
-FEED_TABLES = ("borrowers", "contacts", "loans", "schedules", "payments")
+FEED_TABLES = ("borrowers", "contacts", "loans", "schedules", "payments", "delinquency_history", "holds")
 
 _BORROWER_COLUMNS = (
     "borrower_id", "name", "id_number", "mobile", "phone_alt", "email", "address", "employer",
@@ -59,6 +60,8 @@ class DemoFeed:
     loans: pl.DataFrame
     schedules: pl.DataFrame
     payments: pl.DataFrame
+    delinquency_history: pl.DataFrame
+    holds: pl.DataFrame
     positions: pl.DataFrame
 
     def table(self, name: str) -> pl.DataFrame:
@@ -91,13 +94,18 @@ def iter_feed(n_loans: int, *, seed: int, business_date: date, chunk_loans: int 
         contacts = make_contacts(rng, borrowers, keys)
         loans = make_loans(rng, first_loan, borrowers, counts, business_date)
         settled = settle_loans(rng, loans, book, business_date)
+        payments, history = with_history(
+            rng, settled.loans, settled.schedules, settled.payments, settled.positions, business_date
+        )
         next_borrower += len(counts)
         yield DemoFeed(
             borrowers=fit_incomes(borrowers, settled.schedules, settled.loans).select(_BORROWER_COLUMNS),
             contacts=contacts.select("borrower_id", "name", "relation", "phone"),
             loans=settled.loans.select(_LOAN_COLUMNS),
             schedules=settled.schedules,
-            payments=settled.payments,
+            payments=payments,
+            delinquency_history=history,
+            holds=make_holds(rng, borrowers, business_date),
             positions=settled.positions,
         )
 

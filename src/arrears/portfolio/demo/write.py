@@ -1,6 +1,6 @@
 """Writing the synthetic bank to a feed directory, as CSV or Parquet, in the columns of docs/feed-format.md.
 
-How this works: `write_feed` streams the chunks of `iter_feed` into five files, each written under a
+How this works: `write_feed` streams the chunks of `iter_feed` into seven files, each written under a
 temporary name and moved into place when complete, so a feed directory never holds half a file. Amounts
 leave as exact decimals (fen ÷ 100: `12000.00` in CSV, decimal128(18, 2) in Parquet), rates as
 decimal(10, 4), dates as ISO dates (CSV) or date32 (Parquet), bools as true/false. The same inputs give

@@ -2,7 +2,7 @@
 
 How this works
 --------------
-For each file, in dependency order (borrowers, contacts, loans, schedules, payments):
+For each file, in dependency order (borrowers, contacts, loans, schedules, payments, delinquency history, holds):
 
 1. **Stage**: the valid rows go into a TEMP table — PostgreSQL by `COPY … FROM STDIN` (psycopg 3, CSV
    written by polars), SQLite by `executemany` in chunks.
@@ -18,6 +18,11 @@ SQL is assembled from identifiers only — table names from the models, column n
 from the feed — and every value is bound or streamed (hence the S608 exemptions below). The same SQL runs on
 both databases (only the staging and the NULL-safe comparison differ), so counts and
 the loans to re-post are worked out identically. No ORM object is created per row.
+
+Fed delinquency history is stored as `DelinquencyRecord` rows with `source = 'feed'` (its key includes the
+source, so the nightly run's own records are never touched); fed holds are `Hold` rows keyed by the core's
+hold number, placed by the importing user (set when the row is inserted, never compared), and a release
+once recorded (by a feed or in arrears) is kept while the feed says nothing of one.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from django.db import connection
 
 from arrears.portfolio.feed.read import ROW
 from arrears.portfolio.feed.schema import SPECS, Kind
-from arrears.portfolio.models import Borrower, ContactPerson, Instalment, Loan, Payment
+from arrears.portfolio.models import Borrower, ContactPerson, DelinquencyRecord, Hold, Instalment, Loan, Payment
 
 SQLITE_CHUNK = 10_000
 COPY_CHUNK = 200_000
@@ -47,6 +52,7 @@ class Table:
     values: tuple[tuple[str, str], ...]  # (target column, expression over the stage `s` and the parent `p`)
     join: str = ""  # resolves the parent's external key to its id, as `p`
     feed_date: bool = True
+    insert_only: tuple[str, ...] = ()  # set when a row is added, neither compared nor updated afterwards
 
     @property
     def target(self) -> str:
@@ -104,6 +110,43 @@ TABLES: tuple[Table, ...] = (
         (("external_id", "s.payment_id"), ("loan_id", "p.id"), ("paid_on", "s.paid_on"), ("amount_fen", "s.amount")),
         join=f"JOIN {Loan._meta.db_table} p ON p.external_id = s.loan_id",
     ),
+    Table(
+        "delinquency_history",
+        DelinquencyRecord,
+        ("loan_id", "business_date", "source"),
+        (
+            ("loan_id", "p.id"),
+            ("business_date", "s.effective_on"),
+            ("source", "'feed'"),
+            ("dpd", "s.dpd"),
+            ("delinquency_class", "s.delinquency_class"),
+            ("clause", "'CLS-1'"),
+        ),
+        join=f"JOIN {Loan._meta.db_table} p ON p.external_id = s.loan_id",
+        feed_date=False,
+    ),
+    Table(
+        "holds",
+        Hold,
+        ("external_id",),
+        (
+            ("external_id", "s.hold_id"),
+            ("borrower_id", "p.id"),
+            ("loan_id", "l.id"),
+            ("kind", "s.kind"),
+            ("reason", "s.reason"),
+            ("starts_on", "s.starts_on"),
+            ("ends_on", "s.ends_on"),
+            ("released_on", "COALESCE(s.released_on, t.released_on)"),  # a release once recorded stays
+            ("placed_by_id", "{actor}"),
+        ),
+        join=(
+            f"JOIN {Borrower._meta.db_table} p ON p.external_id = s.borrower_id "
+            f"LEFT JOIN {Loan._meta.db_table} l ON l.external_id = s.loan_id"
+        ),
+        feed_date=False,
+        insert_only=("placed_by_id",),
+    ),
 )
 
 
@@ -151,10 +194,15 @@ def lock_imports(cursor) -> None:
 
 
 def load_valid(
-    valid: dict[str, pl.DataFrame], business_date: date, step: Callable[[str], None] | None = None
+    valid: dict[str, pl.DataFrame],
+    business_date: date,
+    step: Callable[[str], None] | None = None,
+    *,
+    actor_id: int | None = None,
 ) -> LoadResult:
     """Upsert the valid rows of each file; call inside a transaction. `step(file)` is called after each.
-    Consumes `valid`: each frame is dropped once its table is loaded."""
+    Consumes `valid`: each frame is dropped once its table is loaded. `actor_id`: the importing user, who
+    places the holds the feed adds."""
     counts: dict[str, TableCounts] = {}
     touched: set[int] = set()
     with connection.cursor() as cursor:
@@ -164,12 +212,25 @@ def load_valid(
                 continue
             stage, delta = f"feed_stage_{table.file}", f"feed_delta_{table.file}"
             _stage(cursor, table, frame.drop(ROW), stage)
-            counts[table.file] = _merge(cursor, table, stage, delta, business_date, frame.height, touched)
+            counts[table.file] = _merge(
+                cursor, _bind(table, actor_id), stage, delta, business_date, frame.height, touched
+            )
             cursor.execute(f"DROP TABLE {stage}")
             cursor.execute(f"DROP TABLE {delta}")
             if step is not None:
                 step(table.file)
     return LoadResult(counts, sorted(touched))
+
+
+def _bind(table: Table, actor_id: int | None) -> Table:
+    """The table with the importing user's id in place of `{actor}` (an integer from the database, never from
+    the feed)."""
+    if not any("{actor}" in expr for _c, expr in table.values):
+        return table
+    if actor_id is None:
+        raise ValueError(f"loading {table.file} needs the importing user's id")
+    values = tuple((c, expr.replace("{actor}", str(int(actor_id)))) for c, expr in table.values)
+    return Table(table.file, table.model, table.conflict, values, table.join, table.feed_date, table.insert_only)
 
 
 def _stage(cursor, table: Table, frame: pl.DataFrame, stage: str) -> None:
@@ -197,7 +258,8 @@ def _merge(
 ) -> TableCounts:
     target = table.target
     on = " AND ".join(f"t.{c} = {expr}" for c, expr in table.values if c in table.conflict)
-    compare = [(f"t.{c}", expr) for c, expr in table.values if c not in table.conflict]
+    fixed = (*table.conflict, *table.insert_only)
+    compare = [(f"t.{c}", expr) for c, expr in table.values if c not in fixed]
     selected = ", ".join(f"{expr} AS {c}" for c, expr in table.values)
     old_parent = ", t.loan_id AS _old_loan" if table.file == "payments" else ""
     cursor.execute(
@@ -216,8 +278,8 @@ def _merge(
     else:
         columns_sql = select_sql = ", ".join(columns)
         params = []
-    set_sql = ", ".join(f"{c} = excluded.{c}" for c in columns_sql.split(", ") if c not in table.conflict)
-    unequal = _differs([(f"{target}.{c}", f"excluded.{c}") for c in columns if c not in table.conflict])
+    set_sql = ", ".join(f"{c} = excluded.{c}" for c in columns_sql.split(", ") if c not in fixed)
+    unequal = _differs([(f"{target}.{c}", f"excluded.{c}") for c in columns if c not in fixed])
     cursor.execute(
         f"INSERT INTO {target} ({columns_sql}) SELECT {select_sql} FROM {delta} WHERE true "  # noqa: S608
         f"ON CONFLICT ({', '.join(table.conflict)}) DO UPDATE SET {set_sql} WHERE {unequal}",
@@ -242,15 +304,15 @@ def _collect_touched(cursor, table: Table, delta: str, touched: set[int]) -> Non
 
 
 def stored_keys(file: str, keys: pl.Series) -> pl.DataFrame:
-    """The stored borrowers (or loans, with their start date) among `keys`: for references the feed does not
+    """The stored borrowers (or loans, with their start date and borrower) among `keys`: for references the feed does not
     carry itself. One query per 5,000 keys."""
     keys = keys.drop_nulls().unique().cast(pl.String)
     if file == "borrowers":
         model, fields = Borrower, ("external_id",)
         schema = {"borrower_id": pl.String}
     else:
-        model, fields = Loan, ("external_id", "start_date")
-        schema = {"loan_id": pl.String, "start_date": pl.Date}
+        model, fields = Loan, ("external_id", "start_date", "borrower__external_id")
+        schema = {"loan_id": pl.String, "start_date": pl.Date, "borrower_id": pl.String}
     found: list[tuple] = []
     values = keys.to_list()
     for start in range(0, len(values), 5_000):

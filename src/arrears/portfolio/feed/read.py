@@ -2,7 +2,7 @@
 
 How this works
 --------------
-* `discover()` finds the five feed files (`.csv` or `.parquet`, not both); `borrowers` and `loans` must be
+* `discover()` finds the seven feed files (`.csv` or `.parquet`, not both); `borrowers` and `loans` must be
   there. Anything else in the directory is reported, never silently ignored (hidden files excepted).
 * `feed_digest()` is SHA-256 over the sorted file names and their bytes: the feed's identity with its date.
 * `read_file()` turns one file into a frame whose every column is `String`, so validation sees the text the
@@ -81,7 +81,8 @@ def discover(directory: Path) -> tuple[dict[str, Path], list[Fault]]:
                     "",
                     "",
                     "",
-                    "not a feed file (borrowers, contacts, loans, schedules or payments, .csv or .parquet); not loaded",
+                    "not a feed file (borrowers, contacts, loans, schedules, payments, delinquency_history or holds, "
+                    ".csv or .parquet); not loaded",
                 )
             )
     missing = [name for name in REQUIRED_FILES if name not in found]

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import polars as pl
 
-from arrears.compliance.masking import SENSITIVE_FIELDS, mask_phone, masked
+from arrears.compliance.masking import HIDDEN, SENSITIVE_FIELDS, mask_phone, masked
 
 COLUMNS = ["file", "row", "key", "field", "value", "reason"]
 _CONTACT_KEY_FIELD = "borrower_id+phone"
+# Free text that may name people or their circumstances: never echoed into the report.
+_HIDDEN_TEXT = {"holds.": "reason"}
 
 
 def report_path(var_dir: Path, business_date: date, digest: str) -> Path:
@@ -35,6 +37,9 @@ def masked_faults(faults: pl.DataFrame) -> pl.DataFrame:
     bulk path), and only those of sensitive fields."""
     sensitive = pl.col("field").is_in(list(SENSITIVE_FIELDS))
     contact = pl.col("file").str.starts_with("contacts.")
+    hidden = pl.any_horizontal(
+        pl.col("file").str.starts_with(prefix) & (pl.col("field") == field) for prefix, field in _HIDDEN_TEXT.items()
+    )
     return faults.select(
         "file",
         "row",
@@ -43,7 +48,9 @@ def masked_faults(faults: pl.DataFrame) -> pl.DataFrame:
         .otherwise("key")
         .alias("key"),
         "field",
-        pl.when(sensitive)
+        pl.when(hidden & (pl.col("value").str.len_chars() > 0))
+        .then(pl.lit(HIDDEN))
+        .when(sensitive)
         .then(
             pl.struct("field", "value").map_elements(lambda s: masked(s["field"], s["value"]), return_dtype=pl.String)
         )

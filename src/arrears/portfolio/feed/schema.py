@@ -151,8 +151,42 @@ PAYMENTS = FileSpec(
     ),
 )
 
+# The loans' delinquency history as the core system knows it, from before arrears went live (WVR-1 reads it
+# with the nightly run's own records): a loan's class from `effective_on` on, one row per change.
+DELINQUENCY_HISTORY = FileSpec(
+    "delinquency_history",
+    key=("loan_id", "effective_on"),
+    parent="loans",
+    ref="loan_id",
+    columns=(
+        Column("loan_id", required=True, **_TEXT32),
+        Column("effective_on", Kind.DATE, required=True),
+        Column("dpd", Kind.INT, required=True, low=0, high=36_500),
+        Column("delinquency_class", Kind.CHOICE, required=True, choices=("current", "mild", "moderate", "severe")),
+    ),
+)
+
+# Holds placed in the core system (a dispute, a complaint, a legal matter): while one is in force arrears sends
+# no reminder and makes no collection contact for the borrower, or for the one loan it names.
+HOLDS = FileSpec(
+    "holds",
+    key=("hold_id",),
+    parent="borrowers",
+    ref="borrower_id",
+    columns=(
+        Column("hold_id", Kind.TEXT, required=True, max_len=40),
+        Column("borrower_id", required=True, **_TEXT32),
+        Column("loan_id", required=False, **_TEXT32),
+        Column("kind", Kind.CHOICE, required=True, choices=("dispute", "complaint", "legal")),
+        Column("reason", Kind.TEXT, required=True, max_len=500),
+        Column("starts_on", Kind.DATE, required=True),
+        Column("ends_on", Kind.DATE, required=False),
+        Column("released_on", Kind.DATE, required=False),
+    ),
+)
+
 # In load order: a file comes after the file it refers to.
-FILES: tuple[FileSpec, ...] = (BORROWERS, CONTACTS, LOANS, SCHEDULES, PAYMENTS)
+FILES: tuple[FileSpec, ...] = (BORROWERS, CONTACTS, LOANS, SCHEDULES, PAYMENTS, DELINQUENCY_HISTORY, HOLDS)
 SPECS: dict[str, FileSpec] = {spec.name: spec for spec in FILES}
 REQUIRED_FILES = ("borrowers", "loans")
 SUFFIXES = (".csv", ".parquet")

@@ -11,6 +11,11 @@ How this works
 4. Dates: a schedule's due dates are on or after the loan's start and increase with `n`; a payment falls
    between the loan's start and the business date.
 5. A loan's schedule loads whole or not at all: one bad instalment rejects the loan's other rows in the file.
+6. Delinquency history (WVR-1): a row lies after the loan's start and before the business date (what happened
+   before; the nightly run records the rest), its DPD reaches no further back than the loan's start, and
+   `current` goes with DPD 0, a delinquent class with DPD 1 or more.
+7. Holds: the loan a hold names (if any) must be known and the hold's borrower's; it ends and is released
+   on or after it starts, and is not released after the business date.
 
 Every fault is a row of the `faults` frame (file, row, key, field, value, reason, seq); a row with any fault
 is not loaded. Nothing here touches the database: `stored` is a callable the caller supplies.
@@ -41,10 +46,12 @@ KEY = "_key"
 BAD = "_bad"
 START = "_start"
 SINGULAR = {"borrowers": "borrower", "loans": "loan"}
+OWNER = "_owner"
 # Order of a row's faults in the report: field checks in column order first, then the cross-row checks.
 SEQ_DUPLICATE, SEQ_REFERENCE, SEQ_DATES, SEQ_CASCADE = 100, 200, 300, 400
 
-# stored(file name, keys not in the feed) -> the stored ones: loans also with their `start_date`.
+# stored(file name, keys not in the feed) -> the stored ones: loans also with their `start_date` (and, where the
+# caller knows it, their `borrower_id`, which the holds check).
 Stored = Callable[[str, pl.Series], pl.DataFrame]
 
 
@@ -229,6 +236,97 @@ def _payment_dates(payments: Checked, business_date: date) -> None:
     )
 
 
+def _history_dates(history: Checked, business_date: date) -> None:
+    """Clause: WVR-1 — the fed history is what happened before the business date, on a loan that existed."""
+    on, start, dpd, klass = pl.col(v("effective_on")), pl.col(START), pl.col(v("dpd")), pl.col(v("delinquency_class"))
+    history.add(on < start, "effective_on", pl.format("on {}, before the loan started ({})", on, start), SEQ_DATES)
+    history.add(
+        on >= pl.lit(business_date),
+        "effective_on",
+        pl.format(
+            f"on {{}}, not before the business date ({business_date.isoformat()}): the history is what happened "
+            "before; the nightly run records the rest",
+            on,
+        ),
+        SEQ_DATES,
+    )
+    history.add(
+        (klass == "current") & (dpd != 0),
+        "dpd",
+        pl.format("DPD {} with class current: a current loan has DPD 0", dpd),
+        SEQ_DATES,
+    )
+    history.add(
+        (klass != "current") & (dpd == 0),
+        "dpd",
+        pl.format("DPD 0 with class {}: a delinquent loan has DPD 1 or more", klass),
+        SEQ_DATES,
+    )
+    history.add(
+        (on >= start) & (dpd > (on - start).dt.total_days()),
+        "dpd",
+        pl.format("DPD {} on {} counts from before the loan started ({})", dpd, on, start),
+        SEQ_DATES,
+    )
+
+
+def _hold_loans(holds: Checked, loans: Checked | None, stored: Stored) -> None:
+    """A hold's loan (optional) must be a known loan of the hold's own borrower."""
+    loan = pl.col(v("loan_id"))
+    if loans is None or loans.whole_file_rejected:
+        holds.add(
+            loan.is_not_null(),
+            "loan_id",
+            pl.format("loan {}: the loans file was rejected", loan),
+            SEQ_REFERENCE,
+        )
+        return
+    refs = holds.frame.get_column(v("loan_id")).drop_nulls().unique()
+    in_feed = loans.frame.get_column(v("loan_id")).drop_nulls()
+    found = stored("loans", refs.filter(~refs.is_in(in_feed.implode())))
+    if "borrower_id" not in found.columns:
+        found = found.with_columns(pl.lit(None, dtype=pl.String).alias("borrower_id"))
+    owners = pl.concat(
+        [
+            loans.valid.select(pl.col("loan_id").cast(pl.String), pl.col("borrower_id").cast(pl.String)),
+            found.select(pl.col("loan_id").cast(pl.String), pl.col("borrower_id").cast(pl.String)),
+        ]
+    ).rename({"loan_id": v("loan_id"), "borrower_id": OWNER})
+    holds.frame = holds.frame.join(owners, on=v("loan_id"), how="left", maintain_order="left")
+    rejected = loans.keys(bad=True)
+    owner, borrower = pl.col(OWNER), pl.col(v("borrower_id"))
+    holds.add(loan.is_in(rejected.implode()), "loan_id", pl.format("loan {} was rejected", loan), SEQ_REFERENCE)
+    holds.add(
+        loan.is_not_null()
+        & ~loan.is_in(rejected.implode())
+        & owner.is_null()
+        & ~loan.is_in(found["loan_id"].implode()),
+        "loan_id",
+        pl.format("unknown loan {}: not in this feed and not stored", loan),
+        SEQ_REFERENCE,
+    )
+    holds.add(
+        owner.is_not_null() & borrower.is_not_null() & (owner != borrower),
+        "loan_id",
+        pl.format("loan {} is borrower {}'s, not borrower {}'s", loan, owner, borrower),
+        SEQ_REFERENCE,
+    )
+
+
+def _hold_dates(holds: Checked, business_date: date) -> None:
+    start, ends, released = pl.col(v("starts_on")), pl.col(v("ends_on")), pl.col(v("released_on"))
+    holds.add(ends < start, "ends_on", pl.format("ends on {}, before it starts ({})", ends, start), SEQ_DATES)
+    holds.add(
+        released < start, "released_on", pl.format("released on {}, before it starts ({})", released, start), SEQ_DATES
+    )
+    holds.add(
+        released > pl.lit(business_date),
+        "released_on",
+        pl.format(f"released on {{}}, after the business date ({business_date.isoformat()})", released),
+        SEQ_DATES,
+    )
+
+
 def validate_feed(
     files: dict[str, FeedFile], business_date: date, stored: Stored, step: Callable[[int], None] | None = None
 ) -> dict[str, Checked]:
@@ -261,6 +359,12 @@ def _check_file(feed_file: FeedFile, checked: dict[str, Checked], business_date:
     elif spec.name == "payments":
         _with_start(result, parent, found)
         _payment_dates(result, business_date)
+    elif spec.name == "delinquency_history":
+        _with_start(result, parent, found)
+        _history_dates(result, business_date)
+    elif spec.name == "holds":
+        _hold_loans(result, checked.get("loans"), stored)
+        _hold_dates(result, business_date)
     _slim(result)
     return result
 
