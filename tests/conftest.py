@@ -86,6 +86,16 @@ def _english_outside_requests():
         yield
 
 
+@pytest.fixture(autouse=True)
+def ledger_anchors(settings, tmp_path):
+    """Each test keeps its own ledger anchors (a nightly run publishes one) and key, under its tmp_path: an
+    anchor of one test's ledger must not be checked against another's. Returns the anchor file's path."""
+    settings.ARREARS_LEDGER_ANCHOR_DIR = tmp_path / "ledger-anchors"
+    settings.ARREARS_LEDGER_ANCHOR_KEY = ""
+    settings.ARREARS_LEDGER_ANCHOR_KEY_FILE = tmp_path / "ledger_anchor_key"
+    return tmp_path / "ledger-anchors" / "anchors.jsonl"
+
+
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server (aiosmtpd) on a free local port; Django's SMTP backend pointed at it."""
