@@ -274,6 +274,10 @@ def test_deleting_the_tail_and_rewriting_the_head_is_caught_by_the_anchor(capsys
         f"audit ledger BROKEN at event #4: the chain ends at #3 but the anchor of {at} (anchors.jsonl line 1) "
         "recorded event #4: events after #3 were deleted and the ledger head rewritten"
     )
+    assert out.splitlines()[2] == (
+        f"If this database was replaced on purpose (a fresh demo, a restore), move {ledger_anchors} aside: its "
+        "anchors belong to the ledger that was replaced."
+    )
 
 
 def test_a_chain_rehashed_throughout_is_caught_by_the_anchor(capsys, ledger_anchors):

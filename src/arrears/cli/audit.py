@@ -30,7 +30,7 @@ def verify(ctx: click.Context, as_json: bool, batch_size: int) -> None:
     setup_django()
     from django.utils import translation
 
-    from arrears.compliance.anchors import anchor_path, verify_ledger
+    from arrears.compliance.anchors import anchor_path, replaced_hint, verify_ledger
 
     def progress(checked: int, total: int) -> None:
         click.echo(f"… {checked:,} of {total:,} events checked", err=True)
@@ -61,6 +61,8 @@ def verify(ctx: click.Context, as_json: bool, batch_size: int) -> None:
         where = "" if result.first_broken is None else f" at event #{result.first_broken}"
         click.echo(f"audit ledger BROKEN{where}: {reason}")
         click.echo(f"{result.checked} events before it checked and intact")
+        if hint := replaced_hint(result):
+            click.echo(hint.removeprefix(". ") + ".")
     ctx.exit(0 if result.ok else 1)
 
 

@@ -129,6 +129,19 @@ def read_anchors(path: Path, key: bytes | None) -> AnchorFile:
     return AnchorFile(anchors)
 
 
+ANCHOR_PROBLEMS = {"anchor_hash", "anchor_missing", "anchor_beyond"}
+
+
+def replaced_hint(result: VerifyResult) -> str:
+    """For the operator, when the chain disagrees with the anchors: the one innocent cause."""
+    if result.problem not in ANCHOR_PROBLEMS:
+        return ""
+    return (
+        f". If this database was replaced on purpose (a fresh demo, a restore), move {anchor_path()} aside: its "
+        "anchors belong to the ledger that was replaced"
+    )
+
+
 def verify_ledger(batch_size: int = 2000, progress=None) -> VerifyResult:
     """What `arrears audit verify` and the verification page run: the anchors' signatures, then the whole chain
     against them (anchors are read before the chain's head, so each names a committed head)."""
@@ -178,6 +191,7 @@ def publish_anchor(*, at: datetime | None = None) -> Published:
         log.error("ledger anchor refused: the chain is broken%s: %s", where, reason)
         raise AnchorRefused(
             f"the audit ledger is broken{where}: {reason}; nothing anchored — run `arrears audit verify`"
+            + replaced_hint(result)
         )
     head_id, head_hash = result.head
     if newest is not None and (newest.head_id, newest.head_hash) == (head_id, head_hash):
