@@ -11,6 +11,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from arrears.accounts.models import Team, User
 from arrears.accounts.permissions import Perm
+from arrears.bulk import insert_rows
 from arrears.compliance import append_only
 from arrears.compliance.actions import LedgerBroken, append_events_bulk, audited
 from arrears.compliance.codes import ActionCode
@@ -187,6 +188,25 @@ def test_the_database_refuses_an_event_past_the_head():
     event = one_event()
     assert (event.pk, head()[0]) == (5, 5)
     assert verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_a_bulk_insert_past_the_head_is_refused_too():
+    """The nightly run's path (COPY on PostgreSQL, executemany on SQLite), two events at once past the head."""
+    four_events()
+    fifth = next_event_after(4)
+    sixth = {**fifth, "id": 6, "prev_hash": fifth["hash"]}
+    sixth["hash"] = event_hash(sixth)
+    columns = [*HASHED_FIELDS, "hash"]
+    refused = "the audit ledger is append-only: INSERT on compliance_auditevent"  # psycopg's error or Django's
+    with pytest.raises(Exception, match=refused), transaction.atomic():
+        insert_rows(
+            AuditEvent,
+            ["actor" if c == "actor_id" else c for c in columns],
+            [[row[c] for c in columns] for row in (fifth, sixth)],
+        )
+    assert AuditEvent.objects.count() == 4
+    assert one_event().pk == 5
 
 
 @pytest.mark.django_db
