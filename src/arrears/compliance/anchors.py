@@ -137,7 +137,7 @@ def replaced_hint(result: VerifyResult) -> str:
     if result.problem not in ANCHOR_PROBLEMS:
         return ""
     return (
-        f". If this database was replaced on purpose (a fresh demo, a restore), move {anchor_path()} aside: its "
+        f". If this database was replaced on purpose (a fresh demo, a restore from an older backup), move {anchor_path()} aside: its "
         "anchors belong to the ledger that was replaced"
     )
 

@@ -5,7 +5,8 @@ On the events (`compliance_auditevent`):
   (SQLite has no TRUNCATE; `DELETE FROM` fires the row trigger);
 - an INSERT is accepted only as the next link of the chain the ledger head has already been moved to: its id
   is one more than the last event's and not beyond the head, its `prev_hash` is the last event's hash, and the
-  event the head names has the head's hash. So an event written past the head is refused (it could otherwise
+  event the head names has the head's hash (PostgreSQL checks the rows of each statement together, through a
+  transition table: the nightly run COPYs a thousand events at a time; SQLite checks each row). So an event written past the head is refused (it could otherwise
   take the id the next real append needs, and `audit verify` would have to find it afterwards).
 
 On the ledger head (`compliance_ledgerhead`):
@@ -31,6 +32,8 @@ TABLE = "compliance_auditevent"
 HEAD = "compliance_ledgerhead"
 GENESIS_HASH = "0" * 64  # the first event's prev_hash (models.GENESIS_HASH)
 _REFUSED = "the audit ledger is append-only"
+_NOT_NEXT = "the event is not the next link after the ledger head"
+_FORWARD_ONLY = "the head only moves forward, from the last event of the chain"
 
 # Table names and the genesis hash are constants of this module, never input: the f-strings below are not an
 # injection risk.
@@ -116,7 +119,7 @@ _POSTGRESQL_CHAIN = [
         RAISE EXCEPTION USING
             ERRCODE = 'restrict_violation',
             MESSAGE = '{_REFUSED}: ' || TG_OP || ' on ' || TG_TABLE_NAME
-                || ' refused: the head only moves forward, from the last event of the chain';
+                || ' refused: {_FORWARD_ONLY}';
     END
     $body$
     """,  # noqa: S608
@@ -157,8 +160,7 @@ _SQLITE_CHAIN = [
       OR {_HEAD_ID} IS NULL OR NEW.id > {_HEAD_ID}
       OR NEW.prev_hash IS NOT coalesce((SELECT hash FROM {TABLE} WHERE id = NEW.id - 1), '{GENESIS_HASH}')
       OR (NEW.id = {_HEAD_ID} AND NEW.hash IS NOT (SELECT last_hash FROM {HEAD} WHERE id = 1))
-    BEGIN SELECT RAISE(ABORT, '{_REFUSED}: INSERT on {TABLE} refused: the event is not the next link after the
-    ledger head'); END
+    BEGIN SELECT RAISE(ABORT, '{_REFUSED}: INSERT on {TABLE} refused: {_NOT_NEXT}'); END
     """,  # noqa: S608
     f"""
     CREATE TRIGGER IF NOT EXISTS {HEAD}_no_delete BEFORE DELETE ON {HEAD}
@@ -175,8 +177,7 @@ _SQLITE_CHAIN = [
     WHEN NEW.id <> OLD.id OR NEW.last_id <= OLD.last_id
       OR coalesce((SELECT max(id) FROM {TABLE}), 0) <> OLD.last_id
       OR coalesce((SELECT hash FROM {TABLE} WHERE id = OLD.last_id), '{GENESIS_HASH}') <> OLD.last_hash
-    BEGIN SELECT RAISE(ABORT, '{_REFUSED}: UPDATE on {HEAD} refused: the head only moves forward, from the last
-    event of the chain'); END
+    BEGIN SELECT RAISE(ABORT, '{_REFUSED}: UPDATE on {HEAD} refused: {_FORWARD_ONLY}'); END
     """,  # noqa: S608
 ]
 _SQLITE_REMOVE_EVENTS = [f"DROP TRIGGER IF EXISTS {TABLE}_no_{op}" for op in ("update", "delete")]
