@@ -275,8 +275,8 @@ def test_deleting_the_tail_and_rewriting_the_head_is_caught_by_the_anchor(capsys
         "recorded event #4: events after #3 were deleted and the ledger head rewritten"
     )
     assert out.splitlines()[2] == (
-        f"If this database was replaced on purpose (a fresh demo, a restore from an older backup), move {ledger_anchors} aside: its "
-        "anchors belong to the ledger that was replaced."
+        f"If this database was replaced on purpose (a fresh demo, a restore from an older backup), "
+        f"move {ledger_anchors} aside: its anchors belong to the ledger that was replaced."
     )
 
 

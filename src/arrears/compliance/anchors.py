@@ -137,8 +137,8 @@ def replaced_hint(result: VerifyResult) -> str:
     if result.problem not in ANCHOR_PROBLEMS:
         return ""
     return (
-        f". If this database was replaced on purpose (a fresh demo, a restore from an older backup), move {anchor_path()} aside: its "
-        "anchors belong to the ledger that was replaced"
+        f". If this database was replaced on purpose (a fresh demo, a restore from an older backup), "
+        f"move {anchor_path()} aside: its anchors belong to the ledger that was replaced"
     )
 
 
