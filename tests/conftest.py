@@ -86,6 +86,18 @@ def _english_outside_requests():
         yield
 
 
+@pytest.fixture(autouse=True)
+def ledger_anchors(settings, tmp_path_factory):
+    """Each test keeps its own ledger anchors (a nightly run publishes one) and key, in a folder of its own (not
+    its tmp_path, which tests list): an anchor of one test's ledger must not be checked against another's.
+    Returns the anchor file's path."""
+    folder = tmp_path_factory.mktemp("ledger")
+    settings.ARREARS_LEDGER_ANCHOR_DIR = folder / "anchors"
+    settings.ARREARS_LEDGER_ANCHOR_KEY = ""
+    settings.ARREARS_LEDGER_ANCHOR_KEY_FILE = folder / "ledger_anchor_key"
+    return folder / "anchors" / "anchors.jsonl"
+
+
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server (aiosmtpd) on a free local port; Django's SMTP backend pointed at it."""

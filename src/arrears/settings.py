@@ -34,6 +34,12 @@ ARREARS_DISPATCH_BACKOFF_SECONDS  wait after the first failure, doubling after e
 ARREARS_DISPATCH_BATCH  notices a worker claims at a time (default: 50)
 ARREARS_DISPATCH_LEASE_SECONDS  how long a claimed notice is a worker's before others reconcile it (default: 300)
 ARREARS_PRINT_BATCH_HOUR  local hour from which `arrears dispatch` makes the day's print batch (default: 16)
+ARREARS_LEDGER_ANCHOR_DIR  where the audit ledger's anchors are appended (anchors.jsonl; default: ARREARS_VAR/
+                      ledger-anchors). Put it on storage the database administrator cannot rewrite, e.g. a WORM
+                      mount or a separate host
+ARREARS_LEDGER_ANCHOR_KEY  the key anchors are signed with (HMAC-SHA256); unset, a key is generated at the first
+                      anchor and kept in ARREARS_VAR/ledger_anchor_key. Never in the database, nor readable by its
+                      administrator
 """
 
 from __future__ import annotations
@@ -156,6 +162,11 @@ ARREARS_DISPATCH_BACKOFF_SECONDS = env_int("ARREARS_DISPATCH_BACKOFF_SECONDS", 6
 ARREARS_DISPATCH_BATCH = env_int("ARREARS_DISPATCH_BATCH", 50, minimum=1, maximum=10000)
 ARREARS_DISPATCH_LEASE_SECONDS = env_int("ARREARS_DISPATCH_LEASE_SECONDS", 300, minimum=10, maximum=86400)
 ARREARS_PRINT_BATCH_HOUR = env_int("ARREARS_PRINT_BATCH_HOUR", 16, minimum=0, maximum=23)
+
+# The audit ledger's anchors (compliance/anchors.py): its head, signed with a key the database does not hold.
+ARREARS_LEDGER_ANCHOR_DIR = Path(os.environ.get("ARREARS_LEDGER_ANCHOR_DIR", "") or VAR_DIR / "ledger-anchors")
+ARREARS_LEDGER_ANCHOR_KEY = os.environ.get("ARREARS_LEDGER_ANCHOR_KEY", "")
+ARREARS_LEDGER_ANCHOR_KEY_FILE = VAR_DIR / "ledger_anchor_key"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -204,6 +204,51 @@ def test_the_command_prints_one_json_object_with_the_changes(three_borrowers, ca
     assert set(data["seconds"]) == {"read", "compute", "apply", "allocate"}
 
 
+def test_the_run_ends_by_anchoring_the_ledger_head(three_borrowers, capsys, ledger_anchors):
+    """Clause: AUTH-4 — after its last date the run publishes the ledger head (the run's own event), signed, to
+    the anchor file; a second run with nothing new writes no second line; a dry run none at all."""
+    assert main(["run-daily", "--as-of", AS_OF.isoformat(), "--dry-run"]) == 0
+    assert not ledger_anchors.exists()
+    assert main(["run-daily", "--as-of", AS_OF.isoformat()]) == 0
+    last = AuditEvent.objects.order_by("-id").values_list("id", "hash", "action").first()
+    assert last[2] == "engine.daily_run"
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == f"ledger anchor: event #{last[0]} published in {ledger_anchors}"
+    (line,) = ledger_anchors.read_text().splitlines()
+    assert (json.loads(line)["head_id"], json.loads(line)["head_hash"]) == last[:2]
+    assert main(["run-daily", "--as-of", AS_OF.isoformat(), "--json"]) == 0
+    anchor = json.loads(capsys.readouterr().out)["ledger_anchor"]
+    assert (anchor["head_id"], anchor["published"]) == (last[0], False)
+    assert len(ledger_anchors.read_text().splitlines()) == 1
+    assert main(["audit", "verify"]) == 0
+
+
+def test_a_broken_ledger_is_not_anchored_and_the_run_says_so(three_borrowers, capsys, ledger_anchors):
+    """Clause: AUTH-4 — the run's work is committed, but an edited event keeps the anchor from vouching for
+    the chain: the command names the broken event and exits 1."""
+    from django.db import connection
+
+    from arrears.accounts.permissions import Perm
+    from arrears.compliance import append_only
+    from arrears.compliance.actions import audited
+    from arrears.compliance.codes import ActionCode
+
+    with audited(nightly_run(), ActionCode.DAILY_RUN, permission=Perm.RUN_DAILY, subject=None):
+        pass  # an event (#1) before the run
+    append_only.remove(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE compliance_auditevent SET reason = 'edited' WHERE id = 1")
+    append_only.install(connection)
+    assert main(["run-daily", "--as-of", AS_OF.isoformat()]) == 1
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.startswith(
+        "arrears: error: the run is done, but the ledger anchor was not published: the audit ledger is broken "
+        "at event #1: event #1's hash does not match its contents: it was edited"
+    )
+    assert Run.objects.get().status == "done"
+    assert not ledger_anchors.exists()
+
+
 def test_a_phone_reminder_for_a_large_instalment_is_stored_whole():
     """Clause: REM-1, REM-2 — the phone task states instalment, due date and amount, however large."""
     big = make_loan(

@@ -1,4 +1,5 @@
-"""`arrears audit verify`: recompute the audit ledger's hash chain and report the first broken link.
+"""`arrears audit verify`: recompute the audit ledger's hash chain, check it against the anchors kept outside
+the database, and report the first broken link. `arrears audit anchor`: publish the ledger head as an anchor.
 `arrears audit searched NUMBER`: the exact searches of a number (by its keyed hash; the ledger holds no number)."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from arrears.cli.web import setup_django
 
 @click.group()
 def audit() -> None:
-    """Check the audit ledger."""
+    """Check the audit ledger, and anchor it outside the database."""
 
 
 @audit.command()
@@ -23,29 +24,46 @@ def audit() -> None:
 )
 @click.pass_context
 def verify(ctx: click.Context, as_json: bool, batch_size: int) -> None:
-    """Recompute every event's hash in order. Exit status 0 when the chain is intact, 1 at the first broken
-    link (an edited, deleted or reordered event), naming the event and what is wrong."""
+    """Recompute every event's hash in order and check the chain against the anchors (ARREARS_LEDGER_ANCHOR_DIR).
+    Exit status 0 when the ledger is intact, 1 at the first broken link (an event edited, deleted, reordered,
+    written past the ledger head, a head or chain rewritten since an anchor, a forged anchor), naming the event
+    and what is wrong."""
     setup_django()
-    from arrears.compliance.ledger import verify_chain
+    from django.utils import translation
+
+    from arrears.compliance.anchors import anchor_path, replaced_hint, verify_ledger
 
     def progress(checked: int, total: int) -> None:
         click.echo(f"… {checked:,} of {total:,} events checked", err=True)
 
     show_progress = sys.stderr.isatty()
-    result = verify_chain(batch_size=batch_size, progress=progress if show_progress else None)
+    with translation.override("en"):
+        result = verify_ledger(batch_size=batch_size, progress=progress if show_progress else None)
+        reason = result.reason
     if as_json:
         payload = {
             "ok": result.ok,
             "checked": result.checked,
             "first_broken": result.first_broken,
-            "reason": result.reason or None,
+            "reason": reason or None,
+            "anchors": result.anchors,
         }
         click.echo(json.dumps(payload, ensure_ascii=False))
     elif result.ok:
         click.echo(f"audit ledger intact: {result.checked} events checked")
+        if result.anchors:
+            click.echo(f"checked against {result.anchors} anchors in {anchor_path()}")
+        else:
+            click.echo(
+                f"no anchor in {anchor_path()}: a chain rewritten consistently would not show "
+                "(publish one with `arrears audit anchor`)"
+            )
     else:
-        click.echo(f"audit ledger BROKEN at event #{result.first_broken}: {result.reason}")
+        where = "" if result.first_broken is None else f" at event #{result.first_broken}"
+        click.echo(f"audit ledger BROKEN{where}: {reason}")
         click.echo(f"{result.checked} events before it checked and intact")
+        if hint := replaced_hint(result):
+            click.echo(hint.removeprefix(". ") + ".")
     ctx.exit(0 if result.ok else 1)
 
 
@@ -76,3 +94,26 @@ def searched(ctx: click.Context, number: str, as_json: bool) -> None:
     else:
         click.echo("never searched (with this installation's key)")
     ctx.exit(0 if rows else 1)
+
+
+@audit.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def anchor(ctx: click.Context, as_json: bool) -> None:
+    """Append the ledger head (its last event's id and hash), signed with the anchor key, to the anchor file —
+    once the events appended since the newest anchor verify. The nightly run does this at its end. Exit status 1,
+    nothing written, when the ledger is broken."""
+    setup_django()
+    from arrears.compliance.anchors import AnchorRefused, publish_anchor
+
+    try:
+        published = publish_anchor()
+    except AnchorRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(published.as_json(), ensure_ascii=False))
+    elif published.new:
+        click.echo(f"ledger anchored at event #{published.head_id} ({published.head_hash}) in {published.path}")
+    else:
+        click.echo(f"ledger head #{published.head_id} already anchored at {published.at} in {published.path}")
+    ctx.exit(0)

@@ -3,7 +3,8 @@
 Progress goes to stderr, a bar per phase (read, compute, apply) for each date run; then a summary per date on
 stdout: loans, delinquent by class, case decisions, reminders, tasks, errors, seconds per phase, and the rows
 written. `--json` prints one JSON object: the last date's report, with `"runs"` listing every date run (more
-than one when missed dates were caught up). A run that cannot start is one line on stderr.
+than one when missed dates were caught up). A run that cannot start is one line on stderr. The run ends by
+publishing the ledger anchor (`arrears audit anchor`); if that is refused the command says so and exits 1.
 """
 
 from __future__ import annotations
@@ -52,9 +53,17 @@ def run_daily(as_of, dry_run: bool, as_json: bool, username: str | None, chunk: 
         last = reports[-1].as_json()
         last["runs"] = [r.as_json() for r in reports]
         click.echo(json.dumps(last, ensure_ascii=False, sort_keys=True))
+    else:
+        for report in reports:
+            _print(report)
+    anchor = reports[-1].anchor
+    if anchor is None:  # a dry run
         return
-    for report in reports:
-        _print(report)
+    if "error" in anchor:
+        raise click.ClickException(f"the run is done, but the ledger anchor was not published: {anchor['error']}")
+    if not as_json:
+        done = "published" if anchor["published"] else "already published"
+        click.echo(f"ledger anchor: event #{anchor['head_id']} {done} in {anchor['file']}")
 
 
 def _print(report) -> None:

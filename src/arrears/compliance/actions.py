@@ -14,8 +14,8 @@ The permission is checked before anything happens: a refusal raises `ActionDenie
 The action's writes and its event share one transaction: an exception inside the block rolls back both.
 
 Appending takes a lock on the single `LedgerHead` row (`SELECT … FOR UPDATE` on PostgreSQL; SQLite transactions
-are already serialised, `BEGIN IMMEDIATE`), reads the previous id and hash, writes the event(s) with the next
-ids and moves the head — so two transactions appending at once chain one after the other instead of forking.
+are already serialised, `BEGIN IMMEDIATE`), checks it names the last event (else `LedgerBroken`), reads the
+previous id and hash, moves the head and writes the event(s) with the next ids up to it — so two transactions appending at once chain one after the other instead of forking.
 The lock is held until the surrounding transaction commits; keep long work before the block ends, not after.
 """
 
@@ -217,10 +217,28 @@ def append_events_bulk(events: Iterable[Mapping[str, Any]], *, actor: Any) -> in
     return written
 
 
+class LedgerBroken(RuntimeError):
+    """The ledger head does not match the chain's last event: a row was written or removed outside arrears.
+    Nothing is appended until the database is restored; the message says so and names `arrears audit verify`."""
+
+
 def _lock_head() -> LedgerHead:
+    """Lock the head and check it names the chain's last event (AUTH-4). An event written past the head (or a
+    head rewritten) would otherwise make every later append fail on a duplicate id, or chain onto a forgery."""
     head = LedgerHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:  # a database emptied by a test flush; migration 0002 creates it otherwise
+    last = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
+    if head is None and last is None:  # a database emptied by a test flush; migration 0002 creates it otherwise
         head = LedgerHead.objects.create(pk=1, last_id=0, last_hash=GENESIS_HASH)
+    if head is None or (head.last_id, head.last_hash) != (last or (0, GENESIS_HASH)):
+        security_log.error("audit ledger head %s does not match its last event %s", head, last)
+        raise LedgerBroken(
+            "the audit ledger's head ({head}) does not match its last event ({last}): an event was written or "
+            "removed outside arrears. Nothing was recorded and no audited action can run until the database is "
+            "restored; run `arrears audit verify` to see what is wrong.".format(
+                head="missing" if head is None else f"#{head.last_id}",
+                last="none" if last is None else f"#{last[0]}",
+            )
+        )
     return head
 
 
@@ -255,10 +273,12 @@ def _append(actor: Any, events: list[dict[str, Any]], *, instances: bool = True)
         fields["hash"] = event_hash(fields)
         rows.append(fields)
         last_id, last_hash = fields["id"], fields["hash"]
+    # The head moves first, then the events up to it are written: the database accepts an event only as the
+    # next link after the head (append_only.py), so nothing can be inserted past it.
+    LedgerHead.objects.filter(pk=1).update(last_id=last_id, last_hash=last_hash)
     insert_rows(
         AuditEvent, ["actor" if c == "actor_id" else c for c in _COLUMNS], ([r[c] for c in _COLUMNS] for r in rows)
     )
-    LedgerHead.objects.filter(pk=1).update(last_id=last_id, last_hash=last_hash)
     return [AuditEvent(**fields) for fields in rows] if instances else rows
 
 

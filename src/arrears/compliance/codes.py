@@ -48,6 +48,8 @@ class ActionCode(StrEnum):
     # compliance: prohibited language (LANG-1)
     RECORD_LANGUAGE_HIT = "compliance.record_language_hit"
     SAVE_PHRASE = "compliance.save_phrase"
+    # compliance: the ledger (AUTH-4)
+    VERIFY_LEDGER = "compliance.verify_ledger"
     # notices
     QUEUE_REMINDER = "notices.queue_reminder"
     WRITE_TEMPLATE = "notices.write_template"

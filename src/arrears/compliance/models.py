@@ -4,8 +4,10 @@ The audit ledger: one append-only, hash-chained row per action (AUTH-4).
 
 Rows are written only by `arrears.compliance.actions` (`audited()` and `append_events_bulk()`), which assign
 ids and hashes under a lock on `LedgerHead`. Ids are contiguous (1, 2, 3 …) and are the chain order, so a gap
-means a deleted event. The ORM refuses updates and deletes here; the database refuses them too (triggers
-installed by migration 0002, see `arrears.compliance.append_only`). How the hash is formed: `ledger.py`.
+means a deleted event. The ORM refuses updates and deletes here; the database refuses them too, and accepts an
+insert only as the next link after the ledger head (triggers installed by migrations 0002 and 0006, see
+`arrears.compliance.append_only`). How the hash is formed: `ledger.py`; the anchors kept outside the database:
+`anchors.py`.
 """
 
 from __future__ import annotations
@@ -71,8 +73,10 @@ class AuditEvent(models.Model):
 
 class LedgerHead(models.Model):
     """The single row (id 1) naming the last event. Appenders lock it (`SELECT … FOR UPDATE`) before reading
-    the previous hash, so concurrent transactions chain one after another; `audit verify` checks the chain
-    ends where the head says (a deleted tail shows)."""
+    the previous hash, so concurrent transactions chain one after another, then move it and write the events up
+    to it. The database lets it move only forward, from the chain's last event, and never delete it while there
+    are events; `audit verify` checks the chain ends where the head says (a deleted tail shows) and that no
+    event lies beyond it."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_id = models.BigIntegerField(default=0)

@@ -1,14 +1,17 @@
-"""Reads for prohibited language (LANG-1): the active list for screening, and the compliance officers' pages."""
+"""Reads for the compliance officers' pages: prohibited language (LANG-1), the active list for screening; and the
+ledger's recent verifications (AUTH-4)."""
 
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
+from arrears.compliance.codes import ActionCode
 from arrears.compliance.language import Entry
-from arrears.compliance.models import LanguageHit, ProhibitedPhrase
+from arrears.compliance.models import AuditEvent, LanguageHit, ProhibitedPhrase
 
 HITS_PAGE_SIZE = 50
+RECENT_CHECKS = 10
 
 
 def active_entries() -> list[Entry]:
@@ -32,3 +35,21 @@ def language_hits(username: str = "") -> QuerySet[LanguageHit]:
 
 def page_of(qs: QuerySet, number: str | int | None, size: int = HITS_PAGE_SIZE) -> Page:
     return Paginator(qs, size).get_page(number)
+
+
+def ledger_checks(limit: int = RECENT_CHECKS) -> list[dict]:
+    """The newest verifications recorded from the web: when, who, intact or not, events checked, first broken."""
+    rows = (
+        AuditEvent.objects.filter(action=ActionCode.VERIFY_LEDGER)
+        .order_by("-id")
+        .values("id", "at", "actor_username", "changes")[:limit]
+    )
+    return [
+        {
+            "id": row["id"],
+            "at": row["at"],
+            "who": row["actor_username"],
+            **{name: (row["changes"].get(name) or (None, None))[1] for name in ("ok", "checked", "first_broken")},
+        }
+        for row in rows
+    ]

@@ -8,4 +8,5 @@ urlpatterns = [
     path("phrases/<int:pk>/", views.phrase_edit, name="phrase"),
     path("phrases/<int:pk>/active/", views.phrase_set_active, name="phrase-active"),
     path("language-hits/", views.language_hits, name="language-hits"),
+    path("ledger/", views.ledger_verify, name="ledger"),
 ]

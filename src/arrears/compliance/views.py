@@ -1,5 +1,5 @@
-"""Compliance officers' pages for prohibited language (LANG-1): the list of phrases, and the hits it caught.
-Thin: check permission, call a query or one action, render."""
+"""Compliance officers' pages: prohibited language (LANG-1), the list of phrases and the hits it caught; and the
+audit ledger's verification (AUTH-4). Thin: check permission, call a query or one action, render."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from arrears.compliance import queries
 from arrears.compliance.actions import require
 from arrears.compliance.language import Entry, check_text, unusable_entries
 from arrears.compliance.language_actions import PhraseError, do_save_phrase, problem_message
+from arrears.compliance.ledger_actions import do_verify_ledger
 from arrears.compliance.models import PhraseCategory, PhraseKind, ProhibitedPhrase
 
 
@@ -120,3 +121,12 @@ def language_hits(request: HttpRequest) -> HttpResponse:
     username = request.GET.get("user", "").strip()
     page = queries.page_of(queries.language_hits(username), request.GET.get("page"))
     return render(request, "compliance/language_hits.html", {"page": page, "username": username})
+
+
+@login_required
+def ledger_verify(request: HttpRequest) -> HttpResponse:
+    """The same check as `arrears audit verify`, run on a POST (it reads every event) and recorded."""
+    require(request.user, Perm.VERIFY_AUDIT)
+    check = do_verify_ledger(actor=request.user) if request.method == "POST" else None
+    context = {"check": check, "recent": queries.ledger_checks()}
+    return render(request, "compliance/ledger_verify.html", context)

@@ -8,6 +8,7 @@
 - Each date has a ledger row (`Run`). A failed or killed run is resumed by running the date again: it
   continues after the last committed chunk (see `apply`).
 - `dry_run` does all of it inside one transaction that is rolled back: the report says what would change.
+- At the end the ledger head is anchored outside the database (`compliance.anchors`, AUTH-4).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from django.utils import timezone
 from arrears.accounts.permissions import Perm
 from arrears.collection.allocation import do_allocate_cases
 from arrears.compliance.actions import append_events_bulk, require
+from arrears.compliance.anchors import AnchorRefused, publish_anchor
 from arrears.compliance.codes import ActionCode
 from arrears.daily.apply import CHUNK_BORROWERS, apply_decisions
 from arrears.daily.models import Run, RunProblem, RunStatus
@@ -58,6 +60,7 @@ class RunReport:
     attempts: int = 1
     already_done: bool = False
     dry_run: bool = False
+    anchor: dict[str, Any] | None = None  # the ledger anchor published at the end (last date only), or its error
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +74,7 @@ class RunReport:
             "rows_written": sum(v for k, v in self.changes.items() if k != "audit_events"),
             "seconds": self.seconds,
             "problems": self.problems,
+            "ledger_anchor": self.anchor,
         }
 
 
@@ -240,13 +244,24 @@ def do_run_daily(
     with _only_run():
         days = dates_to_run(as_of)
         if not dry_run:
-            return [_run_one(d, actor=actor, progress=progress, chunk_borrowers=chunk_borrowers) for d in days]
+            reports = [_run_one(d, actor=actor, progress=progress, chunk_borrowers=chunk_borrowers) for d in days]
+            reports[-1].anchor = _publish_anchor()
+            return reports
         with transaction.atomic():
             reports = [_run_one(d, actor=actor, progress=progress, chunk_borrowers=chunk_borrowers) for d in days]
             transaction.set_rollback(True)
     for report in reports:
         report.dry_run = True
     return reports
+
+
+def _publish_anchor() -> dict[str, Any]:
+    """AUTH-4: each run ends by publishing the ledger head, signed, outside the database (compliance/anchors.py).
+    The run's work is committed whatever happens here; a refusal is reported (the command exits 1)."""
+    try:
+        return publish_anchor().as_json()
+    except AnchorRefused as exc:
+        return {"error": str(exc)}
 
 
 RUN_LOCK = 0x61727265  # the PostgreSQL advisory lock held while a run works ("arre")

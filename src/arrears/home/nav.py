@@ -17,6 +17,7 @@ LINKS = (
     ("portfolio:borrowers", _("Borrowers"), Perm.VIEW_PORTFOLIO),
     ("daily:runs", _("Nightly runs"), Perm.VIEW_RUNS),
     ("compliance:phrases", _("Prohibited phrases"), Perm.MANAGE_PHRASES),
+    ("compliance:ledger", _("Ledger verification"), Perm.VERIFY_AUDIT),
     ("admin:index", _("Administration"), "staff"),
 )
 
