@@ -154,6 +154,7 @@ class TaskKind(models.TextChoices):
     LETTER_FOLLOW_UP = "letter_follow_up", _("confirm a notice was received")
     BROKEN_PROMISE = "broken_promise", _("promise to pay broken")
     LEGAL_REVIEW = "legal_review", _("decide on agency or litigation")
+    SEVERE_REVIEW = "severe_review", _("severe case: decide the next step")
     PLAN_BROKEN = "plan_broken", _("instalment plan broken: decide what follows")
 
 
