@@ -243,3 +243,15 @@ def test_a_changed_parameter_changes_the_rule():
     }
     assert repayment_deadline(AS_OF, Policy()) == date(2026, 3, 27)
     assert repayment_deadline(AS_OF, Policy(letters=Letters(repay_within_days=10))) == date(2026, 3, 30)
+
+
+def test_the_record_s_messages_are_in_the_users_language(client, desk):
+    """Clause: CALL-3, CALL-4 — a promise 40 days ahead and a follow-up after 8 days at DPD 45: the page says why in
+    Chinese, with the policy's numbers and the dates."""
+    case, junior = desk["cases"]["B45"], desk["junior"]
+    client.force_login(junior)
+    entry = reached_borrower(promise_due_on=AS_OF + timedelta(days=40), next_follow_up_on=AS_OF + timedelta(days=8))
+    page = client.post(f"/cases/{case.pk}/call/", {**posted(entry), "party": "borrower"}).content.decode()
+    assert "承诺还款日须在今天至 30 天之内（2026-03-20 – 2026-04-19）" in page
+    assert "下次跟进日期须在 2026-03-25 至 2026-03-27 之间（CALL-4：本阶段每 5–7 天一次" in page
+    assert not Call.objects.filter(case=case).exists()

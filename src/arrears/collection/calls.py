@@ -127,75 +127,77 @@ def check_record(entry: CallEntry, *, today: date, dpd: int, calls: Calls) -> di
     """Field → what is wrong, for everything that keeps the record from being complete (empty when it is)."""
     errors: dict[str, str] = {}
     if entry.outcome not in CallOutcome.values:
-        errors["outcome"] = "choose the call's outcome"
+        errors["outcome"] = _("choose the call's outcome")
         return errors
     if entry.party not in CallParty.values:
-        errors["party"] = "say whom you called: the borrower or a contact person"
+        errors["party"] = _("say whom you called: the borrower or a contact person")
         return errors
     if entry.duration_seconds < 0:
-        errors["duration_seconds"] = "the duration cannot be negative"
+        errors["duration_seconds"] = _("the duration cannot be negative")
     elif entry.duration_seconds > calls.max_duration_seconds:  # CALL-3
         errors["duration_seconds"] = _(
             "a call lasts at most %(max)s seconds (%(hours)s hours); enter the duration in seconds"
         ) % {"max": calls.max_duration_seconds, "hours": f"{calls.max_duration_seconds / 3600:g}"}
     elif entry.reached and entry.duration_seconds == 0:
-        errors["duration_seconds"] = "a call that reached someone lasted at least a second: enter its duration"
+        errors["duration_seconds"] = _("a call that reached someone lasted at least a second: enter its duration")
     to_borrower = entry.party == CallParty.BORROWER
     verified = to_borrower and entry.reached and entry.identity_verified
     if entry.facts_stated and not verified:
-        errors["facts_stated"] = (
+        errors["facts_stated"] = _(
             "the debt may be stated only to the borrower after verifying their identity (PRV-1); untick it"
         )
     if entry.consequences_stated and not verified:
-        errors["consequences_stated"] = "consequences are explained only to the verified borrower (PRV-1); untick it"
+        errors["consequences_stated"] = _("consequences are explained only to the verified borrower (PRV-1); untick it")
     if not to_borrower and entry.outcome in (CallOutcome.PROMISED, CallOutcome.NEEDS_PLAN, CallOutcome.REFUSED):
-        errors["outcome"] = (
+        errors["outcome"] = _(
             "only the borrower promises, refuses or asks for a plan; record the contact's answer as 'other'"
         )
     if to_borrower and entry.reached and entry.outcome != CallOutcome.WRONG_PARTY:
         required = {
-            "greeted": "greet and say who is calling (SCR-1)",
-            "purpose_stated": "state the purpose of the call (CALL-2)",
-            "identity_verified": "verify the borrower's identity before discussing the debt (CALL-2)",
+            "greeted": _("greet and say who is calling (SCR-1)"),
+            "purpose_stated": _("state the purpose of the call (CALL-2)"),
+            "identity_verified": _("verify the borrower's identity before discussing the debt (CALL-2)"),
         }
         if entry.identity_verified:
             required |= {
-                "facts_stated": "state the overdue days and amount (CALL-2)",
-                "ability_asked": "ask about the ability to repay (CALL-2)",
+                "facts_stated": _("state the overdue days and amount (CALL-2)"),
+                "ability_asked": _("ask about the ability to repay (CALL-2)"),
             }
             if second_stage(dpd, calls):
-                required["consequences_stated"] = "explain the consequences: credit record, growing penalty (CALL-4)"
+                required["consequences_stated"] = _("explain the consequences: credit record, growing penalty (CALL-4)")
         for name, message in required.items():
             if not getattr(entry, name) and name not in errors:
                 errors[name] = message
         if entry.identity_verified:
             if entry.suggestion not in Suggestion.values or entry.suggestion == Suggestion.NONE:
-                errors["suggestion"] = "record the suggestion offered: in full, a short plan or an extension (CALL-2)"
+                errors["suggestion"] = _(
+                    "record the suggestion offered: in full, a short plan or an extension (CALL-2)"
+                )
             if not entry.attitude:
-                errors["attitude"] = "record the borrower's attitude (SCR-2)"
+                errors["attitude"] = _("record the borrower's attitude (SCR-2)")
             if second_stage(dpd, calls) and entry.obstacle not in Obstacle.values:
-                errors["obstacle"] = "record the borrower's obstacle, or 'none stated' (CALL-4)"
+                errors["obstacle"] = _("record the borrower's obstacle, or 'none stated' (CALL-4)")
     if entry.outcome == CallOutcome.PROMISED:
         if entry.promise_amount is None or entry.promise_amount <= 0:
-            errors["promise_amount"] = "enter the amount promised, in yuan (more than 0)"
+            errors["promise_amount"] = _("enter the amount promised, in yuan (more than 0)")
         elif entry.promise_amount > MAX_PROMISE_YUAN:
             errors["promise_amount"] = _("enter a promised amount of at most %(max)s yuan") % {
                 "max": f"{MAX_PROMISE_YUAN:,}"
             }
         elif entry.promise_amount != entry.promise_amount.quantize(Decimal("0.01")):
-            errors["promise_amount"] = "enter the amount in yuan with at most 2 decimals"
+            errors["promise_amount"] = _("enter the amount in yuan with at most 2 decimals")
         horizon = today + timedelta(days=calls.promise_max_days)  # CALL-3
         if entry.promise_due_on is None:
-            errors["promise_due_on"] = "enter the date the borrower promised to pay by"
+            errors["promise_due_on"] = _("enter the date the borrower promised to pay by")
         elif not today <= entry.promise_due_on <= horizon:
-            errors["promise_due_on"] = (
-                f"a promise falls between today and {calls.promise_max_days} days ahead "
-                f"({today.isoformat()} – {horizon.isoformat()}); a longer horizon is an instalment plan"
-            )
+            errors["promise_due_on"] = _(
+                "a promise falls between today and %(days)s days ahead (%(first)s – %(last)s); a longer horizon "
+                "is an instalment plan"
+            ) % {"days": calls.promise_max_days, "first": today.isoformat(), "last": horizon.isoformat()}
     elif entry.promise_amount is not None or entry.promise_due_on is not None:
-        errors["promise_amount"] = "a promise is recorded only with the outcome 'promised to pay'"
+        errors["promise_amount"] = _("a promise is recorded only with the outcome 'promised to pay'")
     if entry.next_action not in NextAction.values:
-        errors["next_action"] = "choose the next action (CALL-3)"
+        errors["next_action"] = _("choose the next action (CALL-3)")
     elif entry.next_action != NextAction.NONE:
         errors |= _check_follow_up(entry, today=today, dpd=dpd, calls=calls)
     return errors
@@ -204,20 +206,21 @@ def check_record(entry: CallEntry, *, today: date, dpd: int, calls: Calls) -> di
 def _check_follow_up(entry: CallEntry, *, today: date, dpd: int, calls: Calls) -> dict[str, str]:
     when = entry.next_follow_up_on
     if when is None:
-        return {"next_follow_up_on": "enter the date of the next follow-up (CALL-3)"}
+        return {"next_follow_up_on": _("enter the date of the next follow-up (CALL-3)")}
     latest = today + timedelta(days=calls.max_interval_days if second_stage(dpd, calls) else calls.follow_up_max_days)
     earliest = today + timedelta(days=calls.min_interval_days) if second_stage(dpd, calls) else today
     if entry.borrower_asked or entry.next_action != NextAction.CALL:
         earliest = today
     if when < earliest or when > latest:
-        rule = (
-            " (CALL-4: every 5–7 days at this stage, sooner only when the borrower asked)"
-            if second_stage(dpd, calls)
-            else ""
-        )
-        return {
-            "next_follow_up_on": f"the next follow-up falls between {earliest.isoformat()} and {latest.isoformat()}{rule}"
-        }
+        dates = {"first": earliest.isoformat(), "last": latest.isoformat()}
+        if second_stage(dpd, calls):
+            message = _(
+                "the next follow-up falls between %(first)s and %(last)s (CALL-4: every %(min)s–%(max)s days at "
+                "this stage, sooner only when the borrower asked)"
+            ) % {**dates, "min": calls.min_interval_days, "max": calls.max_interval_days}
+        else:
+            message = _("the next follow-up falls between %(first)s and %(last)s") % dates
+        return {"next_follow_up_on": message}
     return {}
 
 
@@ -273,11 +276,13 @@ def _dialled(case: CollectionCase, entry: CallEntry) -> tuple[str, ContactPerson
         return case.borrower.mobile, None
     contact = ContactPerson.objects.filter(pk=entry.contact_id, borrower_id=case.borrower_id).first()
     if contact is None:
-        raise CollectionError("choose one of the borrower's contact persons to call")
+        raise CollectionError(_("choose one of the borrower's contact persons to call"))
     if not borrower_unreachable(case):
         raise CollectionError(
-            "a contact person may be called only when the borrower is unreachable: record a failed call to the "
-            "borrower first (PRV-1)"
+            _(
+                "a contact person may be called only when the borrower is unreachable: record a failed call to "
+                "the borrower first (PRV-1)"
+            )
         )
     return contact.phone, contact
 
@@ -297,7 +302,7 @@ def do_record_call(
     `IncompleteRecord` (fields missing or not allowed; `.errors` field by field) — and then nothing is stored."""
     require(actor, Perm.CALL)
     if case.status != CaseStatus.OPEN:
-        raise CollectionError("this case is closed; calls are recorded on open cases")
+        raise CollectionError(_("this case is closed; calls are recorded on open cases"))
     errors = check_record(entry, today=today, dpd=dpd, calls=calls)
     if errors:
         raise IncompleteRecord(errors)
