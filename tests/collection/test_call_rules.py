@@ -94,6 +94,9 @@ def test_the_call_form_refuses_with_the_rule_in_the_users_language_and_the_inbou
     case, junior = desk["cases"]["B45"], desk["junior"]
     record(case, reached_borrower(), junior)
     client.force_login(junior)
+    workspace = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="cadence-refused"' in workspace
+    assert "下一次电话自 2026-03-25 起方可拨打" in workspace
     form = client.get(f"/cases/{case.pk}/call/").content.decode()
     assert 'id="cadence-refused"' in form
     assert "2026-03-25" in form

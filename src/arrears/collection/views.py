@@ -126,7 +126,9 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     borrower = case.borrower
     loans = [_with_figures(loan, portfolio.loan_position(loan, on), on) for loan in borrower.loans.all()]
     verdict = queries.contact_verdict(borrower.pk, now(), number=borrower.mobile)
+    cadence = cadence_refusal(borrower.pk, today=on, dpd=case.dpd, calls=policy_on(on).calls)  # CALL-4
     context = {
+        "cadence": cadence.message() if cadence else "",
         "case": case,
         "borrower": borrower,
         "shown": portfolio.shown_fields(borrower),
