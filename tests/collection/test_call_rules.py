@@ -104,6 +104,7 @@ def test_the_call_form_refuses_with_the_rule_in_the_users_language_and_the_inbou
     entry = reached_borrower(outcome="reached_other", promise_amount=None, promise_due_on=None)
     response = client.post(f"/cases/{case.pk}/call/", {**posted(entry), "party": "borrower"})
     assert response.status_code == 200
+    assert "下一次电话自 2026-03-25 起方可拨打" in response.context["form"].errors["borrower_asked"][0]
     page = response.content.decode()
     assert "CALL-4：本阶段两次致电借款人至少间隔 5 天" in page
     assert "下一次电话自 2026-03-25 起方可拨打" in page
