@@ -77,7 +77,10 @@ def test_a_call_within_five_days_of_a_connected_call_is_refused_unless_the_borro
         assert "CALL-4" in str(refused.value)
         assert "2026-03-25" in str(refused.value)
     assert stored() == before
-    record(case, again(borrower_asked=True), junior)
+    asked = record(case, again(borrower_asked=True), junior)
+    assert asked.borrower_asked is True
+    event = AuditEvent.objects.filter(action="collection.record_call").latest("pk")
+    assert event.changes["borrower_asked"] == [None, True]
     record(case, again(AS_OF + timedelta(days=5)), junior, today=AS_OF + timedelta(days=5), dpd=50)
     assert Call.objects.filter(case=case).count() == 3
 

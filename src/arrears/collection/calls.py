@@ -299,7 +299,8 @@ def do_record_call(
 ) -> Call:
     """Store one call record with its promise and follow-up (see the module docstring). Raises `ActionDenied`
     (no permission), `CollectionError` (the case, the contact rules or the contact person refuse it) or
-    `IncompleteRecord` (fields missing or not allowed; `.errors` field by field) — and then nothing is stored."""
+    `IncompleteRecord` (fields missing or not allowed; `.errors` field by field) or `CadenceRefused` (CALL-4: too
+    soon after the last connected call, and the borrower did not ask) — and then nothing is stored."""
     require(actor, Perm.CALL)
     if case.status != CaseStatus.OPEN:
         raise CollectionError(_("this case is closed; calls are recorded on open cases"))
@@ -331,6 +332,7 @@ def do_record_call(
             called_on=today,
             party=entry.party,
             inbound=inbound,
+            borrower_asked=entry.borrower_asked,
             contact=contact,
             number=number,
             outcome=entry.outcome,
@@ -352,6 +354,8 @@ def do_record_call(
         record.change("outcome", None, call.outcome)
         if call.inbound:
             record.change("inbound", None, True)
+        if call.borrower_asked:
+            record.change("borrower_asked", None, True)  # CALL-4: why a call may come sooner
         if entry.outcome == CallOutcome.PROMISED:
             _store_promise(case, call, entry, today, record)
         if entry.reached and entry.party == CallParty.BORROWER:
