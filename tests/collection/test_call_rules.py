@@ -209,12 +209,16 @@ def test_a_contact_who_is_not_the_cases_is_not_found(client, desk, contact):
 def test_odd_ids_in_the_queue_and_reassignment_get_a_message(client, desk):
     """A non-ASCII digit or a huge number as the queue's owner or the collector to reassign to: no 500."""
     case = desk["cases"]["B45"]
+    owner_id, before = case.owner_id, AuditEvent.objects.count()
     client.force_login(desk["users"]["supervisor"][0])
     for owner in ("²", str(10**30)):
         assert client.get("/cases/", {"owner": owner}).status_code == 200
         assert client.post(f"/cases/{case.pk}/reassign/", {"to": owner}).status_code == 302
     case.refresh_from_db()
-    assert case.owner == desk["cases"]["B45"].owner
+    assert (case.owner_id, AuditEvent.objects.count()) == (owner_id, before)
+    huge = 10**30
+    for path in (f"/cases/{huge}/", f"/cases/{huge}/call/", f"/letters/{huge}.pdf"):
+        assert client.get(path).status_code == 404
 
 
 def test_the_inbound_form_reads_as_inbound(client, desk):
