@@ -272,6 +272,7 @@ def generate(n: int, seed: int, as_of: date, due_soon: float = 0.9) -> dict[str,
             "borrower_id": pl.Series(call_borrower),
             "called_on": _dates(today - (rng.random(call_borrower.size) * span).astype(np.int64)),
             "outcome": _strings(OUTCOMES, rng.choice(len(OUTCOMES), call_borrower.size, p=OUTCOME_P)),
+            "inbound": pl.Series(np.zeros(call_borrower.size, dtype=bool)),
         }
     )
     del per, call_borrower, span, open_, open_dpd

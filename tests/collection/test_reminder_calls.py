@@ -115,3 +115,24 @@ def test_only_those_who_call_see_the_queue(client, reminder):
     assert client.get("/reminders/").status_code == 403
     assert client.post("/reminders/", {"task": reminder.pk, "outcome": "reached_other"}).status_code == 403
     assert written() == before
+
+
+@pytest.mark.parametrize(
+    ("task", "duration", "status"),
+    [("²", "95", 404), ("abc", "95", 404), (str(10**30), "95", 404), (None, str(10**14), 302), (None, "14401", 302)],
+)
+def test_odd_numbers_in_the_reminder_form_get_a_message_and_nothing_is_written(
+    client, reminder, task, duration, status
+):
+    """Clause: REM-1, CALL-3 — a task id that is no number of a row: 404; a duration of 10^14 s or above the
+    policy's 14,400: the form's message; nothing is written."""
+    client.force_login(make_user("junior_collector"))
+    before = written()
+    response = client.post(
+        "/reminders/", {"task": task or reminder.pk, "outcome": "reached_other", "duration_seconds": duration}
+    )
+    assert response.status_code == status
+    if status == 302:
+        page = client.get(response.url).content.decode()
+        assert "通话时长须在 0 至 14,400 秒之间" in page
+    assert written() == before

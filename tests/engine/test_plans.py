@@ -267,8 +267,8 @@ def test_a_current_borrower_with_a_broken_plan_has_no_pool():
     assert one(decisions.plan_decisions, "decision") == {"decision": "broken"}
 
 
-def call(on: date, outcome="no_answer"):
-    return {"borrower_id": 1, "called_on": on, "outcome": outcome}
+def call(on: date, outcome="no_answer", inbound=False):
+    return {"borrower_id": 1, "called_on": on, "outcome": outcome, "inbound": inbound}
 
 
 def test_while_a_plan_is_active_the_borrower_is_not_chased():

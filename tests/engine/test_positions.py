@@ -43,6 +43,19 @@ def test_class_bounds_come_from_the_policy():
     assert position(decisions, "dpd", "delinquency_class")["delinquency_class"] == "moderate"
 
 
+@pytest.mark.parametrize(("dpd", "bucket"), [(20, "M1"), (21, "M2"), (40, "M2"), (41, "M3"), (45, "M3"), (46, "M3+")])
+def test_bucket_bounds_come_from_the_policy(dpd, bucket):
+    """Clause: CLS-1 (report buckets, practice) — the M-bucket bounds are parameters: with M1 up to 20, M2 up
+    to 40 and M3 up to 45, DPD 21 is M2, 41 is M3 and 46 is M3+."""
+    decisions = run(
+        DUE + timedelta(days=dpd),
+        policy_text="[buckets]\nm1_max_dpd = 20\nm2_max_dpd = 40\nm3_max_dpd = 45\n",
+        loans=[loan(1)],
+        instalments=[instalment(1, 1, DUE, 100_000)],
+    )
+    assert position(decisions, "dpd", "bucket") == {"dpd": dpd, "bucket": bucket}
+
+
 def test_worked_example_penalty_and_compound_interest():
     """Clause: CLS-1 — 10,000.00 principal and 362.50 interest due 2026-01-15, 4.35 % + 50 %: on 2026-03-01
     DPD 45, penalty 10000 × 0.06525 × 45/360 = 81.5625 → 81.56, compound 362.50 × 0.06525 × 45/360 → 2.96."""

@@ -25,8 +25,8 @@ def case(opened: date, klass="moderate", pool="junior"):
     }
 
 
-def call(on: date, outcome="no_answer"):
-    return {"borrower_id": 1, "called_on": on, "outcome": outcome}
+def call(on: date, outcome="no_answer", inbound=False):
+    return {"borrower_id": 1, "called_on": on, "outcome": outcome, "inbound": inbound}
 
 
 def _tasks(dpd, *, principal=100_000, cases=None, **frames):
@@ -178,3 +178,39 @@ def test_lost_contact_counts_within_the_case():
         95, cases=[case(day(95 - 31), klass="severe", pool="supervisor")], calls=[call(day(95 - 200), "promised")]
     )
     assert [t["reason"] for t in later.to_dicts() if t["kind"] == "legal_review"] == ["lost contact"]
+
+
+def test_a_cadence_call_is_not_overdue_on_the_day_a_case_opens():
+    """Clause: CALL-4 — a borrower first delinquent at DPD 45 (the case opens today, no call since DPD 31): the
+    cadence call is due today, not since DPD 31; a case opened at DPD 33 keeps its due date of that day."""
+    task = one(_tasks(45, cases=[]), "key", "available_from", "due_on", "clause")
+    assert task == {"key": f"call:1:{day(45)}", "available_from": day(45), "due_on": day(45), "clause": "CALL-4"}
+    assert one(_tasks(35, cases=[case(day(33))]), "due_on") == {"due_on": day(33)}
+
+
+def _severe(dpd, *, calls=(), opened=1, **frames):
+    tasks = _tasks(dpd, cases=[case(day(opened), klass="severe", pool="supervisor")], calls=list(calls), **frames)
+    return [(t["kind"], t["key"], t["due_on"], t["clause"]) for t in tasks.to_dicts()]
+
+
+def test_every_severe_case_has_a_next_action():
+    """Clause: CLS-2, LGL-1 — DPD 95, the borrower reached 5 days ago and no failed attempt (no legal grounds,
+    cadence over): a supervisor's decision task, due today; with legal grounds only the legal review; at DPD 90
+    (moderate) none; under a plan none."""
+    reached = [call(day(90), "promised")]
+    assert _severe(95, calls=reached) == [
+        ("severe_review", f"severe_review:1:{day(1)}", day(95), "CLS-2"),
+    ]
+    assert [k for k, *_ in _severe(95, calls=[call(day(93), "refused")])] == ["legal_review"]
+    assert _severe(90, calls=[call(day(85), "promised")]) == []
+    plan = {"plan_id": 4, "borrower_id": 1, "case_id": 7, "status": "active", "starts_on": day(80), "ended_on": None}
+    assert [k for k, *_ in _severe(95, calls=reached, plans=[plan])] == []
+
+
+def test_an_inbound_call_is_not_a_failed_attempt():
+    """Clause: CLS-2, LGL-1 — case reopened at DPD 80: three failed outbound calls give a legal review at DPD 90;
+    with the third one the borrower's own (inbound) call, none (the severe case gets its decision task)."""
+    outbound = [call(day(82)), call(day(84), "busy"), call(day(86), "wrong_party")]
+    assert [k for k, *_ in _severe(91, calls=outbound, opened=80)] == ["legal_review"]
+    mixed = [*outbound[:2], call(day(86), "wrong_party", inbound=True)]
+    assert [k for k, *_ in _severe(91, calls=mixed, opened=80)] == ["severe_review"]

@@ -115,7 +115,7 @@ def test_contact_rules_from_the_guidelines():
 def test_every_parameter_has_a_clause_a_meaning_and_a_default():
     """The README's table is generated from these rows; none may be blank."""
     rows = parameter_rows(P)
-    assert len(rows) == 47
+    assert len(rows) == 54
     assert all(row["clause"] and row["meaning"] and row["meaning_zh"] and row["value"] for row in rows)
 
 
@@ -132,3 +132,13 @@ def test_policy_is_immutable():
     with pytest.raises(ValueError, match="frozen"):
         P.penalty.markup = Decimal("0.30")  # type: ignore[misc]
     assert Policy().penalty.markup == Decimal("0.50")
+
+
+def test_the_desk_numbers_are_parameters():
+    """Clause: CALL-3, LTR-1 — a promise within 30 days, a follow-up within 30 days outside the cadence, a call of
+    at most 4 hours, the notice's deadline 7 days after issue; report buckets M1 to 30, M2 to 60, M3 to 90."""
+    assert (P.calls.promise_max_days, P.calls.follow_up_max_days, P.calls.max_duration_seconds) == (30, 30, 14_400)
+    assert P.letters.repay_within_days == 7
+    assert (P.buckets.m1_max_dpd, P.buckets.m2_max_dpd, P.buckets.m3_max_dpd) == (30, 60, 90)
+    with pytest.raises(ValueError, match="must rise"):
+        Policy.model_validate({"buckets": {"m1_max_dpd": 60, "m2_max_dpd": 60}})

@@ -9,14 +9,22 @@ parameters, it lists what is missing or not allowed, field by field:
   a standard suggestion offered; from the second stage (DPD 31 and above) also the consequences (credit
   record, growing penalty interest) and the borrower's obstacle (CALL-4); always the attitude (SCR-2);
 - nothing of the debt is stated to anyone whose identity was not verified, nor to a contact person (PRV-1);
-- "promised" needs an amount and a date (today up to `PROMISE_MAX_DAYS` ahead); only the borrower promises;
+- the duration is at most the policy's `calls.max_duration_seconds` (CALL-3, 4 hours);
+- "promised" needs an amount and a date (today up to `calls.promise_max_days` ahead); only the borrower
+  promises; the amount is at most `MAX_PROMISE_YUAN` (what a bank's ledger holds, not a policy number);
 - the follow-up plan (CALL-3): a next action, and a date unless nothing remains to do; in the second stage
-  it falls 5–7 days ahead (earlier only when the borrower asked, never later: CALL-4).
+  it falls 5–7 days ahead (earlier only when the borrower asked, never later: CALL-4), otherwise at most
+  `calls.follow_up_max_days` ahead.
+
+`cadence_refusal` is CALL-4's rule for the call itself: in the second stage, no call to the borrower before
+`calls.min_interval_days` days since the last connected call, unless the borrower asked. A borrower calling the
+bank (inbound) is never refused by it.
 
 `do_record_call` re-checks the contact rules at the call's time, screens the note for prohibited language
 (LANG-1), stores the call, the promise and the follow-up task, settles the work the call did (a reached
 borrower settles the open call, reminder, confirmation and broken-promise tasks available today), and writes
-one audit event — all in one transaction, or nothing.
+one audit event — all in one transaction, or nothing. A second promise on the same day replaces the first (one
+open promise made per day), and a new follow-up plan replaces the open follow-ups planned by earlier calls.
 """
 
 from __future__ import annotations
@@ -26,7 +34,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from arrears.accounts.permissions import Perm
 from arrears.collection.errors import CollectionError
@@ -39,6 +49,7 @@ from arrears.collection.models import (
     NextAction,
     Obstacle,
     Promise,
+    PromiseStatus,
     Suggestion,
     Task,
     TaskKind,
@@ -54,18 +65,19 @@ from arrears.policy.model import Calls
 from arrears.portfolio.models import ContactPerson
 
 __all__ = [
-    "PROMISE_MAX_DAYS",
+    "MAX_PROMISE_YUAN",
+    "CadenceRefusal",
     "CallEntry",
     "borrower_unreachable",
+    "cadence_refusal",
     "check_record",
     "do_record_call",
     "propose_follow_up",
 ]
 
-# How far ahead a promise to pay may fall; a longer horizon is a plan (PLAN-*), negotiated by a senior collector.
-PROMISE_MAX_DAYS = 30
-# The longest a follow-up may be put off outside the second stage's cadence.
-FOLLOW_UP_MAX_DAYS = 30
+# The largest promise a record holds: a trillion yuan less a fen, inside what the database's 64-bit fen column
+# (and the form's 14 digits) can hold. Not a policy number: no borrower's promise comes near it.
+MAX_PROMISE_YUAN = Decimal("999999999999.99")
 
 
 @dataclass
@@ -115,67 +127,77 @@ def check_record(entry: CallEntry, *, today: date, dpd: int, calls: Calls) -> di
     """Field → what is wrong, for everything that keeps the record from being complete (empty when it is)."""
     errors: dict[str, str] = {}
     if entry.outcome not in CallOutcome.values:
-        errors["outcome"] = "choose the call's outcome"
+        errors["outcome"] = _("choose the call's outcome")
         return errors
     if entry.party not in CallParty.values:
-        errors["party"] = "say whom you called: the borrower or a contact person"
+        errors["party"] = _("say whom you called: the borrower or a contact person")
         return errors
     if entry.duration_seconds < 0:
-        errors["duration_seconds"] = "the duration cannot be negative"
+        errors["duration_seconds"] = _("the duration cannot be negative")
+    elif entry.duration_seconds > calls.max_duration_seconds:  # CALL-3
+        errors["duration_seconds"] = _(
+            "a call lasts at most %(max)s seconds (%(hours)s hours); enter the duration in seconds"
+        ) % {"max": calls.max_duration_seconds, "hours": f"{calls.max_duration_seconds / 3600:g}"}
     elif entry.reached and entry.duration_seconds == 0:
-        errors["duration_seconds"] = "a call that reached someone lasted at least a second: enter its duration"
+        errors["duration_seconds"] = _("a call that reached someone lasted at least a second: enter its duration")
     to_borrower = entry.party == CallParty.BORROWER
     verified = to_borrower and entry.reached and entry.identity_verified
     if entry.facts_stated and not verified:
-        errors["facts_stated"] = (
+        errors["facts_stated"] = _(
             "the debt may be stated only to the borrower after verifying their identity (PRV-1); untick it"
         )
     if entry.consequences_stated and not verified:
-        errors["consequences_stated"] = "consequences are explained only to the verified borrower (PRV-1); untick it"
+        errors["consequences_stated"] = _("consequences are explained only to the verified borrower (PRV-1); untick it")
     if not to_borrower and entry.outcome in (CallOutcome.PROMISED, CallOutcome.NEEDS_PLAN, CallOutcome.REFUSED):
-        errors["outcome"] = (
+        errors["outcome"] = _(
             "only the borrower promises, refuses or asks for a plan; record the contact's answer as 'other'"
         )
     if to_borrower and entry.reached and entry.outcome != CallOutcome.WRONG_PARTY:
         required = {
-            "greeted": "greet and say who is calling (SCR-1)",
-            "purpose_stated": "state the purpose of the call (CALL-2)",
-            "identity_verified": "verify the borrower's identity before discussing the debt (CALL-2)",
+            "greeted": _("greet and say who is calling (SCR-1)"),
+            "purpose_stated": _("state the purpose of the call (CALL-2)"),
+            "identity_verified": _("verify the borrower's identity before discussing the debt (CALL-2)"),
         }
         if entry.identity_verified:
             required |= {
-                "facts_stated": "state the overdue days and amount (CALL-2)",
-                "ability_asked": "ask about the ability to repay (CALL-2)",
+                "facts_stated": _("state the overdue days and amount (CALL-2)"),
+                "ability_asked": _("ask about the ability to repay (CALL-2)"),
             }
             if second_stage(dpd, calls):
-                required["consequences_stated"] = "explain the consequences: credit record, growing penalty (CALL-4)"
+                required["consequences_stated"] = _("explain the consequences: credit record, growing penalty (CALL-4)")
         for name, message in required.items():
             if not getattr(entry, name) and name not in errors:
                 errors[name] = message
         if entry.identity_verified:
             if entry.suggestion not in Suggestion.values or entry.suggestion == Suggestion.NONE:
-                errors["suggestion"] = "record the suggestion offered: in full, a short plan or an extension (CALL-2)"
+                errors["suggestion"] = _(
+                    "record the suggestion offered: in full, a short plan or an extension (CALL-2)"
+                )
             if not entry.attitude:
-                errors["attitude"] = "record the borrower's attitude (SCR-2)"
+                errors["attitude"] = _("record the borrower's attitude (SCR-2)")
             if second_stage(dpd, calls) and entry.obstacle not in Obstacle.values:
-                errors["obstacle"] = "record the borrower's obstacle, or 'none stated' (CALL-4)"
+                errors["obstacle"] = _("record the borrower's obstacle, or 'none stated' (CALL-4)")
     if entry.outcome == CallOutcome.PROMISED:
         if entry.promise_amount is None or entry.promise_amount <= 0:
-            errors["promise_amount"] = "enter the amount promised, in yuan (more than 0)"
+            errors["promise_amount"] = _("enter the amount promised, in yuan (more than 0)")
+        elif entry.promise_amount > MAX_PROMISE_YUAN:
+            errors["promise_amount"] = _("enter a promised amount of at most %(max)s yuan") % {
+                "max": f"{MAX_PROMISE_YUAN:,}"
+            }
         elif entry.promise_amount != entry.promise_amount.quantize(Decimal("0.01")):
-            errors["promise_amount"] = "enter the amount in yuan with at most 2 decimals"
+            errors["promise_amount"] = _("enter the amount in yuan with at most 2 decimals")
+        horizon = today + timedelta(days=calls.promise_max_days)  # CALL-3
         if entry.promise_due_on is None:
-            errors["promise_due_on"] = "enter the date the borrower promised to pay by"
-        elif not today <= entry.promise_due_on <= today + timedelta(days=PROMISE_MAX_DAYS):
-            errors["promise_due_on"] = (
-                f"a promise falls between today and {PROMISE_MAX_DAYS} days ahead "
-                f"({today.isoformat()} – {(today + timedelta(days=PROMISE_MAX_DAYS)).isoformat()}); "
-                "a longer horizon is an instalment plan"
-            )
+            errors["promise_due_on"] = _("enter the date the borrower promised to pay by")
+        elif not today <= entry.promise_due_on <= horizon:
+            errors["promise_due_on"] = _(
+                "a promise falls between today and %(days)s days ahead (%(first)s – %(last)s); a longer horizon "
+                "is an instalment plan"
+            ) % {"days": calls.promise_max_days, "first": today.isoformat(), "last": horizon.isoformat()}
     elif entry.promise_amount is not None or entry.promise_due_on is not None:
-        errors["promise_amount"] = "a promise is recorded only with the outcome 'promised to pay'"
+        errors["promise_amount"] = _("a promise is recorded only with the outcome 'promised to pay'")
     if entry.next_action not in NextAction.values:
-        errors["next_action"] = "choose the next action (CALL-3)"
+        errors["next_action"] = _("choose the next action (CALL-3)")
     elif entry.next_action != NextAction.NONE:
         errors |= _check_follow_up(entry, today=today, dpd=dpd, calls=calls)
     return errors
@@ -184,21 +206,60 @@ def check_record(entry: CallEntry, *, today: date, dpd: int, calls: Calls) -> di
 def _check_follow_up(entry: CallEntry, *, today: date, dpd: int, calls: Calls) -> dict[str, str]:
     when = entry.next_follow_up_on
     if when is None:
-        return {"next_follow_up_on": "enter the date of the next follow-up (CALL-3)"}
-    latest = today + timedelta(days=calls.max_interval_days if second_stage(dpd, calls) else FOLLOW_UP_MAX_DAYS)
+        return {"next_follow_up_on": _("enter the date of the next follow-up (CALL-3)")}
+    latest = today + timedelta(days=calls.max_interval_days if second_stage(dpd, calls) else calls.follow_up_max_days)
     earliest = today + timedelta(days=calls.min_interval_days) if second_stage(dpd, calls) else today
     if entry.borrower_asked or entry.next_action != NextAction.CALL:
         earliest = today
     if when < earliest or when > latest:
-        rule = (
-            " (CALL-4: every 5–7 days at this stage, sooner only when the borrower asked)"
-            if second_stage(dpd, calls)
-            else ""
-        )
-        return {
-            "next_follow_up_on": f"the next follow-up falls between {earliest.isoformat()} and {latest.isoformat()}{rule}"
-        }
+        dates = {"first": earliest.isoformat(), "last": latest.isoformat()}
+        if second_stage(dpd, calls):
+            message = _(
+                "the next follow-up falls between %(first)s and %(last)s (CALL-4: every %(min)s–%(max)s days at "
+                "this stage, sooner only when the borrower asked)"
+            ) % {**dates, "min": calls.min_interval_days, "max": calls.max_interval_days}
+        else:
+            message = _("the next follow-up falls between %(first)s and %(last)s") % dates
+        return {"next_follow_up_on": message}
     return {}
+
+
+@dataclass(frozen=True)
+class CadenceRefusal:
+    """CALL-4 refuses a call now: the last connected call was on `last_connected_on`; the next call to the
+    borrower is allowed from `allowed_from` (sooner only when the borrower asked)."""
+
+    last_connected_on: date
+    allowed_from: date
+    min_interval_days: int
+
+    def message(self) -> str:
+        """The refusal in the active language: the rule, the dates, and what would allow the call."""
+        return _(
+            "CALL-4: at this stage calls to the borrower are at least %(days)s days apart. The last connected "
+            "call was on %(last)s, so the next call is allowed from %(from)s. Call sooner only if the borrower "
+            "asked to be called: tick that box."
+        ) % {
+            "days": self.min_interval_days,
+            "last": self.last_connected_on.isoformat(),
+            "from": self.allowed_from.isoformat(),
+        }
+
+
+def cadence_refusal(borrower_id: int, *, today: date, dpd: int, calls: Calls) -> CadenceRefusal | None:
+    """CALL-4: in the second stage (DPD `second_stage_from_dpd`–`second_stage_to_dpd`) a call to the borrower
+    comes at least `min_interval_days` after the last connected call to them (an inbound one included: the
+    borrower was just on the phone), unless the borrower asked; None when the cadence allows a call today. The
+    caller skips it for an inbound call and when the borrower asked."""
+    if not calls.second_stage_from_dpd <= dpd <= calls.second_stage_to_dpd:
+        return None
+    last = Call.objects.filter(
+        borrower_id=borrower_id, party=CallParty.BORROWER, outcome__in=REACHED_OUTCOMES, called_on__lte=today
+    ).aggregate(last=Max("called_on"))["last"]
+    if last is None:
+        return None
+    allowed_from = last + timedelta(days=calls.min_interval_days)
+    return CadenceRefusal(last, allowed_from, calls.min_interval_days) if today < allowed_from else None
 
 
 def borrower_unreachable(case: CollectionCase) -> bool:
@@ -215,11 +276,13 @@ def _dialled(case: CollectionCase, entry: CallEntry) -> tuple[str, ContactPerson
         return case.borrower.mobile, None
     contact = ContactPerson.objects.filter(pk=entry.contact_id, borrower_id=case.borrower_id).first()
     if contact is None:
-        raise CollectionError("choose one of the borrower's contact persons to call")
+        raise CollectionError(_("choose one of the borrower's contact persons to call"))
     if not borrower_unreachable(case):
         raise CollectionError(
-            "a contact person may be called only when the borrower is unreachable: record a failed call to the "
-            "borrower first (PRV-1)"
+            _(
+                "a contact person may be called only when the borrower is unreachable: record a failed call to "
+                "the borrower first (PRV-1)"
+            )
         )
     return contact.phone, contact
 
@@ -236,10 +299,11 @@ def do_record_call(
 ) -> Call:
     """Store one call record with its promise and follow-up (see the module docstring). Raises `ActionDenied`
     (no permission), `CollectionError` (the case, the contact rules or the contact person refuse it) or
-    `IncompleteRecord` (fields missing or not allowed; `.errors` field by field) — and then nothing is stored."""
+    `IncompleteRecord` (fields missing or not allowed; `.errors` field by field) or `CadenceRefused` (CALL-4: too
+    soon after the last connected call, and the borrower did not ask) — and then nothing is stored."""
     require(actor, Perm.CALL)
     if case.status != CaseStatus.OPEN:
-        raise CollectionError("this case is closed; calls are recorded on open cases")
+        raise CollectionError(_("this case is closed; calls are recorded on open cases"))
     errors = check_record(entry, today=today, dpd=dpd, calls=calls)
     if errors:
         raise IncompleteRecord(errors)
@@ -250,6 +314,10 @@ def do_record_call(
         verdict = contact_verdict(case.borrower_id, called_at, number=number)
         if not verdict.allowed:
             raise ContactRefused(verdict)
+        if entry.party == CallParty.BORROWER and not entry.borrower_asked:
+            refusal = cadence_refusal(case.borrower_id, today=today, dpd=dpd, calls=calls)  # CALL-4
+            if refusal is not None:
+                raise CadenceRefused(refusal)
     if entry.note.strip():
         # LANG-1: a note with prohibited language is refused (ProhibitedLanguage); the hit stays recorded.
         ensure_clean(entry.note, actor=actor, where="call_note", subject=case)
@@ -270,6 +338,7 @@ def do_record_call(
             called_on=today,
             party=entry.party,
             inbound=inbound,
+            borrower_asked=entry.borrower_asked,
             contact=contact,
             number=number,
             outcome=entry.outcome,
@@ -291,16 +360,10 @@ def do_record_call(
         record.change("outcome", None, call.outcome)
         if call.inbound:
             record.change("inbound", None, True)
+        if call.borrower_asked:
+            record.change("borrower_asked", None, True)  # CALL-4: why a call may come sooner
         if entry.outcome == CallOutcome.PROMISED:
-            promise = Promise.objects.create(
-                borrower_id=case.borrower_id,
-                case=case,
-                amount_fen=to_fen(entry.promise_amount),
-                made_on=today,
-                due_on=entry.promise_due_on,
-                call=call,
-            )
-            record.change("promise", None, {"id": promise.pk, "fen": promise.amount_fen, "due": promise.due_on})
+            _store_promise(case, call, entry, today, record)
         if entry.reached and entry.party == CallParty.BORROWER:
             settled = list(
                 Task.objects.filter(
@@ -314,6 +377,16 @@ def do_record_call(
             if settled:
                 record.change("tasks_done", None, settled)
         if call.next_follow_up_on is not None:
+            # The newest plan replaces the open follow-ups planned by earlier calls (a second call the same day
+            # leaves one follow-up, not two).
+            replaced = list(
+                Task.objects.select_for_update()
+                .filter(borrower_id=case.borrower_id, status=TaskStatus.OPEN, key__startswith="follow_up:")
+                .values_list("pk", flat=True)
+            )
+            if replaced:
+                Task.objects.filter(pk__in=replaced, status=TaskStatus.OPEN).update(status=TaskStatus.CANCELLED)
+                record.change("follow_ups_replaced", None, replaced)
             task = Task.objects.create(
                 key=f"follow_up:{call.pk}",
                 kind=TaskKind.CALL,
@@ -328,6 +401,41 @@ def do_record_call(
             )
             record.change("follow_up", None, {"task": task.pk, "on": task.due_on, "action": call.next_action})
     return call
+
+
+def _store_promise(case: CollectionCase, call: Call, entry: CallEntry, today: date, record) -> None:
+    """The call's promise; a promise already made today in an earlier call is replaced by this one (its amount,
+    date and call), so a second call the same day leaves one promise (CALL-3)."""
+    fen = to_fen(entry.promise_amount)
+    earlier = (
+        Promise.objects.select_for_update()
+        .filter(borrower_id=case.borrower_id, status=PromiseStatus.OPEN, made_on=today)
+        .order_by("pk")
+        .first()
+    )
+    if earlier is None:
+        promise = Promise.objects.create(
+            borrower_id=case.borrower_id,
+            case=case,
+            amount_fen=fen,
+            made_on=today,
+            due_on=entry.promise_due_on,
+            call=call,
+        )
+        record.change("promise", None, {"id": promise.pk, "fen": promise.amount_fen, "due": promise.due_on})
+        return
+    before = {"id": earlier.pk, "fen": earlier.amount_fen, "due": earlier.due_on, "call": earlier.call_id}
+    earlier.amount_fen, earlier.due_on, earlier.call, earlier.case = fen, entry.promise_due_on, call, case
+    earlier.save(update_fields=["amount_fen", "due_on", "call", "case"])
+    record.change("promise", before, {"id": earlier.pk, "fen": fen, "due": earlier.due_on, "call": call.pk})
+
+
+class CadenceRefused(CollectionError):
+    """CALL-4 refuses this call now; `.refusal` gives the last connected call and the first day allowed."""
+
+    def __init__(self, refusal: CadenceRefusal) -> None:
+        super().__init__(refusal.message())
+        self.refusal = refusal
 
 
 class IncompleteRecord(CollectionError):
@@ -348,4 +456,4 @@ class ContactRefused(CollectionError):
         self.verdict = verdict
 
 
-__all__ += ["ContactRefused", "IncompleteRecord"]
+__all__ += ["CadenceRefused", "ContactRefused", "IncompleteRecord"]

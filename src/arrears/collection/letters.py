@@ -11,8 +11,8 @@ How this works
   instalment's balance stayed as it was since its due date; where a payment after the due date changed it,
   each accrual period is printed, and what was paid and what a posted waiver settled (WVR-2) are subtracted;
   every amount is checked against the replay (`letter_figures`).
-* The repayment deadline is a choice of this module, not a policy number: `REPAY_WITHIN_DAYS` calendar days
-  after the as-of date, moved to the next working day when that is a holiday or weekend.
+* The repayment deadline is the policy's `letters.repay_within_days` calendar days after the as-of date (LTR-1),
+  moved to the next working day when that is a holiday or weekend.
 * `render_pdf` renders `collection/letters/overdue_notice.html` with WeasyPrint, embedding a CJK font
   (`ARREARS_LETTER_FONT`, else found with fontconfig; Debian package fonts-noto-cjk).
 * The notice's wording above and below the figures is the approved `letter_notice` template (LANG-2; the
@@ -73,7 +73,6 @@ from arrears.rules.queries import calendar, policy_on
 from arrears.workdays import UnknownYearError
 
 __all__ = [
-    "REPAY_WITHIN_DAYS",
     "Bank",
     "LetterContent",
     "LetterFonts",
@@ -89,12 +88,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 QUIET_HOURS = "quiet_hours"  # `check_contact`'s rule
-
-# The repayment deadline the notice sets: 7 calendar days after the as-of date — a week to arrange payment,
-# stated as a date a borrower can read without a calendar of holidays — moved to the next working day when it
-# falls on a weekend or holiday, so the last day is one the bank's branches and hotline are open. The SPEC
-# names no period; a bank that wants another changes this constant (it is printed, not enforced).
-REPAY_WITHIN_DAYS = 7
 MAX_ADDITION = 1000  # characters of the collector's addition (plain text, printed as written)
 TEMPLATE = "collection/letters/overdue_notice.html"
 
@@ -142,9 +135,11 @@ class LetterContent:
         return sum((loan.total for loan in self.loans), ZERO)
 
 
-def repayment_deadline(as_of: date) -> date:
-    """`REPAY_WITHIN_DAYS` calendar days after `as_of`, on the next working day if that is not one."""
-    return calendar().next_working_day(as_of + timedelta(days=REPAY_WITHIN_DAYS))
+def repayment_deadline(as_of: date, policy) -> date:
+    """LTR-1: the policy's `letters.repay_within_days` calendar days after `as_of` (7: a week to arrange
+    payment, a date a borrower can read without a calendar of holidays), moved to the next working day when
+    it is not one, so the last day is one the bank's branches and hotline are open (printed, not enforced)."""
+    return calendar().next_working_day(as_of + timedelta(days=policy.letters.repay_within_days))
 
 
 def letter_content(
@@ -177,7 +172,7 @@ def letter_content(
         borrower_address=borrower.address,
         borrower_email=borrower.email,
         loans=tuple(figures),
-        deadline=repayment_deadline(as_of),
+        deadline=repayment_deadline(as_of, policy),
         addition=addition,
     )
 

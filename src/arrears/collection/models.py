@@ -154,6 +154,7 @@ class TaskKind(models.TextChoices):
     LETTER_FOLLOW_UP = "letter_follow_up", _("confirm a notice was received")
     BROKEN_PROMISE = "broken_promise", _("promise to pay broken")
     LEGAL_REVIEW = "legal_review", _("decide on agency or litigation")
+    SEVERE_REVIEW = "severe_review", _("severe case: decide the next step")
     PLAN_BROKEN = "plan_broken", _("instalment plan broken: decide what follows")
 
 
@@ -264,6 +265,8 @@ class Call(models.Model):
     party = models.CharField(_("called"), max_length=8, choices=CallParty.choices, default=CallParty.BORROWER)
     # The borrower called the bank (WVR-1: a waiver needs a contact the borrower initiated).
     inbound = models.BooleanField(_("the borrower called us"), default=False)
+    # The borrower asked for this call (CALL-4: only then may it come sooner than the cadence's interval).
+    borrower_asked = models.BooleanField(_("the borrower asked for this call"), default=False)
     contact = models.ForeignKey(ContactPerson, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     number = models.CharField(_("number dialled"), max_length=20, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=CallOutcome.choices)

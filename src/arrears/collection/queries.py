@@ -122,7 +122,10 @@ def annotated(cases: QuerySet[CollectionCase], on: date) -> QuerySet[CollectionC
     `priority` — 0 a promise due on `on`, 1 a follow-up due, 2 a broken promise, 3 nothing due. The priority
     tests the borrower against three small sets (semi-joins the database evaluates once, not per case); DPD
     and the overdue total are the case's own columns, kept by the nightly run."""
-    attempts = Call.objects.filter(case=OuterRef("pk")).values("case").annotate(n=Count("pk")).values("n")
+    # CLS-2's collection attempts are the bank's calls: a borrower calling the bank (inbound) is not one.
+    attempts = (
+        Call.objects.filter(case=OuterRef("pk"), inbound=False).values("case").annotate(n=Count("pk")).values("n")
+    )
     open_tasks = Task.objects.filter(status=TaskStatus.OPEN, available_from__lte=on)
     promised = Promise.objects.filter(status=PromiseStatus.OPEN, due_on=on).values("borrower_id")
     follow_ups = open_tasks.filter(due_on__lte=on, kind__in=FOLLOW_UP_KINDS[:3]).values("borrower_id")
@@ -163,7 +166,7 @@ def queue(user: Any, on: date, filters: QueueFilter = QueueFilter()) -> QuerySet
         cases = cases.filter(owner=user)
     elif filters.owner == "none":
         cases = cases.filter(owner__isnull=True)
-    elif filters.owner.isdigit():
+    elif filters.owner.isascii() and filters.owner.isdigit() and len(filters.owner) <= 18:
         cases = cases.filter(owner_id=int(filters.owner))
     if filters.delinquency_class:
         cases = cases.filter(delinquency_class=filters.delinquency_class)

@@ -25,6 +25,7 @@ from arrears.compliance.codes import ActionCode
 from arrears.compliance.language_actions import ensure_clean
 from arrears.engine.schema import REACHED_OUTCOMES
 from arrears.portfolio.models import Instalment
+from arrears.rules.queries import policy_on
 
 __all__ = ["REMINDER_OUTCOMES", "ReminderCall", "do_record_reminder_call", "reminder_calls_due"]
 
@@ -101,8 +102,9 @@ def do_record_reminder_call(
         )
     if task.kind != TaskKind.PHONE_REMINDER or task.status != TaskStatus.OPEN:
         raise CollectionError(_("This is not an open phone reminder; reload the reminder queue."))
-    if duration_seconds < 0 or duration_seconds > 4 * 3600:
-        raise CollectionError(_("The duration must be between 0 and 14,400 seconds."))
+    longest = policy_on(today).calls.max_duration_seconds  # CALL-3
+    if duration_seconds < 0 or duration_seconds > longest:
+        raise CollectionError(_("The duration must be between 0 and %(max)s seconds.") % {"max": f"{longest:,}"})
     instalment = _instalments([task]).get((task.loan_id, _due_date(task)))
     if instalment is None or instalment.settled_on is not None:
         raise CollectionError(_("The instalment is already paid; no reminder call is needed."))

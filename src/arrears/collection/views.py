@@ -26,10 +26,13 @@ from arrears.arrangements.views import case_panel
 from arrears.collection import queries
 from arrears.collection.allocation import collectors, do_allocate_cases, do_reassign_cases
 from arrears.collection.calls import (
+    MAX_PROMISE_YUAN,
+    CadenceRefused,
     CallEntry,
     ContactRefused,
     IncompleteRecord,
     borrower_unreachable,
+    cadence_refusal,
     do_record_call,
     propose_follow_up,
 )
@@ -123,7 +126,9 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     borrower = case.borrower
     loans = [_with_figures(loan, portfolio.loan_position(loan, on), on) for loan in borrower.loans.all()]
     verdict = queries.contact_verdict(borrower.pk, now(), number=borrower.mobile)
+    cadence = cadence_refusal(borrower.pk, today=on, dpd=case.dpd, calls=policy_on(on).calls)  # CALL-4
     context = {
+        "cadence": cadence.message() if cadence else "",
         "case": case,
         "borrower": borrower,
         "shown": portfolio.shown_fields(borrower),
@@ -161,7 +166,11 @@ class CallForm(forms.Form):
     """The guided call record; its rules are `arrears.collection.calls.check_record`."""
 
     outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=CallOutcome.choices)
-    duration_seconds = forms.IntegerField(label=gettext_lazy("Duration (seconds)"), min_value=0, initial=0)
+    # The bound is the policy's largest allowed `calls.max_duration_seconds` (one day): beyond it the number
+    # is refused here, before it can overflow a column; the policy's own bound is checked in `check_record`.
+    duration_seconds = forms.IntegerField(
+        label=gettext_lazy("Duration (seconds)"), min_value=0, max_value=86_400, initial=0
+    )
     greeted = forms.BooleanField(label=gettext_lazy("Greeted and said who is calling"), required=False)
     purpose_stated = forms.BooleanField(label=gettext_lazy("Stated the purpose"), required=False)
     identity_verified = forms.BooleanField(label=gettext_lazy("Verified the borrower's identity"), required=False)
@@ -176,7 +185,12 @@ class CallForm(forms.Form):
     attitude = forms.ChoiceField(label=gettext_lazy("Attitude"), choices=[("", "—"), *Attitude.choices], required=False)
     obstacle = forms.ChoiceField(label=gettext_lazy("Obstacle"), choices=[("", "—"), *Obstacle.choices], required=False)
     promise_amount = forms.DecimalField(
-        label=gettext_lazy("Promised amount (yuan)"), required=False, min_value=Decimal("0.01"), decimal_places=2
+        label=gettext_lazy("Promised amount (yuan)"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=MAX_PROMISE_YUAN,
+        max_digits=14,
+        decimal_places=2,
     )
     promise_due_on = forms.DateField(label=gettext_lazy("Promised by"), required=False, widget=DATE)
     note = forms.CharField(label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -188,6 +202,18 @@ class CallForm(forms.Form):
     )
 
     STEPS = ("greeted", "purpose_stated", "identity_verified", "facts_stated", "consequences_stated", "ability_asked")
+    # The inbound form's wording: the borrower is calling the bank (WVR-1), the collector answers.
+    INBOUND_LABELS = {
+        "greeted": gettext_lazy("Answered, greeted the borrower and said who is speaking"),
+        "purpose_stated": gettext_lazy("Said that the bank also wants to discuss the loan's repayment"),
+        "borrower_asked": gettext_lazy("The borrower asked to be called back sooner"),
+    }
+
+    def __init__(self, *args, inbound: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if inbound:
+            for name, label in self.INBOUND_LABELS.items():
+                self.fields[name].label = label
 
 
 def _entry(form: CallForm, party: str, contact_id: int | None) -> CallEntry:
@@ -208,8 +234,14 @@ def _entry(form: CallForm, party: str, contact_id: int | None) -> CallEntry:
     )
 
 
-def _approved_script(case: CollectionCase, collector) -> dict:
-    """The call script legal review approved (LANG-2), in the borrower's language, filled in for this call."""
+# The approved script's opening steps (greeting, purpose) are the bank calling; an inbound call opens otherwise.
+OUTBOUND_OPENING_STEPS = 2
+
+
+def _approved_script(case: CollectionCase, collector, *, inbound: bool = False) -> dict:
+    """The call script legal review approved (LANG-2), in the borrower's language, filled in for this call. For
+    an inbound call (the borrower is calling) the outbound greeting and purpose give way to the inbound opening
+    the page shows, and the script is shown from the identity check on."""
     script = template_for(TemplatePurpose.CALL_SCRIPT, case.borrower.language)
     if script is None:
         return {"script": None, "script_lines": []}
@@ -220,7 +252,21 @@ def _approved_script(case: CollectionCase, collector) -> dict:
         "bank_name": settings.ARREARS_BANK_NAME,
         "collector": collector.get_full_name() or collector.get_username(),
     }
-    return {"script": script, "script_lines": paragraphs(fill_in(script.body, values))}
+    lines = paragraphs(fill_in(script.body, values))
+    if inbound and len(lines) > OUTBOUND_OPENING_STEPS:
+        return {"script": script, "script_lines": lines[OUTBOUND_OPENING_STEPS:], "script_from_identity": True}
+    return {"script": script, "script_lines": lines}
+
+
+def _contact_id(request: HttpRequest) -> int | None:
+    """The contact person named in the request, or None when none is; a value that is not a plain number of a
+    row (`²`, `abc`, 10**30) is answered 404 like a contact that is not the case's."""
+    raw = request.POST.get("contact") or request.GET.get("contact")
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+        raise Http404(_("No such contact person in this case"))
+    return int(raw)
 
 
 @login_required
@@ -232,9 +278,11 @@ def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
     calls_policy = policy_on(on).calls
     party = request.POST.get("party") or request.GET.get("party") or CallParty.BORROWER
     party = party if party in CallParty.values else CallParty.BORROWER
-    contact_id = request.POST.get("contact") or request.GET.get("contact")
-    contact_id = int(contact_id) if contact_id and contact_id.isdigit() else None
+    contact_id = _contact_id(request)
     contact = next((c for c in case.borrower.contacts.all() if c.pk == contact_id), None)
+    if (contact_id is not None and contact is None) or (party == CallParty.CONTACT and contact is None):
+        # A contact person who is not this case's borrower's (or none named): the form does not exist (PRV-1).
+        raise Http404(_("No such contact person in this case"))
     number = contact.phone if contact else case.borrower.mobile
     # The borrower calling the bank (WVR-1's self-initiated contact) is recorded whatever the contact rules
     # say: they limit the bank's calls, not the borrower's.
@@ -243,6 +291,9 @@ def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
         "on",
     )
     verdict = ALLOWED if inbound else queries.contact_verdict(case.borrower_id, now(), number=number)
+    cadence = None
+    if not inbound and party == CallParty.BORROWER:
+        cadence = cadence_refusal(case.borrower_id, today=on, dpd=case.dpd, calls=calls_policy)  # CALL-4
     context = {
         "case": case,
         "name": masked("name", case.borrower.name),
@@ -253,10 +304,12 @@ def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
         "verdict": verdict,
         "contact_blocked": party == CallParty.CONTACT and not borrower_unreachable(case),
         "steps": CallForm.STEPS,
-        **_approved_script(case, request.user),
+        "inbound": inbound,
+        "cadence": cadence.message() if cadence else "",
+        **_approved_script(case, request.user, inbound=inbound),
     }
     if request.method == "POST" and verdict.allowed:
-        form = CallForm(request.POST)
+        form = CallForm(request.POST, inbound=inbound)
         if form.is_valid():
             try:
                 do_record_call(
@@ -273,6 +326,8 @@ def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
                     form.add_error(name if name in form.fields else None, text)
             except ContactRefused as exc:
                 context["verdict"] = exc.verdict
+            except CadenceRefused as exc:
+                form.add_error("borrower_asked", exc.refusal.message())
             except CollectionError as exc:
                 form.add_error(None, str(exc))
             except ProhibitedLanguage as exc:
@@ -282,16 +337,25 @@ def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
                 return redirect("collection:case", case_id=case.pk)
     else:
         form = CallForm(
+            inbound=inbound,
             initial={
                 "inbound": inbound,
                 "next_action": NextAction.CALL,
                 "next_follow_up_on": propose_follow_up(on, case.dpd, calls_policy),
-            }
+            },
         )
     context["form"] = form
     context["refusal"] = queries.refusal(context["verdict"])
     status = 200 if context["verdict"].allowed else 409
     return render(request, "collection/call.html", context, status=status)
+
+
+def _target(request: HttpRequest) -> User | None:
+    """The collector named by `to`, or None (also for a value that is not a plain number of a row)."""
+    raw = request.POST.get("to", "")
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+        return None
+    return User.objects.filter(pk=int(raw)).first()
 
 
 @login_required
@@ -301,7 +365,7 @@ def reassign_case(request: HttpRequest, case_id: int) -> HttpResponse:
     require(request.user, Perm.REASSIGN)
     on = queries.today()
     case = _case_or_404(request, case_id, on)
-    target = User.objects.filter(pk=request.POST.get("to", "0") or 0).first()
+    target = _target(request)
     if target is None:
         messages.error(request, _("Choose the collector to give the case to."))
     else:
@@ -320,7 +384,7 @@ def reassign_batch(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.REASSIGN)
     on = queries.today()
     filters = _filters(request)
-    target = User.objects.filter(pk=request.POST.get("to", "0") or 0).first()
+    target = _target(request)
     if target is None:
         messages.error(request, _("Choose the collector to give the cases to."))
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,10 @@ def reminder_queue(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.CALL)
     on = queries.today()
     if request.method == "POST":
-        task = get_object_or_404(Task, pk=request.POST.get("task"), kind=TaskKind.PHONE_REMINDER)
+        raw = request.POST.get("task", "")
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):  # "²", "abc", 10**30: no such task
+            raise Http404(_("No such phone reminder"))
+        task = get_object_or_404(Task, pk=int(raw), kind=TaskKind.PHONE_REMINDER)
         try:
             duration = int(request.POST.get("duration_seconds") or 0)
             do_record_reminder_call(

@@ -85,7 +85,7 @@ QUERIES: dict[str, str] = {
         SELECT c.id, c.borrower_id, c.status, c.delinquency_class, c.pool, c.opened_on
         FROM collection_collectioncase c""",
     "calls": """
-        SELECT k.borrower_id, k.called_on, k.outcome
+        SELECT k.borrower_id, k.called_on, k.outcome, k.inbound
         FROM collection_call k
         WHERE k.called_on <= %(as_of)s AND k.party = 'borrower'
           AND k.borrower_id IN (SELECT c.borrower_id FROM collection_collectioncase c WHERE c.status = 'open')""",

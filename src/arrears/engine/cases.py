@@ -77,7 +77,7 @@ def borrower_positions(
         .join(borrowers.select("borrower_id", "risk_level"), on="borrower_id", how="inner")
         .join(broken_plans.select("borrower_id", "plan_broken"), on="borrower_id", how="left")
         .with_columns(pl.col("plan_broken").fill_null(False))
-        .with_columns(delinquency_class=class_of(pl.col("dpd"), terms), bucket=bucket_of(pl.col("dpd")))
+        .with_columns(delinquency_class=class_of(pl.col("dpd"), terms), bucket=bucket_of(pl.col("dpd"), terms))
         .with_columns(pool=pool, pool_clause=clause)
     )
 

@@ -45,6 +45,7 @@ class Terms:
     default_channel: str
     mild_max_dpd: int
     moderate_max_dpd: int
+    bucket_bounds: tuple[int, int, int]  # the last DPD of M1, M2, M3 (report buckets)
     first_stage_max_dpd: int
     cadence_from_dpd: int
     cadence_to_dpd: int
@@ -73,6 +74,7 @@ class Terms:
             default_channel=policy.reminders.default_channel,
             mild_max_dpd=policy.classes.mild_max_dpd,
             moderate_max_dpd=policy.classes.moderate_max_dpd,
+            bucket_bounds=(policy.buckets.m1_max_dpd, policy.buckets.m2_max_dpd, policy.buckets.m3_max_dpd),
             first_stage_max_dpd=policy.calls.first_stage_max_dpd,
             cadence_from_dpd=policy.calls.second_stage_from_dpd,
             cadence_to_dpd=policy.calls.second_stage_to_dpd,

@@ -29,7 +29,6 @@ from arrears.engine.params import RATE_SCALE, Terms
 
 __all__ = [
     "AMOUNT_COLUMNS",
-    "BUCKETS",
     "POSITION_COLUMNS",
     "bucket_of",
     "class_of",
@@ -49,9 +48,6 @@ POSITION_COLUMNS = [
     *AMOUNT_COLUMNS,
 ]
 
-# Report buckets by 30-day months past due (industry M-buckets); fixed, unlike the policy's classes.
-BUCKETS = (("M0", 0), ("M1", 30), ("M2", 60), ("M3", 90))
-
 
 def class_of(dpd: pl.Expr, terms: Terms) -> pl.Expr:
     """CLS-1: current (DPD 0), mild 1–30, moderate 31–90, severe above (bounds from the policy)."""
@@ -66,10 +62,11 @@ def class_of(dpd: pl.Expr, terms: Terms) -> pl.Expr:
     )
 
 
-def bucket_of(dpd: pl.Expr) -> pl.Expr:
-    """M0 (current), M1 (1–30), M2 (31–60), M3 (61–90), M3+ (over 90)."""
+def bucket_of(dpd: pl.Expr, terms: Terms) -> pl.Expr:
+    """The report's M-buckets (policy `buckets`): M0 (current), M1 (1–30), M2 (31–60), M3 (61–90), M3+ (over
+    90) by default."""
     expr = pl.when(dpd <= 0).then(pl.lit("M0"))
-    for name, upper in BUCKETS[1:]:
+    for name, upper in zip(("M1", "M2", "M3"), terms.bucket_bounds, strict=True):
         expr = expr.when(dpd <= upper).then(pl.lit(name))
     return expr.otherwise(pl.lit("M3+"))
 
@@ -214,7 +211,7 @@ def loan_positions(items: pl.LazyFrame, borrowers: pl.LazyFrame, terms: Terms) -
         .with_columns(dpd=dpd)
         .with_columns(
             delinquency_class=class_of(pl.col("dpd"), terms),
-            bucket=bucket_of(pl.col("dpd")),
+            bucket=bucket_of(pl.col("dpd"), terms),
             overdue_total_fen=pl.sum_horizontal(amounts),
             clause=pl.lit("CLS-1"),
         )

@@ -11,7 +11,7 @@ What the shell passes (it may pass more rows than needed; the kernels filter):
 - `allocations`: what payments made, and penalty waivers posted, by the as-of date settled of those instalments;
 - `holds`: holds that may be in force on the as-of date (borrower-wide where `loan_id` is null);
 - `cases`: each borrower's latest collection case, open or closed;
-- `calls`: collection calls made, with their outcome;
+- `calls`: calls with the borrower, with their outcome and whether the borrower called the bank (`inbound`);
 - `promises`: promises to pay still open;
 - `payments`: payments of borrowers with open promises (for keeping or breaking them);
 - `letters`: formal notices sent (for the LTR-3 follow-up call);
@@ -60,7 +60,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "pool": STR,
         "opened_on": DATE,
     },
-    "calls": {"borrower_id": I64, "called_on": DATE, "outcome": STR},
+    "calls": {"borrower_id": I64, "called_on": DATE, "outcome": STR, "inbound": BOOL},
     "promises": {"promise_id": I64, "borrower_id": I64, "made_on": DATE, "due_on": DATE, "amount_fen": I64},
     "payments": {"borrower_id": I64, "paid_on": DATE, "amount_fen": I64},
     "letters": {"letter_id": I64, "borrower_id": I64, "sent_on": DATE},

@@ -9,9 +9,13 @@ key and the work list keeps one task per key:
 - `letter_follow_up:<letter>` — LTR-3: a call confirming a formal notice, due 3 working days after sending;
 - `broken_promise:<promise>` — CALL-3: a promise to pay whose date passed without the amount paid; a
   promise paid in full by its date is kept;
-- `legal_review:<borrower>:<case opened>` — LGL-1: DPD ≥ 90 and at least 3 failed attempts in this case, or a
+- `legal_review:<borrower>:<case opened>` — LGL-1: DPD ≥ 90 and at least 3 failed attempts (the bank's
+  calls, not the borrower's inbound ones, CLS-2) in this case, or a
   refusal, or no one reached for over 30 days; the route is litigation above 50,000 yuan overdue, else an
   agency (LGL-2). A supervisor decides (AUTH-3).
+
+- `severe_review:<borrower>:<case opened>` — CLS-2: a severe case (DPD over 90) without a legal review today: a
+  supervisor decides the next step, so that every severe case has a next action.
 
 Nothing that contacts the borrower is created while a hold is in force for the borrower; a promise's outcome
 is still recorded. While an instalment plan is in force the borrower is not chased: no first or cadence calls
@@ -96,7 +100,11 @@ def _calls_due(episode: pl.LazyFrame, calls: pl.LazyFrame, terms: Terms) -> pl.L
         reason=pl.lit("first call"),
         clause=pl.lit("CLS-2"),
     )
-    stage_start = pl.lit(as_of) - pl.duration(days=pl.col("dpd") - terms.cadence_from_dpd)
+    # The day the borrower entered the stage, but never before the case (re)opened: a case opened today at
+    # DPD 45 has its cadence call due today, not overdue since DPD 31.
+    stage_start = pl.max_horizontal(
+        (pl.lit(as_of) - pl.duration(days=pl.col("dpd") - terms.cadence_from_dpd)).cast(pl.Date), pl.col("opened_on")
+    )
 
     def after_last_call(days: int) -> pl.Expr:
         """`days` after the last call, not before the stage began; the stage's start if never called."""
@@ -128,7 +136,12 @@ def _legal_reviews(episode: pl.LazyFrame, calls: pl.LazyFrame, terms: Terms) -> 
         candidates.select("borrower_id", "opened_on"), on="borrower_id", how="inner"
     )
     tally = in_case.group_by("borrower_id").agg(
-        failed=(pl.col("outcome").is_in(list(FAILED_OUTCOMES)) & (pl.col("called_on") >= pl.col("opened_on"))).sum(),
+        # CLS-2: a borrower calling the bank (inbound) is not a collection attempt, failed or not.
+        failed=(
+            pl.col("outcome").is_in(list(FAILED_OUTCOMES))
+            & ~pl.col("inbound")
+            & (pl.col("called_on") >= pl.col("opened_on"))
+        ).sum(),
         refused=((pl.col("outcome") == "refused") & (pl.col("called_on") >= pl.col("opened_on"))).any(),
         last_reached=pl.col("called_on").filter(pl.col("outcome").is_in(list(REACHED_OUTCOMES))).max(),
     )
@@ -158,6 +171,25 @@ def _legal_reviews(episode: pl.LazyFrame, calls: pl.LazyFrame, terms: Terms) -> 
             .otherwise(pl.lit("agency")),
             reason="reason",
             clause=pl.lit("LGL-1"),
+        )
+    )
+
+
+def _severe_reviews(episode: pl.LazyFrame, reviews: pl.LazyFrame, terms: Terms) -> pl.LazyFrame:
+    """CLS-2: a severe case (DPD above `moderate_max_dpd`) goes to legal action, asset disposal or an agency; one
+    without a legal review today (LGL-1's grounds not met yet) gets a supervisor's decision task, so that every
+    severe case has a next action. It contacts no one."""
+    return (
+        episode.filter(pl.col("dpd") > terms.moderate_max_dpd)
+        .join(reviews.select("borrower_id"), on="borrower_id", how="anti")
+        .select(
+            key=_key("severe_review", pl.col("borrower_id").cast(pl.String), pl.col("opened_on").cast(pl.String)),
+            borrower_id="borrower_id",
+            kind=pl.lit("severe_review"),
+            available_from=pl.lit(terms.as_of),
+            due_on=pl.lit(terms.as_of),
+            reason=pl.lit("severe: decide the next step"),
+            clause=pl.lit("CLS-2"),
         )
     )
 
@@ -223,8 +255,12 @@ def tasks_due(
     if on_plan is not None:
         calls_due = calls_due.join(on_plan.select("borrower_id"), on="borrower_id", how="anti")
         reviews = reviews.join(on_plan.select("borrower_id"), on="borrower_id", how="anti")
+    severe = conform(_severe_reviews(episode, reviews.join(held, on="borrower_id", how="anti"), terms))
+    if on_plan is not None:
+        severe = severe.join(on_plan.select("borrower_id"), on="borrower_id", how="anti")
     everything = pl.concat([calls_due, conform(letter_tasks), conform(broken), reviews])
-    decisions = [] if plan_tasks is None else [conform(plan_tasks)]
+    # Decisions for a supervisor contact no one: a hold does not hold them back.
+    decisions = [severe] if plan_tasks is None else [severe, conform(plan_tasks)]
     return pl.concat([everything.join(held, on="borrower_id", how="anti"), *decisions]).unique(
         "key", keep="first", maintain_order=True
     )

@@ -94,13 +94,22 @@ class Classes(Section):
 
 
 class Calls(Section):
-    """Clause: CALL-1, CALL-4."""
+    """Clause: CALL-1, CALL-3, CALL-4."""
 
     first_stage_max_dpd: int = param(30, "CALL-1", "first-stage calls (pre-call panel) up to this DPD", ge=1, le=90)
     second_stage_from_dpd: int = param(31, "CALL-4", "second-stage cadence from this DPD", ge=1, le=365)
     second_stage_to_dpd: int = param(60, "CALL-4", "second-stage cadence up to this DPD", ge=1, le=365)
     min_interval_days: int = param(5, "CALL-4", "next call not before this many days (unless asked)", ge=1, le=30)
     max_interval_days: int = param(7, "CALL-4", "next call due no later than this many days", ge=1, le=30)
+    promise_max_days: int = param(
+        30, "CALL-3", "a promise to pay falls at most this many days ahead; longer is an instalment plan", ge=1, le=90
+    )
+    follow_up_max_days: int = param(
+        30, "CALL-3", "a follow-up outside the second-stage cadence at most this many days ahead", ge=1, le=90
+    )
+    max_duration_seconds: int = param(
+        14_400, "CALL-3", "a call record's duration at most this many seconds (4 hours)", ge=600, le=86_400
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Calls:
@@ -115,7 +124,7 @@ class Calls(Section):
 
 
 class Letters(Section):
-    """Clause: LTR-2, LTR-3."""
+    """Clause: LTR-1, LTR-2, LTR-3."""
 
     channels: tuple[LetterChannel, ...] = param(
         ("email", "post"), "LTR-2", "how a formal notice reaches the borrower", min_length=1
@@ -123,6 +132,31 @@ class Letters(Section):
     follow_up_working_days: int = param(
         3, "LTR-3", "confirmation call due within this many working days after sending", ge=1, le=10
     )
+    repay_within_days: int = param(
+        7,
+        "LTR-1",
+        "the notice's repayment deadline: this many days after issue, moved to the next working day",
+        ge=1,
+        le=60,
+    )
+
+
+class Buckets(Section):
+    """The report's M-buckets (industry practice; the SPEC's classes are CLS-1): M1 is DPD 1 to `m1_max_dpd`,
+    M2 to `m2_max_dpd`, M3 to `m3_max_dpd`, M3+ above."""
+
+    m1_max_dpd: int = param(30, "practice", "report bucket M1 is DPD 1 to this", ge=1, le=365)
+    m2_max_dpd: int = param(60, "practice", "report bucket M2 up to this DPD", ge=2, le=730)
+    m3_max_dpd: int = param(90, "practice", "report bucket M3 up to this DPD; M3+ above", ge=3, le=1095)
+
+    @model_validator(mode="after")
+    def _check(self) -> Buckets:
+        if not self.m1_max_dpd < self.m2_max_dpd < self.m3_max_dpd:
+            raise ValueError(
+                f"bucket bounds must rise: m1_max_dpd ({self.m1_max_dpd}) < m2_max_dpd ({self.m2_max_dpd}) "
+                f"< m3_max_dpd ({self.m3_max_dpd})"
+            )
+        return self
 
 
 class Tiers(Section):
@@ -332,6 +366,7 @@ class Policy(Section):
 
     reminders: Reminders = Reminders()
     classes: Classes = Classes()
+    buckets: Buckets = Buckets()
     calls: Calls = Calls()
     letters: Letters = Letters()
     tiers: Tiers = Tiers()
