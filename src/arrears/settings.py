@@ -158,7 +158,7 @@ ARREARS_DISPATCH_LEASE_SECONDS = env_int("ARREARS_DISPATCH_LEASE_SECONDS", 300, 
 ARREARS_PRINT_BATCH_HOUR = env_int("ARREARS_PRINT_BATCH_HOUR", 16, minimum=0, maximum=23)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "arrears.accounts.admin_app.ArrearsAdminConfig",  # django.contrib.admin, with 403 instead of a login loop
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

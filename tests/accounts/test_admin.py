@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from arrears.accounts.models import Role, RolePermission, User
-from arrears.accounts.permissions import Perm
+from arrears.accounts.permissions import BACKOFFICE_PERMS, Perm
 from arrears.accounts.roles import ROLE_PERMISSIONS, RoleCode
 from arrears.compliance.models import AuditEvent
 from factories import make_user
@@ -26,14 +26,56 @@ def test_an_administrator_opens_the_user_list(client):
     assert client.get("/admin/accounts/role/supervisor/change/").status_code == 200
 
 
-@pytest.mark.parametrize("role", ["junior_collector", "supervisor", "analyst", None])
-def test_people_without_a_back_office_grant_are_sent_away_from_the_admin(client, role):
-    """Not staff: the admin answers with a redirect to the (arrears) login page, and shows nothing."""
+NO_ADMIN_ACCESS = [code for code in RoleCode if not ROLE_PERMISSIONS[code] & BACKOFFICE_PERMS and code != "system"]
+
+
+def test_the_roles_without_admin_access_are_the_expected_ones():
+    """The parametrised test below covers every seeded human role but the two with back-office grants."""
+    assert sorted(NO_ADMIN_ACCESS) == [
+        "agency_user",
+        "analyst",
+        "junior_collector",
+        "legal_officer",
+        "senior_collector",
+        "supervisor",
+    ]
+
+
+@pytest.mark.parametrize("role", NO_ADMIN_ACCESS)
+def test_a_signed_in_user_without_admin_access_gets_403_not_a_login_loop(client, role):
+    """Issue 14 item 7: the admin answered with its login page, which sent a signed-in user back to the admin
+    for ever. Now: 403 at once, on the index and on a model page, and the login page's `next` ends in 403."""
     signed_in(client, role)
+    assert client.get("/admin/").status_code == 403
     response = client.get("/admin/accounts/user/")
-    assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
-    assert client.get(response["Location"])["Location"].startswith("/login/?next=")
+    assert response.status_code == 403
+    assert "张" not in response.content.decode()
+    back = client.get("/login/?next=/admin/")
+    assert (back.status_code, back["Location"]) == (302, "/admin/")
+    assert client.get(back["Location"]).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["administrator", "compliance_officer"])
+def test_the_roles_with_admin_access_open_the_admin_index(client, role):
+    signed_in(client, role)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_an_anonymous_visitor_goes_to_the_sites_login_once(client):
+    """Straight to /login/ with `next`, and the login page itself answers 200: one redirect, no loop."""
+    response = client.get("/admin/accounts/user/")
+    assert (response.status_code, response["Location"]) == (302, "/login/?next=/admin/accounts/user/")
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["system", None])
+def test_a_user_who_cannot_sign_in_is_sent_to_login(client, role):
+    """The nightly run's role and no role at all lack `accounts.sign_in`: such a session does not
+    authenticate, so the visitor is anonymous here and goes to the login page once."""
+    user = User.objects.get(username="nightly-run") if role == "system" else make_user(role)
+    client.force_login(user)
+    response = client.get("/admin/")
+    assert (response.status_code, response["Location"]) == (302, "/login/?next=/admin/")
 
 
 def test_a_compliance_officer_reads_the_ledger_but_not_the_users(client):
