@@ -34,6 +34,8 @@ ARREARS_DISPATCH_BACKOFF_SECONDS  wait after the first failure, doubling after e
 ARREARS_DISPATCH_BATCH  notices a worker claims at a time (default: 50)
 ARREARS_DISPATCH_LEASE_SECONDS  how long a claimed notice is a worker's before others reconcile it (default: 300)
 ARREARS_PRINT_BATCH_HOUR  local hour from which `arrears dispatch` makes the day's print batch (default: 16)
+ARREARS_MAX_REQUEST_BYTES  a request declaring a larger body is refused with 413 before it is read (default:
+                      12 MiB: a 10 MB scan with its form; from 64 KiB to 1 GiB)
 """
 
 from __future__ import annotations
@@ -192,6 +194,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "arrears.home.request_size.RequestSizeLimitMiddleware",  # before anything reads the body (CSRF, views)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -261,4 +264,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 X_FRAME_OPTIONS = "DENY"
+
+# Request and upload sizes. A body declared larger than this is refused with 413 before it is read
+# (`arrears.home.request_size`); Django then bounds a form's non-file fields and keeps uploads above 2.5 MB in a
+# temporary file rather than in memory.
+ARREARS_MAX_REQUEST_BYTES = env_int("ARREARS_MAX_REQUEST_BYTES", 12 * 1024 * 1024, minimum=64 * 1024, maximum=1 << 30)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SECURE_CONTENT_TYPE_NOSNIFF = True

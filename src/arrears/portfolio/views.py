@@ -76,7 +76,10 @@ def unmask(request: HttpRequest, external_id: str) -> HttpResponse:
     except PortfolioError as exc:
         messages.error(request, str(exc))
         return redirect("portfolio:borrower", external_id=external_id)
-    return borrower_detail(request, external_id, unmasked={field: value})
+    response = borrower_detail(request, external_id, unmasked={field: value})
+    # The revealed value is on this response only (PRV-1): no browser or proxy may keep a copy of it.
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
