@@ -86,7 +86,7 @@ def _collectors() -> list[User]:
 def case_queue(request: HttpRequest) -> HttpResponse:
     """My cases (a supervisor: any collector's, the unowned, or all), in the order the work is due."""
     require(request.user, Perm.VIEW_PORTFOLIO)
-    if not (has_perm(request.user, Perm.CALL) or has_perm(request.user, Perm.REASSIGN)):
+    if not (has_perm(request.user, Perm.CALL) or queries.sees_every_case(request.user)):
         require(request.user, Perm.CALL)
     on = queries.today()
     filters = _filters(request)

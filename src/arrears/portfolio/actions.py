@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Q, QuerySet
+
 from arrears.accounts.permissions import Perm
 from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
@@ -34,9 +36,10 @@ def do_unmask_field(borrower: Borrower, field: str, *, actor, reason: str) -> st
     return getattr(borrower, field)
 
 
-def do_search_exact(term: str, *, actor) -> list[Borrower]:
+def do_search_exact(term: str, *, actor, within: QuerySet[Borrower] | None = None) -> list[Borrower]:
     """Find borrowers by a full mobile/phone or national ID number (exact match). The results stay masked; the
-    search itself is recorded, because it proves the searcher knew the number."""
+    search itself is recorded, because it proves the searcher knew the number. `within`: the borrowers the
+    actor may see (a collector's pools); others are neither shown nor recorded as found."""
     require(actor, Perm.SEARCH_EXACT)
     term = term.strip().upper()
     if not term:
@@ -44,11 +47,8 @@ def do_search_exact(term: str, *, actor) -> list[Borrower]:
     with audited(
         actor, ActionCode.SEARCH_EXACT, permission=Perm.SEARCH_EXACT, subject=("search", "borrower"), clause="PRV-1"
     ) as record:
-        found = list(
-            Borrower.objects.filter(id_number=term)
-            | Borrower.objects.filter(mobile=term)
-            | Borrower.objects.filter(phone_alt=term)
-        )
+        scope = Borrower.objects.all() if within is None else within
+        found = list(scope.filter(Q(id_number=term) | Q(mobile=term) | Q(phone_alt=term)).order_by("external_id"))
         record.change("matches", None, [b.external_id for b in found])
     return found
 

@@ -1,4 +1,8 @@
-"""Borrower and loan pages. Thin: check permission, call a query or one action, render."""
+"""Borrower and loan pages. Thin: check permission, call a query or one action, render.
+
+What a user sees is `collection.queries.visible_borrowers` (the cases' rule, Issue 14 item 16): a collector
+gets "not found" for a borrower or loan outside their pools, and lists and searches leave them out.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from arrears.accounts.permissions import Perm, has_perm
+from arrears.collection.queries import visible_borrowers, visible_loans
 from arrears.compliance.actions import require
 from arrears.compliance.masking import masked
 from arrears.portfolio import queries
@@ -34,18 +39,19 @@ def borrower_list(request: HttpRequest) -> HttpResponse:
             context["rows"] = []
             context["denied"] = _("Enter a full 11-digit mobile number or an 18-character ID number.")
         else:
-            found = do_search_exact(number, actor=request.user)
+            found = do_search_exact(number, actor=request.user, within=visible_borrowers(request.user))
             context["rows"] = [(b, queries.shown_fields(b)) for b in found]
     else:
-        page = queries.page_of(queries.borrowers(text), request.GET.get("page"))
+        borrowers = queries.borrowers(text).filter(pk__in=visible_borrowers(request.user).values("pk"))
+        page = queries.page_of(borrowers, request.GET.get("page"))
         context["page"] = page
         context["rows"] = [(b, queries.shown_fields(b)) for b in page.object_list]
     return render(request, "portfolio/borrower_list.html", context)
 
 
-def _borrower_or_404(external_id: str) -> Borrower:
+def _borrower_or_404(request: HttpRequest, external_id: str) -> Borrower:
     try:
-        return queries.borrower_detail(external_id)
+        return queries.borrower_detail(external_id, within=visible_borrowers(request.user))
     except Borrower.DoesNotExist:
         raise Http404(_("No such borrower")) from None
 
@@ -53,7 +59,7 @@ def _borrower_or_404(external_id: str) -> Borrower:
 @login_required
 def borrower_detail(request: HttpRequest, external_id: str, unmasked: dict[str, str] | None = None) -> HttpResponse:
     require(request.user, Perm.VIEW_PORTFOLIO)
-    borrower = _borrower_or_404(external_id)
+    borrower = _borrower_or_404(request, external_id)
     context = {
         "borrower": borrower,
         "shown": queries.shown_fields(borrower, unmasked),
@@ -69,7 +75,7 @@ def unmask(request: HttpRequest, external_id: str) -> HttpResponse:
     # Both permissions before the lookup: a refused user learns nothing, not even whether the number exists.
     require(request.user, Perm.VIEW_PORTFOLIO)
     require(request.user, Perm.UNMASK)
-    borrower = _borrower_or_404(external_id)
+    borrower = _borrower_or_404(request, external_id)
     field = request.POST.get("field", "")
     try:
         value = do_unmask_field(borrower, field, actor=request.user, reason=request.POST.get("reason", ""))
@@ -86,7 +92,7 @@ def unmask(request: HttpRequest, external_id: str) -> HttpResponse:
 def loan_detail(request: HttpRequest, external_id: str) -> HttpResponse:
     require(request.user, Perm.VIEW_PORTFOLIO)
     try:
-        loan = queries.loan_detail(external_id)
+        loan = queries.loan_detail(external_id, within=visible_loans(request.user))
     except Loan.DoesNotExist:
         raise Http404(_("No such loan")) from None
     as_of = queries.business_date() or timezone.localdate()
