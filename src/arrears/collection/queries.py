@@ -238,7 +238,7 @@ def case_for(user: Any, case_id: int, on: date) -> CollectionCase:
         .prefetch_related(
             Prefetch("borrower__loans", queryset=loans),
             "borrower__contacts",
-            Prefetch("borrower__holds", queryset=Hold.objects.order_by("-starts_on")),
+            Prefetch("borrower__holds", queryset=Hold.objects.select_related("loan").order_by("-starts_on")),
             Prefetch("calls", queryset=Call.objects.select_related("collector", "contact").order_by("-called_at")),
             Prefetch("borrower__promises", queryset=Promise.objects.order_by("-made_on", "-pk")),
             Prefetch(

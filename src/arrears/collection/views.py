@@ -134,6 +134,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "calls": [(call, masked("phone", call.number)) for call in case.calls.all()],
         "contacts": [(c, masked("name", c.name), masked("phone", c.phone)) for c in borrower.contacts.all()],
         "last_call": next(iter(case.calls.all()), None),
+        "holds_in_force": [hold for hold in borrower.holds.all() if hold.in_force_on(on)],
         "can_call": has_perm(request.user, Perm.CALL),
         "can_send_letter": has_perm(request.user, Perm.SEND_LETTER),
         "can_reassign": has_perm(request.user, Perm.REASSIGN),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from arrears.accounts.permissions import Perm
 from arrears.compliance.actions import audited, require
@@ -20,7 +21,7 @@ class PortfolioError(ValueError):
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if len(reason) < 4:
-        raise PortfolioError("give a reason (at least 4 characters): it is recorded with the action")
+        raise PortfolioError(_("give a reason (at least 4 characters): it is recorded with the action"))
     return reason
 
 
@@ -64,17 +65,26 @@ def do_place_hold(
     loan: Loan | None = None,
 ) -> Hold:
     """Stop reminders and collection contact for a borrower (or one loan) while a dispute, complaint or legal
-    matter is open."""
+    matter is open, from `starts_on` through `ends_on` (open-ended: until lifted). Needs
+    `portfolio.manage_holds`; the reason is required and recorded. The nightly run, the dispatcher and the
+    contact rules honour it (REM-1, CALL-*)."""
     require(actor, Perm.MANAGE_HOLDS)
     if kind not in HoldKind.values:
-        raise PortfolioError(f"unknown hold kind {kind!r}; use one of {', '.join(HoldKind.values)}")
+        raise PortfolioError(
+            _("Unknown hold kind %(kind)s; use one of %(kinds)s.") % {"kind": kind, "kinds": ", ".join(HoldKind.values)}
+        )
     if ends_on is not None and ends_on < starts_on:
-        raise PortfolioError(f"the hold ends ({ends_on}) before it starts ({starts_on})")
+        raise PortfolioError(
+            _("the hold ends (%(end)s) before it starts (%(start)s)")
+            % {"end": ends_on.isoformat(), "start": starts_on.isoformat()}
+        )
     if loan is not None and loan.borrower_id != borrower.pk:
-        raise PortfolioError(f"{loan} does not belong to {borrower}")
-    with audited(
-        actor, ActionCode.PLACE_HOLD, permission=Perm.MANAGE_HOLDS, subject=None, reason=_reason(reason)
-    ) as record:
+        raise PortfolioError(
+            _("Loan %(loan)s is not one of borrower %(borrower)s's loans.")
+            % {"loan": loan.external_id, "borrower": borrower.external_id}
+        )
+    reason = _reason(reason)
+    with audited(actor, ActionCode.PLACE_HOLD, permission=Perm.MANAGE_HOLDS, subject=None, reason=reason) as record:
         hold = Hold.objects.create(
             borrower=borrower,
             loan=loan,
@@ -85,21 +95,29 @@ def do_place_hold(
             placed_by=actor,
         )
         record.set_subject(hold)
+        record.change("borrower", None, borrower.external_id)
+        if loan is not None:
+            record.change("loan", None, loan.external_id)
         record.change("kind", None, kind)
         record.change("period", None, [starts_on.isoformat(), ends_on.isoformat() if ends_on else None])
     return hold
 
 
-def do_release_hold(hold: Hold, *, on: date, actor, reason: str) -> Hold:
+def do_lift_hold(hold: Hold, *, on: date, actor, reason: str) -> Hold:
+    """Lift a hold on business date `on` (it holds through that day, as the nightly run reads it). Needs
+    `portfolio.manage_holds`; the reason is required and recorded; a hold is lifted once (a conditional update,
+    so two people lifting at once cannot both succeed)."""
     require(actor, Perm.MANAGE_HOLDS)
+    reason = _reason(reason)
     if on < hold.starts_on:
-        raise PortfolioError(f"a hold cannot be released ({on}) before it starts ({hold.starts_on})")
-    with audited(
-        actor, ActionCode.RELEASE_HOLD, permission=Perm.MANAGE_HOLDS, subject=hold, reason=_reason(reason)
-    ) as record:
+        raise PortfolioError(
+            _("a hold cannot be released (%(on)s) before it starts (%(start)s)")
+            % {"on": on.isoformat(), "start": hold.starts_on.isoformat()}
+        )
+    with audited(actor, ActionCode.RELEASE_HOLD, permission=Perm.MANAGE_HOLDS, subject=hold, reason=reason) as record:
         updated = Hold.objects.filter(pk=hold.pk, released_on__isnull=True).update(released_on=on, released_by=actor)
         if not updated:
-            raise PortfolioError("this hold was already released")
+            raise PortfolioError(_("this hold was already released"))
         record.change("released_on", None, on.isoformat())
     hold.refresh_from_db()
     return hold

@@ -80,7 +80,7 @@ def borrower_detail(external_id: str, within: QuerySet[Borrower] | None = None) 
         .prefetch_related(
             "contacts",
             Prefetch("loans", queryset=Loan.objects.order_by("start_date")),
-            Prefetch("holds", queryset=Hold.objects.order_by("-starts_on")),
+            Prefetch("holds", queryset=Hold.objects.select_related("loan").order_by("-starts_on", "-pk")),
         )
         .get(external_id=external_id)
     )

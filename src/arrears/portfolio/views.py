@@ -23,6 +23,7 @@ from arrears.compliance.masking import masked
 from arrears.portfolio import queries
 from arrears.portfolio.actions import PortfolioError, do_search_exact, do_unmask_field
 from arrears.portfolio.models import Borrower, Loan
+from arrears.portfolio.views_holds import HoldForm, business_day
 
 FULL_NUMBER = re.compile(r"^(1[3-9]\d{9}|\d{17}[\dXx])$")
 
@@ -60,11 +61,17 @@ def _borrower_or_404(request: HttpRequest, external_id: str) -> Borrower:
 def borrower_detail(request: HttpRequest, external_id: str, unmasked: dict[str, str] | None = None) -> HttpResponse:
     require(request.user, Perm.VIEW_PORTFOLIO)
     borrower = _borrower_or_404(request, external_id)
+    on = business_day()
+    can_hold = has_perm(request.user, Perm.MANAGE_HOLDS)
     context = {
         "borrower": borrower,
         "shown": queries.shown_fields(borrower, unmasked),
         "contacts": [(c, masked("phone", c.phone), masked("name", c.name)) for c in borrower.contacts.all()],
         "can_unmask": has_perm(request.user, Perm.UNMASK),
+        "on": on,
+        "holds": [(hold, hold.in_force_on(on)) for hold in borrower.holds.all()],
+        "can_manage_holds": can_hold,
+        "hold_form": HoldForm(borrower, initial={"starts_on": on}) if can_hold else None,
     }
     return render(request, "portfolio/borrower_detail.html", context)
 
