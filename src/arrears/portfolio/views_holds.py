@@ -34,7 +34,7 @@ def business_day():
 
 class HoldForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=HoldKind.choices)
-    loan = forms.ChoiceField(label=gettext_lazy("On"), required=False)
+    loan = forms.ChoiceField(label=gettext_lazy("Applies to"), required=False)
     starts_on = forms.DateField(label=gettext_lazy("From"), widget=DATE)
     ends_on = forms.DateField(label=gettext_lazy("Until (empty: until lifted)"), widget=DATE, required=False)
     reason = forms.CharField(label=gettext_lazy("Reason (recorded)"), min_length=4, max_length=1000)
