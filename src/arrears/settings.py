@@ -40,6 +40,8 @@ ARREARS_LEDGER_ANCHOR_DIR  where the audit ledger's anchors are appended (anchor
 ARREARS_LEDGER_ANCHOR_KEY  the key anchors are signed with (HMAC-SHA256); unset, a key is generated at the first
                       anchor and kept in ARREARS_VAR/ledger_anchor_key. Never in the database, nor readable by its
                       administrator
+ARREARS_MAX_REQUEST_BYTES  a request declaring a larger body is refused with 413 before it is read (default:
+                      12 MiB: a 10 MB scan with its form; from 64 KiB to 1 GiB)
 """
 
 from __future__ import annotations
@@ -169,7 +171,7 @@ ARREARS_LEDGER_ANCHOR_KEY = os.environ.get("ARREARS_LEDGER_ANCHOR_KEY", "")
 ARREARS_LEDGER_ANCHOR_KEY_FILE = VAR_DIR / "ledger_anchor_key"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "arrears.accounts.admin_app.ArrearsAdminConfig",  # django.contrib.admin, with 403 instead of a login loop
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -203,9 +205,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "arrears.home.request_size.RequestSizeLimitMiddleware",  # before anything reads the body (CSRF, views)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "arrears.accounts.middleware.PasswordChangeRequiredMiddleware",  # one-time password: change it first
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
@@ -278,4 +282,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 X_FRAME_OPTIONS = "DENY"
+
+# Request and upload sizes. A body declared larger than this is refused with 413 before it is read
+# (`arrears.home.request_size`); Django then bounds a form's non-file fields and keeps uploads above 2.5 MB in a
+# temporary file rather than in memory.
+ARREARS_MAX_REQUEST_BYTES = env_int("ARREARS_MAX_REQUEST_BYTES", 12 * 1024 * 1024, minimum=64 * 1024, maximum=1 << 30)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SECURE_CONTENT_TYPE_NOSNIFF = True

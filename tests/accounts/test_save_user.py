@@ -6,7 +6,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from arrears.accounts.actions import do_save_agency, do_save_user, do_set_user_password, do_update_role
+from arrears.accounts.actions import (
+    do_create_user,
+    do_save_agency,
+    do_save_user,
+    do_set_user_password,
+    do_update_role,
+)
 from arrears.accounts.models import Agency, Role, User
 from arrears.accounts.permissions import Perm, has_perm
 from arrears.accounts.roles import ROLE_PERMISSIONS, SYSTEM_USERNAME, RoleCode
@@ -37,19 +43,21 @@ def test_changing_a_users_role_is_recorded_with_before_and_after():
 
 
 def test_a_new_user_is_recorded_without_the_password():
-    """A creation lists the fields set; the password only as '(set)'."""
-    user = User(username="wang", role_id=RoleCode.ANALYST, email="wang@example.com")
-    user.set_password("a long passphrase 123")
-    do_save_user(user, actor=make_user("administrator"))
+    """A creation lists the fields set; the one-time password only as '(one-time)'."""
+    _user, password = do_create_user(
+        User(username="wang", role_id=RoleCode.ANALYST, email="wang@example.com"), actor=make_user("administrator")
+    )
     changes = AuditEvent.objects.get().changes
     assert changes == {
         "username": [None, "wang"],
         "email": [None, "wang@example.com"],
         "is_active": [None, True],
         "role": [None, "analyst"],
-        "password": [None, "(set)"],
+        "must_change_password": [None, True],
+        "password": [None, "(one-time)"],
     }
     assert "pbkdf2" not in str(changes)
+    assert password not in str(changes)
 
 
 def test_a_collector_cannot_change_users_and_nothing_changes():
@@ -130,11 +138,15 @@ def test_an_agencys_documents_are_recorded():
     }
 
 
-def test_a_password_set_by_an_administrator_is_recorded_but_never_shown():
-    """The ledger says a password changed, never what it is; weak passwords are refused."""
+def test_an_administrator_sets_only_their_own_password_and_the_ledger_never_shows_it():
+    """Issue 14 item 13 — another user's password is refused (nothing changed, no event); one's own is set, the
+    ledger says a password changed, never what it is; weak passwords are refused."""
     admin, user = make_user("administrator"), make_user("analyst")
+    with pytest.raises(ActionDenied, match="No one sets another user's password"):
+        do_set_user_password(user, "another long passphrase 456", actor=admin)
+    assert User.objects.get(pk=user.pk).check_password("a long passphrase 123")
     with pytest.raises(ValidationError):
-        do_set_user_password(user, "123", actor=admin)
-    do_set_user_password(user, "another long passphrase 456", actor=admin)
-    assert User.objects.get(pk=user.pk).check_password("another long passphrase 456")
+        do_set_user_password(admin, "123", actor=admin)
+    do_set_user_password(admin, "another long passphrase 456", actor=admin)
+    assert User.objects.get(pk=admin.pk).check_password("another long passphrase 456")
     assert AuditEvent.objects.get().changes == {"password": ["(hidden)", "(set)"]}

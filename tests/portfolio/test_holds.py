@@ -8,7 +8,7 @@ import pytest
 
 from arrears.compliance.actions import ActionDenied
 from arrears.compliance.models import AuditEvent
-from arrears.portfolio.actions import PortfolioError, do_place_hold, do_release_hold
+from arrears.portfolio.actions import PortfolioError, do_lift_hold, do_place_hold
 from arrears.portfolio.models import Hold
 from factories import make_borrower, make_user
 
@@ -24,7 +24,7 @@ def test_place_and_release_a_complaint_hold():
     )
     assert hold.in_force_on(date(2026, 11, 20))
     assert not hold.in_force_on(date(2026, 10, 31))
-    released = do_release_hold(hold, on=date(2026, 11, 20), actor=supervisor, reason="complaint closed")
+    released = do_lift_hold(hold, on=date(2026, 11, 20), actor=supervisor, reason="complaint closed")
     assert released.in_force_on(date(2026, 11, 20))
     assert not released.in_force_on(date(2026, 11, 21))
     assert list(AuditEvent.objects.order_by("pk").values_list("action", flat=True)) == [
@@ -32,7 +32,7 @@ def test_place_and_release_a_complaint_hold():
         "portfolio.release_hold",
     ]
     with pytest.raises(PortfolioError, match="already released"):
-        do_release_hold(hold, on=date(2026, 11, 22), actor=supervisor, reason="again")
+        do_lift_hold(hold, on=date(2026, 11, 22), actor=supervisor, reason="again")
     assert AuditEvent.objects.count() == 2
 
 

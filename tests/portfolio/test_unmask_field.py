@@ -52,3 +52,17 @@ def test_only_personal_data_fields_can_be_unmasked():
     """A field that is not classified as personal data is refused by name."""
     with pytest.raises(PortfolioError, match="'risk_level' is not a personal-data field"):
         do_unmask_field(make_borrower(), "risk_level", actor=make_user("supervisor"), reason="checking")
+
+
+def test_the_page_revealing_a_field_is_never_stored_by_a_browser_or_proxy(client):
+    """Clause: PRV-1 — the value appears on that response only: `Cache-Control: no-store`, while the ordinary
+    (masked) borrower page does not need it."""
+    borrower = make_borrower(mobile="17012345678")
+    client.force_login(make_user("supervisor"))
+    response = client.post(
+        f"/borrowers/{borrower.external_id}/unmask/", {"field": "mobile", "reason": "borrower asked to verify"}
+    )
+    assert response.status_code == 200
+    assert "17012345678" in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+    assert "17012345678" not in client.get(f"/borrowers/{borrower.external_id}/").content.decode()

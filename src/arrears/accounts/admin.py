@@ -1,24 +1,27 @@
 """Administrators manage users, roles' grants, teams and agencies here. Every save goes through an audited
-action; nothing here is ever deleted (deactivate a user instead; a role's grants can be emptied)."""
+action; nothing here is ever deleted (deactivate a user instead; a role's grants can be emptied).
+
+No form here takes a password for someone else: adding a user and "reset password" each show a one-time
+password once (on that response only, not cached), which the user must replace at first sign-in.
+"""
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from arrears.accounts.actions import (
+    do_create_user,
+    do_reset_password,
     do_save_agency,
     do_save_team,
     do_save_user,
-    do_set_user_password,
     do_update_role,
     validate_role_grants,
     validate_user,
@@ -48,8 +51,12 @@ class UserChangeForm(_UserRulesMixin, DjangoUserAdmin.form):
     pass
 
 
-class UserCreationForm(_UserRulesMixin, DjangoUserAdmin.add_form):
-    pass
+class UserCreationForm(_UserRulesMixin, forms.ModelForm):
+    """Who the new user is and their role; no password field: they get a one-time password."""
+
+    class Meta:
+        model = User
+        fields = ("username", "first_name", "last_name", "email", "role", "team", "agency")
 
 
 @admin.register(User)
@@ -60,43 +67,61 @@ class UserAdmin(_NeverDelete, DjangoUserAdmin):
         (None, {"fields": ("username", "password")}),
         (gettext_lazy("Personal info"), {"fields": ("first_name", "last_name", "email")}),
         (gettext_lazy("Role"), {"fields": ("is_active", "role", "team", "agency")}),
-        (gettext_lazy("Important dates"), {"fields": ("last_login", "date_joined")}),
+        (gettext_lazy("Important dates"), {"fields": ("last_login", "date_joined", "must_change_password")}),
     )
     add_fieldsets = (
         (
             None,
             {
                 "classes": ("wide",),
-                "fields": ("username", "usable_password", "password1", "password2", "role", "team", "agency"),
+                "fields": ("username", "first_name", "last_name", "email", "role", "team", "agency"),
             },
         ),
     )
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "must_change_password")
     list_display = ("username", "first_name", "last_name", "role", "team", "agency", "is_active")
     list_filter = ("role", "team", "agency", "is_active")
     list_select_related = ("role", "team", "agency")
     filter_horizontal = ()
 
     def save_model(self, request, obj, form, change):
-        do_save_user(obj, actor=request.user)
+        if change:
+            do_save_user(obj, actor=request.user)
+        else:
+            _user, request._one_time_password = do_create_user(obj, actor=request.user)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._one_time_page(request, obj, request._one_time_password, created=True)
+
+    def _one_time_page(self, request, user, password, *, created):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": user,
+            "title": _("One-time password for %(user)s") % {"user": user.get_username()},
+            "password": password,
+            "created": created,
+        }
+        response = TemplateResponse(request, "accounts/admin_one_time_password.html", context)
+        response["Cache-Control"] = "no-store"  # shown once, on this response only
+        return response
 
     def user_change_password(self, request, id, form_url=""):
-        """Django's password page, with the save going through `do_set_user_password` (audited)."""
-        if request.method != "POST":
-            return super().user_change_password(request, id, form_url)
+        """ "Reset password" replaces Django's form (which let an administrator type someone's password): a GET
+        asks to confirm, a POST gives the user a one-time password through `do_reset_password` and shows it once."""
         user = self.get_object(request, unquote(id))
         if user is None or not self.has_change_permission(request, user):
             raise PermissionDenied
-        form = self.change_password_form(user, request.POST)
-        unset = "unset-password" in request.POST
-        if not form.is_valid() or not (form.cleaned_data["set_usable_password"] or unset):
-            return super().user_change_password(request, id, form_url)  # shows the errors; saves nothing
-        password = form.cleaned_data["password1"] if form.cleaned_data["set_usable_password"] else None
-        do_set_user_password(user, password, actor=request.user)
-        if user.pk == request.user.pk:
-            update_session_auth_hash(request, user)
-        messages.success(request, _("Password changed successfully."))
-        return HttpResponseRedirect(reverse(f"{self.admin_site.name}:accounts_user_change", args=(user.pk,)))
+        if request.method == "POST":
+            password = do_reset_password(user, actor=request.user)
+            return self._one_time_page(request, user, password, created=False)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": user,
+            "title": _("Reset the password of %(user)s") % {"user": user.get_username()},
+        }
+        return TemplateResponse(request, "accounts/admin_reset_password.html", context)
 
 
 def _permission_choices() -> list[tuple[str, str]]:

@@ -107,6 +107,9 @@ class User(AbstractUser):
     role = models.ForeignKey(Role, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
+    # Set when the password is a one-time password someone else was shown (a new user, a reset): until the user
+    # chooses their own, every page sends them to the change-password page (`accounts.middleware`).
+    must_change_password = models.BooleanField(_("must change password at next sign-in"), default=False)
 
     objects = UserManager()
 

@@ -27,6 +27,7 @@ class Perm(StrEnum):
     IMPORT_FEED = "portfolio.import_feed"
     MANAGE_HOLDS = "portfolio.manage_holds"
     VIEW_AGENCY_CASES = "portfolio.view_agency_cases"
+    READ_ALL_CASES = "collection.read_all_cases"
     MANAGE_POLICY = "rules.manage_policy"
     MANAGE_CALENDAR = "rules.manage_calendar"
     VIEW_AUDIT = "compliance.view_audit"
@@ -72,6 +73,10 @@ PERM_TEXT: dict[Perm, tuple[str, str]] = {
     Perm.IMPORT_FEED: ("import the core-banking feed", "导入核心系统数据"),
     Perm.MANAGE_HOLDS: ("place and release holds on collection", "设置与解除暂停催收"),
     Perm.VIEW_AGENCY_CASES: ("see only the cases placed with one's own agency", "查看本机构受托案件"),
+    Perm.READ_ALL_CASES: (
+        "read any collection case, read-only (complaints, litigation)",
+        "查阅全部催收案件（只读，用于投诉调查与诉讼准备）",
+    ),
     Perm.MANAGE_POLICY: ("add collection policy versions", "维护催收政策版本"),
     Perm.MANAGE_CALENDAR: ("add working-day calendar years", "维护工作日日历"),
     Perm.VIEW_AUDIT: ("read the audit ledger", "查阅审计日志"),
@@ -113,6 +118,32 @@ ADMIN_MODEL_GRANTS: dict[str, Perm] = {
 # A user whose role grants one of these may open the Django admin (`User.is_staff` is derived from it).
 BACKOFFICE_PERMS: frozenset[Perm] = frozenset(
     {Perm.MANAGE_USERS, Perm.VIEW_AUDIT, Perm.MANAGE_POLICY, Perm.MANAGE_CALENDAR, *ADMIN_MODEL_GRANTS.values()}
+)
+
+# Separation of duties: a role that manages users and roles (the administrator) never also holds these. With
+# them, whoever decides who may do what could also read borrowers' personal data or act on their debts — and
+# could grant themselves the means to do it unseen. The set is every permission that opens the portfolio
+# (masked or not, exact search, holds, agency cases), every collection and arrangement act on a borrower (calls,
+# letters, reassigning, plans, waivers, approvals, escalation, reading all cases) and the notices that contact
+# borrowers (dispatching, the outbox). Importing the feed stays with administrators: it loads data, it shows none.
+USER_ADMIN_INCOMPATIBLE: frozenset[Perm] = frozenset(
+    {
+        Perm.VIEW_PORTFOLIO,
+        Perm.UNMASK,
+        Perm.SEARCH_EXACT,
+        Perm.MANAGE_HOLDS,
+        Perm.VIEW_AGENCY_CASES,
+        Perm.READ_ALL_CASES,
+        Perm.CALL,
+        Perm.SEND_LETTER,
+        Perm.REASSIGN,
+        Perm.PROPOSE_PLAN,
+        Perm.PROPOSE_WAIVER,
+        Perm.APPROVE,
+        Perm.DECIDE_ESCALATION,
+        Perm.DISPATCH,
+        Perm.MANAGE_OUTBOX,
+    }
 )
 
 _GRANTS_CACHE = "_arrears_grants"

@@ -16,10 +16,12 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
   notices outbox (failed and unconfirmed sends, print batches). That the approver is not the proposer (maker-checker) is the approval action's
   rule, not a missing grant.
 - **legal officer**: litigation files need the debtor's identity and address, so view, exact search and unmask;
+  reads any collection case, read-only (`collection.read_all_cases`: preparing litigation means reading the
+  case's history; no call, letter or plan);
   places and releases (legal) holds; approves or rejects notice and script templates (LANG-2's legal review).
   Deciding litigation stays with supervisors (AUTH-3).
 - **compliance officer**: reads and verifies the audit ledger; investigates complaints (CMP-*), hence view,
-  exact search, unmask and holds (a complaint may pause collection); quality and complaint reports; keeps the
+  exact search, unmask and holds (a complaint may pause collection), and reads any case read-only; quality and complaint reports; keeps the
   prohibited phrases (LANG-1), writes and reviews templates (never approving a version of their own), and
   looks after the notices outbox.
 - **agency user** (external): only the cases placed with their own agency (AGY-*), minimum personal data: not
@@ -27,7 +29,8 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
 - **analyst**: reports only, no personal data: not even masked borrower pages.
 - **administrator**: users, roles, teams and agencies; policy versions and the calendar; the core-banking
   import; reads the audit ledger (to answer "who changed what"). No portfolio access: running the system does
-  not need seeing borrowers.
+  not need seeing borrowers — and the role editor refuses to add any of `USER_ADMIN_INCOMPATIBLE` to a role
+  that manages users (separation of duties, `accounts.actions.validate_role_grants`).
 - **system** (the nightly run, user `nightly-run`): imports the feed, runs the daily batch, places and releases
   holds the feed or the run decides, and dispatches the notices outbox (`arrears dispatch`). It cannot sign in (no `accounts.sign_in`, unusable password).
 
@@ -75,7 +78,15 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
         Perm.MANAGE_OUTBOX,
     },
     RoleCode.LEGAL_OFFICER: frozenset(
-        {Perm.SIGN_IN, Perm.VIEW_PORTFOLIO, Perm.SEARCH_EXACT, Perm.UNMASK, Perm.MANAGE_HOLDS, Perm.REVIEW_TEMPLATES}
+        {
+            Perm.SIGN_IN,
+            Perm.VIEW_PORTFOLIO,
+            Perm.SEARCH_EXACT,
+            Perm.UNMASK,
+            Perm.MANAGE_HOLDS,
+            Perm.REVIEW_TEMPLATES,
+            Perm.READ_ALL_CASES,
+        }
     ),
     RoleCode.COMPLIANCE_OFFICER: frozenset(
         {
@@ -84,6 +95,7 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.SEARCH_EXACT,
             Perm.UNMASK,
             Perm.MANAGE_HOLDS,
+            Perm.READ_ALL_CASES,
             Perm.VIEW_AUDIT,
             Perm.VERIFY_AUDIT,
             Perm.VIEW_REPORTS,

@@ -6,4 +6,5 @@ from arrears.accounts import views
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password/", views.password_change, name="password-change"),
 ]

@@ -45,6 +45,7 @@ from arrears.arrangements.models import (
     WaiverStatus,
 )
 from arrears.arrangements.queries import loan_with_account, quote, waiver_facts
+from arrears.arrangements.scans import check_pdf
 from arrears.collection.models import CaseStatus, CollectionCase
 from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
@@ -302,6 +303,8 @@ def _scan_type(scan: SignedScan) -> str:
         )
     for magic, kind in SCAN_KINDS.items():
         if scan.content.startswith(magic):
+            if kind == "application/pdf":
+                check_pdf(scan.content, scan.name or _("The file"))  # opens it: no polyglot, no bomb
             return kind
     raise ArrangementError(
         _("%(name)s is not a PDF, JPEG or PNG file; scan the signed agreement to one of those.")

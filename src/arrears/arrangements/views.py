@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from arrears.accounts.permissions import Perm, has_perm
 from arrears.arrangements import queries
 from arrears.arrangements.actions import (
+    MAX_SCAN_BYTES,
     SignedScan,
     do_decide_plan,
     do_decide_waiver,
@@ -191,6 +192,13 @@ def plan_sign(request: HttpRequest, plan_id: int) -> HttpResponse:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("arrangements:plan", plan_id=plan.pk)
     upload = form.cleaned_data["scan"]
+    if upload.size > MAX_SCAN_BYTES:  # known from the upload's headers: refused before the file is read
+        messages.error(
+            request,
+            _("The scan is %(mb).1f MB; upload one of at most %(max)s MB.")
+            % {"mb": upload.size / 1024 / 1024, "max": MAX_SCAN_BYTES // 1024 // 1024},
+        )
+        return redirect("arrangements:plan", plan_id=plan.pk)
     try:
         do_sign_plan(
             plan,

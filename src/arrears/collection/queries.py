@@ -39,6 +39,7 @@ from arrears.collection.models import (
     CaseStatus,
     CollectionCase,
     Letter,
+    Pool,
     Promise,
     PromiseStatus,
     Task,
@@ -47,7 +48,7 @@ from arrears.collection.models import (
 )
 from arrears.compliance.contact import ContactVerdict, HoldInForce, check_contact
 from arrears.engine.schema import REACHED_OUTCOMES
-from arrears.portfolio.models import Hold, Loan, Payment, PaymentAllocation
+from arrears.portfolio.models import Borrower, Hold, Loan, Payment, PaymentAllocation, RiskLevel
 from arrears.portfolio.queries import business_date
 from arrears.rules.queries import policy_on
 
@@ -58,8 +59,11 @@ __all__ = [
     "case_for",
     "contact_verdict",
     "queue",
+    "sees_every_case",
     "today",
+    "visible_borrowers",
     "visible_cases",
+    "visible_loans",
 ]
 
 # Tasks a call settles: the cadence's calls, phone reminders, letter confirmations, broken-promise calls.
@@ -101,20 +105,55 @@ def today() -> date:
     return business_date() or timezone.localdate()
 
 
+def sees_every_case(user: Any) -> bool:
+    """Supervisors (who may reassign) and the readers of every case (`collection.read_all_cases`: legal and
+    compliance officers investigating complaints and preparing litigation — read-only, since they hold no call,
+    letter or plan permission)."""
+    return has_perm(user, Perm.REASSIGN) or has_perm(user, Perm.READ_ALL_CASES)
+
+
 def visible_cases(user: Any) -> QuerySet[CollectionCase]:
-    """The cases a user may open: a supervisor (or anyone who may reassign) all of them; a collector their own
+    """The cases a user may open: a supervisor or a reader of every case all of them; a collector their own
     and those of their pool or a lower one (TEAM-3: a junior never sees a senior pool's high-risk case);
     nobody else any (deny by default)."""
     cases = CollectionCase.objects.all()
     if not has_perm(user, Perm.VIEW_PORTFOLIO):
         return cases.none()
-    if has_perm(user, Perm.REASSIGN):
+    if sees_every_case(user):
         return cases
     level = tier(getattr(user, "role_id", None))
     if level == 0 or not has_perm(user, Perm.CALL):
         return cases.none()
     pools = [pool for pool in ("junior", "senior", "supervisor") if tier(pool) <= level]
     return cases.filter(Q(owner=user) | Q(pool__in=pools))
+
+
+def visible_borrowers(user: Any) -> QuerySet[Borrower]:
+    """The borrowers (and so their loans, notices and reminder tasks) a user may see: the cases' rule, applied
+    to borrowers (TEAM-1..3, Issue 14 item 16). A collector sees a borrower whose open case they may open, and a
+    borrower without an open case whose pool would be theirs — high-risk borrowers belong to the senior pool,
+    the rest to the junior one (the phone reminders before a due date are junior collectors' work, AUTH-1).
+    Supervisors and readers of every case see every borrower; so does any other role with `portfolio.view` that
+    holds no cases (it makes no calls); without `portfolio.view`, none."""
+    borrowers = Borrower.objects.all()
+    if not has_perm(user, Perm.VIEW_PORTFOLIO):
+        return borrowers.none()
+    if sees_every_case(user) or not has_perm(user, Perm.CALL):
+        return borrowers
+    level = tier(getattr(user, "role_id", None))
+    if level == 0:
+        return borrowers.none()
+    open_cases = CollectionCase.objects.filter(status=CaseStatus.OPEN)
+    reachable = visible_cases(user).filter(status=CaseStatus.OPEN).values("borrower_id")
+    caseless = ~Q(pk__in=open_cases.values("borrower_id"))
+    if level < tier(Pool.SENIOR):
+        caseless &= ~Q(risk_level=RiskLevel.HIGH)
+    return borrowers.filter(Q(pk__in=reachable) | caseless)
+
+
+def visible_loans(user: Any) -> QuerySet[Loan]:
+    """The loans of `visible_borrowers(user)`."""
+    return Loan.objects.filter(borrower__in=visible_borrowers(user))
 
 
 def annotated(cases: QuerySet[CollectionCase], on: date) -> QuerySet[CollectionCase]:
@@ -162,11 +201,15 @@ def queue(user: Any, on: date, filters: QueueFilter = QueueFilter()) -> QuerySet
     """Open cases in the order the desk works them: a promise due today, a follow-up due, a broken promise, then
     the highest DPD and the largest overdue total (ties by case number)."""
     cases = visible_cases(user).filter(status=CaseStatus.OPEN)
-    if filters.owner == "me" or not has_perm(user, Perm.REASSIGN):
+    supervisor = has_perm(user, Perm.REASSIGN)
+    # A reader of every case (legal, compliance) holds none: their list is every open case, narrowed by the
+    # other filters only.
+    reader = not supervisor and has_perm(user, Perm.READ_ALL_CASES) and not has_perm(user, Perm.CALL)
+    if not reader and (filters.owner == "me" or not supervisor):
         cases = cases.filter(owner=user)
-    elif filters.owner == "none":
+    elif supervisor and filters.owner == "none":
         cases = cases.filter(owner__isnull=True)
-    elif filters.owner.isascii() and filters.owner.isdigit() and len(filters.owner) <= 18:
+    elif supervisor and filters.owner.isascii() and filters.owner.isdigit() and len(filters.owner) <= 18:
         cases = cases.filter(owner_id=int(filters.owner))
     if filters.delinquency_class:
         cases = cases.filter(delinquency_class=filters.delinquency_class)
@@ -198,7 +241,7 @@ def case_for(user: Any, case_id: int, on: date) -> CollectionCase:
         .prefetch_related(
             Prefetch("borrower__loans", queryset=loans),
             "borrower__contacts",
-            Prefetch("borrower__holds", queryset=Hold.objects.order_by("-starts_on")),
+            Prefetch("borrower__holds", queryset=Hold.objects.select_related("loan").order_by("-starts_on")),
             Prefetch("calls", queryset=Call.objects.select_related("collector", "contact").order_by("-called_at")),
             Prefetch("borrower__promises", queryset=Promise.objects.order_by("-made_on", "-pk")),
             Prefetch(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,14 +57,13 @@ def _instalments(tasks: list[Task]) -> dict[tuple[int, date], Instalment]:
     return {(i.loan_id, i.due_date): i for i in found if (i.loan_id, i.due_date) in wanted}
 
 
-def reminder_calls_due(on: date, *, limit: int = 200) -> list[ReminderCall]:
+def reminder_calls_due(on: date, *, limit: int = 200, borrowers: QuerySet | None = None) -> list[ReminderCall]:
     """Open phone reminders available by `on`, earliest due first, less those whose instalment is settled
-    (three queries whatever the count)."""
-    tasks = list(
-        Task.objects.filter(kind=TaskKind.PHONE_REMINDER, status=TaskStatus.OPEN, available_from__lte=on)
-        .select_related("borrower", "loan")
-        .order_by("due_on", "pk")[:limit]
-    )
+    (three queries whatever the count); only those of `borrowers` when given (the caller's visible ones)."""
+    tasks = Task.objects.filter(kind=TaskKind.PHONE_REMINDER, status=TaskStatus.OPEN, available_from__lte=on)
+    if borrowers is not None:
+        tasks = tasks.filter(borrower__in=borrowers)
+    tasks = list(tasks.select_related("borrower", "loan").order_by("due_on", "pk")[:limit])
     instalments = _instalments(tasks)
     due = []
     for task in tasks:

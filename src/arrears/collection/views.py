@@ -89,7 +89,7 @@ def _collectors() -> list[User]:
 def case_queue(request: HttpRequest) -> HttpResponse:
     """My cases (a supervisor: any collector's, the unowned, or all), in the order the work is due."""
     require(request.user, Perm.VIEW_PORTFOLIO)
-    if not (has_perm(request.user, Perm.CALL) or has_perm(request.user, Perm.REASSIGN)):
+    if not (has_perm(request.user, Perm.CALL) or queries.sees_every_case(request.user)):
         require(request.user, Perm.CALL)
     on = queries.today()
     filters = _filters(request)
@@ -139,6 +139,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "calls": [(call, masked("phone", call.number)) for call in case.calls.all()],
         "contacts": [(c, masked("name", c.name), masked("phone", c.phone)) for c in borrower.contacts.all()],
         "last_call": next(iter(case.calls.all()), None),
+        "holds_in_force": [hold for hold in borrower.holds.all() if hold.in_force_on(on)],
         "can_call": has_perm(request.user, Perm.CALL),
         "can_send_letter": has_perm(request.user, Perm.SEND_LETTER),
         "can_reassign": has_perm(request.user, Perm.REASSIGN),

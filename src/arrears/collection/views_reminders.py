@@ -27,7 +27,12 @@ def reminder_queue(request: HttpRequest) -> HttpResponse:
         raw = request.POST.get("task", "")
         if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):  # "²", "abc", 10**30: no such task
             raise Http404(_("No such phone reminder"))
-        task = get_object_or_404(Task, pk=int(raw), kind=TaskKind.PHONE_REMINDER)
+        # A reminder of a borrower outside one's pools is "not found", like their case (Issue 14 item 16).
+        task = get_object_or_404(
+            Task.objects.filter(borrower__in=queries.visible_borrowers(request.user)),
+            pk=int(raw),
+            kind=TaskKind.PHONE_REMINDER,
+        )
         try:
             duration = int(request.POST.get("duration_seconds") or 0)
             do_record_reminder_call(
@@ -52,7 +57,7 @@ def reminder_queue(request: HttpRequest) -> HttpResponse:
             "name": masked("name", call.task.borrower.name),
             "mobile": masked("mobile", call.task.borrower.mobile),
         }
-        for call in reminder_calls_due(on)
+        for call in reminder_calls_due(on, borrowers=queries.visible_borrowers(request.user))
     ]
     outcomes = [(o, CallOutcome(o).label) for o in REMINDER_OUTCOMES]
     return render(request, "collection/reminders.html", {"rows": rows, "on": on, "outcomes": outcomes})

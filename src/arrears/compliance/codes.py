@@ -16,6 +16,8 @@ class ActionCode(StrEnum):
     LOGIN_FAILED = "auth.login_failed"  # recorded by the system user: the attempt's author is not signed in
     SAVE_USER = "accounts.save_user"
     SET_PASSWORD = "accounts.set_password"  # noqa: S105 - an action code, not a password
+    RESET_PASSWORD = "accounts.reset_password"  # noqa: S105 - an action code, not a password
+    CHANGE_PASSWORD = "accounts.change_password"  # noqa: S105 - an action code, not a password
     UPDATE_ROLE = "accounts.update_role"
     SAVE_TEAM = "accounts.save_team"
     SAVE_AGENCY = "accounts.save_agency"

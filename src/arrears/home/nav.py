@@ -11,6 +11,7 @@ from arrears.accounts.permissions import Perm, has_perm
 LINKS = (
     ("policy-in-force", _("Policy"), None),
     ("collection:queue", _("My cases"), Perm.CALL),
+    ("collection:queue", _("Cases"), Perm.READ_ALL_CASES),  # legal and compliance: every case, read-only
     ("collection:reminders", _("Reminder calls"), Perm.CALL),
     ("arrangements:queue", _("Approvals"), Perm.APPROVE),
     ("notices:outbox", _("Notices outbox"), Perm.MANAGE_OUTBOX),
@@ -25,13 +26,16 @@ LINKS = (
 def navigation(request: HttpRequest) -> dict:
     """Context processor: `nav`, the links this user may follow."""
     user = getattr(request, "user", None)
-    items = []
+    items, seen = [], set()
     for name, label, perm in LINKS:
         signed_in = bool(user and user.is_authenticated)
         if perm == "staff" and not (signed_in and user.is_staff):
             continue
         if isinstance(perm, Perm) and not (signed_in and has_perm(user, perm)):
             continue
+        if name in seen:
+            continue
+        seen.add(name)
         url = reverse(name)
         items.append({"url": url, "label": label, "current": request.path == url})
     return {"nav": items}

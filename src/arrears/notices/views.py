@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from arrears.accounts.permissions import Perm, has_perm
 from arrears.accounts.roles import SYSTEM_USERNAME
+from arrears.collection.queries import visible_borrowers
 from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
 from arrears.compliance.masking import masked
@@ -31,7 +32,6 @@ from arrears.notices.actions import OutboxError, do_record_receipt, do_requeue_n
 from arrears.notices.models import Notice, NoticeChannel, NoticeStatus, PrintBatch
 from arrears.notices.printing import do_make_print_batch
 from arrears.notices.sms import ReceiptError, verify_receipt
-from arrears.portfolio.models import Borrower
 
 PAGE_SIZE = 50
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -191,7 +191,8 @@ def print_batch_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def history(request: HttpRequest, borrower_id: int) -> HttpResponse:
     """A borrower's delivery history: every notice, its status and each attempt (recipients masked)."""
     require(request.user, Perm.VIEW_PORTFOLIO)
-    borrower = get_object_or_404(Borrower, pk=borrower_id)
+    # Outside one's pools a borrower is "not found", as on the borrower page (Issue 14 item 16).
+    borrower = get_object_or_404(visible_borrowers(request.user), pk=borrower_id)
     notices = list(queries.delivery_history(borrower.pk)[:200])
     now = timezone.now()
     for notice in notices:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from arrears.accounts.permissions import Perm
 from arrears.compliance.actions import audited, require
@@ -21,7 +23,7 @@ class PortfolioError(ValueError):
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if len(reason) < 4:
-        raise PortfolioError("give a reason (at least 4 characters): it is recorded with the action")
+        raise PortfolioError(_("give a reason (at least 4 characters): it is recorded with the action"))
     return reason
 
 
@@ -50,10 +52,11 @@ def searched_number_hash(number: str) -> str:
     return salted_hmac(settings.ARREARS_SEARCH_HASH_SALT, search_term(number), algorithm="sha256").hexdigest()
 
 
-def do_search_exact(term: str, *, actor) -> list[Borrower]:
+def do_search_exact(term: str, *, actor, within: QuerySet[Borrower] | None = None) -> list[Borrower]:
     """Find borrowers by a full mobile/phone or national ID number (exact match). The results stay masked; the
     search itself is recorded, because it proves the searcher knew the number — as its keyed hash
-    (`searched_number_hash`), never the number itself (Clause: PRV-1, AUTH-4)."""
+    (`searched_number_hash`), never the number itself (Clause: PRV-1, AUTH-4). `within`: the borrowers the
+    actor may see (a collector's pools); others are neither shown nor recorded as found."""
     require(actor, Perm.SEARCH_EXACT)
     term = search_term(term)
     if not term:
@@ -62,11 +65,8 @@ def do_search_exact(term: str, *, actor) -> list[Borrower]:
         actor, ActionCode.SEARCH_EXACT, permission=Perm.SEARCH_EXACT, subject=("search", "borrower"), clause="PRV-1"
     ) as record:
         record.change("number_hmac", None, searched_number_hash(term))
-        found = list(
-            Borrower.objects.filter(id_number=term)
-            | Borrower.objects.filter(mobile=term)
-            | Borrower.objects.filter(phone_alt=term)
-        )
+        scope = Borrower.objects.all() if within is None else within
+        found = list(scope.filter(Q(id_number=term) | Q(mobile=term) | Q(phone_alt=term)).order_by("external_id"))
         record.change("matches", None, [b.external_id for b in found])
     return found
 
@@ -82,17 +82,26 @@ def do_place_hold(
     loan: Loan | None = None,
 ) -> Hold:
     """Stop reminders and collection contact for a borrower (or one loan) while a dispute, complaint or legal
-    matter is open."""
+    matter is open, from `starts_on` through `ends_on` (open-ended: until lifted). Needs
+    `portfolio.manage_holds`; the reason is required and recorded. The nightly run, the dispatcher and the
+    contact rules honour it (REM-1, CALL-*)."""
     require(actor, Perm.MANAGE_HOLDS)
     if kind not in HoldKind.values:
-        raise PortfolioError(f"unknown hold kind {kind!r}; use one of {', '.join(HoldKind.values)}")
+        raise PortfolioError(
+            _("Unknown hold kind %(kind)s; use one of %(kinds)s.") % {"kind": kind, "kinds": ", ".join(HoldKind.values)}
+        )
     if ends_on is not None and ends_on < starts_on:
-        raise PortfolioError(f"the hold ends ({ends_on}) before it starts ({starts_on})")
+        raise PortfolioError(
+            _("the hold ends (%(end)s) before it starts (%(start)s)")
+            % {"end": ends_on.isoformat(), "start": starts_on.isoformat()}
+        )
     if loan is not None and loan.borrower_id != borrower.pk:
-        raise PortfolioError(f"{loan} does not belong to {borrower}")
-    with audited(
-        actor, ActionCode.PLACE_HOLD, permission=Perm.MANAGE_HOLDS, subject=None, reason=_reason(reason)
-    ) as record:
+        raise PortfolioError(
+            _("Loan %(loan)s is not one of borrower %(borrower)s's loans.")
+            % {"loan": loan.external_id, "borrower": borrower.external_id}
+        )
+    reason = _reason(reason)
+    with audited(actor, ActionCode.PLACE_HOLD, permission=Perm.MANAGE_HOLDS, subject=None, reason=reason) as record:
         hold = Hold.objects.create(
             borrower=borrower,
             loan=loan,
@@ -103,21 +112,29 @@ def do_place_hold(
             placed_by=actor,
         )
         record.set_subject(hold)
+        record.change("borrower", None, borrower.external_id)
+        if loan is not None:
+            record.change("loan", None, loan.external_id)
         record.change("kind", None, kind)
         record.change("period", None, [starts_on.isoformat(), ends_on.isoformat() if ends_on else None])
     return hold
 
 
-def do_release_hold(hold: Hold, *, on: date, actor, reason: str) -> Hold:
+def do_lift_hold(hold: Hold, *, on: date, actor, reason: str) -> Hold:
+    """Lift a hold on business date `on` (it holds through that day, as the nightly run reads it). Needs
+    `portfolio.manage_holds`; the reason is required and recorded; a hold is lifted once (a conditional update,
+    so two people lifting at once cannot both succeed)."""
     require(actor, Perm.MANAGE_HOLDS)
+    reason = _reason(reason)
     if on < hold.starts_on:
-        raise PortfolioError(f"a hold cannot be released ({on}) before it starts ({hold.starts_on})")
-    with audited(
-        actor, ActionCode.RELEASE_HOLD, permission=Perm.MANAGE_HOLDS, subject=hold, reason=_reason(reason)
-    ) as record:
+        raise PortfolioError(
+            _("a hold cannot be released (%(on)s) before it starts (%(start)s)")
+            % {"on": on.isoformat(), "start": hold.starts_on.isoformat()}
+        )
+    with audited(actor, ActionCode.RELEASE_HOLD, permission=Perm.MANAGE_HOLDS, subject=hold, reason=reason) as record:
         updated = Hold.objects.filter(pk=hold.pk, released_on__isnull=True).update(released_on=on, released_by=actor)
         if not updated:
-            raise PortfolioError("this hold was already released")
+            raise PortfolioError(_("this hold was already released"))
         record.change("released_on", None, on.isoformat())
     hold.refresh_from_db()
     return hold

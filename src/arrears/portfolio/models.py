@@ -361,9 +361,16 @@ class Hold(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} hold {self.pk} on borrower {self.borrower_id}"
 
-    def in_force_on(self, day) -> bool:
+    @property
+    def last_day(self):
+        """The last day the hold is in force: its end or the day it was lifted, whichever is earlier; None while
+        it is open-ended and not lifted."""
         ends = [d for d in (self.ends_on, self.released_on) if d is not None]
-        return self.starts_on <= day and (not ends or day <= min(ends))
+        return min(ends) if ends else None
+
+    def in_force_on(self, day) -> bool:
+        last = self.last_day
+        return self.starts_on <= day and (last is None or day <= last)
 
 
 class FeedLoad(models.Model):

@@ -74,17 +74,24 @@ def shown_fields(borrower: Borrower, unmasked: dict[str, str] | None = None) -> 
     return out
 
 
-def borrower_detail(external_id: str) -> Borrower:
-    return Borrower.objects.prefetch_related(
-        "contacts",
-        Prefetch("loans", queryset=Loan.objects.order_by("start_date")),
-        Prefetch("holds", queryset=Hold.objects.order_by("-starts_on")),
-    ).get(external_id=external_id)
-
-
-def loan_detail(external_id: str) -> Loan:
+def borrower_detail(external_id: str, within: QuerySet[Borrower] | None = None) -> Borrower:
+    """One borrower with their contacts, loans and holds; `Borrower.DoesNotExist` also when not `within`."""
     return (
-        Loan.objects.select_related("borrower")
+        (Borrower.objects if within is None else within)
+        .prefetch_related(
+            "contacts",
+            Prefetch("loans", queryset=Loan.objects.order_by("start_date")),
+            Prefetch("holds", queryset=Hold.objects.select_related("loan").order_by("-starts_on", "-pk")),
+        )
+        .get(external_id=external_id)
+    )
+
+
+def loan_detail(external_id: str, within: QuerySet[Loan] | None = None) -> Loan:
+    """One loan with what its page shows; `Loan.DoesNotExist` also when not `within`."""
+    return (
+        (Loan.objects if within is None else within)
+        .select_related("borrower")
         .prefetch_related(
             "instalments",
             Prefetch(

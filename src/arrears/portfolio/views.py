@@ -1,4 +1,8 @@
-"""Borrower and loan pages. Thin: check permission, call a query or one action, render."""
+"""Borrower and loan pages. Thin: check permission, call a query or one action, render.
+
+What a user sees is `collection.queries.visible_borrowers` (the cases' rule, Issue 14 item 16): a collector
+gets "not found" for a borrower or loan outside their pools, and lists and searches leave them out.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from arrears.accounts.permissions import Perm, has_perm
+from arrears.collection.queries import visible_borrowers, visible_loans
 from arrears.compliance.actions import require
 from arrears.compliance.masking import masked
 from arrears.portfolio import queries
 from arrears.portfolio.actions import PortfolioError, do_search_exact, do_unmask_field
 from arrears.portfolio.models import Borrower, Loan
+from arrears.portfolio.views_holds import HoldForm, business_day
 
 FULL_NUMBER = re.compile(r"^(1[3-9]\d{9}|\d{17}[\dXx])$")
 
@@ -34,18 +40,19 @@ def borrower_list(request: HttpRequest) -> HttpResponse:
             context["rows"] = []
             context["denied"] = _("Enter a full 11-digit mobile number or an 18-character ID number.")
         else:
-            found = do_search_exact(number, actor=request.user)
+            found = do_search_exact(number, actor=request.user, within=visible_borrowers(request.user))
             context["rows"] = [(b, queries.shown_fields(b)) for b in found]
     else:
-        page = queries.page_of(queries.borrowers(text), request.GET.get("page"))
+        borrowers = queries.borrowers(text).filter(pk__in=visible_borrowers(request.user).values("pk"))
+        page = queries.page_of(borrowers, request.GET.get("page"))
         context["page"] = page
         context["rows"] = [(b, queries.shown_fields(b)) for b in page.object_list]
     return render(request, "portfolio/borrower_list.html", context)
 
 
-def _borrower_or_404(external_id: str) -> Borrower:
+def _borrower_or_404(request: HttpRequest, external_id: str) -> Borrower:
     try:
-        return queries.borrower_detail(external_id)
+        return queries.borrower_detail(external_id, within=visible_borrowers(request.user))
     except Borrower.DoesNotExist:
         raise Http404(_("No such borrower")) from None
 
@@ -53,12 +60,18 @@ def _borrower_or_404(external_id: str) -> Borrower:
 @login_required
 def borrower_detail(request: HttpRequest, external_id: str, unmasked: dict[str, str] | None = None) -> HttpResponse:
     require(request.user, Perm.VIEW_PORTFOLIO)
-    borrower = _borrower_or_404(external_id)
+    borrower = _borrower_or_404(request, external_id)
+    on = business_day()
+    can_hold = has_perm(request.user, Perm.MANAGE_HOLDS)
     context = {
         "borrower": borrower,
         "shown": queries.shown_fields(borrower, unmasked),
         "contacts": [(c, masked("phone", c.phone), masked("name", c.name)) for c in borrower.contacts.all()],
         "can_unmask": has_perm(request.user, Perm.UNMASK),
+        "on": on,
+        "holds": [(hold, hold.in_force_on(on)) for hold in borrower.holds.all()],
+        "can_manage_holds": can_hold,
+        "hold_form": HoldForm(borrower, initial={"starts_on": on}) if can_hold else None,
     }
     return render(request, "portfolio/borrower_detail.html", context)
 
@@ -69,21 +82,24 @@ def unmask(request: HttpRequest, external_id: str) -> HttpResponse:
     # Both permissions before the lookup: a refused user learns nothing, not even whether the number exists.
     require(request.user, Perm.VIEW_PORTFOLIO)
     require(request.user, Perm.UNMASK)
-    borrower = _borrower_or_404(external_id)
+    borrower = _borrower_or_404(request, external_id)
     field = request.POST.get("field", "")
     try:
         value = do_unmask_field(borrower, field, actor=request.user, reason=request.POST.get("reason", ""))
     except PortfolioError as exc:
         messages.error(request, str(exc))
         return redirect("portfolio:borrower", external_id=external_id)
-    return borrower_detail(request, external_id, unmasked={field: value})
+    response = borrower_detail(request, external_id, unmasked={field: value})
+    # The revealed value is on this response only (PRV-1): no browser or proxy may keep a copy of it.
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
 def loan_detail(request: HttpRequest, external_id: str) -> HttpResponse:
     require(request.user, Perm.VIEW_PORTFOLIO)
     try:
-        loan = queries.loan_detail(external_id)
+        loan = queries.loan_detail(external_id, within=visible_loans(request.user))
     except Loan.DoesNotExist:
         raise Http404(_("No such loan")) from None
     as_of = queries.business_date() or timezone.localdate()

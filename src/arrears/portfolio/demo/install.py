@@ -12,9 +12,9 @@ How this works
   real portfolio, and printed passwords do not belong there.
 * `demo-admin` is created the way `manage createsuperuser` creates an administrator (the console path of the
   accounts app, audited with the new administrator as actor); it then acts for every other change: the demo
-  agency (`do_save_agency`), the other users (`do_save_user`) and new passwords for users that already exist
-  (`do_set_user_password`). Every run draws new passwords with `secrets.token_urlsafe`; nothing fixed is
-  stored in the repository. Running it again changes passwords (and repairs a demo user's role), and creates
+  agency (`do_save_agency`), the other users (`do_save_user`) and their new passwords
+  (`do_set_password_at_console`: the console prints them, so they are not one-time passwords). Every run draws
+  new passwords with `secrets.token_urlsafe`; nothing fixed is stored in the repository. Running it again changes passwords (and repairs a demo user's role), and creates
   nothing twice.
 
 Imports Django: import it only after `setup_django()`. The rest of `arrears.portfolio.demo` is pure.
@@ -34,6 +34,7 @@ from arrears.accounts.actions import (
     do_create_administrator_at_console,
     do_save_agency,
     do_save_user,
+    do_set_password_at_console,
     do_set_user_password,
 )
 from arrears.accounts.models import Agency, Role, User
@@ -153,13 +154,14 @@ def _user(username: str, role: RoleCode, agency: Agency | None, password: str, a
             role=Role.objects.get(pk=role),
             agency=agency,
         )
-        user.set_password(password)
+        user.set_unusable_password()
         do_save_user(user, actor=admin, reason=_REASON)
+        do_set_password_at_console(user, password, actor=admin, reason=_REASON)
         return True
     if user.role_id != role or user.agency_id != (agency.pk if agency else None) or not user.is_active:
         user.role, user.agency, user.is_active = Role.objects.get(pk=role), agency, True
         do_save_user(user, actor=admin, reason=f"{_REASON} (role restored)")
-    do_set_user_password(user, password, actor=admin)
+    do_set_password_at_console(user, password, actor=admin, reason=_REASON)
     return False
 
 

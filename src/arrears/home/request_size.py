@@ -1,0 +1,38 @@
+"""Refuse a request whose body is too large before anything reads it (Issue 14: uploads refused by size).
+
+A request declaring a `Content-Length` above `ARREARS_MAX_REQUEST_BYTES` gets 413 with a message, and its body
+is never read: the middleware runs before the CSRF check and the views, which are what parse `request.POST`
+and `request.FILES`. Django's own limits stay as a second line: `DATA_UPLOAD_MAX_MEMORY_SIZE` for a form's
+fields and `FILE_UPLOAD_MAX_MEMORY_SIZE` above which an uploaded file is spooled to a temporary file instead
+of memory. A body sent without a length (chunked) is read by Django only up to the declared length, i.e. not.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # Django's own parsing treats a malformed length as no body
+
+
+class RequestSizeLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.ARREARS_MAX_REQUEST_BYTES
+        if _declared_length(request) > limit:
+            message = _("The request is too large: at most %(mb)s MB can be sent at once. Send a smaller file.") % {
+                "mb": f"{limit / 1024 / 1024:.1f}".removesuffix(".0")
+            }
+            response = HttpResponse(f"<!doctype html><p>{escape(message)}</p>", status=413)
+            response["Connection"] = "close"  # the unread body must not be taken for the next request
+            return response
+        return self.get_response(request)
