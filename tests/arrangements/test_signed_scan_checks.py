@@ -43,7 +43,7 @@ def approved():
     users = opened["users"]
     senior, boss = users["senior_collector"][0], users["supervisor"][0]
     plan = do_propose_plan(opened["cases"]["P20"], **MEANS, instalments=4, actor=senior, today=AS_OF)
-    do_decide_plan(plan, approve=True, actor=boss, today=AS_OF)
+    do_decide_plan(plan, approve=True, actor=boss, today=AS_OF, reason="within the cap")
     plan.refresh_from_db()
     return SimpleNamespace(plan=plan, senior=senior)
 

@@ -119,11 +119,11 @@ def test_the_same_history_and_holds_again_change_nothing(write_feed, nightly, va
 def test_a_changed_hold_is_updated_and_a_release_recorded_in_arrears_stays(write_feed, nightly, make_user, var_dir):
     """A hold the core extends is updated in place; a release recorded in arrears is not undone by a feed that
     says nothing of one."""
-    from arrears.portfolio.actions import do_release_hold
+    from arrears.portfolio.actions import do_lift_hold
 
     do_import_feed(feed(write_feed, "one", holds=HOLDS), DAY, actor=nightly)
     complaint = Hold.objects.get(external_id="H1")
-    do_release_hold(complaint, on=date(2026, 3, 1), actor=make_user("supervisor"), reason="complaint settled")
+    do_lift_hold(complaint, on=date(2026, 3, 1), actor=make_user("supervisor"), reason="complaint settled")
     changed = HOLDS.replace("2026-02-01,2026-02-28,2026-02-10", "2026-02-01,2026-03-31,2026-02-10")
     result = do_import_feed(feed(write_feed, "two", holds=changed), date(2026, 3, 2), actor=nightly)
     assert counts(result, "holds") == (2, 0, 1, 1, 0)
