@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from calendars import YEARS_2030_2031
 
 from arrears.cli.demo import choose_business_date
 from arrears.workdays import Calendar
 from arrears.workdays.files import parse_calendar_toml
+from calendars import YEARS_2030_2031
 
 
 @pytest.fixture

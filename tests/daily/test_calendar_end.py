@@ -10,7 +10,6 @@ from datetime import date
 
 import pytest
 from book import nightly_run
-from calendars import use_calendar
 from django.utils import timezone
 
 from arrears.cli import main
@@ -21,6 +20,7 @@ from arrears.daily.models import Run
 from arrears.notices.models import Notice
 from arrears.portfolio.models import LoanPosition
 from arrears.portfolio.posting import allocate_payments
+from calendars import use_calendar
 from factories import make_borrower, make_loan, make_user
 
 pytestmark = pytest.mark.django_db

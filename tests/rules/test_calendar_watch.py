@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from calendars import use_calendar
 from django.utils import timezone
 from pydantic import ValidationError
 
@@ -19,6 +18,7 @@ from arrears.policy import Policy
 from arrears.portfolio.models import FeedLoad
 from arrears.rules.calendar_watch import calendar_coverage, do_mail_calendar_warning
 from arrears.rules.models import CalendarWarningMail
+from calendars import use_calendar
 from factories import make_user
 from net import free_port, use_smtp
 

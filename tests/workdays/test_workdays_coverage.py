@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from calendars import YEARS_2030_2031
-
 from arrears.workdays import Calendar
 from arrears.workdays.coverage import coverage
 from arrears.workdays.files import parse_calendar_toml
+from calendars import YEARS_2030_2031
 
 
 def _calendar(text: str = YEARS_2030_2031) -> Calendar:
