@@ -22,8 +22,7 @@ RECENT = 60
 def run_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_RUNS)
     runs = list(Run.objects.order_by("-business_date")[:RECENT])
-    on = business_date() or timezone.localdate()
-    warning = page_warning(request.user, on, administrators_only=False)
+    warning = page_warning(request.user, lambda: business_date() or timezone.localdate(), administrators_only=False)
     return render(request, "daily/run_list.html", {"runs": runs, "calendar_warning": warning})
 
 

@@ -45,7 +45,7 @@ def policy_in_force(request: HttpRequest) -> HttpResponse:
         "sections": list(sections.values()),
         # Administrators see when the working-day calendar runs out, from the business date the desk works on.
         "calendar_warning": page_warning(
-            request.user, business_date() or timezone.localdate(), administrators_only=True
+            request.user, lambda: business_date() or timezone.localdate(), administrators_only=True
         ),
     }
     return render(request, "home/policy.html", context, status=400 if error else 200)

@@ -10,6 +10,7 @@ Every date here is given by the caller: nothing reads the clock.
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -185,15 +186,16 @@ def _settle(row: CalendarWarningMail, status: str, error: str, *, actor: Any) ->
         record.change("status", WarningMailStatus.SENDING, status)
 
 
-def page_warning(user: Any, on: date, *, administrators_only: bool) -> dict | None:
-    """The calendar warning for a page (`rules/calendar_warning.html`), or None when none is due or the user
-    is not one it is for. The link to the calendar-years page is given to those who may add a year."""
+def page_warning(user: Any, on: Callable[[], date], *, administrators_only: bool) -> dict | None:
+    """The calendar warning for a page (`rules/calendar_warning.html`) as of the date `on()` gives (asked only
+    when the user is one it is for), or None. The link to the calendar-years page is given to those who may
+    add a year."""
     from arrears.accounts.permissions import has_perm
 
     may_fix = has_perm(user, Perm.MANAGE_CALENDAR)
     if administrators_only and not may_fix:
         return None
-    cov = calendar_coverage(on)
+    cov = calendar_coverage(on())
     if not cov.warning:
         return None
     return {"text": warning_text(cov), "link": calendar_page() if may_fix else "", "coverage": cov}
