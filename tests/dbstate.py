@@ -9,7 +9,8 @@ GRANT_MIGRATIONS = ("0003_grant_view_runs", "0004_grant_manage_phrases", "0005_g
 
 def restore_migrated_state() -> None:
     """The append-only triggers, the ledger head, the roles and the nightly run's user, the starting list of
-    prohibited phrases, the templates awaiting legal review — as after `migrate` (a transactional test's flush empties every table)."""
+    prohibited phrases, the templates awaiting legal review, the working-day calendar seeded from the package — as
+    after `migrate` (a transactional test's flush empties every table)."""
     from django.apps import apps
     from django.db import connection
 
@@ -17,6 +18,7 @@ def restore_migrated_state() -> None:
     from arrears.compliance import append_only
     from arrears.compliance.models import LedgerHead, ProhibitedPhrase
     from arrears.notices.models import Template
+    from arrears.rules.models import CalendarYear
 
     append_only.install(connection)
     LedgerHead.objects.get_or_create(pk=1)
@@ -30,3 +32,5 @@ def restore_migrated_state() -> None:
             importlib.import_module(f"arrears.compliance.migrations.{seeding}").seed(apps, None)
     if not Template.objects.exists():
         importlib.import_module("arrears.notices.migrations.0003_seed_templates").seed(apps, None)
+    if not CalendarYear.objects.exists():
+        importlib.import_module("arrears.rules.migrations.0002_seed_calendar").seed(apps, None)

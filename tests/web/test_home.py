@@ -15,7 +15,7 @@ def test_home_shows_policy_in_force_on_a_date(client):
     assert 'data-key="penalty.markup"' in html
     assert '<td class="value">0.50</td>' in html
     assert '<td class="clause">PLAN-2</td>' in html
-    assert html.count("<tr data-key=") == 47
+    assert html.count("<tr data-key=") == 55
 
 
 def test_home_with_a_bad_date_says_what_to_do(client):

@@ -5,6 +5,11 @@ stdout: loans, delinquent by class, case decisions, reminders, tasks, errors, se
 written. `--json` prints one JSON object: the last date's report, with `"runs"` listing every date run (more
 than one when missed dates were caught up). A run that cannot start is one line on stderr. The run ends by
 publishing the ledger anchor (`arrears audit anchor`); if that is refused the command says so and exits 1.
+
+When the working-day calendar runs out within `calendar.warn_days_before_end` days of the last date run (or
+no longer covers it), a `calendar:` line says so and names the admin page where the next year is added; the
+JSON has it under `"calendar"`. The same warning is emailed to the administrators, at most once a day. A date
+the calendar does not cover is refused (exit 1, nothing run), and the administrators are emailed too.
 """
 
 from __future__ import annotations
@@ -31,16 +36,22 @@ def run_daily(as_of, dry_run: bool, as_json: bool, username: str | None, chunk: 
     from django.db import DatabaseError
 
     from arrears.compliance.actions import ActionDenied
-    from arrears.daily.actions import RunRefused, do_run_daily
+    from arrears.daily.actions import CalendarRunsOut, RunRefused, do_run_daily
     from arrears.daily.apply import CHUNK_BORROWERS
 
     bars = PhaseBars({"read": "frames", "compute": "step", "apply": "borrowers"})
+    actor = None
     try:
         actor = actor_named(username)
         bars.since = time.perf_counter()
         reports = do_run_daily(
             as_of, actor=actor, dry_run=dry_run, progress=bars, chunk_borrowers=chunk or CHUNK_BORROWERS
         )
+    except CalendarRunsOut as exc:
+        bars.close()
+        if not dry_run and actor is not None:
+            click.echo(f"calendar: {_mail_warning(exc.day, actor).describe()}", err=True)
+        raise click.ClickException(str(exc)) from exc
     except (RunRefused, ActionDenied) as exc:
         raise click.ClickException(str(exc)) from exc
     except ValueError as exc:  # PolicyError, CalendarError, SchemaError: the policy or the data is unusable
@@ -49,13 +60,18 @@ def run_daily(as_of, dry_run: bool, as_json: bool, username: str | None, chunk: 
         raise click.ClickException(f"database error: {first_line(exc)}; run the date again to resume") from exc
     finally:
         bars.close()
+    warning = _calendar_warning(reports[-1].business_date, actor, dry_run=dry_run)
     if as_json:
         last = reports[-1].as_json()
         last["runs"] = [r.as_json() for r in reports]
+        last["calendar"] = warning
         click.echo(json.dumps(last, ensure_ascii=False, sort_keys=True))
     else:
         for report in reports:
             _print(report)
+        if warning["warning"]:
+            click.echo(f"calendar: {warning['message']}")
+            click.echo(f"  {warning['email_text']}")
     anchor = reports[-1].anchor
     if anchor is None:  # a dry run
         return
@@ -64,6 +80,36 @@ def run_daily(as_of, dry_run: bool, as_json: bool, username: str | None, chunk: 
     if not as_json:
         done = "published" if anchor["published"] else "already published"
         click.echo(f"ledger anchor: event #{anchor['head_id']} {done} in {anchor['file']}")
+
+
+def _mail_warning(on, actor):
+    """Email the administrators the calendar warning, at most once a day (a `MailOutcome`)."""
+    from django.utils import timezone
+
+    from arrears.rules.calendar_watch import do_mail_calendar_warning
+
+    # The edge reads the clock: the email goes out at most once per local calendar day.
+    return do_mail_calendar_warning(on, actor=actor, today=timezone.localdate())
+
+
+def _calendar_warning(on, actor, *, dry_run: bool) -> dict:
+    """The calendar's reach from the last date run (Clause: practice, calendar.warn_days_before_end)."""
+    from arrears.rules.calendar_watch import calendar_coverage, calendar_page
+
+    cov = calendar_coverage(on)
+    data = {**cov.as_json(), "fix_at": calendar_page(), "message": "", "email": "not_due", "email_text": ""}
+    if cov.warning:
+        data["message"] = (
+            f"the working-day calendar ends on {cov.ends_on}, {cov.days_left} days after {on}; add the State "
+            f"Council's holiday arrangement for {cov.missing_year} under Administration → calendar years "
+            f"({data['fix_at']}) before the nightly run reaches {cov.missing_year} (docs/calendar.md)"
+        )
+        if dry_run:
+            data["email"], data["email_text"] = "dry_run", "not emailed: dry run"
+        else:
+            outcome = _mail_warning(on, actor)
+            data["email"], data["email_text"] = outcome.status, outcome.describe()
+    return data
 
 
 def _print(report) -> None:

@@ -3,6 +3,12 @@
 The feed comes from the pure generator `arrears.portfolio.demo` (no Django); only the import and the demo
 users need Django, so `--no-import` never starts it. Progress goes to stderr phase by phase; the summary and
 the demo logins to stdout. The logins are also written to var/demo-logins.txt (mode 0600).
+
+The business date must lie in a year the working-day calendar covers, or the nightly run that follows refuses
+it: without `--business-date` the demo takes today in Beijing if the calendar covers it, else the calendar's
+last day, and says which year is missing and how to add it; a given date the calendar does not cover is
+refused with the same advice. The calendar is the database's when importing, else the package's plus
+`ARREARS_CALENDAR_FILES`.
 """
 
 from __future__ import annotations
@@ -70,7 +76,14 @@ def demo(n_loans: int, seed: int, business_date: date | None, out: Path | None, 
     from arrears.portfolio.demo import write_feed
 
     started = time.perf_counter()
-    business_date = business_date or datetime.now(_ZONE).date()
+    if not no_import:
+        _prepare_database()
+    try:
+        business_date, note = choose_business_date(business_date, datetime.now(_ZONE).date(), _calendar(no_import))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if note:
+        _say("calendar", note)
     out = out or _var_dir() / "demo-feed" / business_date.isoformat()
     _say("generate", f"{n_loans:,} loans, seed {seed}, business date {business_date}, {fmt} into {out}")
     try:
@@ -91,14 +104,66 @@ def demo(n_loans: int, seed: int, business_date: date | None, out: Path | None, 
         _print_logins(imported.logins, imported.logins_path)
 
 
-def _import_and_users(out: Path, business_date: date):
+def choose_business_date(given: date | None, today: date, calendar) -> tuple[date, str]:
+    """The demo's business date and a note on how it was chosen (empty when plain): `given` if the calendar
+    covers its year (else ValueError saying which year is missing and how to add it); without one, `today`
+    if covered, else the calendar's last day before today."""
+    from arrears.workdays.coverage import coverage
+
+    how = (
+        "write the State Council's holiday arrangement for {year} in a calendar file (format: "
+        "src/arrears/workdays/data/calendar-example.toml) and add it under Administration → calendar years "
+        "(/admin/rules/calendaryear/) as the demo's administrator; docs/calendar.md says how"
+    )
+    if given is not None:
+        cov = coverage(calendar, given, 0)
+        if cov.covered:
+            return given, ""
+        ends = f"it ends on {cov.ends_on}" if cov.ends_on else "it has no year before it"
+        raise ValueError(
+            f"the working-day calendar has no data for {cov.missing_year} ({ends}), so the nightly run cannot "
+            f"run on {given}: {how.format(year=cov.missing_year)}, or choose an earlier --business-date"
+        )
+    cov = coverage(calendar, today, 0)
+    if cov.covered:
+        return today, ""
+    if cov.ends_on is None:
+        raise ValueError(f"the working-day calendar has no year up to {today}: {how.format(year=today.year)}")
+    return cov.ends_on, (
+        f"today ({today}) is beyond the working-day calendar, which ends on {cov.ends_on}: the demo's business "
+        f"date is {cov.ends_on}. The year file missing is {cov.missing_year}'s; to use today's date, "
+        + how.format(year=cov.missing_year)
+        + ", then run the demo again"
+    )
+
+
+def _calendar(no_import: bool):
+    """The calendar the nightly run will use: the database's when importing, else the package's and files'."""
+    if no_import:
+        from arrears.workdays import default_calendar
+
+        return default_calendar()
+    from arrears.rules.queries import calendar
+
+    return calendar()
+
+
+def _prepare_database() -> None:
     from arrears.cli.web import setup_django
 
     setup_django()
-    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        _say("migrate", "applying database migrations")
+        call_command("migrate", interactive=False, verbosity=0)
+
+
+def _import_and_users(out: Path, business_date: date):
+    from django.conf import settings
 
     from arrears.accounts.models import User
     from arrears.accounts.roles import SYSTEM_USERNAME
@@ -113,10 +178,6 @@ def _import_and_users(out: Path, business_date: date):
     )
     from arrears.portfolio.feed.read import FeedError
 
-    executor = MigrationExecutor(connection)
-    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-        _say("migrate", "applying database migrations")
-        call_command("migrate", interactive=False, verbosity=0)
     system = User.objects.filter(username=SYSTEM_USERNAME, is_active=True).first()
     if system is None:
         raise click.ClickException(

@@ -31,6 +31,7 @@ class ActionCode(StrEnum):
     ADD_POLICY_VERSION = "rules.add_policy_version"
     ADD_CALENDAR_DAY = "rules.add_calendar_day"
     ADD_CALENDAR_YEAR = "rules.add_calendar_year"
+    MAIL_CALENDAR_WARNING = "rules.mail_calendar_warning"
     # engine: the nightly run and the decisions it applies
     DAILY_RUN = "engine.daily_run"
     CLASSIFY_LOAN = "engine.classify_loan"

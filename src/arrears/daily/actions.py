@@ -9,6 +9,9 @@
   continues after the last committed chunk (see `apply`).
 - `dry_run` does all of it inside one transaction that is rolled back: the report says what would change.
 - At the end the ledger head is anchored outside the database (`compliance.anchors`, AUTH-4).
+- A date the working-day calendar does not cover is refused before anything starts, naming the admin page
+  where the year is added (`CalendarRunsOut`); so is a date whose decisions need working days of a year not
+  yet added (a letter's LTR-3 follow-up deadline in January, say): that run stops before applying anything.
 """
 
 from __future__ import annotations
@@ -37,9 +40,11 @@ from arrears.engine.params import Terms
 from arrears.engine.runner import Decisions, decide
 from arrears.engine.schema import SCHEMAS
 from arrears.portfolio.queries import business_date
+from arrears.rules.calendar_watch import calendar_coverage, calendar_page
 from arrears.rules.queries import calendar, policy_book
+from arrears.workdays import UnknownYearError
 
-__all__ = ["RunRefused", "RunReport", "dates_to_run", "do_run_daily"]
+__all__ = ["CalendarRunsOut", "RunRefused", "RunReport", "dates_to_run", "do_run_daily"]
 
 Progress = Callable[[str, int, int], None]
 PROBLEMS_SHOWN = 20
@@ -47,6 +52,28 @@ PROBLEMS_SHOWN = 20
 
 class RunRefused(ValueError):
     """The run cannot start: what was wrong and what to do."""
+
+
+class CalendarRunsOut(RunRefused):
+    """The working-day calendar lacks a year the run needs; the message names the page where it is added."""
+
+    def __init__(self, day: date, year: int, ends_on: date | None) -> None:
+        self.day, self.year = day, year
+        ends = f"ends on {ends_on}" if ends_on else "has no year before it"
+        super().__init__(
+            f"the working-day calendar {ends} and has no data for {year}, which the run of {day} needs: the run "
+            f"stopped before changing anything. An administrator adds the State Council's holiday arrangement for {year} under "
+            f"Administration → calendar years ({calendar_page()}; docs/calendar.md says how), then run the date "
+            "again"
+        )
+
+
+def _check_calendar(days: list[date]) -> None:
+    """Every date to run lies in a year of the calendar table (checked before any run starts)."""
+    for day in days:
+        cov = calendar_coverage(day)
+        if not cov.covered:
+            raise CalendarRunsOut(day, cov.missing_year, cov.ends_on)
 
 
 @dataclass
@@ -243,13 +270,22 @@ def do_run_daily(
     require(actor, Perm.RUN_DAILY)
     with _only_run():
         days = dates_to_run(as_of)
-        if not dry_run:
-            reports = [_run_one(d, actor=actor, progress=progress, chunk_borrowers=chunk_borrowers) for d in days]
-            reports[-1].anchor = _publish_anchor()
-            return reports
-        with transaction.atomic():
-            reports = [_run_one(d, actor=actor, progress=progress, chunk_borrowers=chunk_borrowers) for d in days]
-            transaction.set_rollback(True)
+        _check_calendar(days)
+        day = days[0]
+        try:
+            if not dry_run:
+                reports = []
+                for day in days:
+                    reports.append(_run_one(day, actor=actor, progress=progress, chunk_borrowers=chunk_borrowers))
+                reports[-1].anchor = _publish_anchor()
+                return reports
+            with transaction.atomic():
+                reports = []
+                for day in days:
+                    reports.append(_run_one(day, actor=actor, progress=progress, chunk_borrowers=chunk_borrowers))
+                transaction.set_rollback(True)
+        except UnknownYearError as exc:  # raised while deciding, before any chunk of that date was applied
+            raise CalendarRunsOut(day, exc.year, calendar_coverage(day).ends_on) from exc
     for report in reports:
         report.dry_run = True
     return reports

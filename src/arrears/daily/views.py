@@ -5,12 +5,15 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from arrears.accounts.permissions import Perm
 from arrears.compliance.actions import require
 from arrears.daily.models import Run
+from arrears.portfolio.queries import business_date
+from arrears.rules.calendar_watch import page_warning
 
 RECENT = 60
 
@@ -19,7 +22,8 @@ RECENT = 60
 def run_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_RUNS)
     runs = list(Run.objects.order_by("-business_date")[:RECENT])
-    return render(request, "daily/run_list.html", {"runs": runs})
+    warning = page_warning(request.user, lambda: business_date() or timezone.localdate(), administrators_only=False)
+    return render(request, "daily/run_list.html", {"runs": runs, "calendar_warning": warning})
 
 
 @login_required

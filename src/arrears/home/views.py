@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from arrears.policy import PolicyError, parameter_rows
 from arrears.policy.labels import SECTION_TITLES
+from arrears.portfolio.queries import business_date
+from arrears.rules.calendar_watch import page_warning
 from arrears.rules.queries import policy_book
 
 
@@ -41,5 +43,9 @@ def policy_in_force(request: HttpRequest) -> HttpResponse:
         "version": version,
         "since": None if version.effective_from == date.min else version.effective_from,
         "sections": list(sections.values()),
+        # Administrators see when the working-day calendar runs out, from the business date the desk works on.
+        "calendar_warning": page_warning(
+            request.user, lambda: business_date() or timezone.localdate(), administrators_only=True
+        ),
     }
     return render(request, "home/policy.html", context, status=400 if error else 200)

@@ -250,8 +250,13 @@ class LoopbackGateway:
     def _post_receipts(self) -> None:
         while (item := self._receipt_queue.get()) is not None:
             due, message_id = item
-            pause = due - time.monotonic()
-            if pause > 0 and self._stopping.wait(pause):
+            # Short sleeps rather than a timed `Event.wait`: Python's timed waits use sem_clockwait, which
+            # libfaketime (the CI's fake clock) does not translate, so such a wait would not end on time.
+            stopped = False
+            while not stopped and (pause := due - time.monotonic()) > 0:
+                stopped = self._stopping.is_set()
+                time.sleep(0 if stopped else min(pause, 0.02))
+            if stopped:
                 continue  # stopped before this message was due
             message = self._settle(message_id)
             if message.callback_url:

@@ -23,6 +23,7 @@ SECTION_TITLES: dict[str, tuple[str, str]] = {
     "allocation": ("Payment allocation", "还款冲销顺序"),
     "schedule": ("Repayment schedules", "还款计划"),
     "contact": ("Contact rules", "联系规则"),
+    "calendar": ("Working-day calendar", "工作日日历"),
 }
 
 MEANINGS_ZH: dict[str, str] = {
@@ -80,4 +81,5 @@ MEANINGS_ZH: dict[str, str] = {
     "contact.timezone": "联系时间所用时区",
     "contact.max_connected_calls_per_day": "每位借款人每日接通电话上限",
     "contact.max_unanswered_attempts_per_day": "每个号码每日未接通拨打上限",
+    "calendar.warn_days_before_end": "工作日日历到期前此天数起提醒系统管理员",
 }

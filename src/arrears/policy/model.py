@@ -361,6 +361,18 @@ class Contact(Section):
         return local >= self.quiet_start or local < self.quiet_end
 
 
+class WorkingDayCalendar(Section):
+    """The working-day calendar (holidays and make-up working days, added a year at a time by administrators)."""
+
+    warn_days_before_end: int = param(
+        60,
+        "practice",
+        "administrators are warned from this many days before the working-day calendar runs out",
+        ge=7,
+        le=366,
+    )
+
+
 class Policy(Section):
     """Every parameter of the collection policy; defaults are the SPEC's."""
 
@@ -380,3 +392,4 @@ class Policy(Section):
     allocation: Allocation = Allocation()
     schedule: Schedule = Schedule()
     contact: Contact = Contact()
+    calendar: WorkingDayCalendar = WorkingDayCalendar()

@@ -62,3 +62,34 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind} {self.name}"
+
+
+class WarningMailStatus(models.TextChoices):
+    SENDING = "sending", _("sending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
+class CalendarWarningMail(models.Model):
+    """The email warning administrators that the calendar runs out: at most one per calendar day (`sent_on` is
+    unique; a claimed row is never sent again that day, a failed one may be retried)."""
+
+    sent_on = models.DateField(_("day"), unique=True)
+    business_date = models.DateField(_("business date"))
+    ends_on = models.DateField(_("calendar ends on"), null=True)
+    recipients = models.PositiveIntegerField(_("recipients"))
+    status = models.CharField(_("status"), max_length=8, choices=WarningMailStatus.choices)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar warning email")
+        ordering = ["sent_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=WarningMailStatus.values), name="calendar_warning_mail_status_known"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sent_on} {self.status}"

@@ -145,3 +145,32 @@ def test_a_database_with_feeds_but_no_demo_users_is_refused(capsys, tmp_path, va
     assert not Loan.objects.exists()
     assert not User.objects.filter(username__startswith="demo-").exists()
     assert not (var_dir / "demo-logins.txt").exists()
+
+
+def test_after_the_calendar_the_demo_takes_its_last_day_and_names_the_missing_year(
+    capsys, tmp_path, var_dir, monkeypatch
+):
+    """Clause: practice — the database's calendar ends 2031-12-31 and today is 2032-03-01 in Beijing: the demo's
+    business date is 2031-12-31 (the nightly run can run it), and it says which year file is missing."""
+    import importlib
+    from datetime import date, datetime
+
+    from arrears.portfolio.models import FeedLoad
+    from calendars import use_calendar
+
+    demo_command = importlib.import_module("arrears.cli.demo")
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2032, 3, 1, 3, 0, tzinfo=tz)
+
+    use_calendar()
+    monkeypatch.setattr(demo_command, "datetime", Frozen)
+    assert main(["demo", "--loans", "20", "--seed", "1", "--out", str(tmp_path / "feed")]) == 0
+    err = capsys.readouterr().err
+    assert "today (2032-03-01) is beyond the working-day calendar, which ends on 2031-12-31" in err
+    assert "The year file missing is 2032's" in err
+    assert list(FeedLoad.objects.values_list("business_date", flat=True)) == [date(2031, 12, 31)]
+    assert main(["demo", "--loans", "20", "--business-date", "2032-01-05", "--out", str(tmp_path / "f2")]) == 1
+    assert "no data for 2032 (it ends on 2031-12-31)" in capsys.readouterr().err
