@@ -276,6 +276,25 @@ def test_signing_puts_an_approved_plan_in_force_with_its_evidence(desk):
     assert plan.signed_scan_sha256 == hashlib.sha256(PNG).hexdigest()
     event = AuditEvent.objects.filter(action="arrangements.sign_plan").get()
     assert (event.basis["clause"], event.basis["approval"]) == ("PLAN-4", f"plan:{plan.pk}")
+    assert event.reason == f"signed on {AS_OF.isoformat()}"
+
+
+def test_the_signing_note_is_the_events_reason(desk):
+    """Clause: AUTH-4, PLAN-4 — the collector's note on how and where the agreement was signed is the audit
+    event's reason, its spacing tidied."""
+    plan = propose(desk)
+    do_decide_plan(plan, approve=True, reason="还款能力已核实", actor=desk.boss, today=AS_OF)
+    plan.refresh_from_db()
+    do_sign_plan(
+        plan,
+        signed_on=AS_OF,
+        scan=SignedScan("签字页.png", PNG),
+        actor=desk.senior,
+        today=AS_OF,
+        note="  借款人在南山支行  当面签署 ",
+    )
+    event = AuditEvent.objects.filter(action="arrangements.sign_plan").get()
+    assert event.reason == "借款人在南山支行 当面签署"
 
 
 def test_the_database_keeps_an_unsigned_plan_from_taking_effect(desk):

@@ -313,14 +313,23 @@ def _scan_type(scan: SignedScan) -> str:
 
 
 def do_sign_plan(
-    plan: Plan, *, signed_on: date, scan: SignedScan, actor: Any, today: date, calendar_day: date | None = None
+    plan: Plan,
+    *,
+    signed_on: date,
+    scan: SignedScan,
+    actor: Any,
+    today: date,
+    calendar_day: date | None = None,
+    note: str = "",
 ) -> Plan:
     """Record the borrower's signature on an approved plan's agreement, with the scan as evidence; the plan is
     in force from the business date `today` (Clause: PLAN-4). Needs Perm.PROPOSE_PLAN. Refused unless the plan
     is approved, the signing date lies between the proposal and today, and the scan is a PDF, JPEG or PNG of at
-    most 10 MB."""
+    most 10 MB. `note`: how and where it was signed, in the collector's words; it is the audit event's reason
+    (AUTH-4), or, without one, the signing date."""
     require(actor, Perm.PROPOSE_PLAN)
     kind = _scan_type(scan)
+    note = " ".join((note or "").split())[:500]
     if plan.status != PlanStatus.APPROVED:
         raise ArrangementError(
             _("Plan %(plan)s is %(status)s; only an approved plan can be signed.")
@@ -340,6 +349,7 @@ def do_sign_plan(
         ActionCode.SIGN_PLAN,
         permission=Perm.PROPOSE_PLAN,
         subject=plan,
+        reason=note or f"signed on {signed_on.isoformat()}",
         clause="PLAN-4",
         approval=f"plan:{plan.pk}",
     ) as rec:

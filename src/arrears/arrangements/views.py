@@ -179,6 +179,7 @@ def plan_decide(request: HttpRequest, plan_id: int) -> HttpResponse:
 class SignForm(forms.Form):
     signed_on = forms.DateField(label=gettext_lazy("Signed on"), widget=DATE)
     scan = forms.FileField(label=gettext_lazy("Scan of the signed agreement (PDF, JPEG or PNG)"))
+    note = forms.CharField(label=gettext_lazy("Note (where and how it was signed)"), max_length=500, required=False)
 
 
 @login_required
@@ -207,6 +208,7 @@ def plan_sign(request: HttpRequest, plan_id: int) -> HttpResponse:
             actor=request.user,
             today=today(),
             calendar_day=timezone.localdate(),
+            note=form.cleaned_data["note"],
         )
     except REFUSALS as exc:
         messages.error(request, str(exc))
