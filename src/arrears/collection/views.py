@@ -324,7 +324,9 @@ def reassign_batch(request: HttpRequest) -> HttpResponse:
     if target is None:
         messages.error(request, _("Choose the collector to give the cases to."))
     else:
-        cases = list(queries.queue(request.user, on, filters).only("pk", "status", "pool", "owner_id"))
+        cases = list(
+            queries.queue(request.user, on, filters).select_related(None).only("pk", "status", "pool", "owner_id")
+        )
         try:
             moved = do_reassign_cases(
                 cases, target, actor=request.user, reason=request.POST.get("reason", ""), as_of=on
