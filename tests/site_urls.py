@@ -40,7 +40,7 @@ CALL_FORM = {
     "outcome": "no_answer",
     "duration_seconds": "0",
     "next_action": "call",
-    "next_follow_up_on": "2026-03-23",
+    "next_follow_up_on": "2026-03-25",
     "promise_amount": "",
     "promise_due_on": "",
     "note": "无人接听",
@@ -226,7 +226,7 @@ PAGES = [
         "notices/templates/new/<str:purpose>/<str:language>/",
         frozenset({SUP, COMPLIANCE}),
         "/notices/templates/new/call_script/zh-hans/",
-        form={"body": "您好，我是{bank_name}的{collector}。", "reason": "新版"},
+        form={"body": "您好，我是{{bank_name}}的{{collector}}。", "reason": "新版"},
     ),
     Page("notices/templates/<int:pk>/", TEMPLATES, "/notices/templates/{template_id}/"),
     Page(
@@ -258,6 +258,7 @@ PAGES = [
         "/api/cases/{case_id}/plans/quote",
         method="POST",
         json=MEANS,
+        numbers=("income", "expenses", "debts"),
     ),
     Page(
         "api/cases/<case_id>/plans",
@@ -265,6 +266,7 @@ PAGES = [
         "/api/cases/{case_id}/plans",
         method="POST",
         json={**MEANS, "instalments": 4, "note": "收入稳定"},
+        numbers=("income", "expenses", "debts", "instalments"),
     ),
     Page("api/plans/pending", frozenset({SUP}), "/api/plans/pending"),
     Page(
@@ -287,6 +289,7 @@ PAGES = [
         "/api/cases/{waiver_case_id}/waivers",
         method="POST",
         json={"loan": "{waiver_loan}", "amount": "0.10", "note": "首次逾期"},
+        numbers=("amount",),
     ),
     Page("api/waivers/pending", frozenset({SUP}), "/api/waivers/pending"),
     Page(

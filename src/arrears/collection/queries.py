@@ -47,6 +47,7 @@ from arrears.collection.models import (
 )
 from arrears.compliance.contact import ContactVerdict, HoldInForce, check_contact
 from arrears.engine.schema import REACHED_OUTCOMES
+from arrears.home.inputs import parse_id
 from arrears.portfolio.models import Hold, Loan, Payment, PaymentAllocation
 from arrears.portfolio.queries import business_date
 from arrears.rules.queries import policy_on
@@ -163,8 +164,8 @@ def queue(user: Any, on: date, filters: QueueFilter = QueueFilter()) -> QuerySet
         cases = cases.filter(owner=user)
     elif filters.owner == "none":
         cases = cases.filter(owner__isnull=True)
-    elif filters.owner.isdigit():
-        cases = cases.filter(owner_id=int(filters.owner))
+    elif (owner_id := parse_id(filters.owner)) is not None:
+        cases = cases.filter(owner_id=owner_id)
     if filters.delinquency_class:
         cases = cases.filter(delinquency_class=filters.delinquency_class)
     if filters.pool:

@@ -50,6 +50,8 @@ from arrears.compliance.contact import ALLOWED
 from arrears.compliance.language_actions import ProhibitedLanguage
 from arrears.compliance.masking import masked
 from arrears.finance import format_money, from_fen
+from arrears.home import inputs
+from arrears.home.inputs import parse_id
 from arrears.notices.models import TemplatePurpose
 from arrears.notices.template_queries import template_for
 from arrears.notices.templating import paragraphs
@@ -161,7 +163,7 @@ class CallForm(forms.Form):
     """The guided call record; its rules are `arrears.collection.calls.check_record`."""
 
     outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=CallOutcome.choices)
-    duration_seconds = forms.IntegerField(label=gettext_lazy("Duration (seconds)"), min_value=0, initial=0)
+    duration_seconds = inputs.IntegerField(label=gettext_lazy("Duration (seconds)"), min_value=0, initial=0)
     greeted = forms.BooleanField(label=gettext_lazy("Greeted and said who is calling"), required=False)
     purpose_stated = forms.BooleanField(label=gettext_lazy("Stated the purpose"), required=False)
     identity_verified = forms.BooleanField(label=gettext_lazy("Verified the borrower's identity"), required=False)
@@ -175,13 +177,13 @@ class CallForm(forms.Form):
     )
     attitude = forms.ChoiceField(label=gettext_lazy("Attitude"), choices=[("", "—"), *Attitude.choices], required=False)
     obstacle = forms.ChoiceField(label=gettext_lazy("Obstacle"), choices=[("", "—"), *Obstacle.choices], required=False)
-    promise_amount = forms.DecimalField(
+    promise_amount = inputs.DecimalField(
         label=gettext_lazy("Promised amount (yuan)"), required=False, min_value=Decimal("0.01"), decimal_places=2
     )
-    promise_due_on = forms.DateField(label=gettext_lazy("Promised by"), required=False, widget=DATE)
+    promise_due_on = inputs.DateField(label=gettext_lazy("Promised by"), required=False, widget=DATE)
     note = forms.CharField(label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     next_action = forms.ChoiceField(label=gettext_lazy("Next action"), choices=NextAction.choices)
-    next_follow_up_on = forms.DateField(label=gettext_lazy("Next follow-up"), required=False, widget=DATE)
+    next_follow_up_on = inputs.DateField(label=gettext_lazy("Next follow-up"), required=False, widget=DATE)
     borrower_asked = forms.BooleanField(label=gettext_lazy("The borrower asked to be called sooner"), required=False)
     inbound = forms.BooleanField(
         label=gettext_lazy("The borrower called us (a contact they initiated)"), required=False
@@ -232,9 +234,11 @@ def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
     calls_policy = policy_on(on).calls
     party = request.POST.get("party") or request.GET.get("party") or CallParty.BORROWER
     party = party if party in CallParty.values else CallParty.BORROWER
-    contact_id = request.POST.get("contact") or request.GET.get("contact")
-    contact_id = int(contact_id) if contact_id and contact_id.isdigit() else None
+    raw_contact = request.POST.get("contact") or request.GET.get("contact")
+    contact_id = parse_id(raw_contact)
     contact = next((c for c in case.borrower.contacts.all() if c.pk == contact_id), None)
+    if raw_contact and contact is None:
+        raise Http404(_("No such contact person of this case's borrower"))
     number = contact.phone if contact else case.borrower.mobile
     # The borrower calling the bank (WVR-1's self-initiated contact) is recorded whatever the contact rules
     # say: they limit the bank's calls, not the borrower's.
@@ -294,6 +298,12 @@ def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "collection/call.html", context, status=status)
 
 
+def _target(request: HttpRequest) -> User | None:
+    """The collector a supervisor gives cases to (`to`: a user id in ASCII digits), or None."""
+    target_id = parse_id(request.POST.get("to", ""))
+    return User.objects.filter(pk=target_id).first() if target_id else None
+
+
 @login_required
 @require_POST
 def reassign_case(request: HttpRequest, case_id: int) -> HttpResponse:
@@ -301,7 +311,7 @@ def reassign_case(request: HttpRequest, case_id: int) -> HttpResponse:
     require(request.user, Perm.REASSIGN)
     on = queries.today()
     case = _case_or_404(request, case_id, on)
-    target = User.objects.filter(pk=request.POST.get("to", "0") or 0).first()
+    target = _target(request)
     if target is None:
         messages.error(request, _("Choose the collector to give the case to."))
     else:
@@ -320,7 +330,7 @@ def reassign_batch(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.REASSIGN)
     on = queries.today()
     filters = _filters(request)
-    target = User.objects.filter(pk=request.POST.get("to", "0") or 0).first()
+    target = _target(request)
     if target is None:
         messages.error(request, _("Choose the collector to give the cases to."))
     else:

@@ -17,6 +17,7 @@ from arrears.collection.reminder_calls import REMINDER_OUTCOMES, do_record_remin
 from arrears.compliance.actions import require
 from arrears.compliance.language_actions import ProhibitedLanguage
 from arrears.compliance.masking import masked
+from arrears.home.inputs import parse_id
 
 
 @login_required
@@ -24,9 +25,12 @@ def reminder_queue(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.CALL)
     on = queries.today()
     if request.method == "POST":
-        task = get_object_or_404(Task, pk=request.POST.get("task"), kind=TaskKind.PHONE_REMINDER)
+        task = get_object_or_404(Task, pk=parse_id(request.POST.get("task")), kind=TaskKind.PHONE_REMINDER)
         try:
-            duration = int(request.POST.get("duration_seconds") or 0)
+            raw = (request.POST.get("duration_seconds") or "0").strip()
+            if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
+                raise ValueError(raw)  # ASCII digits only (int() takes full-width ones), at most 9 of them
+            duration = int(raw)
             do_record_reminder_call(
                 task,
                 outcome=request.POST.get("outcome", ""),
