@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.db import transaction
 from django.urls import URLResolver, get_resolver
 
 from arrears.collection import views as desk_views
@@ -69,13 +70,9 @@ def refused(response) -> bool:
     return location.startswith(("/login/", "/admin/login/")) and "next=" in location
 
 
-@pytest.mark.parametrize("role", [*ROLES, ANONYMOUS])
-def test_each_role_reaches_exactly_its_pages(role, client, monkeypatch):
-    """Clause: AUTH-1, AUTH-2, AUTH-3 — for every page and form of the site: a role in the page's line gets it
-    (not 401/403/404/405, not the login page); any other role, and no one signed in, is refused and no table
-    changes. GET pages first, then the forms, signing out last."""
-    monkeypatch.setattr(desk_views, "now", lambda: WORKING_HOURS)
-    site = build_site()
+def check_role(client, site, role) -> list[str]:
+    """Every page and form as `role`: what was answered against the matrix, as '<role> <method> <route>: ...'."""
+    client.logout()
     if role != ANONYMOUS:
         client.force_login(site.users[role])
     order = sorted(PAGES, key=lambda p: (p.route == "logout/", p.method != "GET"))
@@ -84,12 +81,28 @@ def test_each_role_reaches_exactly_its_pages(role, client, monkeypatch):
         allowed = role in page.roles
         before = None if allowed else snapshot()
         response = answer(client, site, page)
+        said = f"{role} {page.method} {page.route}"
         if allowed and refused(response):
-            wrong.append(f"{page.method} {page.route}: refused ({response.status_code}), expected allowed")
+            wrong.append(f"{said}: refused ({response.status_code}), expected allowed")
         elif not allowed and not refused(response):
-            wrong.append(f"{page.method} {page.route}: {response.status_code}, expected refused")
+            wrong.append(f"{said}: {response.status_code}, expected refused")
         elif not allowed and snapshot() != before:
-            wrong.append(f"{page.method} {page.route}: refused, but the tables changed")
+            wrong.append(f"{said}: refused, but the tables changed")
+    return wrong
+
+
+def test_each_role_reaches_exactly_its_pages(client, monkeypatch):
+    """Clause: AUTH-1, AUTH-2, AUTH-3 — for every role, and for no one signed in, every page and form of the
+    site: a role in the page's line gets it (not 401/403/404/405, not the login page); any other role is refused
+    and no table changes. GET pages first, then the forms, signing out last; what one role's forms changed is
+    rolled back before the next role."""
+    monkeypatch.setattr(desk_views, "now", lambda: WORKING_HOURS)
+    site = build_site()
+    wrong = []
+    for role in [*ROLES, ANONYMOUS]:
+        with transaction.atomic():
+            wrong += check_role(client, site, role)
+            transaction.set_rollback(True)
     assert wrong == []
 
 
