@@ -172,6 +172,24 @@ def test_a_nul_anywhere_is_answered_400_on_a_page_in_the_users_language(client, 
     assert snapshot() == before
 
 
+def test_a_nul_in_a_cookie_or_a_header_is_answered_400_before_the_session_is_read(site):
+    """A session cookie with a NUL would crash its lookup on PostgreSQL; a failed login records the User-Agent:
+    both are answered 400 before anything reads them, in the language the browser asks for."""
+    from django.test import Client
+
+    from arrears.compliance.models import AuditEvent
+
+    cookie = Client(raise_request_exception=False)
+    cookie.cookies["sessionid"] = "abcdefgh\x00ijklmnop"
+    assert cookie.get("/cases/", HTTP_ACCEPT_LANGUAGE="en").status_code == 400
+    events = AuditEvent.objects.count()
+    agent = Client(raise_request_exception=False, HTTP_USER_AGENT="curl\x00")
+    refused = agent.post("/login/", {"username": "nobody", "password": "wrong"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400
+    assert "which no field accepts" in refused.content.decode()
+    assert AuditEvent.objects.count() == events
+
+
 def test_an_uploaded_file_may_hold_nul_bytes(client, site):
     """A scan (PDF, PNG) holds NUL bytes: an upload's content is not refused, only a NUL in the form's fields."""
     from django.core.files.uploadedfile import SimpleUploadedFile

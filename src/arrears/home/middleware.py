@@ -2,8 +2,8 @@
 
 No field of arrears accepts a NUL (U+0000): PostgreSQL refuses it in text, so a NUL that reached a view would
 either crash the request there (a 500) or, on SQLite, be stored. Whatever carries it — the path (raw or `%00`),
-a query parameter's name or value, a form field's name or value, an uploaded file's name, a JSON body (raw or
-as the escape \\u0000) or any other body that is not a file upload — the answer is 400 with a page in the site's
+a query parameter's name or value, a header or a cookie, a form field's name or value, a JSON body (raw or as
+the escape \\u0000) or any other body that is not a file upload — the answer is 400 with a page in the site's
 layout and the user's language (JSON for the API) saying what was wrong. Uploaded files' contents are not
 checked: a PDF or an image holds NUL bytes.
 """
@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 log = logging.getLogger("arrears.security")
@@ -37,9 +38,14 @@ def _multi_holds_nul(data) -> bool:
 
 
 def carries_nul(request: HttpRequest) -> bool:
-    """Whether the path, the query, the form fields, the file names or a non-upload body holds a NUL."""
+    """Whether the path, the query, a header or cookie, the form fields, the file names or a non-upload body
+    holds a NUL."""
     if NUL in request.path or NUL in request.path_info or _multi_holds_nul(request.GET):
         return True
+    if any(NUL in key or NUL in value for key, value in request.COOKIES.items()):
+        return True  # a session cookie with a NUL would crash the session's lookup on PostgreSQL
+    if any(key.startswith("HTTP_") and isinstance(value, str) and NUL in value for key, value in request.META.items()):
+        return True  # the login records the User-Agent of a failed attempt
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return False
     content_type = request.content_type or ""
@@ -69,13 +75,19 @@ class RefuseNul:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not carries_nul(request):
             return self.get_response(request)
+        # First in the chain (before sessions and LocaleMiddleware): answer in the language the browser asks.
+        with translation.override(translation.get_language_from_request(request)):
+            return self.refuse(request)
+
+    def refuse(self, request: HttpRequest) -> HttpResponse:
         log.warning("refused: a NUL character in %s %r", request.method, request.path.replace(NUL, "\\x00")[:200])
         message = _(
             "The request contains a NUL character (%00), which no field accepts. Remove it and send the form again."
         )
         if request.path.startswith("/api/") or "json" in (request.content_type or ""):
             return JsonResponse({"detail": message}, status=400)
-        # The page must not echo the path or query back (the language form's `next` would carry the NUL).
+        # The page must not echo the path or query back (the language form's `next` would carry the NUL). It
+        # runs before the session is read (its cookie may be what carries the NUL), so it shows no user.
         request.path = request.path_info = "/"
         request.META["QUERY_STRING"] = ""
         return render(request, "home/bad_request.html", {"message": message}, status=400)
