@@ -97,8 +97,8 @@ def bad_requests(entry, site):
             numeric = name in entry.numbers or "\x00" in bad
             yield "POST", url, {**form, name: bad}, None, numeric, f"form {name}={bad!r}"
     for name, good in (body or {}).items():
-        for bad in [*BAD, 10**30] if isinstance(good, int) else BAD:
-            numeric = name in entry.numbers or isinstance(good, int) or "\x00" in str(bad)
+        for bad in [*BAD, "x\ud800", 10**30] if isinstance(good, int) else [*BAD, "x\ud800"]:
+            numeric = name in entry.numbers or isinstance(good, int) or str(bad) in ("a\x00b", "x\ud800")
             yield "POST", url, None, {**body, name: bad}, numeric, f"json {name}={bad!r}"
 
 
@@ -169,6 +169,14 @@ def test_a_nul_anywhere_is_answered_400_on_a_page_in_the_users_language(client, 
         "detail": "The request contains a NUL character (%00), which no field accepts. Remove it and send the "
         "form again."
     }
+    surrogate = client.post(
+        f"/api/plans/{site.ids['proposed_plan_id']}/reject",
+        '{"reason": "x\\ud800y"}',
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert surrogate.status_code == 400
+    assert "not valid Unicode" in surrogate.json()["detail"]
     assert snapshot() == before
 
 
