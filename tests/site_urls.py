@@ -10,7 +10,8 @@ grant or a missing check in a view is caught, not copied). `url`: the pattern fi
 objects (`tests/demo_site.py`: `{case_id}` and the like). `method`: what the matrix sends ("GET" pages, "POST"
 forms-only endpoints). `query`: the query parameters the view reads; `form`: the fields it reads from a POST with
 a valid value each; `numbers`: those of them parsed as a number, a date or an id (the bad-input fuzz checks a bad
-value there changes nothing); `json`: an API endpoint's body. `download`: "pdf" or "csv" for a file.
+value there changes nothing); `json`: an API endpoint's body. What a page or file may show of personal data is
+`ALLOWED` in tests/compliance/test_leak_scan.py (nothing, unless named there).
 """
 
 from __future__ import annotations
@@ -60,9 +61,6 @@ class Page:
     form: dict[str, str] = field(default_factory=dict)
     numbers: tuple[str, ...] = ()
     json: dict | None = None
-    download: str = ""
-    # Personal data this page shows unmasked by design, to the roles allowed (PRV-1's exceptions).
-    carries: tuple[str, ...] = ()
 
 
 PAGES = [
@@ -128,8 +126,6 @@ PAGES = [
         "letters/<int:letter_id>.pdf",
         PROPOSERS,  # the letter is on S03 (DPD 75): a senior pool's case, so not a junior's (TEAM-3)
         "/letters/{letter_id}.pdf",
-        download="pdf",
-        carries=("name", "address"),  # LTR-1: the formal notice is addressed to the borrower; an audited read
     ),
     Page("approvals/", frozenset({SUP}), "/approvals/"),
     Page(
@@ -174,10 +170,8 @@ PAGES = [
         "plans/<int:plan_id>/agreement.pdf",
         CASE_READERS,
         "/plans/{plan_id}/agreement.pdf",
-        download="pdf",
-        carries=("name", "id_number", "address"),  # PLAN-4: the agreement the borrower signs; an audited read
     ),
-    Page("plans/<int:plan_id>/signed", CASE_READERS, "/plans/{plan_id}/signed", download="scan"),
+    Page("plans/<int:plan_id>/signed", CASE_READERS, "/plans/{plan_id}/signed"),
     Page(
         "waivers/<int:waiver_id>/decide/",
         frozenset({SUP}),
@@ -215,8 +209,6 @@ PAGES = [
         "notices/print-batches/<int:pk>.<str:kind>",
         OUTBOX,
         "/notices/print-batches/{batch_id}.pdf",
-        download="pdf",
-        carries=("name", "address"),  # LTR-2: the print house needs them
     ),
     Page("notices/borrowers/<int:borrower_id>/", PORTFOLIO, "/notices/borrowers/{borrower_id}/"),
     # The gateway's receipt callback: no user signs in; without a configured secret every receipt is refused.
