@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy
 
 ASCII_UNSIGNED = re.compile(r"[0-9]{1,19}")
@@ -57,3 +58,39 @@ class DecimalField(_AsciiOnly, forms.DecimalField):
 
 class DateField(_AsciiOnly, forms.DateField):
     """`forms.DateField` in ASCII digits only (`strptime` takes full-width digits)."""
+
+
+# The model fields whose admin form fields parse digits: numbers, dates and times, and choices by id.
+NUMBER_COLUMNS = (
+    models.IntegerField,
+    models.DecimalField,
+    models.FloatField,
+    models.DateField,  # and DateTimeField
+    models.TimeField,
+    models.DurationField,
+    models.ForeignKey,
+    models.ManyToManyField,
+)
+
+
+def ascii_only(field: forms.Field) -> forms.Field:
+    """`field`, refusing a value (or any part of a split or multiple value) typed with non-ASCII characters."""
+    clean = field.clean
+
+    def checked(value):
+        parts = value if isinstance(value, list | tuple) else [value]
+        if any(isinstance(part, str) and not only_ascii(part) for part in parts):
+            raise forms.ValidationError(ASCII_ONLY, code="invalid")
+        return clean(value)
+
+    field.clean = checked
+    return field
+
+
+class AsciiNumbersAdmin:
+    """A ModelAdmin mixin: the admin's number, date and by-id choice fields take ASCII digits only (Django's own
+    read `２０２７-01-01` as a date and `３` as the object with id 3)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        return ascii_only(field) if field is not None and isinstance(db_field, NUMBER_COLUMNS) else field
