@@ -202,6 +202,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "arrears.home.middleware.RefuseNul",  # a NUL anywhere in a request: 400, before the session or a view reads it
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -214,6 +215,17 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
+
+# Logs go to stderr (the service manager or the container keeps them). With DEBUG off Django's own console
+# handler is silent and its mail handler has no ADMINS, so without this a server error (500) left no trace: here
+# every warning and error, a 500's traceback included (django.request logs it with exc_info), reaches stderr.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "level": "WARNING", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+}
 
 ROOT_URLCONF = "arrears.urls"
 WSGI_APPLICATION = "arrears.wsgi.application"

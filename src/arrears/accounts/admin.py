@@ -28,9 +28,10 @@ from arrears.accounts.actions import (
 )
 from arrears.accounts.models import Agency, Role, Team, User
 from arrears.accounts.permissions import Perm
+from arrears.home.inputs import AsciiNumbersAdmin
 
 
-class _NeverDelete:
+class _NeverDelete(AsciiNumbersAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 

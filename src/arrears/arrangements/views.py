@@ -38,6 +38,8 @@ from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
 from arrears.compliance.language_actions import ProhibitedLanguage
 from arrears.finance.errors import FinanceError
+from arrears.home import inputs
+from arrears.home.inputs import parse_id
 from arrears.rules.queries import policy_on
 
 REFUSALS = (ArrangementError, ProhibitedLanguage)
@@ -47,13 +49,13 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class MeansForm(forms.Form):
     """PLAN-1: the borrower's monthly means, in yuan."""
 
-    income = forms.DecimalField(
+    income = inputs.DecimalField(
         label=gettext_lazy("Monthly income (yuan)"), min_value=Decimal(0), decimal_places=2, max_digits=14
     )
-    expenses = forms.DecimalField(
+    expenses = inputs.DecimalField(
         label=gettext_lazy("Monthly expenses (yuan)"), min_value=Decimal(0), decimal_places=2, max_digits=14
     )
-    debts = forms.DecimalField(
+    debts = inputs.DecimalField(
         label=gettext_lazy("Monthly payments on other debts (yuan)"),
         min_value=Decimal(0),
         decimal_places=2,
@@ -92,6 +94,14 @@ def case_panel(user, case: CollectionCase, on: date) -> dict:
     }
 
 
+def _instalments(raw: str) -> int:
+    """The chosen number of instalments: ASCII digits (a ValueError, shown as the form's message, otherwise)."""
+    raw = raw.strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4):
+        raise ValueError(_("Choose the number of instalments among the options shown."))
+    return int(raw)
+
+
 @login_required
 def plan_designer(request: HttpRequest, case_id: int) -> HttpResponse:
     """The plan designer (PLAN-1..3): the borrower's means → the options; POST with `instalments` proposes."""
@@ -107,7 +117,7 @@ def plan_designer(request: HttpRequest, case_id: int) -> HttpResponse:
                 plan = do_propose_plan(
                     case,
                     **means,
-                    instalments=int(request.POST["instalments"]),
+                    instalments=_instalments(request.POST["instalments"]),
                     note=request.POST.get("note", ""),
                     actor=request.user,
                     today=on,
@@ -177,7 +187,7 @@ def plan_decide(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 class SignForm(forms.Form):
-    signed_on = forms.DateField(label=gettext_lazy("Signed on"), widget=DATE)
+    signed_on = inputs.DateField(label=gettext_lazy("Signed on"), widget=DATE)
     scan = forms.FileField(label=gettext_lazy("Scan of the signed agreement (PDF, JPEG or PNG)"))
     note = forms.CharField(label=gettext_lazy("Note (where and how it was signed)"), max_length=500, required=False)
 
@@ -291,7 +301,7 @@ def waiver_propose(request: HttpRequest, case_id: int) -> HttpResponse:
     require(request.user, Perm.PROPOSE_WAIVER)
     case = _case(request, case_id)
     loan_id = request.POST.get("loan", "")
-    loan = get_object_or_404(case.borrower.loans.all(), pk=int(loan_id) if loan_id.isdigit() else 0)
+    loan = get_object_or_404(case.borrower.loans.all(), pk=parse_id(loan_id))
     try:
         waiver = do_propose_waiver(
             case,

@@ -48,6 +48,7 @@ from arrears.collection.models import (
 )
 from arrears.compliance.contact import ContactVerdict, HoldInForce, check_contact
 from arrears.engine.schema import REACHED_OUTCOMES
+from arrears.home.inputs import parse_id
 from arrears.portfolio.models import Borrower, Hold, Loan, Payment, PaymentAllocation, RiskLevel
 from arrears.portfolio.queries import business_date
 from arrears.rules.queries import policy_on
@@ -209,8 +210,8 @@ def queue(user: Any, on: date, filters: QueueFilter = QueueFilter()) -> QuerySet
         cases = cases.filter(owner=user)
     elif supervisor and filters.owner == "none":
         cases = cases.filter(owner__isnull=True)
-    elif supervisor and filters.owner.isascii() and filters.owner.isdigit() and len(filters.owner) <= 18:
-        cases = cases.filter(owner_id=int(filters.owner))
+    elif supervisor and (owner_id := parse_id(filters.owner)) is not None:
+        cases = cases.filter(owner_id=owner_id)
     if filters.delinquency_class:
         cases = cases.filter(delinquency_class=filters.delinquency_class)
     if filters.pool:

@@ -53,6 +53,8 @@ from arrears.compliance.contact import ALLOWED
 from arrears.compliance.language_actions import ProhibitedLanguage
 from arrears.compliance.masking import masked
 from arrears.finance import format_money, from_fen
+from arrears.home import inputs
+from arrears.home.inputs import parse_id
 from arrears.notices.models import TemplatePurpose
 from arrears.notices.template_queries import template_for
 from arrears.notices.templating import paragraphs
@@ -169,7 +171,7 @@ class CallForm(forms.Form):
     outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=CallOutcome.choices)
     # The bound is the policy's largest allowed `calls.max_duration_seconds` (one day): beyond it the number
     # is refused here, before it can overflow a column; the policy's own bound is checked in `check_record`.
-    duration_seconds = forms.IntegerField(
+    duration_seconds = inputs.IntegerField(
         label=gettext_lazy("Duration (seconds)"), min_value=0, max_value=86_400, initial=0
     )
     greeted = forms.BooleanField(label=gettext_lazy("Greeted and said who is calling"), required=False)
@@ -185,7 +187,7 @@ class CallForm(forms.Form):
     )
     attitude = forms.ChoiceField(label=gettext_lazy("Attitude"), choices=[("", "—"), *Attitude.choices], required=False)
     obstacle = forms.ChoiceField(label=gettext_lazy("Obstacle"), choices=[("", "—"), *Obstacle.choices], required=False)
-    promise_amount = forms.DecimalField(
+    promise_amount = inputs.DecimalField(
         label=gettext_lazy("Promised amount (yuan)"),
         required=False,
         min_value=Decimal("0.01"),
@@ -193,10 +195,10 @@ class CallForm(forms.Form):
         max_digits=14,
         decimal_places=2,
     )
-    promise_due_on = forms.DateField(label=gettext_lazy("Promised by"), required=False, widget=DATE)
+    promise_due_on = inputs.DateField(label=gettext_lazy("Promised by"), required=False, widget=DATE)
     note = forms.CharField(label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     next_action = forms.ChoiceField(label=gettext_lazy("Next action"), choices=NextAction.choices)
-    next_follow_up_on = forms.DateField(label=gettext_lazy("Next follow-up"), required=False, widget=DATE)
+    next_follow_up_on = inputs.DateField(label=gettext_lazy("Next follow-up"), required=False, widget=DATE)
     borrower_asked = forms.BooleanField(label=gettext_lazy("The borrower asked to be called sooner"), required=False)
     inbound = forms.BooleanField(
         label=gettext_lazy("The borrower called us (a contact they initiated)"), required=False
@@ -265,9 +267,10 @@ def _contact_id(request: HttpRequest) -> int | None:
     raw = request.POST.get("contact") or request.GET.get("contact")
     if not raw:
         return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+    contact_id = parse_id(raw)
+    if contact_id is None:
         raise Http404(_("No such contact person in this case"))
-    return int(raw)
+    return contact_id
 
 
 @login_required
@@ -352,11 +355,9 @@ def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 def _target(request: HttpRequest) -> User | None:
-    """The collector named by `to`, or None (also for a value that is not a plain number of a row)."""
-    raw = request.POST.get("to", "")
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
-        return None
-    return User.objects.filter(pk=int(raw)).first()
+    """The collector a supervisor gives cases to (`to`: a user id in ASCII digits), or None."""
+    target_id = parse_id(request.POST.get("to", ""))
+    return User.objects.filter(pk=target_id).first() if target_id else None
 
 
 @login_required
@@ -389,7 +390,9 @@ def reassign_batch(request: HttpRequest) -> HttpResponse:
     if target is None:
         messages.error(request, _("Choose the collector to give the cases to."))
     else:
-        cases = list(queries.queue(request.user, on, filters).only("pk", "status", "pool", "owner_id"))
+        cases = list(
+            queries.queue(request.user, on, filters).select_related(None).only("pk", "status", "pool", "owner_id")
+        )
         try:
             moved = do_reassign_cases(
                 cases, target, actor=request.user, reason=request.POST.get("reason", ""), as_of=on

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from arrears.collection.reminder_calls import REMINDER_OUTCOMES, do_record_remin
 from arrears.compliance.actions import require
 from arrears.compliance.language_actions import ProhibitedLanguage
 from arrears.compliance.masking import masked
+from arrears.home.inputs import parse_id
 
 
 @login_required
@@ -24,17 +25,17 @@ def reminder_queue(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.CALL)
     on = queries.today()
     if request.method == "POST":
-        raw = request.POST.get("task", "")
-        if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):  # "²", "abc", 10**30: no such task
-            raise Http404(_("No such phone reminder"))
         # A reminder of a borrower outside one's pools is "not found", like their case (Issue 14 item 16).
         task = get_object_or_404(
             Task.objects.filter(borrower__in=queries.visible_borrowers(request.user)),
-            pk=int(raw),
+            pk=parse_id(request.POST.get("task")),
             kind=TaskKind.PHONE_REMINDER,
         )
         try:
-            duration = int(request.POST.get("duration_seconds") or 0)
+            raw = (request.POST.get("duration_seconds") or "0").strip()
+            if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
+                raise ValueError(raw)  # ASCII digits only (int() takes full-width ones), at most 9 of them
+            duration = int(raw)
             do_record_reminder_call(
                 task,
                 outcome=request.POST.get("outcome", ""),

@@ -29,7 +29,10 @@ def run_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def run_detail(request: HttpRequest, business_date: str) -> HttpResponse:
     require(request.user, Perm.VIEW_RUNS)
-    day = parse_date(business_date)
+    try:  # ASCII digits only: parse_date reads full-width ones; a well-formed impossible date is a ValueError
+        day = parse_date(business_date) if business_date.isascii() else None
+    except ValueError:
+        day = None
     run = Run.objects.filter(business_date=day).first() if day else None
     if run is None:
         raise Http404(_("No run for that date"))

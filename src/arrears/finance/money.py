@@ -104,6 +104,8 @@ def to_decimal(value: MoneyInput, *, name: str = "value") -> Decimal:
     elif isinstance(value, str):
         text = value.strip()
         try:
+            if not text.isascii():  # Decimal() reads full-width and other Unicode digits: "３" would be 3
+                raise InvalidOperation
             result = Decimal(text)
         except InvalidOperation:
             raise FinanceError(

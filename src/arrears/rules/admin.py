@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from arrears.accounts.permissions import Perm, has_perm
+from arrears.home.inputs import AsciiNumbersAdmin
 from arrears.rules.actions import RuleError, do_add_calendar_year, do_add_policy_version
 from arrears.rules.models import CalendarDay, CalendarYear, PolicyVersion
 
@@ -36,7 +37,7 @@ class CalendarYearForm(_AddForm):
         labels = {"text": _("calendar file (TOML)")}
 
 
-class _AddOnly(admin.ModelAdmin):
+class _AddOnly(AsciiNumbersAdmin, admin.ModelAdmin):
     """Add through an action; never change or delete."""
 
     perm: Perm

@@ -1,0 +1,152 @@
+"""A small demo-like book for the suite-wide web tests (the role × URL matrix, the leak scan, the bad-input fuzz):
+borrowers with known, distinct personal data, the nightly run, one user per role, and one object of each kind a
+page shows — a case with a contact, a proposed and an approved plan (its agreement PDF), a waiver, a letter by
+post in a print batch (PDF and CSV manifest), a letter by email queued in the outbox.
+
+`build_site()` needs the `approved_templates` fixture (letters are rendered from approved templates).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+for _folder in ("daily", "collection"):
+    _path = str(Path(__file__).parent / _folder)
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
+
+from desk import AS_OF, WORKING_HOURS, open_desk  # noqa: E402
+
+from arrears.accounts.roles import RoleCode  # noqa: E402
+
+# Each borrower's personal data, all distinct, so a leak of any one of them is found by plain text search.
+PEOPLE = {
+    "S01": {
+        "name": "欧阳明远",
+        "id_number": "110101198803074512",
+        "mobile": "13912340001",
+        "address": "北京市朝阳区建国路88号院3号楼1201",
+        "employer": "北辰精密仪器有限公司",
+        "email": "ouyang.mingyuan@example.com",
+    },
+    "S02": {
+        "name": "司马静怡",
+        "id_number": "31010419920511262X",
+        "mobile": "13812340002",
+        "address": "上海市徐汇区漕溪北路595号2栋",
+        "employer": "东海远洋运输集团",
+        "email": "sima.jingyi@example.net",
+    },
+    "S03": {
+        "name": "诸葛文博",
+        "id_number": "440305198512303318",
+        "mobile": "13712340003",
+        "address": "广东省深圳市南山区科技园南区6号",
+        "employer": "南山云图信息技术有限公司",
+        "email": "zhuge.wenbo@example.org",
+    },
+}
+# The contact people of S01 (CALL-1 reads them; their names and phones are personal data too).
+CONTACT = {"name": "欧阳春华", "phone": "13600009999", "relation": "spouse"}
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+ROLES = [r for r in RoleCode if r != RoleCode.SYSTEM]
+
+
+@dataclass
+class Site:
+    users: dict[RoleCode, object]
+    cases: dict[str, object]
+    ids: dict[str, object] = field(default_factory=dict)
+
+    def fill(self, text: str) -> str:
+        """`/cases/{case_id}/` → `/cases/7/`: the book's objects in a URL or a form value."""
+        return text.format(**self.ids) if "{" in text else text
+
+    def data(self, values: dict) -> dict:
+        return {k: self.fill(v) if isinstance(v, str) else v for k, v in values.items()}
+
+
+def build_site() -> Site:
+    """The book on AS_OF (2026-03-20, working hours): three late borrowers with open cases, every object kind."""
+    from arrears.arrangements.actions import (
+        SignedScan,
+        do_decide_plan,
+        do_propose_plan,
+        do_propose_waiver,
+        do_sign_plan,
+    )
+    from arrears.collection.letters import do_send_letter
+    from arrears.collection.models import Call, Task
+    from arrears.compliance.models import ProhibitedPhrase
+    from arrears.notices.models import Notice, Template
+    from arrears.notices.printing import do_make_print_batch
+    from arrears.portfolio.models import Borrower, ContactPerson
+    from factories import make_user
+
+    opened = open_desk(
+        [("S01", 45, "24000", "low"), ("S02", 20, "12000", "low"), ("S03", 75, "36000", "high")],
+        {"senior_collector": 1},
+    )
+    for external_id, person in PEOPLE.items():
+        Borrower.objects.filter(external_id=external_id).update(consent_email=True, **person)
+    s01 = Borrower.objects.get(external_id="S01")
+    ContactPerson.objects.create(borrower=s01, feed_date=AS_OF, **CONTACT)
+    users = {role: make_user(role, username=f"site-{role}") for role in ROLES}
+    users[RoleCode.SENIOR_COLLECTOR] = opened["users"]["senior_collector"][0]
+    cases = {ext: case for ext, case in opened["cases"].items()}
+    for case in cases.values():
+        case.refresh_from_db()
+    senior, boss = users[RoleCode.SENIOR_COLLECTOR], users[RoleCode.SUPERVISOR]
+    means = {"income": "10000", "expenses": "3000", "debts": "500"}
+    approved = do_propose_plan(cases["S01"], **means, instalments=4, actor=senior, today=AS_OF, at=WORKING_HOURS)
+    do_decide_plan(approved, approve=True, reason="核实收入", actor=boss, today=AS_OF, at=WORKING_HOURS)
+    # PLAN-4: the borrower signed the approved plan (a one-pixel PNG stands for the scan).
+    do_sign_plan(approved, signed_on=AS_OF, scan=SignedScan("signed.png", PNG), actor=senior, today=AS_OF)
+    proposed = do_propose_plan(cases["S02"], **means, instalments=4, actor=senior, today=AS_OF, at=WORKING_HOURS)
+    # WVR-1: the borrower of S02 (DPD 20) rang the bank, so a waiver may be proposed.
+    Call.objects.create(
+        borrower_id=cases["S02"].borrower_id,
+        case=cases["S02"],
+        collector=senior,
+        called_at=WORKING_HOURS,
+        called_on=AS_OF,
+        outcome="promised",
+        inbound=True,
+    )
+    s02_loan = cases["S02"].borrower.loans.get()
+    waiver = do_propose_waiver(
+        cases["S02"], s02_loan, amount="0.50", note="首次逾期", actor=senior, today=AS_OF, at=WORKING_HOURS
+    )
+    junior = users[RoleCode.JUNIOR_COLLECTOR]
+    posted = do_send_letter(cases["S03"], channel="post", actor=boss, today=AS_OF, at=WORKING_HOURS)
+    emailed = do_send_letter(cases["S02"], channel="email", actor=boss, today=AS_OF, at=WORKING_HOURS)
+    batch = do_make_print_batch(AS_OF, actor=boss, at=WORKING_HOURS)
+    ids = {
+        "case_id": cases["S01"].pk,
+        "plan_id": approved.pk,
+        "waiver_id": waiver.pk,
+        "letter_id": posted.pk,
+        "borrower_id": s01.pk,
+        "external_id": "S01",
+        "business_date": AS_OF.isoformat(),
+        "proposed_plan_id": proposed.pk,
+        "emailed_letter_id": emailed.pk,
+        "batch_id": batch.pk if batch else None,
+        "notice_id": Notice.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "phrase_id": ProhibitedPhrase.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "template_id": Template.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "loan_external_id": s01.loans.get().external_id,
+        "task_id": Task.objects.order_by("pk").values_list("pk", flat=True).first() or 0,
+        "junior_id": junior.pk,
+        "waiver_case_id": cases["S02"].pk,
+        "waiver_loan_id": s02_loan.pk,
+        "waiver_loan": s02_loan.external_id,
+    }
+    return Site(users=users, cases=cases, ids=ids)

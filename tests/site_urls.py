@@ -1,0 +1,326 @@
+"""Every URL pattern of the site with who may use it — the role × URL matrix — and what it reads from a request.
+
+One `Page` per URL pattern (the route exactly as `django.urls.get_resolver()` lists it). A new URL pattern
+without a line here fails `tests/compliance/test_url_matrix.py`; adding one is one line, e.g.
+
+    Page("holds/", MANAGE_HOLDS_ROLES, "/holds/", query=("page",)),
+
+`roles`: the roles allowed (AUTH-1..4; the grants of `arrears.accounts.roles`, written out here so that a wrong
+grant or a missing check in a view is caught, not copied). `url`: the pattern filled in with the demo site's
+objects (`tests/demo_site.py`: `{case_id}` and the like). `method`: what the matrix sends ("GET" pages, "POST"
+forms-only endpoints). `query`: the query parameters the view reads; `form`: the fields it reads from a POST with
+a valid value each; `numbers`: those of them parsed as a number, a date or an id (the bad-input fuzz checks a bad
+value there changes nothing); `json`: an API endpoint's body. What a page or file may show of personal data is
+`ALLOWED` in tests/compliance/test_leak_scan.py (nothing, unless named there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from arrears.accounts.roles import RoleCode
+
+J, S, SUP = RoleCode.JUNIOR_COLLECTOR, RoleCode.SENIOR_COLLECTOR, RoleCode.SUPERVISOR
+LEGAL, COMPLIANCE = RoleCode.LEGAL_OFFICER, RoleCode.COMPLIANCE_OFFICER
+AGENCY, ANALYST, ADMIN = RoleCode.AGENCY_USER, RoleCode.ANALYST, RoleCode.ADMINISTRATOR
+ANONYMOUS = "anonymous"
+
+EVERYONE = frozenset({J, S, SUP, LEGAL, COMPLIANCE, AGENCY, ANALYST, ADMIN})
+PUBLIC = EVERYONE | {ANONYMOUS}
+PORTFOLIO = frozenset({J, S, SUP, LEGAL, COMPLIANCE})  # portfolio.view
+COLLECTORS = frozenset({J, S, SUP})  # collection.call (a junior: the cases of their pool, TEAM-3)
+PROPOSERS = frozenset({S, SUP})  # arrangements.propose_plan / propose_waiver
+OUTBOX = frozenset({SUP, COMPLIANCE})  # notices.manage_outbox
+RUNS = frozenset({SUP, ADMIN})  # engine.view_runs
+TEMPLATES = frozenset({SUP, LEGAL, COMPLIANCE})  # notices.write_templates or review_templates
+# The demo site's case S01 (DPD 45, moderate) is in the junior pool: every collector may open it; legal and
+# compliance officers see no case today (visible_cases: deny by default for those without collection.call).
+CASE_READERS = COLLECTORS
+
+CALL_FORM = {
+    "outcome": "no_answer",
+    "duration_seconds": "0",
+    "next_action": "call",
+    "next_follow_up_on": "2026-03-25",
+    "promise_amount": "",
+    "promise_due_on": "",
+    "note": "无人接听",
+    "contact": "",
+    "party": "borrower",
+}
+MEANS = {"income": "10000", "expenses": "3000", "debts": "500"}
+
+
+@dataclass(frozen=True)
+class Page:
+    route: str
+    roles: frozenset
+    url: str
+    method: str = "GET"
+    query: tuple[str, ...] = ()
+    form: dict[str, str] = field(default_factory=dict)
+    numbers: tuple[str, ...] = ()
+    json: dict | None = None
+
+
+PAGES = [
+    Page("", PUBLIC, "/", query=("on",), numbers=("on",)),
+    Page("login/", PUBLIC, "/login/", form={"username": "someone", "password": "wrong"}),
+    Page("logout/", PUBLIC, "/logout/", method="POST"),
+    Page("i18n/setlang/", PUBLIC, "/i18n/setlang/", method="POST", form={"language": "en", "next": "/"}),
+    Page("borrowers/", PORTFOLIO, "/borrowers/", query=("q", "page"), form={"number": "13912340001"}),
+    Page("borrowers/<str:external_id>/", PORTFOLIO, "/borrowers/{external_id}/"),
+    Page(
+        "borrowers/<str:external_id>/unmask/",
+        frozenset({SUP, LEGAL, COMPLIANCE}),
+        "/borrowers/{external_id}/unmask/",
+        method="POST",
+        form={"field": "mobile", "reason": "核实来电"},
+    ),
+    Page("loans/<str:external_id>/", PORTFOLIO, "/loans/{loan_external_id}/"),
+    Page("runs/", RUNS, "/runs/"),
+    Page("runs/<str:business_date>/", RUNS, "/runs/{business_date}/"),
+    Page("cases/", COLLECTORS, "/cases/", query=("owner", "q", "class", "pool", "due", "page")),
+    Page(
+        "reminders/",
+        COLLECTORS,
+        "/reminders/",
+        form={"task": "{task_id}", "duration_seconds": "30", "outcome": "no_answer", "note": ""},
+        numbers=("task", "duration_seconds"),
+    ),
+    Page(
+        "cases/reassign/",
+        frozenset({SUP}),
+        "/cases/reassign/?owner=none",
+        method="POST",
+        query=("owner", "q", "class", "pool", "due"),
+        form={"to": "{junior_id}", "reason": "调整"},
+        numbers=("to",),
+    ),
+    Page("cases/allocate/", frozenset({SUP}), "/cases/allocate/", method="POST"),
+    Page("cases/<int:case_id>/", CASE_READERS, "/cases/{case_id}/"),
+    Page(
+        "cases/<int:case_id>/call/",
+        COLLECTORS,
+        "/cases/{case_id}/call/",
+        query=("party", "contact", "inbound"),
+        form=CALL_FORM,
+        numbers=("duration_seconds", "promise_amount", "promise_due_on", "next_follow_up_on", "contact"),
+    ),
+    Page(
+        "cases/<int:case_id>/reassign/",
+        frozenset({SUP}),
+        "/cases/{case_id}/reassign/",
+        method="POST",
+        form={"to": "{junior_id}", "reason": "调整"},
+        numbers=("to",),
+    ),
+    Page(
+        "cases/<int:case_id>/letters/",
+        COLLECTORS,
+        "/cases/{case_id}/letters/",
+        method="POST",
+        form={"channel": "post", "addition": ""},
+    ),
+    Page(
+        "letters/<int:letter_id>.pdf",
+        PROPOSERS,  # the letter is on S03 (DPD 75): a senior pool's case, so not a junior's (TEAM-3)
+        "/letters/{letter_id}.pdf",
+    ),
+    Page("approvals/", frozenset({SUP}), "/approvals/"),
+    Page(
+        "cases/<int:case_id>/plan/",
+        PROPOSERS,
+        "/cases/{case_id}/plan/",
+        form={**MEANS, "instalments": "4", "note": "收入稳定"},
+        numbers=("income", "expenses", "debts", "instalments"),
+    ),
+    Page(
+        "cases/<int:case_id>/waivers/",
+        PROPOSERS,
+        "/cases/{waiver_case_id}/waivers/",
+        method="POST",
+        form={"loan": "{waiver_loan_id}", "amount": "0.10", "note": "首次逾期"},
+        numbers=("loan", "amount"),
+    ),
+    Page("plans/<int:plan_id>/", CASE_READERS, "/plans/{plan_id}/"),
+    Page(
+        "plans/<int:plan_id>/decide/",
+        frozenset({SUP}),
+        "/plans/{proposed_plan_id}/decide/",
+        method="POST",
+        form={"decision": "reject", "reason": "收入存疑"},
+    ),
+    Page(
+        "plans/<int:plan_id>/sign/",
+        PROPOSERS,
+        "/plans/{plan_id}/sign/",
+        method="POST",
+        form={"signed_on": "2026-03-20"},
+        numbers=("signed_on",),
+    ),
+    Page(
+        "plans/<int:plan_id>/withdraw/",
+        PROPOSERS,
+        "/plans/{proposed_plan_id}/withdraw/",
+        method="POST",
+        form={"reason": "借款人撤回"},
+    ),
+    Page(
+        "plans/<int:plan_id>/agreement.pdf",
+        CASE_READERS,
+        "/plans/{plan_id}/agreement.pdf",
+    ),
+    Page("plans/<int:plan_id>/signed", CASE_READERS, "/plans/{plan_id}/signed"),
+    Page(
+        "waivers/<int:waiver_id>/decide/",
+        frozenset({SUP}),
+        "/waivers/{waiver_id}/decide/",
+        method="POST",
+        form={"decision": "reject", "reason": "不符合条件"},
+    ),
+    Page(
+        "compliance/phrases/",
+        frozenset({COMPLIANCE}),
+        "/compliance/phrases/",
+        query=("try",),
+        form={"text": "上门 找你", "kind": "words", "category": "threat", "active": "on", "note": "", "reason": "新增"},
+    ),
+    Page("compliance/phrases/<int:pk>/", frozenset({COMPLIANCE}), "/compliance/phrases/{phrase_id}/"),
+    Page(
+        "compliance/phrases/<int:pk>/active/",
+        frozenset({COMPLIANCE}),
+        "/compliance/phrases/{phrase_id}/active/",
+        method="POST",
+        form={"active": "1"},
+    ),
+    Page("compliance/language-hits/", frozenset({COMPLIANCE}), "/compliance/language-hits/", query=("user", "page")),
+    Page("notices/", OUTBOX, "/notices/", query=("status", "page")),
+    Page(
+        "notices/<int:pk>/decide/",
+        OUTBOX,
+        "/notices/{notice_id}/decide/",
+        method="POST",
+        form={"decision": "requeue", "reason": "重发", "status": "dead"},
+    ),
+    Page("notices/report/", OUTBOX | {ANALYST}, "/notices/report/", query=("on",), numbers=("on",)),
+    Page("notices/print-batches/", OUTBOX, "/notices/print-batches/"),
+    Page(
+        "notices/print-batches/<int:pk>.<str:kind>",
+        OUTBOX,
+        "/notices/print-batches/{batch_id}.pdf",
+    ),
+    Page("notices/borrowers/<int:borrower_id>/", PORTFOLIO, "/notices/borrowers/{borrower_id}/"),
+    # The gateway's receipt callback: no user signs in; without a configured secret every receipt is refused.
+    Page("notices/sms/receipts/", frozenset(), "/notices/sms/receipts/", method="POST"),
+    Page("notices/templates/", TEMPLATES, "/notices/templates/"),
+    Page(
+        "notices/templates/new/<str:purpose>/<str:language>/",
+        frozenset({SUP, COMPLIANCE}),
+        "/notices/templates/new/call_script/zh-hans/",
+        form={"body": "您好，我是{{bank_name}}的{{collector}}。", "reason": "新版"},
+    ),
+    Page("notices/templates/<int:pk>/", TEMPLATES, "/notices/templates/{template_id}/"),
+    Page(
+        "notices/templates/<int:pk>/submit/",
+        frozenset({SUP, COMPLIANCE}),
+        "/notices/templates/{template_id}/submit/",
+        method="POST",
+        form={"reason": "送审"},
+    ),
+    Page(
+        "notices/templates/<int:pk>/review/",
+        frozenset({LEGAL, COMPLIANCE}),
+        "/notices/templates/{template_id}/review/",
+        method="POST",
+        form={"decision": "reject", "note": "措辞", "reason": "措辞"},
+    ),
+    Page(
+        "notices/templates/<int:pk>/retire/",
+        frozenset({LEGAL, COMPLIANCE}),
+        "/notices/templates/{template_id}/retire/",
+        method="POST",
+        form={"reason": "停用"},
+    ),
+    Page("api/openapi.json", EVERYONE, "/api/openapi.json"),
+    Page("api/docs", EVERYONE, "/api/docs"),
+    Page(
+        "api/cases/<case_id>/plans/quote",
+        PROPOSERS,
+        "/api/cases/{case_id}/plans/quote",
+        method="POST",
+        json=MEANS,
+        numbers=("income", "expenses", "debts"),
+    ),
+    Page(
+        "api/cases/<case_id>/plans",
+        PROPOSERS,
+        "/api/cases/{case_id}/plans",
+        method="POST",
+        json={**MEANS, "instalments": 4, "note": "收入稳定"},
+        numbers=("income", "expenses", "debts", "instalments"),
+    ),
+    Page("api/plans/pending", frozenset({SUP}), "/api/plans/pending"),
+    Page(
+        "api/plans/<plan_id>/approve",
+        frozenset({SUP}),
+        "/api/plans/{proposed_plan_id}/approve",
+        method="POST",
+        json={"reason": "核实"},
+    ),
+    Page(
+        "api/plans/<plan_id>/reject",
+        frozenset({SUP}),
+        "/api/plans/{proposed_plan_id}/reject",
+        method="POST",
+        json={"reason": "收入存疑"},
+    ),
+    Page(
+        "api/cases/<case_id>/waivers",
+        PROPOSERS,
+        "/api/cases/{waiver_case_id}/waivers",
+        method="POST",
+        json={"loan": "{waiver_loan}", "amount": "0.10", "note": "首次逾期"},
+        numbers=("amount",),
+    ),
+    Page("api/waivers/pending", frozenset({SUP}), "/api/waivers/pending"),
+    Page(
+        "api/waivers/<waiver_id>/approve",
+        frozenset({SUP}),
+        "/api/waivers/{waiver_id}/approve",
+        method="POST",
+        json={"reason": "核实"},
+    ),
+    Page(
+        "api/waivers/<waiver_id>/reject",
+        frozenset({SUP}),
+        "/api/waivers/{waiver_id}/reject",
+        method="POST",
+        json={"reason": "不符合条件"},
+    ),
+    Page("api/", frozenset(), "/api/"),  # the API's root: no page (404 for everyone)
+]
+
+# Every pattern of Django's admin (its index, each model's list, add, change, history and delete pages, ...)
+# follows the rule of its model: who may open each registered model's list (a new registration without a line
+# here fails the matrix). The index opens for anyone who may open one of them.
+ADMIN_MODELS = {
+    "accounts.user": frozenset({ADMIN}),
+    "accounts.role": frozenset({ADMIN}),
+    "accounts.team": frozenset({ADMIN}),
+    "accounts.agency": frozenset({ADMIN}),
+    "rules.policyversion": frozenset({ADMIN}),
+    "rules.calendaryear": frozenset({ADMIN}),
+    "compliance.auditevent": frozenset({COMPLIANCE, ADMIN}),  # compliance.view_audit: reading the ledger
+    "axes.accessattempt": frozenset({ADMIN}),  # failed logins (lockouts), django-axes
+    "axes.accessfailurelog": frozenset({ADMIN}),
+    "axes.accesslog": frozenset({ADMIN}),
+    "auth.group": frozenset(),  # Django's groups grant nothing here (roles do)
+}
+ADMIN_INDEX = frozenset().union(*ADMIN_MODELS.values())
+ADMIN_PREFIX = "admin/"
+ADMIN_REDIRECTS = ("admin/login/", "admin/logout/")  # arrears' own audited login and logout views
+
+
+def page(route: str) -> Page:
+    return next(p for p in PAGES if p.route == route)
