@@ -87,6 +87,7 @@ def build_site() -> Site:
     from arrears.compliance.models import ProhibitedPhrase
     from arrears.notices.models import Notice, Template
     from arrears.notices.printing import do_make_print_batch
+    from arrears.portfolio.actions import do_place_hold
     from arrears.portfolio.models import Borrower, ContactPerson
     from factories import make_user
 
@@ -105,11 +106,11 @@ def build_site() -> Site:
         case.refresh_from_db()
     senior, boss = users[RoleCode.SENIOR_COLLECTOR], users[RoleCode.SUPERVISOR]
     means = {"income": "10000", "expenses": "3000", "debts": "500"}
-    approved = do_propose_plan(cases["S01"], **means, instalments=4, actor=senior, today=AS_OF, at=WORKING_HOURS)
+    approved = do_propose_plan(cases["S01"], **means, instalments=6, actor=senior, today=AS_OF, at=WORKING_HOURS)
     do_decide_plan(approved, approve=True, reason="核实收入", actor=boss, today=AS_OF, at=WORKING_HOURS)
     # PLAN-4: the borrower signed the approved plan (a one-pixel PNG stands for the scan).
     do_sign_plan(approved, signed_on=AS_OF, scan=SignedScan("signed.png", PNG), actor=senior, today=AS_OF)
-    proposed = do_propose_plan(cases["S02"], **means, instalments=4, actor=senior, today=AS_OF, at=WORKING_HOURS)
+    proposed = do_propose_plan(cases["S02"], **means, instalments=6, actor=senior, today=AS_OF, at=WORKING_HOURS)
     # WVR-1: the borrower of S02 (DPD 20) rang the bank, so a waiver may be proposed.
     Call.objects.create(
         borrower_id=cases["S02"].borrower_id,
@@ -128,6 +129,10 @@ def build_site() -> Site:
     posted = do_send_letter(cases["S03"], channel="post", actor=boss, today=AS_OF, at=WORKING_HOURS)
     emailed = do_send_letter(cases["S02"], channel="email", actor=boss, today=AS_OF, at=WORKING_HOURS)
     batch = do_make_print_batch(AS_OF, actor=boss, at=WORKING_HOURS)
+    # A dispute hold on S03, placed after its letter went to the print batch (the case page shows it).
+    hold = do_place_hold(
+        cases["S03"].borrower, "dispute", starts_on=AS_OF, ends_on=None, actor=boss, reason="借款人对逾期金额有异议"
+    )
     ids = {
         "case_id": cases["S01"].pk,
         "plan_id": approved.pk,
@@ -145,6 +150,7 @@ def build_site() -> Site:
         "loan_external_id": s01.loans.get().external_id,
         "task_id": Task.objects.order_by("pk").values_list("pk", flat=True).first() or 0,
         "junior_id": junior.pk,
+        "hold_id": hold.pk,
         "waiver_case_id": cases["S02"].pk,
         "waiver_loan_id": s02_loan.pk,
         "waiver_loan": s02_loan.external_id,

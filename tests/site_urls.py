@@ -33,9 +33,11 @@ PROPOSERS = frozenset({S, SUP})  # arrangements.propose_plan / propose_waiver
 OUTBOX = frozenset({SUP, COMPLIANCE})  # notices.manage_outbox
 RUNS = frozenset({SUP, ADMIN})  # engine.view_runs
 TEMPLATES = frozenset({SUP, LEGAL, COMPLIANCE})  # notices.write_templates or review_templates
+HOLDS = frozenset({SUP, LEGAL, COMPLIANCE})  # portfolio.manage_holds
 # The demo site's case S01 (DPD 45, moderate) is in the junior pool: every collector may open it; legal and
-# compliance officers see no case today (visible_cases: deny by default for those without collection.call).
-CASE_READERS = COLLECTORS
+# compliance officers read every case, read-only (collection.read_all_cases: they investigate complaints and
+# prepare litigation).
+CASE_READERS = COLLECTORS | {LEGAL, COMPLIANCE}
 
 CALL_FORM = {
     "outcome": "no_answer",
@@ -78,9 +80,19 @@ PAGES = [
         form={"field": "mobile", "reason": "核实来电"},
     ),
     Page("loans/<str:external_id>/", PORTFOLIO, "/loans/{loan_external_id}/"),
+    Page(
+        "borrowers/<str:external_id>/holds/",
+        HOLDS,
+        "/borrowers/{external_id}/holds/",
+        method="POST",
+        form={"kind": "complaint", "loan": "", "starts_on": "2026-03-20", "ends_on": "", "reason": "投诉调查中"},
+        numbers=("starts_on", "ends_on"),
+    ),
+    Page("holds/<int:hold_id>/lift/", HOLDS, "/holds/{hold_id}/lift/", method="POST", form={"reason": "争议已解决"}),
+    Page("password/", EVERYONE, "/password/"),
     Page("runs/", RUNS, "/runs/"),
     Page("runs/<str:business_date>/", RUNS, "/runs/{business_date}/"),
-    Page("cases/", COLLECTORS, "/cases/", query=("owner", "q", "class", "pool", "due", "page")),
+    Page("cases/", CASE_READERS, "/cases/", query=("owner", "q", "class", "pool", "due", "page")),
     Page(
         "reminders/",
         COLLECTORS,
@@ -124,7 +136,7 @@ PAGES = [
     ),
     Page(
         "letters/<int:letter_id>.pdf",
-        PROPOSERS,  # the letter is on S03 (DPD 75): a senior pool's case, so not a junior's (TEAM-3)
+        PROPOSERS | {LEGAL, COMPLIANCE},  # on S03 (DPD 75): a senior pool's case, not a junior's (TEAM-3)
         "/letters/{letter_id}.pdf",
     ),
     Page("approvals/", frozenset({SUP}), "/approvals/"),
@@ -132,7 +144,7 @@ PAGES = [
         "cases/<int:case_id>/plan/",
         PROPOSERS,
         "/cases/{case_id}/plan/",
-        form={**MEANS, "instalments": "4", "note": "收入稳定"},
+        form={**MEANS, "instalments": "6", "note": "收入稳定"},
         numbers=("income", "expenses", "debts", "instalments"),
     ),
     Page(
@@ -194,6 +206,7 @@ PAGES = [
         method="POST",
         form={"active": "1"},
     ),
+    Page("compliance/ledger/", frozenset({COMPLIANCE}), "/compliance/ledger/"),
     Page("compliance/language-hits/", frozenset({COMPLIANCE}), "/compliance/language-hits/", query=("user", "page")),
     Page("notices/", OUTBOX, "/notices/", query=("status", "page")),
     Page(
@@ -257,7 +270,7 @@ PAGES = [
         PROPOSERS,
         "/api/cases/{case_id}/plans",
         method="POST",
-        json={**MEANS, "instalments": 4, "note": "收入稳定"},
+        json={**MEANS, "instalments": 6, "note": "收入稳定"},
         numbers=("income", "expenses", "debts", "instalments"),
     ),
     Page("api/plans/pending", frozenset({SUP}), "/api/plans/pending"),

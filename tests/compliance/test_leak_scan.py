@@ -34,8 +34,10 @@ ALLOWED = {
     # PLAN-4: the agreement the borrower signs names them (and nothing more of FIELDS).
     "plans/<int:plan_id>/agreement.pdf": {"fields": ("name",), "audited": "arrangements.view_agreement"},
     # LTR-2: the print batch (PDF and CSV manifest) goes to the print house, which needs name and address.
-    # Not yet an audited read (issue 14, item 14): `audited` is None until it is.
-    "notices/print-batches/<int:pk>.<str:kind>": {"fields": ("name", "address"), "audited": None},
+    "notices/print-batches/<int:pk>.<str:kind>": {
+        "fields": ("name", "address"),
+        "audited": "notices.download_print_batch",
+    },
 }
 
 

@@ -110,7 +110,7 @@ def test_each_role_reaches_exactly_its_pages(client, monkeypatch):
 def test_only_administrators_open_the_admin(role, client):
     """Clause: AUTH-1 — Django's admin: its index and every registered model's list open exactly for the roles
     tests/site_urls.py names (administrators; compliance officers the audit ledger); everyone else is refused,
-    never shown an admin page."""
+    never shown an admin page: 403 when signed in, the sign-in page once when not."""
     if role != ANONYMOUS:
         client.force_login(make_user(role))
     registered = {model._meta.label_lower for model in admin.site._registry}
@@ -121,6 +121,9 @@ def test_only_administrators_open_the_admin(role, client):
         response = client.get(url)
         if role in roles and response.status_code != 200:
             wrong.append(f"{url}: {response.status_code}, expected 200")
+        elif role not in roles and role != ANONYMOUS and response.status_code != 403:
+            # Issue 14: a signed-in user without admin access is told no (403), never sent round the login pages.
+            wrong.append(f"{url}: {response.status_code}, expected 403")
         elif role not in roles and not refused(response):
             wrong.append(f"{url}: {response.status_code}, expected refused")
     assert wrong == []

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from arrears.accounts.permissions import Perm
 from arrears.collection.queries import visible_borrowers
 from arrears.compliance.actions import require
+from arrears.home import inputs
 from arrears.portfolio import queries
 from arrears.portfolio.actions import PortfolioError, do_lift_hold, do_place_hold
 from arrears.portfolio.models import Borrower, Hold, HoldKind
@@ -35,8 +36,8 @@ def business_day():
 class HoldForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=HoldKind.choices)
     loan = forms.ChoiceField(label=gettext_lazy("Applies to"), required=False)
-    starts_on = forms.DateField(label=gettext_lazy("From"), widget=DATE)
-    ends_on = forms.DateField(label=gettext_lazy("Until (empty: until lifted)"), widget=DATE, required=False)
+    starts_on = inputs.DateField(label=gettext_lazy("From"), widget=DATE)
+    ends_on = inputs.DateField(label=gettext_lazy("Until (empty: until lifted)"), widget=DATE, required=False)
     reason = forms.CharField(label=gettext_lazy("Reason (recorded)"), min_length=4, max_length=1000)
 
     def __init__(self, borrower: Borrower, *args, **kwargs):
