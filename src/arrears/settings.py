@@ -202,17 +202,18 @@ LOGOUT_REDIRECT_URL = "login"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "arrears.home.request_size.RequestSizeLimitMiddleware",  # 413 by the declared length, before anything reads it
     "arrears.home.middleware.RefuseNul",  # a NUL anywhere in a request: 400, before the session or a view reads it
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "arrears.home.request_size.RequestSizeLimitMiddleware",  # before anything reads the body (CSRF, views)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "arrears.accounts.middleware.PasswordChangeRequiredMiddleware",  # one-time password: change it first
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "arrears.home.middleware.LedgerBrokenAnswer",  # a ledger changed outside arrears: 503 with what to do
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 

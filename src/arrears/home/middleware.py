@@ -102,3 +102,31 @@ class RefuseNul:
         request.path = request.path_info = "/"
         request.META["QUERY_STRING"] = ""
         return render(request, "home/bad_request.html", {"message": message}, status=400)
+
+
+class LedgerBrokenAnswer:
+    """An audited action refused because the ledger's head no longer names its last event (a row written or
+    removed outside arrears, `compliance.actions.LedgerBroken`): nothing was recorded, and no audited action can
+    run until the database is restored. The user gets 503 with what happened and whom to tell, not a server
+    error; the security log already has the details."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from arrears.compliance.actions import LedgerBroken
+
+        if not isinstance(exception, LedgerBroken):
+            return None
+        message = _(
+            "Nothing was saved: the audit ledger was changed outside arrears, so no action can be recorded until it "
+            "is restored. Tell a compliance officer, who can see what is wrong under Ledger verification."
+        )
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=503)
+        return render(
+            request, "home/problem.html", {"title": _("The audit ledger is broken"), "message": message}, status=503
+        )

@@ -10,8 +10,9 @@ of memory. A body sent without a length (chunked) is read by Django only up to t
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.utils.html import escape
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -28,11 +29,18 @@ class RequestSizeLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         limit = settings.ARREARS_MAX_REQUEST_BYTES
-        if _declared_length(request) > limit:
+        if _declared_length(request) <= limit:
+            return self.get_response(request)
+        # First in the chain (before sessions and LocaleMiddleware): answer in the language the browser asks, in
+        # the site's layout (no user shown: the session is not read for a request refused unread).
+        with translation.override(translation.get_language_from_request(request)):
             message = _("The request is too large: at most %(mb)s MB can be sent at once. Send a smaller file.") % {
                 "mb": f"{limit / 1024 / 1024:.1f}".removesuffix(".0")
             }
-            response = HttpResponse(f"<!doctype html><p>{escape(message)}</p>", status=413)
-            response["Connection"] = "close"  # the unread body must not be taken for the next request
-            return response
-        return self.get_response(request)
+            if request.path.startswith("/api/"):
+                response = JsonResponse({"detail": message}, status=413)
+            else:
+                context = {"title": _("Request too large"), "message": message}
+                response = render(request, "home/problem.html", context, status=413)
+        response["Connection"] = "close"  # the unread body must not be taken for the next request
+        return response
