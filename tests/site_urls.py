@@ -196,7 +196,14 @@ PAGES = [
         frozenset({COMPLIANCE}),
         "/compliance/phrases/",
         query=("try",),
-        form={"text": "上门 找你", "kind": "words", "category": "violence", "active": "on", "note": "", "reason": "新增"},
+        form={
+            "text": "上门 找你",
+            "kind": "words",
+            "category": "violence",
+            "active": "on",
+            "note": "",
+            "reason": "新增",
+        },
     ),
     Page("compliance/phrases/<int:pk>/", frozenset({COMPLIANCE}), "/compliance/phrases/{phrase_id}/"),
     Page(
