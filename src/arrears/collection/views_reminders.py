@@ -33,8 +33,8 @@ def reminder_queue(request: HttpRequest) -> HttpResponse:
         )
         try:
             raw = (request.POST.get("duration_seconds") or "0").strip()
-            if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
-                raise ValueError(raw)  # ASCII digits only (int() takes full-width ones), at most 9 of them
+            if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+                raise ValueError(raw)  # ASCII digits only (int() takes full-width ones); the action checks the range
             duration = int(raw)
             do_record_reminder_call(
                 task,
