@@ -226,6 +226,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "level": "WARNING", "formatter": "plain"}},
     "root": {"handlers": ["stderr"], "level": "WARNING"},
+    # Django logs every 4xx as a warning, a refused permission with its traceback: refusals are already in the
+    # `arrears.security` log (one line each), so here only server errors, each with its traceback.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }
 
 ROOT_URLCONF = "arrears.urls"
