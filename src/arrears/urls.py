@@ -4,7 +4,14 @@ from django.views.generic import RedirectView
 
 from arrears.accounts import views as accounts
 from arrears.arrangements.api import api
+from arrears.home import errors
 from arrears.home import views as home
+
+# The error pages in the site's layout and the user's language (not Django's bare English ones).
+handler400 = errors.bad_request
+handler403 = errors.forbidden
+handler404 = errors.not_found
+handler500 = errors.server_error
 
 urlpatterns = [
     path("", home.policy_in_force, name="policy-in-force"),
