@@ -331,7 +331,8 @@ def test_contact_rules_count_what_the_database_holds(client, monkeypatch):
     refused = client.get(f"/cases/{third.pk}/call/")
     assert refused.status_code == 409
     text = refused.content.decode()
-    assert "quiet_hours" in text
+    assert "quiet_hours" not in text  # the rule in words, never its code (issue 15)
+    assert "静默时段（禁止联系）" in text
     assert "2026-03-21 08:00" in text
     posted = client.post(
         f"/cases/{third.pk}/call/", {"outcome": "no_answer", "duration_seconds": 0, "next_action": "none"}
