@@ -122,6 +122,7 @@ def test_loan_page_shows_the_position_from_the_finance_core(client, book):
     html = client.get(f"/loans/{loan.external_id}/").content.decode()
     assert "1,023.72" in html  # the payment
     assert 'id="position"' in html
+    assert f"<dd>{loan.annual_rate * 100:.2f}%</dd>" in html  # the contract rate as a percentage (issue 15)
 
 
 def test_the_borrower_list_costs_the_same_queries_for_5_or_40_rows(client):
