@@ -190,6 +190,12 @@ def penalty(
 
     Clause: LTR-1.
     """
+    if due_date > as_of:  # the finance core counts such an instalment as 0 days overdue: here it is a typo
+        raise click.UsageError(
+            f"到期日 {due_date.isoformat()} 晚于计算截止日 {as_of.isoformat()}：--due 须不晚于 --as-of，"
+            "请检查两个日期（尚未到期的分期没有罚息）",
+            ctx=click.get_current_context(silent=True),
+        )
     basis = int(day_basis) if day_basis is not None else None
     if markup is None or basis is None or compound is None:
         rules = _policy(as_of).penalty
