@@ -254,3 +254,28 @@ def test_penalty_on_its_due_date_is_zero_days(capsys):
     """Clause: LTR-1 — on the due date itself nothing is overdue yet: 0 days, 0.00 元 (not an error)."""
     out = run_json(capsys, with_option(with_option(PENALTY, "--due", "2026-03-01"), "--as-of", "2026-03-01"))
     assert (out["dpd"], out["total"]) == (0, "0.00")
+
+
+@pytest.mark.parametrize(
+    ("command", "lines"),
+    [
+        (
+            "penalty",
+            [
+                "用法：arrears calc penalty [选项]",
+                "  --due DATE                   逾期分期的到期日（YYYY-MM-DD），不得晚于 --as-of。  [必填]",
+                "  --overdue-interest DECIMAL   逾期利息，单位元。  [默认：0]",
+            ],
+        ),
+        ("plan", ["用法：arrears calc plan [选项]", "  --income DECIMAL     借款人月收入，单位元。  [必填]"]),
+    ],
+)
+def test_help_is_chinese_where_the_output_is(command, lines, capsys):
+    """Clause: practice — `calc penalty` and `calc plan` print Chinese lines, so their help is Chinese too
+    (option names stay ASCII); nothing of click's English is left."""
+    assert main(["calc", command, "--help"]) == 0
+    out = capsys.readouterr().out
+    for line in lines:
+        assert line in out.splitlines()
+    for english in ("Usage:", "Options:", "[required]", "default:", "Show this message"):
+        assert english not in out
