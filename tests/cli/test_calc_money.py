@@ -235,3 +235,47 @@ def test_plan_with_the_loans_own_instalments_per_month(capsys):
     )
     assert four["months"][1] == {"month": 2, "plan": "2000.00", "own": "1023.72", "total": "3023.72"}
     assert main([*argv, "--own-month", "-1", "--on", "2026-03-01"]) != 0
+
+
+def test_penalty_with_the_due_date_after_the_as_of_date_is_refused(capsys):
+    """Clause: LTR-1 — a due date after the as-of date is a mistake, not 0 days overdue: exit 2, one line on
+    stderr naming both dates and what to do, nothing on stdout."""
+    argv = with_option(with_option(PENALTY, "--due", "2026-03-15"), "--as-of", "2026-03-01")
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        "arrears calc penalty: error: 到期日 2026-03-15 晚于计算截止日 2026-03-01：--due 须不晚于 --as-of，"
+        "请检查两个日期（尚未到期的分期没有罚息）"
+    ]
+
+
+def test_penalty_on_its_due_date_is_zero_days(capsys):
+    """Clause: LTR-1 — on the due date itself nothing is overdue yet: 0 days, 0.00 元 (not an error)."""
+    out = run_json(capsys, with_option(with_option(PENALTY, "--due", "2026-03-01"), "--as-of", "2026-03-01"))
+    assert (out["dpd"], out["total"]) == (0, "0.00")
+
+
+@pytest.mark.parametrize(
+    ("command", "lines"),
+    [
+        (
+            "penalty",
+            [
+                "用法：arrears calc penalty [选项]",
+                "  --due DATE                   逾期分期的到期日（YYYY-MM-DD），不得晚于 --as-of。  [必填]",
+                "  --overdue-interest DECIMAL   逾期利息，单位元。  [默认：0]",
+            ],
+        ),
+        ("plan", ["用法：arrears calc plan [选项]", "  --income DECIMAL     借款人月收入，单位元。  [必填]"]),
+    ],
+)
+def test_help_is_chinese_where_the_output_is(command, lines, capsys):
+    """Clause: practice — `calc penalty` and `calc plan` print Chinese lines, so their help is Chinese too
+    (option names stay ASCII); nothing of click's English is left."""
+    assert main(["calc", command, "--help"]) == 0
+    out = capsys.readouterr().out
+    for line in lines:
+        assert line in out.splitlines()
+    for english in ("Usage:", "Options:", "[required]", "default:", "Show this message"):
+        assert english not in out

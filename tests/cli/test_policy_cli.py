@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
 
 from arrears.cli import main
 
@@ -68,3 +72,53 @@ def test_markdown_table_matches_the_readme(capsys):
     readme = Path(__file__).resolve().parents[2].joinpath("README.md").read_text(encoding="utf-8")
     missing = [line for line in table if line not in readme]
     assert missing == [], "README policy table is stale; regenerate with `arrears policy show --markdown`"
+
+
+def _feed(day):
+    from arrears.accounts.models import User
+    from arrears.accounts.roles import SYSTEM_USERNAME
+    from arrears.portfolio.models import FeedLoad
+
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    FeedLoad.objects.create(
+        business_date=day,
+        digest=f"{day:%Y%m%d}".ljust(64, "0"),
+        started_at=at,
+        finished_at=at,
+        status="done",
+        imported_by=User.objects.get(username=SYSTEM_USERNAME),
+    )
+
+
+@pytest.mark.django_db
+def test_show_defaults_to_the_newest_feeds_business_date(capsys):
+    """Clause: practice — without --on the policy shown is the one in force on the newest feed's business
+    date (as `run-daily` finds it), and the output says so."""
+    _feed(date(2026, 2, 27))
+    _feed(date(2026, 3, 2))
+    assert main(["policy", "show", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["on"], out["on_chosen"]) == ("2026-03-02", "the newest feed's business date")
+    assert main(["policy", "show"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == "Policy on 2026-03-02 (the newest feed's business date): SPEC defaults (built-in)"
+
+
+@pytest.mark.django_db
+def test_show_without_a_feed_uses_today_in_shanghai_and_says_why(capsys):
+    """Clause: practice — no feed loaded: today's date in Asia/Shanghai, stated."""
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    assert main(["policy", "show", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["on"], out["on_chosen"]) == (today.isoformat(), "today in Asia/Shanghai: no feed is loaded")
+
+
+def test_show_without_a_database_still_answers(capsys):
+    """Clause: practice — `policy show` is pure: when the database cannot be read (here the test runner forbids
+    it) it falls back to today in Asia/Shanghai, says so, and exits 0."""
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    assert main(["policy", "show", "--json"]) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert out["on"] == today.isoformat()
+    assert out["on_chosen"].startswith("today in Asia/Shanghai: the database could not be read (")

@@ -267,8 +267,7 @@ def test_the_command_prints_a_summary_per_date_and_refusals_in_one_line(three_bo
     assert "delinquent 1 (current 2, mild 1)" in out.out
     assert "cases: open 1" in out.out
     assert "reminders: written 1, phone 1, without a consented channel 0" in out.out
-    assert "read" in out.err
-    assert "apply" in out.err
+    assert out.err == ""  # stderr is not a terminal here: no progress, only the summary
     assert main(["run-daily", "--as-of", AS_OF.isoformat()]) == 0
     assert "already done; nothing changed" in capsys.readouterr().out
     assert main(["run-daily", "--as-of", "2026-03-01"]) == 1

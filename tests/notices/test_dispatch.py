@@ -547,7 +547,8 @@ def test_the_command_dispatches_once_and_prints_the_days_report(capsys):
     notice = queue_reminder(loan)
     assert main(["dispatch", "--once", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "notices": [{"channel": "sms", "outcome": "cancelled", "reason": "past_due", "count": 1}]
+        "notices": [{"channel": "sms", "outcome": "cancelled", "reason": "past_due", "count": 1}],
+        "quiet_hours": {"waiting": 0, "until": None},
     }
     assert state(notice)[:2] == ("cancelled", "past_due")
     assert main(["dispatch", "--report", timezone.localdate().isoformat(), "--json"]) == 0
@@ -608,3 +609,31 @@ def test_a_receipt_that_overtakes_the_record_of_the_send_is_kept(gateway, sms, d
     outcomes = list(NoticeAttempt.objects.filter(notice=notice).order_by("pk").values_list("outcome", flat=True))
     assert outcomes == ["delivered" if delivered else "undelivered", "sent"]
     assert AuditEvent.objects.filter(action="notices.send_notice", subject_id=str(notice.pk)).count() == 1
+
+
+def test_the_command_says_how_many_notices_wait_for_the_quiet_hours(capsys):
+    """Clause: REM-1 — `arrears dispatch --once` says how many notices the contact rules deferred to the end of
+    the quiet hours and until when; a notice backed off after a channel error is not one of them."""
+    import json
+
+    from django.utils import timezone
+
+    from arrears.cli import main
+
+    now = timezone.localtime()
+    eight = now.replace(hour=8, minute=0, second=0, microsecond=0)
+    eight += timedelta(days=1) if eight <= now else timedelta(0)
+    for contract, reason in (("HT-Q-1", "quiet_hours"), ("HT-Q-2", "quiet_hours"), ("HT-Q-3", "channel_error")):
+        _borrower, loan = borrower_with_loan(contract)
+        notice = queue_reminder(loan)
+        Notice.objects.filter(pk=notice.pk).update(reason=reason, not_before=eight)
+    assert main(["dispatch", "--once"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "nothing was due",
+        "2 notices wait for the quiet hours to end (until 08:00)",
+    ]
+    assert main(["dispatch", "--once", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "notices": [],
+        "quiet_hours": {"waiting": 2, "until": eight.isoformat()},
+    }

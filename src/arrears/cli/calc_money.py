@@ -25,7 +25,7 @@ from typing import Any
 
 import click
 
-from arrears.cli.params import AMOUNT, DATE, POSITIVE_AMOUNT, RATE
+from arrears.cli.params import AMOUNT, DATE, POSITIVE_AMOUNT, RATE, ChineseCommand
 from arrears.finance import (
     METHODS,
     FinanceError,
@@ -155,26 +155,38 @@ def schedule(
     _emit(payload, as_json, lines)
 
 
+# Help in Simplified Chinese where the command's output is Chinese (penalty, plan); option names stay ASCII.
+_PENALTY_HELP = """计算单期逾期分期的罚息与复利，按通知书的写法逐行列出。Clause: LTR-1.
+
+逾期天数自到期日次日起算至 --as-of（含）。未给出的加点比例、计息天数和复利规则取 --as-of 当日生效的政策。
+到期日晚于 --as-of 时报错。"""
+
+_PLAN_HELP = """还款计划的各期数方案，以及借款人每月是否负担得起。Clause: PLAN-1, PLAN-2, PLAN-3.
+
+可负担月供上限 =（月收入 − 生活支出 − 其他债务月供）× 政策规定的收入占比。"""
+
+
 # --- penalty -----------------------------------------------------------------------------------------------
 
 
-@click.command()
-@click.option("--overdue-principal", type=AMOUNT, required=True, help="Overdue principal (逾期本金) in 元.")
-@click.option(
-    "--overdue-interest", type=AMOUNT, default="0", show_default=True, help="Overdue interest (逾期利息) in 元."
+@click.command(
+    cls=ChineseCommand, help=_PENALTY_HELP, short_help="罚息与复利（逐行列出计算过程）", options_metavar="[选项]"
 )
-@click.option("--annual-rate", type=RATE, required=True, help="Contract annual rate as a fraction, e.g. 0.0435.")
-@click.option("--due", "due_date", type=DATE, required=True, help="Due date of the overdue instalment.")
-@click.option("--as-of", "as_of", type=DATE, required=True, help="Compute through this date (inclusive).")
-@click.option("--markup", type=RATE, help="Penalty markup, e.g. 0.5 for +50% (default: the policy's).")
-@click.option("--day-basis", type=click.Choice(["360", "365"]), help="Days in the rate year (default: the policy's).")
+@click.option("--overdue-principal", type=AMOUNT, required=True, help="逾期本金，单位元，例如 10000。")
+@click.option("--overdue-interest", type=AMOUNT, default="0", show_default=True, help="逾期利息，单位元。")
+@click.option("--annual-rate", type=RATE, required=True, help="合同年利率（小数），例如 0.0435。")
+@click.option("--due", "due_date", type=DATE, required=True, help="逾期分期的到期日（YYYY-MM-DD），不得晚于 --as-of。")
+@click.option("--as-of", "as_of", type=DATE, required=True, help="计算截止日（YYYY-MM-DD，含当日）。")
+@click.option("--markup", type=RATE, help="罚息上浮比例，例如 0.5 即上浮 50%（默认：按政策）。")
+@click.option("--day-basis", type=click.Choice(["360", "365"]), help="年计息天数（默认：按政策）。")
 @click.option(
     "--compound/--no-compound",
     "compound",
     default=None,
-    help="Charge compound interest (复利) on overdue interest (default: as the policy says).",
+    help="是否对逾期利息计收复利（默认：按政策）。",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for a machine to read.")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON，供程序读取。")
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
 def penalty(
     overdue_principal: Decimal,
     overdue_interest: Decimal,
@@ -190,6 +202,12 @@ def penalty(
 
     Clause: LTR-1.
     """
+    if due_date > as_of:  # the finance core counts such an instalment as 0 days overdue: here it is a typo
+        raise click.UsageError(
+            f"到期日 {due_date.isoformat()} 晚于计算截止日 {as_of.isoformat()}：--due 须不晚于 --as-of，"
+            "请检查两个日期（尚未到期的分期没有罚息）",
+            ctx=click.get_current_context(silent=True),
+        )
     basis = int(day_basis) if day_basis is not None else None
     if markup is None or basis is None or compound is None:
         rules = _policy(as_of).penalty
@@ -224,21 +242,22 @@ def penalty(
 # --- plan --------------------------------------------------------------------------------------------------
 
 
-@click.command()
-@click.option("--income", type=AMOUNT, required=True, help="Borrower's monthly income in 元.")
-@click.option("--expenses", type=AMOUNT, required=True, help="Monthly living expenses in 元.")
-@click.option("--debts", type=AMOUNT, required=True, help="Monthly payments on other debts in 元.")
-@click.option("--amount", type=POSITIVE_AMOUNT, required=True, help="Amount the plan must repay, in 元.")
+@click.command(cls=ChineseCommand, help=_PLAN_HELP, short_help="还款计划方案及可负担性", options_metavar="[选项]")
+@click.option("--income", type=AMOUNT, required=True, help="借款人月收入，单位元。")
+@click.option("--expenses", type=AMOUNT, required=True, help="每月生活支出，单位元。")
+@click.option("--debts", type=AMOUNT, required=True, help="每月其他债务还款，单位元。")
+@click.option("--amount", type=POSITIVE_AMOUNT, required=True, help="还款计划须偿还的金额，单位元。")
 @click.option(
     "--own-month",
     "own",
     type=AMOUNT,
     multiple=True,
-    help="The loans' own instalments falling due in plan month 1, 2, … in 元; repeat once per month, in order "
-    "(PLAN-2: each month's plan instalment plus these must be affordable).",
+    help="计划第 1、2……个月内贷款本身到期的分期金额，单位元；每月一次，按顺序重复"
+    "（PLAN-2：每月计划还款加上这些须可负担）。",
 )
-@click.option("--on", "on", type=DATE, help="Business date whose policy applies (YYYY-MM-DD); default: today.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for a machine to read.")
+@click.option("--on", "on", type=DATE, help="适用其政策的业务日期（YYYY-MM-DD）；默认：今天。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON，供程序读取。")
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
 def plan(
     income: Decimal,
     expenses: Decimal,

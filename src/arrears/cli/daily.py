@@ -1,6 +1,7 @@
 """`arrears run-daily [--as-of D] [--dry-run] [--json]`: the nightly run (see `arrears.daily.actions`).
 
-Progress goes to stderr, a bar per phase (read, compute, apply) for each date run; then a summary per date on
+Progress goes to stderr, a bar per phase (read, compute, apply) for each date run, when stderr is a terminal
+(in a pipe or under cron nothing but the summary); then a summary per date on
 stdout: loans, delinquent by class, case decisions, reminders, tasks, errors, seconds per phase, and the rows
 written. `--json` prints one JSON object: the last date's report, with `"runs"` listing every date run (more
 than one when missed dates were caught up). A run that cannot start is one line on stderr. The run ends by

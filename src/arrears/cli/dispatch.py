@@ -4,6 +4,10 @@ Without options it runs until stopped (Ctrl-C or SIGTERM): drains what is due, m
 the local time passes ARREARS_PRINT_BATCH_HOUR, sleeps until the next notice falls due (at most `--poll`
 seconds). `--once` drains what is due now and exits (for cron). `--print-batch` makes the print batch now.
 `--report DATE` prints the dispatch report of a day instead (`--json` for machines).
+
+After the tally it says how many notices wait for the quiet hours to end, deferred by the contact rules (REM-1),
+and until when: "12 notices wait for the quiet hours to end (until 08:00)"; the JSON has it under
+`"quiet_hours"`. The loop says it on stderr whenever that changes.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import json
 import signal
 import threading
+from datetime import timedelta
 
 import click
 
@@ -35,7 +40,7 @@ def dispatch(once: bool, poll: float, print_batch: bool, report_day, as_json: bo
     from arrears.compliance.actions import ActionDenied
     from arrears.notices.dispatch import Dispatcher
     from arrears.notices.printing import do_make_print_batch
-    from arrears.notices.queries import dispatch_report
+    from arrears.notices.queries import dispatch_report, waiting_for_quiet_hours
 
     if report_day is not None:
         report = dispatch_report(report_day)
@@ -54,7 +59,7 @@ def dispatch(once: bool, poll: float, print_batch: bool, report_day, as_json: bo
                 return
         if once:
             tally = dispatcher.run_once()
-            _print_tally(tally, as_json)
+            _print_tally(tally, as_json, waiting_for_quiet_hours(timezone.now()))
             return
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -63,30 +68,52 @@ def dispatch(once: bool, poll: float, print_batch: bool, report_day, as_json: bo
         from django.conf import settings
 
         made_for = None
+        said = None
         while not stop.is_set():
             dispatcher.run_once()
+            waiting = waiting_for_quiet_hours(timezone.now())
+            if waiting != said and (waiting.count or said is not None):
+                click.echo(_quiet_line(waiting), err=True)
+                said = waiting
             local = timezone.localtime()
             if local.hour >= settings.ARREARS_PRINT_BATCH_HOUR and made_for != local.date():
                 do_make_print_batch(local.date(), actor=actor)
                 made_for = local.date()
             dispatcher.serve_wait(poll=poll, stop=stop)
-        _print_tally(dispatcher.tally, as_json)
+        _print_tally(dispatcher.tally, as_json, waiting_for_quiet_hours(timezone.now()))
     except ActionDenied as exc:
         raise click.ClickException(str(exc)) from exc
     except DatabaseError as exc:
         raise click.ClickException(f"database error: {first_line(exc)}; start the worker again") from exc
 
 
-def _print_tally(tally, as_json: bool) -> None:
+def _print_tally(tally, as_json: bool, waiting) -> None:
     rows = [{"channel": c, "outcome": o, "reason": r, "count": n} for (c, o, r), n in sorted(tally.items())]
     if as_json:
-        click.echo(json.dumps({"notices": rows}, ensure_ascii=False, sort_keys=True))
+        payload = {"notices": rows, "quiet_hours": waiting.as_json()}
+        click.echo(json.dumps(payload, ensure_ascii=False, sort_keys=True))
         return
     if not rows:
         click.echo("nothing was due")
     for row in rows:
         reason = f" ({row['reason']})" if row["reason"] else ""
         click.echo(f"  {row['channel']:<6} {row['outcome']:<12}{reason}: {row['count']:,}")
+    if waiting.count:
+        click.echo(_quiet_line(waiting))
+
+
+def _quiet_line(waiting) -> str:
+    """ "12 notices wait for the quiet hours to end (until 08:00)": local time; with the date when not within a
+    day. Clause: REM-1."""
+    from django.utils import timezone
+
+    if not waiting.count:
+        return "no notice waits for the quiet hours any more"
+    until = timezone.localtime(waiting.until)
+    soon = until - timezone.localtime() < timedelta(days=1)
+    when = f"{until:%H:%M}" if soon else f"{until:%Y-%m-%d %H:%M}"
+    noun = "notice waits" if waiting.count == 1 else "notices wait"
+    return f"{waiting.count:,} {noun} for the quiet hours to end (until {when})"
 
 
 def _print_report(report) -> None:

@@ -1,6 +1,6 @@
 """`arrears import DIR --business-date D`: load the core-banking feed (docs/feed-format.md).
 
-Progress goes to stderr, phase by phase (read, validate, load, post); the summary to stdout, or one JSON
+Progress goes to stderr, phase by phase (read, validate, load, post), when stderr is a terminal; the summary to stdout, or one JSON
 object with `--json`. Rows the feed got wrong are not an error of the command: they are listed in the
 rejection report and the command exits 0. A feed that cannot be imported at all (no directory, no borrowers
 or loans file, an older date without --replay, a user without the permission) is one line on stderr and a
@@ -23,16 +23,20 @@ _UNITS = {"read": "files", "validate": "files", "load": "tables", "post": "step"
 
 
 class PhaseBars:
-    """One click progress bar per phase on stderr, closed with the phase's seconds."""
+    """One click progress bar per phase on stderr, closed with the phase's seconds; only when stderr is a
+    terminal (`show` None): in a pipe or under cron the command prints nothing but its summary."""
 
-    def __init__(self, units: dict[str, str] | None = None) -> None:
+    def __init__(self, units: dict[str, str] | None = None, *, show: bool | None = None) -> None:
         self.units = _UNITS if units is None else units
+        self.show = sys.stderr.isatty() if show is None else show
         self.bar = None
         self.phase = ""
         self.done = 0
         self.since = time.perf_counter()  # a phase's time runs from the end of the one before
 
     def __call__(self, phase: str, done: int, total: int) -> None:
+        if not self.show:
+            return
         if phase != self.phase:
             self.close()
             self.phase, self.done = phase, 0

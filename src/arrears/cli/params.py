@@ -60,3 +60,25 @@ DATE = IsoDate()
 AMOUNT = DecimalAmount(Decimal(0))
 POSITIVE_AMOUNT = DecimalAmount(Decimal(0), strict_minimum=True)
 RATE = DecimalAmount(Decimal(0))
+
+
+class ChineseCommand(click.Command):
+    """A command whose help is in Simplified Chinese (its output is): click's own words in the help page —
+    the options heading, "required", "default" — in Chinese too; option names stay ASCII."""
+
+    _WORDS = (("[required]", "[必填]"), ("[default: ", "[默认："))
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for param in self.get_params(ctx):
+            if (row := param.get_help_record(ctx)) is not None:
+                name, text = row
+                for english, chinese in self._WORDS:
+                    text = text.replace(english, chinese)
+                rows.append((name, text))
+        if rows:
+            with formatter.section("选项"):
+                formatter.write_dl(rows)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="用法：")

@@ -6,13 +6,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Min, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arrears.notices.models import AttemptOutcome, Notice, NoticeAttempt, NoticeStatus
 
-__all__ = ["IN_PRINT_BATCH", "REASON_LABELS", "DispatchReport", "delivery_history", "dispatch_report", "outbox"]
+__all__ = [
+    "IN_PRINT_BATCH",
+    "REASON_LABELS",
+    "DispatchReport",
+    "QuietWait",
+    "delivery_history",
+    "dispatch_report",
+    "outbox",
+    "waiting_for_quiet_hours",
+]
 
 REASON_LABELS = {
     "paid": _("paid meanwhile"),
@@ -133,3 +142,23 @@ def dispatch_report(day: date) -> DispatchReport:
         by_channel={c: dict(v) for c, v in sorted(by_channel.items())},
         outbox={s: n for s, n in sorted(status_counts().items()) if s in NoticeStatus.values},
     )
+
+
+@dataclass(frozen=True)
+class QuietWait:
+    """Notices the contact rules deferred to the end of the quiet hours, still waiting at `now`. Clause: REM-1."""
+
+    count: int
+    until: datetime | None  # the earliest moment one of them may go
+
+    def as_json(self) -> dict:
+        until = None if self.until is None else timezone.localtime(self.until).isoformat()
+        return {"waiting": self.count, "until": until}
+
+
+def waiting_for_quiet_hours(now: datetime) -> QuietWait:
+    """How many queued SMS and emails wait for the quiet hours to end (deferred with reason `quiet_hours`, their
+    `not_before` still ahead of `now`), and until when. Clause: REM-1."""
+    waiting = Notice.objects.filter(status=NoticeStatus.QUEUED, reason="quiet_hours", not_before__gt=now)
+    row = waiting.aggregate(n=Count("pk"), until=Min("not_before"))
+    return QuietWait(row["n"], row["until"])

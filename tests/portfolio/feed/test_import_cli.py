@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 
 import pytest
 from feed_samples import BORROWERS
@@ -20,9 +21,10 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_json_summary_of_the_example_feed(example_feed, nightly, var_dir, capsys):
+def test_json_summary_of_the_example_feed(example_feed, nightly, var_dir, capsys, monkeypatch):
     """--json prints one object: per-file counts, the report path and the phases' seconds; progress of the
-    four phases goes to stderr; the nightly run is the default importer."""
+    four phases goes to stderr (a terminal here); the nightly run is the default importer."""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     code, out, err = run(capsys, str(example_feed), "--business-date", "2026-03-02", "--json")
     assert code == 0
     summary = json.loads(out)
@@ -112,3 +114,11 @@ def test_a_user_without_the_permission_is_refused(small_feed, make_user, var_dir
     assert code == 1
     assert out == ""
     assert "portfolio.import_feed" in err
+
+
+def test_in_a_pipe_only_the_summary(example_feed, nightly, var_dir, capsys, monkeypatch):
+    """Clause: practice — stderr not a terminal (cron, a pipe): no progress at all, only the summary on stdout."""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    code, out, err = run(capsys, str(example_feed), "--business-date", "2026-03-02")
+    assert (code, err) == (0, "")
+    assert out.startswith("feed of 2026-03-02 (")
