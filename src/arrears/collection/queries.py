@@ -49,7 +49,16 @@ from arrears.collection.models import (
 from arrears.compliance.contact import ContactVerdict, HoldInForce, check_contact
 from arrears.engine.schema import REACHED_OUTCOMES
 from arrears.home.inputs import parse_id
-from arrears.portfolio.models import Borrower, Hold, Loan, Payment, PaymentAllocation, RiskLevel
+from arrears.portfolio.models import (
+    Borrower,
+    Hold,
+    Loan,
+    LoanPosition,
+    LoanStatus,
+    Payment,
+    PaymentAllocation,
+    RiskLevel,
+)
 from arrears.portfolio.queries import business_date
 from arrears.rules.queries import policy_on
 
@@ -227,15 +236,21 @@ def queue(user: Any, on: date, filters: QueueFilter = QueueFilter()) -> QuerySet
 def case_for(user: Any, case_id: int, on: date) -> CollectionCase:
     """One case with everything the workspace shows, or `CollectionCase.DoesNotExist` when the user may not see
     it (a case outside one's reach is indistinguishable from one that does not exist)."""
-    loans = Loan.objects.order_by("start_date").prefetch_related(
-        "instalments",
-        Prefetch(
-            "payments",
-            queryset=Payment.objects.order_by("paid_on", "external_id").prefetch_related(
-                Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("instalment"))
+    # The nightly run's position of each loan comes in the same query (`select_related`): it tells the case's
+    # delinquent loans from the borrower's other ones without a query per loan (`split_loans`).
+    loans = (
+        Loan.objects.select_related("position")
+        .order_by("start_date")
+        .prefetch_related(
+            "instalments",
+            Prefetch(
+                "payments",
+                queryset=Payment.objects.order_by("paid_on", "external_id").prefetch_related(
+                    Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("instalment"))
+                ),
             ),
-        ),
-        "waivers",
+            "waivers",
+        )
     )
     return (
         annotated(visible_cases(user).select_related("borrower", "owner"), on)
@@ -254,6 +269,48 @@ def case_for(user: Any, case_id: int, on: date) -> CollectionCase:
         )
         .get(pk=case_id)
     )
+
+
+def open_case_id(user: Any, borrower_id: int) -> int | None:
+    """The borrower's open case, when `user` may open it (`visible_cases`); None otherwise. The borrower and
+    loan pages link to it only then: a case one may not open is not even hinted at (TEAM-3)."""
+    return (
+        visible_cases(user).filter(borrower_id=borrower_id, status=CaseStatus.OPEN).values_list("pk", flat=True).first()
+    )
+
+
+@dataclass(frozen=True)
+class OtherLoan:
+    """A loan of the case's borrower that the case does not cover: current, closed or written off. `dpd` is the
+    nightly run's, when it holds a position for the loan (a written-off loan may), else None."""
+
+    loan: Loan
+    status: str
+    dpd: int | None
+
+
+def _position(loan: Loan):
+    try:
+        return loan.position
+    except LoanPosition.DoesNotExist:
+        return None
+
+
+def split_loans(loans: Iterable[Loan]) -> tuple[list[Loan], list[OtherLoan]]:
+    """(the loans the case covers, the borrower's other loans). A case covers the borrower's active delinquent
+    loans (CLS-1: those the nightly run holds a position for, DPD over 0); the others are current (active,
+    no position), closed or written off. Reads only what `case_for` loaded: no query per loan."""
+    covered: list[Loan] = []
+    others: list[OtherLoan] = []
+    for loan in loans:
+        position = _position(loan)
+        if loan.status == LoanStatus.ACTIVE and position is not None and position.dpd > 0:
+            covered.append(loan)
+        elif loan.status == LoanStatus.ACTIVE:
+            others.append(OtherLoan(loan, str(_("current")), None))
+        else:
+            others.append(OtherLoan(loan, loan.get_status_display(), position.dpd if position else None))
+    return covered, others
 
 
 def holds_in_force(borrower_id: int, on: date, loan_ids: Iterable[int] = ()) -> list[HoldInForce]:
@@ -315,4 +372,4 @@ def contact_verdict(borrower_id: int, at: datetime, *, number: str = "", channel
     )
 
 
-__all__ += ["QueueFilter", "annotated", "calls_today", "holds_in_force"]
+__all__ += ["OtherLoan", "QueueFilter", "annotated", "calls_today", "holds_in_force", "open_case_id", "split_loans"]

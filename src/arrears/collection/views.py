@@ -126,7 +126,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     on = queries.today()
     case = _case_or_404(request, case_id, on)
     borrower = case.borrower
-    loans = [_with_figures(loan, portfolio.loan_position(loan, on), on) for loan in borrower.loans.all()]
+    covered, other_loans = queries.split_loans(borrower.loans.all())
+    loans = [_with_figures(loan, portfolio.loan_position(loan, on), on) for loan in covered]
     verdict = queries.contact_verdict(borrower.pk, now(), number=borrower.mobile)
     cadence = cadence_refusal(borrower.pk, today=on, dpd=case.dpd, calls=policy_on(on).calls)  # CALL-4
     context = {
@@ -135,6 +136,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "borrower": borrower,
         "shown": portfolio.shown_fields(borrower),
         "loans": loans,
+        "other_loans": other_loans,
         "on": on,
         "verdict": verdict,
         "refusal": queries.refusal(verdict),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from arrears.accounts.permissions import Perm, has_perm
-from arrears.collection.queries import visible_borrowers, visible_loans
+from arrears.collection.queries import open_case_id, visible_borrowers, visible_loans
 from arrears.compliance.actions import require
 from arrears.compliance.masking import masked
 from arrears.portfolio import queries
@@ -65,6 +65,7 @@ def borrower_detail(request: HttpRequest, external_id: str, unmasked: dict[str, 
     can_hold = has_perm(request.user, Perm.MANAGE_HOLDS)
     context = {
         "borrower": borrower,
+        "case_id": open_case_id(request.user, borrower.pk),
         "shown": queries.shown_fields(borrower, unmasked),
         "contacts": [(c, masked("phone", c.phone), masked("name", c.name)) for c in borrower.contacts.all()],
         "can_unmask": has_perm(request.user, Perm.UNMASK),
@@ -105,6 +106,7 @@ def loan_detail(request: HttpRequest, external_id: str) -> HttpResponse:
     as_of = queries.business_date() or timezone.localdate()
     context = {
         "loan": loan,
+        "case_id": open_case_id(request.user, loan.borrower_id),
         "borrower_name": masked("name", loan.borrower.name),
         "position": queries.loan_position(loan, as_of),
         "as_of": as_of,
