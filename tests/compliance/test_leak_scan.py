@@ -31,8 +31,12 @@ FIELDS = ("name", "id_number", "mobile", "address", "employer", "email")
 ALLOWED = {
     # LTR-1: the formal overdue notice is addressed to the borrower by name, at their address.
     "letters/<int:letter_id>.pdf": {"fields": ("name", "address"), "audited": "collection.view_letter"},
-    # PLAN-4: the agreement the borrower signs names them (and nothing more of FIELDS).
-    "plans/<int:plan_id>/agreement.pdf": {"fields": ("name",), "audited": "arrangements.view_agreement"},
+    # PLAN-4: the agreement the borrower signs names them and carries their ID number in full (the signed
+    # document identifies who signs; every screen keeps the ID number masked), and nothing more of FIELDS.
+    "plans/<int:plan_id>/agreement.pdf": {
+        "fields": ("name", "id_number"),
+        "audited": "arrangements.view_agreement",
+    },
     # LTR-2: the print batch (PDF and CSV manifest) goes to the print house, which needs name and address.
     "notices/print-batches/<int:pk>.<str:kind>": {
         "fields": ("name", "address"),

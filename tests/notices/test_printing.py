@@ -16,7 +16,7 @@ from arrears.collection.models import Letter
 from arrears.compliance.actions import ActionDenied
 from arrears.compliance.models import AuditEvent
 from arrears.notices.models import Notice, PrintBatch
-from arrears.notices.printing import MANIFEST_COLUMNS, do_make_print_batch
+from arrears.notices.printing import MANIFEST_COLUMNS, do_make_print_batch, postcode_of
 from arrears.portfolio.models import Hold
 from arrears.portfolio.posting import allocate_payments
 from factories import make_user
@@ -24,8 +24,8 @@ from factories import make_user
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("approved_templates")]
 
 
-def post_letter(external_id: str, contract: str, name: str):
-    loan = late_loan(external_id=external_id, name=name)
+def post_letter(external_id: str, contract: str, name: str, **borrower_fields):
+    loan = late_loan(external_id=external_id, name=name, **borrower_fields)
     loan.external_id = contract
     loan.save(update_fields=["external_id"])
     allocate_payments([loan.pk], business_date=TODAY)
@@ -128,3 +128,39 @@ def test_downloading_a_batch_is_an_audited_read_never_cached(client, kind):
     )
     assert downloads.first().changes == {"download": [None, kind], "letters": [None, 1]}
     assert downloads.first().basis["clause"] == "PRV-1"
+
+
+def test_the_manifest_gives_each_letters_postcode_from_its_address():
+    """Clause: LTR-2 — the manifest's header has a postcode column after the address; the borrower record has no
+    postcode of its own, so it is the six digits written in the address (100080 here), empty when there are none
+    (the default address, 北京市海淀区中关村大街27号)."""
+    with_code = post_letter("C-ONE", "HT-ONE", "王一", address="北京市海淀区中关村大街27号 100080")
+    without = post_letter("C-TWO", "HT-TWO", "王二")
+
+    batch = do_make_print_batch(TODAY, actor=nightly_run(), at=AT)
+
+    header = batch.manifest.splitlines()[0]
+    assert header == "seq,reference,customer_number,name,address,postcode,contracts,pages,first_page,sha256"
+    rows = {row["reference"]: row for row in csv.DictReader(io.StringIO(batch.manifest))}
+    first = rows[f"LTR-20260930-{with_code.pk:06d}"]
+    assert (first["address"], first["postcode"]) == ("北京市海淀区中关村大街27号 100080", "100080")
+    second = rows[f"LTR-20260930-{without.pk:06d}"]
+    assert (second["address"], second["postcode"]) == ("北京市海淀区中关村大街27号", "")
+
+
+@pytest.mark.parametrize(
+    ("address", "postcode"),
+    [
+        ("100080 北京市海淀区中关村大街27号", "100080"),
+        ("（200120）上海市浦东新区世纪大道100号", "200120"),
+        ("上海市浦东新区世纪大道100号，200120", "200120"),
+        ("广州市天河区体育西路191号 邮编：510620 转财务部", "510620"),
+        ("上海市浦东新区世纪大道100号", ""),  # a house number is not a postcode
+        ("北京市朝阳区建国路88号 13901234567", ""),  # nor are six digits of a phone number
+        ("", ""),
+    ],
+)
+def test_a_postcode_is_six_digits_at_either_end_of_the_address_or_labelled(address, postcode):
+    """Clause: LTR-2 — six digits before or after the address (in brackets or not) or after 邮编 anywhere; a
+    house number or a longer run of digits is not a postcode."""
+    assert postcode_of(address) == postcode

@@ -2,8 +2,9 @@
 one PDF for the print house, with a CSV manifest that lets the print house check each letter it prints and lets
 the bank check each one it was sent.
 
-Manifest columns: seq, reference, customer_number, name, address, contracts, pages, first_page, sha256 (of the
-letter's PDF as issued; the batch's PDF holds the same pages).
+Manifest columns: seq, reference, customer_number, name, address, postcode, contracts, pages, first_page, sha256
+(of the letter's PDF as issued; the batch's PDF holds the same pages). The borrower record has no postcode of its
+own: `postcode` is the six-digit postal code written in the address (`postcode_of`), empty when it has none.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from datetime import date, datetime
 
 from django.db import connection, transaction
@@ -34,7 +36,7 @@ from arrears.notices.models import (
     PrintBatch,
 )
 
-__all__ = ["MANIFEST_COLUMNS", "do_make_print_batch"]
+__all__ = ["MANIFEST_COLUMNS", "do_make_print_batch", "postcode_of"]
 
 MANIFEST_COLUMNS = (
     "seq",
@@ -42,11 +44,30 @@ MANIFEST_COLUMNS = (
     "customer_number",
     "name",
     "address",
+    "postcode",
     "contracts",
     "pages",
     "first_page",
     "sha256",
 )
+
+# A Chinese postal code is six digits, written before the address ("100080 北京市…"), after it ("…27号 100080"), or
+# labelled 邮编 / 邮政编码 anywhere in it; a run of more than six digits (a phone number) is not one.
+_POSTCODE = (
+    re.compile(r"(?:邮编|邮政编码)\s*[:：]?\s*(?<!\d)(\d{6})(?!\d)"),
+    re.compile(r"^\s*[(（]?(\d{6})(?!\d)"),
+    re.compile(r"(?<!\d)(\d{6})[)）]?\s*$"),
+)
+
+
+def postcode_of(address: str) -> str:
+    """The six-digit postal code written in `address` (labelled 邮编, or at its start or end), or "" (LTR-2: the
+    print house sorts the post by it)."""
+    for pattern in _POSTCODE:
+        found = pattern.search(address)
+        if found:
+            return found.group(1)
+    return ""
 
 
 def do_make_print_batch(business_date: date, *, actor, at: datetime | None = None) -> PrintBatch | None:
@@ -150,6 +171,7 @@ def _batch(business_date: date, notices: list[Notice], actor, now: datetime) -> 
                 "customer_number": borrower.external_id,
                 "name": borrower.name,
                 "address": borrower.address,
+                "postcode": postcode_of(borrower.address),
                 "contracts": letter.contracts,
                 "pages": pages,
                 "first_page": first_page,
