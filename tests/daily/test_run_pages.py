@@ -57,7 +57,30 @@ def test_the_report_shows_figures_changes_and_problems(client, ran):
     page = client.get(f"/runs/{AS_OF}/").content.decode()
     assert "L-BROKEN" in page
     assert "payments allocated beyond the instalment&#x27;s principal or interest" in page
-    assert "cases_opened" in page
+    assert "新开案件" in page  # the report's keys in words (issue 15), not `cases_opened`
+    assert "cases_opened" not in page
+
+
+def test_every_key_a_run_writes_has_words_in_chinese(client, ran):
+    """The run report in zh-Hans: every count the run wrote (figures, decisions, rows, phases) is shown in
+    words — no key of the report reaches the page."""
+    from django.utils import translation
+
+    from arrears.daily.labels import word
+
+    keys = [*ran.changes, *ran.seconds]
+    for part in ("by_class", "case_decisions", "tasks_due", "reminders"):
+        keys += list(ran.summary.get(part, {}))
+    with translation.override("zh-hans"):
+        unworded = [key for key in keys if word(key) == key]
+    assert keys
+    assert unworded == []
+    client.force_login(make_user("supervisor"))
+    page = client.get(f"/runs/{AS_OF}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "新开案件" in page
+    assert "写入" in page
+    for key in keys:
+        assert f"<th>{key}</th>" not in page
     assert RunProblem.objects.count() == 1
     assert client.get("/runs/2026-01-01/").status_code == 404
     assert client.get("/runs/not-a-date/").status_code == 404

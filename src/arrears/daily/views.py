@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from arrears.accounts.permissions import Perm
 from arrears.compliance.actions import require
+from arrears.daily.labels import worded
 from arrears.daily.models import Run
 from arrears.portfolio.queries import business_date
 from arrears.rules.calendar_watch import page_warning
@@ -44,11 +45,12 @@ def run_detail(request: HttpRequest, business_date: str) -> HttpResponse:
             "run": run,
             "problems": problems,
             "problem_count": run.problems.count(),
-            "changes": sorted(run.changes.items()),
-            "by_class": run.summary.get("by_class", {}),
-            "by_bucket": run.summary.get("by_bucket", {}),
-            "case_decisions": run.summary.get("case_decisions", {}),
-            "tasks_due": run.summary.get("tasks_due", {}),
-            "reminders": run.summary.get("reminders", {}),
+            "changes": worded(dict(sorted(run.changes.items()))),
+            "by_class": worded(run.summary.get("by_class", {})),
+            "by_bucket": list(run.summary.get("by_bucket", {}).items()),  # M0–M3+: the bank's own terms
+            "case_decisions": worded(run.summary.get("case_decisions", {})),
+            "tasks_due": worded(run.summary.get("tasks_due", {})),
+            "reminders": worded(run.summary.get("reminders", {})),
+            "seconds": worded(run.seconds or {}),
         },
     )
