@@ -55,11 +55,9 @@ from arrears.portfolio.models import (
     Loan,
     LoanPosition,
     LoanStatus,
-    Payment,
-    PaymentAllocation,
     RiskLevel,
 )
-from arrears.portfolio.queries import business_date
+from arrears.portfolio.queries import business_date, payments_with_allocations
 from arrears.rules.queries import policy_on
 
 __all__ = [
@@ -241,16 +239,7 @@ def case_for(user: Any, case_id: int, on: date) -> CollectionCase:
     loans = (
         Loan.objects.select_related("position")
         .order_by("start_date")
-        .prefetch_related(
-            "instalments",
-            Prefetch(
-                "payments",
-                queryset=Payment.objects.order_by("paid_on", "external_id").prefetch_related(
-                    Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("instalment"))
-                ),
-            ),
-            "waivers",
-        )
+        .prefetch_related("instalments", payments_with_allocations(), "waivers")
     )
     return (
         annotated(visible_cases(user).select_related("borrower", "owner"), on)

@@ -87,6 +87,16 @@ def borrower_detail(external_id: str, within: QuerySet[Borrower] | None = None) 
     )
 
 
+def payments_with_allocations() -> Prefetch:
+    """A loan's payments in posting order, each with what it settled (the repayment history's rows)."""
+    return Prefetch(
+        "payments",
+        queryset=Payment.objects.order_by("paid_on", "external_id").prefetch_related(
+            Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("instalment"))
+        ),
+    )
+
+
 def loan_detail(external_id: str, within: QuerySet[Loan] | None = None) -> Loan:
     """One loan with what its page shows; `Loan.DoesNotExist` also when not `within`."""
     return (
@@ -94,12 +104,7 @@ def loan_detail(external_id: str, within: QuerySet[Loan] | None = None) -> Loan:
         .select_related("borrower")
         .prefetch_related(
             "instalments",
-            Prefetch(
-                "payments",
-                queryset=Payment.objects.order_by("paid_on", "external_id").prefetch_related(
-                    Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("instalment"))
-                ),
-            ),
+            payments_with_allocations(),
             Prefetch(
                 "waivers",
                 queryset=WaiverPosting.objects.order_by("posted_on", "key").prefetch_related(
