@@ -4,8 +4,7 @@ from django.views.generic import RedirectView
 
 from arrears.accounts import views as accounts
 from arrears.arrangements.api import api
-from arrears.home import errors
-from arrears.home import start
+from arrears.home import errors, start
 from arrears.home import views as home
 
 # The error pages in the site's layout and the user's language (not Django's bare English ones).

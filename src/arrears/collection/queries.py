@@ -63,9 +63,9 @@ from arrears.rules.queries import policy_on
 __all__ = [
     "FOLLOW_UP_KINDS",
     "PRIORITY_LABELS",
+    "RULE_LABELS",
     "WORK",
     "WORK_LABELS",
-    "RULE_LABELS",
     "case_for",
     "contact_verdict",
     "due_work",
