@@ -66,7 +66,8 @@ class Page:
 
 
 PAGES = [
-    Page("", PUBLIC, "/", query=("on",), numbers=("on",)),
+    Page("", EVERYONE, "/"),  # the start page: anyone signed in; no one else (sent to sign in)
+    Page("policy/", PUBLIC, "/policy/", query=("on",), numbers=("on",)),
     Page("login/", PUBLIC, "/login/", form={"username": "someone", "password": "wrong"}),
     Page("logout/", PUBLIC, "/logout/", method="POST"),
     Page("i18n/setlang/", PUBLIC, "/i18n/setlang/", method="POST", form={"language": "en", "next": "/"}),
@@ -92,7 +93,7 @@ PAGES = [
     Page("password/", EVERYONE, "/password/"),
     Page("runs/", RUNS, "/runs/"),
     Page("runs/<str:business_date>/", RUNS, "/runs/{business_date}/"),
-    Page("cases/", CASE_READERS, "/cases/", query=("owner", "q", "class", "pool", "due", "page")),
+    Page("cases/", CASE_READERS, "/cases/", query=("owner", "q", "class", "pool", "due", "work", "page")),
     Page(
         "reminders/",
         COLLECTORS,

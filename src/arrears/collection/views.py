@@ -80,6 +80,7 @@ def _filters(request: HttpRequest) -> queries.QueueFilter:
         delinquency_class=get.get("class", "") if get.get("class", "") in DelinquencyClass.values else "",
         pool=get.get("pool", "") if get.get("pool", "") in Pool.values else "",
         due=get.get("due", "") if get.get("due", "") == "now" else "",
+        work=get.get("work", "") if get.get("work", "") in queries.WORK else "",
     )
 
 
@@ -107,6 +108,7 @@ def case_queue(request: HttpRequest) -> HttpResponse:
         "supervisor": has_perm(request.user, Perm.REASSIGN),
         "collectors": _collectors() if has_perm(request.user, Perm.REASSIGN) else [],
         "query": request.GET.urlencode(),
+        "work": queries.WORK_LABELS.get(filters.work, ""),
     }
     template = "collection/_queue_rows.html" if request.headers.get("HX-Request") else "collection/queue.html"
     return render(request, template, context)
