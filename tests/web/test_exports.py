@@ -173,6 +173,10 @@ def test_the_case_queue_export_keeps_the_filters_and_the_order(client, site):
     event = AuditEvent.objects.order_by("-id").first()
     assert event.changes["filters"] == [None, {"owner": "all", "pool": "senior"}]
     assert event.changes["rows"] == [None, 1]
+    overdue = rows_of(client.get("/cases/?owner=all&work=overdue&format=csv"))
+    page_order = re.findall(r'data-case="([0-9]+)"', client.get("/cases/?owner=all&work=overdue").content.decode())
+    assert [line[0] for line in overdue[1:]] == [f"#{pk}" for pk in page_order]
+    assert AuditEvent.objects.order_by("-id").first().changes["filters"] == [None, {"owner": "all", "work": "overdue"}]
 
 
 def test_the_borrower_export_is_masked_as_the_page(client, site):

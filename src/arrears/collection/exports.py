@@ -39,6 +39,7 @@ def cases(request: HttpRequest, rows: QuerySet, filters: queries.QueueFilter) ->
         "class": filters.delinquency_class,
         "pool": filters.pool,
         "due": filters.due,
+        "work": filters.work,
     }
     return export_csv(request, "cases", Perm.VIEW_PORTFOLIO, columns, rows, shown)
 
