@@ -14,9 +14,7 @@ PASSWORD = "a long passphrase 123"
 pytestmark = pytest.mark.usefixtures("live_db")
 
 
-def test_a_junior_collector_starts_the_day_with_the_first_promise_due(
-    new_page, live_server, monkeypatch, screenshots
-):
+def test_a_junior_collector_starts_the_day_with_the_first_promise_due(new_page, live_server, monkeypatch, screenshots):
     """Clause: CALL-1, CALL-3, TEAM-1 — signed in, the junior collector lands on today's work: two promises due
     today on their own cases, P30 first (DPD 30 before DPD 10). One click opens P30's case; the call form
     records an unanswered call, and the case's history shows it."""
