@@ -24,6 +24,7 @@ for _folder in ("daily", "collection"):
 
 from desk import open_desk  # noqa: E402
 
+from arrears.cli import main  # noqa: E402
 from arrears.collection.models import CollectionCase  # noqa: E402
 from arrears.compliance.actions import ActionDenied  # noqa: E402
 from arrears.compliance.models import AuditEvent  # noqa: E402
@@ -157,6 +158,20 @@ def test_a_name_search_finds_by_the_beginning_masked_and_is_audited_by_hash(clie
     text = ledger_text()
     assert "欧阳" not in text
     assert all(name not in text for name in NAMES.values())
+
+
+def test_compliance_asks_whether_a_name_was_searched(client, book, capsys):
+    """Clause: PRV-1 — `arrears audit searched --name 欧阳` finds the search (by hashing the text again); the
+    same text asked as a number, or another name, was never searched."""
+    client.force_login(book["sup"])
+    client.post("/borrowers/", {"name": "欧阳"})
+    event = AuditEvent.objects.get(action="portfolio.search_name")
+    assert main(["audit", "searched", "--name", "欧阳", "--json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["hmac"] == expected_hmac("欧阳")
+    assert [(s["id"], s["actor"]) for s in body["searches"]] == [(event.pk, book["sup"].username)]
+    assert main(["audit", "searched", "欧阳"]) == 1
+    assert main(["audit", "searched", "--name", "司马"]) == 1
 
 
 def test_a_name_matches_from_its_beginning_only(client, book):
