@@ -89,8 +89,8 @@ def test_an_unknown_sort_is_ignored(client, desk, bad):
 
 
 def test_rows_whose_work_is_overdue_are_marked_in_words(client, desk):
-    """An open task of QA fell due two days before the business date: its row has the class and the word;
-    a task due today is not overdue."""
+    """An open call of QA fell due two days before the business date: its row has the class and the word;
+    the tasks due today (the other cases' first calls) are not overdue."""
     qa = desk["cases"]["QA"]
     Task.objects.create(
         key="call:test-late", kind="call", borrower=qa.borrower, case=qa, available_from=AS_OF - timedelta(days=2),
@@ -104,6 +104,8 @@ def test_rows_whose_work_is_overdue_are_marked_in_words(client, desk):
     assert page.count('class="overdue"') == 1
     assert re.search(rf'data-case="{qa.pk}" class="overdue">.*?已逾期', page, re.S)
     assert "已逾期" in client.get("/cases/", {"sort": "-overdue"}).content.decode()
+    # The rows marked are the ones the start page counts as overdue and the `work=overdue` filter lists.
+    assert shown(client.get("/cases/", {"work": "overdue"})) == ["QA"]
 
 
 def test_the_sorted_queue_makes_a_fixed_number_of_queries(client):

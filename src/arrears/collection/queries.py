@@ -204,7 +204,8 @@ def due_work(on: date) -> dict[str, QuerySet]:
 
 
 def annotated(cases: QuerySet[CollectionCase], on: date) -> QuerySet[CollectionCase]:
-    """Cases with what the queue shows and sorts by: the attempts in the case (CLS-2), the next task due, and
+    """Cases with what the queue shows and sorts by: the attempts in the case (CLS-2), the next task due,
+    `late` — a call or follow-up overdue since an earlier day (`due_work`) — and
     `priority` — 0 a promise due on `on`, 1 a follow-up due, 2 a broken promise, 3 nothing due. The priority
     tests the borrower against three small sets (semi-joins the database evaluates once, not per case); DPD
     and the overdue total are the case's own columns, kept by the nightly run."""
@@ -227,6 +228,8 @@ def annotated(cases: QuerySet[CollectionCase], on: date) -> QuerySet[CollectionC
             default=Value(3),
             output_field=IntegerField(),
         ),
+        # The row is marked overdue for the same work the `work=overdue` filter and the start page count.
+        late=Case(When(borrower_id__in=work["overdue"], then=Value(True)), default=Value(False)),
     )
 
 

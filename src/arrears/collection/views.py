@@ -109,15 +109,9 @@ def case_queue(request: HttpRequest) -> HttpResponse:
     if export.wanted(request):  # the export lists the cases in the order the page shows them
         return exports.cases(request, queries.queue(request.user, on, filters, sort), filters)
     page = Paginator(queries.queue(request.user, on, filters, sort), PAGE_SIZE).get_page(request.GET.get("page"))
-    # A row's work is overdue when the borrower's earliest open task fell due before the business date.
+    # A row is marked when a call or follow-up of it is overdue since an earlier day (`queries.due_work`).
     rows = [
-        (
-            case,
-            masked("name", case.borrower.name),
-            queries.PRIORITY_LABELS[case.priority],
-            case.next_due is not None and case.next_due < on,
-        )
-        for case in page
+        (case, masked("name", case.borrower.name), queries.PRIORITY_LABELS[case.priority], case.late) for case in page
     ]
     context = {
         "sort": sort,
