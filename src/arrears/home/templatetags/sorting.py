@@ -8,6 +8,7 @@ element of that id in place (htmx) and pushes the URL; without JavaScript it is 
 from __future__ import annotations
 
 from django import template
+from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -20,8 +21,8 @@ register = template.Library()
 def sort_header(context, key: str, label: str, sort: Sort, target: str = "", css: str = "", first: str = "") -> str:
     """A `<th>` with a link sorting by `key`. `first`: "-" where the column's natural first order is descending
     (amounts, DPD: the largest first)."""
-    request = context["request"]
-    query = request.GET.copy()
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else QueryDict(mutable=True)
     query.pop("page", None)
     if sort.key == key:
         query["sort"] = key if sort.descending else f"-{key}"
