@@ -71,7 +71,14 @@ PAGES = [
     Page("login/", PUBLIC, "/login/", form={"username": "someone", "password": "wrong"}),
     Page("logout/", PUBLIC, "/logout/", method="POST"),
     Page("i18n/setlang/", PUBLIC, "/i18n/setlang/", method="POST", form={"language": "en", "next": "/"}),
-    Page("borrowers/", PORTFOLIO, "/borrowers/", query=("q", "page", "format"), form={"number": "13912340001"}),
+    # The form: the search by name (the exact search by number when `number` is filled in instead).
+    Page(
+        "borrowers/",
+        PORTFOLIO,
+        "/borrowers/",
+        query=("q", "sort", "page", "format"),
+        form={"number": "", "name": "欧阳"},
+    ),
     Page("borrowers/<str:external_id>/", PORTFOLIO, "/borrowers/{external_id}/"),
     Page(
         "borrowers/<str:external_id>/unmask/",
@@ -93,12 +100,17 @@ PAGES = [
     Page("password/", EVERYONE, "/password/"),
     Page("runs/", RUNS, "/runs/", query=("format",)),
     Page("runs/<str:business_date>/", RUNS, "/runs/{business_date}/"),
-    Page("cases/", CASE_READERS, "/cases/", query=("owner", "q", "class", "pool", "due", "work", "page", "format")),
+    Page(
+        "cases/",
+        CASE_READERS,
+        "/cases/",
+        query=("owner", "q", "class", "pool", "due", "work", "sort", "page", "format"),
+    ),
     Page(
         "reminders/",
         COLLECTORS,
         "/reminders/",
-        query=("format",),
+        query=("sort", "format"),
         form={"task": "{task_id}", "duration_seconds": "30", "outcome": "no_answer", "note": ""},
         numbers=("task", "duration_seconds"),
     ),

@@ -47,7 +47,12 @@ LISTS = {
         ],
     ),
     "reminders/": ("/reminders/", "reminders", J, None),
-    "borrowers/": ("/borrowers/", "borrowers", SUP, ["客户号", "姓名", "手机号码", "身份证号码", "风险等级", "贷款"]),
+    "borrowers/": (
+        "/borrowers/",
+        "borrowers",
+        SUP,
+        ["客户号", "姓名", "手机号码", "身份证号码", "风险等级", "贷款", "最高逾期天数", "逾期金额（元）", "催收案件"],
+    ),
     "approvals/": ("/approvals/", "approvals", SUP, None),
     "notices/": ("/notices/", "notices", SUP, None),
     "notices/borrowers/<int:borrower_id>/": ("/notices/borrowers/{s02_borrower_id}/", "notices-S02", SUP, None),
@@ -184,8 +189,9 @@ def test_the_borrower_export_is_masked_as_the_page(client, site):
     client.force_login(site.users[SUP])
     lines = rows_of(client.get("/borrowers/?q=S01&format=csv"))
     assert lines == [
-        ["客户号", "姓名", "手机号码", "身份证号码", "风险等级", "贷款"],
-        ["S01", "欧阳**", "139****0001", "**************4512", "低", "1"],
+        ["客户号", "姓名", "手机号码", "身份证号码", "风险等级", "贷款", "最高逾期天数", "逾期金额（元）", "催收案件"],
+        # S01: DPD 45, its open case's overdue total (the nightly run's), the case the supervisor may open.
+        ["S01", "欧阳**", "139****0001", "**************4512", "低", "1", "45", "4,117.89", f"#{site.ids['case_id']}"],
     ]
     text = client.get("/borrowers/?format=csv").content.decode("utf-8-sig")
     for person in PEOPLE.values():

@@ -69,25 +69,28 @@ def verify(ctx: click.Context, as_json: bool, batch_size: int) -> None:
 
 @audit.command()
 @click.argument("number")
+@click.option("--name", "by_name", is_flag=True, help="NUMBER is a name as searched (the search by name).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
-def searched(ctx: click.Context, number: str, as_json: bool) -> None:
-    """List the exact searches (PRV-1) of a full mobile/phone or ID NUMBER: who searched it and when, found by
-    hashing the number with the installation's key as the search did. Exit status 0 when it was searched, 1 when
+def searched(ctx: click.Context, number: str, by_name: bool, as_json: bool) -> None:
+    """List the exact searches (PRV-1) of a full mobile/phone or ID NUMBER — or with --name, the searches by
+    name of exactly that text (e.g. the beginning of a name, as typed) — who searched it and when, found by
+    hashing it with the installation's key as the search did. Exit status 0 when it was searched, 1 when
     never (with this SECRET_KEY and ARREARS_SEARCH_HASH_SALT)."""
     setup_django()
     from arrears.compliance.models import AuditEvent
-    from arrears.portfolio.actions import searched_number_hash
+    from arrears.portfolio.actions import searched_name_hash, searched_number_hash
 
-    digest = searched_number_hash(number)
-    rows = list(
-        AuditEvent.objects.filter(action="portfolio.search_exact", changes__number_hmac__1=digest)
-        .order_by("id")
-        .values_list("id", "at", "actor_username")
-    )
+    if by_name:
+        digest = searched_name_hash(number)
+        events = AuditEvent.objects.filter(action="portfolio.search_name", changes__name_hmac__1=digest)
+    else:
+        digest = searched_number_hash(number)
+        events = AuditEvent.objects.filter(action="portfolio.search_exact", changes__number_hmac__1=digest)
+    rows = list(events.order_by("id").values_list("id", "at", "actor_username"))
     if as_json:
-        events = [{"id": pk, "at": at.isoformat(), "actor": who} for pk, at, who in rows]
-        click.echo(json.dumps({"hmac": digest, "searches": events}, ensure_ascii=False))
+        found = [{"id": pk, "at": at.isoformat(), "actor": who} for pk, at, who in rows]
+        click.echo(json.dumps({"hmac": digest, "searches": found}, ensure_ascii=False))
     elif rows:
         for pk, at, who in rows:
             click.echo(f"#{pk} {at:%Y-%m-%d %H:%M:%S%z} {who}")

@@ -49,8 +49,10 @@ from arrears.collection.models import (
 from arrears.compliance.contact import ContactVerdict, HoldInForce, check_contact
 from arrears.engine.schema import REACHED_OUTCOMES
 from arrears.home.inputs import parse_id
+from arrears.home.sorting import Sort, order_by
 from arrears.portfolio.models import (
     Borrower,
+    DelinquencyClass,
     Hold,
     Loan,
     LoanPosition,
@@ -202,7 +204,8 @@ def due_work(on: date) -> dict[str, QuerySet]:
 
 
 def annotated(cases: QuerySet[CollectionCase], on: date) -> QuerySet[CollectionCase]:
-    """Cases with what the queue shows and sorts by: the attempts in the case (CLS-2), the next task due, and
+    """Cases with what the queue shows and sorts by: the attempts in the case (CLS-2), the next task due,
+    `late` — a call or follow-up overdue since an earlier day (`due_work`) — and
     `priority` — 0 a promise due on `on`, 1 a follow-up due, 2 a broken promise, 3 nothing due. The priority
     tests the borrower against three small sets (semi-joins the database evaluates once, not per case); DPD
     and the overdue total are the case's own columns, kept by the nightly run."""
@@ -225,6 +228,8 @@ def annotated(cases: QuerySet[CollectionCase], on: date) -> QuerySet[CollectionC
             default=Value(3),
             output_field=IntegerField(),
         ),
+        # The row is marked overdue for the same work the `work=overdue` filter and the start page count.
+        late=Case(When(borrower_id__in=work["overdue"], then=Value(True)), default=Value(False)),
     )
 
 
@@ -240,9 +245,37 @@ class QueueFilter:
     work: str = ""  # "" all, or one of WORK: only the cases with that work due (`due_work`)
 
 
-def queue(user: Any, on: date, filters: QueueFilter = QueueFilter()) -> QuerySet[CollectionCase]:
+# The columns the queue may be sorted by (`arrears.home.sorting`): the query parameter's word → what it orders by.
+# Class and pool sort by their rank (current < mild < moderate < severe; junior < senior < supervisor), not by
+# their codes' spelling.
+QUEUE_SORTS = {
+    "case": "pk",
+    "customer": "borrower__external_id",
+    "class": "class_rank",
+    "pool": "pool_rank",
+    "dpd": "dpd",
+    "overdue": "overdue_fen",
+    "attempts": "attempts",
+    "next_due": "next_due",
+    "owner": "owner__username",
+}
+
+
+def _rank(field: str, values: list[str]) -> Case:
+    """A choice column's place in its choices' order (unknown values last)."""
+    return Case(
+        *(When(**{field: value}, then=Value(n)) for n, value in enumerate(values)),
+        default=Value(len(values)),
+        output_field=IntegerField(),
+    )
+
+
+def queue(
+    user: Any, on: date, filters: QueueFilter = QueueFilter(), sort: Sort | None = None
+) -> QuerySet[CollectionCase]:
     """Open cases in the order the desk works them: a promise due today, a follow-up due, a broken promise, then
-    the highest DPD and the largest overdue total (ties by case number)."""
+    the highest DPD and the largest overdue total (ties by case number). `sort`: a column of `QUEUE_SORTS` the
+    user picked instead, ties by case number."""
     cases = visible_cases(user).filter(status=CaseStatus.OPEN)
     supervisor = has_perm(user, Perm.REASSIGN)
     # A reader of every case (legal, compliance) holds none: their list is every open case, narrowed by the
@@ -265,6 +298,12 @@ def queue(user: Any, on: date, filters: QueueFilter = QueueFilter()) -> QuerySet
     cases = annotated(cases.select_related("borrower", "owner"), on)
     if filters.due == "now":
         cases = cases.filter(priority__lt=3)
+    if sort is not None and sort.key in QUEUE_SORTS:
+        if sort.key == "class":
+            cases = cases.annotate(class_rank=_rank("delinquency_class", DelinquencyClass.values))
+        elif sort.key == "pool":
+            cases = cases.annotate(pool_rank=_rank("pool", Pool.values))
+        return cases.order_by(*order_by(sort, QUEUE_SORTS))
     return cases.order_by("priority", F("dpd").desc(), F("overdue_fen").desc(), "pk")
 
 
@@ -398,4 +437,13 @@ def contact_verdict(borrower_id: int, at: datetime, *, number: str = "", channel
     )
 
 
-__all__ += ["OtherLoan", "QueueFilter", "annotated", "calls_today", "holds_in_force", "open_case_id", "split_loans"]
+__all__ += [
+    "QUEUE_SORTS",
+    "OtherLoan",
+    "QueueFilter",
+    "annotated",
+    "calls_today",
+    "holds_in_force",
+    "open_case_id",
+    "split_loans",
+]

@@ -25,10 +25,18 @@ from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
 from arrears.compliance.language_actions import ensure_clean
 from arrears.engine.schema import REACHED_OUTCOMES
+from arrears.home.sorting import Sort
 from arrears.portfolio.models import Instalment
 from arrears.rules.queries import policy_on
 
-__all__ = ["REMINDER_OUTCOMES", "ReminderCall", "do_record_reminder_call", "reminder_calls_due"]
+__all__ = [
+    "REMINDER_OUTCOMES",
+    "REMINDER_SORTS",
+    "ReminderCall",
+    "do_record_reminder_call",
+    "reminder_calls_due",
+    "sorted_calls",
+]
 
 REMINDER_OUTCOMES = (
     CallOutcome.REACHED_OTHER,
@@ -74,6 +82,24 @@ def reminder_calls_due(on: date, *, limit: int | None = 200, borrowers: QuerySet
             ReminderCall(task, instalment.due_date, instalment.n, instalment.principal_fen + instalment.interest_fen)
         )
     return due
+
+
+# The columns the reminder queue may be sorted by (`arrears.home.sorting`): the instalment's due date, the
+# amount due, the customer number. The queue is read whole (at most `limit` rows), so it is sorted here.
+REMINDER_SORTS = {
+    "due": lambda call: call.due_date,
+    "amount": lambda call: call.amount_fen,
+    "customer": lambda call: call.task.borrower.external_id,
+}
+
+
+def sorted_calls(calls: list[ReminderCall], sort: Sort) -> list[ReminderCall]:
+    """`calls` by a column of REMINDER_SORTS, ties by task (a stable order); unsorted: as they came (earliest
+    due first)."""
+    if sort.key not in REMINDER_SORTS:
+        return calls
+    by_task = sorted(calls, key=lambda call: call.task.pk)
+    return sorted(by_task, key=REMINDER_SORTS[sort.key], reverse=sort.descending)
 
 
 def do_record_reminder_call(

@@ -55,6 +55,7 @@ from arrears.compliance.masking import masked
 from arrears.finance import format_money, from_fen
 from arrears.home import export, inputs
 from arrears.home.inputs import parse_id
+from arrears.home.sorting import parse_sort
 from arrears.notices.models import TemplatePurpose
 from arrears.notices.template_queries import template_for
 from arrears.notices.templating import paragraphs
@@ -84,6 +85,14 @@ def _filters(request: HttpRequest) -> queries.QueueFilter:
     )
 
 
+def _without(request: HttpRequest, *names: str) -> str:
+    """The request's query string less `names` (a link back to the default order keeps the filters)."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
 def _collectors() -> list[User]:
     return list(collectors().order_by("role_id", "username"))
 
@@ -96,11 +105,16 @@ def case_queue(request: HttpRequest) -> HttpResponse:
         require(request.user, Perm.CALL)
     on = queries.today()
     filters = _filters(request)
-    if export.wanted(request):
-        return exports.cases(request, queries.queue(request.user, on, filters), filters)
-    page = Paginator(queries.queue(request.user, on, filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(case, masked("name", case.borrower.name), queries.PRIORITY_LABELS[case.priority]) for case in page]
+    sort = parse_sort(request.GET.get("sort"), queries.QUEUE_SORTS)
+    if export.wanted(request):  # the export lists the cases in the order the page shows them
+        return exports.cases(request, queries.queue(request.user, on, filters, sort), filters)
+    page = Paginator(queries.queue(request.user, on, filters, sort), PAGE_SIZE).get_page(request.GET.get("page"))
+    # A row is marked when a call or follow-up of it is overdue since an earlier day (`queries.due_work`).
+    rows = [
+        (case, masked("name", case.borrower.name), queries.PRIORITY_LABELS[case.priority], case.late) for case in page
+    ]
     context = {
+        "sort": sort,
         "page": page,
         "rows": rows,
         "filters": filters,
@@ -111,6 +125,7 @@ def case_queue(request: HttpRequest) -> HttpResponse:
         "collectors": _collectors() if has_perm(request.user, Perm.REASSIGN) else [],
         "query": request.GET.urlencode(),
         "work": queries.WORK_LABELS.get(filters.work, ""),
+        "work_order_query": _without(request, "sort", "page"),
     }
     template = "collection/_queue_rows.html" if request.headers.get("HX-Request") else "collection/queue.html"
     return render(request, template, context)

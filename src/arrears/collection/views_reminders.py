@@ -7,18 +7,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from arrears.accounts.permissions import Perm
 from arrears.collection import exports, queries, views
 from arrears.collection.errors import CollectionError
 from arrears.collection.models import CallOutcome, Task, TaskKind
-from arrears.collection.reminder_calls import REMINDER_OUTCOMES, do_record_reminder_call, reminder_calls_due
+from arrears.collection.reminder_calls import (
+    REMINDER_OUTCOMES,
+    REMINDER_SORTS,
+    do_record_reminder_call,
+    reminder_calls_due,
+    sorted_calls,
+)
 from arrears.compliance.actions import require
 from arrears.compliance.language_actions import ProhibitedLanguage
 from arrears.compliance.masking import masked
 from arrears.home import export
 from arrears.home.inputs import parse_id
+from arrears.home.sorting import parse_sort
 
 
 @login_required
@@ -52,16 +60,22 @@ def reminder_queue(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Reminder call recorded."))
-        return redirect("collection:reminders")
+        # Back to the queue in the order it was shown (the form posts to the page's own URL, its sort with it).
+        query = request.GET.urlencode()
+        return redirect(f"{reverse('collection:reminders')}?{query}" if query else "collection:reminders")
     if export.wanted(request):
         return exports.reminders(request)
+    sort = parse_sort(request.GET.get("sort"), REMINDER_SORTS)
+    calls = sorted_calls(reminder_calls_due(on, borrowers=queries.visible_borrowers(request.user)), sort)
     rows = [
         {
             "call": call,
             "name": masked("name", call.task.borrower.name),
             "mobile": masked("mobile", call.task.borrower.mobile),
+            "late": call.task.due_on < on,  # the reminder should have been made before the business date
         }
-        for call in reminder_calls_due(on, borrowers=queries.visible_borrowers(request.user))
+        for call in calls
     ]
     outcomes = [(o, CallOutcome(o).label) for o in REMINDER_OUTCOMES]
-    return render(request, "collection/reminders.html", {"rows": rows, "on": on, "outcomes": outcomes})
+    context = {"rows": rows, "on": on, "outcomes": outcomes, "sort": sort}
+    return render(request, "collection/reminders.html", context)

@@ -24,6 +24,7 @@ class ActionCode(StrEnum):
     # portfolio
     UNMASK_FIELD = "portfolio.unmask_field"
     SEARCH_EXACT = "portfolio.search_exact"
+    SEARCH_NAME = "portfolio.search_name"
     IMPORT_FEED = "portfolio.import_feed"
     PLACE_HOLD = "portfolio.place_hold"
     RELEASE_HOLD = "portfolio.release_hold"

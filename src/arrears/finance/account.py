@@ -31,6 +31,9 @@ later, would have paid that penalty (the payment goes further into interest and 
 
 `replay(..., as_of=D)` also accrues through D and returns the position: outstanding principal and interest
 of instalments due by D, penalty and compound interest owed, DPD from the earliest unpaid due date (CLS-1).
+Each instalment's state says what is still owed of it and what payments put towards it, and so its status on
+D (`AccountPosition.status_of`): paid (nothing owed), part paid (a payment settled some of it, something is
+still owed), overdue (due before D, nothing paid), due today, or not yet due.
 """
 
 from __future__ import annotations
@@ -54,6 +57,12 @@ from arrears.finance.money import ZERO, MoneyInput, calc_context, fen_amount, mo
 from arrears.finance.penalty import penalty_terms
 
 __all__ = [
+    "DUE_TODAY",
+    "INSTALMENT_STATUSES",
+    "NOT_DUE",
+    "OVERDUE",
+    "PAID",
+    "PART_PAID",
     "PAYMENT",
     "RECEIPT_KINDS",
     "WAIVER",
@@ -68,6 +77,14 @@ __all__ = [
 PAYMENT = "payment"
 WAIVER = "waiver"  # a posted penalty waiver (WVR-1, WVR-2): settles penalty and compound interest only
 RECEIPT_KINDS = (PAYMENT, WAIVER)
+
+# An instalment's status on the as-of date (`AccountPosition.status_of`).
+PAID = "paid"
+PART_PAID = "part_paid"
+OVERDUE = "overdue"
+DUE_TODAY = "due_today"
+NOT_DUE = "not_due"
+INSTALMENT_STATUSES = (PAID, PART_PAID, OVERDUE, DUE_TODAY, NOT_DUE)
 
 
 @dataclass(frozen=True)
@@ -114,6 +131,7 @@ class _Open:
     compound_numerator: Decimal = ZERO
     penalty_paid: Decimal = ZERO  # settled by payments and waivers alike
     compound_paid: Decimal = ZERO
+    received: Decimal = ZERO  # what payments (not waivers) put towards this instalment
     settled_on: date | None = None
 
     def penalty_owed(self) -> Decimal:
@@ -138,6 +156,12 @@ class InstalmentState:
     penalty_interest: Decimal
     compound_interest: Decimal
     settled_on: date | None
+    received: Decimal = ZERO  # what payments (not waivers) put towards it, of every component
+
+    @property
+    def owed(self) -> Decimal:
+        """What is still due of this instalment: principal, interest, penalty and compound interest."""
+        return self.principal + self.interest + self.penalty_interest + self.compound_interest
 
 
 @dataclass(frozen=True)
@@ -156,6 +180,23 @@ class AccountPosition:
     @property
     def overdue_total(self) -> Decimal:
         return self.overdue_principal + self.overdue_interest + self.penalty_interest + self.compound_interest
+
+    def status_of(self, item: InstalmentState) -> str:
+        """The instalment's status on the as-of date: PAID when nothing is owed of it; PART_PAID when a payment
+        put something towards it and something is still owed (due or not: `is_late` tells which); OVERDUE when
+        it fell due before the as-of date and nothing was paid of it (CLS-1: an instalment due today is not
+        late yet); DUE_TODAY; NOT_DUE."""
+        if not item.owed:
+            return PAID
+        if item.received:
+            return PART_PAID
+        if item.due_date < self.as_of:
+            return OVERDUE
+        return DUE_TODAY if item.due_date == self.as_of else NOT_DUE
+
+    def is_late(self, item: InstalmentState) -> bool:
+        """True when the instalment fell due before the as-of date and something of it is still owed."""
+        return item.due_date < self.as_of and item.owed > 0
 
 
 def _accrued(numerator: Decimal, basis: int) -> Decimal:
@@ -252,6 +293,8 @@ def replay(
             split = allocate_payment(amount, _dues_covering(items, amount), order)
         for part in split.allocations:
             item = by_n[part.n]
+            if receipt.kind != WAIVER:
+                item.received += part.amount
             if part.component == "principal":
                 item.principal -= part.amount
             elif part.component == "interest":
@@ -281,7 +324,9 @@ def replay(
         outstanding_principal=sum((o.principal for o in items), ZERO),
         payments=tuple(posted),
         instalments=tuple(
-            InstalmentState(o.n, o.due_date, o.principal, o.interest, o.penalty_owed(), o.compound_owed(), o.settled_on)
+            InstalmentState(
+                o.n, o.due_date, o.principal, o.interest, o.penalty_owed(), o.compound_owed(), o.settled_on, o.received
+            )
             for o in items
         ),
         waived=waived,

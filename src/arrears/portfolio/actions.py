@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -69,6 +71,60 @@ def do_search_exact(term: str, *, actor, within: QuerySet[Borrower] | None = Non
         found = list(scope.filter(Q(id_number=term) | Q(mobile=term) | Q(phone_alt=term)).order_by("external_id"))
         record.change("matches", None, [b.external_id for b in found])
     return found
+
+
+# A name search needs this many characters (a surname alone is usually one: too broad to be a lookup) and
+# shows at most NAME_MATCHES_SHOWN borrowers; past that, the page asks for more of the name.
+NAME_MIN_LENGTH = 2
+NAME_MAX_LENGTH = 50
+NAME_MATCHES_SHOWN = 50
+
+
+def name_term(name: str) -> str:
+    """A name as the name search compares it: NFKC (full-width letters as ASCII ones), without spaces."""
+    return "".join(unicodedata.normalize("NFKC", name or "").split())
+
+
+def searched_name_hash(name: str) -> str:
+    """The keyed hash the name-search event records instead of the name (Clause: PRV-1): HMAC-SHA256 of
+    `name_term(name)` with the exact search's key (`searched_number_hash`)."""
+    return salted_hmac(settings.ARREARS_SEARCH_HASH_SALT, name_term(name), algorithm="sha256").hexdigest()
+
+
+@dataclass(frozen=True)
+class NameMatches:
+    """What a name search found: the borrowers shown (at most NAME_MATCHES_SHOWN) and whether more matched."""
+
+    borrowers: list[Borrower]
+    more: bool
+
+
+def do_search_name(name: str, *, actor, within: QuerySet[Borrower]) -> NameMatches:
+    """Find borrowers whose full name starts with `name` ("欧阳" finds 欧阳明远; "明远" does not), among `within`
+    — the borrowers the actor may see (a collector's pools), which may carry the list's figures
+    (`portfolio.queries.listed`). Needs `portfolio.view`, as the list that shows the masked names does. A name is
+    personal data (Clause: PRV-1, AUTH-4): it is POSTed (never in a URL), the results stay masked, and the
+    search is recorded with the keyed hash of the name (`searched_name_hash`), never the name, and the customer
+    numbers shown. One query for the matches whatever their number: NAME_MATCHES_SHOWN and one more, to know
+    whether there were more."""
+    require(actor, Perm.VIEW_PORTFOLIO)
+    term = name_term(name)
+    if len(term) < NAME_MIN_LENGTH:
+        raise PortfolioError(
+            _("Enter at least %(n)s characters of the name (a surname alone finds too many).") % {"n": NAME_MIN_LENGTH}
+        )
+    if len(term) > NAME_MAX_LENGTH:
+        raise PortfolioError(_("A name has at most %(n)s characters.") % {"n": NAME_MAX_LENGTH})
+    with audited(
+        actor, ActionCode.SEARCH_NAME, permission=Perm.VIEW_PORTFOLIO, subject=("search", "borrower"), clause="PRV-1"
+    ) as record:
+        record.change("name_hmac", None, searched_name_hash(term))
+        found = list(within.filter(name__startswith=term).order_by("external_id")[: NAME_MATCHES_SHOWN + 1])
+        shown, more = found[:NAME_MATCHES_SHOWN], len(found) > NAME_MATCHES_SHOWN
+        record.change("matches", None, [b.external_id for b in shown])
+        if more:
+            record.change("more_matched", None, True)
+    return NameMatches(shown, more)
 
 
 def do_place_hold(

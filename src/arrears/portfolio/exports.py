@@ -1,6 +1,7 @@
 """The borrower list as CSV (`?format=csv`, `arrears.home.export`): the browse list with its search text, every
 page of it; name, mobile and ID number masked as on the page (PRV-1). The exact search by a full number is a
-POST and is not exported."""
+POST and is not exported. The highest DPD, the overdue total and the open case (one the user may open) are
+the list's own (`portfolio.queries.listed`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arrears.accounts.permissions import Perm
 from arrears.compliance.masking import masked
-from arrears.home.export import Column, export_csv
+from arrears.home.export import Column, export_csv, yuan
 
 BORROWER_COLUMNS = [
     Column("customer", _("Customer number"), lambda b: b.external_id),
@@ -19,6 +20,9 @@ BORROWER_COLUMNS = [
     Column("id_number", _("ID number"), lambda b: masked("id_number", b.id_number)),
     Column("risk", _("Risk"), lambda b: b.get_risk_level_display()),
     Column("loans", _("Loans"), lambda b: b.loan_count),
+    Column("dpd", _("Highest DPD"), lambda b: b.max_dpd),
+    Column("overdue", _("Overdue (yuan)"), lambda b: yuan(b.overdue_total_fen)),
+    Column("case", _("Collection case"), lambda b: f"#{b.case_id}" if b.case_id else "—"),
 ]
 
 

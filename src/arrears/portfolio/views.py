@@ -17,12 +17,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from arrears.accounts.permissions import Perm, has_perm
-from arrears.collection.queries import open_case_id, visible_borrowers, visible_loans
+from arrears.collection.queries import open_case_id, visible_borrowers, visible_cases, visible_loans
 from arrears.compliance.actions import require
 from arrears.compliance.masking import masked
 from arrears.home import export
+from arrears.home.sorting import parse_sort
 from arrears.portfolio import exports, queries
-from arrears.portfolio.actions import PortfolioError, do_search_exact, do_unmask_field
+from arrears.portfolio.actions import (
+    NAME_MAX_LENGTH,
+    NAME_MIN_LENGTH,
+    PortfolioError,
+    do_search_exact,
+    do_search_name,
+    do_unmask_field,
+)
 from arrears.portfolio.models import Borrower, Loan
 from arrears.portfolio.views_holds import HoldForm, business_day
 
@@ -31,24 +39,53 @@ FULL_NUMBER = re.compile(r"^(1[3-9]\d{9}|\d{17}[\dXx])$")
 
 @login_required
 def borrower_list(request: HttpRequest) -> HttpResponse:
+    """The borrowers one may see with their loans, highest DPD, overdue total and open case; by customer or
+    contract number (GET), or — POSTed, so it never lands in a URL or an access log — by full phone or ID
+    number (`do_search_exact`) or by the start of the name (`do_search_name`), both audited (PRV-1)."""
     require(request.user, Perm.VIEW_PORTFOLIO)
     text = request.GET.get("q", "").strip()
-    number = request.POST.get("number", "").strip() if request.method == "POST" else ""
-    context: dict = {"q": text, "exact": bool(number), "can_search_exact": has_perm(request.user, Perm.SEARCH_EXACT)}
+    sort = parse_sort(request.GET.get("sort"), queries.BORROWER_SORTS)
+    posted = request.POST if request.method == "POST" else {}
+    number = posted.get("number", "").strip()
+    by_name = not number and "name" in posted
+    context: dict = {
+        "q": text,
+        "sort": sort,
+        "exact": bool(number),
+        "by_name": by_name,
+        "can_search_exact": has_perm(request.user, Perm.SEARCH_EXACT),
+        "name_min": NAME_MIN_LENGTH,
+        "name_max": NAME_MAX_LENGTH,
+    }
+    # The rows' figures and case links come with the rows, in the same query, whichever way they were found.
+    within = queries.listed(visible_borrowers(request.user), visible_cases(request.user))
     if number:
         # Posted, never in a URL: a full phone or ID number must not end up in access logs or browser history.
         if not FULL_NUMBER.match(number):
             context["rows"] = []
             context["denied"] = _("Enter a full 11-digit mobile number or an 18-character ID number.")
         else:
-            found = do_search_exact(number, actor=request.user, within=visible_borrowers(request.user))
+            found = do_search_exact(number, actor=request.user, within=within)
             context["rows"] = [(b, queries.shown_fields(b)) for b in found]
+    elif by_name:
+        try:
+            matches = do_search_name(str(posted.get("name", "")), actor=request.user, within=within)
+        except PortfolioError as exc:
+            context["rows"] = []
+            context["denied"] = str(exc)
+        else:
+            context["rows"] = [(b, queries.shown_fields(b)) for b in matches.borrowers]
+            context["more"] = matches.more
+            context["shown_count"] = len(matches.borrowers)
     else:
-        borrowers = queries.borrowers(text).filter(pk__in=visible_borrowers(request.user).values("pk"))
-        if export.wanted(request):
+        borrowers = queries.borrowers(
+            text, within=visible_borrowers(request.user), cases=visible_cases(request.user), sort=sort
+        )
+        if export.wanted(request):  # every page of the list, in the order shown
             return exports.borrowers(request, borrowers, text)
         page = queries.page_of(borrowers, request.GET.get("page"))
         context["page"] = page
+        context["listing"] = True
         context["rows"] = [(b, queries.shown_fields(b)) for b in page.object_list]
     return render(request, "portfolio/borrower_list.html", context)
 
@@ -107,11 +144,13 @@ def loan_detail(request: HttpRequest, external_id: str) -> HttpResponse:
     except Loan.DoesNotExist:
         raise Http404(_("No such loan")) from None
     as_of = queries.business_date() or timezone.localdate()
+    position = queries.loan_position(loan, as_of)
     context = {
         "loan": loan,
         "case_id": open_case_id(request.user, loan.borrower_id),
         "borrower_name": masked("name", loan.borrower.name),
-        "position": queries.loan_position(loan, as_of),
+        "position": position,
+        "schedule": queries.schedule_rows(loan, position),
         "as_of": as_of,
     }
     return render(request, "portfolio/loan_detail.html", context)
