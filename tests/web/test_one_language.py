@@ -34,11 +34,15 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib import admin
 from django.db import transaction
+from django.utils import translation
 
 from arrears.accounts.models import User
 from arrears.accounts.roles import RoleCode
 from arrears.collection import views as desk_views
+from arrears.collection.templatetags.desk import plan_end, task_reason
 from arrears.notices.models import NoticeStatus, Template
+from arrears.policy import Policy
+from arrears.policy.shown import table
 from demo_site import ROLES, WORKING_HOURS, build_site
 from site_urls import ADMIN_MODELS, ANONYMOUS, PAGES, SUP
 
@@ -178,6 +182,43 @@ def test_the_detector_finds_english_and_codes_and_nothing_else(html, found):
     """The walk is honest: a sample English sentence, a lone English word, a unit and codes are reported; Chinese,
     abbreviations, identifiers and data are not."""
     assert [p.split(" in ")[0] for p in problems(visible_text(html))] == found
+
+
+# --- words for what is stored as codes or as English -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        (
+            "instalment 2 due 2026-04-10: 2,000.00 paid of 2,800.00 due by then (2,000.00 under the plan, "
+            "800.00 of the loans' own instalments)",
+            "第 2 期（2026-04-10 到期）：截至当日应还 2,800.00 元，已还 2,000.00 元（其中方案内 2,000.00 元，贷款原有分期 800.00 元）",
+        ),
+        ("all 2 instalments met: 2,800.00", "全部 2 期均已按时还款：共 2,800.00 元"),
+        ("借款人撤回", "借款人撤回"),  # a reason a person wrote stays as written
+    ],
+)
+def test_why_a_plan_ended_reads_in_chinese(stored, shown):
+    """The nightly run keeps a plan's end in English (engine.plans, stable text); the plan page and the
+    supervisor's task show it in the reader's language, with its figures."""
+    with translation.override("zh-hans"):
+        assert plan_end(stored) == shown
+        assert task_reason(f"plan broken: {stored}") == f"分期计划已违约: {shown}"
+
+
+def test_the_policy_table_shows_ranges_choices_and_rates_in_words():
+    """The policy page's rows: a range "1 至 15", a rate 50% within "30% 至 50%", channels and yes/no in words,
+    never a key, `true` or `sms`; in English "from 1 to 15"."""
+    rows = {r["key"]: r for s in table(Policy(), chinese=True) for r in s["rows"]}
+    assert (rows["reminders.advance_days"]["value"], rows["reminders.advance_days"]["allowed"]) == ("3", "1 至 15")
+    assert (rows["penalty.markup"]["value"], rows["penalty.markup"]["allowed"]) == ("50%", "30% 至 50%")
+    assert rows["reminders.advance_channels"]["value"] == "短信、电子邮件"
+    assert rows["plan.requires_signature"]["value"] == "是"
+    assert rows["buckets.m1_max_dpd"]["clause"] == "行业惯例"
+    english = {r["key"]: r for s in table(Policy(), chinese=False) for r in s["rows"]}
+    assert english["reminders.advance_days"]["allowed"] == "from 1 to 15"
+    assert english["plan.income_share"]["allowed"] == "above 0%, up to 50%"
 
 
 # --- the walk ---------------------------------------------------------------------------------------------------
