@@ -1,0 +1,73 @@
+"""What each audit action is called on a page (the ledger stores `ActionCode` values, hashed, never renamed).
+
+A code without words here is shown as it is; a test checks every code has words.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from arrears.compliance.codes import ActionCode
+
+ACTION_WORDS = {
+    ActionCode.LOGIN: _("sign in"),
+    ActionCode.LOGOUT: _("sign out"),
+    ActionCode.LOGIN_FAILED: _("failed sign-in"),
+    ActionCode.SAVE_USER: _("save a user"),
+    ActionCode.SET_PASSWORD: _("set a password"),
+    ActionCode.RESET_PASSWORD: _("reset a password"),
+    ActionCode.CHANGE_PASSWORD: _("change one's password"),
+    ActionCode.UPDATE_ROLE: _("change a role"),
+    ActionCode.SAVE_TEAM: _("save a team"),
+    ActionCode.SAVE_AGENCY: _("save an agency"),
+    ActionCode.UNMASK_FIELD: _("show a personal-data field in full"),
+    ActionCode.SEARCH_EXACT: _("search by a full number"),
+    ActionCode.IMPORT_FEED: _("import the core-banking feed"),
+    ActionCode.PLACE_HOLD: _("place a hold"),
+    ActionCode.RELEASE_HOLD: _("release a hold"),
+    ActionCode.ADD_POLICY_VERSION: _("add a policy version"),
+    ActionCode.ADD_CALENDAR_DAY: _("add a calendar day"),
+    ActionCode.ADD_CALENDAR_YEAR: _("add a calendar year"),
+    ActionCode.MAIL_CALENDAR_WARNING: _("mail the calendar warning"),
+    ActionCode.DAILY_RUN: _("nightly run"),
+    ActionCode.CLASSIFY_LOAN: _("change a loan's delinquency class"),
+    ActionCode.OPEN_CASE: _("open a case"),
+    ActionCode.REOPEN_CASE: _("reopen a case"),
+    ActionCode.MOVE_CASE: _("move a case to another pool"),
+    ActionCode.CLOSE_CASE: _("close a case"),
+    ActionCode.CREATE_TASK: _("create a task"),
+    ActionCode.DECIDE_PROMISE: _("decide a promise to pay"),
+    ActionCode.ALLOCATE_CASE: _("allocate a case"),
+    ActionCode.REASSIGN_CASE: _("reassign a case"),
+    ActionCode.RECORD_CALL: _("record a call"),
+    ActionCode.SEND_LETTER: _("send an overdue notice"),
+    ActionCode.VIEW_LETTER: _("open an overdue notice"),
+    ActionCode.RECORD_LETTER_DELIVERY: _("record a notice's delivery"),
+    ActionCode.RECORD_LANGUAGE_HIT: _("record prohibited language"),
+    ActionCode.SAVE_PHRASE: _("save a prohibited phrase"),
+    ActionCode.VERIFY_LEDGER: _("verify the audit ledger"),
+    ActionCode.QUEUE_REMINDER: _("queue a reminder"),
+    ActionCode.WRITE_TEMPLATE: _("write a template"),
+    ActionCode.SUBMIT_TEMPLATE: _("submit a template for review"),
+    ActionCode.REVIEW_TEMPLATE: _("review a template"),
+    ActionCode.RETIRE_TEMPLATE: _("retire a template"),
+    ActionCode.SEND_NOTICE: _("send a notice"),
+    ActionCode.DEFER_NOTICE: _("defer a notice"),
+    ActionCode.RECORD_RECEIPT: _("record a delivery receipt"),
+    ActionCode.REQUEUE_NOTICE: _("queue a notice again"),
+    ActionCode.SETTLE_UNCONFIRMED: _("settle an unconfirmed notice"),
+    ActionCode.MAKE_PRINT_BATCH: _("make a print batch"),
+    ActionCode.DOWNLOAD_PRINT_BATCH: _("download a print batch"),
+    ActionCode.PROPOSE_PLAN: _("propose an instalment plan"),
+    ActionCode.APPROVE_PLAN: _("approve an instalment plan"),
+    ActionCode.REJECT_PLAN: _("reject an instalment plan"),
+    ActionCode.WITHDRAW_PLAN: _("withdraw an instalment plan"),
+    ActionCode.SIGN_PLAN: _("record a plan's signature"),
+    ActionCode.VIEW_AGREEMENT: _("open a plan agreement"),
+    ActionCode.BREAK_PLAN: _("plan broken"),
+    ActionCode.COMPLETE_PLAN: _("plan completed"),
+    ActionCode.RECORD_INSTALMENT_MET: _("record a plan instalment met"),
+    ActionCode.PROPOSE_WAIVER: _("propose a penalty waiver"),
+    ActionCode.APPROVE_WAIVER: _("approve a penalty waiver"),
+    ActionCode.REJECT_WAIVER: _("reject a penalty waiver"),
+}
