@@ -156,3 +156,27 @@ def build_site() -> Site:
         "waiver_loan": s02_loan.external_id,
     }
     return Site(users=users, cases=cases, ids=ids)
+
+
+def add_reminder_and_hit(site: Site) -> None:
+    """What the lists of reminder calls and of language hits need to show a row (the exports' tests and the
+    leak scan): a phone reminder for S01's next instalment (REM-1), and a call note stopped by a prohibited
+    phrase (LANG-1) written by the junior collector."""
+    from arrears.collection.models import Task
+    from arrears.compliance.language_actions import do_save_phrase, screen_text
+
+    loan = site.cases["S01"].borrower.loans.get()
+    due = loan.instalments.filter(due_date__gt=AS_OF).order_by("due_date").values_list("due_date", flat=True)[0]
+    Task.objects.create(
+        key=f"phone_reminder:{loan.pk}:{due.isoformat()}",
+        kind="phone_reminder",
+        borrower=loan.borrower,
+        loan=loan,
+        available_from=AS_OF,
+        due_on=due,
+        clause="REM-1",
+        created_on=AS_OF,
+    )
+    officer = site.users[RoleCode.COMPLIANCE_OFFICER]
+    do_save_phrase(None, text="砸 家门", kind="words", category="violence", active=True, note="", actor=officer)
+    screen_text("再不还就砸你家门", actor=site.users[RoleCode.JUNIOR_COLLECTOR], where="call_note")

@@ -66,11 +66,12 @@ class Page:
 
 
 PAGES = [
-    Page("", PUBLIC, "/", query=("on",), numbers=("on",)),
+    Page("", EVERYONE, "/"),  # the start page: anyone signed in; no one else (sent to sign in)
+    Page("policy/", PUBLIC, "/policy/", query=("on",), numbers=("on",)),
     Page("login/", PUBLIC, "/login/", form={"username": "someone", "password": "wrong"}),
     Page("logout/", PUBLIC, "/logout/", method="POST"),
     Page("i18n/setlang/", PUBLIC, "/i18n/setlang/", method="POST", form={"language": "en", "next": "/"}),
-    Page("borrowers/", PORTFOLIO, "/borrowers/", query=("q", "page"), form={"number": "13912340001"}),
+    Page("borrowers/", PORTFOLIO, "/borrowers/", query=("q", "page", "format"), form={"number": "13912340001"}),
     Page("borrowers/<str:external_id>/", PORTFOLIO, "/borrowers/{external_id}/"),
     Page(
         "borrowers/<str:external_id>/unmask/",
@@ -90,13 +91,14 @@ PAGES = [
     ),
     Page("holds/<int:hold_id>/lift/", HOLDS, "/holds/{hold_id}/lift/", method="POST", form={"reason": "争议已解决"}),
     Page("password/", EVERYONE, "/password/"),
-    Page("runs/", RUNS, "/runs/"),
+    Page("runs/", RUNS, "/runs/", query=("format",)),
     Page("runs/<str:business_date>/", RUNS, "/runs/{business_date}/"),
-    Page("cases/", CASE_READERS, "/cases/", query=("owner", "q", "class", "pool", "due", "page")),
+    Page("cases/", CASE_READERS, "/cases/", query=("owner", "q", "class", "pool", "due", "work", "page", "format")),
     Page(
         "reminders/",
         COLLECTORS,
         "/reminders/",
+        query=("format",),
         form={"task": "{task_id}", "duration_seconds": "30", "outcome": "no_answer", "note": ""},
         numbers=("task", "duration_seconds"),
     ),
@@ -139,7 +141,7 @@ PAGES = [
         PROPOSERS | {LEGAL, COMPLIANCE},  # on S03 (DPD 75): a senior pool's case, not a junior's (TEAM-3)
         "/letters/{letter_id}.pdf",
     ),
-    Page("approvals/", frozenset({SUP}), "/approvals/"),
+    Page("approvals/", frozenset({SUP}), "/approvals/", query=("format",)),
     Page(
         "cases/<int:case_id>/plan/",
         PROPOSERS,
@@ -195,7 +197,7 @@ PAGES = [
         "compliance/phrases/",
         frozenset({COMPLIANCE}),
         "/compliance/phrases/",
-        query=("try",),
+        query=("try", "format"),
         form={
             "text": "上门 找你",
             "kind": "words",
@@ -214,8 +216,13 @@ PAGES = [
         form={"active": "1"},
     ),
     Page("compliance/ledger/", frozenset({COMPLIANCE}), "/compliance/ledger/"),
-    Page("compliance/language-hits/", frozenset({COMPLIANCE}), "/compliance/language-hits/", query=("user", "page")),
-    Page("notices/", OUTBOX, "/notices/", query=("status", "page")),
+    Page(
+        "compliance/language-hits/",
+        frozenset({COMPLIANCE}),
+        "/compliance/language-hits/",
+        query=("user", "page", "format"),
+    ),
+    Page("notices/", OUTBOX, "/notices/", query=("status", "page", "format")),
     Page(
         "notices/<int:pk>/decide/",
         OUTBOX,
@@ -224,16 +231,16 @@ PAGES = [
         form={"decision": "requeue", "reason": "重发", "status": "dead"},
     ),
     Page("notices/report/", OUTBOX | {ANALYST}, "/notices/report/", query=("on",), numbers=("on",)),
-    Page("notices/print-batches/", OUTBOX, "/notices/print-batches/"),
+    Page("notices/print-batches/", OUTBOX, "/notices/print-batches/", query=("format",)),
     Page(
         "notices/print-batches/<int:pk>.<str:kind>",
         OUTBOX,
         "/notices/print-batches/{batch_id}.pdf",
     ),
-    Page("notices/borrowers/<int:borrower_id>/", PORTFOLIO, "/notices/borrowers/{borrower_id}/"),
+    Page("notices/borrowers/<int:borrower_id>/", PORTFOLIO, "/notices/borrowers/{borrower_id}/", query=("format",)),
     # The gateway's receipt callback: no user signs in; without a configured secret every receipt is refused.
     Page("notices/sms/receipts/", frozenset(), "/notices/sms/receipts/", method="POST"),
-    Page("notices/templates/", TEMPLATES, "/notices/templates/"),
+    Page("notices/templates/", TEMPLATES, "/notices/templates/", query=("format",)),
     Page(
         "notices/templates/new/<str:purpose>/<str:language>/",
         frozenset({SUP, COMPLIANCE}),

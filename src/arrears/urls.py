@@ -4,7 +4,7 @@ from django.views.generic import RedirectView
 
 from arrears.accounts import views as accounts
 from arrears.arrangements.api import api
-from arrears.home import errors
+from arrears.home import errors, start
 from arrears.home import views as home
 
 # The error pages in the site's layout and the user's language (not Django's bare English ones).
@@ -14,7 +14,8 @@ handler404 = errors.not_found
 handler500 = errors.server_error
 
 urlpatterns = [
-    path("", home.policy_in_force, name="policy-in-force"),
+    path("", start.start, name="start"),
+    path("policy/", home.policy_in_force, name="policy-in-force"),
     # The admin signs in and out through arrears' own (audited, rate-limited) views.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/logout/", accounts.LogoutView.as_view()),

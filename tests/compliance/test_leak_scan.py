@@ -19,7 +19,7 @@ from arrears.accounts.roles import RoleCode
 from arrears.collection import views as desk_views
 from arrears.compliance.models import AuditEvent
 from arrears.notices.models import NoticeStatus
-from demo_site import CONTACT, PEOPLE, ROLES, WORKING_HOURS, build_site
+from demo_site import CONTACT, PEOPLE, ROLES, WORKING_HOURS, add_reminder_and_hit, build_site
 from site_urls import PAGES
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("approved_templates")]
@@ -57,6 +57,7 @@ def extra_views(site) -> list[tuple[str, str]]:
             ("borrowers/<str:external_id>/", f"/borrowers/{external_id}/"),
             ("loans/<str:external_id>/", f"/loans/{borrower.loans.get().external_id}/"),
             ("notices/borrowers/<int:borrower_id>/", f"/notices/borrowers/{borrower.pk}/"),
+            ("notices/borrowers/<int:borrower_id>/", f"/notices/borrowers/{borrower.pk}/?format=csv"),
         ]
     contact = site.cases["S01"].borrower.contacts.get()
     views += [
@@ -68,6 +69,9 @@ def extra_views(site) -> list[tuple[str, str]]:
         ("notices/print-batches/<int:pk>.<str:kind>", f"/notices/print-batches/{site.ids['batch_id']}.csv"),
     ]
     views += [("notices/", f"/notices/?status={status}") for status in NoticeStatus.values]
+    # Every list's CSV export (`?format=csv`), masked as its page; the queue as a supervisor sees all of it.
+    views += [(p.route, site.fill(p.url) + "?format=csv") for p in PAGES if "format" in p.query]
+    views += [("cases/", "/cases/?owner=all&format=csv")]
     return views
 
 
@@ -131,11 +135,12 @@ def scan(client, site, role) -> list[str]:
 
 def test_no_page_or_download_shows_personal_data_in_full(client, monkeypatch):
     """Clause: PRV-1 — for every role: every GET page of the matrix it may open, every case, borrower, loan and
-    delivery-history page, every outbox status, every letter, agreement and print batch (PDF text via pypdf, the
-    CSV manifest): no full personal data, except the documents of ALLOWED, which carry exactly what they must
+    delivery-history page, every outbox status, every list's CSV export, every letter, agreement and print batch
+    (PDF text via pypdf, the CSV manifest): no full personal data, except the documents of ALLOWED, which carry exactly what they must
     (found there, so the scan can see it) and whose every opening is an audited read."""
     monkeypatch.setattr(desk_views, "now", lambda: WORKING_HOURS)
     site = build_site()
+    add_reminder_and_hit(site)  # a row in the lists of reminder calls and of language hits (and their CSVs)
     leaks = []
     for role in ROLES:
         leaks += scan(client, site, role)

@@ -61,12 +61,14 @@ def test_the_database_calendar_warns_from_n_days_before_its_end():
     assert not calendar_coverage(NOT_YET).warning
 
 
+@pytest.mark.parametrize("url", ["/", "/policy/?on=2031-06-01"])
 @pytest.mark.parametrize(("day", "shown"), [(WARNED, True), (NOT_YET, False)])
-def test_the_start_page_warns_administrators(client, day, shown):
-    """Clause: practice — from the newest feed's business date; with the link to the calendar-years page."""
+def test_the_start_page_and_the_policy_page_warn_administrators(client, day, shown, url):
+    """Clause: practice — from the newest feed's business date (not the policy page's `on`); with the link to
+    the calendar-years page."""
     feed_of(day)
     client.force_login(make_user("administrator"))
-    html = client.get("/", {"on": "2031-06-01"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert ('id="calendar-warning"' in html) is shown
     if shown:
         assert "The working-day calendar ends on 2031-12-31, 60 days after 2031-11-01" in html
@@ -78,8 +80,9 @@ def test_the_start_page_does_not_warn_others(client):
     feed_of(WARNED)
     client.force_login(make_user("supervisor"))
     assert 'id="calendar-warning"' not in client.get("/").content.decode()
+    assert 'id="calendar-warning"' not in client.get("/policy/").content.decode()
     client.logout()
-    assert 'id="calendar-warning"' not in client.get("/").content.decode()
+    assert 'id="calendar-warning"' not in client.get("/policy/").content.decode()
 
 
 def test_the_runs_page_warns_and_links_for_those_who_may_add_a_year(client):

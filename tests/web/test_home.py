@@ -1,4 +1,4 @@
-"""The start page shows the policy in force."""
+"""The policy page (/policy/) shows the policy in force, to anyone."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 def test_home_shows_policy_in_force_on_a_date(client):
     """Every parameter with its value and clause, for the requested business date."""
-    response = client.get("/", {"on": "2026-03-01"})
+    response = client.get("/policy/", {"on": "2026-03-01"})
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-key="penalty.markup"' in html
@@ -20,7 +20,7 @@ def test_home_shows_policy_in_force_on_a_date(client):
 
 def test_home_with_a_bad_date_says_what_to_do(client):
     """A malformed date is a 400 with a message, and today's policy is still shown."""
-    response = client.get("/", {"on": "01/03/2026"})
+    response = client.get("/policy/", {"on": "01/03/2026"})
     assert response.status_code == 400
     assert "请按 YYYY-MM-DD 格式填写" in response.content.decode()
     assert 'data-key="penalty.markup"' in response.content.decode()
@@ -38,11 +38,11 @@ def test_database_is_reachable_and_migrated(django_db_blocker):
 
 def test_home_speaks_simplified_chinese_by_default_and_english_on_request(client):
     """zh-Hans first, English second: titles, headings and meanings follow the browser's language."""
-    zh = client.get("/", {"on": "2026-03-01"}).content.decode()
+    zh = client.get("/policy/", {"on": "2026-03-01"}).content.decode()
     assert "<title>现行催收政策 · arrears</title>" in zh
     assert '<h3 id="penalty">罚息</h3>' in zh
     assert "<td>罚息利率 = 合同利率 × (1 + 上浮比例)</td>" in zh
-    en = client.get("/", {"on": "2026-03-01"}, headers={"accept-language": "en"}).content.decode()
+    en = client.get("/policy/", {"on": "2026-03-01"}, headers={"accept-language": "en"}).content.decode()
     assert "<title>Collection policy in force · arrears</title>" in en
     assert '<h3 id="penalty">Penalty interest</h3>' in en
     assert "<td>penalty rate = contract rate × (1 + markup)</td>" in en

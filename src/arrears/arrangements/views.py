@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from arrears.accounts.permissions import Perm, has_perm
-from arrears.arrangements import queries
+from arrears.arrangements import exports, queries
 from arrears.arrangements.actions import (
     MAX_SCAN_BYTES,
     SignedScan,
@@ -38,7 +38,7 @@ from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
 from arrears.compliance.language_actions import ProhibitedLanguage
 from arrears.finance.errors import FinanceError
-from arrears.home import inputs
+from arrears.home import export, inputs
 from arrears.home.inputs import parse_id
 from arrears.rules.queries import policy_on
 
@@ -290,6 +290,8 @@ def signed_scan(request: HttpRequest, plan_id: int) -> HttpResponse:
 def approval_queue(request: HttpRequest) -> HttpResponse:
     """The supervisors' queue: plans and waivers awaiting a decision, oldest first (Clause: AUTH-2)."""
     require(request.user, Perm.APPROVE)
+    if export.wanted(request):
+        return exports.approvals(request)
     context = {"plans": queries.pending_plans(), "waivers": queries.pending_waivers(), "on": today()}
     return render(request, "arrangements/queue.html", context)
 

@@ -66,8 +66,12 @@ __all__ = [
     "FOLLOW_UP_KINDS",
     "PRIORITY_LABELS",
     "RULE_LABELS",
+    "WORK",
+    "WORK_LABELS",
     "case_for",
     "contact_verdict",
+    "due_work",
+    "pools_of",
     "queue",
     "sees_every_case",
     "today",
@@ -136,11 +140,19 @@ def visible_cases(user: Any) -> QuerySet[CollectionCase]:
         return cases.none()
     if sees_every_case(user):
         return cases
-    level = tier(getattr(user, "role_id", None))
-    if level == 0 or not has_perm(user, Perm.CALL):
+    pools = pools_of(user)
+    if not pools:
         return cases.none()
-    pools = [pool for pool in ("junior", "senior", "supervisor") if tier(pool) <= level]
     return cases.filter(Q(owner=user) | Q(pool__in=pools))
+
+
+def pools_of(user: Any) -> list[str]:
+    """The pools whose cases a collector may open: their own and the lower ones (TEAM-1..3: a junior collector
+    the junior pool only, a supervisor all three); none for a role that makes no calls or holds no cases."""
+    level = tier(getattr(user, "role_id", None))
+    if level == 0 or not has_perm(user, Perm.CALL) or not has_perm(user, Perm.VIEW_PORTFOLIO):
+        return []
+    return [pool for pool in Pool.values if tier(pool) <= level]
 
 
 def visible_borrowers(user: Any) -> QuerySet[Borrower]:
@@ -171,6 +183,31 @@ def visible_loans(user: Any) -> QuerySet[Loan]:
     return Loan.objects.filter(borrower__in=visible_borrowers(user))
 
 
+# The kinds of work due that the queue can be narrowed to (`?work=`) and the start page counts, in words.
+WORK = ("promise", "follow_up", "broken", "overdue")
+WORK_LABELS = {
+    "promise": _("a promise to pay due today"),
+    "follow_up": _("a call or follow-up due"),
+    "broken": _("a broken promise to follow up"),
+    "overdue": _("a call or follow-up overdue since an earlier day"),
+}
+
+
+def due_work(on: date) -> dict[str, QuerySet]:
+    """The borrowers with work due on `on`, by kind (each a set of borrower ids the database evaluates as a
+    semi-join): `promise` an open promise to pay due on `on`; `follow_up` an open call, phone reminder or letter
+    confirmation due by `on`; `broken` an open broken-promise call; `overdue` an open task a call settles
+    (`FOLLOW_UP_KINDS`) that was due before `on`. The queue's order and its `work` filter and the start page's
+    counts all read these sets, so a count and the list it links to cannot disagree."""
+    open_tasks = Task.objects.filter(status=TaskStatus.OPEN, available_from__lte=on)
+    return {
+        "promise": Promise.objects.filter(status=PromiseStatus.OPEN, due_on=on).values("borrower_id"),
+        "follow_up": open_tasks.filter(due_on__lte=on, kind__in=FOLLOW_UP_KINDS[:3]).values("borrower_id"),
+        "broken": open_tasks.filter(kind=TaskKind.BROKEN_PROMISE).values("borrower_id"),
+        "overdue": open_tasks.filter(due_on__lt=on, kind__in=FOLLOW_UP_KINDS).values("borrower_id"),
+    }
+
+
 def annotated(cases: QuerySet[CollectionCase], on: date) -> QuerySet[CollectionCase]:
     """Cases with what the queue shows and sorts by: the attempts in the case (CLS-2), the next task due, and
     `priority` — 0 a promise due on `on`, 1 a follow-up due, 2 a broken promise, 3 nothing due. The priority
@@ -180,10 +217,7 @@ def annotated(cases: QuerySet[CollectionCase], on: date) -> QuerySet[CollectionC
     attempts = (
         Call.objects.filter(case=OuterRef("pk"), inbound=False).values("case").annotate(n=Count("pk")).values("n")
     )
-    open_tasks = Task.objects.filter(status=TaskStatus.OPEN, available_from__lte=on)
-    promised = Promise.objects.filter(status=PromiseStatus.OPEN, due_on=on).values("borrower_id")
-    follow_ups = open_tasks.filter(due_on__lte=on, kind__in=FOLLOW_UP_KINDS[:3]).values("borrower_id")
-    broken = open_tasks.filter(kind=TaskKind.BROKEN_PROMISE).values("borrower_id")
+    work = due_work(on)
     return cases.annotate(
         attempts=Coalesce(Subquery(attempts, output_field=IntegerField()), Value(0)),
         next_due=Subquery(
@@ -192,9 +226,9 @@ def annotated(cases: QuerySet[CollectionCase], on: date) -> QuerySet[CollectionC
             .values("due_on")[:1]
         ),
         priority=Case(
-            When(borrower_id__in=promised, then=Value(0)),
-            When(borrower_id__in=follow_ups, then=Value(1)),
-            When(borrower_id__in=broken, then=Value(2)),
+            When(borrower_id__in=work["promise"], then=Value(0)),
+            When(borrower_id__in=work["follow_up"], then=Value(1)),
+            When(borrower_id__in=work["broken"], then=Value(2)),
             default=Value(3),
             output_field=IntegerField(),
         ),
@@ -210,6 +244,7 @@ class QueueFilter:
     delinquency_class: str = ""
     pool: str = ""
     due: str = ""  # "" all, "now": something due (priority < 3)
+    work: str = ""  # "" all, or one of WORK: only the cases with that work due (`due_work`)
 
 
 def queue(user: Any, on: date, filters: QueueFilter = QueueFilter()) -> QuerySet[CollectionCase]:
@@ -232,6 +267,8 @@ def queue(user: Any, on: date, filters: QueueFilter = QueueFilter()) -> QuerySet
         cases = cases.filter(pool=filters.pool)
     if filters.text:
         cases = cases.filter(borrower__external_id__icontains=filters.text.strip())
+    if filters.work in WORK:
+        cases = cases.filter(borrower_id__in=due_work(on)[filters.work])
     cases = annotated(cases.select_related("borrower", "owner"), on)
     if filters.due == "now":
         cases = cases.filter(priority__lt=3)

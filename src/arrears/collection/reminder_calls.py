@@ -57,7 +57,7 @@ def _instalments(tasks: list[Task]) -> dict[tuple[int, date], Instalment]:
     return {(i.loan_id, i.due_date): i for i in found if (i.loan_id, i.due_date) in wanted}
 
 
-def reminder_calls_due(on: date, *, limit: int = 200, borrowers: QuerySet | None = None) -> list[ReminderCall]:
+def reminder_calls_due(on: date, *, limit: int | None = 200, borrowers: QuerySet | None = None) -> list[ReminderCall]:
     """Open phone reminders available by `on`, earliest due first, less those whose instalment is settled
     (three queries whatever the count); only those of `borrowers` when given (the caller's visible ones)."""
     tasks = Task.objects.filter(kind=TaskKind.PHONE_REMINDER, status=TaskStatus.OPEN, available_from__lte=on)

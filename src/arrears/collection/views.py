@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from arrears.accounts.models import User
 from arrears.accounts.permissions import Perm, has_perm
 from arrears.arrangements.views import case_panel
-from arrears.collection import queries
+from arrears.collection import exports, queries
 from arrears.collection.allocation import collectors, do_allocate_cases, do_reassign_cases
 from arrears.collection.calls import (
     MAX_PROMISE_YUAN,
@@ -53,7 +53,7 @@ from arrears.compliance.contact import ALLOWED
 from arrears.compliance.language_actions import ProhibitedLanguage
 from arrears.compliance.masking import masked
 from arrears.finance import format_money, from_fen
-from arrears.home import inputs
+from arrears.home import export, inputs
 from arrears.home.inputs import parse_id
 from arrears.notices.models import TemplatePurpose
 from arrears.notices.template_queries import template_for
@@ -80,6 +80,7 @@ def _filters(request: HttpRequest) -> queries.QueueFilter:
         delinquency_class=get.get("class", "") if get.get("class", "") in DelinquencyClass.values else "",
         pool=get.get("pool", "") if get.get("pool", "") in Pool.values else "",
         due=get.get("due", "") if get.get("due", "") == "now" else "",
+        work=get.get("work", "") if get.get("work", "") in queries.WORK else "",
     )
 
 
@@ -95,6 +96,8 @@ def case_queue(request: HttpRequest) -> HttpResponse:
         require(request.user, Perm.CALL)
     on = queries.today()
     filters = _filters(request)
+    if export.wanted(request):
+        return exports.cases(request, queries.queue(request.user, on, filters), filters)
     page = Paginator(queries.queue(request.user, on, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(case, masked("name", case.borrower.name), queries.PRIORITY_LABELS[case.priority]) for case in page]
     context = {
@@ -107,6 +110,7 @@ def case_queue(request: HttpRequest) -> HttpResponse:
         "supervisor": has_perm(request.user, Perm.REASSIGN),
         "collectors": _collectors() if has_perm(request.user, Perm.REASSIGN) else [],
         "query": request.GET.urlencode(),
+        "work": queries.WORK_LABELS.get(filters.work, ""),
     }
     template = "collection/_queue_rows.html" if request.headers.get("HX-Request") else "collection/queue.html"
     return render(request, template, context)

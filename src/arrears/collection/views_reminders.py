@@ -10,13 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from arrears.accounts.permissions import Perm
-from arrears.collection import queries, views
+from arrears.collection import exports, queries, views
 from arrears.collection.errors import CollectionError
 from arrears.collection.models import CallOutcome, Task, TaskKind
 from arrears.collection.reminder_calls import REMINDER_OUTCOMES, do_record_reminder_call, reminder_calls_due
 from arrears.compliance.actions import require
 from arrears.compliance.language_actions import ProhibitedLanguage
 from arrears.compliance.masking import masked
+from arrears.home import export
 from arrears.home.inputs import parse_id
 
 
@@ -52,6 +53,8 @@ def reminder_queue(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Reminder call recorded."))
         return redirect("collection:reminders")
+    if export.wanted(request):
+        return exports.reminders(request)
     rows = [
         {
             "call": call,

@@ -66,6 +66,8 @@ class ActionCode(StrEnum):
     SETTLE_UNCONFIRMED = "notices.settle_unconfirmed"
     MAKE_PRINT_BATCH = "notices.make_print_batch"
     DOWNLOAD_PRINT_BATCH = "notices.download_print_batch"
+    # home: a list page exported as CSV, an audited read (PRV-1)
+    EXPORT_LIST = "home.export_list"
     # arrangements (AUTH-2, PLAN-*, WVR-*)
     PROPOSE_PLAN = "arrangements.propose_plan"
     APPROVE_PLAN = "arrangements.approve_plan"

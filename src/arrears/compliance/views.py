@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from arrears.accounts.permissions import Perm
-from arrears.compliance import queries
+from arrears.compliance import exports, queries
 from arrears.compliance.actions import require
 from arrears.compliance.language import Entry, check_text, unusable_entries
 from arrears.compliance.language_actions import PhraseError, do_save_phrase, problem_message
 from arrears.compliance.ledger_actions import do_verify_ledger
 from arrears.compliance.models import PhraseCategory, PhraseKind, ProhibitedPhrase
+from arrears.home import export
 
 
 class PhraseForm(forms.Form):
@@ -67,6 +68,8 @@ def phrase_list(request: HttpRequest) -> HttpResponse:
     form = PhraseForm(request.POST or None)
     if request.method == "POST" and _save(request, form, None):
         return redirect("compliance:phrases")
+    if request.method != "POST" and export.wanted(request):
+        return exports.phrases(request)
     trial = request.GET.get("try", "").strip()
     phrases = list(queries.phrases())
     # An entry stored without passing the save checks (e.g. a pattern that could backtrack) is skipped when
@@ -119,6 +122,8 @@ def phrase_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 def language_hits(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.MANAGE_PHRASES)
     username = request.GET.get("user", "").strip()
+    if export.wanted(request):
+        return exports.language_hits(request, username)
     page = queries.page_of(queries.language_hits(username), request.GET.get("page"))
     return render(request, "compliance/language_hits.html", {"page": page, "username": username})
 

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 
 from arrears.accounts.permissions import Perm
 from arrears.compliance.actions import require
+from arrears.daily import exports
 from arrears.daily.labels import PROBLEMS, worded
 from arrears.daily.models import Run
+from arrears.home import export
 from arrears.portfolio.queries import business_date
 from arrears.rules.calendar_watch import page_warning
 
@@ -22,6 +24,8 @@ RECENT = 60
 @login_required
 def run_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_RUNS)
+    if export.wanted(request):
+        return exports.runs(request)
     runs = list(Run.objects.order_by("-business_date")[:RECENT])
     warning = page_warning(request.user, lambda: business_date() or timezone.localdate(), administrators_only=False)
     return render(request, "daily/run_list.html", {"runs": runs, "calendar_warning": warning})

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from arrears.accounts.permissions import Perm, has_perm
 
 LINKS = (
+    ("start", _("Today's work"), "signed_in"),
     ("policy-in-force", _("Policy"), None),
     ("collection:queue", _("My cases"), Perm.CALL),
     ("collection:queue", _("Cases"), Perm.READ_ALL_CASES),  # legal and compliance: every case, read-only
@@ -30,6 +31,8 @@ def navigation(request: HttpRequest) -> dict:
     for name, label, perm in LINKS:
         signed_in = bool(user and user.is_authenticated)
         if perm == "staff" and not (signed_in and user.is_staff):
+            continue
+        if perm == "signed_in" and not signed_in:
             continue
         if isinstance(perm, Perm) and not (signed_in and has_perm(user, perm)):
             continue

@@ -1,4 +1,4 @@
-"""The start page: the collection policy in force on a business date."""
+"""The policy page (/policy/): the collection policy in force on a business date, open to everyone."""
 
 from __future__ import annotations
 

@@ -26,37 +26,16 @@ from arrears.accounts.roles import SYSTEM_USERNAME
 from arrears.collection.queries import visible_borrowers
 from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
-from arrears.compliance.masking import masked
-from arrears.notices import queries
+from arrears.home import export
+from arrears.notices import exports, queries
 from arrears.notices.actions import OutboxError, do_record_receipt, do_requeue_notice, do_settle_unconfirmed
 from arrears.notices.models import AttemptOutcome, Notice, NoticeChannel, NoticeStatus, PrintBatch
 from arrears.notices.printing import do_make_print_batch
+from arrears.notices.shown import shown_recipient, shown_status
 from arrears.notices.sms import ReceiptError, verify_receipt
 
 PAGE_SIZE = 50
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def shown_recipient(notice: Notice) -> str:
-    """The recipient as staff without an unmask see it (PRV-1)."""
-    if not notice.recipient:
-        return ""
-    field = {NoticeChannel.SMS: "mobile", NoticeChannel.EMAIL: "email", NoticeChannel.POST: "address"}[notice.channel]
-    return masked(field, notice.recipient)
-
-
-def shown_status(notice: Notice, now) -> str:
-    """The notice's status as the outbox words it: a letter by post waits for, or is in, a print batch (stored
-    `queued` / `sent`, but nobody has it yet); a queued notice deferred or backed off says until when."""
-    if notice.channel == NoticeChannel.POST:
-        if notice.status == NoticeStatus.SENT and notice.print_batch_id:
-            batch = notice.print_batch
-            return _("in print batch %(day)s no. %(n)s") % {"day": f"{batch.business_date:%Y-%m-%d}", "n": batch.number}
-        if notice.status == NoticeStatus.QUEUED:
-            return _("waiting for the print batch")
-    if notice.status == NoticeStatus.QUEUED and notice.not_before and notice.not_before > now:
-        return _("queued, not before %(at)s") % {"at": f"{timezone.localtime(notice.not_before):%Y-%m-%d %H:%M}"}
-    return notice.get_status_display()
 
 
 def _day(request: HttpRequest, name: str, problems: list[str]) -> date | None:
@@ -91,6 +70,8 @@ def outbox(request: HttpRequest) -> HttpResponse:
     if since and until and since > until:
         problems.append(_("The first day comes after the last; both are left out."))
         since = until = None
+    if export.wanted(request):
+        return exports.outbox(request, queries.outbox(status or None, since=since, until=until), status, since, until)
     page = Paginator(queries.outbox(status or None, since=since, until=until), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -164,6 +145,8 @@ def print_batches(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(batch)s made: %(n)s letters.") % {"batch": batch, "n": batch.letters})
         return redirect("notices:print-batches")
+    if export.wanted(request):
+        return exports.print_batches(request)
     batches = PrintBatch.objects.defer("pdf", "manifest").order_by("-business_date", "-number")[:100]
     waiting = Notice.objects.filter(status=NoticeStatus.QUEUED, channel=NoticeChannel.POST).count()
     return render(request, "notices/print_batches.html", {"batches": batches, "waiting": waiting})
@@ -199,6 +182,8 @@ def history(request: HttpRequest, borrower_id: int) -> HttpResponse:
     require(request.user, Perm.VIEW_PORTFOLIO)
     # Outside one's pools a borrower is "not found", as on the borrower page (Issue 14 item 16).
     borrower = get_object_or_404(visible_borrowers(request.user), pk=borrower_id)
+    if export.wanted(request):
+        return exports.history(request, borrower)
     notices = list(queries.delivery_history(borrower.pk)[:200])
     now = timezone.now()
     for notice in notices:

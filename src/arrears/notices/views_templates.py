@@ -22,6 +22,8 @@ from arrears.compliance.actions import require
 from arrears.compliance.language import check_text
 from arrears.compliance.language_actions import ProhibitedLanguage
 from arrears.compliance.queries import active_entries
+from arrears.home import export
+from arrears.notices import exports
 from arrears.notices.models import Language, Template, TemplatePurpose, TemplateStatus
 from arrears.notices.template_actions import (
     TemplateError,
@@ -113,6 +115,8 @@ def _allowed(user, template: Template | None) -> dict[str, bool]:
 @login_required
 def template_list(request: HttpRequest) -> HttpResponse:
     _require_either(request.user)
+    if export.wanted(request):
+        return exports.templates(request)
     context = {"groups": template_groups(), "can_write": has_perm(request.user, Perm.WRITE_TEMPLATES)}
     return render(request, "notices/template_list.html", context)
 

@@ -20,7 +20,8 @@ from arrears.accounts.permissions import Perm, has_perm
 from arrears.collection.queries import open_case_id, visible_borrowers, visible_loans
 from arrears.compliance.actions import require
 from arrears.compliance.masking import masked
-from arrears.portfolio import queries
+from arrears.home import export
+from arrears.portfolio import exports, queries
 from arrears.portfolio.actions import PortfolioError, do_search_exact, do_unmask_field
 from arrears.portfolio.models import Borrower, Loan
 from arrears.portfolio.views_holds import HoldForm, business_day
@@ -44,6 +45,8 @@ def borrower_list(request: HttpRequest) -> HttpResponse:
             context["rows"] = [(b, queries.shown_fields(b)) for b in found]
     else:
         borrowers = queries.borrowers(text).filter(pk__in=visible_borrowers(request.user).values("pk"))
+        if export.wanted(request):
+            return exports.borrowers(request, borrowers, text)
         page = queries.page_of(borrowers, request.GET.get("page"))
         context["page"] = page
         context["rows"] = [(b, queries.shown_fields(b)) for b in page.object_list]
