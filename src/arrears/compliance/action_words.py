@@ -70,4 +70,5 @@ ACTION_WORDS = {
     ActionCode.PROPOSE_WAIVER: _("propose a penalty waiver"),
     ActionCode.APPROVE_WAIVER: _("approve a penalty waiver"),
     ActionCode.REJECT_WAIVER: _("reject a penalty waiver"),
+    ActionCode.EXPORT_LIST: _("export a list as CSV"),
 }
