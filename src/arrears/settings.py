@@ -177,7 +177,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "axes",
+    "arrears.accounts.axes_app.AxesConfig",  # axes, named in the reader's language
     "ninja",  # its Swagger UI assets, served locally (no CDN: bank networks are closed)
     "arrears.home",
     "arrears.accounts",

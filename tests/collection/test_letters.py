@@ -398,7 +398,7 @@ def _post_only_policy():
 @pytest.mark.parametrize(
     ("situation", "channel", "message"),
     [
-        ("complaint hold", "post", r"hold is in force \(complaint\)"),
+        ("complaint hold", "post", r"hold is in force \(complaint under investigation\)"),  # the kind in words
         ("no email", "email", "no registered email"),
         ("case closed", "post", "is closed"),
         ("unknown channel", "fax", "Channel fax is not allowed"),

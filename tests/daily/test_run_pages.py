@@ -56,7 +56,7 @@ def test_the_report_shows_figures_changes_and_problems(client, ran):
     assert "2026-03-20" in listing
     page = client.get(f"/runs/{AS_OF}/").content.decode()
     assert "L-BROKEN" in page
-    assert "payments allocated beyond the instalment&#x27;s principal or interest" in page
+    assert "冲销金额超过该期本金或利息" in page  # the problem in words (stored in English by the run)
     assert "新开案件" in page  # the report's keys in words (issue 15), not `cases_opened`
     assert "cases_opened" not in page
 

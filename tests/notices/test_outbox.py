@@ -82,11 +82,11 @@ def text(html: str) -> str:
 
 
 def rows(html: str) -> dict[str, list[str]]:
-    """Notice key → its cells' text, for every row of the table."""
+    """Notice key → its cells' text, for every row of the table (the first cell: the kind in words, then the key)."""
     out = {}
     for row in re.findall(r'<tr id="notice-\d+">(.*?)</tr>', html, re.S):
         cells = [text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-        out[cells[0]] = cells[1:10]
+        out[cells[0].split()[-1]] = cells[1:10]
     return out
 
 

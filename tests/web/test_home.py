@@ -13,7 +13,7 @@ def test_home_shows_policy_in_force_on_a_date(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-key="penalty.markup"' in html
-    assert '<td class="value">0.50</td>' in html
+    assert '<td class="value">50%</td>' in html  # a rate as a percentage
     assert '<td class="clause">PLAN-2</td>' in html
     assert html.count("<tr data-key=") == 55
 

@@ -126,7 +126,7 @@ class UserAdmin(_NeverDelete, DjangoUserAdmin):
 
 
 def _permission_choices() -> list[tuple[str, str]]:
-    return [(p.value, f"{p.value} — {p.text()}") for p in Perm]
+    return [(p.value, p.text()) for p in Perm]  # what each permits, in words (the code is the stored value)
 
 
 class RoleForm(forms.ModelForm):
@@ -157,9 +157,8 @@ class RoleAdmin(_NeverDelete, admin.ModelAdmin):
     """Roles are the fixed set of `RoleCode`s (seeded); administrators rename them and edit their grants."""
 
     form = RoleForm
-    list_display = ("code", "name")
-    readonly_fields = ("code",)
-    fields = ("code", "name", "description", "permissions")
+    list_display = ("name",)
+    fields = ("name", "description", "permissions")
 
     def has_add_permission(self, request):
         return False

@@ -13,10 +13,15 @@ from functools import update_wrapper
 from django.contrib.admin import AdminSite
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 
 class ArrearsAdminSite(AdminSite):
+    # The product's name in the header and the browser's title, in the reader's language (not "Django").
+    site_header = gettext_lazy("arrears administration")
+    site_title = gettext_lazy("arrears administration")
+
     def admin_view(self, view, cacheable=False):
         admitted = super().admin_view(view, cacheable)
 

@@ -33,7 +33,7 @@ class Role(models.Model):
         verbose_name_plural = _("roles")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+        return self.name  # the code never reaches a page (user lists, role selects)
 
 
 class RolePermission(models.Model):
@@ -104,9 +104,15 @@ class UserManager(DjangoUserManager):
 
 
 class User(AbstractUser):
-    role = models.ForeignKey(Role, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
+    role = models.ForeignKey(
+        Role, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("role")
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("team")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("agency")
+    )
     # Set when the password is a one-time password someone else was shown (a new user, a reset): until the user
     # chooses their own, every page sends them to the change-password page (`accounts.middleware`).
     must_change_password = models.BooleanField(_("must change password at next sign-in"), default=False)

@@ -133,3 +133,23 @@ ROLE_NAMES: dict[RoleCode, str] = {
     RoleCode.ADMINISTRATOR: "系统管理员",
     RoleCode.SYSTEM: "日终批处理（系统）",
 }
+ROLE_NAMES_EN: dict[RoleCode, str] = {
+    RoleCode.JUNIOR_COLLECTOR: "junior collector",
+    RoleCode.SENIOR_COLLECTOR: "senior collector",
+    RoleCode.SUPERVISOR: "supervisor",
+    RoleCode.LEGAL_OFFICER: "legal officer",
+    RoleCode.COMPLIANCE_OFFICER: "compliance officer",
+    RoleCode.AGENCY_USER: "agency user",
+    RoleCode.ANALYST: "analyst",
+    RoleCode.ADMINISTRATOR: "administrator",
+    RoleCode.SYSTEM: "nightly run (system)",
+}
+
+
+def role_label(code: str) -> str:
+    """A role's name in the active language (pages never show the code); a code this version does not know is
+    shown as it is."""
+    from django.utils.translation import get_language
+
+    names = ROLE_NAMES if (get_language() or "").startswith("zh") else ROLE_NAMES_EN
+    return names.get(code, code)  # type: ignore[call-overload]

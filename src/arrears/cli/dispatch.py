@@ -54,7 +54,12 @@ def dispatch(once: bool, poll: float, print_batch: bool, report_day, as_json: bo
         dispatcher = Dispatcher(actor)
         if print_batch:
             batch = do_make_print_batch(timezone.localdate(), actor=actor)
-            click.echo(f"{batch}: {batch.letters} letters, {batch.pages} pages" if batch else "no letters to print")
+            if batch:  # the CLI speaks English throughout (PrintBatch's own name follows the active language)
+                click.echo(
+                    f"print batch {batch.business_date} #{batch.number}: {batch.letters} letters, {batch.pages} pages"
+                )
+            else:
+                click.echo("no letters to print")
             if not once:
                 return
         if once:

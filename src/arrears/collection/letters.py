@@ -317,7 +317,10 @@ def _refuse_unless_sendable(case: CollectionCase, channel: str, policy, addition
     if channel not in LetterChannel.values or channel not in policy.letters.channels:
         raise CollectionError(
             _("Channel %(channel)s is not allowed for notices by the policy in force; use one of: %(allowed)s.")
-            % {"channel": channel or "—", "allowed": ", ".join(policy.letters.channels)}
+            % {
+                "channel": dict(LetterChannel.choices).get(channel, channel or "—"),
+                "allowed": ", ".join(str(dict(LetterChannel.choices).get(c, c)) for c in policy.letters.channels),
+            }
         )
     if channel == LetterChannel.EMAIL and not borrower.email.strip():
         raise CollectionError(_("The borrower has no registered email address; send the notice by post instead."))

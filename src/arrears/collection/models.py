@@ -285,6 +285,7 @@ class Call(models.Model):
     next_follow_up_on = models.DateField(_("next follow-up"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("call")
         indexes = [
             models.Index(fields=["borrower", "called_on"], name="call_borrower_date_idx"),
             models.Index(fields=["case", "called_at"], name="call_case_at_idx"),
@@ -314,6 +315,7 @@ class Promise(models.Model):
     call = models.OneToOneField(Call, on_delete=models.PROTECT, null=True, blank=True, related_name="promise")
 
     class Meta:
+        verbose_name = _("promise to pay")
         constraints = [
             models.CheckConstraint(condition=Q(amount_fen__gt=0), name="promise_amount_positive"),
             models.CheckConstraint(condition=Q(due_on__gte=models.F("made_on")), name="promise_due_after_made"),
@@ -360,6 +362,9 @@ class Letter(models.Model):
     # The contracts it covers ("、"-joined, as printed) and the approved wording it was written with (LANG-2).
     contracts = models.CharField(_("contracts"), max_length=500, blank=True, default="")
     wording = models.CharField(_("wording"), max_length=60, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("overdue notice")
 
     def __str__(self) -> str:
         return f"letter {self.pk} to borrower {self.borrower_id}"

@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from arrears.accounts.permissions import Perm, has_perm
@@ -54,6 +55,7 @@ from arrears.portfolio.models import (
     Borrower,
     DelinquencyClass,
     Hold,
+    HoldKind,
     Loan,
     LoanPosition,
     LoanStatus,
@@ -104,8 +106,13 @@ def refusal(verdict: ContactVerdict) -> dict[str, str]:
     if verdict.allowed:
         return {"label": "", "reason": ""}
     template = RULE_REASONS.get(verdict.rule)
+    facts = dict(verdict.facts)
+    if verdict.rule == "hold" and facts.get("kinds"):  # the holds' kinds by their words, not their codes
+        labels = dict(HoldKind.choices)
+        comma = "、" if (get_language() or "").startswith("zh") else ", "
+        facts["kinds"] = comma.join(str(labels.get(k.strip(), k.strip())) for k in str(facts["kinds"]).split(","))
     try:
-        reason = str(template) % dict(verdict.facts) if template else verdict.reason
+        reason = str(template) % facts if template else verdict.reason
     except (KeyError, TypeError, ValueError):
         reason = verdict.reason
     return {"label": str(RULE_LABELS.get(verdict.rule, verdict.rule)), "reason": reason}

@@ -61,7 +61,9 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
 
     def __str__(self) -> str:
-        return f"#{self.id} {self.action} by {self.actor_username}"
+        from arrears.compliance.action_words import ACTION_WORDS
+
+        return f"#{self.id} {ACTION_WORDS.get(self.action, self.action)} · {self.actor_username}"
 
     # Guards, not logic: the only writer is the ledger's bulk append.
     def save(self, *args, **kwargs):

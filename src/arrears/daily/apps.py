@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DailyConfig(AppConfig):
     name = "arrears.daily"
-    verbose_name = "Daily run"
+    verbose_name = _("Daily run")

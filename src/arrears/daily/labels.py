@@ -64,3 +64,17 @@ def word(key: str) -> str:
 def worded(counts: dict) -> list[tuple[str, object]]:
     """A report's counts as (words, count) rows, in the order the run wrote them."""
     return [(word(key), n) for key, n in counts.items()]
+
+
+# Why a loan got no decision tonight (`engine.positions` writes these texts into the run's problems).
+PROBLEMS = {
+    "instalment with a negative amount": gettext_lazy("instalment with a negative amount"),
+    "payments allocated beyond the instalment's principal or interest": gettext_lazy(
+        "payments allocated beyond the instalment's principal or interest"
+    ),
+    "more penalty or compound interest paid than has accrued": gettext_lazy(
+        "more penalty or compound interest paid than has accrued"
+    ),
+    "loan without a valid contract rate": gettext_lazy("loan without a valid contract rate"),
+    "loan whose borrower is missing": gettext_lazy("loan whose borrower is missing"),
+}

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from arrears.accounts.permissions import Perm
 from arrears.compliance.actions import require
 from arrears.daily import exports
-from arrears.daily.labels import worded
+from arrears.daily.labels import PROBLEMS, worded
 from arrears.daily.models import Run
 from arrears.home import export
 from arrears.portfolio.queries import business_date
@@ -48,6 +48,7 @@ def run_detail(request: HttpRequest, business_date: str) -> HttpResponse:
         {
             "run": run,
             "problems": problems,
+            "problem_words": PROBLEMS,
             "problem_count": run.problems.count(),
             "changes": worded(dict(sorted(run.changes.items()))),
             "by_class": worded(run.summary.get("by_class", {})),

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HomeConfig(AppConfig):
     name = "arrears.home"
-    verbose_name = "arrears"
+    verbose_name = _("arrears")

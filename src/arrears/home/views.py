@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from arrears.policy import PolicyError, parameter_rows
-from arrears.policy.labels import SECTION_TITLES
+from arrears.policy import PolicyError
+from arrears.policy.shown import table
 from arrears.portfolio.queries import business_date
 from arrears.rules.calendar_watch import page_warning
 from arrears.rules.queries import policy_book
@@ -31,18 +31,13 @@ def policy_in_force(request: HttpRequest) -> HttpResponse:
     except PolicyError as exc:  # a broken ARREARS_POLICY_FILES entry: say so instead of a bare 500
         return render(request, "home/policy.html", {"on": on, "error": str(exc), "sections": []}, status=500)
     chinese = (get_language() or "").startswith("zh")
-    sections: dict[str, dict] = {}
-    for row in parameter_rows(version.policy):
-        key, _dot, name = row["key"].partition(".")
-        english, zh = SECTION_TITLES[key]
-        section = sections.setdefault(key, {"key": key, "title": zh if chinese else english, "rows": []})
-        section["rows"].append({**row, "name": name, "text": row["meaning_zh"] if chinese else row["meaning"]})
     context = {
         "on": on,
         "error": error,
         "version": version,
         "since": None if version.effective_from == date.min else version.effective_from,
-        "sections": list(sections.values()),
+        # Each parameter by its meaning, values and ranges in words (the policy file's keys stay in data-key).
+        "sections": table(version.policy, chinese=chinese),
         # Administrators see when the working-day calendar runs out, from the business date the desk works on.
         "calendar_warning": page_warning(
             request.user, lambda: business_date() or timezone.localdate(), administrators_only=True

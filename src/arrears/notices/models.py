@@ -18,6 +18,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from arrears.portfolio.models import Borrower, Loan, NoticeLanguage
@@ -139,7 +140,7 @@ class PrintBatch(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"print batch {self.business_date} #{self.number}"
+        return gettext("print batch %(day)s no. %(n)s") % {"day": f"{self.business_date:%Y-%m-%d}", "n": self.number}
 
 
 class Notice(models.Model):

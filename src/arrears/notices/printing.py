@@ -124,7 +124,8 @@ def do_make_print_batch(business_date: date, *, actor, at: datetime | None = Non
                         reason="",
                         recipient=notice.borrower.address[:254],
                     )
-                    attempts.append(checker.attempt(notice, AttemptOutcome.SENT, "", f"{batch}", now))
+                    # no detail: the notice's print batch is its own field, worded by the outbox in the reader's language
+                    attempts.append(checker.attempt(notice, AttemptOutcome.SENT, "", "", now))
                     checker.tally[notice.channel, AttemptOutcome.SENT, ""] += 1
                     events.append(
                         {

@@ -29,7 +29,7 @@ from arrears.compliance.codes import ActionCode
 from arrears.home import export
 from arrears.notices import exports, queries
 from arrears.notices.actions import OutboxError, do_record_receipt, do_requeue_notice, do_settle_unconfirmed
-from arrears.notices.models import Notice, NoticeChannel, NoticeStatus, PrintBatch
+from arrears.notices.models import AttemptOutcome, Notice, NoticeChannel, NoticeStatus, PrintBatch
 from arrears.notices.printing import do_make_print_batch
 from arrears.notices.shown import shown_recipient, shown_status
 from arrears.notices.sms import ReceiptError, verify_receipt
@@ -126,7 +126,13 @@ def report(request: HttpRequest) -> HttpResponse:
     except ValueError:
         return HttpResponseBadRequest(_("The date must be written YYYY-MM-DD, e.g. 2026-12-01."))
     data = queries.dispatch_report(day)
-    return render(request, "notices/report.html", {"report": data, "reasons": queries.REASON_LABELS})
+    words = {
+        "reasons": queries.REASON_LABELS,
+        "channels": dict(NoticeChannel.choices),
+        "outcomes": dict(AttemptOutcome.choices),
+        "statuses": {**dict(NoticeStatus.choices), queries.IN_PRINT_BATCH: _("in a print batch")},
+    }
+    return render(request, "notices/report.html", {"report": data, **words})
 
 
 @login_required

@@ -33,7 +33,7 @@ def do_unmask_field(borrower: Borrower, field: str, *, actor, reason: str) -> st
     """Reveal one sensitive field of one borrower to a permitted user, recording why (Clause: PRV-1, AUTH-4)."""
     require(actor, Perm.UNMASK)
     if field not in SENSITIVE_FIELDS or not hasattr(borrower, field):
-        raise PortfolioError(f"{field!r} is not a personal-data field of a borrower")
+        raise PortfolioError(_("'%(field)s' is not a personal-data field of a borrower") % {"field": field})
     with audited(
         actor, ActionCode.UNMASK_FIELD, permission=Perm.UNMASK, subject=borrower, reason=_reason(reason), clause="PRV-1"
     ) as record:

@@ -351,6 +351,7 @@ class Hold(models.Model):
     )
 
     class Meta:
+        verbose_name = _("hold")
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")), name="hold_period_order"

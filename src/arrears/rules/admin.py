@@ -19,7 +19,11 @@ from arrears.rules.models import CalendarDay, CalendarYear, PolicyVersion
 
 class _AddForm(forms.ModelForm):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 16, "cols": 90}))
-    reason = forms.CharField(max_length=500, help_text=_("Recorded in the audit ledger."))
+    reason = forms.CharField(label=_("reason"), max_length=500, help_text=_("Recorded in the audit ledger."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = self._meta.labels["text"]  # a declared field does not take Meta's label
 
 
 class PolicyVersionForm(_AddForm):
@@ -65,6 +69,14 @@ class _AddOnly(AsciiNumbersAdmin, admin.ModelAdmin):
 
         form.clean = clean
         return form
+
+    def get_fields(self, request, obj=None):
+        """A stored object's page shows what it stores; the add form's text and reason are for adding only."""
+        fields = super().get_fields(request, obj)
+        if obj is None:
+            return fields
+        stored = {f.name for f in self.model._meta.get_fields()}
+        return [name for name in fields if name in stored or name in self.get_readonly_fields(request, obj)]
 
     def save_model(self, request, obj, form, change):
         messages.info(request, _("Stored and recorded in the audit ledger."))  # the action saved it in clean()

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RulesConfig(AppConfig):
     name = "arrears.rules"
-    verbose_name = "Policy versions and working-day calendar"
+    verbose_name = _("Policy versions and working-day calendar")

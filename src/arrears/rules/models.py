@@ -16,7 +16,9 @@ class PolicyVersion(models.Model):
     effective_from = models.DateField(_("effective from"), unique=True)
     name = models.CharField(_("name"), max_length=120)
     text = models.TextField(_("policy file (TOML)"))
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("added by")
+    )
     added_at = models.DateTimeField(_("added at"))
 
     class Meta:

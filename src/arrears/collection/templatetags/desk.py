@@ -3,7 +3,10 @@ English code per cause, stored once and shown in the user's language)."""
 
 from __future__ import annotations
 
+import re
+
 from django import template
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -19,6 +22,12 @@ TASK_REASONS = {
     "promise broken": _("the promise to pay was broken"),
 }
 PLAN_BROKEN = "plan broken: "
+# Why a plan ended, as `engine.plans` writes it (amounts in yuan, grouped, two decimals).
+_BROKEN = re.compile(
+    r"instalment (?P<n>\d+) due (?P<due>[\d-]+): (?P<paid>[\d,.]+) paid of (?P<owed>[\d,.]+) due by then"
+    r"(?: \((?P<plan>[\d,.]+) under the plan, (?P<own>[\d,.]+) of the loans' own instalments\))?"
+)
+_COMPLETED = re.compile(r"all (?P<n>\d+) instalments met: (?P<owed>[\d,.]+)")
 
 
 @register.filter
@@ -27,5 +36,26 @@ def task_reason(reason: str) -> str:
     if reason in TASK_REASONS:
         return str(TASK_REASONS[reason])
     if reason.startswith(PLAN_BROKEN):
-        return f"{_('plan broken')}: {reason.removeprefix(PLAN_BROKEN)}"
+        return f"{_('plan broken')}: {plan_end(reason.removeprefix(PLAN_BROKEN))}"
+    return reason
+
+
+@register.filter
+def plan_end(reason: str) -> str:
+    """Why a plan ended, in the active language; a reason a person wrote (a withdrawal's) is shown as written."""
+    broken = _BROKEN.fullmatch(reason or "")
+    if broken:
+        words = (
+            gettext("instalment %(n)s due %(due)s: %(paid)s yuan paid of %(owed)s yuan due by then")
+            % broken.groupdict()
+        )
+        if broken["plan"]:
+            words += (
+                gettext(" (%(plan)s yuan under the plan, %(own)s yuan of the loans' own instalments)")
+                % broken.groupdict()
+            )
+        return words
+    completed = _COMPLETED.fullmatch(reason or "")
+    if completed:
+        return gettext("all %(n)s instalments met: %(owed)s yuan") % completed.groupdict()
     return reason
