@@ -180,3 +180,20 @@ def add_reminder_and_hit(site: Site) -> None:
     officer = site.users[RoleCode.COMPLIANCE_OFFICER]
     do_save_phrase(None, text="砸 家门", kind="words", category="violence", active=True, note="", actor=officer)
     screen_text("再不还就砸你家门", actor=site.users[RoleCode.JUNIOR_COLLECTOR], where="call_note")
+
+
+def object_pages(site: Site) -> list[tuple[str, str]]:
+    """(route of the matrix line whose roles apply, URL): each demo case's own pages — the case, its call form and
+    plan designer, its borrower, loan and delivery history — for the suite-wide walks over every page."""
+    views = []
+    for external_id, case in site.cases.items():
+        borrower = case.borrower
+        views += [
+            ("cases/<int:case_id>/", f"/cases/{case.pk}/"),
+            ("cases/<int:case_id>/call/", f"/cases/{case.pk}/call/"),
+            ("cases/<int:case_id>/plan/", f"/cases/{case.pk}/plan/"),
+            ("borrowers/<str:external_id>/", f"/borrowers/{external_id}/"),
+            ("loans/<str:external_id>/", f"/loans/{borrower.loans.get().external_id}/"),
+            ("notices/borrowers/<int:borrower_id>/", f"/notices/borrowers/{borrower.pk}/"),
+        ]
+    return views

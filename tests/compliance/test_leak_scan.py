@@ -19,7 +19,7 @@ from arrears.accounts.roles import RoleCode
 from arrears.collection import views as desk_views
 from arrears.compliance.models import AuditEvent
 from arrears.notices.models import NoticeStatus
-from demo_site import CONTACT, PEOPLE, ROLES, WORKING_HOURS, add_reminder_and_hit, build_site
+from demo_site import CONTACT, PEOPLE, ROLES, WORKING_HOURS, add_reminder_and_hit, build_site, object_pages
 from site_urls import PAGES
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("approved_templates")]
@@ -47,18 +47,11 @@ ALLOWED = {
 
 def extra_views(site) -> list[tuple[str, str]]:
     """(route of the matrix line whose roles apply, URL): detail pages of every object and the lists' variants."""
-    views = []
-    for external_id, case in site.cases.items():
-        borrower = case.borrower
-        views += [
-            ("cases/<int:case_id>/", f"/cases/{case.pk}/"),
-            ("cases/<int:case_id>/call/", f"/cases/{case.pk}/call/"),
-            ("cases/<int:case_id>/plan/", f"/cases/{case.pk}/plan/"),
-            ("borrowers/<str:external_id>/", f"/borrowers/{external_id}/"),
-            ("loans/<str:external_id>/", f"/loans/{borrower.loans.get().external_id}/"),
-            ("notices/borrowers/<int:borrower_id>/", f"/notices/borrowers/{borrower.pk}/"),
-            ("notices/borrowers/<int:borrower_id>/", f"/notices/borrowers/{borrower.pk}/?format=csv"),
-        ]
+    views = object_pages(site)
+    views += [
+        ("notices/borrowers/<int:borrower_id>/", f"/notices/borrowers/{case.borrower.pk}/?format=csv")
+        for case in site.cases.values()
+    ]
     contact = site.cases["S01"].borrower.contacts.get()
     views += [
         ("cases/<int:case_id>/call/", f"/cases/{site.ids['case_id']}/call/?party=contact&contact={contact.pk}"),

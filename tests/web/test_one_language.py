@@ -45,7 +45,7 @@ from arrears.compliance.codes import ActionCode
 from arrears.notices.models import NoticeStatus, Template
 from arrears.policy import Policy
 from arrears.policy.shown import table
-from demo_site import ROLES, WORKING_HOURS, build_site
+from demo_site import ROLES, WORKING_HOURS, build_site, object_pages
 from site_urls import ADMIN_MODELS, ANONYMOUS, PAGES, SUP
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("approved_templates")]
@@ -252,17 +252,7 @@ def read(response, data) -> list[str]:
 
 def detail_views(site) -> list[tuple[str, str]]:
     """(route whose roles apply, URL): every object's page of the demo site and the lists' variants."""
-    views = []
-    for external_id, case in site.cases.items():
-        borrower = case.borrower
-        views += [
-            ("cases/<int:case_id>/", f"/cases/{case.pk}/"),
-            ("cases/<int:case_id>/call/", f"/cases/{case.pk}/call/"),
-            ("cases/<int:case_id>/plan/", f"/cases/{case.pk}/plan/"),
-            ("borrowers/<str:external_id>/", f"/borrowers/{external_id}/"),
-            ("loans/<str:external_id>/", f"/loans/{borrower.loans.get().external_id}/"),
-            ("notices/borrowers/<int:borrower_id>/", f"/notices/borrowers/{borrower.pk}/"),
-        ]
+    views = object_pages(site)
     views += [("plans/<int:plan_id>/", f"/plans/{site.ids['proposed_plan_id']}/"), ("cases/", "/cases/?owner=all")]
     views += [("notices/", f"/notices/?status={status}") for status in NoticeStatus.values]
     views += [
