@@ -128,8 +128,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # HTTPS (docs/deployment.md). Behind a proxy that ends TLS, Django learns a request came over HTTPS from the header
 # the proxy sets; the redirect to HTTPS spares the load balancer's probes, which speak plain HTTP to each server.
 _PROXY_HEADER = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
-if _PROXY_HEADER:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_HEADER.upper().replace("-", "_"), "https")
+SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_HEADER.upper().replace("-", "_"), "https") if _PROXY_HEADER else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0, maximum=10 * 366 * 86400)
