@@ -50,6 +50,5 @@ def run(application, *, host: str, port: int, workers: int, threads: int, timeou
         "logger_class": StderrLogger,
         "proc_name": "arrears",
         "control_socket_disable": True,  # no gunicornc socket in the home directory: the service manager controls it
-        "forwarded_allow_ips": "127.0.0.1,::1",  # only a local proxy's X-Forwarded-* are believed by gunicorn
     }
     Server(application, options).run()
