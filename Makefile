@@ -3,6 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKERS ?= 2
 
 .PHONY: run test lint lock clean messages
 
@@ -14,7 +15,7 @@ run:
 	$(BIN)/arrears demo --loans $(DEMO_LOANS)
 	$(BIN)/arrears run-daily
 	$(BIN)/arrears dispatch --once
-	$(BIN)/arrears serve --host $(HOST) --port $(PORT) --no-migrate
+	$(BIN)/arrears serve --host $(HOST) --port $(PORT) --workers $(WORKERS) --no-migrate
 
 # TEST_CLOCK: a command the test run is wrapped in (CI: faketime, after the set-up that downloads).
 test:

@@ -67,6 +67,8 @@ class Page:
 
 PAGES = [
     Page("", EVERYONE, "/"),  # the start page: anyone signed in; no one else (sent to sign in)
+    Page("healthz", PUBLIC, "/healthz"),  # liveness and readiness (home/health.py): JSON, no personal data
+    Page("readyz", PUBLIC, "/readyz"),
     Page("policy/", PUBLIC, "/policy/", query=("on",), numbers=("on",)),
     Page("login/", PUBLIC, "/login/", form={"username": "someone", "password": "wrong"}),
     Page("logout/", PUBLIC, "/logout/", method="POST"),

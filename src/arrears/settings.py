@@ -1,10 +1,22 @@
 """Django settings, read from the environment.
 
 DATABASE_URL  database (default: SQLite file var/arrears.sqlite3 under the project directory)
-SECRET_KEY    required when DATABASE_URL is set; with the embedded default a key is kept in var/secret_key
+SECRET_KEY    required when DATABASE_URL is set (production); with the embedded default a key is kept in
+              var/secret_key
 DEBUG         "1"/"true" to enable debug pages (default: off)
-ALLOWED_HOSTS comma-separated (default: 127.0.0.1,localhost)
+ALLOWED_HOSTS comma-separated host names this server answers to (default: 127.0.0.1,localhost)
+The production settings below are described with a working example in docs/deployment.md:
+CSRF_TRUSTED_ORIGINS  comma-separated origins forms may be posted from, e.g. https://arrears.bank.example
+                      (default: none beyond the request's own host)
+SECURE_PROXY_SSL_HEADER  behind a TLS-terminating proxy: the header it sets to "https", e.g. X-Forwarded-Proto
+                      (default: unset, no header trusted). Set it only when every request passes the proxy, which
+                      must overwrite that header
+SECURE_SSL_REDIRECT   "1": plain-HTTP requests are redirected to HTTPS, except /healthz and /readyz (default: off)
+SECURE_HSTS_SECONDS   Strict-Transport-Security max-age sent over HTTPS (default: 0, none)
+SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD  "1": add includeSubDomains / preload (default: off)
+SESSION_COOKIE_SECURE, CSRF_COOKIE_SECURE  "1"/"0": cookies only over HTTPS (default: on unless DEBUG)
 ARREARS_VAR   directory for local state (default: ./var)
+ARREARS_STATIC_ROOT   where `arrears serve` collects the static files (default: ARREARS_VAR/static)
 ARREARS_POLICY_FILES  comma-separated TOML policy versions laid over the SPEC defaults
 ARREARS_SESSION_IDLE_MINUTES  a signed-in session ends after this many minutes without a request (default: 30)
 ARREARS_BANK_NAME     the bank as its notices name it (default: 示例商业银行, a demo bank)
@@ -53,6 +65,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -110,6 +123,17 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+# HTTPS (docs/deployment.md). Behind a proxy that ends TLS, Django learns a request came over HTTPS from the header
+# the proxy sets; the redirect to HTTPS spares the load balancer's probes, which speak plain HTTP to each server.
+_PROXY_HEADER = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_HEADER.upper().replace("-", "_"), "https") if _PROXY_HEADER else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0, maximum=10 * 366 * 86400)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
 if _EMBEDDED:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -265,18 +289,31 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("ARREARS_STATIC_ROOT", "") or VAR_DIR / "static").resolve()
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from here after collectstatic
+# `arrears serve` collects the static files into STATIC_ROOT under content-hashed names with gzip and brotli
+# copies (ARREARS_STATIC_COLLECTED=1, which it sets), and WhiteNoise serves them compressed with a year's caching:
+# a changed file gets a new name. Elsewhere (tests, `arrears serve --dev`) they are served from the apps'
+# directories as they are, nothing to collect first.
+STATIC_COLLECTED = env_bool("ARREARS_STATIC_COLLECTED", False)
+_STATIC_STORAGE = (
+    "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    if STATIC_COLLECTED
+    else "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": _STATIC_STORAGE},
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
+# Source maps (a few MB each, for the API's documentation pages) are for developers' tools: not compressing them
+# halves the time collectstatic takes.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 # Idle timeout: every request renews the session, which expires after this long without one.
 SESSION_IDLE_MINUTES = env_int("ARREARS_SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60)

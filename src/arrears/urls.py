@@ -4,7 +4,7 @@ from django.views.generic import RedirectView
 
 from arrears.accounts import views as accounts
 from arrears.arrangements.api import api
-from arrears.home import errors, start
+from arrears.home import errors, health, start
 from arrears.home import views as home
 
 # The error pages in the site's layout and the user's language (not Django's bare English ones).
@@ -14,6 +14,9 @@ handler404 = errors.not_found
 handler500 = errors.server_error
 
 urlpatterns = [
+    # For load balancers and service managers (home/health.py): no slash, plain HTTP, no sign-in.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", start.start, name="start"),
     path("policy/", home.policy_in_force, name="policy-in-force"),
     # The admin signs in and out through arrears' own (audited, rate-limited) views.

@@ -2,7 +2,7 @@
 
 Every other request of theirs is sent to the change-password page (GET and HEAD) or refused with 403 (anything
 else: a form post, an API call), so nothing is done under a password someone else has seen. Signing out stays
-possible. Placed after `AuthenticationMiddleware`.
+possible, and so are the health probes (`/healthz`, `/readyz`). Placed after `AuthenticationMiddleware`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ class PasswordChangeRequiredMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and getattr(user, "must_change_password", False):
             change = reverse("password-change")
-            if request.path_info not in (change, reverse("logout")) and not request.path_info.startswith("/static/"):
+            allowed = (change, reverse("logout"), reverse("healthz"), reverse("readyz"))  # probes: no user's data
+            if request.path_info not in allowed and not request.path_info.startswith("/static/"):
                 if request.method in ("GET", "HEAD"):
                     return redirect_to_login(request.get_full_path(), change)
                 return HttpResponseForbidden(
