@@ -399,7 +399,9 @@ def test_a_waiver_on_a_loan_of_another_borrower_is_422(desk):
         signed_in(desk.senior), f"/api/v1/cases/{desk.case.pk}/waivers", {"loan": other.external_id, "amount": "0.50"}
     )
     assert response.status_code == 422
-    assert response.json()["error"]["message"].startswith(f"Loan {other.external_id} is not one of this case's borrower's")
+    assert response.json()["error"]["message"].startswith(
+        f"Loan {other.external_id} is not one of this case's borrower's"
+    )
 
 
 def test_a_waiver_is_proposed_listed_and_posted_on_approval(desk):
@@ -441,4 +443,6 @@ def test_a_waiver_is_proposed_listed_and_posted_on_approval(desk):
         "2026-03-20",
         desk.boss.username,
     )
-    assert post(signed_in(desk.other_boss), f"/api/v1/waivers/{body['id']}/reject", {"reason": "重复"}).status_code == 409
+    assert (
+        post(signed_in(desk.other_boss), f"/api/v1/waivers/{body['id']}/reject", {"reason": "重复"}).status_code == 409
+    )

@@ -69,11 +69,19 @@ class TokenRateThrottle(SimpleRateThrottle):
     def __init__(self) -> None:
         super().__init__(getattr(settings, "ARREARS_API_RATE", DEFAULT_RATE))
 
+    def allow_request(self, request: HttpRequest) -> bool:
+        rate = getattr(settings, "ARREARS_API_RATE", DEFAULT_RATE)
+        if rate != self.rate:  # the setting is read on each call, so a changed one applies without a restart
+            self.rate = rate
+            self.num_requests, self.duration = self.parse_rate(rate)
+        return super().allow_request(request)
+
     def get_cache_key(self, request: HttpRequest) -> str | None:
         row = getattr(request, "service_token", None)
         if row is None:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": row.pk}
+        # Keyed by the token's hash, not its row id: ids can come back after a rolled-back transaction.
+        return self.cache_format % {"scope": self.scope, "ident": row.token_sha256}
 
 
 def audit_token_calls(view):

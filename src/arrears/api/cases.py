@@ -46,7 +46,7 @@ class CaseOut(Schema):
     pool: str
     dpd: int
     overdue_fen: int
-    overdue: str = Field(description='the overdue total in yuan, e.g. "1,027.43"')
+    overdue: str = Field(description='the overdue total in yuan, two decimals, e.g. "1027.43"')
     owner: str | None = Field(description="the owning collector's username, or null")
     opened_on: date
     attempts: int = Field(description="collection calls in the case (CLS-2)")

@@ -25,6 +25,7 @@ ACTION_WORDS = {
     ActionCode.SAVE_AGENCY: _("save an agency"),
     ActionCode.UNMASK_FIELD: _("show a personal-data field in full"),
     ActionCode.SEARCH_EXACT: _("search by a full number"),
+    ActionCode.SEARCH_NAME: _("search by name"),
     ActionCode.IMPORT_FEED: _("import the core-banking feed"),
     ActionCode.PLACE_HOLD: _("place a hold"),
     ActionCode.RELEASE_HOLD: _("release a hold"),
