@@ -233,7 +233,7 @@ def test_the_quote_counts_the_loans_own_instalments_month_by_month(desk):
 
 def test_an_anonymous_call_is_401(desk):
     """Clause: AUTH-2 — without a session every endpoint answers 401 and nothing is written."""
-    client = Client()
+    client = Client(headers={"accept-language": "en"})
     assert post(client, f"/api/v1/cases/{desk.case.pk}/plans/quote", MEANS).status_code == 401
     assert post(client, f"/api/v1/cases/{desk.case.pk}/plans", {**MEANS, "instalments": 4}).status_code == 401
     assert client.get("/api/v1/plans/pending").status_code == 401
