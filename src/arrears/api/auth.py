@@ -3,7 +3,8 @@ with CSRF; the rate limit of each token; and the audit event of each call a toke
 
 * A token is looked up by its SHA-256 (`accounts.tokens.token_for`); the call then runs as its service account
   (`request.user`), so every permission check is the one a person of that role meets. An unknown, malformed or
-  revoked token is answered 401 at once (not handed on to the session check). The token path needs no CSRF:
+  revoked token, or one whose role no longer grants signing in, is answered 401 at once (not handed on to the
+  session check). The token path needs no CSRF:
   a browser never sends the header by itself, so another site cannot make it call the API.
 * The session path is django-ninja's `SessionAuth`: CSRF enforced on every unsafe method (`X-CSRFToken`).
 * Each token may make `ARREARS_API_RATE` calls (default "120/min") in any sliding window of that length;
@@ -31,7 +32,7 @@ from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
 from arrears.accounts.models import ServiceToken
-from arrears.accounts.permissions import Perm
+from arrears.accounts.permissions import Perm, has_perm
 from arrears.accounts.tokens import token_for
 from arrears.compliance.actions import audited
 from arrears.compliance.codes import ActionCode
@@ -52,7 +53,8 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> ServiceToken:
         row = token_for(token.strip())
-        if row is None:
+        # A role whose sign-in grant was withdrawn stops its tokens too (and the call's event rests on that grant).
+        if row is None or not has_perm(row.account, Perm.SIGN_IN):
             security_log.warning("api: refused an unknown or revoked token for %s %s", request.method, request.path)
             raise AuthenticationError(401, _("The API token is not valid or was revoked."))
         ServiceToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
