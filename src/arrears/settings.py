@@ -59,6 +59,7 @@ ARREARS_MAX_REQUEST_BYTES  a request declaring a larger body is refused with 413
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -343,3 +344,13 @@ ARREARS_MAX_REQUEST_BYTES = env_int("ARREARS_MAX_REQUEST_BYTES", 12 * 1024 * 102
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# -- API tokens (Issue 16) ----------------------------------------------------------------------------------
+# ARREARS_API_RATE: how many calls one service-account token may make per period, "N/s", "N/min", "N/hour" or
+# "N/day" (default "120/min"); beyond it the API answers 429 with Retry-After (`arrears.api.auth`). The count is
+# kept in Django's default cache: per process with the default local-memory cache, so with several server
+# workers configure CACHES with a shared backend (e.g. the database cache) for one count per token.
+ARREARS_API_RATE = os.environ.get("ARREARS_API_RATE", "120/min").strip()
+_API_RATE_FORMAT = r"[1-9][0-9]{0,6}/(s|sec|m|min|h|hour|d|day)"
+if not re.fullmatch(_API_RATE_FORMAT, ARREARS_API_RATE):
+    raise ImproperlyConfigured(f'ARREARS_API_RATE must look like "120/min", got {ARREARS_API_RATE!r}')

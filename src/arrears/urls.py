@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from arrears.accounts import views as accounts
-from arrears.arrangements.api import api
+from arrears.api import site as api_v1
 from arrears.home import errors, health, start
 from arrears.home import views as home
 
@@ -31,5 +31,5 @@ urlpatterns = [
     path("", include("arrears.arrangements.urls")),
     path("compliance/", include("arrears.compliance.urls")),
     path("notices/", include("arrears.notices.urls")),
-    path("api/", api.urls),
+    path("api/v1/", api_v1.urls()),  # the REST API, version 1 (nothing is served under /api/ itself)
 ]

@@ -176,7 +176,7 @@ def test_first_sign_in_with_a_one_time_password_allows_nothing_but_choosing_ones
     assert (response.status_code, response["Location"]) == (302, "/password/?next=/borrowers/")
     assert client.get("/").status_code == 302
     assert client.post("/cases/allocate/", {}).status_code == 403
-    assert client.post("/api/cases/1/plans/quote", {}, content_type="application/json").status_code == 403
+    assert client.post("/api/v1/cases/1/plans/quote", {}, content_type="application/json").status_code == 403
     page = client.get("/password/?next=/borrowers/").content.decode()
     assert "You signed in with a one-time password" in page
     wrong = client.post("/password/", {"old_password": "nope", "new_password1": "x", "new_password2": "x"})

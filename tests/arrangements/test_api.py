@@ -27,15 +27,16 @@ pytestmark = pytest.mark.django_db
 
 MEANS = {"income": "10000.00", "expenses": "3000.00", "debts": "500.00"}
 PATHS = {
-    "/api/cases/{case_id}/plans/quote": {"post"},
-    "/api/cases/{case_id}/plans": {"post"},
-    "/api/plans/pending": {"get"},
-    "/api/plans/{plan_id}/approve": {"post"},
-    "/api/plans/{plan_id}/reject": {"post"},
-    "/api/cases/{case_id}/waivers": {"post"},
-    "/api/waivers/pending": {"get"},
-    "/api/waivers/{waiver_id}/approve": {"post"},
-    "/api/waivers/{waiver_id}/reject": {"post"},
+    "/api/v1/cases": {"get"},
+    "/api/v1/cases/{case_id}/plans/quote": {"post"},
+    "/api/v1/cases/{case_id}/plans": {"post"},
+    "/api/v1/plans/pending": {"get"},
+    "/api/v1/plans/{plan_id}/approve": {"post"},
+    "/api/v1/plans/{plan_id}/reject": {"post"},
+    "/api/v1/cases/{case_id}/waivers": {"post"},
+    "/api/v1/waivers/pending": {"get"},
+    "/api/v1/waivers/{waiver_id}/approve": {"post"},
+    "/api/v1/waivers/{waiver_id}/reject": {"post"},
 }
 
 
@@ -67,34 +68,41 @@ def post(client: Client, url: str, body: dict | None = None, **extra):
     return client.post(url, body or {}, content_type="application/json", **extra)
 
 
+def error(status: int, message: str) -> dict:
+    """The API's one error shape (arrears.api.errors)."""
+    code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 422: "unprocessable"}
+    return {"error": {"code": code[status], "message": message}}
+
+
 def propose(desk, instalments: int = 4, actor=None) -> Plan:
     return do_propose_plan(desk.case, **MEANS, instalments=instalments, actor=actor or desk.senior, today=AS_OF)
 
 
 def test_the_openapi_document_is_3_1_and_lists_every_endpoint(desk):
-    """Clause: AUTH-2 — /api/openapi.json is an OpenAPI 3.1.0 document titled "arrears API", version 1, listing
-    every arrangements endpoint with its method, each behind the session cookie; /api/docs serves the docs. Both
-    need a signed-in user."""
-    assert Client().get("/api/openapi.json").status_code == 302  # to the sign-in page
+    """Clause: AUTH-2 — /api/v1/openapi.json is an OpenAPI 3.1.0 document titled "arrears API", version 1, listing
+    every endpoint with its method, each behind a service account's bearer token or the session cookie;
+    /api/v1/docs serves the docs. Both need a signed-in user."""
+    assert Client().get("/api/v1/openapi.json").status_code == 302  # to the sign-in page
     client = signed_in(desk.junior)
-    document = client.get("/api/openapi.json").json()
+    document = client.get("/api/v1/openapi.json").json()
     assert document["openapi"] == "3.1.0"
     assert (document["info"]["title"], document["info"]["version"]) == ("arrears API", "1")
     assert {path: set(ops) for path, ops in document["paths"].items()} == PATHS
     assert document["components"]["securitySchemes"] == {
-        "SessionAuth": {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+        "TokenAuth": {"type": "http", "scheme": "bearer"},
+        "SessionAuth": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
     }
     for ops in document["paths"].values():
         for op in ops.values():
-            assert op["security"] == [{"SessionAuth": []}]
-    assert client.get("/api/docs").status_code == 200
+            assert op["security"] == [{"TokenAuth": []}, {"SessionAuth": []}]
+    assert client.get("/api/v1/docs").status_code == 200
 
 
 def test_a_quote_for_income_10000_allows_3000_a_month(desk):
     """Clause: PLAN-1, PLAN-2, PLAN-3 — income 10,000, expenses 3,000, debts 500: at most 3000.00 a month (30% of
     income); the 1,027.43 overdue split into 3 to 6 fixed instalments, all feasible, due monthly from the business
     date; money as strings with two decimals."""
-    response = post(signed_in(desk.senior), f"/api/cases/{desk.case.pk}/plans/quote", MEANS)
+    response = post(signed_in(desk.senior), f"/api/v1/cases/{desk.case.pk}/plans/quote", MEANS)
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["max_monthly_payment"] == "3000.00"
@@ -117,7 +125,7 @@ def test_an_infeasible_quote_says_why_in_figures(desk):
     """Clause: PLAN-2, PLAN-3 — income 500 allows 150.00 a month; 1,027.43 needs 7 months; the policy allows at
     most 6: no option is feasible and the reason has those figures."""
     means = {"income": "500", "expenses": "0", "debts": "0"}
-    body = post(signed_in(desk.senior), f"/api/cases/{desk.case.pk}/plans/quote", means).json()
+    body = post(signed_in(desk.senior), f"/api/v1/cases/{desk.case.pk}/plans/quote", means).json()
     assert body["max_monthly_payment"] == "150.00"
     assert not any(o["feasible"] for o in body["options"])
     assert (
@@ -128,21 +136,21 @@ def test_an_infeasible_quote_says_why_in_figures(desk):
 def test_bad_figures_are_answered_422_with_the_message(desk):
     """Clause: PLAN-1 — a figure that is not a number, or is negative, is refused with a message naming it; a JSON
     number (a float) is refused by the schema: money travels as a string."""
-    client, url = signed_in(desk.senior), f"/api/cases/{desk.case.pk}/plans/quote"
+    client, url = signed_in(desk.senior), f"/api/v1/cases/{desk.case.pk}/plans/quote"
     response = post(client, url, {**MEANS, "income": "ten thousand"})
     assert response.status_code == 422
-    assert response.json()["detail"].startswith("income: 'ten thousand' is not a number")
+    assert response.json()["error"]["message"].startswith("income: 'ten thousand' is not a number")
     response = post(client, url, {**MEANS, "debts": "-500"})
-    assert (response.status_code, response.json()) == (422, {"detail": "debts must not be negative, got -500"})
+    assert (response.status_code, response.json()) == (422, error(422, "debts must not be negative, got -500"))
     assert post(client, url, {**MEANS, "income": 10000.5}).status_code == 422
 
 
 def test_a_quote_needs_the_permission_to_propose_plans(desk):
     """Clause: AUTH-1, AUTH-2 — a junior collector sees the case but may not negotiate a plan: 403 naming the
     permission."""
-    response = post(signed_in(desk.junior), f"/api/cases/{desk.case.pk}/plans/quote", MEANS)
+    response = post(signed_in(desk.junior), f"/api/v1/cases/{desk.case.pk}/plans/quote", MEANS)
     assert response.status_code == 403
-    assert "arrangements.propose_plan" in response.json()["detail"]
+    assert "arrangements.propose_plan" in response.json()["error"]["message"]
 
 
 def test_a_senior_collector_proposes_a_plan(desk):
@@ -150,7 +158,7 @@ def test_a_senior_collector_proposes_a_plan(desk):
     awaiting approval; one Plan row and one audit event."""
     events = AuditEvent.objects.count()
     response = post(
-        signed_in(desk.senior), f"/api/cases/{desk.case.pk}/plans", {**MEANS, "instalments": 4, "note": "月底发薪"}
+        signed_in(desk.senior), f"/api/v1/cases/{desk.case.pk}/plans", {**MEANS, "instalments": 4, "note": "月底发薪"}
     )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -171,9 +179,9 @@ def test_a_senior_collector_proposes_a_plan(desk):
 def test_a_junior_collector_cannot_propose_and_nothing_changes(desk):
     """Clause: AUTH-1, AUTH-2 — 403 with the permission named; no plan, no audit event."""
     events = AuditEvent.objects.count()
-    response = post(signed_in(desk.junior), f"/api/cases/{desk.case.pk}/plans", {**MEANS, "instalments": 4})
+    response = post(signed_in(desk.junior), f"/api/v1/cases/{desk.case.pk}/plans", {**MEANS, "instalments": 4})
     assert response.status_code == 403
-    assert "arrangements.propose_plan" in response.json()["detail"]
+    assert "arrangements.propose_plan" in response.json()["error"]["message"]
     assert not Plan.objects.exists()
     assert AuditEvent.objects.count() == events
 
@@ -183,12 +191,13 @@ def test_a_plan_that_does_not_fit_is_refused_422_with_the_figures(desk):
     1,023.72 (due 2026-03-28) falls due too: 3 × 342.48 costs 1,366.20 that month, too much; the refusal names
     the feasible counts; nothing is written."""
     means = {"income": "4300", "expenses": "0", "debts": "0", "instalments": 3}
-    response = post(signed_in(desk.senior), f"/api/cases/{desk.case.pk}/plans", means)
+    response = post(signed_in(desk.senior), f"/api/v1/cases/{desk.case.pk}/plans", means)
     assert response.status_code == 422
-    assert response.json() == {
-        "detail": "3 instalments: month 1: plan 342.48 + own instalments 1,023.72 = 1,366.20 > 1,290.00 allowed. "
-        "Choose one of 4, 5, 6."
-    }
+    assert response.json() == error(
+        422,
+        "3 instalments: month 1: plan 342.48 + own instalments 1,023.72 = 1,366.20 > 1,290.00 allowed. "
+        "Choose one of 4, 5, 6.",
+    )
     assert not Plan.objects.exists()
 
 
@@ -198,7 +207,7 @@ def test_the_quote_counts_the_loans_own_instalments_month_by_month(desk):
     month three instalments do not fit, four do (256.86 + 1,023.72 = 1,280.58)."""
     response = post(
         signed_in(desk.senior),
-        f"/api/cases/{desk.case.pk}/plans/quote",
+        f"/api/v1/cases/{desk.case.pk}/plans/quote",
         {"income": "4300", "expenses": "0", "debts": "0"},
     )
     assert response.status_code == 200
@@ -224,11 +233,16 @@ def test_the_quote_counts_the_loans_own_instalments_month_by_month(desk):
 
 def test_an_anonymous_call_is_401(desk):
     """Clause: AUTH-2 — without a session every endpoint answers 401 and nothing is written."""
-    client = Client()
-    assert post(client, f"/api/cases/{desk.case.pk}/plans/quote", MEANS).status_code == 401
-    assert post(client, f"/api/cases/{desk.case.pk}/plans", {**MEANS, "instalments": 4}).status_code == 401
-    assert client.get("/api/plans/pending").status_code == 401
-    assert client.get("/api/waivers/pending").json() == {"detail": "Unauthorized"}
+    client = Client(headers={"accept-language": "en"})
+    assert post(client, f"/api/v1/cases/{desk.case.pk}/plans/quote", MEANS).status_code == 401
+    assert post(client, f"/api/v1/cases/{desk.case.pk}/plans", {**MEANS, "instalments": 4}).status_code == 401
+    assert client.get("/api/v1/plans/pending").status_code == 401
+    assert client.get("/api/v1/waivers/pending").json() == {
+        "error": {
+            "code": "unauthorized",
+            "message": "Sign in, or send a service account's token as Authorization: Bearer <token>.",
+        }
+    }
     assert not Plan.objects.exists()
 
 
@@ -238,32 +252,35 @@ def test_a_case_outside_ones_reach_is_404(desk):
     so is a case id that does not exist."""
     client = signed_in(desk.junior)
     for url, body in [
-        (f"/api/cases/{desk.senior_case.pk}/plans/quote", MEANS),
-        (f"/api/cases/{desk.senior_case.pk}/plans", {**MEANS, "instalments": 4}),
-        (f"/api/cases/{desk.senior_case.pk}/waivers", {"loan": "x", "amount": "1.00"}),
-        ("/api/cases/999999/plans/quote", MEANS),
+        (f"/api/v1/cases/{desk.senior_case.pk}/plans/quote", MEANS),
+        (f"/api/v1/cases/{desk.senior_case.pk}/plans", {**MEANS, "instalments": 4}),
+        (f"/api/v1/cases/{desk.senior_case.pk}/waivers", {"loan": "x", "amount": "1.00"}),
+        ("/api/v1/cases/999999/plans/quote", MEANS),
     ]:
         response = post(client, url, body)
         assert response.status_code == 404, url
-        assert response.json() == {"detail": "No such case, or not one of yours"}
+        assert response.json() == error(404, "No such case, or not one of yours")
     plan = do_propose_plan(desk.senior_case, **MEANS, instalments=4, actor=desk.senior, today=AS_OF)
-    assert post(client, f"/api/plans/{plan.pk}/approve").json() == {"detail": "No such plan, or not one of yours"}
-    assert post(signed_in(desk.senior), f"/api/cases/{desk.senior_case.pk}/plans/quote", MEANS).status_code == 200
+    assert post(client, f"/api/v1/plans/{plan.pk}/approve").json() == error(404, "No such plan, or not one of yours")
+    assert post(signed_in(desk.senior), f"/api/v1/cases/{desk.senior_case.pk}/plans/quote", MEANS).status_code == 200
     chinese = Client()  # the product's default language
     chinese.force_login(desk.junior)
-    response = post(chinese, f"/api/cases/{desk.senior_case.pk}/plans/quote", MEANS)
-    assert (response.status_code, response.json()) == (404, {"detail": "案件不存在，或不属于您"})
+    response = post(chinese, f"/api/v1/cases/{desk.senior_case.pk}/plans/quote", MEANS)
+    assert (response.status_code, response.json()) == (404, error(404, "案件不存在，或不属于您"))
 
 
 def test_csrf_is_enforced_on_posts(desk):
     """Clause: AUTH-2 — the API's users are the workstation's: a signed-in POST without the CSRF token is refused
     (403) and writes nothing; with the csrftoken cookie's value in X-CSRFToken it goes through."""
     client = signed_in(desk.senior, enforce_csrf_checks=True)
-    url = f"/api/cases/{desk.case.pk}/plans"
+    url = f"/api/v1/cases/{desk.case.pk}/plans"
     response = post(client, url, {**MEANS, "instalments": 4})
-    assert (response.status_code, response.json()) == (403, {"detail": "CSRF check Failed"})
+    assert (response.status_code, response.json()) == (
+        403,
+        error(403, "The CSRF check failed: send the csrftoken cookie's value in the X-CSRFToken header."),
+    )
     assert not Plan.objects.exists()
-    client.get("/api/docs")  # a page of the site hands out the token, as to a browser
+    client.get("/api/v1/docs")  # a page of the site hands out the token, as to a browser
     token = client.cookies["csrftoken"].value
     assert post(client, url, {**MEANS, "instalments": 4}, headers={"x-csrftoken": token}).status_code == 201
     assert Plan.objects.count() == 1
@@ -275,23 +292,24 @@ def test_the_pending_list_is_the_supervisors_in_constant_queries(desk):
     first = propose(desk)
     client = signed_in(desk.boss)
     with CaptureQueriesContext(connection) as one:
-        body = client.get("/api/plans/pending").json()
-    assert [(p["id"], p["status"], p["payment"], len(p["instalments"])) for p in body] == [
+        body = client.get("/api/v1/plans/pending").json()
+    assert body["count"] == 1
+    assert [(p["id"], p["status"], p["payment"], len(p["instalments"])) for p in body["items"]] == [
         (first.pk, "proposed", "256.86", 4)
     ]
     second = do_propose_plan(desk.senior_case, **MEANS, instalments=6, actor=desk.senior, today=AS_OF)
     with CaptureQueriesContext(connection) as two:
-        body = client.get("/api/plans/pending").json()
-    assert [p["id"] for p in body] == [first.pk, second.pk]
+        body = client.get("/api/v1/plans/pending").json()
+    assert ([p["id"] for p in body["items"]], body["count"]) == ([first.pk, second.pk], 2)
     assert len(two) == len(one)
-    assert signed_in(desk.senior).get("/api/plans/pending").status_code == 403
+    assert signed_in(desk.senior).get("/api/v1/plans/pending").status_code == 403
 
 
 def test_a_supervisor_approves_and_the_agreement_is_stored(desk):
     """Clause: AUTH-2, PLAN-4 — 200 with the plan approved by the supervisor; the agreement PDF is stored with its
     SHA-256, which the answer carries."""
     plan = propose(desk)
-    response = post(signed_in(desk.boss), f"/api/plans/{plan.pk}/approve", {"reason": "还款能力已核实"})
+    response = post(signed_in(desk.boss), f"/api/v1/plans/{plan.pk}/approve", {"reason": "还款能力已核实"})
     assert response.status_code == 200, response.content
     body = response.json()
     plan.refresh_from_db()
@@ -306,9 +324,9 @@ def test_the_proposer_cannot_approve_their_own_plan_and_nothing_changes(desk):
     still awaits a decision, no audit event."""
     plan = propose(desk, actor=desk.boss)
     events = AuditEvent.objects.count()
-    response = post(signed_in(desk.boss), f"/api/plans/{plan.pk}/approve", {"reason": "可以"})
+    response = post(signed_in(desk.boss), f"/api/v1/plans/{plan.pk}/approve", {"reason": "可以"})
     assert response.status_code == 403
-    assert "another supervisor must decide it" in response.json()["detail"]
+    assert "another supervisor must decide it" in response.json()["error"]["message"]
     plan.refresh_from_db()
     assert (plan.status, plan.decided_by_id, plan.agreement_pdf) == ("proposed", None, b"")
     assert AuditEvent.objects.count() == events
@@ -318,13 +336,13 @@ def test_a_second_decision_is_409_and_changes_nothing(desk):
     """Clause: AUTH-2 — one supervisor approved; another's approval or rejection is a conflict (409) saying who
     decided; the plan stays approved by the first, no new audit event."""
     plan = propose(desk)
-    assert post(signed_in(desk.boss), f"/api/plans/{plan.pk}/approve", {"reason": "核实"}).status_code == 200
+    assert post(signed_in(desk.boss), f"/api/v1/plans/{plan.pk}/approve", {"reason": "核实"}).status_code == 200
     events = AuditEvent.objects.count()
     client = signed_in(desk.other_boss)
-    response = post(client, f"/api/plans/{plan.pk}/approve")
+    response = post(client, f"/api/v1/plans/{plan.pk}/approve")
     assert response.status_code == 409
-    assert "was already decided (approved by " + desk.boss.username in response.json()["detail"]
-    assert post(client, f"/api/plans/{plan.pk}/reject", {"reason": "收入证明不足"}).status_code == 409
+    assert "was already decided (approved by " + desk.boss.username in response.json()["error"]["message"]
+    assert post(client, f"/api/v1/plans/{plan.pk}/reject", {"reason": "收入证明不足"}).status_code == 409
     plan.refresh_from_db()
     assert (plan.status, plan.decided_by_id) == ("approved", desk.boss.pk)
     assert AuditEvent.objects.count() == events
@@ -335,24 +353,24 @@ def test_a_rejection_needs_a_reason(desk):
     one with the schema's field error; with one, the plan is rejected and the reason kept."""
     plan = propose(desk)
     client = signed_in(desk.boss)
-    response = post(client, f"/api/plans/{plan.pk}/reject", {})
+    response = post(client, f"/api/v1/plans/{plan.pk}/reject", {})
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "payload", "reason"]
-    response = post(client, f"/api/plans/{plan.pk}/reject", {"reason": "  "})
+    assert response.json()["error"]["details"][0]["loc"] == ["body", "payload", "reason"]
+    response = post(client, f"/api/v1/plans/{plan.pk}/reject", {"reason": "  "})
     assert response.status_code == 422
-    assert response.json()["detail"].startswith("Say why the plan is rejected")
+    assert response.json()["error"]["message"].startswith("Say why the plan is rejected")
     plan.refresh_from_db()
     assert plan.status == "proposed"
-    body = post(client, f"/api/plans/{plan.pk}/reject", {"reason": "收入证明不足"}).json()
+    body = post(client, f"/api/v1/plans/{plan.pk}/reject", {"reason": "收入证明不足"}).json()
     assert (body["status"], body["decision_reason"]) == ("rejected", "收入证明不足")
 
 
 def test_a_senior_collector_cannot_approve(desk):
     """Clause: AUTH-2 — approving needs the supervisor's permission: 403 naming it; the plan still awaits."""
     plan = propose(desk)
-    response = post(signed_in(desk.senior), f"/api/plans/{plan.pk}/approve")
+    response = post(signed_in(desk.senior), f"/api/v1/plans/{plan.pk}/approve")
     assert response.status_code == 403
-    assert "arrangements.approve" in response.json()["detail"]
+    assert "arrangements.approve" in response.json()["error"]["message"]
     plan.refresh_from_db()
     assert plan.status == "proposed"
 
@@ -363,11 +381,11 @@ def test_a_waiver_that_fails_wvr_1_is_422_listing_the_reasons(desk):
     loan = desk.senior_case.borrower.loans.get()
     response = post(
         signed_in(desk.senior),
-        f"/api/cases/{desk.senior_case.pk}/waivers",
+        f"/api/v1/cases/{desk.senior_case.pk}/waivers",
         {"loan": loan.external_id, "amount": "1.00"},
     )
     assert response.status_code == 422
-    assert response.json()["detail"] == (
+    assert response.json()["error"]["message"] == (
         f"No waiver is possible on loan {loan.external_id}: WVR-1: the borrower did not contact the bank on their "
         "own initiative; WVR-1: DPD 70 exceeds 30."
     )
@@ -378,10 +396,12 @@ def test_a_waiver_on_a_loan_of_another_borrower_is_422(desk):
     """Clause: WVR-1 — the loan must be the case borrower's; another borrower's contract number is refused."""
     other = desk.senior_case.borrower.loans.get()
     response = post(
-        signed_in(desk.senior), f"/api/cases/{desk.case.pk}/waivers", {"loan": other.external_id, "amount": "0.50"}
+        signed_in(desk.senior), f"/api/v1/cases/{desk.case.pk}/waivers", {"loan": other.external_id, "amount": "0.50"}
     )
     assert response.status_code == 422
-    assert response.json()["detail"].startswith(f"Loan {other.external_id} is not one of this case's borrower's")
+    assert response.json()["error"]["message"].startswith(
+        f"Loan {other.external_id} is not one of this case's borrower's"
+    )
 
 
 def test_a_waiver_is_proposed_listed_and_posted_on_approval(desk):
@@ -398,10 +418,10 @@ def test_a_waiver_is_proposed_listed_and_posted_on_approval(desk):
         inbound=True,
         outcome="promised",
     )
-    senior, url = signed_in(desk.senior), f"/api/cases/{desk.case.pk}/waivers"
+    senior, url = signed_in(desk.senior), f"/api/v1/cases/{desk.case.pk}/waivers"
     too_much = post(senior, url, {"loan": loan.external_id, "amount": "0.75"})
     assert too_much.status_code == 422
-    assert too_much.json()["detail"].startswith("0.75 is above the most that may be waived, 0.74")
+    assert too_much.json()["error"]["message"].startswith("0.75 is above the most that may be waived, 0.74")
     response = post(senior, url, {"loan": loan.external_id, "amount": "0.70", "note": "借款人主动来电"})
     assert response.status_code == 201, response.content
     body = response.json()
@@ -415,12 +435,14 @@ def test_a_waiver_is_proposed_listed_and_posted_on_approval(desk):
     }
     assert (body["borrower_call"]["id"], body["penalty_accrued"]) == (call.pk, "3.71")
     boss = signed_in(desk.boss)
-    assert [w["id"] for w in boss.get("/api/waivers/pending").json()] == [body["id"]]
-    assert post(senior, f"/api/waivers/{body['id']}/approve").status_code == 403
-    approved = post(boss, f"/api/waivers/{body['id']}/approve", {"reason": "符合减免条件"}).json()
+    assert [w["id"] for w in boss.get("/api/v1/waivers/pending").json()["items"]] == [body["id"]]
+    assert post(senior, f"/api/v1/waivers/{body['id']}/approve").status_code == 403
+    approved = post(boss, f"/api/v1/waivers/{body['id']}/approve", {"reason": "符合减免条件"}).json()
     assert (approved["status"], approved["posted_on"], approved["decided_by"]) == (
         "posted",
         "2026-03-20",
         desk.boss.username,
     )
-    assert post(signed_in(desk.other_boss), f"/api/waivers/{body['id']}/reject", {"reason": "重复"}).status_code == 409
+    assert (
+        post(signed_in(desk.other_boss), f"/api/v1/waivers/{body['id']}/reject", {"reason": "重复"}).status_code == 409
+    )

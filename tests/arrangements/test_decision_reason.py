@@ -117,9 +117,16 @@ def test_the_api_answers_422_with_the_message_for_an_approval_without_a_reason(d
     before = unchanged(desk)
     for body in [None, {}, {"reason": " "}]:
         for kind, noun in [("plans", desk.plan.pk), ("waivers", desk.waiver.pk)]:
-            response = client.post(f"/api/{kind}/{noun}/approve", body or {}, content_type="application/json")
+            response = client.post(f"/api/v1/{kind}/{noun}/approve", body or {}, content_type="application/json")
             assert response.status_code == 422, (kind, body)
-            assert response.json()["detail"].startswith(f"Say why the {kind[:-1]} is approved"), response.json()
-    response = client.post(f"/api/waivers/{desk.waiver.pk}/reject", {"reason": "\t"}, content_type="application/json")
-    assert (response.status_code, response.json()["detail"][:35]) == (422, "Say why the waiver is rejected; the")
+            assert response.json()["error"]["message"].startswith(f"Say why the {kind[:-1]} is approved"), (
+                response.json()
+            )
+    response = client.post(
+        f"/api/v1/waivers/{desk.waiver.pk}/reject", {"reason": "\t"}, content_type="application/json"
+    )
+    assert (response.status_code, response.json()["error"]["message"][:35]) == (
+        422,
+        "Say why the waiver is rejected; the",
+    )
     assert unchanged(desk) == before

@@ -10,12 +10,17 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.db import transaction
+from django.test import Client
 from django.urls import URLResolver, get_resolver
 
+from arrears.accounts.roles import RoleCode
+from arrears.accounts.tokens import SERVICE_ROLES, do_create_token
 from arrears.collection import views as desk_views
+from arrears.compliance.codes import ActionCode
+from arrears.compliance.models import AuditEvent
 from demo_site import ROLES, WORKING_HOURS, build_site
 from factories import make_user
-from site_urls import ADMIN_INDEX, ADMIN_MODELS, ADMIN_PREFIX, ADMIN_REDIRECTS, ANONYMOUS, PAGES
+from site_urls import ADMIN_INDEX, ADMIN_MODELS, ADMIN_PREFIX, ADMIN_REDIRECTS, ANONYMOUS, API_SESSION_ONLY, PAGES
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("approved_templates")]
 
@@ -104,6 +109,39 @@ def test_each_role_reaches_exactly_its_pages(client, monkeypatch):
             wrong += check_role(client, site, role)
             transaction.set_rollback(True)
     assert wrong == []
+
+
+def test_each_service_token_reaches_exactly_its_api_endpoints(client):
+    """Clause: AUTH-1, AUTH-2 — Issue 16: a service account's token of each role a service account may have, on
+    every endpoint of the API, is answered as a person of that role (tests/site_urls.py), except the schema and
+    the docs, which need a signed-in person; a refusal changes nothing but the call's own `api.call` event."""
+    site = build_site()
+    wrong = []
+    for role in SERVICE_ROLES:
+        with transaction.atomic():
+            _row, token = do_create_token(f"svc-{role}", role, actor=site.users[RoleCode.ADMINISTRATOR])
+            caller = Client(headers={"authorization": f"Bearer {token}"})
+            for page in sorted((p for p in PAGES if p.route.startswith("api/")), key=lambda p: p.method != "GET"):
+                allowed = role in page.roles and page.route not in API_SESSION_ONLY
+                before, events = _book(), _events()
+                response = answer(caller, site, page)
+                said = f"{role} token {page.method} {page.route}"
+                if allowed and refused(response):
+                    wrong.append(f"{said}: refused ({response.status_code}), expected allowed")
+                elif not allowed and not refused(response):
+                    wrong.append(f"{said}: {response.status_code}, expected refused")
+                elif not allowed and (_book() != before or _events() - events > {ActionCode.API_CALL.value}):
+                    wrong.append(f"{said}: refused, but the tables changed")
+            transaction.set_rollback(True)
+    assert wrong == []
+
+
+def _book() -> dict[str, int]:
+    return {label: n for label, n in snapshot().items() if not label.startswith("compliance.")}
+
+
+def _events() -> set[str]:
+    return set(AuditEvent.objects.values_list("action", flat=True).distinct())
 
 
 @pytest.mark.parametrize("role", [*ROLES, ANONYMOUS])

@@ -159,24 +159,27 @@ def test_a_nul_anywhere_is_answered_400_on_a_page_in_the_users_language(client, 
         )
         assert "\x00" not in page
     api = client.post(
-        f"/api/plans/{site.ids['proposed_plan_id']}/reject",
+        f"/api/v1/plans/{site.ids['proposed_plan_id']}/reject",
         '{"reason": "x\\u0000y"}',
         content_type="application/json",
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert api.status_code == 400
     assert api.json() == {
-        "detail": "The request contains a NUL character (%00), which no field accepts. Remove it and send the "
-        "form again."
+        "error": {
+            "code": "bad_request",
+            "message": "The request contains a NUL character (%00), which no field accepts. Remove it and send "
+            "the form again.",
+        }
     }
     surrogate = client.post(
-        f"/api/plans/{site.ids['proposed_plan_id']}/reject",
+        f"/api/v1/plans/{site.ids['proposed_plan_id']}/reject",
         '{"reason": "x\\ud800y"}',
         content_type="application/json",
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert surrogate.status_code == 400
-    assert "not valid Unicode" in surrogate.json()["detail"]
+    assert "not valid Unicode" in surrogate.json()["error"]["message"]
     assert snapshot() == before
 
 

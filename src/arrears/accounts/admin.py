@@ -183,3 +183,6 @@ class AgencyAdmin(_NeverDelete, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         do_save_agency(obj, actor=request.user)
+
+
+from arrears.accounts import admin_tokens  # noqa: E402, F401 - registers the API tokens

@@ -2,6 +2,7 @@
 
 - Only an active user whose role grants `accounts.sign_in` may sign in, and a session ends on the next request
   once that stops being true (Django re-checks `user_can_authenticate` when it loads the session's user).
+- A service account (`is_service_account`) never signs in, nor keeps a session: it uses API tokens.
 - `user.has_perm("portfolio.unmask")` answers from the role, like `has_perm(user, Perm.UNMASK)`.
 - Django's model permissions (`accounts.change_user` …), which the admin asks for, are granted in full for each
   model listed in `ADMIN_MODEL_GRANTS` when the role has the permission named there; each ModelAdmin may still
@@ -31,6 +32,8 @@ def django_permissions(grants: frozenset[Perm]) -> set[str]:
 
 class RoleBackend(ModelBackend):
     def user_can_authenticate(self, user) -> bool:
+        if getattr(user, "is_service_account", False):
+            return False  # a service account calls the API with a token, never signs in (Issue 16)
         return super().user_can_authenticate(user) and Perm.SIGN_IN in granted_permissions(user)
 
     def get_user_permissions(self, user_obj, obj=None) -> set[str]:

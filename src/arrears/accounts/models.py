@@ -116,6 +116,9 @@ class User(AbstractUser):
     # Set when the password is a one-time password someone else was shown (a new user, a reset): until the user
     # chooses their own, every page sends them to the change-password page (`accounts.middleware`).
     must_change_password = models.BooleanField(_("must change password at next sign-in"), default=False)
+    # Another system (CRM, call platform) calling the API with a token (`ServiceToken`): its password is
+    # unusable and the backend refuses it a sign-in, so it can never hold a web session.
+    is_service_account = models.BooleanField(_("service account"), default=False)
 
     objects = UserManager()
 
@@ -141,3 +144,27 @@ class User(AbstractUser):
     @is_staff.setter
     def is_staff(self, value: bool) -> None:
         raise AttributeError("is_staff follows the user's role; change the role or its permissions instead")
+
+
+class ServiceToken(models.Model):
+    """One API token of a service account (Issue 16). Only the SHA-256 of the token is stored: the token is
+    shown once, when created, and cannot be recovered. Revoking sets `revoked_at`; rows are never deleted, so the
+    ledger's events keep naming a token that existed. Writes go through `arrears.accounts.tokens`."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    account = models.ForeignKey(User, on_delete=models.PROTECT, related_name="tokens", verbose_name=_("account"))
+    token_sha256 = models.CharField(_("token SHA-256"), max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"), editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return self.name

@@ -109,6 +109,7 @@ ADMIN_MODEL_GRANTS: dict[str, Perm] = {
     "accounts.role": Perm.MANAGE_USERS,
     "accounts.team": Perm.MANAGE_USERS,
     "accounts.agency": Perm.MANAGE_USERS,
+    "accounts.servicetoken": Perm.MANAGE_USERS,
     "axes.accessattempt": Perm.MANAGE_USERS,
     "axes.accessfailurelog": Perm.MANAGE_USERS,
     "axes.accesslog": Perm.MANAGE_USERS,

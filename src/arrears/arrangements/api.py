@@ -1,20 +1,16 @@
-"""The REST API for repayment arrangements: quote, propose and decide instalment plans and penalty waivers
-(Clause: AUTH-2, PLAN-1, PLAN-2, PLAN-3, WVR-1, WVR-2). OpenAPI 3.1 at /api/openapi.json, docs at /api/docs.
+"""The arrangements endpoints of the REST API (`arrears.api.site`, under /api/v1/): quote, propose and decide
+instalment plans and penalty waivers (Clause: AUTH-2, PLAN-1, PLAN-2, PLAN-3, WVR-1, WVR-2).
 
-How this works
---------------
-* The API's users are the workstation's users: Django session authentication (`django_auth`) with CSRF
-  enforced on every unsafe method, so a script signs in like a browser and sends the `csrftoken` cookie's value
-  in `X-CSRFToken`. A call without a session gets 401; the docs and the schema need a signed-in user too.
 * Nothing here decides anything. Each endpoint turns JSON into the arguments of one query or action and the
   result (or the refusal) into JSON; the actions check the permission, validate, change state and write the
-  audit event (AUTH-4), with `actor=request.user` and the desk's business date, `today()`.
+  audit event (AUTH-4), with `actor=request.user` (a person, or a token's service account) and the desk's
+  business date, `today()`.
 * A case, plan or waiver outside `visible_cases(user)` is answered 404, exactly as the web pages do: one
   outside one's reach cannot be told from one that does not exist.
-* Refusals: `ActionDenied` (the role lacks the permission) → 403; `ArrangementError`, a malformed figure or
-  prohibited language (LANG-1) → 422; both as {"detail": message}, the message in the user's language and
-  saying what to do. A decision on a proposal no longer awaiting one → 409; the proposer deciding their own
-  proposal → 403 (maker–checker, AUTH-2: no change to the input can make it allowed).
+* Refusals, in the API's error shape (`arrears.api.errors`): `ActionDenied` (the role lacks the permission) →
+  403; `ArrangementError`, a malformed figure or prohibited language (LANG-1) → 422; the message in the user's
+  language and saying what to do. A decision on a proposal no longer awaiting one → 409; the proposer deciding
+  their own proposal → 403 (maker–checker, AUTH-2: no change to the input can make it allowed).
 * Money is yuan as a string both ways: in, e.g. "10000.00" (a JSON number is refused — a float cannot hold
   money exactly); out, always two decimals, e.g. "3000.00". Dates are ISO 8601, instants in UTC.
 """
@@ -22,14 +18,13 @@ How this works
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, NinjaAPI, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
 from arrears.accounts.permissions import Perm
+from arrears.api.errors import REFUSALS, ErrorOut
 from arrears.arrangements.actions import (
     do_decide_plan,
     do_decide_waiver,
@@ -41,24 +36,13 @@ from arrears.arrangements.models import Plan, PlanStatus, Waiver, WaiverStatus
 from arrears.arrangements.queries import Quote, pending_plans, pending_waivers, quote
 from arrears.collection.models import CollectionCase
 from arrears.collection.queries import today, visible_cases
-from arrears.compliance.actions import ActionDenied, require
-from arrears.compliance.language_actions import ProhibitedLanguage
+from arrears.compliance.actions import require
 from arrears.finance import format_money, from_fen
-from arrears.finance.errors import FinanceError
 from arrears.portfolio.models import Loan
 
-__all__ = ["api"]
+__all__ = ["router"]
 
-api = NinjaAPI(
-    title="arrears API",
-    version="1",
-    description=__doc__.split("How this works", 1)[0].strip(),
-    urls_namespace="api",
-    docs_url="/docs",
-    openapi_url="/openapi.json",
-    docs_decorator=login_required,
-    auth=django_auth,
-)
+router = Router()
 
 
 # -- schemas ----------------------------------------------------------------------------------------------
@@ -67,16 +51,6 @@ Yuan = Annotated[
     str,
     Field(max_length=32, description='yuan as a string, e.g. "10000.00"', examples=["10000.00"]),
 ]
-
-
-class Refusal(Schema):
-    detail: str = Field(description="what was wrong and what to do, in the user's language")
-
-
-class Unprocessable(Schema):
-    detail: str | list[dict[str, Any]] = Field(
-        description="the refusal's message; or, for a body that does not match the schema, the field errors"
-    )
 
 
 class MeansIn(Schema):
@@ -200,6 +174,16 @@ class WaiverOut(Schema):
     posted_on: date | None
 
 
+class PlanList(Schema):
+    items: list[PlanOut]
+    count: int
+
+
+class WaiverList(Schema):
+    items: list[WaiverOut]
+    count: int
+
+
 def _yuan(fen: int) -> str:
     return format_money(from_fen(fen))
 
@@ -296,18 +280,6 @@ def _waiver_out(waiver: Waiver) -> dict:
 # -- refusals ---------------------------------------------------------------------------------------------
 
 
-@api.exception_handler(ActionDenied)
-def _denied(request: HttpRequest, exc: ActionDenied):
-    return api.create_response(request, {"detail": str(exc)}, status=403)
-
-
-@api.exception_handler(ArrangementError)
-@api.exception_handler(FinanceError)
-@api.exception_handler(ProhibitedLanguage)
-def _refused(request: HttpRequest, exc: ValueError):
-    return api.create_response(request, {"detail": str(exc)}, status=422)
-
-
 def _case(request: HttpRequest, case_id: int) -> CollectionCase:
     case = visible_cases(request.user).filter(pk=case_id).first()
     if case is None:
@@ -326,14 +298,13 @@ def _refused_decision(model: type[Plan] | type[Waiver], obj: Plan | Waiver, acto
     return HttpError(422, str(exc))
 
 
-REFUSALS = {401: Refusal, 403: Refusal, 404: Refusal, 422: Unprocessable}
-DECISION_REFUSALS = {**REFUSALS, 409: Refusal}
+DECISION_REFUSALS = {**REFUSALS, 409: ErrorOut}
 
 
 # -- plans ------------------------------------------------------------------------------------------------
 
 
-@api.post("/cases/{case_id}/plans/quote", response={200: QuoteOut, **REFUSALS}, tags=["plans"])
+@router.post("/cases/{case_id}/plans/quote", response={200: QuoteOut, **REFUSALS}, tags=["plans"])
 def quote_plan(request: HttpRequest, case_id: int, payload: MeansIn):
     """What a plan for the case would cover and cost on the business date: the affordable monthly payment and
     one option per instalment count, each with its schedule (Clause: PLAN-1, PLAN-2, PLAN-3). Needs the
@@ -343,7 +314,7 @@ def quote_plan(request: HttpRequest, case_id: int, payload: MeansIn):
     return _quote_out(quote(case, income=payload.income, expenses=payload.expenses, debts=payload.debts, as_of=today()))
 
 
-@api.post("/cases/{case_id}/plans", response={201: PlanOut, **REFUSALS}, tags=["plans"])
+@router.post("/cases/{case_id}/plans", response={201: PlanOut, **REFUSALS}, tags=["plans"])
 def propose_plan(request: HttpRequest, case_id: int, payload: PlanIn):
     """Propose a plan of one of the quote's feasible options for a supervisor to approve (Clause: PLAN-1,
     PLAN-2, PLAN-3, AUTH-2). 403 without the permission to propose plans; 422 with the reason, in figures,
@@ -362,12 +333,13 @@ def propose_plan(request: HttpRequest, case_id: int, payload: PlanIn):
     return Status(201, _plan_out(plan))
 
 
-@api.get("/plans/pending", response={200: list[PlanOut], **REFUSALS}, tags=["plans"])
+@router.get("/plans/pending", response={200: PlanList, **REFUSALS}, tags=["plans"])
 def list_pending_plans(request: HttpRequest):
     """Plans awaiting a decision, oldest first (Clause: AUTH-2). Needs the permission to approve."""
     require(request.user, Perm.APPROVE)
     plans = pending_plans().filter(case__in=visible_cases(request.user))
-    return [_plan_out(plan) for plan in plans]
+    items = [_plan_out(plan) for plan in plans]
+    return {"items": items, "count": len(items)}
 
 
 def _decide_plan(request: HttpRequest, plan_id: int, *, approve: bool, reason: str) -> dict:
@@ -381,7 +353,7 @@ def _decide_plan(request: HttpRequest, plan_id: int, *, approve: bool, reason: s
     return _plan_out(plan)
 
 
-@api.post("/plans/{plan_id}/approve", response={200: PlanOut, **DECISION_REFUSALS}, tags=["plans"])
+@router.post("/plans/{plan_id}/approve", response={200: PlanOut, **DECISION_REFUSALS}, tags=["plans"])
 def approve_plan(request: HttpRequest, plan_id: int, payload: DecisionIn | None = None):
     """Approve a proposed plan; the agreement is rendered and stored for the borrower to sign (Clause: AUTH-2,
     PLAN-4). Needs the permission to approve and a reason (422 without one, with the action's message). 409 when
@@ -389,7 +361,7 @@ def approve_plan(request: HttpRequest, plan_id: int, payload: DecisionIn | None 
     return _decide_plan(request, plan_id, approve=True, reason=payload.reason if payload else "")
 
 
-@api.post("/plans/{plan_id}/reject", response={200: PlanOut, **DECISION_REFUSALS}, tags=["plans"])
+@router.post("/plans/{plan_id}/reject", response={200: PlanOut, **DECISION_REFUSALS}, tags=["plans"])
 def reject_plan(request: HttpRequest, plan_id: int, payload: RejectionIn):
     """Reject a proposed plan, saying why (Clause: AUTH-2). Needs the permission to approve. 422 without a
     reason; 409 when it was already decided; 403 for the proposer's own."""
@@ -399,7 +371,7 @@ def reject_plan(request: HttpRequest, plan_id: int, payload: RejectionIn):
 # -- waivers ----------------------------------------------------------------------------------------------
 
 
-@api.post("/cases/{case_id}/waivers", response={201: WaiverOut, **REFUSALS}, tags=["waivers"])
+@router.post("/cases/{case_id}/waivers", response={201: WaiverOut, **REFUSALS}, tags=["waivers"])
 def propose_waiver(request: HttpRequest, case_id: int, payload: WaiverIn):
     """Propose waiving part of a loan's penalty interest for a supervisor to approve (Clause: WVR-1, WVR-2,
     AUTH-2). 403 without the permission to propose waivers; 422 listing every WVR-1 condition that fails, or
@@ -415,12 +387,13 @@ def propose_waiver(request: HttpRequest, case_id: int, payload: WaiverIn):
     return Status(201, _waiver_out(waiver))
 
 
-@api.get("/waivers/pending", response={200: list[WaiverOut], **REFUSALS}, tags=["waivers"])
+@router.get("/waivers/pending", response={200: WaiverList, **REFUSALS}, tags=["waivers"])
 def list_pending_waivers(request: HttpRequest):
     """Waivers awaiting a decision, oldest first (Clause: AUTH-2, WVR-1). Needs the permission to approve."""
     require(request.user, Perm.APPROVE)
     waivers = pending_waivers().filter(case__in=visible_cases(request.user))
-    return [_waiver_out(waiver) for waiver in waivers]
+    items = [_waiver_out(waiver) for waiver in waivers]
+    return {"items": items, "count": len(items)}
 
 
 def _decide_waiver(request: HttpRequest, waiver_id: int, *, approve: bool, reason: str) -> dict:
@@ -438,7 +411,7 @@ def _decide_waiver(request: HttpRequest, waiver_id: int, *, approve: bool, reaso
     return _waiver_out(waiver)
 
 
-@api.post("/waivers/{waiver_id}/approve", response={200: WaiverOut, **DECISION_REFUSALS}, tags=["waivers"])
+@router.post("/waivers/{waiver_id}/approve", response={200: WaiverOut, **DECISION_REFUSALS}, tags=["waivers"])
 def approve_waiver(request: HttpRequest, waiver_id: int, payload: DecisionIn | None = None):
     """Approve a proposed waiver and post it on the business date (Clause: AUTH-2, WVR-2). Needs the permission
     to approve and a reason (422 without one, with the action's message). 409 when it was already decided; 403
@@ -446,7 +419,7 @@ def approve_waiver(request: HttpRequest, waiver_id: int, payload: DecisionIn | N
     return _decide_waiver(request, waiver_id, approve=True, reason=payload.reason if payload else "")
 
 
-@api.post("/waivers/{waiver_id}/reject", response={200: WaiverOut, **DECISION_REFUSALS}, tags=["waivers"])
+@router.post("/waivers/{waiver_id}/reject", response={200: WaiverOut, **DECISION_REFUSALS}, tags=["waivers"])
 def reject_waiver(request: HttpRequest, waiver_id: int, payload: RejectionIn):
     """Reject a proposed waiver, saying why (Clause: AUTH-2). Needs the permission to approve. 422 without a
     reason; 409 when it was already decided; 403 for the proposer's own."""

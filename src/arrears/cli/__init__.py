@@ -17,6 +17,7 @@ from arrears.cli.demo import demo
 from arrears.cli.dispatch import dispatch
 from arrears.cli.feed import import_feed
 from arrears.cli.policy import policy
+from arrears.cli.tokens import token
 from arrears.cli.users import user
 from arrears.cli.web import manage, serve
 
@@ -36,6 +37,7 @@ cli.add_command(serve)
 cli.add_command(manage)
 cli.add_command(import_feed)
 cli.add_command(run_daily)
+cli.add_command(token)
 cli.add_command(user)
 
 

@@ -19,6 +19,9 @@ class ActionCode(StrEnum):
     RESET_PASSWORD = "accounts.reset_password"  # noqa: S105 - an action code, not a password
     CHANGE_PASSWORD = "accounts.change_password"  # noqa: S105 - an action code, not a password
     UPDATE_ROLE = "accounts.update_role"
+    CREATE_TOKEN = "accounts.create_token"  # noqa: S105 - an action code, not a token
+    REVOKE_TOKEN = "accounts.revoke_token"  # noqa: S105 - an action code, not a token
+    API_CALL = "api.call"  # one per call authenticated by a token: method, path, status
     SAVE_TEAM = "accounts.save_team"
     SAVE_AGENCY = "accounts.save_agency"
     # portfolio

@@ -16,10 +16,12 @@ import logging
 import re
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from arrears.api.errors import error_response
 
 log = logging.getLogger("arrears.security")
 NUL = "\x00"
@@ -96,7 +98,7 @@ class RefuseNul:
                 "text as UTF-8."
             )
         if request.path.startswith("/api/") or "json" in (request.content_type or ""):
-            return JsonResponse({"detail": message}, status=400)
+            return error_response(400, message)
         # The page must not echo the path or query back (the language form's `next` would carry the NUL). It
         # runs before the session is read (its cookie may be what carries the NUL), so it shows no user.
         request.path = request.path_info = "/"
@@ -126,7 +128,7 @@ class LedgerBrokenAnswer:
             "is restored. Tell a compliance officer, who can see what is wrong under Ledger verification."
         )
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": message}, status=503)
+            return error_response(503, message)
         return render(
             request, "home/problem.html", {"title": _("The audit ledger is broken"), "message": message}, status=503
         )

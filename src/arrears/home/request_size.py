@@ -10,10 +10,12 @@ of memory. A body sent without a length (chunked) is read by Django only up to t
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from arrears.api.errors import error_response
 
 
 def _declared_length(request: HttpRequest) -> int:
@@ -38,7 +40,7 @@ class RequestSizeLimitMiddleware:
                 "mb": f"{limit / 1024 / 1024:.1f}".removesuffix(".0")
             }
             if request.path.startswith("/api/"):
-                response = JsonResponse({"detail": message}, status=413)
+                response = error_response(413, message)
             else:
                 context = {"title": _("Request too large"), "message": message}
                 response = render(request, "home/problem.html", context, status=413)

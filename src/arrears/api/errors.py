@@ -1,0 +1,52 @@
+"""The API's one error shape, shared by the API's exception handlers and the middleware that answers before the
+API runs (a NUL in the request, a request too large, a broken ledger):
+
+    {"error": {"code": "forbidden", "message": "…, in the request's language", "details": [...]}}
+
+`code` is a stable word a program may branch on (below, by HTTP status); `message` is for a person and says
+what to do; `details` appears only on 422 for a body that does not match the schema (pydantic's field errors).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import JsonResponse
+from ninja import Field, Schema
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "unprocessable",
+    429: "rate_limited",
+    503: "unavailable",
+}
+
+
+def error_body(status: int, message: str, details: Any = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": CODES.get(status, "error"), "message": str(message)}
+    if details is not None:
+        error["details"] = details
+    return {"error": error}
+
+
+def error_response(status: int, message: str, details: Any = None) -> JsonResponse:
+    return JsonResponse(error_body(status, message, details), status=status)
+
+
+class ErrorDetail(Schema):
+    code: str = Field(description=" | ".join(sorted(set(CODES.values()))))
+    message: str = Field(description="what was wrong and what to do, in the request's language")
+    details: list[dict[str, Any]] | None = Field(None, description="422 only: the fields that do not match")
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+REFUSALS = {code: ErrorOut for code in (400, 401, 403, 404, 422, 429)}

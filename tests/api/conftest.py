@@ -1,0 +1,13 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+# The daily run's book helpers and the collection desk's live beside their tests.
+for folder in ("daily", "collection"):
+    sys.path.insert(0, str(Path(__file__).parent.parent / folder))
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
