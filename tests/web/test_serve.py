@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from daily.test_kill_process import ARREARS, scratch_database
 from net import free_port
+from scratch import ARREARS, scratch_database
 
 OWN = {"DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "ARREARS_STATIC_COLLECTED"}
 START_SECONDS = 600  # migrate, then collect and compress the static files, on a machine shared with other tests
