@@ -18,9 +18,11 @@ run:
 	$(BIN)/arrears serve --host $(HOST) --port $(PORT) --workers $(WORKERS) --no-migrate
 
 # TEST_CLOCK: a command the test run is wrapped in (CI: faketime, after the set-up that downloads).
+# TEST_PROCESSES: how many pytest-xdist processes share the tests (default: one per core; 0 runs them in one).
+TEST_PROCESSES ?= auto
 test:
 	scripts/bootstrap.sh dev
-	$(TEST_CLOCK) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_CLOCK) $(BIN)/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 lint:
 	scripts/bootstrap.sh dev
