@@ -21,8 +21,12 @@ The periods are the policy's `retention` section in force on `as_of` (Clause: PR
 Then one `retention.purge_expired` event with the counts per kind and the cut-off day of each. All in one
 transaction; a run that finds nothing past its period writes nothing (a second run of the same date changes
 nothing). Recording directories are deleted last, inside the transaction, each logged on `arrears.security`
-as it goes: if one cannot be deleted, the purge stops, the database changes roll back and nothing is recorded
-as deleted that was not.
+as it goes: if one cannot be deleted, the purge stops and the database changes roll back, so the ledger never
+claims a deletion that did not happen; the days already deleted in that run are in the security log, and the
+next run deletes and records the rest.
+
+The periods are counted from business dates, never from the clock: a purge of a past date removes only what
+was past its period then, and running a date again is harmless.
 """
 
 from __future__ import annotations
