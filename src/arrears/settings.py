@@ -52,6 +52,9 @@ ARREARS_LEDGER_ANCHOR_DIR  where the audit ledger's anchors are appended (anchor
 ARREARS_LEDGER_ANCHOR_KEY  the key anchors are signed with (HMAC-SHA256); unset, a key is generated at the first
                       anchor and kept in ARREARS_VAR/ledger_anchor_key. Never in the database, nor readable by its
                       administrator
+ARREARS_RECORDINGS_DIR  where the telephony system stores call recordings, one directory per call date
+                      (YYYY-MM-DD/…); `arrears purge` deletes the days past `retention.recordings_years`
+                      (default: none, nothing to purge)
 ARREARS_MAX_REQUEST_BYTES  a request declaring a larger body is refused with 413 before it is read (default:
                       12 MiB: a 10 MB scan with its form; from 64 KiB to 1 GiB)
 """
@@ -194,6 +197,8 @@ ARREARS_PRINT_BATCH_HOUR = env_int("ARREARS_PRINT_BATCH_HOUR", 16, minimum=0, ma
 ARREARS_LEDGER_ANCHOR_DIR = Path(os.environ.get("ARREARS_LEDGER_ANCHOR_DIR", "") or VAR_DIR / "ledger-anchors")
 ARREARS_LEDGER_ANCHOR_KEY = os.environ.get("ARREARS_LEDGER_ANCHOR_KEY", "")
 ARREARS_LEDGER_ANCHOR_KEY_FILE = VAR_DIR / "ledger_anchor_key"
+# Call recordings, one directory per call date (YYYY-MM-DD), purged after `retention.recordings_years`.
+ARREARS_RECORDINGS_DIR = os.environ.get("ARREARS_RECORDINGS_DIR", "")
 
 INSTALLED_APPS = [
     "arrears.accounts.admin_app.ArrearsAdminConfig",  # django.contrib.admin, with 403 instead of a login loop
@@ -213,6 +218,7 @@ INSTALLED_APPS = [
     "arrears.notices",
     "arrears.arrangements",
     "arrears.daily",
+    "arrears.retention",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

@@ -115,7 +115,7 @@ def test_contact_rules_from_the_guidelines():
 def test_every_parameter_has_a_clause_a_meaning_and_a_default():
     """The README's table is generated from these rows; none may be blank."""
     rows = parameter_rows(P)
-    assert len(rows) == 55
+    assert len(rows) == 59
     assert all(row["clause"] and row["meaning"] and row["meaning_zh"] and row["value"] for row in rows)
 
 
@@ -142,3 +142,12 @@ def test_the_desk_numbers_are_parameters():
     assert (P.buckets.m1_max_dpd, P.buckets.m2_max_dpd, P.buckets.m3_max_dpd) == (30, 60, 90)
     with pytest.raises(ValueError, match="must rise"):
         Policy.model_validate({"buckets": {"m1_max_dpd": 60, "m2_max_dpd": 60}})
+
+
+def test_retention_periods():
+    """Clause: PRV-1, LTR-1, CALL-3, AUTH-4 — personal data, letters and recordings 5 years, audit events at least
+    10; the audit period cannot go below 5 years."""
+    r = P.retention
+    assert (r.personal_data_years, r.letters_years, r.recordings_years, r.audit_years) == (5, 5, 5, 10)
+    with pytest.raises(ValueError, match="audit_years"):
+        Policy.model_validate({"retention": {"audit_years": 4}})

@@ -48,6 +48,7 @@ class Perm(StrEnum):
     REVIEW_TEMPLATES = "notices.review_templates"
     DISPATCH = "notices.dispatch"
     MANAGE_OUTBOX = "notices.manage_outbox"
+    PURGE_EXPIRED = "compliance.purge_expired"
 
     @property
     def description(self) -> str:
@@ -99,6 +100,10 @@ PERM_TEXT: dict[Perm, tuple[str, str]] = {
     Perm.MANAGE_OUTBOX: (
         "retry failed notices, settle unconfirmed ones, make print batches",
         "处理失败与未确认通知、生成打印批次",
+    ),
+    Perm.PURGE_EXPIRED: (
+        "delete or anonymise what is past its retention period (the daily purge)",
+        "清理超过保存期限的资料（删除或匿名化）",
     ),
 }
 

@@ -118,7 +118,9 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.VIEW_RUNS,
         }
     ),
-    RoleCode.SYSTEM: frozenset({Perm.IMPORT_FEED, Perm.RUN_DAILY, Perm.MANAGE_HOLDS, Perm.DISPATCH}),
+    RoleCode.SYSTEM: frozenset(
+        {Perm.IMPORT_FEED, Perm.RUN_DAILY, Perm.MANAGE_HOLDS, Perm.DISPATCH, Perm.PURGE_EXPIRED}
+    ),
 }
 
 # Display names (zh-Hans, the interface's first language); administrators may rename roles in the admin.

@@ -358,6 +358,9 @@ class Letter(models.Model):
     addition = models.TextField(_("collector's addition"), blank=True)
     pdf = models.BinaryField(_("PDF"), blank=True, default=b"")
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    # The PDF was deleted on this business date by the retention purge (`retention.letters_years`); the row, its
+    # figures and `pdf_sha256` stay, so the history still says what was sent and can check a copy.
+    pdf_purged_on = models.DateField(_("PDF deleted on"), null=True, blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)
     # The contracts it covers ("、"-joined, as printed) and the approved wording it was written with (LANG-2).
     contracts = models.CharField(_("contracts"), max_length=500, blank=True, default="")

@@ -25,6 +25,7 @@ from arrears.collection.queries import today, visible_cases
 from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
 from arrears.compliance.language_actions import ProhibitedLanguage
+from arrears.retention.views import purged_pdf
 
 
 @login_required
@@ -93,8 +94,13 @@ def letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
     address unmasked, so each opening is an audited read (PRV-1)."""
     require(request.user, Perm.VIEW_PORTFOLIO)
     letter = get_object_or_404(
-        Letter.objects.only("pk", "pdf", "case_id").filter(case__in=visible_cases(request.user)), pk=letter_id
+        Letter.objects.only("pk", "pdf", "case_id", "pdf_sha256", "pdf_purged_on").filter(
+            case__in=visible_cases(request.user)
+        ),
+        pk=letter_id,
     )
+    if letter.pdf_purged_on is not None:  # past its retention period (LTR-1): the row and checksum stay
+        return purged_pdf(letter.pdf_purged_on, letter.pdf_sha256)
     with audited(
         request.user, ActionCode.VIEW_LETTER, permission=Perm.VIEW_PORTFOLIO, subject=letter, clause="PRV-1"
     ) as record:

@@ -75,4 +75,8 @@ ACTION_WORDS = {
     ActionCode.APPROVE_WAIVER: _("approve a penalty waiver"),
     ActionCode.REJECT_WAIVER: _("reject a penalty waiver"),
     ActionCode.EXPORT_LIST: _("export a list as CSV"),
+    ActionCode.PURGE_EXPIRED: _("purge what is past its retention period"),
+    ActionCode.ANONYMISE_BORROWER: _("anonymise a borrower's personal data"),
+    ActionCode.PURGE_LETTER_PDF: _("delete an overdue notice's PDF"),
+    ActionCode.PURGE_PRINT_BATCH: _("delete a print batch's PDF and manifest"),
 }

@@ -85,3 +85,8 @@ class ActionCode(StrEnum):
     PROPOSE_WAIVER = "arrangements.propose_waiver"
     APPROVE_WAIVER = "arrangements.approve_waiver"
     REJECT_WAIVER = "arrangements.reject_waiver"
+    # retention: the purge of what is past its period (PRV-1, LTR-1, CALL-3, AUTH-4)
+    PURGE_EXPIRED = "retention.purge_expired"  # one per purge run, with the counts per kind
+    ANONYMISE_BORROWER = "retention.anonymise_borrower"
+    PURGE_LETTER_PDF = "retention.purge_letter_pdf"
+    PURGE_PRINT_BATCH = "retention.purge_print_batch"

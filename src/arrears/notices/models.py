@@ -132,6 +132,8 @@ class PrintBatch(models.Model):
     pdf = models.BinaryField(_("PDF"))
     pdf_sha256 = models.CharField(max_length=64)
     manifest = models.TextField(_("manifest (CSV)"))
+    # The PDF and the manifest were deleted on this business date by the retention purge (`retention.letters_years`).
+    pdf_purged_on = models.DateField(_("PDF deleted on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("print batch")

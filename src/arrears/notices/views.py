@@ -33,6 +33,7 @@ from arrears.notices.models import AttemptOutcome, Notice, NoticeChannel, Notice
 from arrears.notices.printing import do_make_print_batch
 from arrears.notices.shown import shown_recipient, shown_status
 from arrears.notices.sms import ReceiptError, verify_receipt
+from arrears.retention.views import purged_pdf
 
 PAGE_SIZE = 50
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -160,6 +161,8 @@ def print_batch_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in ("pdf", "csv"):
         raise Http404("a print batch is downloaded as .pdf or .csv")
     batch = get_object_or_404(PrintBatch, pk=pk)
+    if batch.pdf_purged_on is not None:  # past its retention period (LTR-1)
+        return purged_pdf(batch.pdf_purged_on, batch.pdf_sha256)
     with audited(
         request.user, ActionCode.DOWNLOAD_PRINT_BATCH, permission=Perm.MANAGE_OUTBOX, subject=batch, clause="PRV-1"
     ) as record:

@@ -24,6 +24,7 @@ SECTION_TITLES: dict[str, tuple[str, str]] = {
     "schedule": ("Repayment schedules", "还款计划"),
     "contact": ("Contact rules", "联系规则"),
     "calendar": ("Working-day calendar", "工作日日历"),
+    "retention": ("Retention periods", "资料保存期限"),
 }
 
 MEANINGS_ZH: dict[str, str] = {
@@ -82,4 +83,11 @@ MEANINGS_ZH: dict[str, str] = {
     "contact.max_connected_calls_per_day": "每位借款人每日接通电话上限",
     "contact.max_unanswered_attempts_per_day": "每个号码每日未接通拨打上限",
     "calendar.warn_days_before_end": "工作日日历到期前此天数起提醒系统管理员",
+    "retention.personal_data_years": (
+        "借款人最后一笔贷款结清满此年数、且无未结清或已核销贷款时，其个人信息（姓名、证件号、电话、电子邮箱、地址、"
+        "工作单位、收入、联系人）予以匿名化"
+    ),
+    "retention.letters_years": "逾期通知书（及打印批次）的 PDF 自发出起满此年数删除，记录、金额与 SHA-256 校验值保留",
+    "retention.recordings_years": "通话录音自通话日起满此年数删除",
+    "retention.audit_years": "审计日志至少保存此年数；哈希链不截断，清理作业只报告超过保存期限的事件数",
 }

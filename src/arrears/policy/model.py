@@ -373,6 +373,49 @@ class WorkingDayCalendar(Section):
     )
 
 
+class Retention(Section):
+    """How long arrears keeps what it holds after its purpose ends; `arrears purge` (the retention purge) removes
+    or anonymises what is past its period. The SPEC has no retention clause: each period serves the clause whose
+    records it keeps. A period runs from the day named in its meaning; a record is past it on the day after the
+    period's last anniversary (closed 2019-06-30, 5 years: kept through 2024-06-30, purged from 2024-07-01).
+    Ranges: bank practice in China keeps credit-business records at least 5 years after the relationship ends
+    (personal data, letters); collection-call recordings at least 2 years (the credit-card rules' floor); the
+    audit trail at least 5. A bank may keep longer, up to 30 (50 for the audit trail). The bank's own customer
+    and transaction records stay in the core-banking system, which this does not touch."""
+
+    personal_data_years: int = param(
+        5,
+        "PRV-1",
+        "a borrower's personal data (name, ID number, phones, email, address, employer, income, contact persons) "
+        "is anonymised this many years after their last loan closed, when none is active or written off",
+        ge=5,
+        le=30,
+    )
+    letters_years: int = param(
+        5,
+        "LTR-1",
+        "a formal notice's PDF (and a print batch's) is deleted this many years after it was sent; the row, "
+        "its figures and its SHA-256 stay",
+        ge=5,
+        le=30,
+    )
+    recordings_years: int = param(
+        5,
+        "CALL-3",
+        "call recordings are deleted this many years after the day of the call",
+        ge=2,
+        le=30,
+    )
+    audit_years: int = param(
+        10,
+        "AUTH-4",
+        "audit events are kept at least this many years; the hash-chained ledger is never cut, the purge "
+        "reports how many events are past this",
+        ge=5,
+        le=50,
+    )
+
+
 class Policy(Section):
     """Every parameter of the collection policy; defaults are the SPEC's."""
 
@@ -393,3 +436,4 @@ class Policy(Section):
     schedule: Schedule = Schedule()
     contact: Contact = Contact()
     calendar: WorkingDayCalendar = WorkingDayCalendar()
+    retention: Retention = Retention()
