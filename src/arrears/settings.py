@@ -354,9 +354,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # -- API tokens (Issue 16) ----------------------------------------------------------------------------------
 # ARREARS_API_RATE: how many calls one service-account token may make per period, "N/s", "N/min", "N/hour" or
 # "N/day" (default "120/min"); beyond it the API answers 429 with Retry-After (`arrears.api.auth`). The count is
-# kept in Django's default cache: per process with the default local-memory cache, so with several server
-# workers configure CACHES with a shared backend (e.g. the database cache) for one count per token.
+# kept in Django's default cache, which is the database (table arrears_cache, made by a migration): one count
+# per token across every server process and machine, on SQLite and PostgreSQL alike.
 ARREARS_API_RATE = os.environ.get("ARREARS_API_RATE", "120/min").strip()
 _API_RATE_FORMAT = r"[1-9][0-9]{0,6}/(s|sec|m|min|h|hour|d|day)"
 if not re.fullmatch(_API_RATE_FORMAT, ARREARS_API_RATE):
     raise ImproperlyConfigured(f'ARREARS_API_RATE must look like "120/min", got {ARREARS_API_RATE!r}')
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "arrears_cache"}}

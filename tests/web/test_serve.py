@@ -20,6 +20,7 @@ from net import free_port
 from scratch import ARREARS, scratch_database
 
 OWN = {"DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "ARREARS_STATIC_COLLECTED"}
+RATE = 4  # API calls a token may make per hour on the test server
 START_SECONDS = 600  # migrate, then collect and compress the static files, on a machine shared with other tests
 
 
@@ -52,6 +53,7 @@ def server(tmp_path):
     with scratch_database(tmp_path) as (url, _query):
         env = {k: v for k, v in os.environ.items() if k not in OWN}
         env |= {"DATABASE_URL": url, "SECRET_KEY": "s" * 10 + "x7Qp" * 10, "ARREARS_VAR": str(tmp_path / "var")}
+        env["ARREARS_API_RATE"] = f"{RATE}/hour"
         port = free_port()
         process = subprocess.Popen(
             [ARREARS, "serve", "--workers", "2", "--port", str(port)],
@@ -59,21 +61,26 @@ def server(tmp_path):
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=True,
         )
         try:
             wait_until_serving(process, f"http://127.0.0.1:{port}")
-            yield f"http://127.0.0.1:{port}", process
+            yield f"http://127.0.0.1:{port}", process, env
         finally:
-            if process.poll() is None:
-                process.kill()
-                process.communicate(timeout=60)
+            if process.poll() is None:  # the test did not stop it: SIGTERM, then the whole group (the workers too)
+                process.terminate()
+                try:
+                    process.communicate(timeout=60)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.communicate(timeout=60)
 
 
 def test_serve_answers_probes_a_page_and_static_files_and_stops_on_sigterm(server, tmp_path):
     """Issue 16, item 1 — two gunicorn workers; /healthz and /readyz 200 with JSON, never cached; the sign-in page
     with DEBUG off (an unknown URL gets the site's 404, not Django's debug page); its stylesheet under a hashed
     name, compressed, cached for a year; every request in the access log on stderr; SIGTERM: exit 0."""
-    base, process = server
+    base, process, _env = server
     status, headers, body = fetch(f"{base}/healthz")
     assert (status, json.loads(body)) == (200, {"status": "ok"})
     assert "no-store" in headers["Cache-Control"]
@@ -109,3 +116,24 @@ def test_serve_answers_probes_a_page_and_static_files_and_stops_on_sigterm(serve
     assert '"GET /healthz HTTP/1.1" 200' in err
     assert '"GET /login/ HTTP/1.1" 200' in err
     assert "Shutting down: Master" in err
+
+
+def test_one_rate_count_per_token_across_server_processes(server):
+    """Issue 16, item 3 — a token allowed 4 calls an hour makes 10, each on a new connection that either of the two
+    gunicorn workers may accept: exactly 4 answered, the other 6 refused with 429, because the count lives in the
+    database, not in a worker's memory (a per-process count would let up to 8 through)."""
+    base, _process, env = server
+    admin = ["manage", "createsuperuser", "--no-input", "--username", "ops", "--email", "ops@bank.example.com"]
+    token_create = ["token", "create", "--name", "crm", "--role", "junior_collector"]
+    for args in (admin, token_create):
+        made = subprocess.run(
+            [ARREARS, *args],
+            env=env | {"DJANGO_SUPERUSER_PASSWORD": "Ops-Pass-8812-x"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert made.returncode == 0, made.stderr
+    token = made.stdout.strip()
+    statuses = [fetch(f"{base}/api/v1/cases", Authorization=f"Bearer {token}")[0] for _ in range(10)]
+    assert statuses == [200] * RATE + [429] * (10 - RATE)

@@ -8,9 +8,8 @@ with CSRF; the rate limit of each token; and the audit event of each call a toke
   a browser never sends the header by itself, so another site cannot make it call the API.
 * The session path is django-ninja's `SessionAuth`: CSRF enforced on every unsafe method (`X-CSRFToken`).
 * Each token may make `ARREARS_API_RATE` calls (default "120/min") in any sliding window of that length;
-  beyond that, 429 with `Retry-After`. The count lives in Django's cache (django-ninja's throttle): the default
-  local-memory cache counts per server process, so with several workers set `CACHES` to a shared backend
-  (the database cache, `createcachetable`) for one count per token.
+  beyond that, 429 with `Retry-After`. The count lives in Django's cache (django-ninja's throttle), which is the
+  database cache: one count per token however many server processes and machines answer.
 * Each call made with a token appends one `api.call` event to the ledger under the service account's name, with
   the method, path (without its query string, which may carry search terms) and status — a read too, and a
   refused call (403/404/409/422) too; a call refused for its rate (429) is logged, not recorded, so a flood
