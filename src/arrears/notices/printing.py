@@ -79,7 +79,8 @@ def do_make_print_batch(business_date: date, *, actor, at: datetime | None = Non
     One transaction: the stopped letters settled, the batch (PDF + manifest), each notice sent with its batch,
     each letter printed, an audit event for the batch and one per letter. On PostgreSQL the notices are locked
     SKIP LOCKED, so a worker and a supervisor making a batch at once never print a letter twice."""
-    from arrears.notices.dispatch import NO_ADDRESS, Dispatcher  # the dispatcher's re-checks
+    from arrears.notices.dispatch import Dispatcher  # the dispatcher's records
+    from arrears.notices.send_checks import NO_ADDRESS, letter_stop  # its re-checks
 
     permission = Perm.DISPATCH if has_perm(actor, Perm.DISPATCH) else Perm.MANAGE_OUTBOX
     require(actor, permission)
@@ -97,7 +98,7 @@ def do_make_print_batch(business_date: date, *, actor, at: datetime | None = Non
         events, attempts, printable = [], [], []
         holds = holds_of({n.borrower_id for n in notices}, today)
         for notice in notices:
-            stop = checker.letter_stop(notice, today, holds.get(notice.borrower_id, []))
+            stop = letter_stop(notice, today, holds.get(notice.borrower_id, []))
             if stop is None and not notice.borrower.address.strip():
                 stop = (NO_ADDRESS, "the borrower has no address on record")
             if stop is None:
