@@ -113,3 +113,39 @@ def test_a_bad_log_setting_is_refused_at_start_up(tmp_path, name, value, message
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
+
+
+def test_gunicorn_access_lines_are_json_without_the_query_string(settings, capsys):
+    """`arrears serve`'s logger with ARREARS_LOG_FORMAT=json: an access line is a JSON object with the method,
+    the path (its query string, which can hold what was searched, left out), status, bytes, duration and the
+    request's id from the answer; gunicorn's own messages are JSON too."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from arrears.cli.server import StderrLogger
+
+    settings.ARREARS_LOG_FORMAT = "json"
+    cfg = Config()
+    cfg.set("accesslog", "-")
+    cfg.set("errorlog", "-")
+    logger = StderrLogger(cfg)
+    answer = SimpleNamespace(status_code=200, sent=5120, headers=[("X-Request-ID", "edge-77aa01bc")], status="200 OK")
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/borrowers/", "QUERY_STRING": "q=13912340001"}
+    logger.access(answer, SimpleNamespace(), environ, timedelta(milliseconds=12.5))
+    logger.error("worker %s booted", 7)
+    err = capsys.readouterr().err
+    access, error = (json.loads(line) for line in err.splitlines())
+    assert {k: access[k] for k in ("logger", "message", "method", "path", "status", "bytes", "duration_ms")} == {
+        "logger": "gunicorn.access",
+        "message": "GET /borrowers/ 200",
+        "method": "GET",
+        "path": "/borrowers/",
+        "status": 200,
+        "bytes": 5120,
+        "duration_ms": 12.5,
+    }
+    assert access["request_id"] == "edge-77aa01bc"
+    assert "13912340001" not in err
+    assert (error["logger"], error["level"], error["message"]) == ("gunicorn.error", "ERROR", "worker 7 booted")
