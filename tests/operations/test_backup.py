@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -243,3 +244,39 @@ def test_a_backup_refuses_a_destination_that_is_not_empty(small_backup, tmp_path
     done = arrears(env, "backup", "--to", str(small_backup))
     assert done.returncode == 1
     assert "exists and is not an empty directory" in done.stderr
+
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "backup.sh"
+
+
+def test_the_backup_script_writes_a_dated_backup_and_keeps_the_newest(small_backup, tmp_path):
+    """scripts/backup.sh ROOT 2: a new arrears-<UTC time> backup; of the complete backups only the newest two stay;
+    a folder without a manifest (unfinished) or of another name is never deleted."""
+    source = small_backup.parent
+    env = environment(f"sqlite:///{source / 'source.sqlite3'}", source / "var", source / "anchors")
+    env["ARREARS"] = ARREARS
+    root = tmp_path / "backups"
+    for name in ("arrears-20260101T000000Z", "arrears-20260102T000000Z", "arrears-20260103T000000Z"):
+        (root / name).mkdir(parents=True)
+        (root / name / "manifest.json").write_text("{}")
+    (root / "arrears-20250101T000000Z").mkdir()  # unfinished: no manifest
+    (root / "keep-me").mkdir()
+    (root / "keep-me" / "manifest.json").write_text("{}")
+    done = subprocess.run(["bash", str(SCRIPT), str(root), "2"], env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    left = sorted(p.name for p in root.iterdir())
+    assert len(left) == 4
+    assert left[:2] == ["arrears-20250101T000000Z", "arrears-20260103T000000Z"]
+    assert re.fullmatch(r"arrears-20\d{6}T\d{6}Z", left[2])
+    assert left[2] > "arrears-20260103T000000Z"
+    assert left[3] == "keep-me"
+    new = json.loads((root / left[2] / "manifest.json").read_text())
+    assert new["database"] == "sqlite"
+    assert "files/var/feeds/report.csv" in {f["path"] for f in new["files"]}
+
+
+def test_the_backup_script_refuses_a_bad_count(tmp_path):
+    done = subprocess.run(["bash", str(SCRIPT), str(tmp_path), "none"], capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert "KEEP must be a whole number above 0, got 'none'" in done.stderr
+    assert list(tmp_path.iterdir()) == []
