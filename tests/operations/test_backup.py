@@ -239,6 +239,26 @@ def test_a_missing_or_damaged_manifest_is_refused(small_backup, tmp_path, damage
     assert "nothing restored" in error
 
 
+def test_a_backup_of_a_newer_arrears_is_refused(small_backup, tmp_path):
+    """A migration this version does not know: the backup came from a newer version; install it first."""
+    copy = tmp_path / "copy"
+    shutil.copytree(small_backup, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["migrations"].append("portfolio.9999_from_the_future")
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    error = refused(small_backup, tmp_path, backup=copy)
+    assert "the backup was made by a newer arrears (migrations portfolio.9999_from_the_future are unknown" in error
+
+
+def test_a_sqlite_backup_is_not_restored_into_postgresql(small_backup, tmp_path):
+    """Refused before any connection is made (no server listens at that address)."""
+    env = environment("postgres://arrears@127.0.0.1:9/none", tmp_path / "var", tmp_path / "anchors")
+    done = arrears(env, "restore", "--from", str(small_backup))
+    assert done.returncode == 1
+    assert "the backup holds a sqlite database and DATABASE_URL names a postgresql one" in done.stderr
+    assert not (tmp_path / "anchors").exists()
+
+
 def test_a_backup_refuses_a_destination_that_is_not_empty(small_backup, tmp_path):
     env = environment(f"sqlite:///{tmp_path / 'x.sqlite3'}", tmp_path / "var", tmp_path / "anchors")
     done = arrears(env, "backup", "--to", str(small_backup))
