@@ -40,7 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -188,10 +188,14 @@ def make_backup(destination: Path, *, alias: str = "default", now: datetime | No
     partial.mkdir()
     try:
         kind = database_kind(alias)
+        try:
+            migrations = applied_migrations(alias)
+        except DatabaseError as exc:
+            raise BackupError(f"cannot read the database: {str(exc).strip() or type(exc).__name__}") from exc
         manifest = Manifest(
             created_at=(now or datetime.now(UTC)).isoformat(timespec="seconds"),
             database=kind,
-            migrations=applied_migrations(alias),
+            migrations=migrations,
         )
         database_file = partial / ("database.sqlite3" if kind == "sqlite" else "database.pgdump")
         if kind == "sqlite":
@@ -269,6 +273,17 @@ def read_manifest(source: Path) -> Manifest:
 
 
 def _database_tables(alias: str = "default") -> list[str]:
+    try:
+        return _tables(alias)
+    except DatabaseError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise BackupError(
+            f"cannot reach the database ({first}); create it empty first (createdb) and check DATABASE_URL; "
+            "nothing restored"
+        ) from exc
+
+
+def _tables(alias: str) -> list[str]:
     kind = database_kind(alias)
     if kind == "sqlite":
         path = _sqlite_path(alias)
