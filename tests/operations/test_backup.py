@@ -90,7 +90,8 @@ def site_backup(ledger_transactional_db, approved_templates, settings, tmp_path)
     (var / "feeds/2026-03-20/0123456789ab/rejections.csv").write_text("file,row,key,field,value,reason\n")
     (var / "sms").mkdir()
     (var / "sms/notice-7.txt").write_text("To: 139****0001\n\n您好\n", encoding="utf-8")
-    (var / "secret_key").write_text("not-in-any-backup")
+    for secret in ("secret_key", "ledger_anchor_key", "demo-logins.txt"):
+        (var / secret).write_text("not-in-any-backup")
     reference = digests_here()
     files = tree(var)
     files["anchors"] = (Path(settings.ARREARS_LEDGER_ANCHOR_DIR) / "anchors.jsonl").read_bytes()
@@ -108,7 +109,7 @@ def test_a_backup_restores_into_an_empty_database_with_every_document_and_a_veri
     listed = {f["path"] for f in manifest["files"]}
     assert "files/var/sms/notice-7.txt" in listed
     assert "files/anchors/anchors.jsonl" in listed
-    assert not any("secret_key" in path or "ledger_anchor_key" in path for path in listed)
+    assert not any(secret in path for path in listed for secret in ("secret_key", "anchor_key", "demo-logins"))
     kinds = {key.split("#")[0] for key in reference}
     assert {"arrangements.plan.agreement_pdf", "arrangements.plan.signed_scan"} <= kinds
     assert any(kind.endswith(".pdf") for kind in kinds - {"arrangements.plan.agreement_pdf"})  # letters, batch
@@ -122,7 +123,7 @@ def test_a_backup_restores_into_an_empty_database_with_every_document_and_a_veri
         restored = tree(tmp_path / "restored-var")
         for name in ("feeds/2026-03-20/0123456789ab/rejections.csv", "sms/notice-7.txt"):
             assert restored[name] == files[name]
-        assert "secret_key" not in restored or restored["secret_key"] != files["secret_key"]
+        assert not {"secret_key", "ledger_anchor_key", "demo-logins.txt"} & set(restored)
         anchors = (tmp_path / "restored-anchors" / "anchors.jsonl").read_bytes()
         assert anchors == files["anchors"]
 
