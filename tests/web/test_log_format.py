@@ -149,3 +149,18 @@ def test_gunicorn_access_lines_are_json_without_the_query_string(settings, capsy
     assert access["request_id"] == "edge-77aa01bc"
     assert "13912340001" not in err
     assert (error["logger"], error["level"], error["message"]) == ("gunicorn.error", "ERROR", "worker 7 booted")
+
+
+def test_the_servers_own_lines_follow_the_format(settings, capsys):
+    """`arrears serve`'s lines for the operator (collecting, serving on …) are JSON too, or plain text by default."""
+    from arrears.cli.web import say
+
+    settings.ARREARS_LOG_FORMAT = "json"
+    say("serving on http://127.0.0.1:8000/ with 4 worker(s)")
+    settings.ARREARS_LOG_FORMAT = "text"
+    say("serving on http://127.0.0.1:8000/ with 4 worker(s)")
+    as_json, as_text = capsys.readouterr().err.splitlines()
+    line = json.loads(as_json)
+    assert (line["logger"], line["level"]) == ("arrears.server", "INFO")
+    assert line["message"] == "serving on http://127.0.0.1:8000/ with 4 worker(s)"
+    assert as_text == "arrears: serving on http://127.0.0.1:8000/ with 4 worker(s)"
