@@ -301,3 +301,32 @@ def test_the_backup_script_refuses_a_bad_count(tmp_path):
     assert done.returncode == 2
     assert "KEEP must be a whole number above 0, got 'none'" in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_anchors_already_on_their_own_storage_are_kept_and_checked(small_backup, tmp_path):
+    """The anchor directory already holds anchors (they survived on their own storage, as the guide advises):
+    the restore leaves the file as it is and checks the restored ledger against it — an anchor beyond the
+    restored chain (a newer state than the backup's) makes the restore exit 1, saying the ledger does not verify."""
+    from arrears.compliance.anchors import key_id, signature
+
+    anchors = tmp_path / "anchors"
+    anchors.mkdir()
+    at = "2027-03-01T13:30:00.000000+00:00"
+    head_hash = "ab" * 32
+    line = {
+        "at": at,
+        "head_hash": head_hash,
+        "head_id": 999,
+        "key": key_id(ANCHOR_KEY.encode()),
+        "sig": signature(ANCHOR_KEY.encode(), 999, head_hash, at),
+        "v": 1,
+    }
+    kept = (small_backup / "files/anchors/anchors.jsonl").read_text() + json.dumps(line) + "\n"
+    (anchors / "anchors.jsonl").write_text(kept)
+    env = environment(f"sqlite:///{tmp_path / 'target.sqlite3'}", tmp_path / "var", anchors)
+    done = arrears(env, "restore", "--from", str(small_backup))
+    assert done.returncode == 1, done.stderr
+    assert "kept the anchors already in" in done.stdout
+    assert "audit ledger does NOT verify" in done.stdout
+    assert (anchors / "anchors.jsonl").read_text() == kept
+    assert (tmp_path / "var/feeds/report.csv").read_text() == "file,row\n"
