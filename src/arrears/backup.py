@@ -391,13 +391,21 @@ def _restore_database(source: Path, manifest: Manifest, alias: str) -> None:
         connections[alias].close()
         target.parent.mkdir(parents=True, exist_ok=True)
         copy = target.parent / f".{target.name}.restoring"
-        shutil.copyfile(source / "database.sqlite3", copy)
-        with sqlite3.connect(copy) as check:
-            if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+        try:
+            shutil.copyfile(source / "database.sqlite3", copy)
+            check = sqlite3.connect(copy)
+            try:
+                intact = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            finally:
                 check.close()
-                copy.unlink()
-                raise BackupError("the backup's SQLite database fails its integrity check; nothing restored")
-        check.close()
+        except (OSError, sqlite3.DatabaseError) as exc:
+            copy.unlink(missing_ok=True)
+            raise BackupError(
+                f"cannot copy the backup's SQLite database beside {target}: {exc}; nothing restored"
+            ) from exc
+        if not intact:
+            copy.unlink()
+            raise BackupError("the backup's SQLite database fails its integrity check; nothing restored")
         for suffix in SQLITE_SUFFIXES[1:]:  # an empty target's journal must not be replayed into the restored file
             Path(f"{target}{suffix}").unlink(missing_ok=True)
         os.replace(copy, target)
