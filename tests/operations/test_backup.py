@@ -330,3 +330,26 @@ def test_anchors_already_on_their_own_storage_are_kept_and_checked(small_backup,
     assert "audit ledger does NOT verify" in done.stdout
     assert (anchors / "anchors.jsonl").read_text() == kept
     assert (tmp_path / "var/feeds/report.csv").read_text() == "file,row\n"
+
+
+def test_a_database_that_cannot_be_restored_leaves_nothing_behind(small_backup, tmp_path):
+    """A database file that passes its checksum (the manifest made again to match) but is no SQLite database:
+    the files already staged are removed, no database file is left, ARREARS_VAR holds nothing restored."""
+    import hashlib
+
+    copy = tmp_path / "copy"
+    shutil.copytree(small_backup, copy)
+    database = copy / "database.sqlite3"
+    data = bytearray(database.read_bytes())
+    data[:16] = b"not a database!\0"
+    database.write_bytes(bytes(data))
+    manifest = json.loads((copy / "manifest.json").read_text())
+    for entry in manifest["files"]:
+        if entry["path"] == "database.sqlite3":
+            entry["sha256"] = hashlib.sha256(data).hexdigest()
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    error = refused(small_backup, tmp_path, backup=copy)
+    assert "cannot copy the backup's SQLite database beside" in error
+    assert "file is not a database" in error
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy", "target-var"]
+    assert [p.name for p in (tmp_path / "target-var").iterdir()] == ["static"]  # made empty by the settings
