@@ -55,6 +55,9 @@ ARREARS_LEDGER_ANCHOR_KEY  the key anchors are signed with (HMAC-SHA256); unset,
 ARREARS_RECORDINGS_DIR  where the telephony system stores call recordings, one directory per call date
                       (YYYY-MM-DD/…); `arrears purge` deletes the days past `retention.recordings_years`
                       (default: none, nothing to purge)
+ARREARS_LOG_FORMAT    "text": one readable line per log record; "json": one JSON object per line (time in UTC,
+                      level, logger, message, the request's id and user) for a log collector (default: text)
+ARREARS_LOG_LEVEL     the least severe records logged: DEBUG, INFO, WARNING, ERROR or CRITICAL (default: WARNING)
 ARREARS_MAX_REQUEST_BYTES  a request declaring a larger body is refused with 413 before it is read (default:
                       12 MiB: a 10 MB scan with its form; from 64 KiB to 1 GiB)
 """
@@ -233,6 +236,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "arrears.logs.RequestContext",  # the request's id (X-Request-ID) and user on its log records
     "arrears.home.request_size.RequestSizeLimitMiddleware",  # 413 by the declared length, before anything reads it
     "arrears.home.middleware.RefuseNul",  # a NUL anywhere in a request: 400, before the session or a view reads it
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -250,13 +254,23 @@ MIDDLEWARE = [
 
 # Logs go to stderr (the service manager or the container keeps them). With DEBUG off Django's own console
 # handler is silent and its mail handler has no ADMINS, so without this a server error (500) left no trace: here
-# every warning and error, a 500's traceback included (django.request logs it with exc_info), reaches stderr.
+# every record at ARREARS_LOG_LEVEL or above, a 500's traceback included (django.request logs it with exc_info),
+# reaches stderr — as readable lines, or one JSON object per line (arrears/logs.py), as ARREARS_LOG_FORMAT says.
+# `arrears serve` gives gunicorn's access and error lines the same format.
+_RAW_FORMAT, _RAW_LEVEL = os.environ.get("ARREARS_LOG_FORMAT", "text"), os.environ.get("ARREARS_LOG_LEVEL", "WARNING")
+ARREARS_LOG_FORMAT, ARREARS_LOG_LEVEL = _RAW_FORMAT.strip().lower(), _RAW_LEVEL.strip().upper()
+if ARREARS_LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"ARREARS_LOG_FORMAT={_RAW_FORMAT!r} is not a log format; use text or json")
+if ARREARS_LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(
+        f"ARREARS_LOG_LEVEL={_RAW_LEVEL!r} is not a log level; use DEBUG, INFO, WARNING, ERROR or CRITICAL"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "level": "WARNING", "formatter": "plain"}},
-    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "formatters": {"main": {"()": "arrears.logs.formatter", "kind": ARREARS_LOG_FORMAT}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "level": ARREARS_LOG_LEVEL, "formatter": "main"}},
+    "root": {"handlers": ["stderr"], "level": ARREARS_LOG_LEVEL},
     # Django logs every 4xx as a warning, a refused permission with its traceback: refusals are already in the
     # `arrears.security` log (one line each), so here only server errors, each with its traceback.
     "loggers": {"django.request": {"level": "ERROR"}},

@@ -11,6 +11,7 @@ import sys
 import click
 
 from arrears.cli.audit import audit
+from arrears.cli.backup import backup, restore
 from arrears.cli.calc import calc
 from arrears.cli.daily import run_daily
 from arrears.cli.demo import demo
@@ -30,6 +31,8 @@ def cli() -> None:
 
 
 cli.add_command(audit)
+cli.add_command(backup)
+cli.add_command(restore)
 cli.add_command(calc)
 cli.add_command(demo)
 cli.add_command(dispatch)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from pathlib import Path
 
@@ -14,6 +15,22 @@ def setup_django() -> None:
     import django
 
     django.setup()
+
+
+def say(text: str) -> None:
+    """A line for the operator on stderr: as it is, or with ARREARS_LOG_FORMAT=json one JSON object like every
+    other line there (logger `arrears.server`), so a log collector reads them all."""
+    from django.conf import settings
+
+    if getattr(settings, "ARREARS_LOG_FORMAT", "text") != "json":
+        click.echo(f"arrears: {text}", err=True)
+        return
+    from arrears.logs import JsonLines
+
+    record = logging.makeLogRecord(
+        {"name": "arrears.server", "levelname": "INFO", "levelno": logging.INFO, "msg": text}
+    )
+    click.echo(JsonLines().format(record), err=True)
 
 
 def collect_static() -> None:
@@ -33,7 +50,7 @@ def collect_static() -> None:
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     if manifest.exists() and stamp.exists() and stamp.read_text() == fingerprint:
         return
-    click.echo("arrears: collecting the static files (once after each upgrade)", err=True)
+    say("collecting the static files (once after each upgrade)")
     call_command("collectstatic", interactive=False, verbosity=0)
     stamp.write_text(fingerprint)
 
@@ -73,7 +90,7 @@ def serve(
     if not no_migrate:
         call_command("migrate", interactive=False, verbosity=0)
     if dev:
-        click.echo(f"arrears: development server on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+        say(f"development server on http://{host}:{port}/ (Ctrl-C to stop)")
         call_command("runserver", f"{host}:{port}", use_reloader=False)
         return
     collect_static()
@@ -81,9 +98,7 @@ def serve(
     from arrears.cli import server
     from arrears.wsgi import application
 
-    click.echo(
-        f"arrears: serving on http://{host}:{port}/ with {workers} worker(s) (SIGTERM or Ctrl-C to stop)", err=True
-    )
+    say(f"serving on http://{host}:{port}/ with {workers} worker(s) (SIGTERM or Ctrl-C to stop)")
     server.run(application, host=host, port=port, workers=workers, threads=threads, timeout=timeout)
 
 

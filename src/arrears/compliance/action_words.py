@@ -50,6 +50,7 @@ ACTION_WORDS = {
     ActionCode.RECORD_LANGUAGE_HIT: _("record prohibited language"),
     ActionCode.SAVE_PHRASE: _("save a prohibited phrase"),
     ActionCode.VERIFY_LEDGER: _("verify the audit ledger"),
+    ActionCode.RESTORE_BACKUP: _("restore the database from a backup"),
     ActionCode.QUEUE_REMINDER: _("queue a reminder"),
     ActionCode.WRITE_TEMPLATE: _("write a template"),
     ActionCode.SUBMIT_TEMPLATE: _("submit a template for review"),

@@ -57,6 +57,7 @@ class ActionCode(StrEnum):
     SAVE_PHRASE = "compliance.save_phrase"
     # compliance: the ledger (AUTH-4)
     VERIFY_LEDGER = "compliance.verify_ledger"
+    RESTORE_BACKUP = "compliance.restore_backup"  # recorded by the system user after `arrears restore`
     # notices
     QUEUE_REMINDER = "notices.queue_reminder"
     WRITE_TEMPLATE = "notices.write_template"
