@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from daily.test_kill_process import ARREARS, scratch_database
 from demo_site import build_site
+from scratch import ARREARS, scratch_database
 
 OWN = {"DATABASE_URL", "SECRET_KEY", "DEBUG", "ARREARS_VAR", "ARREARS_LEDGER_ANCHOR_DIR", "ARREARS_LEDGER_ANCHOR_KEY"}
 ANCHOR_KEY = "b1d0c2a7e5f4" * 6  # the anchor key, kept outside the backup as the deployment guide says
