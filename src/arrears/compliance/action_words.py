@@ -75,4 +75,8 @@ ACTION_WORDS = {
     ActionCode.APPROVE_WAIVER: _("approve a penalty waiver"),
     ActionCode.REJECT_WAIVER: _("reject a penalty waiver"),
     ActionCode.EXPORT_LIST: _("export a list as CSV"),
+    ActionCode.QUEUE_JOB_RUN: _("queue a scheduled job"),
+    ActionCode.START_JOB_RUN: _("start a scheduled job"),
+    ActionCode.FINISH_JOB_RUN: _("finish a scheduled job"),
+    ActionCode.MAIL_JOB_FAILURE: _("email administrators a job's failure"),
 }
