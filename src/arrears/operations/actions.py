@@ -159,12 +159,12 @@ def do_reconcile_job_runs(*, actor: Any) -> list[Finished]:
 
 
 def administrator_emails() -> list[str]:
-    """The active administrators with an email address, and settings.ADMINS."""
+    """The active administrators with an email address, and ARREARS_WORKER_MAIL_TO."""
     from arrears.accounts.models import User
     from arrears.accounts.roles import RoleCode
 
     users = User.objects.filter(is_active=True, role_id=RoleCode.ADMINISTRATOR).exclude(email="")
-    emails = set(users.values_list("email", flat=True)) | {email for _name, email in settings.ADMINS}
+    emails = set(users.values_list("email", flat=True)) | set(settings.ARREARS_WORKER_MAIL_TO)
     return sorted(emails)
 
 
