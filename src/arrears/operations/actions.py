@@ -69,7 +69,8 @@ def do_queue_job_run(
             except IntegrityError:
                 raise _Taken from None
             task = run_job.using(priority=spec.priority, run_after=when if when > now else None).enqueue(run.pk)
-            JobRun.objects.filter(pk=run.pk).update(task_id=str(task.id))
+            run.task_id = str(task.id)
+            run.save(update_fields=["task_id"])
             record.set_subject(run)
             record.change("job", None, job)
             record.change("slot", None, slot)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class JobState(models.TextChoices):
-    QUEUED = "queued", _("queued")
+    QUEUED = "queued", _("queued to run")
     RUNNING = "running", _("running")
     SUCCEEDED = "succeeded", _("succeeded")
     FAILED = "failed", _("failed")
