@@ -111,3 +111,20 @@ def test_the_runs_page_shows_attempts_with_duration_and_failure(client, settings
     assert "失败" in text
     assert "the feed directory x is gone" in text
     assert "/runs/jobs/" in client.get("/runs/").content.decode()
+
+
+def test_a_run_whose_worker_died_is_failed_and_retried(settings):
+    """The lease: a running attempt whose worker stopped renewing it is failed at the next look, and retried."""
+    from django.utils import timezone
+
+    from arrears.operations.worker import plan
+
+    settings.ARREARS_WORKER_MAX_ATTEMPTS = 3
+    run = do_queue_job_run("print_batch", "2027-03-01", {"day": "2027-03-01"}, actor=system_actor())
+    past = timezone.now() - timedelta(seconds=1)
+    JobRun.objects.filter(pk=run.pk).update(state=JobState.RUNNING, worker="gone:1", lease_until=past)
+    plan(timezone.now(), actor=system_actor(), only=set())
+    run.refresh_from_db()
+    assert run.state == JobState.FAILED
+    assert run.error == "the worker gone:1 stopped before finishing"
+    assert JobRun.objects.get(job="print_batch", attempt=2).state == JobState.QUEUED

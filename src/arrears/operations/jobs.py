@@ -104,6 +104,7 @@ def feed_gave_up(payload: dict[str, Any]) -> None:
 
 def nightly_run(payload: dict[str, Any], actor: Any) -> Outcome:
     from arrears.daily.actions import do_run_daily
+    from arrears.rules.calendar_watch import do_mail_calendar_warning
 
     day = date.fromisoformat(payload["business_date"])
     reports = do_run_daily(day, actor=actor)
@@ -113,6 +114,10 @@ def nightly_run(payload: dict[str, Any], actor: Any) -> Outcome:
         raise RuntimeError(f"the run is done, but the ledger anchor was not published: {anchor['error']}")
     dates = ", ".join(str(r.business_date) for r in reports)
     summary = f"nightly run of {dates}: {last['status']}, {last['loans']} loans, {last['errors']} errors"
+    # As `arrears run-daily` does: the administrators are warned before the working-day calendar runs out.
+    warned = do_mail_calendar_warning(reports[-1].business_date, actor=actor, today=timezone.localdate())
+    if warned.status != "not_due":
+        summary += f"; calendar warning: {warned.describe()}"
     return Outcome(summary, [("dispatch", f"after-nightly-{day.isoformat()}", {})])
 
 
