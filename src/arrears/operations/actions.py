@@ -12,6 +12,7 @@ ARREARS_WORKER_MAX_ATTEMPTS; after the last one the administrators are emailed. 
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,6 +29,8 @@ from arrears.compliance.actions import audited
 from arrears.compliance.codes import ActionCode
 from arrears.operations.jobs import JOBS, Chain
 from arrears.operations.models import JobRun, JobState
+
+log = logging.getLogger("arrears.operations")
 
 PERM = Perm.RUN_DAILY  # the system user's grant for the day's work
 
@@ -144,8 +147,12 @@ def do_finish_job_run(
     chained = do_queue_chain(chain or [], actor=actor, reason=f"after {run}") if not error else []
     if last:
         gave_up = JOBS[run.job].gave_up
-        if gave_up is not None:
-            gave_up(run.payload)
+        try:
+            if gave_up is not None:
+                gave_up(run.payload)
+        except OSError as exc:  # e.g. the feed could not be moved aside: said in the email, which still goes
+            log.error("job %s: clean-up after the last attempt failed: %s", run, exc)
+            run.error += f"\n\nThe clean-up after the last attempt failed too: {exc}"
         do_mail_job_failure(run, actor=actor)
     return Finished(run, retry, chained)
 
