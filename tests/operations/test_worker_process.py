@@ -59,12 +59,15 @@ def worker_env(tmp_path):
 def test_a_dropped_feed_is_imported_run_and_dispatched(worker_env):
     env, query, feed_dir = worker_env
     drop_feed(feed_dir, "2026-03-02")
+    env = {**env, "ARREARS_PRINT_BATCH_HOUR": "0"}  # the print batch is due from midnight: whatever the hour now
     out = arrears(env, "worker", "--once", "--json")
     runs = json.loads(out.stdout)["runs"]
     assert [(r["job"], r["state"]) for r in runs[:2]] == [("feed", "succeeded"), ("nightly", "succeeded")]
     assert runs[0]["slot"].startswith("2026-03-02@")
     assert runs[1]["slot"] == "2026-03-02"
     assert "dispatch" in [r["job"] for r in runs[2:]]
+    printed = [r for r in runs if r["job"] == "print_batch"]
+    assert [(r["state"], r["summary"]) for r in printed] == [("succeeded", "no letters to print")]
     assert all(r["state"] == "succeeded" for r in runs)
     assert query("SELECT COUNT(*) FROM portfolio_loan")[0] == 5  # the example feed's five loans
     assert query("SELECT COUNT(*), MIN(status) FROM daily_run") == (1, "done")
@@ -73,7 +76,7 @@ def test_a_dropped_feed_is_imported_run_and_dispatched(worker_env):
     started = query("SELECT COUNT(*) FROM compliance_auditevent WHERE action = 'operations.start_job_run'")[0]
     assert started == len(runs)
     again = json.loads(arrears(env, "worker", "--once", "--json").stdout)["runs"]
-    assert {r["job"] for r in again} <= {"dispatch"}  # the feed is done: nothing but the dispatcher's next look
+    assert {r["job"] for r in again}.isdisjoint({"feed", "nightly"})  # the feed is done: not imported again
     assert arrears(env, "audit", "verify").returncode == 0
 
 
