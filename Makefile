@@ -15,6 +15,8 @@ run:
 	$(BIN)/arrears demo --loans $(DEMO_LOANS)
 	$(BIN)/arrears run-daily
 	$(BIN)/arrears dispatch --once
+# The worker (the day's schedule: feed, nightly run, dispatch, print batch) beside the server, stopped with it.
+	$(BIN)/arrears worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/arrears serve --host $(HOST) --port $(PORT) --workers $(WORKERS) --no-migrate
 
 # TEST_CLOCK: a command the test run is wrapped in (CI: faketime, after the set-up that downloads).

@@ -102,6 +102,7 @@ PAGES = [
     Page("password/", EVERYONE, "/password/"),
     Page("runs/", RUNS, "/runs/", query=("format",)),
     Page("runs/<str:business_date>/", RUNS, "/runs/{business_date}/"),
+    Page("runs/jobs/", RUNS, "/runs/jobs/"),
     Page(
         "cases/",
         CASE_READERS,

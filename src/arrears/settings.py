@@ -46,6 +46,15 @@ ARREARS_DISPATCH_BACKOFF_SECONDS  wait after the first failure, doubling after e
 ARREARS_DISPATCH_BATCH  notices a worker claims at a time (default: 50)
 ARREARS_DISPATCH_LEASE_SECONDS  how long a claimed notice is a worker's before others reconcile it (default: 300)
 ARREARS_PRINT_BATCH_HOUR  local hour from which `arrears dispatch` makes the day's print batch (default: 16)
+ARREARS_FEED_DIR      where the core-banking feed lands for `arrears worker`: one subdirectory per business date
+                      (YYYY-MM-DD), taken once it holds the file `.ready` (default: ARREARS_VAR/feed)
+ARREARS_WORKER_POLL_SECONDS  seconds between the worker's looks for due jobs (default: 30; 1 to 3600)
+ARREARS_WORKER_DISPATCH_MINUTES  the worker drains the notices outbox every this many minutes (default: 5)
+ARREARS_WORKER_MAX_ATTEMPTS  tries of a failing job before the administrators are emailed (default: 3; 1 to 20)
+ARREARS_WORKER_BACKOFF_SECONDS  wait after a job's first failure, doubling after each (default: 60; 1 to 86400)
+ARREARS_WORKER_LEASE_SECONDS  a running job whose worker is silent this long is taken as lost (default: 7200)
+ARREARS_WORKER_MAIL_TO  comma-separated addresses emailed when a job fails for good, besides the active
+                      administrators with an email address (default: none)
 ARREARS_LEDGER_ANCHOR_DIR  where the audit ledger's anchors are appended (anchors.jsonl; default: ARREARS_VAR/
                       ledger-anchors). Put it on storage the database administrator cannot rewrite, e.g. a WORM
                       mount or a separate host
@@ -196,6 +205,16 @@ ARREARS_DISPATCH_BATCH = env_int("ARREARS_DISPATCH_BATCH", 50, minimum=1, maximu
 ARREARS_DISPATCH_LEASE_SECONDS = env_int("ARREARS_DISPATCH_LEASE_SECONDS", 300, minimum=10, maximum=86400)
 ARREARS_PRINT_BATCH_HOUR = env_int("ARREARS_PRINT_BATCH_HOUR", 16, minimum=0, maximum=23)
 
+# The day's schedule (`arrears worker`, arrears/operations): jobs queued through django-tasks' database backend.
+ARREARS_FEED_DIR = Path(os.environ.get("ARREARS_FEED_DIR", "") or VAR_DIR / "feed")
+ARREARS_WORKER_POLL_SECONDS = env_int("ARREARS_WORKER_POLL_SECONDS", 30, minimum=1, maximum=3600)
+ARREARS_WORKER_DISPATCH_MINUTES = env_int("ARREARS_WORKER_DISPATCH_MINUTES", 5, minimum=1, maximum=1440)
+ARREARS_WORKER_MAX_ATTEMPTS = env_int("ARREARS_WORKER_MAX_ATTEMPTS", 3, minimum=1, maximum=20)
+ARREARS_WORKER_BACKOFF_SECONDS = env_int("ARREARS_WORKER_BACKOFF_SECONDS", 60, minimum=1, maximum=86400)
+ARREARS_WORKER_LEASE_SECONDS = env_int("ARREARS_WORKER_LEASE_SECONDS", 7200, minimum=60, maximum=7 * 86400)
+ARREARS_WORKER_MAIL_TO = env_list("ARREARS_WORKER_MAIL_TO", "")
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["arrears"]}}
+
 # The audit ledger's anchors (compliance/anchors.py): its head, signed with a key the database does not hold.
 ARREARS_LEDGER_ANCHOR_DIR = Path(os.environ.get("ARREARS_LEDGER_ANCHOR_DIR", "") or VAR_DIR / "ledger-anchors")
 ARREARS_LEDGER_ANCHOR_KEY = os.environ.get("ARREARS_LEDGER_ANCHOR_KEY", "")
@@ -222,6 +241,9 @@ INSTALLED_APPS = [
     "arrears.arrangements",
     "arrears.daily",
     "arrears.retention",
+    "django_tasks",
+    "django_tasks_db",
+    "arrears.operations",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

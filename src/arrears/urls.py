@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("arrears.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("arrears.portfolio.urls")),
+    path("", include("arrears.operations.urls")),  # before daily's runs/<date>/
     path("", include("arrears.daily.urls")),
     path("", include("arrears.collection.urls")),
     path("", include("arrears.arrangements.urls")),

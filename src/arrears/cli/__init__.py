@@ -22,6 +22,7 @@ from arrears.cli.purge import purge
 from arrears.cli.tokens import token
 from arrears.cli.users import user
 from arrears.cli.web import manage, serve
+from arrears.cli.worker import worker
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,6 +45,7 @@ cli.add_command(import_feed)
 cli.add_command(run_daily)
 cli.add_command(token)
 cli.add_command(user)
+cli.add_command(worker)
 
 
 def main(argv: list[str] | None = None) -> int:

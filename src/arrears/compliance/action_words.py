@@ -80,4 +80,8 @@ ACTION_WORDS = {
     ActionCode.ANONYMISE_BORROWER: _("anonymise a borrower's personal data"),
     ActionCode.PURGE_LETTER_PDF: _("delete an overdue notice's PDF"),
     ActionCode.PURGE_PRINT_BATCH: _("delete a print batch's PDF and manifest"),
+    ActionCode.QUEUE_JOB_RUN: _("queue a scheduled job"),
+    ActionCode.START_JOB_RUN: _("start a scheduled job"),
+    ActionCode.FINISH_JOB_RUN: _("finish a scheduled job"),
+    ActionCode.MAIL_JOB_FAILURE: _("email administrators a job's failure"),
 }

@@ -71,6 +71,11 @@ class ActionCode(StrEnum):
     SETTLE_UNCONFIRMED = "notices.settle_unconfirmed"
     MAKE_PRINT_BATCH = "notices.make_print_batch"
     DOWNLOAD_PRINT_BATCH = "notices.download_print_batch"
+    # operations: the day's schedule (`arrears worker`)
+    QUEUE_JOB_RUN = "operations.queue_job_run"
+    START_JOB_RUN = "operations.start_job_run"
+    FINISH_JOB_RUN = "operations.finish_job_run"
+    MAIL_JOB_FAILURE = "operations.mail_job_failure"
     # home: a list page exported as CSV, an audited read (PRV-1)
     EXPORT_LIST = "home.export_list"
     # arrangements (AUTH-2, PLAN-*, WVR-*)

@@ -1,0 +1,197 @@
+"""The jobs of the bank's day: one line per job in `JOBS`, the place later work adds its own.
+
+A job says when it is due (`due(now)` gives the slots due at the instant `now`: a feed waiting in
+ARREARS_FEED_DIR, the dispatcher's current interval, the print batch's day once its hour has come) and what it
+does (`run(payload, actor)` returns a one-line summary and the runs it makes due: the feed chains the nightly run
+of its date, the nightly run chains a dispatch). Jobs run as the system user; `arrears.operations.actions`
+records each attempt and retries a failure with backoff.
+
+To add a job (mail polling, the monthly review, reminders of deadlines): write its function and due rule here
+and add one `Job(...)` line to `JOBS`.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+READY_MARKER = ".ready"
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+Slot = tuple[str, dict[str, Any]]  # (slot, payload)
+Chain = tuple[str, str, dict[str, Any]]  # (job, slot, payload)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    summary: str
+    chain: list[Chain] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    title: Any  # lazy gettext: what the runs page calls it
+    when: Any  # lazy gettext: when it is due, in words
+    due: Callable[[datetime], list[Slot]]
+    run: Callable[[dict[str, Any], Any], Outcome]
+    gave_up: Callable[[dict[str, Any]], None] | None = None  # after the last failed attempt
+    priority: int = 0  # django-tasks priority: higher first when several are ready
+
+
+# -- feed: a directory per business date, taken once its `.ready` marker is there ------------------------------
+
+
+def waiting_feeds(now: datetime) -> list[Slot]:
+    """The feeds waiting in ARREARS_FEED_DIR, oldest business date first."""
+    root = Path(settings.ARREARS_FEED_DIR)
+    if not root.is_dir():
+        return []
+    slots = []
+    for sub in sorted(root.iterdir()):
+        marker = sub / READY_MARKER
+        if sub.is_dir() and _DAY.match(sub.name) and marker.is_file():
+            slots.append((f"{sub.name}@{marker.stat().st_mtime_ns}", {"path": str(sub), "business_date": sub.name}))
+    return slots
+
+
+def _move(path: Path, to: str) -> Path:
+    """Move a feed directory out of the way (ARREARS_FEED_DIR/processed or /failed), never over another."""
+    dest_dir = Path(settings.ARREARS_FEED_DIR) / to
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    dest, n = dest_dir / path.name, 1
+    while dest.exists():
+        n += 1
+        dest = dest_dir / f"{path.name}.{n}"
+    shutil.move(str(path), dest)
+    return dest
+
+
+def import_feed(payload: dict[str, Any], actor: Any) -> Outcome:
+    from arrears.portfolio.actions_import import do_import_feed
+
+    path, day = Path(payload["path"]), date.fromisoformat(payload["business_date"])
+    if not path.is_dir():  # moved by an earlier attempt that failed after the import
+        done = Path(settings.ARREARS_FEED_DIR) / "processed" / path.name
+        if not done.is_dir():
+            raise FileNotFoundError(f"the feed directory {path.name} is gone")
+        path = done
+    result = do_import_feed(path, day, actor=actor)
+    if path.parent == Path(settings.ARREARS_FEED_DIR):
+        _move(path, "processed")
+    state = "already loaded" if result.already_loaded else "loaded"
+    summary = f"feed of {day} {state}: {result.rejected} rows rejected"
+    return Outcome(summary, [("nightly", day.isoformat(), {"business_date": day.isoformat()})])
+
+
+def feed_gave_up(payload: dict[str, Any]) -> None:
+    path = Path(payload["path"])
+    if path.is_dir() and path.parent == Path(settings.ARREARS_FEED_DIR):
+        _move(path, "failed")
+
+
+# -- the nightly run and allocation, chained after a feed ----------------------------------------------------
+
+
+def nightly_run(payload: dict[str, Any], actor: Any) -> Outcome:
+    from arrears.daily.actions import do_run_daily
+    from arrears.rules.calendar_watch import do_mail_calendar_warning
+
+    day = date.fromisoformat(payload["business_date"])
+    reports = do_run_daily(day, actor=actor)
+    last = reports[-1].as_json()
+    anchor = reports[-1].anchor or {}
+    if "error" in anchor:
+        raise RuntimeError(f"the run is done, but the ledger anchor was not published: {anchor['error']}")
+    dates = ", ".join(str(r.business_date) for r in reports)
+    summary = f"nightly run of {dates}: {last['status']}, {last['loans']} loans, {last['errors']} errors"
+    # As `arrears run-daily` does: the administrators are warned before the working-day calendar runs out.
+    warned = do_mail_calendar_warning(reports[-1].business_date, actor=actor, today=timezone.localdate())
+    if warned.status != "not_due":
+        summary += f"; calendar warning: {warned.describe()}"
+    return Outcome(summary, [("dispatch", f"after-nightly-{day.isoformat()}", {})])
+
+
+# -- the notices dispatcher, every few minutes ---------------------------------------------------------------
+
+
+def dispatch_interval(now: datetime) -> list[Slot]:
+    local = timezone.localtime(now)
+    step = settings.ARREARS_WORKER_DISPATCH_MINUTES
+    minutes = (local.hour * 60 + local.minute) // step * step
+    return [(f"{local.date().isoformat()}T{minutes // 60:02d}:{minutes % 60:02d}", {})]
+
+
+def dispatch(payload: dict[str, Any], actor: Any) -> Outcome:
+    from arrears.notices.dispatch import Dispatcher
+
+    tally = Dispatcher(actor).run_once()
+    parts = [f"{channel} {outcome} {n}" for (channel, outcome, _reason), n in sorted(tally.items())]
+    return Outcome("dispatched: " + (", ".join(parts) or "nothing was due"))
+
+
+# -- the print batch of letters by post, once a day from its hour --------------------------------------------
+
+
+def print_batch_due(now: datetime) -> list[Slot]:
+    local = timezone.localtime(now)
+    if local.hour < settings.ARREARS_PRINT_BATCH_HOUR:
+        return []
+    return [(local.date().isoformat(), {"day": local.date().isoformat()})]
+
+
+def print_batch(payload: dict[str, Any], actor: Any) -> Outcome:
+    from arrears.notices.printing import do_make_print_batch
+
+    batch = do_make_print_batch(date.fromisoformat(payload["day"]), actor=actor)
+    if batch is None:
+        return Outcome("no letters to print")
+    return Outcome(f"print batch #{batch.number}: {batch.letters} letters, {batch.pages} pages")
+
+
+def never(now: datetime) -> list[Slot]:
+    """Due only when another job chains it."""
+    return []
+
+
+JOBS: dict[str, Job] = {
+    job.name: job
+    for job in (
+        Job(
+            "feed",
+            _("Import the core-banking feed"),
+            _("when a feed is waiting"),
+            waiting_feeds,
+            import_feed,
+            feed_gave_up,
+            priority=30,
+        ),
+        Job(
+            "nightly", _("Nightly run and allocation"), _("after the feed of its date"), never, nightly_run, priority=20
+        ),
+        Job(
+            "dispatch",
+            _("Send queued notices"),
+            _("every few minutes, and after the nightly run"),
+            dispatch_interval,
+            dispatch,
+            priority=10,
+        ),
+        Job(
+            "print_batch",
+            _("Print batch of letters by post"),
+            _("daily from the print batch hour"),
+            print_batch_due,
+            print_batch,
+        ),
+    )
+}
