@@ -12,9 +12,11 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from apicalls import bearer, events
+from apicalls import bearer, events, post
 from desk import AS_OF, open_desk
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from arrears.accounts.tokens import do_create_token
 from arrears.collection.models import Task
@@ -232,3 +234,55 @@ def test_every_read_is_recorded_under_the_service_account(desk):
         ("svc-junior_collector", f"/api/v1/borrowers/{p20.borrower_id}", 200),
         ("svc-junior_collector", "/api/v1/tasks", 200),
     ]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/borrowers", "/api/v1/tasks", "/api/v1/cases"])
+def test_the_lists_make_a_fixed_number_of_queries(desk, url):
+    """A list costs the same number of queries for one item as for two (no query per row)."""
+    h70 = desk.cases["H70"]
+    Task.objects.create(
+        key="call:test-h70", kind="call", borrower=h70.borrower, case=h70,
+        available_from=AS_OF, due_on=AS_OF, clause="CALL-3", created_on=AS_OF,
+    )  # fmt: skip
+    client = bearer(desk.tokens["supervisor"])
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get(f"{url}?limit=1").json()["items"]) == 1
+    with CaptureQueriesContext(connection) as two:
+        assert len(client.get(f"{url}?limit=2").json()["items"]) == 2
+    assert len(one) == len(two)
+
+
+def test_the_schema_lists_every_endpoint(desk):
+    """/api/v1/openapi.json (OpenAPI 3.1) documents each endpoint of item 4 with its error shape."""
+    client = Client()
+    client.force_login(desk.junior)
+    document = client.get("/api/v1/openapi.json").json()
+    assert document["openapi"].startswith("3.1.")
+    paths = document["paths"]
+    for path, method in [
+        ("/api/v1/cases/{case_id}", "get"),
+        ("/api/v1/tasks", "get"),
+        ("/api/v1/cases/{case_id}/calls", "post"),
+        ("/api/v1/cases/{case_id}/promises", "post"),
+        ("/api/v1/borrowers", "get"),
+        ("/api/v1/borrowers/{borrower_id}", "get"),
+        ("/api/v1/loans/{loan_id}", "get"),
+        ("/api/v1/borrowers/{borrower_id}/holds", "post"),
+        ("/api/v1/holds/{hold_id}/lift", "post"),
+    ]:
+        assert "403" in paths[path][method]["responses"], path
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/cases/abc/plans/quote",
+        "/api/v1/cases/100000000000000000000000000000/waivers",
+        "/api/v1/plans/0/approve",
+        "/api/v1/waivers/%EF%BC%93/reject",  # a full-width 3
+    ],
+)
+def test_the_plan_and_waiver_endpoints_refuse_a_bad_id_too(desk, url):
+    """The existing endpoints take the same ids: one that is not a positive 64-bit number is 422, not a 500."""
+    response = post(bearer(desk.tokens["supervisor"]), url, {"reason": "核实"})
+    assert (response.status_code, response.json()["error"]["code"]) == (422, "unprocessable")

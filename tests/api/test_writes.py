@@ -81,6 +81,7 @@ def test_a_call_with_a_promise_is_recorded_as_the_web_records_it(desk):
         "svc-junior_collector",
         "2026-03-26",
     )
+    assert body["called_at"] == "2026-03-20T02:00:00Z"  # 10:00 in Shanghai
     assert (body["promise"]["amount"], body["promise"]["due_on"], body["promise"]["status"]) == (
         "1200.50",
         "2026-03-25",
@@ -158,8 +159,10 @@ def test_quiet_hours_refuse_the_call_and_nothing_is_stored(desk, monkeypatch):
     assert datetime.fromisoformat(error["details"][0]["next_allowed_at"]) == datetime(
         2026, 3, 21, 8, 0, tzinfo=SHANGHAI
     )
-    assert error["message"].startswith("This call is not allowed now: quiet hours")
-    assert "Next allowed: 2026-03-21 08:00" in error["message"]
+    assert error["message"] == (
+        "This call is not allowed now: quiet hours — 22:30 is inside the quiet hours 22:00–08:00 (Asia/Shanghai). "
+        "Next allowed: 2026-03-21 08:00"
+    )
     chinese = Client(headers={"authorization": f"Bearer {desk.tokens['junior_collector']}"})
     refused = post(chinese, f"/api/v1/cases/{desk.cases['P20'].pk}/calls", CALL).json()["error"]
     assert refused["code"] == "contact_refused"

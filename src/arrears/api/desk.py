@@ -18,7 +18,7 @@ call — with or without a promise to pay — on a case (Clause: CALL-2, CALL-3,
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
@@ -205,7 +205,7 @@ def _record(request: HttpRequest, case_id: int, entry: CallEntry):
         {
             "id": call.pk,
             "case_id": case.pk,
-            "called_at": call.called_at,
+            "called_at": call.called_at.astimezone(UTC),  # instants in UTC, as read back from the database
             "party": call.party,
             "inbound": call.inbound,
             "outcome": call.outcome,

@@ -12,9 +12,10 @@ How this works
 * Nothing here decides anything: each endpoint turns JSON into the arguments of one query or action.
 * Every error has one shape, {"error": {"code": ..., "message": ...}} (`arrears.api.errors`), the message in
   the request's language (Accept-Language, or the language cookie): 400 bad request, 401 no or a bad token,
-  403 refused (the role lacks the permission, CSRF, maker–checker), 404 not found or not yours, 409 already
-  decided, 422 invalid (with "details" for a body that does not match the schema), 429 over the rate (with
-  Retry-After).
+  403 refused (the role lacks the permission, CSRF, maker–checker), 404 not found or not yours (and any path
+  under /api/v1/ that is no endpoint), 409 already decided or lifted, or a call the contact rules or the cadence
+  refuse now (`contact_refused`, `cadence_refused`), 422 invalid (with "details" for a body that does not match
+  the schema, or `incomplete_record` with the call record's fields), 429 over the rate (with Retry-After).
 * Lists are {"items": [...], "count": n}, n the number of all items (before `limit`/`offset`).
 * Money is yuan as a string both ways ("10000.00"; a JSON number is refused), with fen as integers where a
   list gives both. Dates are ISO 8601, instants in UTC.
