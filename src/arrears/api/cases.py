@@ -23,7 +23,6 @@ from ninja.errors import HttpError
 from arrears.accounts.permissions import Perm, has_perm
 from arrears.api.errors import REFUSALS
 from arrears.api.schemas import (
-    MAX_LIMIT,
     BorrowerOut,
     HoldOut,
     Id,
@@ -40,7 +39,7 @@ from arrears.compliance.actions import require
 from arrears.compliance.masking import masked
 from arrears.portfolio import queries as portfolio
 
-__all__ = ["MAX_LIMIT", "Page", "router"]
+__all__ = ["PromiseOut", "promise_out", "queue_gate", "router"]
 
 router = Router(tags=["cases"])
 
@@ -102,7 +101,7 @@ class CaseDetail(CaseOut):
     promises: list[PromiseOut] = Field(description="the borrower's promises to pay, newest first")
 
 
-def _gate(user) -> None:
+def queue_gate(user) -> None:
     """The web queue's gate (collection.views.case_queue): the portfolio, and calls or reading every case."""
     require(user, Perm.VIEW_PORTFOLIO)
     if not (has_perm(user, Perm.CALL) or sees_every_case(user)):
@@ -130,7 +129,7 @@ def _case_out(case: CollectionCase) -> dict:
 def list_cases(request: HttpRequest, page: Query[Page]):
     """The caller's open cases as the queue orders them, `limit`/`offset` paged, borrowers masked (Clause:
     TEAM-3, AUTH-1). A fixed number of queries whatever the page's size."""
-    _gate(request.user)
+    queue_gate(request.user)
     on = today()
     cases = visible_cases(request.user).filter(status=CaseStatus.OPEN)
     count = cases.count()

@@ -29,7 +29,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from arrears.accounts.permissions import Perm
-from arrears.api.cases import PromiseOut, _gate, promise_out
+from arrears.api.cases import PromiseOut, promise_out, queue_gate
 from arrears.api.errors import WRITE_REFUSALS
 from arrears.api.schemas import BorrowerOut, Id, Page, borrower_out
 from arrears.collection.calls import CallEntry, IncompleteRecord, do_record_call
@@ -91,7 +91,7 @@ class TaskFilter(Page):
 def list_tasks(request: HttpRequest, page: Query[TaskFilter]):
     """The open tasks available on the business date of the borrowers the caller may see, by due date (Clause:
     TEAM-3, CALL-3). Gated like the queue; `limit`/`offset` paged; a fixed number of queries."""
-    _gate(request.user)
+    queue_gate(request.user)
     on = today()
     tasks = Task.objects.filter(
         status=TaskStatus.OPEN, available_from__lte=on, borrower__in=visible_borrowers(request.user)
@@ -186,7 +186,7 @@ def _amount(text: str | None, field: str) -> Decimal | None:
 
 
 def _entry(payload: ScriptSteps, outcome: str, amount: Decimal | None, due_on: date | None) -> CallEntry:
-    steps = payload.dict(exclude={"outcome", "promise_amount", "promise_due_on", "amount", "due_on", "contact"})
+    steps = payload.model_dump(exclude={"outcome", "promise_amount", "promise_due_on", "amount", "due_on", "contact"})
     return CallEntry(outcome=outcome, contact_id=payload.contact, promise_amount=amount, promise_due_on=due_on, **steps)
 
 
