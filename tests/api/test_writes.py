@@ -48,7 +48,12 @@ def desk(monkeypatch):
     monkeypatch.setattr(views, "now", lambda: WORKING_HOURS)
     monkeypatch.setattr(desk_api, "now", lambda: WORKING_HOURS)
     opened = open_desk(
-        [("P20", 20, "12000", "low"), ("P25", 25, "12000", "low"), ("H70", 70, "12000", "low")],
+        [
+            ("P20", 20, "12000", "low"),
+            ("P25", 25, "12000", "low"),
+            ("M45", 45, "12000", "low"),
+            ("H70", 70, "12000", "low"),
+        ],
         {"junior_collector": 1},
     )
     admin = make_user("administrator", username="admin-1")
@@ -170,6 +175,35 @@ def test_quiet_hours_refuse_the_call_and_nothing_is_stored(desk, monkeypatch):
     assert "This call" not in refused["message"]
     assert state() == before
     assert [e.changes["status"][1] for e in events("api.call")] == [409, 409]
+
+
+def test_the_cadence_refuses_a_second_call_unless_the_borrower_asked(desk):
+    """Clause: CALL-4 — M45 is in the second stage (DPD 45): after a connected call on 03-20 the next call to the
+    borrower is allowed from 03-25. A second call the same day is 409 `cadence_refused` with both dates and
+    nothing stored; the same call with `borrower_asked` is recorded."""
+    client = bearer(desk.tokens["junior_collector"])
+    url = f"/api/v1/cases/{desk.cases['M45'].pk}/calls"
+    reached = {
+        **{k: v for k, v in CALL.items() if not k.startswith("promise")},
+        "outcome": "reached_other",
+        "consequences_stated": True,
+        "obstacle": "cash_flow",
+        "next_follow_up_on": "2026-03-25",
+    }
+    assert post(client, url, reached).status_code == 201
+    before = state()
+    again = post(client, url, reached)
+    assert again.status_code == 409
+    error = again.json()["error"]
+    assert (error["code"], error["details"]) == (
+        "cadence_refused",
+        [{"last_connected_on": "2026-03-20", "allowed_from": "2026-03-25"}],
+    )
+    assert "the next call is allowed from 2026-03-25" in error["message"]
+    assert state() == before
+    asked = post(client, url, {**reached, "borrower_asked": True})
+    assert asked.status_code == 201, asked.content
+    assert Call.objects.filter(case=desk.cases["M45"]).count() == 2
 
 
 def test_an_incomplete_record_is_refused_field_by_field(desk):
@@ -337,4 +371,19 @@ def test_bad_bodies_are_4xx_in_the_error_shape(desk, raw, status, code):
     error = response.json()["error"]
     assert error["code"] == (code or "unprocessable")
     assert error["message"]
+    assert state() == before
+
+
+def test_a_hold_placed_through_the_api_stops_calls_through_the_api(desk):
+    """Clause: CALL-1 — a supervisor's token places a dispute hold on P20; a junior collector's token calling P20
+    is then refused, 409 `contact_refused` with the rule `hold` and no next allowed instant (until lifted)."""
+    borrower = desk.cases["P20"].borrower
+    hold = {**HOLD, "kind": "dispute", "ends_on": None}
+    assert post(bearer(desk.tokens["supervisor"]), f"/api/v1/borrowers/{borrower.pk}/holds", hold).status_code == 201
+    before = state()
+    response = post(bearer(desk.tokens["junior_collector"]), f"/api/v1/cases/{desk.cases['P20'].pk}/calls", CALL)
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert (error["code"], error["details"]) == ("contact_refused", [{"rule": "hold", "next_allowed_at": None}])
+    assert error["message"].startswith("This call is not allowed now: a hold is in force")
     assert state() == before
