@@ -148,6 +148,7 @@ def build_site() -> Site:
         "phrase_id": ProhibitedPhrase.objects.order_by("pk").values_list("pk", flat=True).first(),
         "template_id": Template.objects.order_by("pk").values_list("pk", flat=True).first(),
         "loan_external_id": s01.loans.get().external_id,
+        "loan_id": s01.loans.get().pk,
         "task_id": Task.objects.order_by("pk").values_list("pk", flat=True).first() or 0,
         "junior_id": junior.pk,
         "hold_id": hold.pk,

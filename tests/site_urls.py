@@ -51,6 +51,26 @@ CALL_FORM = {
     "party": "borrower",
 }
 MEANS = {"income": "10000", "expenses": "3000", "debts": "500"}
+# The API's call record: S01 is in the second stage (DPD 45), so a reached borrower hears the consequences and
+# the obstacle is recorded, and the follow-up falls 5–7 days ahead (CALL-4).
+CALL_JSON = {"outcome": "no_answer", "duration_seconds": 0, "next_action": "call", "next_follow_up_on": "2026-03-25"}
+PROMISE_JSON = {
+    "duration_seconds": 120,
+    "greeted": True,
+    "purpose_stated": True,
+    "identity_verified": True,
+    "facts_stated": True,
+    "consequences_stated": True,
+    "ability_asked": True,
+    "suggestion": "full",
+    "attitude": "cooperative",
+    "obstacle": "none",
+    "note": "承诺月底还款",
+    "next_action": "call",
+    "next_follow_up_on": "2026-03-26",
+    "amount": "500.00",
+    "due_on": "2026-03-25",
+}
 
 
 @dataclass(frozen=True)
@@ -290,6 +310,54 @@ PAGES = [
     Page("api/v1/openapi.json", EVERYONE, "/api/v1/openapi.json"),
     Page("api/v1/docs", EVERYONE, "/api/v1/docs"),
     Page("api/v1/cases", CASE_READERS, "/api/v1/cases", query=("limit", "offset"), numbers=("limit", "offset")),
+    Page("api/v1/cases/<case_id>", CASE_READERS, "/api/v1/cases/{case_id}"),
+    Page(
+        "api/v1/tasks",
+        CASE_READERS,
+        "/api/v1/tasks",
+        query=("limit", "offset", "kind"),
+        numbers=("limit", "offset"),
+    ),
+    Page(
+        "api/v1/cases/<case_id>/calls",
+        COLLECTORS,
+        "/api/v1/cases/{case_id}/calls",
+        method="POST",
+        json=CALL_JSON,
+        numbers=("duration_seconds", "next_follow_up_on"),
+    ),
+    Page(
+        "api/v1/cases/<case_id>/promises",
+        COLLECTORS,
+        "/api/v1/cases/{case_id}/promises",
+        method="POST",
+        json=PROMISE_JSON,
+        numbers=("duration_seconds", "next_follow_up_on", "amount", "due_on"),
+    ),
+    Page(
+        "api/v1/borrowers",
+        PORTFOLIO,
+        "/api/v1/borrowers",
+        query=("limit", "offset", "q"),
+        numbers=("limit", "offset"),
+    ),
+    Page("api/v1/borrowers/<borrower_id>", PORTFOLIO, "/api/v1/borrowers/{borrower_id}"),
+    Page("api/v1/loans/<loan_id>", PORTFOLIO, "/api/v1/loans/{loan_id}"),
+    Page(
+        "api/v1/borrowers/<borrower_id>/holds",
+        HOLDS,
+        "/api/v1/borrowers/{borrower_id}/holds",
+        method="POST",
+        json={"kind": "complaint", "starts_on": "2026-03-20", "ends_on": "2026-04-30", "reason": "客户投诉处理中"},
+        numbers=("starts_on", "ends_on"),
+    ),
+    Page(
+        "api/v1/holds/<hold_id>/lift",
+        HOLDS,
+        "/api/v1/holds/{hold_id}/lift",
+        method="POST",
+        json={"reason": "争议已解决"},
+    ),
     Page(
         "api/v1/cases/<case_id>/plans/quote",
         PROPOSERS,
@@ -345,6 +413,8 @@ PAGES = [
         json={"reason": "不符合条件"},
     ),
     Page("api/v1/", frozenset(), "/api/v1/"),  # the API's root: no page (404 for everyone)
+    # Any other path under the API: 404 in the API's error shape, for everyone.
+    Page("api/v1/^(?P<rest>.*)$", frozenset(), "/api/v1/nope"),
 ]
 
 # Every pattern of Django's admin (its index, each model's list, add, change, history and delete pages, ...)

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-# The daily run's book helpers and the collection desk's live beside their tests.
-for folder in ("daily", "collection"):
+# The daily run's book helpers, the collection desk's and the API's clients live beside their tests.
+for folder in ("daily", "collection", "api"):
     sys.path.insert(0, str(Path(__file__).parent.parent / folder))
 
 

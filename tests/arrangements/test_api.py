@@ -37,6 +37,15 @@ PATHS = {
     "/api/v1/waivers/pending": {"get"},
     "/api/v1/waivers/{waiver_id}/approve": {"post"},
     "/api/v1/waivers/{waiver_id}/reject": {"post"},
+    "/api/v1/cases/{case_id}": {"get"},
+    "/api/v1/tasks": {"get"},
+    "/api/v1/cases/{case_id}/calls": {"post"},
+    "/api/v1/cases/{case_id}/promises": {"post"},
+    "/api/v1/borrowers": {"get"},
+    "/api/v1/borrowers/{borrower_id}": {"get"},
+    "/api/v1/loans/{loan_id}": {"get"},
+    "/api/v1/borrowers/{borrower_id}/holds": {"post"},
+    "/api/v1/holds/{hold_id}/lift": {"post"},
 }
 
 

@@ -1,42 +1,47 @@
-"""`GET /api/v1/cases`: the caller's open cases, in the order the desk works them (Issue 16, item 4).
+"""`GET /api/v1/cases` and `GET /api/v1/cases/{id}`: the caller's open cases, and one case with what its
+workspace shows (Issue 16, item 4).
 
 "The caller's cases" are `visible_cases` — for a collector (or a collector's token) their own and their pool's,
 TEAM-3; for a supervisor or a reader of every case, all — open ones, annotated and ordered as the queue orders
 them (`collection.queries.annotated`: a promise due today first, then a follow-up due, a broken promise, the
 highest DPD and overdue total). A service account owns no case, so its list is its role's reach, not "mine".
-The borrower's name is masked as on every list (compliance.masking): the API has no unmasking.
+One case is `collection.queries.case_for`, the workspace's query: a case outside one's reach is 404, like one
+that does not exist. Its loans' positions are the finance core's replay on the business date, as the workspace
+shows them. Personal data is masked as on every page (compliance.masking): the API has no unmasking.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import F
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 
 from arrears.accounts.permissions import Perm, has_perm
 from arrears.api.errors import REFUSALS
-from arrears.collection.models import CaseStatus
-from arrears.collection.queries import annotated, sees_every_case, today, visible_cases
+from arrears.api.schemas import (
+    BorrowerOut,
+    HoldOut,
+    Id,
+    Page,
+    PositionOut,
+    borrower_out,
+    hold_out,
+    position_out,
+    yuan,
+)
+from arrears.collection.models import CaseStatus, CollectionCase
+from arrears.collection.queries import annotated, case_for, sees_every_case, split_loans, today, visible_cases
 from arrears.compliance.actions import require
 from arrears.compliance.masking import masked
-from arrears.finance import format_money, from_fen
+from arrears.portfolio import queries as portfolio
+
+__all__ = ["PromiseOut", "promise_out", "queue_gate", "router"]
 
 router = Router(tags=["cases"])
-
-MAX_LIMIT = 500
-
-
-class Page(Schema):
-    limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"at most this many items (1–{MAX_LIMIT})")
-    offset: int = Field(0, ge=0, le=10**9, description="skip this many items first")
-
-
-class BorrowerOut(Schema):
-    id: int
-    customer: str = Field(description="the bank's customer number")
-    name: str = Field(description="masked, e.g. 王*")
 
 
 class CaseOut(Schema):
@@ -59,40 +64,132 @@ class CaseList(Schema):
     count: int
 
 
+class CaseLoanOut(Schema):
+    id: int
+    contract: str
+    product: str
+    position: PositionOut
+
+
+class CallSummary(Schema):
+    id: int
+    called_at: datetime
+    party: str = Field(description="borrower | contact")
+    inbound: bool
+    number: str = Field(description="the number dialled, masked, e.g. 170****0001")
+    outcome: str
+    duration_seconds: int
+    collector: str
+    note: str
+
+
+class PromiseOut(Schema):
+    id: int
+    amount: str
+    made_on: date
+    due_on: date
+    status: str = Field(description="open | kept | broken | …")
+    paid: str
+    call_id: int | None
+
+
+class CaseDetail(CaseOut):
+    status: str
+    loans: list[CaseLoanOut] = Field(description="the delinquent loans the case covers, with their positions")
+    holds_in_force: list[HoldOut]
+    calls: list[CallSummary] = Field(description="the case's calls, newest first")
+    promises: list[PromiseOut] = Field(description="the borrower's promises to pay, newest first")
+
+
+def queue_gate(user) -> None:
+    """The web queue's gate (collection.views.case_queue): the portfolio, and calls or reading every case."""
+    require(user, Perm.VIEW_PORTFOLIO)
+    if not (has_perm(user, Perm.CALL) or sees_every_case(user)):
+        require(user, Perm.CALL)
+
+
+def _case_out(case: CollectionCase) -> dict:
+    return {
+        "id": case.pk,
+        "borrower": borrower_out(case.borrower),
+        "delinquency_class": case.delinquency_class,
+        "pool": case.pool,
+        "dpd": case.dpd,
+        "overdue_fen": case.overdue_fen,
+        "overdue": yuan(case.overdue_fen),
+        "owner": case.owner.username if case.owner_id else None,
+        "opened_on": case.opened_on,
+        "attempts": case.attempts,
+        "next_due": case.next_due,
+        "priority": case.priority,
+    }
+
+
 @router.get("/cases", response={200: CaseList, **REFUSALS})
 def list_cases(request: HttpRequest, page: Query[Page]):
     """The caller's open cases as the queue orders them, `limit`/`offset` paged, borrowers masked (Clause:
     TEAM-3, AUTH-1). A fixed number of queries whatever the page's size."""
-    require(request.user, Perm.VIEW_PORTFOLIO)  # the web queue's gate (collection.views.case_queue)
-    if not (has_perm(request.user, Perm.CALL) or sees_every_case(request.user)):
-        require(request.user, Perm.CALL)
+    queue_gate(request.user)
     on = today()
     cases = visible_cases(request.user).filter(status=CaseStatus.OPEN)
     count = cases.count()
     rows = annotated(cases.select_related("borrower", "owner"), on).order_by(
         "priority", F("dpd").desc(), F("overdue_fen").desc(), "pk"
     )[page.offset : page.offset + page.limit]
+    return {"items": [_case_out(case) for case in rows], "count": count}
+
+
+@router.get("/cases/{case_id}", response={200: CaseDetail, **REFUSALS})
+def get_case(request: HttpRequest, case_id: Id):
+    """One case as its workspace shows it: the queue's figures, the covered loans with their positions on the
+    business date, the holds in force, the calls and the promises (Clause: TEAM-3, CALL-1). Needs what the
+    workspace needs (`portfolio.view`); a case outside the caller's reach is 404."""
+    require(request.user, Perm.VIEW_PORTFOLIO)  # the workspace's gate (collection.views.case_detail)
+    on = today()
+    try:
+        case = case_for(request.user, case_id, on)
+    except CollectionCase.DoesNotExist:
+        raise HttpError(404, _("No such case, or not one of yours")) from None
+    borrower = case.borrower
+    covered, _others = split_loans(borrower.loans.all())
     return {
-        "items": [
+        **_case_out(case),
+        "status": case.status,
+        "loans": [
             {
-                "id": case.pk,
-                "borrower": {
-                    "id": case.borrower_id,
-                    "customer": case.borrower.external_id,
-                    "name": masked("name", case.borrower.name),
-                },
-                "delinquency_class": case.delinquency_class,
-                "pool": case.pool,
-                "dpd": case.dpd,
-                "overdue_fen": case.overdue_fen,
-                "overdue": format_money(from_fen(case.overdue_fen)),
-                "owner": case.owner.username if case.owner_id else None,
-                "opened_on": case.opened_on,
-                "attempts": case.attempts,
-                "next_due": case.next_due,
-                "priority": case.priority,
+                "id": loan.pk,
+                "contract": loan.external_id,
+                "product": loan.product,
+                "position": position_out(portfolio.loan_position(loan, on)),
             }
-            for case in rows
+            for loan in covered
         ],
-        "count": count,
+        "holds_in_force": [hold_out(hold, on) for hold in borrower.holds.all() if hold.in_force_on(on)],
+        "calls": [
+            {
+                "id": call.pk,
+                "called_at": call.called_at,
+                "party": call.party,
+                "inbound": call.inbound,
+                "number": masked("phone", call.number),
+                "outcome": call.outcome,
+                "duration_seconds": call.duration_seconds,
+                "collector": call.collector.username,
+                "note": call.note,
+            }
+            for call in case.calls.all()
+        ],
+        "promises": [promise_out(p) for p in borrower.promises.all()],
+    }
+
+
+def promise_out(promise) -> dict:
+    return {
+        "id": promise.pk,
+        "amount": yuan(promise.amount_fen),
+        "made_on": promise.made_on,
+        "due_on": promise.due_on,
+        "status": promise.status,
+        "paid": yuan(promise.paid_fen),
+        "call_id": promise.call_id,
     }

@@ -3,8 +3,10 @@ API runs (a NUL in the request, a request too large, a broken ledger):
 
     {"error": {"code": "forbidden", "message": "…, in the request's language", "details": [...]}}
 
-`code` is a stable word a program may branch on (below, by HTTP status); `message` is for a person and says
-what to do; `details` appears only on 422 for a body that does not match the schema (pydantic's field errors).
+`code` is a stable word a program may branch on (below, by HTTP status, or a more precise word where a refusal
+has one: `incomplete_record`, `contact_refused`, `cadence_refused`); `message` is for a person and says what to
+do; `details` lists what was wrong where there is more than one thing: the fields of a body that does not match
+the schema (pydantic's field errors), the fields of an incomplete call record, the rule that refused a contact.
 """
 
 from __future__ import annotations
@@ -28,21 +30,28 @@ CODES = {
 }
 
 
-def error_body(status: int, message: str, details: Any = None) -> dict[str, Any]:
-    error: dict[str, Any] = {"code": CODES.get(status, "error"), "message": str(message)}
+# The refusals of a call record (`arrears.collection.calls`): a code of their own, so that a call platform can
+# tell "fill in these fields" from "not now" without reading the message.
+REFUSAL_CODES = ("incomplete_record", "contact_refused", "cadence_refused")
+
+
+def error_body(status: int, message: str, details: Any = None, code: str | None = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code or CODES.get(status, "error"), "message": str(message)}
     if details is not None:
         error["details"] = details
     return {"error": error}
 
 
-def error_response(status: int, message: str, details: Any = None) -> JsonResponse:
-    return JsonResponse(error_body(status, message, details), status=status)
+def error_response(status: int, message: str, details: Any = None, code: str | None = None) -> JsonResponse:
+    return JsonResponse(error_body(status, message, details, code), status=status)
 
 
 class ErrorDetail(Schema):
-    code: str = Field(description=" | ".join(sorted(set(CODES.values()))))
+    code: str = Field(description=" | ".join(sorted({*CODES.values(), *REFUSAL_CODES})))
     message: str = Field(description="what was wrong and what to do, in the request's language")
-    details: list[dict[str, Any]] | None = Field(None, description="422 only: the fields that do not match")
+    details: list[dict[str, Any]] | None = Field(
+        None, description="the fields that do not match (422), or the rule that refused a call (409)"
+    )
 
 
 class ErrorOut(Schema):
@@ -50,3 +59,4 @@ class ErrorOut(Schema):
 
 
 REFUSALS = {code: ErrorOut for code in (400, 401, 403, 404, 422, 429)}
+WRITE_REFUSALS = {**REFUSALS, 409: ErrorOut}

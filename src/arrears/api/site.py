@@ -12,9 +12,10 @@ How this works
 * Nothing here decides anything: each endpoint turns JSON into the arguments of one query or action.
 * Every error has one shape, {"error": {"code": ..., "message": ...}} (`arrears.api.errors`), the message in
   the request's language (Accept-Language, or the language cookie): 400 bad request, 401 no or a bad token,
-  403 refused (the role lacks the permission, CSRF, maker–checker), 404 not found or not yours, 409 already
-  decided, 422 invalid (with "details" for a body that does not match the schema), 429 over the rate (with
-  Retry-After).
+  403 refused (the role lacks the permission, CSRF, maker–checker), 404 not found or not yours (and any path
+  under /api/v1/ that is no endpoint), 409 already decided or lifted, or a call the contact rules or the cadence
+  refuse now (`contact_refused`, `cadence_refused`), 422 invalid (with "details" for a body that does not match
+  the schema, or `incomplete_record` with the call record's fields), 429 over the rate (with Retry-After).
 * Lists are {"items": [...], "count": n}, n the number of all items (before `limit`/`offset`).
 * Money is yuan as a string both ways ("10000.00"; a JSON number is refused), with fen as integers where a
   list gives both. Dates are ISO 8601, instants in UTC.
@@ -26,7 +27,8 @@ import math
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
-from django.urls import URLPattern
+from django.urls import URLPattern, re_path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -34,12 +36,18 @@ from ninja.security import django_auth
 
 from arrears.api.auth import TokenAuth, TokenRateThrottle, audit_token_calls
 from arrears.api.cases import router as cases_router
-from arrears.api.errors import error_body
+from arrears.api.desk import router as desk_router
+from arrears.api.errors import error_body, error_response
+from arrears.api.portfolio import router as portfolio_router
 from arrears.arrangements.api import router as arrangements_router
 from arrears.arrangements.errors import ArrangementError
+from arrears.collection.calls import CadenceRefused, ContactRefused, IncompleteRecord
+from arrears.collection.errors import CollectionError
+from arrears.collection.queries import refusal
 from arrears.compliance.actions import ActionDenied
 from arrears.compliance.language_actions import ProhibitedLanguage
 from arrears.finance.errors import FinanceError
+from arrears.portfolio.actions import PortfolioError
 
 __all__ = ["api", "urls"]
 
@@ -55,11 +63,13 @@ api = NinjaAPI(
     throttle=[TokenRateThrottle()],
 )
 api.add_router("/", cases_router)
+api.add_router("/", desk_router)
+api.add_router("/", portfolio_router)
 api.add_router("/", arrangements_router)
 
 
-def _error(request: HttpRequest, status: int, message: str, details=None, **headers):
-    response = api.create_response(request, error_body(status, message, details), status=status)
+def _error(request: HttpRequest, status: int, message: str, details=None, code: str | None = None, **headers):
+    response = api.create_response(request, error_body(status, message, details, code), status=status)
     for name, value in headers.items():
         response[name.replace("_", "-")] = value
     return response
@@ -70,7 +80,41 @@ def _denied(request: HttpRequest, exc: ActionDenied):
     return _error(request, 403, str(exc))
 
 
+@api.exception_handler(IncompleteRecord)
+def _incomplete(request: HttpRequest, exc: IncompleteRecord):
+    details = [{"field": name, "message": str(text)} for name, text in exc.errors.items()]
+    message = _("The call record is not complete: %(fields)s.") % {
+        "fields": "; ".join(f"{d['field']}: {d['message']}" for d in details)
+    }
+    return _error(request, 422, message, details, code="incomplete_record")
+
+
+@api.exception_handler(ContactRefused)
+def _contact_refused(request: HttpRequest, exc: ContactRefused):
+    """The contact rules refuse the call now (quiet hours, a daily cap, a hold): the rule in words and when a
+    call is next allowed, as the call page says it."""
+    verdict = exc.verdict
+    worded = refusal(verdict)
+    message = f"{_('This call is not allowed now')}: {worded['label']} — {worded['reason']}"
+    when = verdict.next_allowed_at
+    if when is not None:
+        message += f". {_('Next allowed')}: {timezone.localtime(when):%Y-%m-%d %H:%M}"
+    details = [{"rule": verdict.rule, "next_allowed_at": when.isoformat() if when else None}]
+    return _error(request, 409, message, details, code="contact_refused")
+
+
+@api.exception_handler(CadenceRefused)
+def _cadence_refused(request: HttpRequest, exc: CadenceRefused):
+    found = exc.refusal
+    details = [
+        {"last_connected_on": found.last_connected_on.isoformat(), "allowed_from": found.allowed_from.isoformat()}
+    ]
+    return _error(request, 409, found.message(), details, code="cadence_refused")
+
+
 @api.exception_handler(ArrangementError)
+@api.exception_handler(CollectionError)
+@api.exception_handler(PortfolioError)
 @api.exception_handler(FinanceError)
 @api.exception_handler(ProhibitedLanguage)
 def _refused(request: HttpRequest, exc: ValueError):
@@ -104,11 +148,18 @@ def _http_error(request: HttpRequest, exc: HttpError):
     return _error(request, exc.status_code, message)
 
 
+def unknown_path(request: HttpRequest, rest: str = ""):
+    """Any other path under /api/v1/: 404 in the error shape (not the site's HTML page)."""
+    return error_response(404, _("There is no such API path: see /api/v1/docs for the endpoints."))
+
+
 def urls():
-    """`api.urls` with each view wrapped to record the calls made with a token (`audit_token_calls`)."""
+    """`api.urls` with each view wrapped to record the calls made with a token (`audit_token_calls`), and after
+    them every other path answered 404 in the error shape."""
     patterns, app_name, namespace = api.urls
     wrapped = [
         URLPattern(p.pattern, audit_token_calls(p.callback), p.default_args, p.name) if isinstance(p, URLPattern) else p
         for p in patterns
     ]
+    wrapped.append(re_path(r"^(?P<rest>.*)$", unknown_path, name="unknown"))
     return wrapped, app_name, namespace

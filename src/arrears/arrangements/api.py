@@ -25,6 +25,7 @@ from ninja.errors import HttpError
 
 from arrears.accounts.permissions import Perm
 from arrears.api.errors import REFUSALS, ErrorOut
+from arrears.api.schemas import Id
 from arrears.arrangements.actions import (
     do_decide_plan,
     do_decide_waiver,
@@ -305,7 +306,7 @@ DECISION_REFUSALS = {**REFUSALS, 409: ErrorOut}
 
 
 @router.post("/cases/{case_id}/plans/quote", response={200: QuoteOut, **REFUSALS}, tags=["plans"])
-def quote_plan(request: HttpRequest, case_id: int, payload: MeansIn):
+def quote_plan(request: HttpRequest, case_id: Id, payload: MeansIn):
     """What a plan for the case would cover and cost on the business date: the affordable monthly payment and
     one option per instalment count, each with its schedule (Clause: PLAN-1, PLAN-2, PLAN-3). Needs the
     permission to propose plans (AUTH-2). A malformed or negative figure → 422 with the message."""
@@ -315,7 +316,7 @@ def quote_plan(request: HttpRequest, case_id: int, payload: MeansIn):
 
 
 @router.post("/cases/{case_id}/plans", response={201: PlanOut, **REFUSALS}, tags=["plans"])
-def propose_plan(request: HttpRequest, case_id: int, payload: PlanIn):
+def propose_plan(request: HttpRequest, case_id: Id, payload: PlanIn):
     """Propose a plan of one of the quote's feasible options for a supervisor to approve (Clause: PLAN-1,
     PLAN-2, PLAN-3, AUTH-2). 403 without the permission to propose plans; 422 with the reason, in figures,
     when the option does not fit, a plan is already live on the case, or the case is closed."""
@@ -354,7 +355,7 @@ def _decide_plan(request: HttpRequest, plan_id: int, *, approve: bool, reason: s
 
 
 @router.post("/plans/{plan_id}/approve", response={200: PlanOut, **DECISION_REFUSALS}, tags=["plans"])
-def approve_plan(request: HttpRequest, plan_id: int, payload: DecisionIn | None = None):
+def approve_plan(request: HttpRequest, plan_id: Id, payload: DecisionIn | None = None):
     """Approve a proposed plan; the agreement is rendered and stored for the borrower to sign (Clause: AUTH-2,
     PLAN-4). Needs the permission to approve and a reason (422 without one, with the action's message). 409 when
     it was already decided; 403 for the proposer's own."""
@@ -362,7 +363,7 @@ def approve_plan(request: HttpRequest, plan_id: int, payload: DecisionIn | None 
 
 
 @router.post("/plans/{plan_id}/reject", response={200: PlanOut, **DECISION_REFUSALS}, tags=["plans"])
-def reject_plan(request: HttpRequest, plan_id: int, payload: RejectionIn):
+def reject_plan(request: HttpRequest, plan_id: Id, payload: RejectionIn):
     """Reject a proposed plan, saying why (Clause: AUTH-2). Needs the permission to approve. 422 without a
     reason; 409 when it was already decided; 403 for the proposer's own."""
     return _decide_plan(request, plan_id, approve=False, reason=payload.reason)
@@ -372,7 +373,7 @@ def reject_plan(request: HttpRequest, plan_id: int, payload: RejectionIn):
 
 
 @router.post("/cases/{case_id}/waivers", response={201: WaiverOut, **REFUSALS}, tags=["waivers"])
-def propose_waiver(request: HttpRequest, case_id: int, payload: WaiverIn):
+def propose_waiver(request: HttpRequest, case_id: Id, payload: WaiverIn):
     """Propose waiving part of a loan's penalty interest for a supervisor to approve (Clause: WVR-1, WVR-2,
     AUTH-2). 403 without the permission to propose waivers; 422 listing every WVR-1 condition that fails, or
     the WVR-2 cap the amount exceeds, with the figures."""
@@ -412,7 +413,7 @@ def _decide_waiver(request: HttpRequest, waiver_id: int, *, approve: bool, reaso
 
 
 @router.post("/waivers/{waiver_id}/approve", response={200: WaiverOut, **DECISION_REFUSALS}, tags=["waivers"])
-def approve_waiver(request: HttpRequest, waiver_id: int, payload: DecisionIn | None = None):
+def approve_waiver(request: HttpRequest, waiver_id: Id, payload: DecisionIn | None = None):
     """Approve a proposed waiver and post it on the business date (Clause: AUTH-2, WVR-2). Needs the permission
     to approve and a reason (422 without one, with the action's message). 409 when it was already decided; 403
     for the proposer's own; 422 when payments meanwhile left less penalty owed than the amount."""
@@ -420,7 +421,7 @@ def approve_waiver(request: HttpRequest, waiver_id: int, payload: DecisionIn | N
 
 
 @router.post("/waivers/{waiver_id}/reject", response={200: WaiverOut, **DECISION_REFUSALS}, tags=["waivers"])
-def reject_waiver(request: HttpRequest, waiver_id: int, payload: RejectionIn):
+def reject_waiver(request: HttpRequest, waiver_id: Id, payload: RejectionIn):
     """Reject a proposed waiver, saying why (Clause: AUTH-2). Needs the permission to approve. 422 without a
     reason; 409 when it was already decided; 403 for the proposer's own."""
     return _decide_waiver(request, waiver_id, approve=False, reason=payload.reason)
