@@ -65,7 +65,8 @@ def test_a_dropped_feed_is_imported_run_and_dispatched(worker_env):
     assert [(r["job"], r["state"]) for r in runs[:2]] == [("feed", "succeeded"), ("nightly", "succeeded")]
     assert runs[0]["slot"].startswith("2026-03-02@")
     assert runs[1]["slot"] == "2026-03-02"
-    assert "dispatch" in [r["job"] for r in runs[2:]]
+    assert {"dispatch", "purge"} <= {r["job"] for r in runs[2:]}  # both chained after the nightly run
+    assert [r["slot"] for r in runs if r["job"] == "purge"] == ["after-nightly-2026-03-02"]
     printed = [r for r in runs if r["job"] == "print_batch"]
     assert [(r["state"], r["summary"]) for r in printed] == [("succeeded", "no letters to print")]
     assert all(r["state"] == "succeeded" for r in runs)
@@ -93,6 +94,7 @@ def test_two_workers_started_at_once_run_each_job_once(worker_env):
     jobs = [r["job"] for r in ran]
     assert jobs.count("feed") == 1
     assert jobs.count("nightly") == 1
+    assert jobs.count("purge") == 1
     slots = [(r["job"], r["slot"]) for r in ran]
     assert len(slots) == len(set(slots))  # no slot ran twice
     rows = query("SELECT COUNT(*), COUNT(DISTINCT job || slot) FROM operations_jobrun")

@@ -118,7 +118,20 @@ def nightly_run(payload: dict[str, Any], actor: Any) -> Outcome:
     warned = do_mail_calendar_warning(reports[-1].business_date, actor=actor, today=timezone.localdate())
     if warned.status != "not_due":
         summary += f"; calendar warning: {warned.describe()}"
-    return Outcome(summary, [("dispatch", f"after-nightly-{day.isoformat()}", {})])
+    after = f"after-nightly-{day.isoformat()}"
+    return Outcome(summary, [("dispatch", after, {}), ("purge", after, {"business_date": day.isoformat()})])
+
+
+# -- the retention purge, chained after the nightly run of its date -------------------------------------------
+
+
+def purge(payload: dict[str, Any], actor: Any) -> Outcome:
+    from arrears.retention.actions import do_purge_expired
+
+    day = date.fromisoformat(payload["business_date"])
+    report = do_purge_expired(day, actor=actor, basis="the worker's retention purge after the nightly run")
+    counts = ", ".join(f"{key} {value}" for key, value in report.as_json().items() if type(value) is int and value)
+    return Outcome(f"retention purge of {day}: " + (counts or "nothing past its period"))
 
 
 # -- the notices dispatcher, every few minutes ---------------------------------------------------------------
@@ -185,6 +198,14 @@ JOBS: dict[str, Job] = {
             dispatch_interval,
             dispatch,
             priority=10,
+        ),
+        Job(
+            "purge",
+            _("Retention purge"),
+            _("after the nightly run of its date"),
+            never,
+            purge,
+            priority=5,
         ),
         Job(
             "print_batch",
