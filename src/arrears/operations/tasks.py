@@ -19,6 +19,9 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+STEP = 0.05  # seconds between the heartbeat's looks: the job's end waits at most this for the thread
+
+
 @contextmanager
 def _heartbeat(run):
     """Renew the running attempt's lease every third of ARREARS_WORKER_LEASE_SECONDS while its job runs, so a
@@ -37,8 +40,8 @@ def _heartbeat(run):
         try:
             waited = 0.0
             while not done.is_set():
-                time.sleep(0.5)
-                waited += 0.5
+                time.sleep(STEP)
+                waited += STEP
                 if waited < every:
                     continue
                 waited = 0.0
