@@ -83,5 +83,6 @@ ACTION_WORDS = {
     ActionCode.QUEUE_JOB_RUN: _("queue a scheduled job"),
     ActionCode.START_JOB_RUN: _("start a scheduled job"),
     ActionCode.FINISH_JOB_RUN: _("finish a scheduled job"),
+    ActionCode.PRUNE_TASK_RESULTS: _("delete the task queue's finished rows"),
     ActionCode.MAIL_JOB_FAILURE: _("email administrators a job's failure"),
 }
