@@ -64,7 +64,8 @@ def test_a_supervisor_places_extends_and_lifts_a_deceased_hold_from_the_case_pag
     their reasons, the extension's with the old and the new end."""
     client.force_login(desk.boss)
     page = client.get(f"/cases/{desk.case.pk}/").content.decode()
-    assert 'id="case-holds"' in page and 'id="place-hold"' in page
+    assert 'id="case-holds"' in page
+    assert 'id="place-hold"' in page
     placed = client.post(
         f"/borrowers/{desk.borrower.external_id}/holds/",
         {
@@ -82,7 +83,8 @@ def test_a_supervisor_places_extends_and_lifts_a_deceased_hold_from_the_case_pag
     shown = placed.content.decode()
     assert "The hold is placed" in shown
     held = shown[shown.index('id="holds-in-force"') :][:400]
-    assert "borrower deceased" in held and "until 2026-04-30" in held
+    assert "borrower deceased" in held
+    assert "until 2026-04-30" in held
     assert f'id="case-hold-{hold.pk}"' in shown
 
     extended = client.post(
@@ -221,7 +223,9 @@ def test_a_collector_sees_the_hold_but_can_neither_place_nor_extend_nor_lift(cli
     page = client.get(f"/cases/{desk.case.pk}/").content.decode()
     if role == "junior_collector":  # the senior collector's pool is not the junior pool: the case is not theirs
         assert "legal hold" in page[page.index('id="holds-in-force"') :][:400]
-        assert 'id="case-holds"' not in page and "extend-hold" not in page and "lift-hold" not in page
+        assert 'id="case-holds"' not in page
+        assert "extend-hold" not in page
+        assert "lift-hold" not in page
     for url, form in [
         (
             f"/borrowers/{desk.borrower.external_id}/holds/",
@@ -261,7 +265,8 @@ def test_the_queue_shows_a_hold_in_force_and_its_end_in_a_bounded_number_of_quer
     )
     page, one_held, hold_reads = queue_page(client)
     assert hold_reads == 1
-    assert "bankruptcy" in row(page, desk.case) and "until 2026-04-30" in row(page, desk.case)
+    assert "bankruptcy" in row(page, desk.case)
+    assert "until 2026-04-30" in row(page, desk.case)
     j25, j30 = desk.cases["J25"], desk.cases["J30"]
     assert "—" in row(page, j25)
     do_place_hold(
@@ -283,6 +288,7 @@ def test_the_queue_shows_a_hold_in_force_and_its_end_in_a_bounded_number_of_quer
     )
     page, two_held, hold_reads = queue_page(client)
     assert hold_reads == 1
-    assert "fraud claim" in row(page, j25) and "until lifted" in row(page, j25)
+    assert "fraud claim" in row(page, j25)
+    assert "until lifted" in row(page, j25)
     assert "dispute" not in row(page, j30)
     assert two_held == one_held
