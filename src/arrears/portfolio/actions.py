@@ -138,10 +138,11 @@ def do_place_hold(
     reason: str,
     loan: Loan | None = None,
 ) -> Hold:
-    """Stop reminders and collection contact for a borrower (or one loan) while a dispute, complaint or legal
-    matter is open, from `starts_on` through `ends_on` (open-ended: until lifted). Needs
-    `portfolio.manage_holds`; the reason is required and recorded. The nightly run, the dispatcher and the
-    contact rules honour it (REM-1, CALL-*)."""
+    """Stop reminders and collection contact for a borrower (or one loan) while a dispute, a complaint, a legal
+    matter, the borrower's death, a fraud claim or a bankruptcy is open (`kind`: a `HoldKind`), from `starts_on`
+    through `ends_on` (open-ended: until lifted). Needs `portfolio.manage_holds`; the reason is required and
+    recorded. The nightly run, the dispatcher and the contact rules honour it (REM-1, CALL-*). The pages, the
+    API and the complaints app place holds through this one action."""
     require(actor, Perm.MANAGE_HOLDS)
     if kind not in HoldKind.values:
         raise PortfolioError(
