@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 for _folder in ("daily", "collection"):
@@ -133,6 +134,15 @@ def build_site() -> Site:
     hold = do_place_hold(
         cases["S03"].borrower, "dispute", starts_on=AS_OF, ends_on=None, actor=boss, reason="借款人对逾期金额有异议"
     )
+    # And a complaint hold on S03 until 19 April, which may be extended.
+    ending = do_place_hold(
+        cases["S03"].borrower,
+        "complaint",
+        starts_on=AS_OF,
+        ends_on=AS_OF + timedelta(days=30),
+        actor=boss,
+        reason="客户投诉调查中",
+    )
     ids = {
         "case_id": cases["S01"].pk,
         "plan_id": approved.pk,
@@ -152,6 +162,7 @@ def build_site() -> Site:
         "task_id": Task.objects.order_by("pk").values_list("pk", flat=True).first() or 0,
         "junior_id": junior.pk,
         "hold_id": hold.pk,
+        "ending_hold_id": ending.pk,
         "waiver_case_id": cases["S02"].pk,
         "waiver_loan_id": s02_loan.pk,
         "waiver_loan": s02_loan.external_id,

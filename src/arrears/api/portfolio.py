@@ -8,9 +8,10 @@ lifting holds (Clause: PRV-1, TEAM-3, AUTH-4).
   role. Unmasking stays on the web page, where the reason is asked and the reveal audited.
 * A loan's position and schedule are the finance core's replay on the business date (`loan_position`,
   `schedule_rows`), as the loan page shows them.
-* Holds go through `portfolio.actions.do_place_hold` / `do_lift_hold` (`portfolio.manage_holds`, a reason,
-  audited), as on the borrower page; the permission is checked before the lookup, so a refused caller learns
-  nothing. A refusal of the action is 422; lifting a hold already lifted is 409.
+* Holds go through `portfolio.actions.do_place_hold` / `do_extend_hold` / `do_lift_hold`
+  (`portfolio.manage_holds`, a reason, audited), as on the borrower and case pages; the permission is checked
+  before the lookup, so a refused caller learns nothing. A refusal of the action is 422; lifting or extending a
+  hold already lifted is 409.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from arrears.compliance.actions import require
 from arrears.compliance.masking import masked
 from arrears.finance import format_money
 from arrears.portfolio import queries
-from arrears.portfolio.actions import PortfolioError, do_lift_hold, do_place_hold
+from arrears.portfolio.actions import PortfolioError, do_extend_hold, do_lift_hold, do_place_hold
 from arrears.portfolio.models import Borrower, Hold, HoldKind, Loan
 from arrears.portfolio.views_holds import business_day
 
@@ -124,7 +125,7 @@ class LoanDetail(LoanRow):
 
 
 class HoldIn(Schema):
-    kind: str = Field(max_length=10, description=" | ".join(HoldKind.values))
+    kind: str = Field(max_length=20, description=" | ".join(HoldKind.values))
     loan: str | None = Field(None, max_length=32, description="a contract number of the borrower's; null: all")
     starts_on: date | None = Field(None, description="default: the business date")
     ends_on: date | None = Field(None, description="null: until lifted")
@@ -132,6 +133,11 @@ class HoldIn(Schema):
 
 
 class LiftIn(Schema):
+    reason: str = Field(max_length=1000, description="why: at least 4 characters, recorded with the action")
+
+
+class ExtendIn(Schema):
+    until: date = Field(description="the new last day: later than the current end, not before the business date")
     reason: str = Field(max_length=1000, description="why: at least 4 characters, recorded with the action")
 
 
@@ -287,4 +293,19 @@ def lift_hold(request: HttpRequest, hold_id: Id, payload: LiftIn):
         if Hold.objects.filter(pk=hold.pk, released_on__isnull=False).exists():
             raise HttpError(409, str(exc)) from exc
         raise
+    return hold_out(hold, business_day())
+
+
+@router.post("/holds/{hold_id}/extend", response={200: HoldOut, **WRITE_REFUSALS}, tags=["holds"])
+def extend_hold(request: HttpRequest, hold_id: Id, payload: ExtendIn):
+    """Move a hold's end later, saying why (Clause: AUTH-4); the event records the old and the new end. Needs
+    `portfolio.manage_holds`; 409 when it was already lifted; 422 for an end in the past, one not later than the
+    current end, a hold without an end, or a reason under 4 characters."""
+    require(request.user, Perm.MANAGE_HOLDS)
+    hold = Hold.objects.select_related("loan").filter(pk=hold_id, borrower__in=visible_borrowers(request.user)).first()
+    if hold is None:
+        raise HttpError(404, _("No such hold"))
+    if hold.released_on is not None:
+        raise HttpError(409, _("this hold was already released"))
+    hold = do_extend_hold(hold, until=payload.until, on=business_day(), actor=request.user, reason=payload.reason)
     return hold_out(hold, business_day())

@@ -77,7 +77,7 @@ def position_out(position: AccountPosition) -> dict:
 
 class HoldOut(Schema):
     id: int
-    kind: str = Field(description="complaint | dispute | legal")
+    kind: str = Field(description="dispute | complaint | legal | deceased | fraud_claim | bankruptcy")
     loan: str | None = Field(description="the contract number it applies to, or null: the whole borrower")
     starts_on: date
     ends_on: date | None

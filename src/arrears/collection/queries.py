@@ -415,6 +415,19 @@ def in_force(holds: Iterable[Hold], on: date, loan_ids: Iterable[int] = ()) -> l
     return held
 
 
+def queue_holds(borrower_ids: Iterable[int], on: date) -> dict[int, list[tuple[str, date | None]]]:
+    """For the queue: each borrower's holds in force on `on` (on the borrower or on any of their loans), as (the
+    kind in words, the last day or None: until lifted) — one query for the whole page."""
+    shown: dict[int, list[tuple[str, date | None]]] = {}
+    labels = dict(HoldKind.choices)
+    for borrower_id, holds in holds_of(borrower_ids, on).items():
+        loan_ids = {hold.loan_id for hold in holds if hold.loan_id is not None}
+        held = sorted(in_force(holds, on, loan_ids), key=lambda h: (h.until is None, h.until or on, h.kind))
+        if held:
+            shown[borrower_id] = [(str(labels.get(h.kind, h.kind)), h.until) for h in held]
+    return shown
+
+
 def calls_today(borrower_id: int, at: datetime, zone: ZoneInfo, number: str = "") -> tuple[int, int]:
     """(connected calls to the borrower, unanswered attempts on `number`) on the local day of `at` in `zone`. The
     borrower's own calls to the bank are not the bank's contacts and count towards neither."""

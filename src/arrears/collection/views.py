@@ -63,6 +63,7 @@ from arrears.notices.templating import render as fill_in
 from arrears.portfolio import queries as portfolio
 from arrears.portfolio.models import DelinquencyClass
 from arrears.portfolio.posting import account_terms
+from arrears.portfolio.views_holds import HoldForm
 from arrears.rules.queries import policy_on
 
 PAGE_SIZE = 25
@@ -110,8 +111,16 @@ def case_queue(request: HttpRequest) -> HttpResponse:
         return exports.cases(request, queries.queue(request.user, on, filters, sort), filters)
     page = Paginator(queries.queue(request.user, on, filters, sort), PAGE_SIZE).get_page(request.GET.get("page"))
     # A row is marked when a call or follow-up of it is overdue since an earlier day (`queries.due_work`).
+    held = queries.queue_holds({case.borrower_id for case in page}, on)  # one query for the page's holds
     rows = [
-        (case, masked("name", case.borrower.name), queries.PRIORITY_LABELS[case.priority], case.late) for case in page
+        (
+            case,
+            masked("name", case.borrower.name),
+            queries.PRIORITY_LABELS[case.priority],
+            case.late,
+            held.get(case.borrower_id, []),
+        )
+        for case in page
     ]
     context = {
         "sort": sort,
@@ -149,6 +158,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     loans = [_with_figures(loan, portfolio.loan_position(loan, on), on) for loan in covered]
     verdict = queries.contact_verdict(borrower.pk, now(), number=borrower.mobile)
     cadence = cadence_refusal(borrower.pk, today=on, dpd=case.dpd, calls=policy_on(on).calls)  # CALL-4
+    can_hold = has_perm(request.user, Perm.MANAGE_HOLDS)
     context = {
         "cadence": cadence.message() if cadence else "",
         "case": case,
@@ -163,6 +173,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "contacts": [(c, masked("name", c.name), masked("phone", c.phone)) for c in borrower.contacts.all()],
         "last_call": next(iter(case.calls.all()), None),
         "holds_in_force": [hold for hold in borrower.holds.all() if hold.in_force_on(on)],
+        "can_manage_holds": can_hold,
+        "hold_form": HoldForm(borrower, initial={"starts_on": on}, auto_id="hold-%s") if can_hold else None,
         "can_call": has_perm(request.user, Perm.CALL),
         "can_send_letter": has_perm(request.user, Perm.SEND_LETTER),
         "can_reassign": has_perm(request.user, Perm.REASSIGN),

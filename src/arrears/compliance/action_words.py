@@ -29,6 +29,7 @@ ACTION_WORDS = {
     ActionCode.IMPORT_FEED: _("import the core-banking feed"),
     ActionCode.PLACE_HOLD: _("place a hold"),
     ActionCode.RELEASE_HOLD: _("release a hold"),
+    ActionCode.EXTEND_HOLD: _("extend a hold"),
     ActionCode.ADD_POLICY_VERSION: _("add a policy version"),
     ActionCode.ADD_CALENDAR_DAY: _("add a calendar day"),
     ActionCode.ADD_CALENDAR_YEAR: _("add a calendar year"),

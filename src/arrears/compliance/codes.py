@@ -31,6 +31,7 @@ class ActionCode(StrEnum):
     IMPORT_FEED = "portfolio.import_feed"
     PLACE_HOLD = "portfolio.place_hold"
     RELEASE_HOLD = "portfolio.release_hold"
+    EXTEND_HOLD = "portfolio.extend_hold"
     # rules
     ADD_POLICY_VERSION = "rules.add_policy_version"
     ADD_CALENDAR_DAY = "rules.add_calendar_day"

@@ -5,7 +5,8 @@ dispatch and any dialler later. It takes the instant, the policy's contact secti
 (connected calls to the borrower today, attempts on this number today, holds in force) and decides, in this
 order:
 
-1. a hold in force (complaint under investigation, dispute, legal hold) stops every contact until it ends;
+1. a hold in force (dispute, complaint under investigation, legal hold, borrower deceased, fraud claim,
+   bankruptcy) stops every contact until it ends;
 2. quiet hours (22:00–08:00 local by default) stop every contact until they end;
 3. calls only: at most 3 connected calls to a borrower a day, at most 6 unanswered attempts on one number a
    day (the guideline's caps, policy parameters that may be stricter, never looser).
@@ -31,7 +32,7 @@ CHANNELS = (CALL, "sms", "email", "letter")
 
 @dataclass(frozen=True)
 class HoldInForce:
-    kind: str  # complaint, dispute, legal
+    kind: str  # a HoldKind: dispute, complaint, legal, deceased, fraud_claim, bankruptcy
     until: date | None  # the last day it holds; None: until released
 
 

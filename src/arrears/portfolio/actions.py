@@ -16,6 +16,7 @@ from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
 from arrears.compliance.masking import SENSITIVE_FIELDS
 from arrears.portfolio.models import Borrower, Hold, HoldKind, Loan
+from arrears.portfolio.queries import business_date
 
 
 class PortfolioError(ValueError):
@@ -137,10 +138,11 @@ def do_place_hold(
     reason: str,
     loan: Loan | None = None,
 ) -> Hold:
-    """Stop reminders and collection contact for a borrower (or one loan) while a dispute, complaint or legal
-    matter is open, from `starts_on` through `ends_on` (open-ended: until lifted). Needs
-    `portfolio.manage_holds`; the reason is required and recorded. The nightly run, the dispatcher and the
-    contact rules honour it (REM-1, CALL-*)."""
+    """Stop reminders and collection contact for a borrower (or one loan) while a dispute, a complaint, a legal
+    matter, the borrower's death, a fraud claim or a bankruptcy is open (`kind`: a `HoldKind`), from `starts_on`
+    through `ends_on` (open-ended: until lifted). Needs `portfolio.manage_holds`; the reason is required and
+    recorded. The nightly run, the dispatcher and the contact rules honour it (REM-1, CALL-*). The pages, the
+    API and the complaints app place holds through this one action."""
     require(actor, Perm.MANAGE_HOLDS)
     if kind not in HoldKind.values:
         raise PortfolioError(
@@ -192,5 +194,41 @@ def do_lift_hold(hold: Hold, *, on: date, actor, reason: str) -> Hold:
         if not updated:
             raise PortfolioError(_("this hold was already released"))
         record.change("released_on", None, on.isoformat())
+    hold.refresh_from_db()
+    return hold
+
+
+def do_extend_hold(hold: Hold, *, until: date, actor, reason: str, on: date | None = None) -> Hold:
+    """Move a hold's end later, to `until` (it holds through that day). Needs `portfolio.manage_holds`; the
+    reason is required and recorded with the old and the new end. Refused with a message: a lifted hold, an
+    end before the business date `on` (a past day), or one not later than the current end (an open-ended hold
+    already holds until lifted). `on`: the business date (default: the newest feed's). A conditional update,
+    so a hold lifted or extended meanwhile is not overwritten."""
+    require(actor, Perm.MANAGE_HOLDS)
+    reason = _reason(reason)
+    if on is None:
+        on = business_date()
+    if hold.released_on is not None:
+        raise PortfolioError(
+            _("this hold was lifted on %(day)s; place a new hold instead") % {"day": hold.released_on.isoformat()}
+        )
+    if hold.ends_on is None:
+        raise PortfolioError(_("this hold has no end: it holds until it is lifted, so there is nothing to extend"))
+    if on is not None and until < on:
+        raise PortfolioError(
+            _("the new end (%(until)s) is in the past (the business date is %(on)s); choose a later day")
+            % {"until": until.isoformat(), "on": on.isoformat()}
+        )
+    if until <= hold.ends_on:
+        raise PortfolioError(
+            _("the new end (%(until)s) must be later than the current end (%(end)s)")
+            % {"until": until.isoformat(), "end": hold.ends_on.isoformat()}
+        )
+    old = hold.ends_on
+    with audited(actor, ActionCode.EXTEND_HOLD, permission=Perm.MANAGE_HOLDS, subject=hold, reason=reason) as record:
+        updated = Hold.objects.filter(pk=hold.pk, released_on__isnull=True, ends_on=old).update(ends_on=until)
+        if not updated:
+            raise PortfolioError(_("this hold was changed meanwhile; open it again and retry"))
+        record.change("ends_on", old.isoformat(), until.isoformat())
     hold.refresh_from_db()
     return hold

@@ -330,10 +330,17 @@ class HoldKind(models.TextChoices):
     DISPUTE = "dispute", _("dispute")
     COMPLAINT = "complaint", _("complaint under investigation")
     LEGAL = "legal", _("legal hold")
+    DECEASED = "deceased", _("borrower deceased")
+    FRAUD_CLAIM = "fraud_claim", _("fraud claim")
+    BANKRUPTCY = "bankruptcy", _("bankruptcy")
 
 
 class Hold(models.Model):
     """While a hold is in force no reminder or collection contact goes out for its borrower (or loan).
+
+    Kinds: a dispute, a complaint under investigation, a legal hold, and the bank's own: the borrower deceased,
+    a fraud claim (the borrower says the loan is not theirs), a bankruptcy. A hold's end may be moved later
+    (`do_extend_hold`) and it may be lifted (`do_lift_hold`); each change is audited with its reason.
 
     A hold is placed in arrears (`do_place_hold`) or arrives with the core-banking feed (`holds`, keyed by the
     core's `external_id`; placed by the importing user). A release once recorded (by a feed or in arrears)
@@ -342,7 +349,7 @@ class Hold(models.Model):
     external_id = models.CharField(_("hold number"), max_length=40, unique=True, null=True, blank=True)
     borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="holds")
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, null=True, blank=True, related_name="holds")
-    kind = models.CharField(_("kind"), max_length=10, choices=HoldKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=HoldKind.choices)
     reason = models.TextField(_("reason"))
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)

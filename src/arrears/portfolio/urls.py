@@ -9,5 +9,6 @@ urlpatterns = [
     path("borrowers/<str:external_id>/unmask/", views.unmask, name="unmask"),
     path("borrowers/<str:external_id>/holds/", views_holds.place_hold, name="place-hold"),
     path("holds/<int:hold_id>/lift/", views_holds.lift_hold, name="lift-hold"),
+    path("holds/<int:hold_id>/extend/", views_holds.extend_hold, name="extend-hold"),
     path("loans/<str:external_id>/", views.loan_detail, name="loan"),
 ]

@@ -201,7 +201,14 @@ def test_bad_history_and_hold_rows_are_reported_and_the_rest_loads(write_feed, n
         (holds, "3", "H3", "ends_on", "2026-02-01", "ends on 2026-02-01, before it starts (2026-02-10)"),
         (holds, "4", "H4", "released_on", "2026-03-05", "released on 2026-03-05, after the business date (2026-03-01)"),
         (holds, "5", "H5", "borrower_id", "B9", "unknown borrower B9: not in this feed and not stored"),
-        (holds, "6", "H6", "kind", "strike", "must be one of dispute, complaint, legal"),
+        (
+            holds,
+            "6",
+            "H6",
+            "kind",
+            "strike",
+            "must be one of dispute, complaint, legal, deceased, fraud_claim, bankruptcy",
+        ),
     ]
     assert counts(result, "delinquency_history") == (8, 1, 0, 0, 7)
     assert counts(result, "holds") == (6, 1, 0, 0, 5)

@@ -177,7 +177,12 @@ HOLDS = FileSpec(
         Column("hold_id", Kind.TEXT, required=True, max_len=40),
         Column("borrower_id", required=True, **_TEXT32),
         Column("loan_id", required=False, **_TEXT32),
-        Column("kind", Kind.CHOICE, required=True, choices=("dispute", "complaint", "legal")),
+        Column(
+            "kind",
+            Kind.CHOICE,
+            required=True,
+            choices=("dispute", "complaint", "legal", "deceased", "fraud_claim", "bankruptcy"),
+        ),
         Column("reason", Kind.TEXT, required=True, max_len=500),
         Column("starts_on", Kind.DATE, required=True),
         Column("ends_on", Kind.DATE, required=False),
