@@ -84,4 +84,7 @@ ACTION_WORDS = {
     ActionCode.START_JOB_RUN: _("start a scheduled job"),
     ActionCode.FINISH_JOB_RUN: _("finish a scheduled job"),
     ActionCode.MAIL_JOB_FAILURE: _("email administrators a job's failure"),
+    ActionCode.FILE_COMPLAINT: _("file a complaint"),
+    ActionCode.MATCH_COMPLAINT: _("match a complaint to a borrower"),
+    ActionCode.RECORD_COMPLAINT_RESPONSE: _("record the response to a complaint"),
 }
