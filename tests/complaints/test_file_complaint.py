@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from arrears.compliance.actions import ActionDenied
-from arrears.compliance.models import AuditEvent
 from arrears.complaints.actions import ComplaintError, do_file_complaint, do_match_complaint, do_record_response
 from arrears.complaints.models import Complaint, ComplaintAttachment
+from arrears.compliance.actions import ActionDenied
+from arrears.compliance.models import AuditEvent
 from arrears.portfolio.models import Hold
 from factories import make_borrower, make_loan, make_user
 
@@ -130,7 +130,7 @@ def test_a_supervisor_files_too(borrower):
 @pytest.mark.parametrize(
     ("fields", "words"),
     [
-        ({"received_at": datetime(2026, 3, 17, 10, 0)}, "UTC offset"),
+        ({"received_at": datetime(2026, 3, 17, 10, 0)}, "UTC offset"),  # noqa: DTZ001 - the naive instant refused
         ({"text": "  "}, "may not be empty"),
         ({"text": "a\x00b"}, "NUL"),
         ({"text": "x" * 20_001}, "longer than"),

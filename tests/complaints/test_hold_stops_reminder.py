@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("approved_templates
 
 BJ = ZoneInfo("Asia/Shanghai")
 AT = datetime(2026, 3, 17, 10, 0, tzinfo=BJ)  # three days before the first instalment, due 20 March
-TOKEN = "test-token"  # noqa: S105 - the loopback gateway's bearer token
+TOKEN = "test-token"
 
 
 @pytest.mark.parametrize("complained", [False, True])
