@@ -7,12 +7,14 @@ import hashlib
 from datetime import UTC, date, datetime
 
 import pytest
+from django.utils import timezone
 
 from arrears.complaints.actions import ComplaintError, do_file_complaint, do_match_complaint, do_record_response
 from arrears.complaints.models import Complaint, ComplaintAttachment
 from arrears.compliance.actions import ActionDenied
 from arrears.compliance.models import AuditEvent
 from arrears.portfolio.models import Hold
+from arrears.rules.models import PolicyVersion
 from factories import make_borrower, make_loan, make_user
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +96,20 @@ def test_the_complaint_hold_is_placed_and_audited(officer, borrower):
 def test_a_complaint_not_about_conduct_places_no_hold(officer, borrower):
     """Clause: CMP-3 — the hold is for complaints about collection conduct only."""
     complaint = file(officer, mobile="13812345678", about_conduct=False)
+    assert (complaint.borrower_id, complaint.hold_id, Hold.objects.count()) == (borrower.pk, None, 0)
+
+
+def test_the_policy_switch_off_places_no_hold(officer, borrower):
+    """Clause: CMP-3 — a policy version from 2026-03-01 with `hold_on_conduct_complaint = false`: the complaint is
+    matched, no hold placed."""
+    PolicyVersion.objects.create(
+        effective_from=date(2026, 3, 1),
+        name="no complaint holds",
+        text='effective_from = 2026-03-01\nname = "no complaint holds"\n[complaints]\nhold_on_conduct_complaint = false\n',
+        added_by=make_user("administrator"),
+        added_at=timezone.now(),
+    )
+    complaint = file(officer, mobile="13812345678")
     assert (complaint.borrower_id, complaint.hold_id, Hold.objects.count()) == (borrower.pk, None, 0)
 
 
