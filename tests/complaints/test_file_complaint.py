@@ -148,6 +148,7 @@ def test_a_supervisor_files_too(borrower):
     [
         ({"received_at": datetime(2026, 3, 17, 10, 0)}, "UTC offset"),  # noqa: DTZ001 - the naive instant refused
         ({"text": "  "}, "may not be empty"),
+        ({"received_at": datetime(2099, 1, 1, tzinfo=UTC)}, "in the future"),
         ({"text": "a\x00b"}, "NUL"),
         ({"text": "x" * 20_001}, "longer than"),
         ({"channel": "fax"}, "Unknown channel"),

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError
 from django.db.models import Q
@@ -45,6 +45,7 @@ from arrears.workdays import UnknownYearError
 __all__ = ["ComplaintError", "do_file_complaint", "do_match_complaint", "do_record_response", "find_borrower"]
 
 MAX_TEXT = 20_000
+FUTURE_SLACK = timedelta(minutes=5)  # clocks of other systems (the CRM, the mail server) drift a little
 MAX_ATTACHMENT = 20 * 1024 * 1024
 FIELD_LIMITS = {"mobile": 20, "id_number": 18, "contract_no": 32, "subject": 200, "complainant": 100, "message_id": 255}
 
@@ -128,6 +129,9 @@ def do_file_complaint(
         )
     if not isinstance(received_at, datetime) or timezone.is_naive(received_at):
         raise ComplaintError(_("Give the instant of receipt with its UTC offset, e.g. 2026-09-30T16:00:00+08:00."))
+    filed_at = timezone.now()
+    if received_at > filed_at + FUTURE_SLACK:
+        raise ComplaintError(_("The complaint cannot have been received in the future; check the date and time."))
     text = (text or "").strip()
     if not text:
         raise ComplaintError(_("Write what the complaint says; it may not be empty."))
@@ -185,7 +189,7 @@ def do_file_complaint(
                 response_due=clocks.response_due(received_at, policy.complaints.response_hours),
                 investigation_due=investigation_due,
                 filed_by=actor,
-                filed_at=timezone.now(),
+                filed_at=filed_at,
                 **fields,
             )
             ComplaintAttachment.objects.bulk_create(
