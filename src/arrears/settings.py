@@ -55,6 +55,8 @@ ARREARS_WORKER_BACKOFF_SECONDS  wait after a job's first failure, doubling after
 ARREARS_WORKER_LEASE_SECONDS  a running job whose worker is silent this long is taken as lost (default: 7200)
 ARREARS_WORKER_MAIL_TO  comma-separated addresses emailed when a job fails for good, besides the active
                       administrators with an email address (default: none)
+ARREARS_WORKER_KEEP_TASK_DAYS  the worker's daily housekeeping deletes the task queue's finished rows older than
+                      this many days (default: 7; 1 to 366); the job runs pages keep their own history
 ARREARS_LEDGER_ANCHOR_DIR  where the audit ledger's anchors are appended (anchors.jsonl; default: ARREARS_VAR/
                       ledger-anchors). Put it on storage the database administrator cannot rewrite, e.g. a WORM
                       mount or a separate host
@@ -213,6 +215,7 @@ ARREARS_WORKER_MAX_ATTEMPTS = env_int("ARREARS_WORKER_MAX_ATTEMPTS", 3, minimum=
 ARREARS_WORKER_BACKOFF_SECONDS = env_int("ARREARS_WORKER_BACKOFF_SECONDS", 60, minimum=1, maximum=86400)
 ARREARS_WORKER_LEASE_SECONDS = env_int("ARREARS_WORKER_LEASE_SECONDS", 7200, minimum=60, maximum=7 * 86400)
 ARREARS_WORKER_MAIL_TO = env_list("ARREARS_WORKER_MAIL_TO", "")
+ARREARS_WORKER_KEEP_TASK_DAYS = env_int("ARREARS_WORKER_KEEP_TASK_DAYS", 7, minimum=1, maximum=366)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["arrears"]}}
 
 # The audit ledger's anchors (compliance/anchors.py): its head, signed with a key the database does not hold.

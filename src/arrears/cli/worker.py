@@ -3,7 +3,8 @@
 Without options it runs until stopped (Ctrl-C or SIGTERM; a job under way is finished first): every
 ARREARS_WORKER_POLL_SECONDS it queues what is due — the feed waiting in ARREARS_FEED_DIR (then the nightly run
 and allocation of its date, then a dispatch), the notices dispatcher every ARREARS_WORKER_DISPATCH_MINUTES, the
-print batch once a day from ARREARS_PRINT_BATCH_HOUR — and runs the queue. Any number of workers may run, on
+print batch once a day from ARREARS_PRINT_BATCH_HOUR, the housekeeping of the task queue once a day
+(finished rows older than ARREARS_WORKER_KEEP_TASK_DAYS) — and runs the queue. Any number of workers may run, on
 any number of machines sharing the database: each job runs at most once at a time.
 
 `--once` runs what is due now and whatever that makes due (the chain, retries after their backoff), prints
@@ -25,7 +26,7 @@ from arrears.cli.web import setup_django
 @click.option("--once", is_flag=True, help="Run what is due now (and what that makes due), then exit.")
 @click.option("--json", "as_json", is_flag=True, help="With --once: print the attempts as one JSON object.")
 def worker(once: bool, as_json: bool) -> None:
-    """Run the day's schedule: feed, nightly run, dispatch, print batch."""
+    """Run the day's schedule: feed, nightly run, dispatch, purge, print batch, housekeeping."""
     setup_django()
     from django.conf import settings
     from django.db import DatabaseError

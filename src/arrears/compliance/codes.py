@@ -76,6 +76,7 @@ class ActionCode(StrEnum):
     START_JOB_RUN = "operations.start_job_run"
     FINISH_JOB_RUN = "operations.finish_job_run"
     MAIL_JOB_FAILURE = "operations.mail_job_failure"
+    PRUNE_TASK_RESULTS = "operations.prune_task_results"
     # home: a list page exported as CSV, an audited read (PRV-1)
     EXPORT_LIST = "home.export_list"
     # arrangements (AUTH-2, PLAN-*, WVR-*)

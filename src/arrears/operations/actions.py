@@ -116,7 +116,13 @@ class Finished:
 
 
 def do_finish_job_run(
-    run: JobRun, *, actor: Any, error: str = "", summary: str = "", chain: list[Chain] | None = None
+    run: JobRun,
+    *,
+    actor: Any,
+    error: str = "",
+    summary: str = "",
+    words: list | None = None,
+    chain: list[Chain] | None = None,
 ) -> Finished:
     """Close a running attempt: succeeded (and queue what it chains), or failed (and queue the next attempt
     after the backoff, or — the last attempt — give up: the job's clean-up, then the administrators' email)."""
@@ -128,7 +134,7 @@ def do_finish_job_run(
         actor, ActionCode.FINISH_JOB_RUN, permission=PERM, subject=run, reason=error[:300] or summary[:300]
     ) as record:
         done = JobRun.objects.filter(pk=run.pk, state=JobState.RUNNING).update(
-            state=state, finished_at=now, lease_until=None, summary=summary[:300], error=error
+            state=state, finished_at=now, lease_until=None, summary=summary[:300], words=words or [], error=error
         )
         if not done:
             raise RuntimeError(f"job run {run} is no longer running")
@@ -164,6 +170,20 @@ def do_reconcile_job_runs(*, actor: Any) -> list[Finished]:
         do_finish_job_run(run, actor=actor, error=f"the worker {run.worker} stopped before finishing")
         for run in expired
     ]
+
+
+def do_prune_task_results(*, actor: Any, keep_days: int | None = None) -> int:
+    """Delete django-tasks-db's rows of the tasks that finished more than `keep_days` days ago (default:
+    ARREARS_WORKER_KEEP_TASK_DAYS); the `JobRun` rows keep the history. Returns how many were deleted."""
+    from django_tasks_db.models import DBTaskResult
+
+    days = keep_days or settings.ARREARS_WORKER_KEEP_TASK_DAYS
+    cutoff = timezone.now() - timedelta(days=days)
+    with audited(actor, ActionCode.PRUNE_TASK_RESULTS, permission=PERM, subject=None) as record:
+        deleted, _kinds = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+        record.change("finished_before", None, cutoff)
+        record.change("deleted", None, deleted)
+    return deleted
 
 
 def administrator_emails() -> list[str]:

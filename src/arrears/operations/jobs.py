@@ -2,8 +2,9 @@
 
 A job says when it is due (`due(now)` gives the slots due at the instant `now`: a feed waiting in
 ARREARS_FEED_DIR, the dispatcher's current interval, the print batch's day once its hour has come) and what it
-does (`run(payload, actor)` returns a one-line summary and the runs it makes due: the feed chains the nightly run
-of its date, the nightly run chains a dispatch). Jobs run as the system user; `arrears.operations.actions`
+does (`run(payload, actor)` returns what it did in words — message codes of `arrears.operations.words` and their
+parameters, worded in the reader's language on the runs page — and the runs it makes due: the feed chains the
+nightly run of its date, the nightly run chains a dispatch and the retention purge). Jobs run as the system user; `arrears.operations.actions`
 records each attempt and retries a failure with backoff.
 
 To add a job (mail polling, the monthly review, reminders of deadlines): write its function and due rule here
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,6 +26,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from arrears.operations.words import Said, english
+
 READY_MARKER = ".ready"
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -33,8 +37,13 @@ Chain = tuple[str, str, dict[str, Any]]  # (job, slot, payload)
 
 @dataclass(frozen=True)
 class Outcome:
-    summary: str
+    words: list[Said]  # what the run did: (message code, parameters), see `arrears.operations.words`
     chain: list[Chain] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        """In English, for the logs and the command line."""
+        return english(self.words)
 
 
 @dataclass(frozen=True)
@@ -88,9 +97,11 @@ def import_feed(payload: dict[str, Any], actor: Any) -> Outcome:
     result = do_import_feed(path, day, actor=actor)
     if path.parent == Path(settings.ARREARS_FEED_DIR):
         _move(path, "processed")
-    state = "already loaded" if result.already_loaded else "loaded"
-    summary = f"feed of {day} {state}: {result.rejected} rows rejected"
-    return Outcome(summary, [("nightly", day.isoformat(), {"business_date": day.isoformat()})])
+    said = (
+        "feed_already_loaded" if result.already_loaded else "feed_loaded",
+        {"date": str(day), "rejected": result.rejected},
+    )
+    return Outcome([said], [("nightly", day.isoformat(), {"business_date": day.isoformat()})])
 
 
 def feed_gave_up(payload: dict[str, Any]) -> None:
@@ -113,13 +124,15 @@ def nightly_run(payload: dict[str, Any], actor: Any) -> Outcome:
     if "error" in anchor:
         raise RuntimeError(f"the run is done, but the ledger anchor was not published: {anchor['error']}")
     dates = ", ".join(str(r.business_date) for r in reports)
-    summary = f"nightly run of {dates}: {last['status']}, {last['loans']} loans, {last['errors']} errors"
+    words: list[Said] = [
+        ("nightly", {"dates": dates, "status": last["status"], "loans": last["loans"], "errors": last["errors"]})
+    ]
     # As `arrears run-daily` does: the administrators are warned before the working-day calendar runs out.
     warned = do_mail_calendar_warning(reports[-1].business_date, actor=actor, today=timezone.localdate())
     if warned.status != "not_due":
-        summary += f"; calendar warning: {warned.describe()}"
-    after = f"after-nightly-{day.isoformat()}"
-    return Outcome(summary, [("dispatch", after, {}), ("purge", after, {"business_date": day.isoformat()})])
+        words.append((f"calendar_{warned.status}", {"recipients": warned.recipients}))
+    after = f"after-nightly-{day.isoformat()}"  # worded on the runs page (`queries.slot_words`)
+    return Outcome(words, [("dispatch", after, {}), ("purge", after, {"business_date": day.isoformat()})])
 
 
 # -- the retention purge, chained after the nightly run of its date -------------------------------------------
@@ -130,8 +143,8 @@ def purge(payload: dict[str, Any], actor: Any) -> Outcome:
 
     day = date.fromisoformat(payload["business_date"])
     report = do_purge_expired(day, actor=actor, basis="the worker's retention purge after the nightly run")
-    counts = ", ".join(f"{key} {value}" for key, value in report.as_json().items() if type(value) is int and value)
-    return Outcome(f"retention purge of {day}: " + (counts or "nothing past its period"))
+    counts = [(f"purged_{k}", {"n": v}) for k, v in report.as_json().items() if type(v) is int and v]
+    return Outcome([("purge", {"date": str(day)}), *counts] if counts else [("purge_nothing", {"date": str(day)})])
 
 
 # -- the notices dispatcher, every few minutes ---------------------------------------------------------------
@@ -148,8 +161,11 @@ def dispatch(payload: dict[str, Any], actor: Any) -> Outcome:
     from arrears.notices.dispatch import Dispatcher
 
     tally = Dispatcher(actor).run_once()
-    parts = [f"{channel} {outcome} {n}" for (channel, outcome, _reason), n in sorted(tally.items())]
-    return Outcome("dispatched: " + (", ".join(parts) or "nothing was due"))
+    counts: Counter[tuple[str, str]] = Counter()
+    for (channel, outcome, _reason), n in tally.items():
+        counts[channel, outcome] += n
+    words = [("dispatched", {"channel": c, "outcome": o, "n": n}) for (c, o), n in sorted(counts.items())]
+    return Outcome(words or [("dispatched_nothing", {})])
 
 
 # -- the print batch of letters by post, once a day from its hour --------------------------------------------
@@ -167,8 +183,23 @@ def print_batch(payload: dict[str, Any], actor: Any) -> Outcome:
 
     batch = do_make_print_batch(date.fromisoformat(payload["day"]), actor=actor)
     if batch is None:
-        return Outcome("no letters to print")
-    return Outcome(f"print batch #{batch.number}: {batch.letters} letters, {batch.pages} pages")
+        return Outcome([("no_letters", {})])
+    return Outcome([("print_batch", {"number": batch.number, "letters": batch.letters, "pages": batch.pages})])
+
+
+# -- housekeeping, once a day: the task queue's finished rows ------------------------------------------------
+
+
+def daily(now: datetime) -> list[Slot]:
+    day = timezone.localdate(now).isoformat()
+    return [(day, {"day": day})]
+
+
+def housekeeping(payload: dict[str, Any], actor: Any) -> Outcome:
+    from arrears.operations.actions import do_prune_task_results
+
+    days = settings.ARREARS_WORKER_KEEP_TASK_DAYS
+    return Outcome([("pruned_tasks", {"days": days, "n": do_prune_task_results(actor=actor, keep_days=days)})])
 
 
 def never(now: datetime) -> list[Slot]:
@@ -214,5 +245,6 @@ JOBS: dict[str, Job] = {
             print_batch_due,
             print_batch,
         ),
+        Job("housekeeping", _("Delete the task queue's finished rows"), _("once a day"), daily, housekeeping),
     )
 }

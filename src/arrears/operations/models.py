@@ -35,7 +35,8 @@ class JobRun(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
     worker = models.CharField(max_length=120, blank=True, default="")
     task_id = models.CharField(max_length=64, blank=True, default="")
-    summary = models.CharField(max_length=300, blank=True, default="")
+    summary = models.CharField(max_length=300, blank=True, default="")  # in English: logs, `arrears worker`
+    words = models.JSONField(default=list, blank=True)  # the summary as [message code, parameters] pairs
     error = models.TextField(blank=True, default="")
     mailed = models.CharField(max_length=20, blank=True, default="")
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 from django_tasks import task
 
 from arrears.operations.jobs import JOBS
+from arrears.operations.words import stored
 
 
 def worker_name() -> str:
@@ -81,5 +82,5 @@ def run_job(run_id: int) -> str:
         error = f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc(limit=8)}"
         do_finish_job_run(run, actor=actor, error=error[:4000])
         return "failed"
-    do_finish_job_run(run, actor=actor, summary=outcome.summary, chain=outcome.chain)
+    do_finish_job_run(run, actor=actor, summary=outcome.summary, words=stored(outcome.words), chain=outcome.chain)
     return outcome.summary

@@ -99,7 +99,7 @@ def _already(business_date: date, digest: str) -> ImportResult | None:
         "already_loaded",
         replay=done.replay,
         rejected=done.rejected,
-        report_path=done.report_path,
+        report_path=str(done.report_file or ""),
         feed_load_id=done.pk,
     )
 
@@ -195,7 +195,7 @@ def _load(result: ImportResult, valid, faults, actor, started, clock: _Clock) ->
                 started_at=started,
                 imported_by=actor,
                 rejected=result.rejected,
-                report_path=str(path),
+                report_path=str(report.stored_path(business_date, digest)),
             )
             numbers = iter(range(1, tables + 1))
             loaded = load.load_valid(

@@ -7,6 +7,8 @@ Nothing here has business logic in `save()` or signals: the importer and the act
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -385,7 +387,7 @@ class FeedLoad(models.Model):
     status = models.CharField(max_length=12, default="running")
     counts = models.JSONField(default=dict)
     rejected = models.PositiveIntegerField(default=0)
-    report_path = models.CharField(max_length=500, blank=True)
+    report_path = models.CharField(max_length=500, blank=True)  # relative to ARREARS_VAR: `report_file`
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -397,3 +399,10 @@ class FeedLoad(models.Model):
 
     def __str__(self) -> str:
         return f"feed of {self.business_date} ({self.status})"
+
+    @property
+    def report_file(self) -> Path | None:
+        """The rejection report under the current ARREARS_VAR (also for a path stored absolute before)."""
+        from arrears.portfolio.feed.report import resolve
+
+        return resolve(self.report_path, Path(settings.VAR_DIR))

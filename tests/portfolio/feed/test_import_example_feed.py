@@ -97,3 +97,25 @@ def test_payments_of_the_feed_are_posted(example_feed, nightly, var_dir):
     assert set(PaymentAllocation.objects.values_list("payment__external_id", flat=True)) == set(
         Payment.objects.values_list("external_id", flat=True)
     )
+
+
+def test_the_report_is_found_after_a_restore_into_another_var(example_feed, nightly, var_dir, settings, tmp_path):
+    """The report's path is kept relative to ARREARS_VAR: moved with its directory to another ARREARS_VAR (a
+    restore elsewhere), the feed's load still names its report there — and a path stored absolute before, naming
+    the old directory, is read under the new one too."""
+    import shutil
+
+    first = do_import_feed(example_feed, DAY, actor=nightly)
+    load = FeedLoad.objects.get(pk=first.feed_load_id)
+    assert load.report_path == f"feeds/2026-03-02/{first.digest[:12]}/rejections.csv"
+    moved = tmp_path / "restored" / "var"
+    shutil.move(str(var_dir), moved)
+    settings.VAR_DIR = moved
+    again = do_import_feed(example_feed, DAY, actor=nightly)
+    assert again.status == "already_loaded"
+    assert Path(again.report_path) == moved / "feeds" / "2026-03-02" / first.digest[:12] / "rejections.csv"
+    assert Path(again.report_path).read_text() == "file,row,key,field,value,reason\n"
+    FeedLoad.objects.filter(pk=load.pk).update(report_path=str(var_dir / load.report_path))  # stored before
+    load.refresh_from_db()
+    assert load.report_file == Path(again.report_path)
+    assert load.report_file.is_file()

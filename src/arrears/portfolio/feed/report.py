@@ -24,7 +24,30 @@ _HIDDEN_TEXT = {"holds.": "reason"}
 
 def report_path(var_dir: Path, business_date: date, digest: str) -> Path:
     """One report per feed: a corrected feed for the same date never overwrites an earlier load's report."""
-    return var_dir / "feeds" / business_date.isoformat() / digest[:12] / "rejections.csv"
+    return var_dir / stored_path(business_date, digest)
+
+
+def stored_path(business_date: date, digest: str) -> Path:
+    """The report's path as `FeedLoad.report_path` keeps it: relative to ARREARS_VAR, so a restore into
+    another ARREARS_VAR still finds it."""
+    return Path("feeds") / business_date.isoformat() / digest[:12] / "rejections.csv"
+
+
+def relative(stored: str) -> str:
+    """A stored report path relative to ARREARS_VAR: as stored, or — an absolute path kept before paths were
+    relative, perhaps naming another ARREARS_VAR — from its `feeds/<date>/<digest>/` part."""
+    path = Path(stored)
+    if not path.is_absolute():
+        return stored
+    parts = path.parts
+    return str(Path(*parts[-4:])) if len(parts) >= 5 and parts[-4] == "feeds" else stored
+
+
+def resolve(stored: str, var_dir: Path) -> Path | None:
+    """Where the stored report path is under `var_dir` (settings.VAR_DIR); None when nothing is stored."""
+    if not stored:
+        return None
+    return var_dir / relative(stored)
 
 
 def _mask_key(key: str) -> str:
