@@ -143,7 +143,22 @@ def build_site() -> Site:
         actor=boss,
         reason="客户投诉调查中",
     )
+    # A complaint about S03 (already on hold for a dispute), matched by its contract number; one not matched.
+    from arrears.complaints.actions import do_file_complaint
+
+    complaint = do_file_complaint(
+        channel="phone",
+        received_at=WORKING_HOURS,
+        text="催收人员语气粗暴",
+        contract_no=cases["S03"].borrower.loans.get().external_id,
+        actor=boss,
+    )
+    unmatched = do_file_complaint(
+        channel="branch", received_at=WORKING_HOURS, text="夜间来电", mobile="13000000009", actor=boss
+    )
     ids = {
+        "complaint_id": complaint.pk,
+        "unmatched_complaint_id": unmatched.pk,
         "case_id": cases["S01"].pk,
         "plan_id": approved.pk,
         "waiver_id": waiver.pk,

@@ -34,6 +34,7 @@ OUTBOX = frozenset({SUP, COMPLIANCE})  # notices.manage_outbox
 RUNS = frozenset({SUP, ADMIN})  # engine.view_runs
 TEMPLATES = frozenset({SUP, LEGAL, COMPLIANCE})  # notices.write_templates or review_templates
 HOLDS = frozenset({SUP, LEGAL, COMPLIANCE})  # portfolio.manage_holds
+COMPLAINTS = frozenset({SUP, COMPLIANCE})  # complaints.file and complaints.handle
 # The demo site's case S01 (DPD 45, moderate) is in the junior pool: every collector may open it; legal and
 # compliance officers read every case, read-only (collection.read_all_cases: they investigate complaints and
 # prepare litigation).
@@ -315,6 +316,50 @@ PAGES = [
     # The REST API, version 1 (Issue 16). A service account's token of a role reaches exactly what the role's line
     # says, except the schema and the docs, which need a signed-in person (API_SESSION_ONLY;
     # tests/compliance/test_url_matrix.py checks the tokens too).
+    Page("complaints/", COMPLAINTS, "/complaints/", query=("format",)),
+    Page("complaints/triage/", COMPLAINTS, "/complaints/triage/"),
+    Page(
+        "complaints/new/",
+        COMPLAINTS,
+        "/complaints/new/",
+        method="POST",
+        form={
+            "channel": "phone",
+            "received_at": "2026-03-20T10:00",
+            "mobile": "13900000000",
+            "text": "催收人员态度恶劣",
+        },
+        numbers=("received_at",),
+    ),
+    Page("complaints/<int:complaint_id>/", COMPLAINTS, "/complaints/{complaint_id}/"),
+    Page(
+        "complaints/<int:complaint_id>/match/",
+        COMPLAINTS,
+        "/complaints/{unmatched_complaint_id}/match/",
+        method="POST",
+        form={"customer": "S02", "reason": "来电人核对了合同号"},
+    ),
+    Page(
+        "complaints/<int:complaint_id>/respond/",
+        COMPLAINTS,
+        "/complaints/{complaint_id}/respond/",
+        method="POST",
+        form={"at": "2026-03-20T11:00", "note": "已回电致歉，正在调查"},
+        numbers=("at",),
+    ),
+    Page(
+        "api/v1/complaints",
+        COMPLAINTS,
+        "/api/v1/complaints",
+        method="POST",
+        json={
+            "channel": "phone",
+            "received_at": "2026-03-20T10:00:00+08:00",
+            "mobile": "13900000000",
+            "text": "态度恶劣",
+        },
+    ),
+    Page("api/v1/complaints/<complaint_id>", COMPLAINTS, "/api/v1/complaints/{complaint_id}"),
     Page("api/v1/openapi.json", EVERYONE, "/api/v1/openapi.json"),
     Page("api/v1/docs", EVERYONE, "/api/v1/docs"),
     Page("api/v1/cases", CASE_READERS, "/api/v1/cases", query=("limit", "offset"), numbers=("limit", "offset")),

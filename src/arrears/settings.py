@@ -242,6 +242,7 @@ INSTALLED_APPS = [
     "arrears.collection",
     "arrears.notices",
     "arrears.arrangements",
+    "arrears.complaints",
     "arrears.daily",
     "arrears.retention",
     "django_tasks",

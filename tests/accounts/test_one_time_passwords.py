@@ -29,7 +29,8 @@ def grants(role: str) -> set[str]:
 
 
 def test_the_incompatible_set_is_exactly_the_portfolio_collection_and_contact_permissions():
-    """The set named in permissions.py, spelled out: what opens borrowers' data or acts on their debts."""
+    """The set named in permissions.py, spelled out: what opens borrowers' data or acts on their debts
+    (complaints: filing one places a hold and names the borrower)."""
     assert sorted(USER_ADMIN_INCOMPATIBLE) == [
         "arrangements.approve",
         "arrangements.propose_plan",
@@ -38,6 +39,8 @@ def test_the_incompatible_set_is_exactly_the_portfolio_collection_and_contact_pe
         "collection.read_all_cases",
         "collection.reassign",
         "collection.send_letter",
+        "complaints.file",
+        "complaints.handle",
         "legal.decide_escalation",
         "notices.dispatch",
         "notices.manage_outbox",

@@ -49,6 +49,8 @@ class Perm(StrEnum):
     DISPATCH = "notices.dispatch"
     MANAGE_OUTBOX = "notices.manage_outbox"
     PURGE_EXPIRED = "compliance.purge_expired"
+    FILE_COMPLAINT = "complaints.file"
+    HANDLE_COMPLAINTS = "complaints.handle"
 
     @property
     def description(self) -> str:
@@ -105,6 +107,11 @@ PERM_TEXT: dict[Perm, tuple[str, str]] = {
         "delete or anonymise what is past its retention period (the daily purge)",
         "清理超过保存期限的资料（删除或匿名化）",
     ),
+    Perm.FILE_COMPLAINT: ("file a collection complaint (CMP-1)", "登记催收投诉"),
+    Perm.HANDLE_COMPLAINTS: (
+        "see the complaint queues, match complaints to borrowers, record responses (CMP-2)",
+        "查看投诉队列、匹配借款人、记录首次回复",
+    ),
 }
 
 # Django admin models and the permission that gives full model rights on them (each ModelAdmin may still
@@ -149,6 +156,8 @@ USER_ADMIN_INCOMPATIBLE: frozenset[Perm] = frozenset(
         Perm.DECIDE_ESCALATION,
         Perm.DISPATCH,
         Perm.MANAGE_OUTBOX,
+        Perm.FILE_COMPLAINT,
+        Perm.HANDLE_COMPLAINTS,
     }
 )
 

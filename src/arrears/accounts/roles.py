@@ -13,7 +13,7 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
 - **supervisor** (催收主管, AUTH-2/3): the senior's grants plus approving plans and waivers, reassigning cases,
   deciding agency placement or litigation, holds, unmasking one field with a reason (PRV-1), and reports for
   the monthly review (REV-1); drafts notice and script templates for legal review (LANG-2) and looks after the
-  notices outbox (failed and unconfirmed sends, print batches). That the approver is not the proposer (maker-checker) is the approval action's
+  notices outbox (failed and unconfirmed sends, print batches); files and handles complaints (CMP-1, CMP-2). That the approver is not the proposer (maker-checker) is the approval action's
   rule, not a missing grant.
 - **legal officer**: litigation files need the debtor's identity and address, so view, exact search and unmask;
   reads any collection case, read-only (`collection.read_all_cases`: preparing litigation means reading the
@@ -23,7 +23,8 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
 - **compliance officer**: reads and verifies the audit ledger; investigates complaints (CMP-*), hence view,
   exact search, unmask and holds (a complaint may pause collection), and reads any case read-only; quality and complaint reports; keeps the
   prohibited phrases (LANG-1), writes and reviews templates (never approving a version of their own), and
-  looks after the notices outbox.
+  looks after the notices outbox. Files complaints taken at the hotline or a branch and handles the complaint
+  queues (CMP-1, CMP-2).
 - **agency user** (external): only the cases placed with their own agency (AGY-*), minimum personal data: not
   `portfolio.view`, which would open the whole book.
 - **analyst**: reports only, no personal data: not even masked borrower pages.
@@ -76,6 +77,8 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
         Perm.VIEW_RUNS,
         Perm.WRITE_TEMPLATES,
         Perm.MANAGE_OUTBOX,
+        Perm.FILE_COMPLAINT,
+        Perm.HANDLE_COMPLAINTS,
     },
     RoleCode.LEGAL_OFFICER: frozenset(
         {
@@ -103,6 +106,8 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.WRITE_TEMPLATES,
             Perm.REVIEW_TEMPLATES,
             Perm.MANAGE_OUTBOX,
+            Perm.FILE_COMPLAINT,
+            Perm.HANDLE_COMPLAINTS,
         }
     ),
     RoleCode.AGENCY_USER: frozenset({Perm.SIGN_IN, Perm.VIEW_AGENCY_CASES}),

@@ -44,6 +44,8 @@ from arrears.arrangements.errors import ArrangementError
 from arrears.collection.calls import CadenceRefused, ContactRefused, IncompleteRecord
 from arrears.collection.errors import CollectionError
 from arrears.collection.queries import refusal
+from arrears.complaints.api import router as complaints_router
+from arrears.complaints.errors import ComplaintError
 from arrears.compliance.actions import ActionDenied
 from arrears.compliance.language_actions import ProhibitedLanguage
 from arrears.finance.errors import FinanceError
@@ -66,6 +68,7 @@ api.add_router("/", cases_router)
 api.add_router("/", desk_router)
 api.add_router("/", portfolio_router)
 api.add_router("/", arrangements_router)
+api.add_router("/", complaints_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, details=None, code: str | None = None, **headers):
@@ -113,6 +116,7 @@ def _cadence_refused(request: HttpRequest, exc: CadenceRefused):
 
 
 @api.exception_handler(ArrangementError)
+@api.exception_handler(ComplaintError)
 @api.exception_handler(CollectionError)
 @api.exception_handler(PortfolioError)
 @api.exception_handler(FinanceError)

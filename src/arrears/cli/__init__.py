@@ -13,6 +13,7 @@ import click
 from arrears.cli.audit import audit
 from arrears.cli.backup import backup, restore
 from arrears.cli.calc import calc
+from arrears.cli.complaints import complaints
 from arrears.cli.daily import run_daily
 from arrears.cli.demo import demo
 from arrears.cli.dispatch import dispatch
@@ -35,6 +36,7 @@ cli.add_command(audit)
 cli.add_command(backup)
 cli.add_command(restore)
 cli.add_command(calc)
+cli.add_command(complaints)
 cli.add_command(demo)
 cli.add_command(dispatch)
 cli.add_command(policy)

@@ -86,4 +86,7 @@ ACTION_WORDS = {
     ActionCode.FINISH_JOB_RUN: _("finish a scheduled job"),
     ActionCode.PRUNE_TASK_RESULTS: _("delete the task queue's finished rows"),
     ActionCode.MAIL_JOB_FAILURE: _("email administrators a job's failure"),
+    ActionCode.FILE_COMPLAINT: _("file a complaint"),
+    ActionCode.MATCH_COMPLAINT: _("match a complaint to a borrower"),
+    ActionCode.RECORD_COMPLAINT_RESPONSE: _("record the response to a complaint"),
 }

@@ -98,3 +98,7 @@ class ActionCode(StrEnum):
     ANONYMISE_BORROWER = "retention.anonymise_borrower"
     PURGE_LETTER_PDF = "retention.purge_letter_pdf"
     PURGE_PRINT_BATCH = "retention.purge_print_batch"
+    # complaints (CMP-1, CMP-2, CMP-3)
+    FILE_COMPLAINT = "complaints.file_complaint"
+    MATCH_COMPLAINT = "complaints.match_complaint"
+    RECORD_COMPLAINT_RESPONSE = "complaints.record_response"

@@ -280,6 +280,9 @@ class Complaints(Section):
     channel_marker: str = param("催收投诉", "CMP-1", "marker of the dedicated complaint channel", min_length=1)
     response_hours: int = param(24, "CMP-2", "first response within this many hours", ge=1, le=24)
     investigation_working_days: int = param(3, "CMP-3", "investigation done within this many working days", ge=1, le=3)
+    hold_on_conduct_complaint: bool = param(
+        True, "CMP-3", "a complaint about collection conduct pauses collection of the borrower until it is closed"
+    )
 
 
 class Penalty(Section):

@@ -1,0 +1,98 @@
+"""A complaint about collection (CMP-1) and the files that came with it.
+
+A complaint is filed once (`actions.do_file_complaint`) with its instant of receipt; both deadlines are worked
+out then from the policy in force on the day of receipt and stored (`response_due` an instant, CMP-2;
+`investigation_due` a Beijing date, CMP-3), so a later policy version does not move a running clock. A complaint
+whose borrower is not known yet (`borrower` null) waits in the triage queue. Status moves forward only:
+open → responded → investigating → closed (investigation and closing are later steps; room is left for them).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from arrears.portfolio.models import Borrower, Hold
+
+
+class ComplaintChannel(models.TextChoices):
+    PHONE = "phone", _("phone (hotline)")
+    EMAIL = "email", _("email")
+    REGULATOR = "regulator", _("forwarded by the regulator")
+    BRANCH = "branch", _("branch")
+
+
+class ComplaintStatus(models.TextChoices):
+    OPEN = "open", _("awaiting the first response")
+    RESPONDED = "responded", _("responded")
+    INVESTIGATING = "investigating", _("under investigation")
+    CLOSED = "closed", _("closed")
+
+
+class MatchedBy(models.TextChoices):
+    MOBILE = "mobile", _("mobile")
+    ID_NUMBER = "id_number", _("national ID number")
+    CONTRACT_NO = "contract_no", _("contract number")
+    STAFF = "staff", _("matched by staff")
+
+
+class ResponseHow(models.TextChoices):
+    CALL = "call", _("a recorded call with the complainant")
+    ACKNOWLEDGEMENT = "acknowledgement", _("an acknowledgement through the notices outbox")
+
+
+class Complaint(models.Model):
+    channel = models.CharField(_("channel"), max_length=10, choices=ComplaintChannel.choices)
+    marker = models.CharField(_("marker"), max_length=20)  # CMP-1: the policy's channel marker, 催收投诉
+    received_at = models.DateTimeField(_("received at"))
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    text = models.TextField(_("complaint"))
+    complainant = models.CharField(_("complainant"), max_length=100, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=20, blank=True)
+    id_number = models.CharField(_("national ID number"), max_length=18, blank=True)
+    contract_no = models.CharField(_("contract number"), max_length=32, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints")
+    matched_by = models.CharField(_("matched by"), max_length=12, choices=MatchedBy.choices, blank=True)
+    regulator = models.BooleanField(_("forwarded by the regulator"), default=False)
+    about_conduct = models.BooleanField(_("about collection conduct"), default=True)
+    response_due = models.DateTimeField(_("response due"))
+    investigation_due = models.DateField(_("investigation due"))
+    status = models.CharField(_("status"), max_length=14, choices=ComplaintStatus.choices, default="open")
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    response_how = models.CharField(_("response"), max_length=16, choices=ResponseHow.choices, blank=True)
+    response_note = models.TextField(_("response note"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)  # set by the closing step (later)
+    hold = models.ForeignKey(Hold, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(_("filed at"))
+
+    class Meta:
+        verbose_name = _("complaint")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message_id"], condition=~Q(message_id=""), name="complaint_message_id_unique"
+            ),
+            models.CheckConstraint(condition=Q(channel__in=ComplaintChannel.values), name="complaint_channel_known"),
+            models.CheckConstraint(condition=Q(status__in=ComplaintStatus.values), name="complaint_status_known"),
+        ]
+        indexes = [models.Index(fields=["status", "response_due"], name="complaint_status_due_idx")]
+
+    def __str__(self) -> str:  # never the complainant: this string ends up in logs
+        return f"complaint {self.pk}"
+
+
+class ComplaintAttachment(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    data = models.BinaryField(_("content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("complaint attachment")
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk} of complaint {self.complaint_id}"
