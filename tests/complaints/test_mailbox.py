@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -169,7 +172,8 @@ def test_message_without_message_id_gets_one_from_its_bytes():
 
 
 def test_id_numbers_need_their_check_character():
-    assert id_number_valid(ID_NUMBER) and id_number_valid(ID_NUMBER.lower())
+    assert id_number_valid(ID_NUMBER)
+    assert id_number_valid(ID_NUMBER.lower())
     assert not id_number_valid("110105194912310021")
     assert parse_message(crlf("Subject: x\n\nID 110105194912310021 here\n")).id_number == ""
 
@@ -210,15 +214,17 @@ def test_fetch_new_reads_two_encodings_and_an_attachment_byte_exact_and_changes_
     assert fetch_new(*server, security="none", since_uid=2) == []
     validity: list[int] = []
     assert [uid for uid, _r, _w in fetch_new(*server, security="none", since_uid=1, uidvalidity=validity)] == [2]
-    assert len(validity) == 1 and validity[0] > 0
+    assert len(validity) == 1
+    assert validity[0] > 0
 
 
 @pytest.mark.django_db
 def test_ingest_mailbox_files_each_message_once(imap_server, settings, tmp_path):  # noqa: F811
     """Clause: CMP-1 — runs once the complaints app (do_file_complaint) is merged."""
     pytest.importorskip("arrears.complaints.actions")
-    from arrears.complaints.mailbox import ingest_mailbox
     from arrears.complaints.models import Complaint
+
+    from arrears.complaints.mailbox import ingest_mailbox
     from arrears.compliance.actions import system_actor
 
     settings.VAR_DIR = tmp_path
@@ -242,3 +248,55 @@ def test_ingest_mailbox_files_each_message_once(imap_server, settings, tmp_path)
     third = ingest_mailbox(actor=system_actor())
     assert (third.read, third.filed, third.already_filed, third.failed) == (2, 0, 2, [])
     assert Complaint.objects.count() == before + 2
+
+
+def _settings_in_a_subprocess(tmp_path, **env: str) -> subprocess.CompletedProcess:
+    code = (
+        "from arrears import settings as s; "
+        "print(s.ARREARS_COMPLAINT_IMAP_PORT, s.ARREARS_COMPLAINT_IMAP_SSL, s.ARREARS_COMPLAINT_IMAP_PASSWORD)"
+    )
+    base = {k: v for k, v in os.environ.items() if not k.startswith("ARREARS_COMPLAINT_IMAP")}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, "ARREARS_VAR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_imap_settings_are_validated(tmp_path):
+    password_file = tmp_path / "imap-password"
+    password_file.write_text("s3cret\n", encoding="utf-8")
+    good = _settings_in_a_subprocess(
+        tmp_path,
+        ARREARS_COMPLAINT_IMAP_HOST="imap.bank.example",
+        ARREARS_COMPLAINT_IMAP_USER="complaints",
+        ARREARS_COMPLAINT_IMAP_PASSWORD_FILE=str(password_file),
+        ARREARS_COMPLAINT_IMAP_SSL="starttls",
+    )
+    assert good.stdout.split() == ["143", "starttls", "s3cret"], good.stderr
+    no_login = _settings_in_a_subprocess(tmp_path, ARREARS_COMPLAINT_IMAP_HOST="imap.bank.example")
+    assert "set ARREARS_COMPLAINT_IMAP_USER and ARREARS_COMPLAINT_IMAP_PASSWORD" in no_login.stderr
+    bad_ssl = _settings_in_a_subprocess(tmp_path, ARREARS_COMPLAINT_IMAP_SSL="maybe")
+    assert "ARREARS_COMPLAINT_IMAP_SSL='maybe' is not one of ssl, starttls or none" in bad_ssl.stderr
+    bad_port = _settings_in_a_subprocess(tmp_path, ARREARS_COMPLAINT_IMAP_PORT="0")
+    assert "ARREARS_COMPLAINT_IMAP_PORT='0' is not a whole number from 1 to 65535" in bad_port.stderr
+    missing = _settings_in_a_subprocess(
+        tmp_path, ARREARS_COMPLAINT_IMAP_PASSWORD_FILE=str(tmp_path / "absent"), ARREARS_COMPLAINT_IMAP_USER="u"
+    )
+    assert "ARREARS_COMPLAINT_IMAP_PASSWORD_FILE=" in missing.stderr
+    assert "cannot be read" in missing.stderr
+
+
+def test_the_worker_reads_the_mailbox_only_when_one_is_configured(settings):
+    from arrears.operations.jobs import JOBS
+
+    job = JOBS["complaint_mail"]
+    at = datetime(2027, 3, 1, 1, 7, tzinfo=UTC)  # 09:07 in Beijing
+    settings.ARREARS_COMPLAINT_IMAP_HOST = ""
+    assert job.due(at) == []
+    settings.ARREARS_COMPLAINT_IMAP_HOST, settings.ARREARS_COMPLAINT_IMAP_MINUTES = "imap.bank.example", 5
+    assert job.due(at) == [("2027-03-01T09:05", {})]
+    settings.ARREARS_COMPLAINT_IMAP_MINUTES = 15
+    assert job.due(at) == [("2027-03-01T09:00", {})]

@@ -171,6 +171,24 @@ def print_batch(payload: dict[str, Any], actor: Any) -> Outcome:
     return Outcome(f"print batch #{batch.number}: {batch.letters} letters, {batch.pages} pages")
 
 
+# -- the complaint mailbox, every few minutes when one is configured ----------------------------------------
+
+
+def complaint_mail_due(now: datetime) -> list[Slot]:
+    if not settings.ARREARS_COMPLAINT_IMAP_HOST:
+        return []
+    local = timezone.localtime(now)
+    step = settings.ARREARS_COMPLAINT_IMAP_MINUTES
+    minutes = (local.hour * 60 + local.minute) // step * step
+    return [(f"{local.date().isoformat()}T{minutes // 60:02d}:{minutes % 60:02d}", {})]
+
+
+def complaint_mail(payload: dict[str, Any], actor: Any) -> Outcome:
+    from arrears.complaints.mailbox import ingest_mailbox
+
+    return Outcome(ingest_mailbox(actor=actor).describe())
+
+
 def never(now: datetime) -> list[Slot]:
     """Due only when another job chains it."""
     return []
@@ -213,6 +231,14 @@ JOBS: dict[str, Job] = {
             _("daily from the print batch hour"),
             print_batch_due,
             print_batch,
+        ),
+        Job(
+            "complaint_mail",
+            _("Read the complaint mailbox"),
+            _("every few minutes, when a complaint mailbox is configured"),
+            complaint_mail_due,
+            complaint_mail,
+            priority=15,
         ),
     )
 }
