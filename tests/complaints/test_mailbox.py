@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from arrears.complaints.mailbox import fetch_new, html_to_text, id_number_valid, parse_message
+from calendars import use_calendar
 from imap_server import imap_server  # noqa: F401 (the fixture)
 
 PDF = b"%PDF-1.4 complaint evidence\n"
@@ -178,6 +179,14 @@ def test_id_numbers_need_their_check_character():
     assert parse_message(crlf("Subject: x\n\nID 110105194912310021 here\n")).id_number == ""
 
 
+# FICTITIOUS holidays of 2027 (tests bring their own calendar, tests/calendars.py): the mails are of March 2027.
+CALENDAR_2027 = """
+[2027]
+holidays = [{ name = "元旦", first = 2027-01-01 }]
+makeup_workdays = []
+"""
+
+
 def _flags(server) -> list[bytes]:
     conn = server.connect()
     try:
@@ -222,11 +231,12 @@ def test_fetch_new_reads_two_encodings_and_an_attachment_byte_exact_and_changes_
 def test_ingest_mailbox_files_each_message_once(imap_server, settings, tmp_path):  # noqa: F811
     """Clause: CMP-1 — runs once the complaints app (do_file_complaint) is merged."""
     pytest.importorskip("arrears.complaints.actions")
-    from arrears.complaints.models import Complaint
+    from arrears.complaints.models import Complaint, ComplaintAttachment
 
     from arrears.complaints.mailbox import ingest_mailbox
     from arrears.compliance.actions import system_actor
 
+    use_calendar(CALENDAR_2027)
     settings.VAR_DIR = tmp_path
     settings.ARREARS_COMPLAINT_IMAP_HOST, settings.ARREARS_COMPLAINT_IMAP_PORT = imap_server.host, imap_server.port
     settings.ARREARS_COMPLAINT_IMAP_USER = imap_server.user
@@ -240,7 +250,12 @@ def test_ingest_mailbox_files_each_message_once(imap_server, settings, tmp_path)
     assert (report.read, report.filed, report.already_filed, report.failed) == (2, 2, 0, [])
     assert Complaint.objects.count() == before + 2
     complaint = Complaint.objects.get(message_id="<gbk-002@example.cn>")
-    assert complaint.channel == "email"
+    assert (complaint.channel, complaint.subject, complaint.mobile) == ("email", "投诉催收员态度恶劣", "15900001111")
+    assert complaint.text == "王镕先生，您的催收员在晚上十点后致电我单位。手机：15900001111"
+    assert complaint.complainant == "李四 <lisi@example.cn>"
+    assert complaint.received_at == datetime(2027, 3, 2, 6, 5, tzinfo=UTC)
+    kept = ComplaintAttachment.objects.filter(complaint=complaint).values_list("filename", "sha256", "data")
+    assert [(name, digest, bytes(data)) for name, digest, data in kept] == [("通话记录.pdf", PDF_SHA256, PDF)]
 
     again = ingest_mailbox(actor=system_actor())  # the remembered UID: nothing new to read
     assert (again.read, again.filed, again.already_filed) == (0, 0, 0)

@@ -410,23 +410,46 @@ def _save_state(key: str, entry: dict[str, int]) -> None:
     tmp.replace(path)
 
 
-def file_message(mail: MailComplaint, *, actor: Any, basis: str) -> bool:
-    """File one parsed message; True when it was new, False when its Message-ID was filed before."""
-    from arrears.complaints.actions import do_file_complaint
+def file_message(mail: MailComplaint, *, actor: Any, basis: str, raw: bytes = b"") -> bool:
+    """File one parsed message; True when it was new, False when its Message-ID was filed before.
+
+    The complaint's limits are kept, so a long mail is still filed: a subject or sender name cut to length, a text
+    over the limit cut with a note and the whole message attached as message.eml, a mail with no text filed with
+    its subject (or a note) as the text, NUL characters dropped.
+    """
+    from arrears.complaints import actions
     from arrears.complaints.models import Complaint
 
-    known = Complaint.objects.filter(message_id=mail.message_id).exists()
-    do_file_complaint(
+    limits = getattr(actions, "FIELD_LIMITS", {})
+    max_text = getattr(actions, "MAX_TEXT", 20_000)
+    attachments = list(mail.attachments)
+    text = (mail.text or mail.subject or "(the message has no text; see its attachments)").replace("\x00", "")
+    if len(text) > max_text:
+        note = "\n… (cut here: the whole message is attached as message.eml)"
+        text = text[: max_text - len(note)] + note
+        if raw:
+            attachments.append(("message.eml", "message/rfc822", raw))
+    message_id = mail.message_id if len(mail.message_id) <= limits.get("message_id", 255) else ""
+    if not message_id:  # a Message-ID too long to keep: the message's digest stands for it
+        message_id = f"<sha256-{hashlib.sha256(raw or mail.message_id.encode()).hexdigest()}@mailbox.invalid>"
+    complainant = f"{mail.sender_name} <{mail.sender}>" if mail.sender_name else mail.sender
+
+    def cut(name: str, value: str) -> str:
+        value = value.replace("\x00", "")
+        return value[: limits[name]] if name in limits else value
+
+    known = Complaint.objects.filter(message_id=message_id).exists()
+    actions.do_file_complaint(
         channel="email",
         received_at=mail.received_at,
-        text=mail.text,
+        text=text,
         mobile=mail.mobile,
         id_number=mail.id_number,
-        contract_no=mail.contract_no,
-        subject=mail.subject,
-        complainant=(f"{mail.sender_name} <{mail.sender}>" if mail.sender_name else mail.sender),
-        message_id=mail.message_id,
-        attachments=list(mail.attachments),
+        contract_no=cut("contract_no", mail.contract_no),
+        subject=cut("subject", mail.subject),
+        complainant=cut("complainant", complainant),
+        message_id=message_id,
+        attachments=attachments,
         actor=actor,
         basis=basis,
     )
@@ -466,7 +489,8 @@ def ingest_mailbox(*, actor: Any) -> IngestReport:
         try:
             mail = parse_message(raw, internaldate)
             message_id = mail.message_id
-            new = file_message(mail, actor=actor, basis=f"read from the complaint mailbox {folder}, UID {uid}")
+            basis = f"read from the complaint mailbox {folder}, UID {uid}"
+            new = file_message(mail, actor=actor, basis=basis, raw=raw)
         except Exception as exc:  # one bad message is reported; the others are still filed
             log.exception("complaint mail UID %s (%s) could not be filed", uid, message_id)
             report.failed.append((uid, message_id, f"{type(exc).__name__}: {exc}"))
