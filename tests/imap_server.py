@@ -1,14 +1,17 @@
 """A real IMAP server on loopback for tests: Debian's dovecot (package dovecot-imapd), started as a plain process.
 
 `imap_server` (a pytest fixture; import it into the test module that uses it) writes a throw-away configuration
-under the test's tmp_path — its own base_dir, state, log file, a passwd-file with one user and a maildir — and
-runs `dovecot -F -c <tmp>/dovecot.conf` listening on 127.0.0.1 at a free port, without TLS. No system service,
-no shared path, nothing under /etc or /var: two xdist workers each start their own.
+under the test's tmp_path (state, log file, a passwd-file with one user, the maildir), puts dovecot's base_dir
+(its unix sockets, whose paths must stay short) in a fresh /tmp/imap-* directory, and runs
+`dovecot -F -c <tmp>/dovecot.conf` listening on 127.0.0.1 at a free port, without TLS. No system service, nothing
+under /etc or /var, no shared path: two xdist workers each start their own.
 
-Every dovecot process runs as the user running the tests (root included: `first_valid_uid = 0` lets root's
-mailbox be read, and the login processes are not chrooted), so the same configuration works as root and as an
-ordinary user. Dovecot is started without libfaketime (LD_PRELOAD and FAKETIME* are dropped from its
-environment): a server is not part of the code under test, and a faked clock only makes it warn.
+As an ordinary user every dovecot process runs as that user, unchrooted. As root (dovecot refuses root for its
+login and mail processes): the login processes run as Debian's dovenull (or nobody), chrooted into base_dir as by
+default, and the mail processes as nobody, chrooted into <tmp>/mail (the "/./" in the user's home), since
+tmp_path's parents are open to root only. Both were tried. Dovecot is started without libfaketime (LD_PRELOAD and
+FAKETIME* are dropped from its environment): a server is not the code under test, and a faked clock only makes it
+warn. It takes an INTERNALDATE in its (real) future as the time of delivery, so tests APPEND past dates.
 
 Without dovecot installed the fixture fails with the package to install (scripts/bootstrap.sh dev installs it).
 """
@@ -22,6 +25,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +35,7 @@ import pytest
 from net import free_port
 
 _CONF = """\
-base_dir = {root}/run
+base_dir = {run}
 state_dir = {root}/state
 log_path = {root}/dovecot.log
 info_log_path = {root}/dovecot.log
@@ -139,7 +143,10 @@ def imap_server(tmp_path):
     if dovecot is None:
         pytest.fail("dovecot is not installed: apt-get install dovecot-imapd (scripts/bootstrap.sh dev does it)")
     root = tmp_path / "dovecot"
-    for sub in ("run", "state", "mail"):
+    # Dovecot's base_dir holds its unix sockets, whose paths must stay under 108 bytes: a short directory of its
+    # own (mkdtemp, so unique per test and per xdist worker), removed at teardown; the rest lives in tmp_path.
+    run = Path(tempfile.mkdtemp(prefix="imap-"))
+    for sub in ("state", "mail"):
         (root / sub).mkdir(parents=True)
     me = pwd.getpwuid(os.getuid())
     group = grp.getgrgid(os.getgid()).gr_name
@@ -161,6 +168,7 @@ def imap_server(tmp_path):
     conf.write_text(
         _CONF.format(
             root=root,
+            run=run,
             user=me.pw_name,
             group=group,
             login_user=login_user,
@@ -200,3 +208,4 @@ def imap_server(tmp_path):
         else:
             proc.kill()
             proc.wait()
+        shutil.rmtree(run, ignore_errors=True)
