@@ -46,6 +46,16 @@ ARREARS_DISPATCH_BACKOFF_SECONDS  wait after the first failure, doubling after e
 ARREARS_DISPATCH_BATCH  notices a worker claims at a time (default: 50)
 ARREARS_DISPATCH_LEASE_SECONDS  how long a claimed notice is a worker's before others reconcile it (default: 300)
 ARREARS_PRINT_BATCH_HOUR  local hour from which `arrears dispatch` makes the day's print batch (default: 16)
+ARREARS_COMPLAINT_IMAP_HOST  the bank's complaint mailbox (IMAP server); set, `arrears worker` files every new
+                      message there as a complaint (channel email); unset, no mailbox is read (default: none)
+ARREARS_COMPLAINT_IMAP_PORT  its port (default: 993 with ARREARS_COMPLAINT_IMAP_SSL=ssl, else 143)
+ARREARS_COMPLAINT_IMAP_USER  the mailbox's login (required with the host)
+ARREARS_COMPLAINT_IMAP_PASSWORD  its password; or ARREARS_COMPLAINT_IMAP_PASSWORD_FILE, a file holding it (one of
+                      the two is required with the host)
+ARREARS_COMPLAINT_IMAP_FOLDER  the folder read (default: INBOX)
+ARREARS_COMPLAINT_IMAP_SSL  "ssl": TLS from the start (IMAPS); "starttls": STARTTLS; "none": plain, for a server
+                      on the same host only (default: ssl). The server's certificate is verified
+ARREARS_COMPLAINT_IMAP_MINUTES  the worker reads the complaint mailbox every this many minutes (default: 5)
 ARREARS_FEED_DIR      where the core-banking feed lands for `arrears worker`: one subdirectory per business date
                       (YYYY-MM-DD), taken once it holds the file `.ready` (default: ARREARS_VAR/feed)
 ARREARS_WORKER_POLL_SECONDS  seconds between the worker's looks for due jobs (default: 30; 1 to 3600)
@@ -206,6 +216,34 @@ ARREARS_DISPATCH_BACKOFF_SECONDS = env_int("ARREARS_DISPATCH_BACKOFF_SECONDS", 6
 ARREARS_DISPATCH_BATCH = env_int("ARREARS_DISPATCH_BATCH", 50, minimum=1, maximum=10000)
 ARREARS_DISPATCH_LEASE_SECONDS = env_int("ARREARS_DISPATCH_LEASE_SECONDS", 300, minimum=10, maximum=86400)
 ARREARS_PRINT_BATCH_HOUR = env_int("ARREARS_PRINT_BATCH_HOUR", 16, minimum=0, maximum=23)
+
+# The complaint mailbox (arrears/complaints/mailbox.py), read by the worker's "complaint_mail" job.
+ARREARS_COMPLAINT_IMAP_HOST = os.environ.get("ARREARS_COMPLAINT_IMAP_HOST", "").strip()
+ARREARS_COMPLAINT_IMAP_SSL = os.environ.get("ARREARS_COMPLAINT_IMAP_SSL", "ssl").strip().lower() or "ssl"
+if ARREARS_COMPLAINT_IMAP_SSL not in {"ssl", "starttls", "none"}:
+    raise ImproperlyConfigured(
+        f"ARREARS_COMPLAINT_IMAP_SSL={ARREARS_COMPLAINT_IMAP_SSL!r} is not one of ssl, starttls or none"
+    )
+ARREARS_COMPLAINT_IMAP_PORT = env_int(
+    "ARREARS_COMPLAINT_IMAP_PORT", 993 if ARREARS_COMPLAINT_IMAP_SSL == "ssl" else 143, minimum=1, maximum=65535
+)
+ARREARS_COMPLAINT_IMAP_USER = os.environ.get("ARREARS_COMPLAINT_IMAP_USER", "").strip()
+ARREARS_COMPLAINT_IMAP_PASSWORD = os.environ.get("ARREARS_COMPLAINT_IMAP_PASSWORD", "")
+if not ARREARS_COMPLAINT_IMAP_PASSWORD and os.environ.get("ARREARS_COMPLAINT_IMAP_PASSWORD_FILE", "").strip():
+    _imap_password_file = Path(os.environ["ARREARS_COMPLAINT_IMAP_PASSWORD_FILE"].strip())
+    try:
+        ARREARS_COMPLAINT_IMAP_PASSWORD = _imap_password_file.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"ARREARS_COMPLAINT_IMAP_PASSWORD_FILE={str(_imap_password_file)!r} cannot be read: {exc.strerror}"
+        ) from None
+ARREARS_COMPLAINT_IMAP_FOLDER = os.environ.get("ARREARS_COMPLAINT_IMAP_FOLDER", "").strip() or "INBOX"
+ARREARS_COMPLAINT_IMAP_MINUTES = env_int("ARREARS_COMPLAINT_IMAP_MINUTES", 5, minimum=1, maximum=1440)
+if ARREARS_COMPLAINT_IMAP_HOST and not (ARREARS_COMPLAINT_IMAP_USER and ARREARS_COMPLAINT_IMAP_PASSWORD):
+    raise ImproperlyConfigured(
+        "ARREARS_COMPLAINT_IMAP_HOST is set: set ARREARS_COMPLAINT_IMAP_USER and ARREARS_COMPLAINT_IMAP_PASSWORD "
+        "(or ARREARS_COMPLAINT_IMAP_PASSWORD_FILE) too"
+    )
 
 # The day's schedule (`arrears worker`, arrears/operations): jobs queued through django-tasks' database backend.
 ARREARS_FEED_DIR = Path(os.environ.get("ARREARS_FEED_DIR", "") or VAR_DIR / "feed")

@@ -124,7 +124,7 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
         }
     ),
     RoleCode.SYSTEM: frozenset(
-        {Perm.IMPORT_FEED, Perm.RUN_DAILY, Perm.MANAGE_HOLDS, Perm.DISPATCH, Perm.PURGE_EXPIRED}
+        {Perm.IMPORT_FEED, Perm.RUN_DAILY, Perm.MANAGE_HOLDS, Perm.DISPATCH, Perm.PURGE_EXPIRED, Perm.FILE_COMPLAINT}
     ),
 }
 

@@ -202,6 +202,28 @@ def housekeeping(payload: dict[str, Any], actor: Any) -> Outcome:
     return Outcome([("pruned_tasks", {"days": days, "n": do_prune_task_results(actor=actor, keep_days=days)})])
 
 
+# -- the complaint mailbox, every few minutes when one is configured ----------------------------------------
+
+
+def complaint_mail_due(now: datetime) -> list[Slot]:
+    if not settings.ARREARS_COMPLAINT_IMAP_HOST:
+        return []
+    local = timezone.localtime(now)
+    step = settings.ARREARS_COMPLAINT_IMAP_MINUTES
+    minutes = (local.hour * 60 + local.minute) // step * step
+    return [(f"{local.date().isoformat()}T{minutes // 60:02d}:{minutes % 60:02d}", {})]
+
+
+def complaint_mail(payload: dict[str, Any], actor: Any) -> Outcome:
+    from arrears.complaints.mailbox import ingest_mailbox
+
+    report = ingest_mailbox(actor=actor)
+    said = [("mail_read", {"read": report.read, "filed": report.filed, "already": report.already_filed})]
+    if report.failed:  # which messages, and why, are in the log (ERROR): a message may name a person
+        said.append(("mail_failed", {"n": len(report.failed)}))
+    return Outcome(said)
+
+
 def never(now: datetime) -> list[Slot]:
     """Due only when another job chains it."""
     return []
@@ -246,5 +268,13 @@ JOBS: dict[str, Job] = {
             print_batch,
         ),
         Job("housekeeping", _("Delete the task queue's finished rows"), _("once a day"), daily, housekeeping),
+        Job(
+            "complaint_mail",
+            _("Read the complaint mailbox"),
+            _("every few minutes, when a complaint mailbox is configured"),
+            complaint_mail_due,
+            complaint_mail,
+            priority=15,
+        ),
     )
 }

@@ -43,6 +43,8 @@ MESSAGES = {
     "no_letters": _("no letters to print"),
     "print_batch": _("print batch #%(number)s: %(letters)s letters, %(pages)s pages"),
     "pruned_tasks": _("finished task queue rows older than %(days)s days deleted: %(n)s"),
+    "mail_read": _("complaint mailbox: %(read)s messages read, %(filed)s filed, %(already)s filed before"),
+    "mail_failed": _("%(n)s messages could not be filed and are tried again at the next reading (see the log)"),
 }
 
 
