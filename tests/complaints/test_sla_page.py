@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,8 +23,11 @@ from django.test import Client
 
 from arrears.accounts.tokens import do_create_token
 from arrears.cli import main
+from arrears.collection.models import Assignment, CollectionCase, Pool
+from arrears.complaints import sla
 from arrears.complaints.actions import do_file_complaint, do_record_response
 from arrears.compliance.models import AuditEvent
+from arrears.portfolio.models import Borrower
 from factories import make_borrower, make_user
 
 pytestmark = pytest.mark.django_db
@@ -92,9 +95,10 @@ def test_the_csv_export(filed):
     response = client.get("/complaints/sla/?on=2026-03-18&format=csv")
     assert response.status_code == 200
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert len(lines) == 1 + 10
+    assert len(lines) == 1 + 10 + 2  # 2 months x (every channel and 4 channels), and "no team" in each month
     assert lines[1][1:] == ["2026-03", lines[1][2], "5", "2", "2", "1"]
     assert lines[6][1:] == ["2026-02", lines[6][2], "2", "0", "1", "1"]
+    assert lines[11][1:] == ["2026-03", "无团队", "5", "2", "2", "1"]
     assert AuditEvent.objects.filter(action="home.export_list").count() == before + 1
 
 
@@ -132,3 +136,62 @@ def test_collectors_are_refused_with_nothing_changed(filed):
     events = AuditEvent.objects.count()
     assert bearer(token).get("/api/v1/complaints/sla").status_code == 403
     assert AuditEvent.objects.exclude(action__startswith="api.").count() == events
+
+
+def test_by_team_at_receipt(filed):
+    """Clause: CMP-2, CMP-3 — the borrower's case went to the junior pool on 15 March and to an agency's user on
+    17 March at 15:00: A (17th 10:00) counts for the junior pool, C and D for the agency; F (before any
+    assignment), B (unmatched) and last month's H and G count under no team."""
+    borrower = Borrower.objects.get(mobile="13812345678")
+    case = CollectionCase.objects.create(
+        borrower=borrower,
+        status="open",
+        delinquency_class="mild",
+        pool="junior",
+        opened_on=date(2026, 3, 15),
+        updated_on=date(2026, 3, 15),
+    )
+    supervisor, agent = make_user("supervisor"), make_user("agency_user")
+    for to, pool, at in (
+        (make_user("junior_collector"), "junior", datetime(2026, 3, 15, 2, 0, tzinfo=BJ)),
+        (agent, "senior", datetime(2026, 3, 17, 15, 0, tzinfo=BJ)),
+    ):
+        Assignment.objects.create(
+            case=case,
+            kind="allocated",
+            to_owner=to,
+            pool=pool,
+            business_date=at.date(),
+            at=at,
+            by=supervisor,
+            clause="TEAM-3",
+        )
+    found = {
+        (row.period, str(row.channel_label)): [
+            row.figures.open,
+            row.figures.due_today,
+            row.figures.breached_response,
+            row.figures.breached_investigation,
+        ]
+        for row in sla.teams(date(2026, 3, 18))
+    }
+    assert found == {
+        ("this_month", str(Pool.JUNIOR.label)): [1, 0, 1, 0],
+        ("this_month", agent.agency.name): [2, 0, 0, 0],
+        ("this_month", str(sla.NO_TEAM)): [2, 2, 1, 1],
+        ("last_month", str(sla.NO_TEAM)): [2, 0, 1, 1],
+    }
+    client = Client()
+    client.force_login(supervisor)
+    page = client.get("/complaints/sla/?on=2026-03-18").content.decode()
+    assert agent.agency.name in page
+    assert (
+        len(
+            list(
+                csv.reader(
+                    io.StringIO(client.get("/complaints/sla/?on=2026-03-18&format=csv").content.decode("utf-8-sig"))
+                )
+            )
+        )
+        == 1 + 10 + 4
+    )

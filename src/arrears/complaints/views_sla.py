@@ -1,6 +1,6 @@
 """The SLA page (Clause: CMP-2, CMP-3): open, due today and breached complaints, this month and last month, in
-total and by channel (`complaints.sla`), with its CSV export. `?on=YYYY-MM-DD` shows the figures as of the end of
-another Beijing day; today by default."""
+total, by channel and by team (`complaints.sla`), with its CSV export. `?on=YYYY-MM-DD` shows the figures as of
+the end of another Beijing day; today by default."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from arrears.home.export import Column, export_csv
 COLUMNS = [
     Column("period", gettext_lazy("Period"), lambda r: r.period_label),
     Column("month", gettext_lazy("Month"), lambda r: r.month),
-    Column("channel", gettext_lazy("Channel"), lambda r: r.channel_label),
+    Column("channel", gettext_lazy("Channel or team"), lambda r: r.channel_label),
     Column("open", gettext_lazy("Open"), lambda r: r.figures.open),
     Column("due_today", gettext_lazy("Due today"), lambda r: r.figures.due_today),
     Column("breached_response", gettext_lazy("First response breached"), lambda r: r.figures.breached_response),
@@ -55,5 +55,7 @@ def sla_page(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.HANDLE_COMPLAINTS)
     on = _on(request)
     if export.wanted(request):
-        return export_csv(request, "complaint_sla", Perm.HANDLE_COMPLAINTS, COLUMNS, lambda: sla.rows(on), {"on": on})
-    return render(request, "complaints/sla.html", {"rows": sla.rows(on), "on": on})
+        return export_csv(
+            request, "complaint_sla", Perm.HANDLE_COMPLAINTS, COLUMNS, lambda: sla.rows(on) + sla.teams(on), {"on": on}
+        )
+    return render(request, "complaints/sla.html", {"rows": sla.rows(on), "teams": sla.teams(on), "on": on})
