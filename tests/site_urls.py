@@ -318,6 +318,7 @@ PAGES = [
     # tests/compliance/test_url_matrix.py checks the tokens too).
     Page("complaints/", COMPLAINTS, "/complaints/", query=("format",)),
     Page("complaints/triage/", COMPLAINTS, "/complaints/triage/"),
+    Page("complaints/sla/", COMPLAINTS, "/complaints/sla/", query=("on", "format"), numbers=("on",)),
     Page(
         "complaints/new/",
         COMPLAINTS,
@@ -360,6 +361,7 @@ PAGES = [
         },
     ),
     Page("api/v1/complaints/<complaint_id>", COMPLAINTS, "/api/v1/complaints/{complaint_id}"),
+    Page("api/v1/complaints/sla", COMPLAINTS, "/api/v1/complaints/sla", query=("on",), numbers=("on",)),
     Page("api/v1/openapi.json", EVERYONE, "/api/v1/openapi.json"),
     Page("api/v1/docs", EVERYONE, "/api/v1/docs"),
     Page("api/v1/cases", CASE_READERS, "/api/v1/cases", query=("limit", "offset"), numbers=("limit", "offset")),

@@ -269,6 +269,7 @@ def test_the_schema_lists_every_endpoint(desk):
         ("/api/v1/loans/{loan_id}", "get"),
         ("/api/v1/borrowers/{borrower_id}/holds", "post"),
         ("/api/v1/holds/{hold_id}/lift", "post"),
+        ("/api/v1/complaints/sla", "get"),
     ]:
         assert "403" in paths[path][method]["responses"], path
 

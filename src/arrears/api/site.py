@@ -45,6 +45,7 @@ from arrears.collection.calls import CadenceRefused, ContactRefused, IncompleteR
 from arrears.collection.errors import CollectionError
 from arrears.collection.queries import refusal
 from arrears.complaints.api import router as complaints_router
+from arrears.complaints.api_sla import router as complaint_sla_router
 from arrears.complaints.errors import ComplaintError
 from arrears.compliance.actions import ActionDenied
 from arrears.compliance.language_actions import ProhibitedLanguage
@@ -68,6 +69,7 @@ api.add_router("/", cases_router)
 api.add_router("/", desk_router)
 api.add_router("/", portfolio_router)
 api.add_router("/", arrangements_router)
+api.add_router("/", complaint_sla_router)  # before /complaints/{id}
 api.add_router("/", complaints_router)
 
 

@@ -45,10 +45,11 @@ class Sla:
         }
 
 
-def sla(on: date) -> Sla:
-    """The SLA figures as of the end of Beijing day `on` (see the module's docstring)."""
+def sla(on: date, among: QuerySet[Complaint] | None = None) -> Sla:
+    """The SLA figures as of the end of Beijing day `on` (see the module's docstring), of every complaint or of
+    those `among` (a channel's, a month's: `complaints.sla`)."""
     start, end = day_bounds(on)
-    received = Complaint.objects.filter(received_at__lt=end)
+    received = (Complaint.objects.all() if among is None else among).filter(received_at__lt=end)
     open_ = received.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=end))
     unanswered_today = Q(response_due__gte=start, response_due__lt=end) & (
         Q(responded_at__isnull=True) | Q(responded_at__gte=end)

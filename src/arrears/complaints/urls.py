@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arrears.complaints import views
+from arrears.complaints import views, views_sla
 
 app_name = "complaints"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:complaint_id>/", views.complaint_detail, name="complaint"),
     path("<int:complaint_id>/match/", views.match_complaint, name="match"),
     path("<int:complaint_id>/respond/", views.record_response, name="respond"),
+    path("sla/", views_sla.sla_page, name="sla"),
 ]
