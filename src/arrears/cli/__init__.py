@@ -63,6 +63,17 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
+    except Exception as exc:
+        database = sys.modules.get("django.db")
+        if database is None or not isinstance(exc, database.DatabaseError):
+            raise
+        # A database that is not there, not migrated, or not answering: one line, and what to do.
+        click.echo(
+            f"arrears: error: the database could not answer ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}); "
+            "check DATABASE_URL and run `arrears manage migrate`",
+            err=True,
+        )
+        return 1
     return rv if isinstance(rv, int) else 0
 
 

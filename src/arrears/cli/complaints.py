@@ -34,6 +34,8 @@ def sla(on, as_json: bool) -> None:
     from arrears.complaints.queries import sla as figures
 
     on = on or datetime.now(BEIJING).date()
+    if not 1901 <= on.year <= 9998:
+        raise click.BadParameter("give a date from 1901 to 9998", param_hint="--on")
     found = figures(on).as_dict()
     if as_json:
         click.echo(json.dumps(found))
