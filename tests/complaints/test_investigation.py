@@ -119,7 +119,10 @@ def test_a_privacy_violation_is_recorded_directly(officer):
     """Clause: PRV-1 — a staff privacy violation goes into the register directly, audited."""
     collector = make_user("senior_collector")
     violation = do_record_violation(
-        occurred_on=date(2026, 3, 2), description="将借款人通讯录截图发至个人微信", responsible_user=collector, actor=officer
+        occurred_on=date(2026, 3, 2),
+        description="将借款人通讯录截图发至个人微信",
+        responsible_user=collector,
+        actor=officer,
     )
     assert (violation.source, violation.complaint, violation.rectification) == ("privacy", None, None)
     event = AuditEvent.objects.get(action="complaints.record_violation")
@@ -134,7 +137,9 @@ def test_roles_without_the_permission_are_refused_with_nothing_changed(officer, 
     with pytest.raises(ActionDenied):
         do_take_complaint(complaint, actor=someone)
     with pytest.raises(ActionDenied):
-        do_record_violation(occurred_on=date(2026, 3, 2), description="越权查询", responsible_user=someone, actor=someone)
+        do_record_violation(
+            occurred_on=date(2026, 3, 2), description="越权查询", responsible_user=someone, actor=someone
+        )
     do_take_complaint(complaint, actor=officer)
     events = AuditEvent.objects.count()
     with pytest.raises(ActionDenied):

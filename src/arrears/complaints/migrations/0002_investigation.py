@@ -6,69 +6,176 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0013_grant_system_file_complaint'),
-        ('complaints', '0001_initial'),
+        ("accounts", "0013_grant_system_file_complaint"),
+        ("complaints", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Investigation',
+            name="Investigation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('taken_at', models.DateTimeField(verbose_name='taken at')),
-                ('substantiated', models.BooleanField(blank=True, null=True, verbose_name='substantiated')),
-                ('findings', models.TextField(blank=True, verbose_name='findings')),
-                ('found_at', models.DateTimeField(blank=True, null=True, verbose_name='findings recorded at')),
-                ('outcome_how', models.CharField(blank=True, max_length=10, verbose_name='outcome told by')),
-                ('outcome_note', models.TextField(blank=True, verbose_name='outcome note')),
-                ('outcome_at', models.DateTimeField(blank=True, null=True, verbose_name='outcome told at')),
-                ('outcome_notice_id', models.BigIntegerField(blank=True, null=True)),
-                ('complaint', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='investigation', to='complaints.complaint')),
-                ('responsible_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency')),
-                ('responsible_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('taken_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("taken_at", models.DateTimeField(verbose_name="taken at")),
+                ("substantiated", models.BooleanField(blank=True, null=True, verbose_name="substantiated")),
+                ("findings", models.TextField(blank=True, verbose_name="findings")),
+                ("found_at", models.DateTimeField(blank=True, null=True, verbose_name="findings recorded at")),
+                ("outcome_how", models.CharField(blank=True, max_length=10, verbose_name="outcome told by")),
+                ("outcome_note", models.TextField(blank=True, verbose_name="outcome note")),
+                ("outcome_at", models.DateTimeField(blank=True, null=True, verbose_name="outcome told at")),
+                ("outcome_notice_id", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "complaint",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="investigation",
+                        to="complaints.complaint",
+                    ),
+                ),
+                (
+                    "responsible_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.agency",
+                    ),
+                ),
+                (
+                    "responsible_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "taken_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'investigation',
+                "verbose_name": "investigation",
             },
         ),
         migrations.CreateModel(
-            name='Rectification',
+            name="Rectification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField(verbose_name='what to fix')),
-                ('due_on', models.DateField(verbose_name='due on')),
-                ('opened_at', models.DateTimeField(verbose_name='opened at')),
-                ('evidence', models.TextField(blank=True, verbose_name='closing evidence')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("description", models.TextField(verbose_name="what to fix")),
+                ("due_on", models.DateField(verbose_name="due on")),
+                ("opened_at", models.DateTimeField(verbose_name="opened at")),
+                ("evidence", models.TextField(blank=True, verbose_name="closing evidence")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed at")),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rectification',
+                "verbose_name": "rectification",
             },
         ),
         migrations.CreateModel(
-            name='Violation',
+            name="Violation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('complaint', 'a substantiated complaint'), ('quality', 'quality inspection'), ('agency_audit', 'agency audit'), ('privacy', 'staff privacy violation (PRV-1)')], max_length=14, verbose_name='source')),
-                ('occurred_on', models.DateField(verbose_name='date')),
-                ('description', models.TextField(verbose_name='description')),
-                ('recorded_at', models.DateTimeField(verbose_name='recorded at')),
-                ('complaint', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='complaints.complaint')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('rectification', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='violations', to='complaints.rectification')),
-                ('responsible_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency')),
-                ('responsible_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("complaint", "a substantiated complaint"),
+                            ("quality", "quality inspection"),
+                            ("agency_audit", "agency audit"),
+                            ("privacy", "staff privacy violation (PRV-1)"),
+                        ],
+                        max_length=14,
+                        verbose_name="source",
+                    ),
+                ),
+                ("occurred_on", models.DateField(verbose_name="date")),
+                ("description", models.TextField(verbose_name="description")),
+                ("recorded_at", models.DateTimeField(verbose_name="recorded at")),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="complaints.complaint",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "rectification",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="violations",
+                        to="complaints.rectification",
+                    ),
+                ),
+                (
+                    "responsible_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.agency",
+                    ),
+                ),
+                (
+                    "responsible_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'violation',
-                'indexes': [models.Index(fields=['responsible_user', 'occurred_on'], name='violation_user_day_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('source__in', ['complaint', 'quality', 'agency_audit', 'privacy'])), name='violation_source_known'), models.CheckConstraint(condition=models.Q(('responsible_user__isnull', False), ('responsible_agency__isnull', False), _connector='OR'), name='violation_names_someone')],
+                "verbose_name": "violation",
+                "indexes": [models.Index(fields=["responsible_user", "occurred_on"], name="violation_user_day_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("source__in", ["complaint", "quality", "agency_audit", "privacy"])),
+                        name="violation_source_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("responsible_user__isnull", False), ("responsible_agency__isnull", False), _connector="OR"
+                        ),
+                        name="violation_names_someone",
+                    ),
+                ],
             },
         ),
     ]
