@@ -47,9 +47,11 @@ def test_the_whole_path_from_taking_to_closing(officer, complaint):
     """Clause: CMP-3, CMP-4 — taken, substantiated against a collector, rectified, closing refused until the
     outcome is told, told by call, closed: the complaint hold is lifted and the violation is in the register."""
     collector = make_user("senior_collector")
-    assert complaint.hold is not None and complaint.hold.released_on is None
+    assert complaint.hold is not None
+    assert complaint.hold.released_on is None
     investigation = do_take_complaint(complaint, actor=officer)
-    assert complaint.status == "investigating" and investigation.taken_by == officer
+    assert complaint.status == "investigating"
+    assert investigation.taken_by == officer
     do_record_findings(
         complaint,
         substantiated=True,
@@ -62,18 +64,21 @@ def test_the_whole_path_from_taking_to_closing(officer, complaint):
     assert (violation.source, violation.responsible_user, violation.complaint) == ("complaint", collector, complaint)
     assert violation.occurred_on == date(2026, 3, 17)
     rect = violation.rectification
-    assert rect.due_on == date(2026, 3, 31) and rect.closed_at is None
+    assert rect.due_on == date(2026, 3, 31)
+    assert rect.closed_at is None
     do_close_rectification(rect, evidence="已对催收员进行培训并调整外呼时段", actor=officer)
     assert Rectification.objects.get().evidence == "已对催收员进行培训并调整外呼时段"
     with pytest.raises(ComplaintError, match="outcome"):
         do_close_complaint(complaint, actor=officer)
     complaint.refresh_from_db()
-    assert complaint.status == "investigating" and complaint.closed_at is None
+    assert complaint.status == "investigating"
+    assert complaint.closed_at is None
     assert Hold.objects.get(pk=complaint.hold_id).released_on is None
     do_tell_outcome(complaint, how="call", note="已电话告知投诉人调查结果及整改措施", actor=officer)
     do_close_complaint(complaint, actor=officer)
     complaint.refresh_from_db()
-    assert complaint.status == "closed" and complaint.closed_at is not None
+    assert complaint.status == "closed"
+    assert complaint.closed_at is not None
     assert Hold.objects.get(pk=complaint.hold_id).released_on is not None
     actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
     for code in (
@@ -99,7 +104,8 @@ def test_an_unsubstantiated_complaint_adds_no_violation(officer, complaint):
     do_record_findings(complaint, substantiated=False, findings="录音核查未见违规", actor=officer)
     do_tell_outcome(complaint, how="call", note="已告知投诉人核查结果", actor=officer)
     do_close_complaint(complaint, actor=officer)
-    assert Violation.objects.count() == 0 and Rectification.objects.count() == 0
+    assert Violation.objects.count() == 0
+    assert Rectification.objects.count() == 0
     assert Complaint.objects.get().status == "closed"
 
 
@@ -111,7 +117,8 @@ def test_a_substantiated_complaint_against_an_agency(officer, complaint):
         complaint, substantiated=True, findings="委外机构冒用律师名义", responsible_agency=agency, actor=officer
     )
     violation = Violation.objects.get()
-    assert violation.responsible_agency == agency and violation.responsible_user is None
+    assert violation.responsible_agency == agency
+    assert violation.responsible_user is None
     assert violation.rectification.due_on == complaint.investigation_due
 
 
@@ -149,7 +156,8 @@ def test_roles_without_the_permission_are_refused_with_nothing_changed(officer, 
     with pytest.raises(ActionDenied):
         do_close_complaint(complaint, actor=someone)
     assert AuditEvent.objects.count() == events
-    assert Investigation.objects.get().found_at is None and Violation.objects.count() == 0
+    assert Investigation.objects.get().found_at is None
+    assert Violation.objects.count() == 0
     assert Complaint.objects.get().status == "investigating"
 
 
@@ -172,7 +180,8 @@ def test_bad_findings_are_refused_with_nothing_changed(officer, complaint, field
     with pytest.raises(ComplaintError, match=words):
         do_record_findings(complaint, actor=officer, **fields)
     assert AuditEvent.objects.count() == events
-    assert Investigation.objects.get().found_at is None and Violation.objects.count() == 0
+    assert Investigation.objects.get().found_at is None
+    assert Violation.objects.count() == 0
 
 
 def test_bad_input_to_the_outcome_and_the_register(officer, complaint):
@@ -192,4 +201,5 @@ def test_bad_input_to_the_outcome_and_the_register(officer, complaint):
         do_record_violation(
             occurred_on=date(2099, 1, 1), description="越权查询", responsible_user=officer, actor=officer
         )
-    assert Investigation.objects.get().outcome_at is None and Violation.objects.count() == 0
+    assert Investigation.objects.get().outcome_at is None
+    assert Violation.objects.count() == 0

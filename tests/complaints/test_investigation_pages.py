@@ -61,16 +61,19 @@ def test_investigated_substantiated_rectified_told_and_closed_through_the_pages(
         },
     )
     violation = Violation.objects.get()
-    assert violation.responsible_user == collector and violation.rectification.due_on == date(2026, 3, 31)
+    assert violation.responsible_user == collector
+    assert violation.rectification.due_on == date(2026, 3, 31)
     client.post(base + "rectification/", {"evidence": "已培训"})
     page = client.post(base + "close/", follow=True).content.decode()
-    assert "outcome was told" in page and Complaint.objects.get().status == "investigating"
+    assert "outcome was told" in page
+    assert Complaint.objects.get().status == "investigating"
     client.post(base + "tell/", {"at": "2026-03-20T15:00", "note": "已电话告知投诉人"})
     client.post(base + "close/")
     assert Complaint.objects.get().status == "closed"
     assert Hold.objects.get().released_on is not None
     register = client.get("/complaints/violations/").content.decode()
-    assert "sc-9" in register and f"#{complaint.pk}" in register
+    assert "sc-9" in register
+    assert f"#{complaint.pk}" in register
 
 
 def test_the_register_marks_repeated_violations_and_exports_csv(officer):
@@ -105,4 +108,5 @@ def test_the_register_marks_repeated_violations_and_exports_csv(officer):
         ).status_code
         == 403
     )
-    assert Violation.objects.count() == 3 and AuditEvent.objects.count() == events
+    assert Violation.objects.count() == 3
+    assert AuditEvent.objects.count() == events
