@@ -110,3 +110,32 @@ def test_the_register_marks_repeated_violations_and_exports_csv(officer):
     )
     assert Violation.objects.count() == 3
     assert AuditEvent.objects.count() == events
+
+
+def test_the_page_shows_the_contacts_the_complaint_concerns_with_the_agency(officer, complaint):
+    """Clause: CMP-3 — calls of the borrower from 90 days before the complaint on, with the collector and the
+    agency; an older call is left out."""
+    from arrears.accounts.models import Agency
+    from arrears.collection.models import Call
+
+    agency = Agency.objects.create(name="远方催收服务有限公司")
+    caller = make_user("agency_user", username="ag-1", agency=agency)
+    for on, hour in ((date(2026, 3, 16), 14), (date(2025, 12, 1), 10)):
+        Call.objects.create(
+            borrower_id=complaint.borrower_id,
+            collector=caller,
+            called_at=datetime(on.year, on.month, on.day, hour - 8, 0, tzinfo=UTC),
+            called_on=on,
+            outcome="no_answer",
+        )
+    page = signed_in(officer).get(f"/complaints/{complaint.pk}/investigation/").content.decode()
+    assert "2026-03-16" in page
+    assert "远方催收服务有限公司" in page
+    assert "ag-1" in page
+    assert "2025-12-01" not in page
+
+
+def test_the_complaint_page_links_to_its_investigation(officer, complaint):
+    """Clause: CMP-3 — a matched complaint's page leads to its investigation."""
+    page = signed_in(officer).get(f"/complaints/{complaint.pk}/").content.decode()
+    assert f'href="/complaints/{complaint.pk}/investigation/"' in page
