@@ -96,3 +96,92 @@ class ComplaintAttachment(models.Model):
 
     def __str__(self) -> str:
         return f"attachment {self.pk} of complaint {self.complaint_id}"
+
+
+class Investigation(models.Model):
+    """The investigation of one complaint (CMP-3) and how its outcome was told (CMP-4); written only by
+    `complaints.investigation`. Findings are recorded once; a substantiated complaint names who is responsible."""
+
+    complaint = models.OneToOneField(Complaint, on_delete=models.PROTECT, related_name="investigation")
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    taken_at = models.DateTimeField(_("taken at"))
+    substantiated = models.BooleanField(_("substantiated"), null=True, blank=True)
+    findings = models.TextField(_("findings"), blank=True)
+    found_at = models.DateTimeField(_("findings recorded at"), null=True, blank=True)
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    responsible_agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome_how = models.CharField(_("outcome told by"), max_length=10, blank=True)
+    outcome_note = models.TextField(_("outcome note"), blank=True)
+    outcome_at = models.DateTimeField(_("outcome told at"), null=True, blank=True)
+    outcome_notice_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("investigation")
+
+    def __str__(self) -> str:
+        return f"investigation of complaint {self.complaint_id}"
+
+
+class Rectification(models.Model):
+    """What must be fixed after a substantiated complaint or violation, by when, and the evidence it was."""
+
+    description = models.TextField(_("what to fix"))
+    due_on = models.DateField(_("due on"))
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(_("opened at"))
+    evidence = models.TextField(_("closing evidence"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("rectification")
+
+    def __str__(self) -> str:
+        return f"rectification {self.pk}"
+
+
+class ViolationSource(models.TextChoices):
+    COMPLAINT = "complaint", _("a substantiated complaint")
+    QUALITY = "quality", _("quality inspection")
+    AGENCY_AUDIT = "agency_audit", _("agency audit")
+    PRIVACY = "privacy", _("staff privacy violation (PRV-1)")
+
+
+class Violation(models.Model):
+    """One entry of the violation register: who (a user or an agency) broke a rule, when, and what was done."""
+
+    source = models.CharField(_("source"), max_length=14, choices=ViolationSource.choices)
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    responsible_agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    occurred_on = models.DateField(_("date"))
+    description = models.TextField(_("description"))
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    rectification = models.ForeignKey(
+        Rectification, on_delete=models.PROTECT, null=True, blank=True, related_name="violations"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("violation")
+        constraints = [
+            models.CheckConstraint(condition=Q(source__in=ViolationSource.values), name="violation_source_known"),
+            models.CheckConstraint(
+                condition=Q(responsible_user__isnull=False) | Q(responsible_agency__isnull=False),
+                name="violation_names_someone",
+            ),
+        ]
+        indexes = [models.Index(fields=["responsible_user", "occurred_on"], name="violation_user_day_idx")]
+
+    def __str__(self) -> str:
+        return f"violation {self.pk}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arrears.complaints import views, views_sla
+from arrears.complaints import views, views_investigation, views_sla
 
 app_name = "complaints"
 urlpatterns = [
@@ -11,4 +11,16 @@ urlpatterns = [
     path("<int:complaint_id>/match/", views.match_complaint, name="match"),
     path("<int:complaint_id>/respond/", views.record_response, name="respond"),
     path("sla/", views_sla.sla_page, name="sla"),
+    path("violations/", views_investigation.violations, name="violations"),
+    path("violations/new/", views_investigation.record_violation, name="record_violation"),
+    path("<int:complaint_id>/investigation/", views_investigation.investigation, name="investigation"),
+    path("<int:complaint_id>/investigation/take/", views_investigation.take, name="take"),
+    path("<int:complaint_id>/investigation/findings/", views_investigation.findings, name="findings"),
+    path(
+        "<int:complaint_id>/investigation/rectification/",
+        views_investigation.close_rectification,
+        name="close_rectification",
+    ),
+    path("<int:complaint_id>/investigation/tell/", views_investigation.tell, name="tell"),
+    path("<int:complaint_id>/investigation/close/", views_investigation.close, name="close"),
 ]

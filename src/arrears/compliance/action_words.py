@@ -89,4 +89,10 @@ ACTION_WORDS = {
     ActionCode.FILE_COMPLAINT: _("file a complaint"),
     ActionCode.MATCH_COMPLAINT: _("match a complaint to a borrower"),
     ActionCode.RECORD_COMPLAINT_RESPONSE: _("record the response to a complaint"),
+    ActionCode.TAKE_COMPLAINT: _("take a complaint for investigation"),
+    ActionCode.RECORD_FINDINGS: _("record the findings of a complaint investigation"),
+    ActionCode.CLOSE_RECTIFICATION: _("close a rectification with its evidence"),
+    ActionCode.RECORD_VIOLATION: _("record a staff privacy violation"),
+    ActionCode.TELL_COMPLAINT_OUTCOME: _("tell the complainant the outcome"),
+    ActionCode.CLOSE_COMPLAINT: _("close a complaint"),
 }

@@ -102,3 +102,10 @@ class ActionCode(StrEnum):
     FILE_COMPLAINT = "complaints.file_complaint"
     MATCH_COMPLAINT = "complaints.match_complaint"
     RECORD_COMPLAINT_RESPONSE = "complaints.record_response"
+    # complaints: the investigation, the violation register, telling the complainant (CMP-3, CMP-4, PRV-1)
+    TAKE_COMPLAINT = "complaints.take_complaint"
+    RECORD_FINDINGS = "complaints.record_findings"
+    CLOSE_RECTIFICATION = "complaints.close_rectification"
+    RECORD_VIOLATION = "complaints.record_violation"
+    TELL_COMPLAINT_OUTCOME = "complaints.tell_outcome"
+    CLOSE_COMPLAINT = "complaints.close_complaint"
