@@ -3,7 +3,8 @@
 * `contact_history` — the calls, letters and notices of the complaint's borrower in the days before the complaint
   (and since), with the collector and, for an agency's collector, the agency: what the complaint may concern.
 * `register` — the violation register, newest first; `repeated` — violations per responsible person in the
-  12 months up to a day, the ones with 2 or more marked, for supervisors and compliance.
+  policy's window up to a day (`complaints.repeat_window_days`, 365), the ones with `complaints.repeat_violations`
+  (2) or more marked, for supervisors and compliance.
 """
 
 from __future__ import annotations
@@ -17,13 +18,12 @@ from arrears.collection.models import Call, Letter
 from arrears.complaints.clocks import day_of_receipt
 from arrears.complaints.models import Complaint, Violation
 from arrears.notices.queries import delivery_history
+from arrears.rules.queries import policy_on
 
 # How far back the page looks from the day of receipt: a page's window, not a policy figure (older contacts are
 # on the case page).
 CONTACT_WINDOW_DAYS = 90
 # The register's look-back and the count from which a person's violations are marked as repeated.
-REPEAT_MONTHS_DAYS = 365
-REPEAT_AT = 2
 MAX_ROWS = 200
 
 
@@ -102,12 +102,19 @@ def register() -> QuerySet[Violation]:
     ).order_by("-occurred_on", "-pk")
 
 
+def repeat_rule(on: date) -> tuple[int, int]:
+    """Clause: PRV-1 — (window in days, violations that mark a person as repeated) of the policy on `on`."""
+    rules = policy_on(on).complaints
+    return rules.repeat_window_days, rules.repeat_violations
+
+
 def repeated(on: date) -> list[tuple[str, int, bool]]:
-    """Violations per responsible person in the `REPEAT_MONTHS_DAYS` days up to `on`, most first; True marks
-    `REPEAT_AT` or more."""
+    """Violations per responsible person in the policy's window (`complaints.repeat_window_days`) up to `on`,
+    most first; True marks `complaints.repeat_violations` or more."""
+    window, repeat_at = repeat_rule(on)
     counts = (
         Violation.objects.filter(
-            responsible_user__isnull=False, occurred_on__gt=on - timedelta(days=REPEAT_MONTHS_DAYS), occurred_on__lte=on
+            responsible_user__isnull=False, occurred_on__gt=on - timedelta(days=window), occurred_on__lte=on
         )
         .values("responsible_user__username", "responsible_user__first_name", "responsible_user__last_name")
         .annotate(n=Count("pk"))
@@ -116,5 +123,5 @@ def repeated(on: date) -> list[tuple[str, int, bool]]:
     out = []
     for row in counts:
         name = f"{row['responsible_user__last_name']}{row['responsible_user__first_name']}".strip()
-        out.append((name or row["responsible_user__username"], row["n"], row["n"] >= REPEAT_AT))
+        out.append((name or row["responsible_user__username"], row["n"], row["n"] >= repeat_at))
     return out

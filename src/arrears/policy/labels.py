@@ -73,6 +73,8 @@ MEANINGS_ZH: dict[str, str] = {
     "complaints.response_hours": "此小时数内首次回复",
     "complaints.investigation_working_days": "此工作日数内完成调查",
     "complaints.hold_on_conduct_complaint": "针对催收行为的投诉暂停对该借款人的催收，直至投诉办结",
+    "complaints.repeat_window_days": "违规登记簿按人合计违规次数的期间（天）",
+    "complaints.repeat_violations": "同一人在该期间内违规达到此次数即标为屡次违规，供其主管查看",
     "penalty.markup": "罚息利率 = 合同利率 × (1 + 上浮比例)",
     "penalty.day_basis": "日利率 = 年利率 ÷ 此天数",
     "penalty.compound_on_interest": "未付利息按罚息利率计收复利",

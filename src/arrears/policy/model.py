@@ -275,13 +275,27 @@ class Kpi(Section):
 
 
 class Complaints(Section):
-    """Clause: CMP-1, CMP-2, CMP-3."""
+    """Clause: CMP-1, CMP-2, CMP-3; PRV-1 (the violation register's repeats)."""
 
     channel_marker: str = param("催收投诉", "CMP-1", "marker of the dedicated complaint channel", min_length=1)
     response_hours: int = param(24, "CMP-2", "first response within this many hours", ge=1, le=24)
     investigation_working_days: int = param(3, "CMP-3", "investigation done within this many working days", ge=1, le=3)
     hold_on_conduct_complaint: bool = param(
         True, "CMP-3", "a complaint about collection conduct pauses collection of the borrower until it is closed"
+    )
+    repeat_window_days: int = param(
+        365,
+        "PRV-1",
+        "violations of one person within this many days are counted together on the register",
+        ge=30,
+        le=1095,
+    )
+    repeat_violations: int = param(
+        2,
+        "PRV-1",
+        "this many violations of one person in that window mark them as repeated for their supervisor",
+        ge=2,
+        le=20,
     )
 
 
