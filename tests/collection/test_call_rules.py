@@ -141,10 +141,10 @@ def test_a_second_call_the_same_day_leaves_one_promise_and_one_follow_up(desk):
         "open",
     )
     follow_ups = Task.objects.filter(borrower=case.borrower, key__startswith="follow_up:")
-    assert sorted(follow_ups.values_list("key", "status")) == [
+    assert set(follow_ups.values_list("key", "status")) == {  # a set: "follow_up:10" sorts before "follow_up:9"
         (f"follow_up:{first.pk}", "cancelled"),
         (f"follow_up:{second.pk}", "open"),
-    ]
+    }
     event = AuditEvent.objects.filter(action="collection.record_call").latest("pk")
     assert event.changes["follow_ups_replaced"][1] == [Task.objects.get(key=f"follow_up:{first.pk}").pk]
 
