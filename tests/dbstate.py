@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import importlib
+import pkgutil
 
-GRANT_MIGRATIONS = ("0003_grant_view_runs", "0004_grant_manage_phrases", "0005_grant_notices")
+
+def grant_migrations() -> list[str]:
+    """Every data migration of `accounts` that grants a role a permission (`NNNN_grant_…`), in order: a new one
+    counts here as soon as it exists."""
+    from arrears.accounts import migrations
+
+    names = (m.name for m in pkgutil.iter_modules(migrations.__path__))
+    return sorted(name for name in names if name[:4].isdigit() and name[4:].startswith("_grant_"))
 
 
 def restore_migrated_state() -> None:
@@ -24,7 +32,7 @@ def restore_migrated_state() -> None:
     LedgerHead.objects.get_or_create(pk=1)
     if not Role.objects.exists():
         importlib.import_module("arrears.accounts.migrations.0002_seed_roles").seed(apps, None)
-        for later in GRANT_MIGRATIONS:  # the grants added since, as `migrate` applied them
+        for later in grant_migrations():  # the grants added since, as `migrate` applied them
             for operation in importlib.import_module(f"arrears.accounts.migrations.{later}").Migration.operations:
                 operation.code(apps, None)
     if not ProhibitedPhrase.objects.exists():

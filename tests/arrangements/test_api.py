@@ -46,6 +46,8 @@ PATHS = {
     "/api/v1/loans/{loan_id}": {"get"},
     "/api/v1/borrowers/{borrower_id}/holds": {"post"},
     "/api/v1/holds/{hold_id}/lift": {"post"},
+    "/api/v1/holds/{hold_id}/extend": {"post"},
+    "/api/v1/complaints/sla": {"get"},
     "/api/v1/complaints": {"post"},
     "/api/v1/complaints/{complaint_id}": {"get"},
 }
