@@ -3,12 +3,14 @@ the contact history with the collector; the violation register with its repeated
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from arrears.complaints.actions import do_file_complaint
+from arrears.complaints.clocks import BEIJING
 from arrears.complaints.investigation import do_record_violation
 from arrears.complaints.models import Complaint, Violation
 from arrears.compliance.models import AuditEvent
@@ -77,16 +79,18 @@ def test_investigated_substantiated_rectified_told_and_closed_through_the_pages(
 
 
 def test_the_register_marks_repeated_violations_and_exports_csv(officer):
-    """Clause: PRV-1 — two violations of one collector within 12 months are marked as repeated; the CSV lists
-    them; a collector is refused the register."""
+    """Clause: PRV-1 — two violations of one collector within the policy's window (`complaints.repeat_window_days`,
+    365 days up to today) are marked as repeated; the CSV lists them; a collector is refused the register."""
     collector = make_user("senior_collector", username="sc-3")
-    for day in (date(2026, 3, 2), date(2026, 5, 9)):
+    today = timezone.now().astimezone(BEIJING).date()  # the register counts up to today, whatever the clock says
+    for day in (today - timedelta(days=364), today - timedelta(days=30)):
         do_record_violation(
             occurred_on=day, description="越权查询借款人信息", responsible_user=collector, actor=officer
         )
     client = signed_in(officer)
     page = client.get("/complaints/violations/").content.decode()
     assert "2 · repeated" in page
+    assert "Violations per person in the last 365 days" in page
     csv = client.get("/complaints/violations/?format=csv").content.decode("utf-8-sig")
     assert csv.count("sc-3") == 2
     client.post(

@@ -228,7 +228,13 @@ def violations(request: HttpRequest) -> HttpResponse:
         return export_csv(request, "violations", Perm.HANDLE_COMPLAINTS, COLUMNS, iq.register, {})
     today = timezone.now().astimezone(BEIJING).date()
     rows = [(v, _responsible_name(v)) for v in iq.register()[: iq.MAX_ROWS]]
-    context = {"rows": rows, "repeated": iq.repeated(today), "repeat_at": iq.repeat_rule(today)[1], "today": today}
+    context = {
+        "rows": rows,
+        "repeated": iq.repeated(today),
+        "repeat_window": iq.repeat_rule(today)[0],
+        "repeat_at": iq.repeat_rule(today)[1],
+        "today": today,
+    }
     return render(request, "complaints/violations.html", context)
 
 
