@@ -122,6 +122,12 @@ def test_a_phone_complaint_investigated_substantiated_rectified_and_closed(new_p
     page.wait_for_selector("#investigation-facts")
     assert "投诉已办结，其投诉暂停已解除。" in page.locator("body").inner_text()
     assert page.locator("#close").count() == 0
+    facts = page.locator("#investigation-facts").inner_text()
+    assert "受理人" in facts  # the person who took it, not how the complaint came in
+    assert "已完成整改" in facts  # the rectification closed (not "paid off", as a loan is)
+    page.goto(f"{live_server.url}/complaints/{complaint.pk}/")
+    assert "因投诉已暂停催收" not in page.locator("body").inner_text()  # the hold is lifted
+    assert "已办结" in page.locator("body").inner_text()
     page.screenshot(path=screenshots / "7-closed.png", full_page=True)
 
     hold.refresh_from_db()

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from arrears.portfolio.models import Borrower, Hold
 
@@ -28,7 +29,7 @@ class ComplaintStatus(models.TextChoices):
     OPEN = "open", _("awaiting the first response")
     RESPONDED = "responded", _("responded")
     INVESTIGATING = "investigating", _("under investigation")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("complaint", "closed")
 
 
 class MatchedBy(models.TextChoices):
