@@ -150,11 +150,15 @@ def purge(payload: dict[str, Any], actor: Any) -> Outcome:
 # -- the notices dispatcher, every few minutes ---------------------------------------------------------------
 
 
-def dispatch_interval(now: datetime) -> list[Slot]:
+def interval_slot(now: datetime, step: int) -> list[Slot]:
+    """The slot of the `step`-minute interval of the local day that `now` falls in ("2026-03-02T09:05")."""
     local = timezone.localtime(now)
-    step = settings.ARREARS_WORKER_DISPATCH_MINUTES
     minutes = (local.hour * 60 + local.minute) // step * step
     return [(f"{local.date().isoformat()}T{minutes // 60:02d}:{minutes % 60:02d}", {})]
+
+
+def dispatch_interval(now: datetime) -> list[Slot]:
+    return interval_slot(now, settings.ARREARS_WORKER_DISPATCH_MINUTES)
 
 
 def dispatch(payload: dict[str, Any], actor: Any) -> Outcome:
@@ -208,10 +212,7 @@ def housekeeping(payload: dict[str, Any], actor: Any) -> Outcome:
 def complaint_mail_due(now: datetime) -> list[Slot]:
     if not settings.ARREARS_COMPLAINT_IMAP_HOST:
         return []
-    local = timezone.localtime(now)
-    step = settings.ARREARS_COMPLAINT_IMAP_MINUTES
-    minutes = (local.hour * 60 + local.minute) // step * step
-    return [(f"{local.date().isoformat()}T{minutes // 60:02d}:{minutes % 60:02d}", {})]
+    return interval_slot(now, settings.ARREARS_COMPLAINT_IMAP_MINUTES)
 
 
 def complaint_mail(payload: dict[str, Any], actor: Any) -> Outcome:
