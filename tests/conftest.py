@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 
 import pytest
@@ -10,8 +9,6 @@ from hypothesis import HealthCheck, settings
 
 from dbstate import restore_migrated_state
 from net import free_port, use_smtp
-
-_seed_templates = importlib.import_module("arrears.notices.migrations.0003_seed_templates")
 
 # Money properties run 10,000 examples in CI and a few hundred locally (override with HYPOTHESIS_PROFILE).
 settings.register_profile("ci", max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -129,18 +126,17 @@ def approved_templates(db) -> dict:
     in-review version exists (a test retired or rejected it), the seeded text is put in review again as the
     next version and approved. Works with `db` and with `ledger_transactional_db` alike.
     """
-    from django.apps import apps
     from django.utils import timezone
 
     from arrears.accounts.models import Role
     from arrears.notices.models import Language, Template, TemplatePurpose, TemplateStatus
     from arrears.notices.template_actions import approved_template, do_review_template
-    from dbstate import restore_migrated_state
+    from dbstate import SEEDED_TEMPLATES, restore_migrated_state, seed_templates
     from factories import make_user
 
     if not Role.objects.exists():
         restore_migrated_state()
-    _seed_templates.seed(apps, None)
+    seed_templates()
     reviewer = make_user("legal_officer")
     approved = {}
     for purpose in TemplatePurpose.values:
@@ -153,7 +149,7 @@ def approved_templates(db) -> dict:
                     .first()
                 )
                 if waiting is None:
-                    subject, body = _seed_templates.TEMPLATES[(purpose, language)]
+                    subject, body = SEEDED_TEMPLATES[(purpose, language)]
                     latest = Template.objects.filter(purpose=purpose, language=language).order_by("-version").first()
                     now = timezone.now()
                     waiting = Template.objects.create(

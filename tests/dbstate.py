@@ -39,6 +39,22 @@ def restore_migrated_state() -> None:
         for seeding in ("0004_seed_prohibited_phrases", "0006_seed_workplace_phrases"):
             importlib.import_module(f"arrears.compliance.migrations.{seeding}").seed(apps, None)
     if not Template.objects.exists():
-        importlib.import_module("arrears.notices.migrations.0003_seed_templates").seed(apps, None)
+        seed_templates()
     if not CalendarYear.objects.exists():
         importlib.import_module("arrears.rules.migrations.0002_seed_calendar").seed(apps, None)
+
+
+_SEEDINGS = ("0003_seed_templates", "0008_seed_complaint_templates")
+# (purpose, language) → (subject, text): every template version 1 the migrations seed for legal review.
+SEEDED_TEMPLATES = {
+    key: text
+    for seeding in _SEEDINGS
+    for key, text in importlib.import_module(f"arrears.notices.migrations.{seeding}").TEMPLATES.items()
+}
+
+
+def seed_templates() -> None:
+    """What the template seeding migrations do, again (after a transactional test's flush)."""
+    from django.apps import apps
+
+    importlib.import_module("arrears.notices.migrations.0003_seed_templates").seed_these(apps, SEEDED_TEMPLATES)

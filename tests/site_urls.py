@@ -348,6 +348,13 @@ PAGES = [
         form={"at": "2026-03-20T11:00", "note": "已回电致歉，正在调查"},
         numbers=("at",),
     ),
+    Page(
+        "complaints/<int:complaint_id>/acknowledge/",
+        COMPLAINTS,
+        "/complaints/{complaint_id}/acknowledge/",
+        method="POST",
+        form={"channel": "sms"},
+    ),
     Page("complaints/violations/", COMPLAINTS, "/complaints/violations/", query=("format",)),
     Page(
         "complaints/violations/new/",
@@ -389,6 +396,13 @@ PAGES = [
         method="POST",
         form={"at": "2026-03-20T15:00", "note": "已电话告知投诉人调查结果"},
         numbers=("at",),
+    ),
+    Page(
+        "complaints/<int:complaint_id>/investigation/send-outcome/",
+        COMPLAINTS,
+        "/complaints/{complaint_id}/investigation/send-outcome/",
+        method="POST",
+        form={"channel": "email"},
     ),
     Page(
         "complaints/<int:complaint_id>/investigation/close/",

@@ -105,7 +105,7 @@ def test_a_phone_complaint_investigated_substantiated_rectified_and_closed(new_p
 
     page.click("#close button[type=submit]")
     page.wait_for_selector("#tell")
-    assert "投诉须在将处理结果告知投诉人后才能办结（CMP-4）；请登记通话。" in page.locator("body").inner_text()
+    assert "须先将处理结果告知投诉人方可结案（CMP-4）" in page.locator("body").inner_text()
     page.screenshot(path=screenshots / "6-close-refused.png", full_page=True)
     complaint.refresh_from_db()
     assert complaint.status == "investigating"

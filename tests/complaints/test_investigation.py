@@ -185,16 +185,18 @@ def test_bad_findings_are_refused_with_nothing_changed(officer, complaint, field
 
 
 def test_bad_input_to_the_outcome_and_the_register(officer, complaint):
-    """Clause: CMP-4, PRV-1 — the outcome before the findings, an empty call note, a notice (not yet), a privacy
-    violation naming no one or in the future: refused."""
+    """Clause: CMP-4, PRV-1 — the outcome before the findings, an empty call note, a notice by no channel, a
+    privacy violation naming no one or in the future: refused."""
     do_take_complaint(complaint, actor=officer)
     with pytest.raises(ComplaintError, match="findings"):
         do_tell_outcome(complaint, how="call", note="已告知投诉人", actor=officer)
     do_record_findings(complaint, substantiated=False, findings="未见违规", actor=officer)
     with pytest.raises(ComplaintError, match="may not be empty"):
         do_tell_outcome(complaint, how="call", note="", actor=officer)
-    with pytest.raises(ComplaintError, match="outbox"):
+    with pytest.raises(ComplaintError, match="SMS or email"):
         do_tell_outcome(complaint, how="notice", actor=officer)
+    with pytest.raises(ComplaintError, match="SMS or email"):
+        do_tell_outcome(complaint, how="notice", channel="post", actor=officer)
     with pytest.raises(ComplaintError, match="Name the person"):
         do_record_violation(occurred_on=date(2026, 3, 2), description="越权查询", actor=officer)
     with pytest.raises(ComplaintError, match="future"):

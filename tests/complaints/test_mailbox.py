@@ -240,7 +240,7 @@ def test_ingest_mailbox_files_each_message_once(imap_server, settings, tmp_path)
     complaint = Complaint.objects.get(message_id="<gbk-002@example.cn>")
     assert (complaint.channel, complaint.subject, complaint.mobile) == ("email", "投诉催收员态度恶劣", "15900001111")
     assert complaint.text == "王镕先生，您的催收员在晚上十点后致电我单位。手机：15900001111"
-    assert complaint.complainant == "李四 <lisi@example.cn>"
+    assert (complaint.complainant, complaint.email) == ("李四", "lisi@example.cn")
     assert complaint.received_at == datetime(2026, 3, 2, 6, 5, tzinfo=UTC)
     kept = ComplaintAttachment.objects.filter(complaint=complaint).values_list("filename", "sha256", "data")
     assert [(name, digest, bytes(data)) for name, digest, data in kept] == [("通话记录.pdf", PDF_SHA256, PDF)]

@@ -26,9 +26,9 @@ from arrears.notices.template_actions import (
     do_write_template,
     template_for,
 )
+from dbstate import SEEDED_TEMPLATES, seed_templates
 from factories import make_user
 
-_seed_templates = importlib.import_module("arrears.notices.migrations.0003_seed_templates")
 _seed_phrases = importlib.import_module("arrears.compliance.migrations.0004_seed_prohibited_phrases")
 
 SMS = "【{bank_name}】尊敬的{name}，您的贷款第{instalment}期应还款{amount_due}元将于{due_date}到期。客服热线{bank_hotline}。"
@@ -41,7 +41,7 @@ SMS_V2 = (
 def seeded():
     """The seeded versions in review and the starting list of prohibited phrases, as the migrations leave them
     (a transactional test's flush elsewhere may have emptied the tables)."""
-    _seed_templates.seed(apps, None)
+    seed_templates()
     _seed_phrases.seed(apps, None)
 
 
@@ -252,7 +252,7 @@ def test_a_draft_is_edited_in_place_and_only_drafts_can_be_edited(writer):
         do_write_template("reminder_sms", "zh-hans", subject="", body=SMS, actor=writer, template=in_review)
     assert snapshot() == before
     in_review.refresh_from_db()
-    assert in_review.body == _seed_templates.TEMPLATES[("reminder_sms", "zh-hans")][1]
+    assert in_review.body == SEEDED_TEMPLATES[("reminder_sms", "zh-hans")][1]
 
 
 @pytest.mark.usefixtures("seeded")
@@ -462,7 +462,7 @@ def test_roles_without_the_grant_cannot_review_or_retire_and_nothing_changes(rol
 @pytest.mark.django_db
 def test_the_approved_templates_fixture_approves_every_purpose_in_both_languages(approved_templates):
     """Clause: LANG-2."""
-    assert len(approved_templates) == 10
+    assert len(approved_templates) == 18  # 9 purposes × 2 languages
     for (purpose, language), template in approved_templates.items():
         assert (template.purpose, template.language, template.status) == (purpose, language, "approved")
         assert template_for(purpose, language) == template
@@ -475,7 +475,7 @@ def test_the_approved_templates_fixture_works_after_a_flush(request):
     Template.objects.all().delete()
     approved = request.getfixturevalue("approved_templates")
     assert {t.status for t in approved.values()} == {"approved"}
-    assert Template.objects.count() == 10
+    assert Template.objects.count() == 18
 
 
 # --- pages ---------------------------------------------------------------------------------------------------
@@ -492,7 +492,7 @@ def test_the_list_shows_every_purpose_with_its_versions_in_a_constant_number_of_
     text = page.content.decode()
     assert "reminder by SMS" in text
     assert "call script" in text
-    assert text.count("Nothing approved: nothing of this kind is sent") == 10
+    assert text.count("Nothing approved: nothing of this kind is sent") == 18
     assert "/notices/templates/new/reminder_sms/zh-hans/" in text
     approve_v1(reviewer)
     write_and_submit(writer)
@@ -637,3 +637,11 @@ def test_the_navigation_link_appears_only_for_writers_and_reviewers(client):
     assert 'href="/notices/templates/"' not in client.get("/").content.decode()
     client.force_login(make_user("supervisor"))
     assert 'href="/notices/templates/"' in client.get("/").content.decode()
+
+
+def test_the_list_excerpt_never_cuts_a_placeholder():
+    """A long text is cut to 60 characters for the list, before a placeholder rather than inside it."""
+    text = "尊" * 55 + "{complaint_ref}" + "。" * 10
+    assert Template(body=text).excerpt == "尊" * 55 + "…"
+    assert Template(body="短文本{name}").excerpt == "短文本{name}"
+    assert len(Template(body="字" * 80).excerpt) == 60

@@ -19,6 +19,8 @@ import hashlib
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError
 from django.db.models import Q
 from django.utils import timezone
@@ -47,7 +49,15 @@ __all__ = ["ComplaintError", "do_file_complaint", "do_match_complaint", "do_reco
 MAX_TEXT = 20_000
 FUTURE_SLACK = timedelta(minutes=5)  # clocks of other systems (the CRM, the mail server) drift a little
 MAX_ATTACHMENT = 20 * 1024 * 1024
-FIELD_LIMITS = {"mobile": 20, "id_number": 18, "contract_no": 32, "subject": 200, "complainant": 100, "message_id": 255}
+FIELD_LIMITS = {
+    "email": 254,
+    "mobile": 20,
+    "id_number": 18,
+    "contract_no": 32,
+    "subject": 200,
+    "complainant": 100,
+    "message_id": 255,
+}
 
 
 def _clean(name: str, value: str) -> str:
@@ -59,6 +69,19 @@ def _clean(name: str, value: str) -> str:
         raise ComplaintError(
             _("The %(field)s is longer than %(limit)s characters; shorten it.") % {"field": name, "limit": limit}
         )
+    return value
+
+
+def _email(value: str) -> str:
+    """The complainant's email address to answer on, checked ("" when none was given)."""
+    value = _clean("email", value)
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError as exc:
+            raise ComplaintError(
+                _("%(email)s is not an email address; correct it or leave it empty.") % {"email": value[:100]}
+            ) from exc
     return value
 
 
@@ -113,6 +136,7 @@ def do_file_complaint(
     contract_no: str = "",
     subject: str = "",
     complainant: str = "",
+    email: str = "",
     message_id: str = "",
     attachments: Iterable[tuple[str, str, bytes]] = (),
     about_conduct: bool = True,
@@ -150,6 +174,7 @@ def do_file_complaint(
             ("message_id", message_id),
         )
     }
+    fields["email"] = _email(email)
     files = [(str(n)[:255], str(t)[:100], bytes(d)) for n, t, d in attachments]
     if any(len(d) > MAX_ATTACHMENT for _n, _t, d in files):
         raise ComplaintError(_("An attachment is larger than 20 MB; keep it outside and note where it is."))
@@ -257,7 +282,8 @@ def do_record_response(complaint: Complaint, *, how: str, at: datetime, actor, n
     if how == ResponseHow.ACKNOWLEDGEMENT:
         raise ComplaintError(
             _(
-                "An acknowledgement through the outbox cannot be recorded here yet; record the call with the complainant."
+                "An acknowledgement is not recorded by hand: send it through the outbox from the complaint page; "
+                "it is the first response once it has been sent."
             )
         )
     if how != ResponseHow.CALL:

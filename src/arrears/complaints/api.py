@@ -41,6 +41,9 @@ class ComplaintIn(Schema):
     contract_no: str = Field("", max_length=32)
     text: str = Field(max_length=MAX_TEXT)
     complainant: str = Field("", max_length=100)
+    email: str = Field(
+        "", max_length=254, description="where to answer the complainant by email, if not the borrower's"
+    )
     subject: str = Field("", max_length=200)
 
 
@@ -101,6 +104,7 @@ def file_complaint(request: HttpRequest, payload: ComplaintIn):
         id_number=payload.id_number,
         contract_no=payload.contract_no,
         complainant=payload.complainant,
+        email=payload.email,
         subject=payload.subject,
         actor=request.user,
         basis="api",

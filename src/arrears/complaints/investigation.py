@@ -8,7 +8,8 @@ one transaction (a refusal leaves nothing changed).
   the agency responsible, opens a rectification due on a given date and adds a violation to the register.
 * `do_close_rectification` — the evidence that what was wrong is fixed.
 * `do_record_violation` — a staff privacy violation (PRV-1) recorded directly in the register.
-* `do_tell_outcome` — the outcome told to the complainant (CMP-4), by a recorded call.
+* `do_tell_outcome` — the outcome told to the complainant (CMP-4), by a recorded call or a notice through the
+  outbox (`complaints.outbox`), told once the notice has been sent.
 * `do_close_complaint` — refused until the findings are recorded and the outcome told; lifts the complaint hold
   the complaint placed (`portfolio.actions.do_lift_hold`) and sets `closed_at`.
 """
@@ -31,6 +32,7 @@ from arrears.complaints.models import (
     Violation,
     ViolationSource,
 )
+from arrears.complaints.outbox import do_send_outcome
 from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
 from arrears.portfolio.actions import do_lift_hold
@@ -224,16 +226,19 @@ def do_record_violation(
     return violation
 
 
-def do_tell_outcome(complaint: Complaint, *, how: str, actor, note: str = "", at: datetime | None = None):
+def do_tell_outcome(
+    complaint: Complaint, *, how: str, actor, note: str = "", at: datetime | None = None, channel: str = ""
+):
     """Clause: CMP-4 — tell the complainant the outcome, after the findings: a recorded call (`note` says what
-    was said, `at` when; default now). Told once."""
+    was said, `at` when; default now; returns the investigation), or a notice through the outbox by `channel`
+    (`complaints.outbox.do_send_outcome`; returns the notice, the outcome is told once it is sent). Told once."""
     require(actor, Perm.HANDLE_COMPLAINTS)
     if how == OutcomeHow.NOTICE:
-        raise ComplaintError(
-            _("The outcome cannot be sent through the outbox yet; call the complainant and record the call.")
-        )
+        return do_send_outcome(complaint, channel=channel, actor=actor)
     if how != OutcomeHow.CALL:
-        raise ComplaintError(_("Unknown way of telling the outcome %(how)s; record a call.") % {"how": how})
+        raise ComplaintError(
+            _("Unknown way of telling the outcome %(how)s; record a call or send a notice.") % {"how": how}
+        )
     note = _text(note, what=_("note of the call"))
     at = at or timezone.now()
     if not isinstance(at, datetime) or timezone.is_naive(at):
@@ -259,7 +264,7 @@ def do_tell_outcome(complaint: Complaint, *, how: str, actor, note: str = "", at
 
 def do_close_complaint(complaint: Complaint, *, actor) -> Complaint:
     """Clause: CMP-3, CMP-4 — close a complaint: refused unless its findings are recorded and the outcome was
-    told (the call recorded). Lifts the complaint hold the complaint placed, as of today in Beijing (the actor
+    told (the call recorded, or the outcome notice sent). Lifts the complaint hold the complaint placed, as of today in Beijing (the actor
     needs `portfolio.manage_holds` for that too), and sets `closed_at`."""
     require(actor, Perm.HANDLE_COMPLAINTS)
     with audited(
@@ -273,7 +278,10 @@ def do_close_complaint(complaint: Complaint, *, actor) -> Complaint:
             raise ComplaintError(_("A complaint closes only after the investigation's findings are recorded."))
         if investigation.outcome_at is None:
             raise ComplaintError(
-                _("A complaint closes only once the outcome was told to the complainant (CMP-4); record the call.")
+                _(
+                    "A complaint closes only once the outcome was told to the complainant (CMP-4): record the call, "
+                    "or send the outcome through the outbox and wait until it has been sent."
+                )
             )
         now = timezone.now()
         if locked.hold_id is not None and locked.hold.released_on is None:

@@ -40,6 +40,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
 from arrears.portfolio.demo.ids import id_check_char
 
 log = logging.getLogger(__name__)
@@ -432,7 +435,6 @@ def file_message(mail: MailComplaint, *, actor: Any, basis: str, raw: bytes = b"
     message_id = mail.message_id if len(mail.message_id) <= limits.get("message_id", 255) else ""
     if not message_id:  # a Message-ID too long to keep: the message's digest stands for it
         message_id = f"<sha256-{hashlib.sha256(raw or mail.message_id.encode()).hexdigest()}@mailbox.invalid>"
-    complainant = f"{mail.sender_name} <{mail.sender}>" if mail.sender_name else mail.sender
 
     def cut(name: str, value: str) -> str:
         value = value.replace("\x00", "")
@@ -447,13 +449,24 @@ def file_message(mail: MailComplaint, *, actor: Any, basis: str, raw: bytes = b"
         id_number=mail.id_number,
         contract_no=cut("contract_no", mail.contract_no),
         subject=cut("subject", mail.subject),
-        complainant=cut("complainant", complainant),
+        complainant=cut("complainant", mail.sender_name),
+        email=_answerable(mail.sender),
         message_id=message_id,
         attachments=attachments,
         actor=actor,
         basis=basis,
     )
     return not known
+
+
+def _answerable(address: str) -> str:
+    """The sender's address if the acknowledgement and the outcome can be sent to it, else "" (the mail is filed
+    all the same; the complainant is then answered by phone or on the borrower's address)."""
+    try:
+        validate_email(address)
+    except ValidationError:
+        return ""
+    return address
 
 
 def ingest_mailbox(*, actor: Any) -> IngestReport:

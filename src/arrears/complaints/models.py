@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from arrears.complaints.clocks import BEIJING
 from arrears.portfolio.models import Borrower, Hold
 
 
@@ -52,6 +53,9 @@ class Complaint(models.Model):
     text = models.TextField(_("complaint"))
     complainant = models.CharField(_("complainant"), max_length=100, blank=True)
     mobile = models.CharField(_("mobile"), max_length=20, blank=True)
+    # Where the complainant wrote from (the mailbox) or asked to be answered: the acknowledgement and the outcome
+    # go here (or to the complaint's mobile), else to the matched borrower's registered address.
+    email = models.EmailField(_("email"), blank=True)
     id_number = models.CharField(_("national ID number"), max_length=18, blank=True)
     contract_no = models.CharField(_("contract number"), max_length=32, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
@@ -83,6 +87,16 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:  # never the complainant: this string ends up in logs
         return f"complaint {self.pk}"
+
+    @property
+    def received_on(self):
+        """The Beijing day of receipt."""
+        return self.received_at.astimezone(BEIJING).date()
+
+    @property
+    def reference(self) -> str:
+        """The number the complainant is given (acknowledgement, outcome): CMP-<day of receipt>-<id>."""
+        return f"CMP-{self.received_on:%Y%m%d}-{self.pk:06d}"
 
 
 class ComplaintAttachment(models.Model):

@@ -104,3 +104,29 @@ def triage() -> QuerySet[Complaint]:
         .exclude(status=ComplaintStatus.CLOSED)
         .order_by("received_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class ShownNotice:
+    key: str
+    kind: str
+    channel: str
+    to: str
+    status: str
+    sent_at: datetime | None
+
+
+def complaint_notices(complaint: Complaint) -> list[ShownNotice]:
+    """The complaint's acknowledgements and outcomes through the outbox, oldest first, as the page shows them:
+    the recipient masked (PRV-1), the status in words."""
+    from django.utils import timezone
+
+    from arrears.notices.shown import shown_recipient, shown_status
+
+    now = timezone.now()
+    return [
+        ShownNotice(
+            n.key, n.get_kind_display(), n.get_channel_display(), shown_recipient(n), shown_status(n, now), n.sent_at
+        )
+        for n in complaint.notices.order_by("pk")
+    ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:complaint_id>/", views.complaint_detail, name="complaint"),
     path("<int:complaint_id>/match/", views.match_complaint, name="match"),
     path("<int:complaint_id>/respond/", views.record_response, name="respond"),
+    path("<int:complaint_id>/acknowledge/", views.send_acknowledgement, name="acknowledge"),
     path("sla/", views_sla.sla_page, name="sla"),
     path("violations/", views_investigation.violations, name="violations"),
     path("violations/new/", views_investigation.record_violation, name="record_violation"),
@@ -22,5 +23,6 @@ urlpatterns = [
         name="close_rectification",
     ),
     path("<int:complaint_id>/investigation/tell/", views_investigation.tell, name="tell"),
+    path("<int:complaint_id>/investigation/send-outcome/", views_investigation.send_outcome, name="send_outcome"),
     path("<int:complaint_id>/investigation/close/", views_investigation.close, name="close"),
 ]

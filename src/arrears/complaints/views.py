@@ -20,6 +20,8 @@ from arrears.complaints import exports, queries
 from arrears.complaints.actions import ComplaintError, do_file_complaint, do_match_complaint, do_record_response
 from arrears.complaints.clocks import BEIJING
 from arrears.complaints.models import Complaint
+from arrears.complaints.outbox import do_send_acknowledgement
+from arrears.complaints.queries import complaint_notices
 from arrears.compliance.action_words import ACTION_WORDS
 from arrears.compliance.actions import require
 from arrears.compliance.masking import masked
@@ -112,10 +114,17 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
     contacts = {
         _("Complainant"): masked("name", complaint.complainant),
         _("Mobile"): masked("mobile", complaint.mobile),
+        _("Email"): masked("email", complaint.email),
         _("National ID number"): masked("id_number", complaint.id_number),
         _("Contract number"): complaint.contract_no,
     }
-    context = {"complaint": complaint, "timeline": timeline, "contacts": contacts, "now": timezone.now()}
+    context = {
+        "complaint": complaint,
+        "timeline": timeline,
+        "contacts": contacts,
+        "now": timezone.now(),
+        "notices": complaint_notices(complaint),
+    }
     return render(request, "complaints/complaint.html", context)
 
 
@@ -154,4 +163,21 @@ def record_response(request: HttpRequest, complaint_id: int) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("The response is recorded."))
+    return redirect("complaints:complaint", complaint.pk)
+
+
+@login_required
+@require_POST
+def send_acknowledgement(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """The acknowledgement through the outbox, by SMS or email (Clause: CMP-2); the first response once sent."""
+    require(request.user, Perm.HANDLE_COMPLAINTS)
+    complaint = get_object_or_404(Complaint.objects.select_related("borrower"), pk=complaint_id)
+    try:
+        do_send_acknowledgement(complaint, channel=request.POST.get("channel", ""), actor=request.user)
+    except ComplaintError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("The acknowledgement is queued in the outbox; it is the first response once it has been sent.")
+        )
     return redirect("complaints:complaint", complaint.pk)

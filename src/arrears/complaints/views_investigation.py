@@ -30,6 +30,7 @@ from arrears.complaints.investigation import (
     do_tell_outcome,
 )
 from arrears.complaints.models import Complaint, Investigation, Violation
+from arrears.complaints.outbox import do_send_outcome
 from arrears.compliance.actions import require
 from arrears.home import export
 from arrears.home.export import Column, export_csv
@@ -182,6 +183,20 @@ def tell(request: HttpRequest, complaint_id: int) -> HttpResponse:
         complaint,
         lambda: do_tell_outcome(complaint, how="call", at=at, note=request.POST.get("note", ""), actor=request.user),
         _("The call telling the outcome is recorded."),
+    )
+
+
+@login_required
+@require_POST
+def send_outcome(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """Clause: CMP-4 — the outcome through the outbox, by SMS or email (told once it has been sent)."""
+    require(request.user, Perm.HANDLE_COMPLAINTS)
+    complaint = get_object_or_404(Complaint.objects.select_related("borrower"), pk=complaint_id)
+    return _step(
+        request,
+        complaint,
+        lambda: do_send_outcome(complaint, channel=request.POST.get("channel", ""), actor=request.user),
+        _("The outcome is queued in the outbox; it counts as told once it has been sent."),
     )
 
 

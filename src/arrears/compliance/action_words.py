@@ -95,4 +95,5 @@ ACTION_WORDS = {
     ActionCode.RECORD_VIOLATION: _("record a staff privacy violation"),
     ActionCode.TELL_COMPLAINT_OUTCOME: _("tell the complainant the outcome"),
     ActionCode.CLOSE_COMPLAINT: _("close a complaint"),
+    ActionCode.QUEUE_COMPLAINT_NOTICE: _("send a complaint's acknowledgement or outcome through the outbox"),
 }

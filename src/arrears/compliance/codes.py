@@ -109,3 +109,4 @@ class ActionCode(StrEnum):
     RECORD_VIOLATION = "complaints.record_violation"
     TELL_COMPLAINT_OUTCOME = "complaints.tell_outcome"
     CLOSE_COMPLAINT = "complaints.close_complaint"
+    QUEUE_COMPLAINT_NOTICE = "complaints.queue_notice"

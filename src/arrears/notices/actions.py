@@ -10,9 +10,18 @@ from django.utils.translation import gettext as _
 
 from arrears.accounts.permissions import Perm
 from arrears.collection.models import Letter, LetterStatus
-from arrears.compliance.actions import audited
+from arrears.complaints import outbox as complaint_outbox
+from arrears.compliance.actions import append_events_bulk, audited
 from arrears.compliance.codes import ActionCode
-from arrears.notices.models import AttemptOutcome, Notice, NoticeAttempt, NoticeChannel, NoticeKind, NoticeStatus
+from arrears.notices.models import (
+    COMPLAINT_KINDS,
+    AttemptOutcome,
+    Notice,
+    NoticeAttempt,
+    NoticeChannel,
+    NoticeKind,
+    NoticeStatus,
+)
 
 __all__ = ["OutboxError", "do_record_receipt", "do_requeue_notice", "do_settle_unconfirmed"]
 
@@ -107,6 +116,8 @@ def do_settle_unconfirmed(notice: Notice, *, actor, reason: str, at: datetime | 
             channel=locked.channel,
         )
         record.change("status", NoticeStatus.UNCONFIRMED, NoticeStatus.SENT)
+        if locked.kind in COMPLAINT_KINDS:  # the complaint's response or outcome, as when the dispatcher sends it
+            append_events_bulk(complaint_outbox.settle_sent(locked, now, permission=Perm.MANAGE_OUTBOX), actor=actor)
     locked.status = NoticeStatus.SENT
     return locked
 
@@ -165,5 +176,8 @@ def do_record_receipt(
             record.change("receipt", None, "delivered" if delivered else "not delivered")
         if error:
             record.change("error", "", error[:500])
+        if status == NoticeStatus.UNDELIVERED and (untold := complaint_outbox.settle_undelivered(locked, at)):
+            for name, (before, after) in untold.items():
+                record.change(name, before, after)
     locked.status = status
     return locked

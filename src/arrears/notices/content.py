@@ -12,7 +12,7 @@ from datetime import date
 from arrears.finance import format_money, from_fen
 from arrears.notices.models import Language
 
-__all__ = ["bank_values", "format_amount", "format_date", "letter_values", "reminder_values"]
+__all__ = ["bank_values", "complaint_values", "format_amount", "format_date", "letter_values", "reminder_values"]
 
 _MONTHS = [
     "January",
@@ -84,5 +84,27 @@ def letter_values(
         "deadline": format_date(deadline, language),
         "contracts": contracts,
         "as_of": format_date(as_of, language),
+        **bank_values(bank),
+    }
+
+
+def complaint_values(
+    *,
+    name: str,
+    reference: str,
+    received_on: date,
+    investigation_due: date,
+    finding: str,
+    language: str,
+    bank,
+) -> dict[str, str]:
+    """The placeholders of a complaint's acknowledgement (CMP-2) and outcome (CMP-4); `finding` is the fixed
+    sentence for what the investigation found, already in `language` (empty for an acknowledgement)."""
+    return {
+        "name": name,
+        "complaint_ref": reference,
+        "received_on": format_date(received_on, language),
+        "investigation_due": format_date(investigation_due, language),
+        "finding": finding,
         **bank_values(bank),
     }

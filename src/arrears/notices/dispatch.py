@@ -42,7 +42,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -51,22 +51,22 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from arrears.accounts.permissions import Perm
-from arrears.collection.letters import Bank, letter_reference
 from arrears.collection.models import Letter, LetterStatus
+from arrears.complaints import outbox as complaint_outbox
 from arrears.compliance.actions import append_events_bulk
 from arrears.compliance.codes import ActionCode
 from arrears.compliance.contact import check_contact
 from arrears.notices.actions import RECEIPT_FAILED
 from arrears.notices.channels import EmailChannel, Outgoing, SendFailed, SmsChannel, sms_channel
-from arrears.notices.content import letter_values, reminder_values
+from arrears.notices.compose import notice_purpose, notice_values
 from arrears.notices.models import (
+    COMPLAINT_KINDS,
     AttemptOutcome,
     Notice,
     NoticeAttempt,
     NoticeChannel,
     NoticeKind,
     NoticeStatus,
-    TemplatePurpose,
 )
 from arrears.notices.send_checks import (
     CHANNEL_ERROR,
@@ -76,6 +76,7 @@ from arrears.notices.send_checks import (
     NO_TEMPLATE,
     QUIET_HOURS,
     BatchContext,
+    complaint_notice_stop,
     letter_stop,
     load_context,
     plan_reminder_stop,
@@ -151,6 +152,7 @@ class Dispatcher:
         self.worker = worker or worker_name()
         self.after_accept = after_accept
         self.tally: Counter[tuple[str, str, str]] = Counter()  # (channel, outcome, reason)
+        self._follow: list[dict[str, Any]] = []  # events of what a sent notice moved (a complaint's response)
 
     # -- channels --------------------------------------------------------------------------------------
 
@@ -210,7 +212,7 @@ class Dispatcher:
             )
         return list(
             Notice.objects.filter(pk__in=ids, status=NoticeStatus.SENDING, worker=self.worker)
-            .select_related("borrower", "loan", "letter", "plan")
+            .select_related("borrower", "loan", "letter", "plan", "complaint__borrower")
             .order_by("pk")
         )
 
@@ -254,7 +256,7 @@ class Dispatcher:
                 _store_composed([plan.notice for plan in plans])
             if events:
                 NoticeAttempt.objects.bulk_create(attempts)
-                append_events_bulk(events, actor=self.actor)
+                append_events_bulk(events + self._take_follow(), actor=self.actor)
         return plans
 
     def _decide(self, notice: Notice, context: BatchContext):
@@ -264,6 +266,8 @@ class Dispatcher:
             stop = reminder_stop(notice, today, context)
         elif notice.kind == NoticeKind.PLAN:
             stop = plan_reminder_stop(notice, today, context)
+        elif notice.kind in COMPLAINT_KINDS:
+            stop = complaint_notice_stop(notice)
         else:
             stop = letter_stop(notice, today, context.holds.get(notice.borrower_id, []))
         if stop:
@@ -273,8 +277,8 @@ class Dispatcher:
         verdict = check_contact(now, policy.contact, channel=_contact_channel(notice.channel))
         if not verdict.allowed:
             return AttemptOutcome.DEFERRED, QUIET_HOURS, verdict.reason, verdict.next_allowed_at
-        language = borrower.language or "zh-hans"
-        purpose = _purpose(notice)
+        language = (borrower.language if borrower else "") or "zh-hans"
+        purpose = notice_purpose(notice)
         template = context.template(purpose, language)
         if template is None:
             return (
@@ -283,10 +287,13 @@ class Dispatcher:
                 f"no approved {purpose} template (LANG-2); a legal reviewer approves one",
                 now + self.config.no_template_wait,
             )
-        values = self._values(notice, template.language, today)
+        values = notice_values(notice, template.language)
         subject = render(template.subject, values) if template.subject else ""
         body = render(template.body, values)
-        recipient = borrower.mobile if notice.channel == NoticeChannel.SMS else borrower.email
+        if notice.kind in COMPLAINT_KINDS:
+            recipient = notice.recipient  # chosen when queued: where the complainant is answered
+        else:
+            recipient = borrower.mobile if notice.channel == NoticeChannel.SMS else borrower.email
         attachments: tuple = ()
         if notice.kind == NoticeKind.LETTER:
             reference = values["reference"]
@@ -299,31 +306,6 @@ class Dispatcher:
         notice.template, notice.language = template, template.language
         return _Plan(
             notice, Outgoing(notice.key, notice.idempotency_key, recipient, subject, body, attachments), changes
-        )
-
-    def _values(self, notice: Notice, language: str, today: date) -> dict[str, str]:
-        bank = Bank.from_settings()
-        borrower = notice.borrower
-        if notice.kind in (NoticeKind.REMINDER, NoticeKind.PLAN):
-            return reminder_values(
-                name=borrower.name,
-                contract=notice.loan.external_id if notice.kind == NoticeKind.REMINDER else notice.plan.contracts,
-                instalment=notice.instalment_n,
-                amount_fen=notice.amount_fen,
-                due_date=notice.due_date,
-                language=language,
-                bank=bank,
-            )
-        letter = notice.letter
-        return letter_values(
-            name=borrower.name,
-            reference=letter_reference(letter),
-            total_fen=letter.overdue_fen,
-            deadline=letter.deadline,
-            contracts=letter.contracts,
-            as_of=letter.sent_on,
-            language=language,
-            bank=bank,
         )
 
     # -- 3. send and record ----------------------------------------------------------------------------
@@ -393,7 +375,11 @@ class Dispatcher:
                     events.append(event)
                     attempts.append(self.attempt(o.notice, o.outcome, o.reason, o.detail, o.at))
             NoticeAttempt.objects.bulk_create(attempts)
-            append_events_bulk(events, actor=self.actor)
+            append_events_bulk(events + self._take_follow(), actor=self.actor)
+
+    def _take_follow(self) -> list[dict[str, Any]]:
+        follow, self._follow = self._follow, []
+        return follow
 
     def _settle_sent(self, sent: list[_Outcome]) -> set[int]:
         """Record these sends in one statement (the common case, so not one ORM update each); returns the ids
@@ -494,6 +480,8 @@ class Dispatcher:
         changes.update(more)
         if notice.kind == NoticeKind.LETTER:
             self._settle_letter(notice, status, detail or reason)
+        elif notice.kind in COMPLAINT_KINDS and status == NoticeStatus.SENT:
+            self._follow += complaint_outbox.settle_sent(notice, now, permission=Perm.DISPATCH)
         self.tally[notice.channel, outcome, reason] += 1
         notice.status = status
         return {
@@ -590,12 +578,6 @@ class _Outcome:
 
 def _contact_channel(channel: str) -> str:
     return "letter" if channel == NoticeChannel.POST else channel
-
-
-def _purpose(notice: Notice) -> str:
-    if notice.kind == NoticeKind.LETTER:
-        return TemplatePurpose.LETTER_EMAIL
-    return TemplatePurpose.REMINDER_SMS if notice.channel == NoticeChannel.SMS else TemplatePurpose.REMINDER_EMAIL
 
 
 def _store_composed(notices: list[Notice]) -> None:

@@ -40,7 +40,7 @@ def outbox(request: HttpRequest, notices: QuerySet, status: str, since: date | N
     columns = [
         Column("notice", gettext_lazy("Notice"), lambda n: n.key),
         Column("channel", gettext_lazy("Channel"), lambda n: n.get_channel_display()),
-        Column("borrower", gettext_lazy("Borrower"), lambda n: n.borrower.external_id),
+        Column("borrower", gettext_lazy("Borrower"), lambda n: n.borrower.external_id if n.borrower_id else ""),
         Column("recipient", gettext_lazy("Recipient"), lambda n: shown_recipient(n) or "—"),
         Column("queued_on", gettext_lazy("Queued on"), lambda n: n.queued_on),
         Column("status", gettext_lazy("Status"), _status(timezone.now())),

@@ -37,6 +37,10 @@ class TemplatePurpose(models.TextChoices):
     LETTER_EMAIL = "letter_email", _("email carrying the overdue notice")
     LETTER_NOTICE = "letter_notice", _("overdue notice wording")
     CALL_SCRIPT = "call_script", _("call script")
+    COMPLAINT_ACK_SMS = "complaint_ack_sms", _("complaint acknowledgement by SMS")
+    COMPLAINT_ACK_EMAIL = "complaint_ack_email", _("complaint acknowledgement by email")
+    COMPLAINT_OUTCOME_SMS = "complaint_outcome_sms", _("complaint outcome by SMS")
+    COMPLAINT_OUTCOME_EMAIL = "complaint_outcome_email", _("complaint outcome by email")
 
 
 class TemplateStatus(models.TextChoices):
@@ -47,7 +51,7 @@ class TemplateStatus(models.TextChoices):
 
 
 class Template(models.Model):
-    purpose = models.CharField(_("purpose"), max_length=16, choices=TemplatePurpose.choices)
+    purpose = models.CharField(_("purpose"), max_length=24, choices=TemplatePurpose.choices)
     language = models.CharField(_("language"), max_length=8, choices=Language.choices)
     version = models.PositiveSmallIntegerField(_("version"))
     status = models.CharField(_("status"), max_length=10, choices=TemplateStatus.choices, default=TemplateStatus.DRAFT)
@@ -91,11 +95,29 @@ class Template(models.Model):
     def __str__(self) -> str:
         return f"{self.purpose} {self.language} v{self.version} ({self.status})"
 
+    @property
+    def excerpt(self) -> str:
+        """The subject (else the text) cut to 60 characters for a list, never inside a `{placeholder}`."""
+        text = self.subject or self.body
+        if len(text) <= 60:
+            return text
+        cut = text[:59]
+        if cut.rfind("{") > cut.rfind("}"):
+            cut = cut[: cut.rfind("{")]
+        return cut + "…"
+
 
 class NoticeKind(models.TextChoices):
     REMINDER = "reminder", _("reminder before the due date")
     LETTER = "letter", _("overdue notice")
     PLAN = "plan", _("reminder before a plan instalment")
+    COMPLAINT_ACK = "complaint_ack", _("acknowledgement of a complaint")
+    COMPLAINT_OUTCOME = "complaint_outcome", _("outcome of a complaint")
+
+
+# A complaint's own notices (CMP-2, CMP-4): to the complainant, about the complaint; no amount, no loan, and not
+# stopped by the complaint hold the complaint itself placed (nor by any hold: they are not collection).
+COMPLAINT_KINDS = (NoticeKind.COMPLAINT_ACK, NoticeKind.COMPLAINT_OUTCOME)
 
 
 class NoticeChannel(models.TextChoices):
@@ -148,14 +170,18 @@ class PrintBatch(models.Model):
 class Notice(models.Model):
     key = models.CharField(_("key"), max_length=64, unique=True)
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, null=True, blank=True, related_name="notices")
-    borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="notices")
+    # Null only for a complaint's notice to a complainant not (yet) matched to a borrower.
+    borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, null=True, blank=True, related_name="notices")
     letter = models.OneToOneField(
         "collection.Letter", on_delete=models.PROTECT, null=True, blank=True, related_name="notice"
     )
     plan = models.ForeignKey(
         "arrangements.Plan", on_delete=models.PROTECT, null=True, blank=True, related_name="notices"
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=NoticeKind.choices)
+    complaint = models.ForeignKey(
+        "complaints.Complaint", on_delete=models.PROTECT, null=True, blank=True, related_name="notices"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=NoticeKind.choices)
     channel = models.CharField(_("channel"), max_length=8, choices=NoticeChannel.choices)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     instalment_n = models.PositiveSmallIntegerField(_("instalment"), null=True, blank=True)
@@ -188,12 +214,18 @@ class Notice(models.Model):
     class Meta:
         verbose_name = _("notice")
         constraints = [
-            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="notice_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount_fen__gt=0) | Q(kind__in=COMPLAINT_KINDS, amount_fen=0), name="notice_amount_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(kind="letter", letter__isnull=False)
                 | Q(kind="reminder", loan__isnull=False)
-                | Q(kind="plan", plan__isnull=False),
+                | Q(kind="plan", plan__isnull=False)
+                | Q(kind__in=COMPLAINT_KINDS, complaint__isnull=False),
                 name="notice_kind_has_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(borrower__isnull=False) | Q(kind__in=COMPLAINT_KINDS), name="notice_has_borrower"
             ),
         ]
         indexes = [
@@ -220,6 +252,12 @@ def letter_key(letter_id: int) -> str:
 
 def plan_reminder_key(plan_id: int, n: int) -> str:
     return f"plan:{plan_id}:{n}"
+
+
+def complaint_notice_key(kind: str, complaint_id: int, n: int) -> str:
+    """The n-th (from 1) acknowledgement or outcome notice of a complaint: a second one only after the first
+    failed or was withdrawn."""
+    return f"{kind}:{complaint_id}:{n}"
 
 
 class AttemptOutcome(models.TextChoices):

@@ -66,7 +66,7 @@ def load_context(notices: list[Notice], now: datetime) -> BatchContext:
         now=now,
         today=today,
         policy=policy,
-        holds=holds_of({n.borrower_id for n in notices}, today),
+        holds=holds_of({n.borrower_id for n in notices if n.borrower_id is not None}, today),
         remaining=_instalments_remaining(reminders),
         plan_remaining=plan_remaining,
         plan_loans=plan_loans,
@@ -130,6 +130,15 @@ def letter_stop(notice: Notice, today: date, holds: list | None = None) -> tuple
         return PAID, "nothing is overdue any more"
     if notice.channel == NoticeChannel.EMAIL and not borrower.email.strip():
         return NO_ADDRESS, "the borrower has no registered email address"
+    return None
+
+
+def complaint_notice_stop(notice: Notice) -> tuple[str, str] | None:
+    """Why a complaint's acknowledgement or outcome must not go out now (None: it may). Only the lack of an
+    address stops it: no hold (the complaint's own hold least of all) and no collection consent applies, since
+    it answers the complainant about the complaint and says nothing of a debt."""
+    if not notice.recipient.strip():
+        return NO_ADDRESS, "no mobile or email address to answer the complainant on"
     return None
 
 

@@ -49,10 +49,13 @@ def preview_values(purpose: str, language: str) -> dict[str, str]:
     """Sample values for a preview (and the SMS length check), with this bank's own details."""
     # Imported here: the letter module will read these templates itself, and must not import this one back.
     from arrears.collection.letters import Bank
+    from arrears.complaints.outbox import finding_sentence
     from arrears.notices.content import bank_values
 
     values = sample_values(purpose, language)
     values.update({name: value for name, value in bank_values(Bank.from_settings()).items() if name in values})
+    if "finding" in values:  # the longer of the two fixed sentences the outcome may say
+        values["finding"] = max((finding_sentence(found, language) for found in (True, False)), key=len)
     return values
 
 

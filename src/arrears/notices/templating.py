@@ -73,6 +73,10 @@ class Spec:
 _BANK = ("bank_name", "bank_hotline", "bank_email", "bank_address")
 _REMINDER = ("name", "amount_due", "due_date", "contract", "instalment", *_BANK)
 _REMINDER_REQUIRED = ("amount_due", "due_date", "bank_hotline")  # REM-2
+_ACK = ("name", "complaint_ref", "received_on", "investigation_due", *_BANK)
+_ACK_REQUIRED = ("complaint_ref", "investigation_due", "bank_hotline")
+_OUTCOME = ("name", "complaint_ref", "received_on", "finding", *_BANK)
+_OUTCOME_REQUIRED = ("complaint_ref", "finding", "bank_hotline")
 
 PLACEHOLDERS: Mapping[str, Spec] = {
     "reminder_sms": Spec(_REMINDER, _REMINDER_REQUIRED, "none", max_chars=SMS_MAX_CHARS),
@@ -84,6 +88,12 @@ PLACEHOLDERS: Mapping[str, Spec] = {
     ),
     "letter_notice": Spec(("name", "total_overdue", "deadline", "as_of", *_BANK), ("deadline",), "none", split=True),
     "call_script": Spec(("name", "dpd", "overdue_total", "bank_name", "collector")),
+    # CMP-2: the acknowledgement names the complaint and when its investigation ends; CMP-4: the outcome says what
+    # was found (`finding`, one of two fixed sentences). Neither speaks of a debt.
+    "complaint_ack_sms": Spec(_ACK, _ACK_REQUIRED, "none", max_chars=SMS_MAX_CHARS),
+    "complaint_ack_email": Spec(_ACK, _ACK_REQUIRED, "required"),
+    "complaint_outcome_sms": Spec(_OUTCOME, _OUTCOME_REQUIRED, "none", max_chars=SMS_MAX_CHARS),
+    "complaint_outcome_email": Spec(_OUTCOME, _OUTCOME_REQUIRED, "required"),
 }
 
 # Realistic values for previews and the SMS length check; long rather than short (the name of a bank, an
@@ -109,6 +119,10 @@ _SAMPLE: dict[str, dict[str, str]] = {
         "dpd": "12",
         "overdue_total": "3,412.55",
         "collector": "李敏（工号 C0217）",
+        "complaint_ref": "CMP-20261128-000042",
+        "received_on": "2026年11月28日",
+        "investigation_due": "2026年12月3日",
+        "finding": "经调查，您反映的情况属实。我行已对相关人员作出处理，并已落实整改。",
     },
     "en": {
         "name": "张三丰",
@@ -124,6 +138,11 @@ _SAMPLE: dict[str, dict[str, str]] = {
         "dpd": "12",
         "overdue_total": "3,412.55",
         "collector": "Li Min (staff no. C0217)",
+        "complaint_ref": "CMP-20261128-000042",
+        "received_on": "28 November 2026",
+        "investigation_due": "3 December 2026",
+        "finding": "Our investigation found that your complaint is justified. We have dealt with those responsible "
+        "and put right what went wrong.",
     },
 }
 

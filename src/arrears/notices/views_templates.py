@@ -43,7 +43,12 @@ _HELP = {
         "above it is printed before them, the text below after them. Blank lines separate paragraphs."
     ),
     "call_script": gettext_lazy("One step of the call per paragraph (blank lines between the steps)."),
+    "complaint_outcome_sms": gettext_lazy(
+        "{finding} is replaced by one of two fixed sentences, in the template's language: the one for a "
+        "substantiated complaint or the one for a complaint not substantiated (the preview shows the longer)."
+    ),
 }
+_HELP["complaint_outcome_email"] = _HELP["complaint_outcome_sms"]
 
 
 class TemplateForm(forms.Form):

@@ -135,10 +135,18 @@ TEMPLATES = {
 
 
 def seed(apps, schema_editor):
+    seed_these(apps, TEMPLATES)
+
+
+def unseed(apps, schema_editor):
+    unseed_these(apps, TEMPLATES)
+
+
+def seed_these(apps, templates):
     """Version 1 of each purpose and language that has no version yet, in review from the installation on."""
     Template = apps.get_model("notices", "Template")
     now = timezone.now()
-    for (purpose, language), (subject, body) in TEMPLATES.items():
+    for (purpose, language), (subject, body) in templates.items():
         if Template.objects.filter(purpose=purpose, language=language).exists():
             continue
         Template.objects.create(
@@ -154,10 +162,10 @@ def seed(apps, schema_editor):
         )
 
 
-def unseed(apps, schema_editor):
+def unseed_these(apps, templates):
     """Remove the seeded versions (version 1, no author, the seeded text) that no notice used."""
     Template = apps.get_model("notices", "Template")
-    for (purpose, language), (subject, body) in TEMPLATES.items():
+    for (purpose, language), (subject, body) in templates.items():
         Template.objects.filter(
             purpose=purpose,
             language=language,
