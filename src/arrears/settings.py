@@ -281,6 +281,7 @@ INSTALLED_APPS = [
     "arrears.notices",
     "arrears.arrangements",
     "arrears.complaints",
+    "arrears.legal",
     "arrears.daily",
     "arrears.retention",
     "django_tasks",

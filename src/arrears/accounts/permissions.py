@@ -42,6 +42,9 @@ class Perm(StrEnum):
     PROPOSE_WAIVER = "arrangements.propose_waiver"
     APPROVE = "arrangements.approve"
     DECIDE_ESCALATION = "legal.decide_escalation"
+    APPROVE_WRITE_OFF = "legal.approve_write_off"
+    VIEW_LITIGATION = "legal.view_litigation"
+    KEEP_LITIGATION = "legal.keep_litigation"
     RUN_DAILY = "engine.run_daily"
     VIEW_RUNS = "engine.view_runs"
     WRITE_TEMPLATES = "notices.write_templates"
@@ -94,6 +97,18 @@ PERM_TEXT: dict[Perm, tuple[str, str]] = {
     Perm.PROPOSE_WAIVER: ("propose penalty waivers (AUTH-2)", "提出罚息减免"),
     Perm.APPROVE: ("approve plans and waivers (AUTH-2, AUTH-3)", "审批还款方案与减免"),
     Perm.DECIDE_ESCALATION: ("decide outsourcing to an agency or litigation (AUTH-3)", "决定委外或诉讼"),
+    Perm.APPROVE_WRITE_OFF: (
+        "approve a write-off another supervisor proposed (maker-checker)",
+        "审批其他主管提出的核销申请",
+    ),
+    Perm.VIEW_LITIGATION: (
+        "see litigation cases, their court stages and files (LIT-1, LIT-2)",
+        "查看诉讼案件、诉讼阶段与诉讼材料",
+    ),
+    Perm.KEEP_LITIGATION: (
+        "build litigation files, record court stages and legal costs (LIT-1, LIT-2)",
+        "制作诉讼材料、登记诉讼阶段与法律费用",
+    ),
     Perm.RUN_DAILY: ("run the nightly batch for a business date", "执行日终批处理"),
     Perm.VIEW_RUNS: ("see the nightly runs and their reports", "查看日终批处理记录与报告"),
     Perm.WRITE_TEMPLATES: ("write notice and script templates for legal review", "撰写通知与话术模板（送法务审核）"),
@@ -154,6 +169,9 @@ USER_ADMIN_INCOMPATIBLE: frozenset[Perm] = frozenset(
         Perm.PROPOSE_WAIVER,
         Perm.APPROVE,
         Perm.DECIDE_ESCALATION,
+        Perm.APPROVE_WRITE_OFF,
+        Perm.VIEW_LITIGATION,
+        Perm.KEEP_LITIGATION,
         Perm.DISPATCH,
         Perm.MANAGE_OUTBOX,
         Perm.FILE_COMPLAINT,

@@ -11,14 +11,16 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
 - **senior collector** (高级催收专员, AUTH-2): the junior's grants plus proposing plans and waivers, which a
   supervisor approves.
 - **supervisor** (催收主管, AUTH-2/3): the senior's grants plus approving plans and waivers, reassigning cases,
-  deciding agency placement or litigation, holds, unmasking one field with a reason (PRV-1), and reports for
+  deciding agency placement or litigation (and proposing a write-off, or approving another supervisor's:
+  maker-checker), seeing litigation cases and their files, holds, unmasking one field with a reason (PRV-1), and reports for
   the monthly review (REV-1); drafts notice and script templates for legal review (LANG-2) and looks after the
   notices outbox (failed and unconfirmed sends, print batches); files and handles complaints (CMP-1, CMP-2). That the approver is not the proposer (maker-checker) is the approval action's
   rule, not a missing grant.
 - **legal officer**: litigation files need the debtor's identity and address, so view, exact search and unmask;
   reads any collection case, read-only (`collection.read_all_cases`: preparing litigation means reading the
   case's history; no call, letter or plan);
-  places and releases (legal) holds; approves or rejects notice and script templates (LANG-2's legal review).
+  places and releases (legal) holds; approves or rejects notice and script templates (LANG-2's legal review);
+  keeps the litigation file and records the court stages and legal costs (LIT-1, LIT-2).
   Deciding litigation stays with supervisors (AUTH-3).
 - **compliance officer**: reads and verifies the audit ledger; investigates complaints (CMP-*), hence view,
   exact search, unmask and holds (a complaint may pause collection), and reads any case read-only; quality and complaint reports; keeps the
@@ -71,6 +73,8 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
         Perm.APPROVE,
         Perm.REASSIGN,
         Perm.DECIDE_ESCALATION,
+        Perm.APPROVE_WRITE_OFF,
+        Perm.VIEW_LITIGATION,
         Perm.MANAGE_HOLDS,
         Perm.UNMASK,
         Perm.VIEW_REPORTS,
@@ -89,6 +93,8 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.MANAGE_HOLDS,
             Perm.REVIEW_TEMPLATES,
             Perm.READ_ALL_CASES,
+            Perm.VIEW_LITIGATION,
+            Perm.KEEP_LITIGATION,
         }
     ),
     RoleCode.COMPLIANCE_OFFICER: frozenset(

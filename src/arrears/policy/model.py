@@ -94,13 +94,25 @@ class Classes(Section):
 
 
 class Calls(Section):
-    """Clause: CALL-1, CALL-3, CALL-4."""
+    """Clause: CALL-1, CALL-3, CALL-4, CLS-2."""
 
     first_stage_max_dpd: int = param(30, "CALL-1", "first-stage calls (pre-call panel) up to this DPD", ge=1, le=90)
     second_stage_from_dpd: int = param(31, "CALL-4", "second-stage cadence from this DPD", ge=1, le=365)
     second_stage_to_dpd: int = param(60, "CALL-4", "second-stage cadence up to this DPD", ge=1, le=365)
     min_interval_days: int = param(5, "CALL-4", "next call not before this many days (unless asked)", ge=1, le=30)
     max_interval_days: int = param(7, "CALL-4", "next call due no later than this many days", ge=1, le=30)
+    moderate_from_dpd: int = param(
+        61, "CLS-2", "the moderate stage's higher-frequency cadence from this DPD", ge=1, le=365
+    )
+    moderate_to_dpd: int = param(
+        90, "CLS-2", "the moderate stage's higher-frequency cadence up to this DPD", ge=1, le=365
+    )
+    moderate_min_interval_days: int = param(
+        2, "CLS-2", "in that stage the next call not before this many days (unless asked)", ge=1, le=30
+    )
+    moderate_max_interval_days: int = param(
+        3, "CLS-2", "in that stage the next call due no later than this many days", ge=1, le=30
+    )
     promise_max_days: int = param(
         30, "CALL-3", "a promise to pay falls at most this many days ahead; longer is an instalment plan", ge=1, le=90
     )
@@ -119,6 +131,18 @@ class Calls(Section):
             raise ValueError(
                 f"max_interval_days ({self.max_interval_days}) must not be below "
                 f"min_interval_days ({self.min_interval_days})"
+            )
+        if self.moderate_to_dpd < self.moderate_from_dpd:
+            raise ValueError("moderate_to_dpd must not be below moderate_from_dpd")
+        if self.moderate_from_dpd <= self.second_stage_to_dpd:
+            raise ValueError(
+                f"moderate_from_dpd ({self.moderate_from_dpd}) must be above second_stage_to_dpd "
+                f"({self.second_stage_to_dpd}): the two cadences may not overlap"
+            )
+        if self.moderate_max_interval_days < self.moderate_min_interval_days:
+            raise ValueError(
+                f"moderate_max_interval_days ({self.moderate_max_interval_days}) must not be below "
+                f"moderate_min_interval_days ({self.moderate_min_interval_days})"
             )
         return self
 
@@ -221,7 +245,7 @@ class Waiver(Section):
 
 
 class Legal(Section):
-    """Clause: LGL-1, LGL-2."""
+    """Clause: LGL-1, LGL-2, LIT-2."""
 
     min_dpd: int = param(90, "LGL-1", "legal action only from this DPD", ge=60, le=720)
     min_failed_attempts: int = param(
@@ -234,6 +258,22 @@ class Legal(Section):
         "litigation for overdue amounts over this (yuan); below, an agency",
         ge=Decimal("0"),
         le=Decimal("100000000"),
+    )
+    limitation_years: int = param(
+        3,
+        "LIT-2",
+        "a claim must be filed within this many years of the earliest unpaid due date (诉讼时效)",
+        ge=1,
+        le=20,
+    )
+    limitation_warning_days: int = param(
+        90, "LIT-2", "warn this many days before the limitation period ends, while not yet filed", ge=1, le=365
+    )
+    enforcement_apply_years: int = param(
+        2, "LIT-2", "enforcement must be applied for within this many years of the judgment taking effect", ge=1, le=10
+    )
+    enforcement_warning_days: int = param(
+        60, "LIT-2", "warn this many days before the enforcement period ends, while not yet applied for", ge=1, le=365
     )
 
 

@@ -1,0 +1,2 @@
+class LegalError(ValueError):
+    """A refused late-stage action; the message says what was wrong and what to do."""
