@@ -50,6 +50,9 @@ from arrears.complaints.errors import ComplaintError
 from arrears.compliance.actions import ActionDenied
 from arrears.compliance.language_actions import ProhibitedLanguage
 from arrears.finance.errors import FinanceError
+from arrears.legal.api_escalation import router as escalation_router
+from arrears.legal.api_litigation import router as litigation_router
+from arrears.legal.errors import LegalError
 from arrears.portfolio.actions import PortfolioError
 
 __all__ = ["api", "urls"]
@@ -71,6 +74,8 @@ api.add_router("/", portfolio_router)
 api.add_router("/", arrangements_router)
 api.add_router("/", complaint_sla_router)  # before /complaints/{id}
 api.add_router("/", complaints_router)
+api.add_router("/", escalation_router)
+api.add_router("/", litigation_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, details=None, code: str | None = None, **headers):
@@ -119,6 +124,7 @@ def _cadence_refused(request: HttpRequest, exc: CadenceRefused):
 
 @api.exception_handler(ArrangementError)
 @api.exception_handler(ComplaintError)
+@api.exception_handler(LegalError)
 @api.exception_handler(CollectionError)
 @api.exception_handler(PortfolioError)
 @api.exception_handler(FinanceError)
