@@ -110,3 +110,7 @@ class ActionCode(StrEnum):
     TELL_COMPLAINT_OUTCOME = "complaints.tell_outcome"
     CLOSE_COMPLAINT = "complaints.close_complaint"
     QUEUE_COMPLAINT_NOTICE = "complaints.queue_notice"
+    # legal: the court stages, legal costs and court documents (LIT-2)
+    RECORD_COURT_STAGE = "legal.record_court_stage"
+    RECORD_LEGAL_COST = "legal.record_legal_cost"
+    VIEW_COURT_DOCUMENT = "legal.view_court_document"
