@@ -1,7 +1,8 @@
 """A small demo-like book for the suite-wide web tests (the role × URL matrix, the leak scan, the bad-input fuzz):
 borrowers with known, distinct personal data, the nightly run, one user per role, and one object of each kind a
 page shows — a case with a contact, a proposed and an approved plan (its agreement PDF), a waiver, a letter by
-post in a print batch (PDF and CSV manifest), a letter by email queued in the outbox.
+post in a print batch (PDF and CSV manifest), a letter by email queued in the outbox, a lawsuit with two court
+stages, a document and a cost.
 
 `build_site()` needs the `approved_templates` fixture (letters are rendered from approved templates).
 """
@@ -156,7 +157,10 @@ def build_site() -> Site:
     unmatched = do_file_complaint(
         channel="branch", received_at=WORKING_HOURS, text="夜间来电", mobile="13000000009", actor=boss
     )
+    litigation, court_document = _lawsuit(cases["S03"], boss, users[RoleCode.LEGAL_OFFICER])
     ids = {
+        "litigation_id": litigation.pk,
+        "court_document_id": court_document.pk,
         "complaint_id": complaint.pk,
         "unmatched_complaint_id": unmatched.pk,
         "case_id": cases["S01"].pk,
@@ -183,6 +187,41 @@ def build_site() -> Site:
         "waiver_loan": s02_loan.external_id,
     }
     return Site(users=users, cases=cases, ids=ids)
+
+
+def _lawsuit(case, boss, officer):
+    """A lawsuit on S03 (made directly: the escalation decision is another action's work), filed on 2026-03-02
+    with the court's receipt (a one-pixel PNG stands for the scan) and a court fee, accepted on 2026-03-09, with a
+    lawyer's fee (LIT-2)."""
+    from datetime import UTC, date, datetime
+
+    from arrears.legal.court import Document, do_record_cost, do_record_stage
+    from arrears.legal.models import CourtDocument, EscalationDecision, Litigation
+
+    decision = EscalationDecision.objects.create(
+        case=case,
+        borrower=case.borrower,
+        decision="litigation",
+        eligible=True,
+        route="litigation",
+        facts={},
+        reason="多次催收无果，借款人明确拒绝还款",
+        business_date=date(2026, 2, 20),
+        decided_by=boss,
+        decided_at=datetime(2026, 2, 20, 2, 0, tzinfo=UTC),
+    )
+    litigation = Litigation.objects.create(
+        case=case, borrower=case.borrower, decision=decision, opened_on=date(2026, 2, 20)
+    )
+    court = {"court": "北京市朝阳区人民法院", "claimed": "36500.00", "court_fee": "306.00"}
+    receipt = [Document("立案回执.png", PNG)]
+    do_record_stage(litigation, "filed", on=date(2026, 3, 2), today=AS_OF, actor=officer, documents=receipt, **court)
+    number = "(2026)京0105民初1234号"
+    do_record_stage(litigation, "accepted", on=date(2026, 3, 9), today=AS_OF, actor=officer, court_case_no=number)
+    do_record_cost(
+        litigation, kind="lawyer", amount="2000.00", incurred_on=date(2026, 3, 10), today=AS_OF, actor=officer
+    )
+    return litigation, CourtDocument.objects.get(stage_event__litigation=litigation)
 
 
 def add_reminder_and_hit(site: Site) -> None:

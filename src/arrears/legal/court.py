@@ -328,8 +328,8 @@ def do_record_stage(
     require(actor, Perm.KEEP_LITIGATION)
     if stage not in RECORDABLE:
         raise LegalError(
-            _("Unknown stage %(stage)s; record one of: %(stages)s.")
-            % {"stage": str(stage)[:40], "stages": ", ".join(_label(s) for s in RECORDABLE)}
+            _("Unknown stage; record one of: %(stages)s.")
+            % {"stages": ", ".join(_label(s) for s in RECORDABLE)}
         )
     on = _date(on, _("the stage's date"))
     note = _text(note, _("The note"), MAX_NOTE)
