@@ -341,6 +341,26 @@ def test_missing_or_malformed_facts_are_refused(litigation, officer, stage, fact
     assert snapshot(litigation) == before
 
 
+@pytest.mark.parametrize(
+    ("upto", "reason", "first"),
+    [
+        (None, "withdrawn", "filed with the court"),
+        ("filed", "dismissed", "accepted by the court"),
+        ("judgment", "enforced", "enforcement applied for"),
+        ("judgment", "terminated", "enforcement applied for"),
+    ],
+)
+def test_a_reason_for_closing_fits_how_far_the_lawsuit_got(litigation, officer, upto, reason, first):
+    """Clause: LIT-2 — withdrawn only once filed, dismissed once accepted, enforced or ended without result (终本)
+    once enforcement was applied for; refused with nothing changed otherwise."""
+    if upto:
+        advance(litigation, officer, upto)
+    before = snapshot(litigation)
+    with pytest.raises(StageOrderError, match=f"only after “{first}”"):
+        record(litigation, "closed", date(2026, 10, 30), officer, reason=reason)
+    assert snapshot(litigation) == before
+
+
 def test_a_lawsuit_may_be_closed_before_filing(litigation, officer):
     """Clause: LIT-2 — the borrower paid before the claim was filed: closed as paid, with a note."""
     record(litigation, "closed", date(2026, 1, 15), officer, reason="paid", note="借款人已全额还款")

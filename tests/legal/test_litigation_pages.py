@@ -262,3 +262,20 @@ def test_the_stages_recorded_through_pages_are_in_the_timeline(book):
     ids = [int(n) for n in re.findall(r'<tr id="stage-(\d+)"', html)]
     assert ids == list(StageEvent.objects.filter(litigation=b).order_by("on", "pk").values_list("pk", flat=True))
     assert len(ids) == 3
+
+
+def test_the_queue_costs_the_same_queries_for_one_lawsuit_as_for_three(officer):
+    """No query per row: the queue, its page and its CSV read the deadlines' facts for all lawsuits at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(make_user("supervisor"))
+    make_litigation()
+    client.get("/legal/litigations/")  # the session and the policy are read once
+    with CaptureQueriesContext(connection) as one:
+        assert len(row_ids(client.get("/legal/litigations/").content.decode())) == 1
+    make_litigation()
+    make_litigation()
+    with CaptureQueriesContext(connection) as three:
+        assert len(row_ids(client.get("/legal/litigations/").content.decode())) == 3
+    assert len(one) == len(three)

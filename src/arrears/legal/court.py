@@ -41,8 +41,8 @@ from arrears.accounts.permissions import Perm
 from arrears.arrangements.scans import carries_html
 from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
-from arrears.finance.money import fen_amount, to_fen
 from arrears.finance.errors import FinanceError
+from arrears.finance.money import fen_amount, to_fen
 from arrears.legal.errors import LegalError
 from arrears.legal.models import CostKind, CourtDocument, LegalCost, Litigation, Stage, StageEvent
 
@@ -108,6 +108,14 @@ REQUIRES: dict[str, str] = {
     S.ENFORCEMENT_RESULT: S.ENFORCEMENT_APPLIED,
 }
 RECORDABLE = [s for s in Stage.values if s != S.DECIDED]
+# A reason for closing that only fits once the lawsuit got that far (withdrawn: once filed; dismissed: once the
+# court took the claim; enforced or ended without result: once enforcement was applied for).
+REASON_REQUIRES: dict[str, str] = {
+    "withdrawn": S.FILED,
+    "dismissed": S.ACCEPTED,
+    "enforced": S.ENFORCEMENT_APPLIED,
+    "terminated": S.ENFORCEMENT_APPLIED,
+}
 
 
 def next_stages(litigation: Litigation) -> tuple[str, ...]:
@@ -287,6 +295,12 @@ def _facts(litigation: Litigation, stage: str, on: date, given: Mapping[str, Any
         )
     if reason == ClosedReason.OTHER and not str(given.get("note") or "").strip():
         raise LegalError(_("Closed for another reason: say which in the note."))
+    needed = REASON_REQUIRES.get(reason)
+    if needed is not None and Stage.values.index(litigation.stage) < Stage.values.index(needed):
+        raise StageOrderError(
+            _("A lawsuit is closed as “%(reason)s” only after “%(stage)s”; record that first or choose another reason.")
+            % {"reason": ClosedReason(reason).label, "stage": _label(needed)}
+        )
     return {"reason": reason}, {"closed_on": on, "closed_reason": reason}
 
 
@@ -328,8 +342,7 @@ def do_record_stage(
     require(actor, Perm.KEEP_LITIGATION)
     if stage not in RECORDABLE:
         raise LegalError(
-            _("Unknown stage; record one of: %(stages)s.")
-            % {"stages": ", ".join(_label(s) for s in RECORDABLE)}
+            _("Unknown stage; record one of: %(stages)s.") % {"stages": ", ".join(_label(s) for s in RECORDABLE)}
         )
     on = _date(on, _("the stage's date"))
     note = _text(note, _("The note"), MAX_NOTE)

@@ -50,15 +50,15 @@ def earliest_unpaid_dues(borrower_ids: Iterable[int]) -> dict[int, date]:
     return {row["loan__borrower_id"]: row["earliest"] for row in rows}
 
 
-def deadlines_for(litigation: Litigation, earliest_unpaid_due: date | None, on: date) -> list[Deadline]:
-    """The lawsuit's deadlines with the policy in force on `on`."""
+def deadlines_for(litigation: Litigation, earliest_unpaid_due: date | None, on: date, legal=None) -> list[Deadline]:
+    """The lawsuit's deadlines with the policy in force on `on` (its `legal` section, when the caller has it)."""
     return deadlines.deadlines_of(
         earliest_unpaid_due=earliest_unpaid_due,
         filed_on=litigation.filed_on,
         judgment_effective_on=litigation.judgment_effective_on,
         enforcement_applied_on=litigation.enforcement_applied_on,
         closed_on=litigation.closed_on,
-        legal=policy_on(on).legal,
+        legal=legal or policy_on(on).legal,
     )
 
 
@@ -72,8 +72,8 @@ class Row:
     state: str  # the next deadline's state, "" when none is pending
 
 
-def _row(litigation: Litigation, earliest: date | None, on: date) -> Row:
-    found = deadlines_for(litigation, earliest, on)
+def _row(litigation: Litigation, earliest: date | None, on: date, legal=None) -> Row:
+    found = deadlines_for(litigation, earliest, on, legal)
     nearest = deadlines.next_deadline(found, on)
     return Row(litigation, found, nearest, nearest.state(on) if nearest else "")
 
@@ -85,7 +85,8 @@ def queue(user: Any, on: date) -> list[Row]:
         visible_litigations(user).exclude(stage=Stage.CLOSED).select_related("case", "borrower").order_by("pk")
     )
     earliest = earliest_unpaid_dues({lit.borrower_id for lit in open_})
-    rows = [_row(lit, earliest.get(lit.borrower_id), on) for lit in open_]
+    legal = policy_on(on).legal
+    rows = [_row(lit, earliest.get(lit.borrower_id), on, legal) for lit in open_]
     return sorted(rows, key=lambda r: (r.next is None, r.next.ends_on if r.next else date.max, r.litigation.pk))
 
 
