@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from arrears.accounts.permissions import Perm, has_perm
@@ -50,7 +50,7 @@ class StageForm(forms.Form):
     claimed = forms.CharField(label=gettext_lazy("Amount claimed (yuan)"), max_length=32, required=False)
     court_fee = forms.CharField(label=gettext_lazy("Court fee (yuan)"), max_length=32, required=False)
     amount = forms.CharField(label=gettext_lazy("Amount (yuan)"), max_length=32, required=False)
-    result = forms.CharField(label=gettext_lazy("Result"), max_length=20, required=False)
+    result = forms.CharField(label=pgettext_lazy("mediation", "Result"), max_length=20, required=False)
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=20, required=False)
     note = forms.CharField(label=gettext_lazy("Note"), max_length=MAX_NOTE, required=False)
 
