@@ -151,9 +151,10 @@ def test_a_loan_with_its_position_and_schedule_status(desk):
 
 def test_tasks_are_the_open_work_of_the_borrowers_one_may_see(desk):
     """Clause: TEAM-3, CALL-3 — GET /api/v1/tasks: a junior collector's token lists P20's open call task due
-    2026-03-20 and nothing of H70's (a follow-up call due 03-22); a supervisor's lists both, by due date;
-    `kind` narrows the list."""
+    2026-03-20 and nothing of H70's (a follow-up call due 03-22; the night's moderate-stage call done); a
+    supervisor's lists both, by due date; `kind` narrows the list."""
     h70 = desk.cases["H70"]
+    Task.objects.filter(borrower=h70.borrower).update(status="done")
     Task.objects.create(
         key="call:test-h70", kind="call", borrower=h70.borrower, case=h70,
         available_from=AS_OF, due_on=AS_OF + timedelta(days=2), clause="CALL-3", created_on=AS_OF,

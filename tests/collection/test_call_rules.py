@@ -117,7 +117,7 @@ def test_the_call_form_refuses_with_the_rule_in_the_users_language_and_the_inbou
     assert inbound.status_code == 302
     assert Call.objects.filter(case=case, inbound=True).count() == 1
     assert annotated(CollectionCase.objects.filter(pk=case.pk), AS_OF).get().attempts == 1
-    assert "<dd>1</dd>" in client.get(f"/cases/{case.pk}/").content.decode()
+    assert '<dd id="case-attempts">1</dd>' in client.get(f"/cases/{case.pk}/").content.decode()
 
 
 # -- one promise, one follow-up -------------------------------------------------------------------------------

@@ -61,10 +61,81 @@ def test_cadence_with_no_call_is_due_when_the_stage_starts():
     assert task == {"due_on": day(31), "clause": "CALL-4"}
 
 
-def test_no_cadence_after_dpd_60():
-    """Clause: CALL-4 — the cadence covers DPD 31–60: last call at DPD 50, a task at DPD 60, none at 61."""
-    assert one(_tasks(60, calls=[call(day(50))]), "due_on") == {"due_on": day(57)}
-    assert _tasks(61, calls=[call(day(50))]).height == 0
+def test_call_4_s_cadence_ends_at_dpd_60():
+    """Clause: CALL-4, CLS-2 — the cadence covers DPD 31–60: last call at DPD 50, a task at DPD 60 (CALL-4's); at
+    DPD 61 the moderate stage's cadence takes over (CLS-2), due the day the stage began."""
+    assert one(_tasks(60, calls=[call(day(50))]), "due_on", "clause") == {"due_on": day(57), "clause": "CALL-4"}
+    assert one(_tasks(61, calls=[call(day(50))]), "due_on", "clause") == {"due_on": day(61), "clause": "CLS-2"}
+
+
+def _calls(dpd, *, last_call, policy_text="", cases=None):
+    """The call tasks at `dpd` with the last call at DPD `last_call` (no answer), the case opened at DPD 1."""
+    tasks = run(
+        day(dpd),
+        loans=[loan(1)],
+        instalments=[instalment(1, 1, DUE, 100_000)],
+        cases=cases if cases is not None else [case(day(1))],
+        calls=[call(day(last_call))],
+        policy_text=policy_text,
+    ).tasks
+    return rows(tasks.filter(tasks["kind"] == "call"), "key", "available_from", "due_on", "reason", "clause")
+
+
+def test_the_moderate_stage_calls_every_two_to_three_days_from_dpd_61_to_90():
+    """Clause: CLS-2, CALL-4 — the edges. Last call at DPD 55: at DPD 59 nothing yet, at DPD 60 CALL-4's call
+    (available at 60, due at 62). Last call at DPD 59: nothing at DPD 60 (CALL-4: not before 64); at DPD 61 the
+    moderate stage's call, available at 61 (59 + 2) and due at 62 (59 + 3). Inside the stage, last call at DPD 70:
+    nothing at 71, at 72 available that day and due at 73. Last call at DPD 87: at 89 and at 90 the same task
+    (due at 90); at 91 (severe) no call."""
+    assert _calls(59, last_call=55) == []
+    assert _calls(60, last_call=55) == [
+        {
+            "key": f"call:1:{day(62)}",
+            "available_from": day(60),
+            "due_on": day(62),
+            "reason": "cadence",
+            "clause": "CALL-4",
+        }
+    ]
+    assert _calls(60, last_call=59) == []
+    moderate = {"key": f"call:1:{day(62)}", "available_from": day(61), "due_on": day(62), "reason": "moderate cadence"}
+    assert _calls(61, last_call=59) == [{**moderate, "clause": "CLS-2"}]
+    assert _calls(71, last_call=70) == []
+    assert _calls(72, last_call=70) == [
+        {"key": f"call:1:{day(73)}", "available_from": day(72), "due_on": day(73), "reason": "moderate cadence",
+         "clause": "CLS-2"}
+    ]  # fmt: skip
+    last = {"key": f"call:1:{day(90)}", "available_from": day(89), "due_on": day(90), "reason": "moderate cadence"}
+    assert _calls(89, last_call=87) == [{**last, "clause": "CLS-2"}]
+    assert _calls(90, last_call=87) == [{**last, "clause": "CLS-2"}]
+    assert _calls(91, last_call=87) == []
+
+
+def test_the_moderate_stage_starts_its_cadence_on_entering_it_or_on_opening_the_case():
+    """Clause: CLS-2 — last call at DPD 50 (CALL-4's stage): the moderate call is available and due at DPD 61, the
+    day the stage began; a case opened today at DPD 75 with no call in it: due today, not overdue since DPD 61."""
+    assert _calls(63, last_call=50) == [
+        {"key": f"call:1:{day(61)}", "available_from": day(61), "due_on": day(61), "reason": "moderate cadence",
+         "clause": "CLS-2"}
+    ]  # fmt: skip
+    task = one(_tasks(75, cases=[]), "key", "available_from", "due_on", "clause")
+    assert task == {"key": f"call:1:{day(75)}", "available_from": day(75), "due_on": day(75), "clause": "CLS-2"}
+
+
+def test_the_moderate_cadence_follows_its_policy_parameters():
+    """Clause: CLS-2 — a policy of every 4–6 days from DPD 65 to 85: last call at DPD 70, nothing at 73, at 74
+    available that day and due at 76; at DPD 62 (between the stages) and at DPD 86 no cadence call."""
+    policy_text = (
+        "[calls]\nmoderate_from_dpd = 65\nmoderate_to_dpd = 85\n"
+        "moderate_min_interval_days = 4\nmoderate_max_interval_days = 6\n"
+    )
+    assert _calls(73, last_call=70, policy_text=policy_text) == []
+    assert _calls(74, last_call=70, policy_text=policy_text) == [
+        {"key": f"call:1:{day(76)}", "available_from": day(74), "due_on": day(76), "reason": "moderate cadence",
+         "clause": "CLS-2"}
+    ]  # fmt: skip
+    assert _calls(62, last_call=50, policy_text=policy_text) == []
+    assert _calls(86, last_call=70, policy_text=policy_text) == []
 
 
 def test_letter_follow_up_due_three_working_days_after_sending():
@@ -196,13 +267,13 @@ def _severe(dpd, *, calls=(), opened=1, **frames):
 def test_every_severe_case_has_a_next_action():
     """Clause: CLS-2, LGL-1 — DPD 95, the borrower reached 5 days ago and no failed attempt (no legal grounds,
     cadence over): a supervisor's decision task, due today; with legal grounds only the legal review; at DPD 90
-    (moderate) none; under a plan none."""
+    (moderate), reached the day before, none (its next cadence call is not available yet); under a plan none."""
     reached = [call(day(90), "promised")]
     assert _severe(95, calls=reached) == [
         ("severe_review", f"severe_review:1:{day(1)}", day(95), "CLS-2"),
     ]
     assert [k for k, *_ in _severe(95, calls=[call(day(93), "refused")])] == ["legal_review"]
-    assert _severe(90, calls=[call(day(85), "promised")]) == []
+    assert _severe(90, calls=[call(day(89), "promised")]) == []
     plan = {"plan_id": 4, "borrower_id": 1, "case_id": 7, "status": "active", "starts_on": day(80), "ended_on": None}
     assert [k for k, *_ in _severe(95, calls=reached, plans=[plan])] == []
 

@@ -13,12 +13,14 @@ parameters, it lists what is missing or not allowed, field by field:
 - "promised" needs an amount and a date (today up to `calls.promise_max_days` ahead); only the borrower
   promises; the amount is at most `MAX_PROMISE_YUAN` (what a bank's ledger holds, not a policy number);
 - the follow-up plan (CALL-3): a next action, and a date unless nothing remains to do; in the second stage
-  it falls 5–7 days ahead (earlier only when the borrower asked, never later: CALL-4), otherwise at most
-  `calls.follow_up_max_days` ahead.
+  (DPD 31–60) it falls 5–7 days ahead (earlier only when the borrower asked, never later: CALL-4), in the
+  moderate stage's higher-frequency cadence (DPD 61–90) 2–3 days ahead (CLS-2, `calls.moderate_*`), in the severe
+  stage 5–7 days ahead as in the second, otherwise at most `calls.follow_up_max_days` ahead.
 
-`cadence_refusal` is CALL-4's rule for the call itself: in the second stage, no call to the borrower before
-`calls.min_interval_days` days since the last connected call, unless the borrower asked. A borrower calling the
-bank (inbound) is never refused by it.
+`cadence_refusal` is the cadence's rule for the call itself: in the second stage no call to the borrower before
+`calls.min_interval_days` days since the last connected call (CALL-4), in the moderate stage's cadence not before
+`calls.moderate_min_interval_days` (CLS-2), unless the borrower asked. A borrower calling the bank (inbound) is
+never refused by it.
 
 `do_record_call` re-checks the contact rules at the call's time, screens the note for prohibited language
 (LANG-1), stores the call, the promise and the follow-up task, settles the work the call did (a reached
@@ -66,9 +68,11 @@ from arrears.portfolio.models import ContactPerson
 
 __all__ = [
     "MAX_PROMISE_YUAN",
+    "Cadence",
     "CadenceRefusal",
     "CallEntry",
     "borrower_unreachable",
+    "cadence_of",
     "cadence_refusal",
     "check_record",
     "do_record_call",
@@ -115,12 +119,54 @@ def second_stage(dpd: int, calls: Calls) -> bool:
     return dpd >= calls.second_stage_from_dpd
 
 
+@dataclass(frozen=True)
+class Cadence:
+    """A stage's interval between calls to the borrower: the next call not before `min_days` after the last,
+    due `max_days` after it, for DPD `from_dpd`–`to_dpd`; `clause` the rule."""
+
+    clause: str
+    from_dpd: int
+    to_dpd: int
+    min_days: int
+    max_days: int
+
+
+def cadence_of(dpd: int, calls: Calls) -> Cadence | None:
+    """The cadence at this DPD: CALL-4's second stage (DPD 31–60, every 5–7 days), the moderate stage at a higher
+    frequency (CLS-2, DPD 61–90, every 2–3 days), or None (the first stage, the severe one)."""
+    if calls.second_stage_from_dpd <= dpd <= calls.second_stage_to_dpd:
+        return Cadence(
+            "CALL-4",
+            calls.second_stage_from_dpd,
+            calls.second_stage_to_dpd,
+            calls.min_interval_days,
+            calls.max_interval_days,
+        )
+    if calls.moderate_from_dpd <= dpd <= calls.moderate_to_dpd:
+        return Cadence(
+            "CLS-2",
+            calls.moderate_from_dpd,
+            calls.moderate_to_dpd,
+            calls.moderate_min_interval_days,
+            calls.moderate_max_interval_days,
+        )
+    return None
+
+
+def _interval(dpd: int, calls: Calls) -> tuple[int, int]:
+    """(earliest, latest) days to the next call: the cadence's at this DPD, else CALL-4's."""
+    cadence = cadence_of(dpd, calls)
+    return (cadence.min_days, cadence.max_days) if cadence else (calls.min_interval_days, calls.max_interval_days)
+
+
 def propose_follow_up(today: date, dpd: int, calls: Calls, promise_due_on: date | None = None) -> date:
-    """The follow-up date the form proposes: the day after a promise falls due, else the cadence's earliest
-    next call (CALL-4: 5 days), which also suits the first stage."""
+    """The follow-up date the form proposes: the day after a promise falls due (at the latest the cadence's
+    due date), else the cadence's earliest next call (CALL-4: 5 days; the moderate stage, CLS-2: 2 days); outside
+    a cadence CALL-4's, which also suits the first stage."""
+    earliest, latest = _interval(dpd, calls)
     if promise_due_on is not None:
-        return min(promise_due_on + timedelta(days=1), today + timedelta(days=calls.max_interval_days))
-    return today + timedelta(days=calls.min_interval_days)
+        return min(promise_due_on + timedelta(days=1), today + timedelta(days=latest))
+    return today + timedelta(days=earliest)
 
 
 def check_record(entry: CallEntry, *, today: date, dpd: int, calls: Calls) -> dict[str, str]:
@@ -207,17 +253,24 @@ def _check_follow_up(entry: CallEntry, *, today: date, dpd: int, calls: Calls) -
     when = entry.next_follow_up_on
     if when is None:
         return {"next_follow_up_on": _("enter the date of the next follow-up (CALL-3)")}
-    latest = today + timedelta(days=calls.max_interval_days if second_stage(dpd, calls) else calls.follow_up_max_days)
-    earliest = today + timedelta(days=calls.min_interval_days) if second_stage(dpd, calls) else today
+    cadence = cadence_of(dpd, calls)
+    min_days, max_days = _interval(dpd, calls)
+    latest = today + timedelta(days=max_days if second_stage(dpd, calls) else calls.follow_up_max_days)
+    earliest = today + timedelta(days=min_days) if second_stage(dpd, calls) else today
     if entry.borrower_asked or entry.next_action != NextAction.CALL:
         earliest = today
     if when < earliest or when > latest:
         dates = {"first": earliest.isoformat(), "last": latest.isoformat()}
-        if second_stage(dpd, calls):
+        if cadence is not None and cadence.clause == "CLS-2":
+            message = _(
+                "the next follow-up falls between %(first)s and %(last)s (CLS-2: every %(min)s–%(max)s days in the "
+                "moderate stage, sooner only when the borrower asked)"
+            ) % {**dates, "min": min_days, "max": max_days}
+        elif second_stage(dpd, calls):
             message = _(
                 "the next follow-up falls between %(first)s and %(last)s (CALL-4: every %(min)s–%(max)s days at "
                 "this stage, sooner only when the borrower asked)"
-            ) % {**dates, "min": calls.min_interval_days, "max": calls.max_interval_days}
+            ) % {**dates, "min": min_days, "max": max_days}
         else:
             message = _("the next follow-up falls between %(first)s and %(last)s") % dates
         return {"next_follow_up_on": message}
@@ -226,15 +279,27 @@ def _check_follow_up(entry: CallEntry, *, today: date, dpd: int, calls: Calls) -
 
 @dataclass(frozen=True)
 class CadenceRefusal:
-    """CALL-4 refuses a call now: the last connected call was on `last_connected_on`; the next call to the
-    borrower is allowed from `allowed_from` (sooner only when the borrower asked)."""
+    """The cadence refuses a call now (`clause`: CALL-4, or CLS-2 in the moderate stage): the last connected call
+    was on `last_connected_on`; the next call to the borrower is allowed from `allowed_from` (sooner only when the
+    borrower asked)."""
 
     last_connected_on: date
     allowed_from: date
     min_interval_days: int
+    clause: str = "CALL-4"
 
     def message(self) -> str:
         """The refusal in the active language: the rule, the dates, and what would allow the call."""
+        if self.clause == "CLS-2":
+            return _(
+                "CLS-2: in the moderate stage calls to the borrower are at least %(days)s days apart. The last "
+                "connected call was on %(last)s, so the next call is allowed from %(from)s. Call sooner only if the "
+                "borrower asked to be called: tick that box."
+            ) % {
+                "days": self.min_interval_days,
+                "last": self.last_connected_on.isoformat(),
+                "from": self.allowed_from.isoformat(),
+            }
         return _(
             "CALL-4: at this stage calls to the borrower are at least %(days)s days apart. The last connected "
             "call was on %(last)s, so the next call is allowed from %(from)s. Call sooner only if the borrower "
@@ -249,17 +314,19 @@ class CadenceRefusal:
 def cadence_refusal(borrower_id: int, *, today: date, dpd: int, calls: Calls) -> CadenceRefusal | None:
     """CALL-4: in the second stage (DPD `second_stage_from_dpd`–`second_stage_to_dpd`) a call to the borrower
     comes at least `min_interval_days` after the last connected call to them (an inbound one included: the
-    borrower was just on the phone), unless the borrower asked; None when the cadence allows a call today. The
-    caller skips it for an inbound call and when the borrower asked."""
-    if not calls.second_stage_from_dpd <= dpd <= calls.second_stage_to_dpd:
+    borrower was just on the phone); CLS-2: in the moderate stage's cadence (DPD `moderate_from_dpd`–
+    `moderate_to_dpd`) at least `moderate_min_interval_days` after it; unless the borrower asked. None when the
+    cadence allows a call today. The caller skips it for an inbound call and when the borrower asked."""
+    cadence = cadence_of(dpd, calls)
+    if cadence is None:
         return None
     last = Call.objects.filter(
         borrower_id=borrower_id, party=CallParty.BORROWER, outcome__in=REACHED_OUTCOMES, called_on__lte=today
     ).aggregate(last=Max("called_on"))["last"]
     if last is None:
         return None
-    allowed_from = last + timedelta(days=calls.min_interval_days)
-    return CadenceRefusal(last, allowed_from, calls.min_interval_days) if today < allowed_from else None
+    allowed_from = last + timedelta(days=cadence.min_days)
+    return CadenceRefusal(last, allowed_from, cadence.min_days, cadence.clause) if today < allowed_from else None
 
 
 def borrower_unreachable(case: CollectionCase) -> bool:
@@ -299,8 +366,8 @@ def do_record_call(
 ) -> Call:
     """Store one call record with its promise and follow-up (see the module docstring). Raises `ActionDenied`
     (no permission), `CollectionError` (the case, the contact rules or the contact person refuse it) or
-    `IncompleteRecord` (fields missing or not allowed; `.errors` field by field) or `CadenceRefused` (CALL-4: too
-    soon after the last connected call, and the borrower did not ask) — and then nothing is stored."""
+    `IncompleteRecord` (fields missing or not allowed; `.errors` field by field) or `CadenceRefused` (CALL-4, CLS-2:
+    too soon after the last connected call, and the borrower did not ask) — and then nothing is stored."""
     require(actor, Perm.CALL)
     if case.status != CaseStatus.OPEN:
         raise CollectionError(_("this case is closed; calls are recorded on open cases"))
@@ -315,7 +382,7 @@ def do_record_call(
         if not verdict.allowed:
             raise ContactRefused(verdict)
         if entry.party == CallParty.BORROWER and not entry.borrower_asked:
-            refusal = cadence_refusal(case.borrower_id, today=today, dpd=dpd, calls=calls)  # CALL-4
+            refusal = cadence_refusal(case.borrower_id, today=today, dpd=dpd, calls=calls)  # CALL-4, CLS-2
             if refusal is not None:
                 raise CadenceRefused(refusal)
     if entry.note.strip():
@@ -431,7 +498,7 @@ def _store_promise(case: CollectionCase, call: Call, entry: CallEntry, today: da
 
 
 class CadenceRefused(CollectionError):
-    """CALL-4 refuses this call now; `.refusal` gives the last connected call and the first day allowed."""
+    """The cadence (CALL-4, CLS-2) refuses this call now; `.refusal` gives the last connected call and the first day allowed."""
 
     def __init__(self, refusal: CadenceRefusal) -> None:
         super().__init__(refusal.message())

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from arrears.accounts.permissions import Perm, has_perm
 from arrears.collection import queries
@@ -23,6 +24,7 @@ CASE_COLUMNS = [
     Column("overdue", _("Overdue (yuan)"), lambda case: yuan(case.overdue_fen)),
     Column("class", _("Class"), lambda case: case.get_delinquency_class_display()),
     Column("pool", _("Pool"), lambda case: case.get_pool_display()),
+    Column("late_stage", pgettext_lazy("case", "Late stage"), queries.late_stage_words),
     Column("attempts", _("Attempts"), lambda case: case.attempts),
     Column("next_due", _("Next due"), lambda case: case.next_due),
 ]

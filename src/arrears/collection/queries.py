@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -27,7 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from arrears.accounts.permissions import Perm, has_perm
@@ -51,6 +52,7 @@ from arrears.compliance.contact import ContactVerdict, HoldInForce, check_contac
 from arrears.engine.schema import REACHED_OUTCOMES
 from arrears.home.inputs import parse_id
 from arrears.home.sorting import Sort, order_by
+from arrears.legal.models import Decision, EscalationDecision, Litigation, Stage, WriteOff, WriteOffStatus
 from arrears.portfolio.models import (
     Borrower,
     DelinquencyClass,
@@ -215,7 +217,9 @@ def annotated(cases: QuerySet[CollectionCase], on: date) -> QuerySet[CollectionC
     `late` — a call or follow-up overdue since an earlier day (`due_work`) — and
     `priority` — 0 a promise due on `on`, 1 a follow-up due, 2 a broken promise, 3 nothing due. The priority
     tests the borrower against three small sets (semi-joins the database evaluates once, not per case); DPD
-    and the overdue total are the case's own columns, kept by the nightly run."""
+    and the overdue total are the case's own columns, kept by the nightly run. The late stage
+    (`late_stage_words`): `litigation_stage` the stage of a lawsuit not closed, `written_off` a write-off approved,
+    `last_decision` the latest escalation decision — each a subquery of the same query, by the case's indexes."""
     # CLS-2's collection attempts are the bank's calls: a borrower calling the bank (inbound) is not one.
     attempts = (
         Call.objects.filter(case=OuterRef("pk"), inbound=False).values("case").annotate(n=Count("pk")).values("n")
@@ -237,7 +241,32 @@ def annotated(cases: QuerySet[CollectionCase], on: date) -> QuerySet[CollectionC
         ),
         # The row is marked overdue for the same work the `work=overdue` filter and the start page count.
         late=Case(When(borrower_id__in=work["overdue"], then=Value(True)), default=Value(False)),
+        litigation_stage=Subquery(
+            Litigation.objects.filter(case=OuterRef("pk"))
+            .exclude(stage=Stage.CLOSED)
+            .order_by("-pk")
+            .values("stage")[:1]
+        ),
+        written_off=Exists(WriteOff.objects.filter(case=OuterRef("pk"), status=WriteOffStatus.APPROVED)),
+        last_decision=Subquery(
+            EscalationDecision.objects.filter(case=OuterRef("pk")).order_by("-decided_at", "-pk").values("decision")[:1]
+        ),
     )
+
+
+def late_stage_words(case: CollectionCase) -> str:
+    """The case's late stage in words, from `annotated`'s columns: in litigation (with the court stage), written
+    off, or placement with an agency decided (the latest escalation decision; the case waits for the placement);
+    empty for a case in routine collection. A lawsuit and a write-off may both stand: both are said."""
+    said = []
+    if case.litigation_stage:
+        stage = Stage(case.litigation_stage).label if case.litigation_stage in Stage.values else case.litigation_stage
+        said.append(gettext("in litigation: %(stage)s") % {"stage": stage})
+    if case.written_off:
+        said.append(gettext("written off"))
+    if not said and case.last_decision == Decision.AGENCY:
+        said.append(gettext("agency placement decided"))
+    return "; ".join(said)
 
 
 @dataclass(frozen=True)
@@ -464,6 +493,7 @@ __all__ += [
     "annotated",
     "calls_today",
     "holds_in_force",
+    "late_stage_words",
     "open_case_id",
     "split_loans",
 ]

@@ -119,6 +119,7 @@ def case_queue(request: HttpRequest) -> HttpResponse:
             queries.PRIORITY_LABELS[case.priority],
             case.late,
             held.get(case.borrower_id, []),
+            queries.late_stage_words(case),  # in litigation, written off, an agency decided (annotated: no query)
         )
         for case in page
     ]
@@ -157,10 +158,12 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     covered, other_loans = queries.split_loans(borrower.loans.all())
     loans = [_with_figures(loan, portfolio.loan_position(loan, on), on) for loan in covered]
     verdict = queries.contact_verdict(borrower.pk, now(), number=borrower.mobile)
-    cadence = cadence_refusal(borrower.pk, today=on, dpd=case.dpd, calls=policy_on(on).calls)  # CALL-4
+    cadence = cadence_refusal(borrower.pk, today=on, dpd=case.dpd, calls=policy_on(on).calls)  # CALL-4, CLS-2
     can_hold = has_perm(request.user, Perm.MANAGE_HOLDS)
     context = {
         "cadence": cadence.message() if cadence else "",
+        "cadence_clause": cadence.clause if cadence else "",
+        "late_stage": queries.late_stage_words(case),
         "case": case,
         "borrower": borrower,
         "shown": portfolio.shown_fields(borrower),
@@ -330,7 +333,7 @@ def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
     verdict = ALLOWED if inbound else queries.contact_verdict(case.borrower_id, now(), number=number)
     cadence = None
     if not inbound and party == CallParty.BORROWER:
-        cadence = cadence_refusal(case.borrower_id, today=on, dpd=case.dpd, calls=calls_policy)  # CALL-4
+        cadence = cadence_refusal(case.borrower_id, today=on, dpd=case.dpd, calls=calls_policy)  # CALL-4, CLS-2
     context = {
         "case": case,
         "name": masked("name", case.borrower.name),
@@ -343,6 +346,7 @@ def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
         "steps": CallForm.STEPS,
         "inbound": inbound,
         "cadence": cadence.message() if cadence else "",
+        "cadence_clause": cadence.clause if cadence else "",
         **_approved_script(case, request.user, inbound=inbound),
     }
     if request.method == "POST" and verdict.allowed:

@@ -41,6 +41,7 @@ ACTION_WORDS = {
     ActionCode.MOVE_CASE: _("move a case to another pool"),
     ActionCode.CLOSE_CASE: _("close a case"),
     ActionCode.CREATE_TASK: _("create a task"),
+    ActionCode.WITHDRAW_TASK: _("withdraw a task of routine collection"),
     ActionCode.DECIDE_PROMISE: _("decide a promise to pay"),
     ActionCode.ALLOCATE_CASE: _("allocate a case"),
     ActionCode.REASSIGN_CASE: _("reassign a case"),

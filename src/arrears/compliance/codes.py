@@ -46,6 +46,7 @@ class ActionCode(StrEnum):
     MOVE_CASE = "collection.move_case"
     CLOSE_CASE = "collection.close_case"
     CREATE_TASK = "collection.create_task"
+    WITHDRAW_TASK = "collection.withdraw_task"  # the nightly run cancels routine work of a case in the late stage
     DECIDE_PROMISE = "collection.decide_promise"
     ALLOCATE_CASE = "collection.allocate_case"
     REASSIGN_CASE = "collection.reassign_case"

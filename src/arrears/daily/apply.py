@@ -7,7 +7,9 @@ Every write compares with what is stored, so applying the same decisions again w
   constraint), each with a `CaseEvent` and an audit event under the decision's clause; a case that changes
   pool loses its collector (`arrears.collection.allocation` gives it one of the new pool after the chunks);
 - reminders: written ones into the notices outbox, phone ones as tasks — unique per (loan, kind, due date);
-- tasks: the keys not yet stored; promises: kept or broken, once;
+- tasks: the keys not yet stored; promises: kept or broken, once; open tasks of routine collection of a
+  borrower in the late stage (in litigation or written off, `arrears.engine.late`) cancelled, each with an audit
+  event — only an open task is changed;
 - instalment plans (PLAN-4): instalments found met get their day; a plan broken or completed ends (status,
   day and why) with an audit event, a broken one also with a `plan_broken` event on its case — each once, as
   only an active plan is changed.
@@ -53,6 +55,11 @@ __all__ = ["CHUNK_BORROWERS", "apply_decisions", "stored_positions"]
 CHUNK_BORROWERS = 5_000
 FIGURES_BATCH = 2_000  # rows per UPDATE … FROM VALUES (3 parameters each, well inside every backend's limit)
 CLASS_COLUMNS = ("loan_id", "dpd", "delinquency_class")
+# Why a task was withdrawn (the audit event's reason), by the borrower's late stage (`arrears.engine.late`).
+LATE_REASONS = {
+    "litigation": "in litigation: out of routine collection",
+    "written_off": "written off: out of routine collection",
+}
 
 
 def stored_positions() -> pl.DataFrame:
@@ -78,6 +85,7 @@ class _Chunk(PlanWrites):
         self._case_figures()
         self._reminders()
         self._tasks()
+        self._withdraw_tasks()
         self._promises()
         self._plans()
         self._plan_reminders()
@@ -412,6 +420,31 @@ class _Chunk(PlanWrites):
             for r in fresh
         )
 
+    def _withdraw_tasks(self) -> None:
+        """CLS-2: the open tasks of routine collection of borrowers in the late stage are cancelled; the rows are
+        locked and only a task still open changes, so applying again changes nothing."""
+        withdrawn = {row["task_id"]: row for row in self.frames["withdrawn"].to_dicts()}
+        if not withdrawn:
+            return
+        tasks = list(
+            Task.objects.select_for_update()
+            .filter(pk__in=list(withdrawn), status=TaskStatus.OPEN)
+            .order_by("pk")
+            .values_list("pk", "key")
+        )
+        Task.objects.filter(pk__in=[pk for pk, _ in tasks]).update(status=TaskStatus.CANCELLED)
+        self.changes["tasks_withdrawn"] += len(tasks)
+        self.events.extend(
+            run_event(
+                ActionCode.WITHDRAW_TASK,
+                ("collection.task", pk),
+                withdrawn[pk]["clause"],
+                {"status": (TaskStatus.OPEN.value, TaskStatus.CANCELLED.value)},
+                LATE_REASONS[withdrawn[pk]["stage"]],
+            )
+            for pk, key in tasks
+        )
+
     def _promises(self) -> None:
         outcomes = self.frames["promises"]
         if not outcomes.height:
@@ -461,9 +494,11 @@ def apply_decisions(
         "plan_decisions": decisions.plan_decisions,
         "plan_met": decisions.plan_met,
         "plan_reminders": decisions.plan_reminders,
+        "withdrawn": decisions.withdrawn,
     }
     # Only borrowers with something to write: a delinquent or formerly delinquent loan, a case decision,
-    # a reminder, a task, a promise outcome or a plan's progress (loans current on both days need nothing).
+    # a reminder, a task (new or withdrawn), a promise outcome or a plan's progress (loans current on both days
+    # need nothing).
     relevant = {**frames, "positions": decisions.positions.filter(pl.col("dpd") > 0)}
     borrowers = [
         b for b in _borrowers_touched({k: v for k, v in relevant.items() if k != "problems"}) if b > run.cursor

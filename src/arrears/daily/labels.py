@@ -36,6 +36,7 @@ WORDS = {
     "cases_closed": gettext_lazy("cases closed"),
     "plans_broken": gettext_lazy("plans broken"),
     "plans_completed": gettext_lazy("plans completed"),
+    "tasks_withdrawn": gettext_lazy("routine tasks withdrawn (in litigation or written off)"),
     # phases
     "read": gettext_lazy("read the book"),
     "compute": gettext_lazy("decide (engine)"),

@@ -5,8 +5,9 @@ horizon (posting records when each instalment was settled), or with a position t
 cured now); those instalments and what payments and posted penalty waivers up to the date allocated to them;
 the loans' borrowers and borrowers with a case; holds that may be in force, each borrower's cases, calls to
 borrowers with a case (not to their contact persons: those neither reach the borrower nor count as attempts on
-them), open promises and the payments that can keep them, letters whose follow-up has no task yet. A loan that
-is current with nothing due soon has nothing to decide, so a night reads a small part of a large book.
+them), open promises and the payments that can keep them, letters whose follow-up has no task yet, the borrowers
+in the late stage and their open routine tasks (`read_late`). A loan that is current with nothing due soon has
+nothing to decide, so a night reads a small part of a large book.
 
 PostgreSQL streams each query with `COPY (…) TO STDOUT` into polars; SQLite fetches rows. Rates become exact
 integers in SQL (8 decimals for the contract rate, 4 for the markup; the columns hold no more).
@@ -104,9 +105,11 @@ QUERIES: dict[str, str] = {
         WHERE t.sent_on <= %(as_of)s
           AND NOT EXISTS (SELECT 1 FROM collection_task k WHERE k.kind = 'letter_follow_up' AND k.ref_id = t.id)""",
 }
+from arrears.daily.read_late import LATE_QUERIES  # noqa: E402 - the late stage's queries, kept apart
 from arrears.daily.read_plans import PLAN_QUERIES  # noqa: E402 - the plans' queries (PLAN-4), kept apart
 
 QUERIES.update(PLAN_QUERIES)
+QUERIES.update(LATE_QUERIES)
 
 
 def _read_postgresql(sql: str, params: dict, schema: dict) -> pl.DataFrame:

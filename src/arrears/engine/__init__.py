@@ -12,6 +12,8 @@ the decisions in bulk. Each kernel module is named after what it produces:
   close);
 - `work` — calls due by the cadence (CLS-2, CALL-4), letter follow-ups (LTR-3), promises kept or broken
   (CALL-3), borrowers eligible for a legal decision (LGL-1, LGL-2);
+- `late` — borrowers out of routine collection (in litigation or written off): no collection work, their open
+  routine tasks withdrawn, the case with the supervisors;
 - `plans` — instalment plans in force (PLAN-4): instalments met, plans broken or completed, who is not chased
   while a plan runs, and whose case goes to the supervisors after a break.
 

@@ -1,6 +1,8 @@
 """Per borrower: the position across their loans, the pool that should work it, and the case decision.
 
 A borrower's DPD is the largest of their loans' (CLS-1); the overdue amount is the sum. The pool:
+- `supervisor` — out of routine collection: in litigation or written off (`late`): the supervisors decide what
+  follows (AUTH-3), and no junior or senior collector holds the case, whatever its DPD;
 - `supervisor` — an instalment plan broke during the borrower's open case (PLAN-4): the supervisor decides what
   follows (an agency, litigation or a new plan, AUTH-3), for as long as that case stays open;
 - `supervisor` — severe (DPD above the senior tier's bound): the supervisor decides on agency or court
@@ -37,6 +39,7 @@ def _pool(terms: Terms) -> tuple[pl.Expr, pl.Expr]:
     dpd, high_risk = pl.col("dpd"), pl.col("risk_level").is_in(list(terms.high_risk_levels))
     rules = [
         (dpd <= 0, None, None),
+        (pl.col("late_stage").is_not_null(), "supervisor", "AUTH-3"),
         (pl.col("plan_broken"), "supervisor", "PLAN-4"),
         (dpd > terms.senior_max_dpd, "supervisor", "AUTH-3"),
         (high_risk, "senior", "TEAM-3"),
@@ -56,13 +59,17 @@ def borrower_positions(
     borrowers: pl.LazyFrame,
     terms: Terms,
     broken_plans: pl.LazyFrame | None = None,
+    late: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
     """One row per borrower in arrears (a loan with DPD over 0) whose every loan's data adds up. A borrower
     not listed is current: no pool, and a case of theirs closes. `broken_plans` (borrower_id, plan_broken)
-    lists the borrowers whose plan broke during their open case (`plans.borrowers_with_broken_plans`)."""
+    lists the borrowers whose plan broke during their open case (`plans.borrowers_with_broken_plans`); `late`
+    (borrower_id, stage) those out of routine collection (`late.out_of_collection`), in column `late_stage`."""
     pool, clause = _pool(terms)
     if broken_plans is None:
         broken_plans = pl.LazyFrame(schema={"borrower_id": pl.Int64, "plan_broken": pl.Boolean})
+    if late is None:
+        late = pl.LazyFrame(schema={"borrower_id": pl.Int64, "stage": pl.String})
     troubled = problems.select("borrower_id").unique()
     in_arrears = positions.filter(pl.col("dpd") > 0).select("borrower_id").unique()
     return (
@@ -77,6 +84,7 @@ def borrower_positions(
         .join(borrowers.select("borrower_id", "risk_level"), on="borrower_id", how="inner")
         .join(broken_plans.select("borrower_id", "plan_broken"), on="borrower_id", how="left")
         .with_columns(pl.col("plan_broken").fill_null(False))
+        .join(late.select("borrower_id", late_stage="stage"), on="borrower_id", how="left")
         .with_columns(delinquency_class=class_of(pl.col("dpd"), terms), bucket=bucket_of(pl.col("dpd"), terms))
         .with_columns(pool=pool, pool_clause=clause)
     )

@@ -51,6 +51,10 @@ class Terms:
     cadence_to_dpd: int
     min_interval_days: int
     max_interval_days: int
+    moderate_from_dpd: int  # CLS-2: the moderate stage's own, higher-frequency cadence
+    moderate_to_dpd: int
+    moderate_min_interval_days: int
+    moderate_max_interval_days: int
     follow_up_working_days: int
     junior_max_dpd: int
     senior_max_dpd: int
@@ -80,6 +84,10 @@ class Terms:
             cadence_to_dpd=policy.calls.second_stage_to_dpd,
             min_interval_days=policy.calls.min_interval_days,
             max_interval_days=policy.calls.max_interval_days,
+            moderate_from_dpd=policy.calls.moderate_from_dpd,
+            moderate_to_dpd=policy.calls.moderate_to_dpd,
+            moderate_min_interval_days=policy.calls.moderate_min_interval_days,
+            moderate_max_interval_days=policy.calls.moderate_max_interval_days,
             follow_up_working_days=policy.letters.follow_up_working_days,
             junior_max_dpd=policy.tiers.junior_max_dpd,
             senior_max_dpd=policy.tiers.senior_max_dpd,

@@ -4,8 +4,8 @@
 common parts). The result, `Decisions`, holds DataFrames the shell applies.
 
 Ready for a cluster: no kernel looks across borrowers (loans carry their borrower; calls, promises, payments,
-letters, holds, cases and plans with their instalments and payments are the borrower's), so
-`partition_of(inputs, parts, index)` — rows whose `borrower_id` hashes to `index` — decided on its own gives
+letters, holds, cases, plans with their instalments and payments, the late stage and open tasks are the
+borrower's), so `partition_of(inputs, parts, index)` — rows whose `borrower_id` hashes to `index` — decided on its own gives
 exactly that partition's share of the whole. A Spark runner groups its Arrow batches by the same key
 (`borrower_id % parts`), turns each partition's batches into `Inputs` (polars reads Arrow without copying),
 calls `decide`, and returns the frames as Arrow; the calendar lookups are small and travel with the terms.
@@ -19,6 +19,7 @@ from datetime import date
 import polars as pl
 
 from arrears.engine.cases import borrower_positions, case_decisions
+from arrears.engine.late import out_of_collection, withdrawn_tasks
 from arrears.engine.params import Terms, day_table, follow_up_table
 from arrears.engine.plans import (
     borrowers_on_plan,
@@ -52,6 +53,7 @@ class Decisions:
     plan_decisions: pl.DataFrame  # instalment plans broken or completed today (PLAN-4)
     plan_met: pl.DataFrame  # plan instalments found met, with the day (PLAN-4)
     plan_reminders: pl.DataFrame  # reminders before a plan instalment falls due (REM-1, PLAN-4)
+    withdrawn: pl.DataFrame  # open tasks of routine collection of borrowers in the late stage, to cancel (CLS-2)
 
     def frames(self) -> dict[str, pl.DataFrame]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -79,7 +81,8 @@ def decide(inputs: Inputs, terms: Terms, calendar: Calendar | None = None) -> De
     standing = instalment_standing(inputs.plans, inputs.plan_instalments, inputs.plan_payments, terms).cache()
     plans_decided = plan_decisions(standing, inputs.plans, terms).cache()
     broken_plans = borrowers_with_broken_plans(inputs.plans, inputs.cases, plans_decided)
-    per_borrower = borrower_positions(positions, problems, inputs.borrowers, terms, broken_plans).cache()
+    late = out_of_collection(inputs.late_stage).cache()
+    per_borrower = borrower_positions(positions, problems, inputs.borrowers, terms, broken_plans, late).cache()
     decisions = case_decisions(per_borrower, inputs.cases, problems, terms).cache()
     reminders = reminders_due(items, inputs.borrowers, inputs.holds, terms)
     outcomes = promise_outcomes(inputs.promises, inputs.payments, terms).cache()
@@ -94,11 +97,25 @@ def decide(inputs: Inputs, terms: Terms, calendar: Calendar | None = None) -> De
         terms,
         on_plan=borrowers_on_plan(inputs.plans, plans_decided),
         plan_tasks=plan_tasks(plans_decided, terms),
+        late=late,
     )
     met = plan_met(standing)
     plan_notices = plan_reminders(standing, inputs.borrowers, inputs.holds, terms)
+    withdrawn = withdrawn_tasks(inputs.open_tasks, late)
     collected = pl.collect_all(
-        [positions, problems, per_borrower, decisions, reminders, outcomes, tasks, plans_decided, met, plan_notices]
+        [
+            positions,
+            problems,
+            per_borrower,
+            decisions,
+            reminders,
+            outcomes,
+            tasks,
+            plans_decided,
+            met,
+            plan_notices,
+            withdrawn,
+        ]
     )
     return Decisions(*collected)
 

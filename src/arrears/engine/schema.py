@@ -19,7 +19,10 @@ What the shell passes (it may pass more rows than needed; the kernels filter):
 - `plan_instalments`: the instalments of the active plans — the plan's running total (`cumulative_fen`) and the
   loans' own scheduled instalments falling due from the plan's start to this due date (`regular_fen`) — with
   the day an earlier run found each met;
-- `plan_payments`: payments on an active plan's loans from the plan's start to the as-of date.
+- `plan_payments`: payments on an active plan's loans from the plan's start to the as-of date;
+- `late_stage`: borrowers out of routine collection on the as-of date (`stage`: `litigation` while a lawsuit is
+  not closed, `written_off` once a write-off is approved; see `late`);
+- `open_tasks`: open tasks of those borrowers (those of routine collection are withdrawn).
 """
 
 from __future__ import annotations
@@ -75,6 +78,8 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "met_on": DATE,
     },
     "plan_payments": {"plan_id": I64, "borrower_id": I64, "paid_on": DATE, "amount_fen": I64},
+    "late_stage": {"borrower_id": I64, "stage": STR},
+    "open_tasks": {"task_id": I64, "borrower_id": I64, "kind": STR},
 }
 
 # Call outcomes (the call record of the collection app uses the same codes). Reached: someone answered who
@@ -123,6 +128,8 @@ class Inputs:
     plans: pl.LazyFrame
     plan_instalments: pl.LazyFrame
     plan_payments: pl.LazyFrame
+    late_stage: pl.LazyFrame
+    open_tasks: pl.LazyFrame
 
     @classmethod
     def of(cls, **frames: pl.LazyFrame | pl.DataFrame | None) -> Inputs:

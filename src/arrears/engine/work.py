@@ -6,6 +6,8 @@ key and the work list keeps one task per key:
 - `call:<borrower>:<due date>` — CLS-2: a mild case starts with a phone call, due the day the case opens
   (while no call has been made since); CALL-4: from DPD 31 to 60 a call every 5–7 days: available 5 days after
   the last call, due 7 days after it (or the day the borrower entered the stage, if later or never called);
+  CLS-2: the moderate stage at a higher frequency, from DPD 61 to 90 a call every 2–3 days, in the same way
+  (`calls.moderate_*`);
 - `letter_follow_up:<letter>` — LTR-3: a call confirming a formal notice, due 3 working days after sending;
 - `broken_promise:<promise>` — CALL-3: a promise to pay whose date passed without the amount paid; a
   promise paid in full by its date is kept;
@@ -16,6 +18,9 @@ key and the work list keeps one task per key:
 
 - `severe_review:<borrower>:<case opened>` — CLS-2: a severe case (DPD over 90) without a legal review today: a
   supervisor decides the next step, so that every severe case has a next action.
+
+None of these is created for a borrower out of routine collection (in litigation or written off, see `late`);
+a broken plan's task still is.
 
 Nothing that contacts the borrower is created while a hold is in force for the borrower; a promise's outcome
 is still recorded. While an instalment plan is in force the borrower is not chased: no first or cadence calls
@@ -31,6 +36,7 @@ from datetime import timedelta
 import polars as pl
 
 from arrears.engine.cases import latest_cases
+from arrears.engine.late import routine_only
 from arrears.engine.params import Terms
 from arrears.engine.reminders import holds_in_force
 from arrears.engine.schema import FAILED_OUTCOMES, REACHED_OUTCOMES
@@ -100,10 +106,27 @@ def _calls_due(episode: pl.LazyFrame, calls: pl.LazyFrame, terms: Terms) -> pl.L
         reason=pl.lit("first call"),
         clause=pl.lit("CLS-2"),
     )
+    second = _cadence(
+        rows, terms, (terms.cadence_from_dpd, terms.cadence_to_dpd), (terms.min_interval_days, terms.max_interval_days)
+    ).with_columns(reason=pl.lit("cadence"), clause=pl.lit("CALL-4"))
+    moderate = _cadence(
+        rows,
+        terms,
+        (terms.moderate_from_dpd, terms.moderate_to_dpd),
+        (terms.moderate_min_interval_days, terms.moderate_max_interval_days),
+    ).with_columns(reason=pl.lit("moderate cadence"), clause=pl.lit("CLS-2"))
+    return pl.concat([first, second, moderate])
+
+
+def _cadence(rows: pl.LazyFrame, terms: Terms, dpd_range: tuple[int, int], interval: tuple[int, int]) -> pl.LazyFrame:
+    """One stage's cadence: from DPD `dpd_range[0]` to `dpd_range[1]` the next call is available `interval[0]` days
+    after the last call and due `interval[1]` days after it, never before the stage began; due the day the stage
+    began if never called since. The key names the due date, so each night of the same interval finds one task."""
+    as_of, (from_dpd, to_dpd), (min_days, max_days) = terms.as_of, dpd_range, interval
     # The day the borrower entered the stage, but never before the case (re)opened: a case opened today at
     # DPD 45 has its cadence call due today, not overdue since DPD 31.
     stage_start = pl.max_horizontal(
-        (pl.lit(as_of) - pl.duration(days=pl.col("dpd") - terms.cadence_from_dpd)).cast(pl.Date), pl.col("opened_on")
+        (pl.lit(as_of) - pl.duration(days=pl.col("dpd") - from_dpd)).cast(pl.Date), pl.col("opened_on")
     )
 
     def after_last_call(days: int) -> pl.Expr:
@@ -111,10 +134,11 @@ def _calls_due(episode: pl.LazyFrame, calls: pl.LazyFrame, terms: Terms) -> pl.L
         later = pl.max_horizontal(pl.col("last_call") + timedelta(days=days), stage_start)
         return pl.when(pl.col("last_call").is_null()).then(stage_start).otherwise(later)
 
-    due, available = after_last_call(terms.max_interval_days), after_last_call(terms.min_interval_days)
-    cadence = (
-        rows.filter(pl.col("dpd").is_between(terms.cadence_from_dpd, terms.cadence_to_dpd))
-        .with_columns(due_on=due.cast(pl.Date), available_from=available.cast(pl.Date))
+    return (
+        rows.filter(pl.col("dpd").is_between(from_dpd, to_dpd))
+        .with_columns(
+            due_on=after_last_call(max_days).cast(pl.Date), available_from=after_last_call(min_days).cast(pl.Date)
+        )
         .filter(pl.col("available_from") <= as_of)
         .select(
             key=_key("call", pl.col("borrower_id").cast(pl.String), pl.col("due_on").cast(pl.String)),
@@ -122,11 +146,8 @@ def _calls_due(episode: pl.LazyFrame, calls: pl.LazyFrame, terms: Terms) -> pl.L
             kind=pl.lit("call"),
             available_from="available_from",
             due_on="due_on",
-            reason=pl.lit("cadence"),
-            clause=pl.lit("CALL-4"),
         )
     )
-    return pl.concat([first, cadence])
 
 
 def _legal_reviews(episode: pl.LazyFrame, calls: pl.LazyFrame, terms: Terms) -> pl.LazyFrame:
@@ -204,10 +225,12 @@ def tasks_due(
     terms: Terms,
     on_plan: pl.LazyFrame | None = None,
     plan_tasks: pl.LazyFrame | None = None,
+    late: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
     """All tasks the run should hold on the as-of date (`TASK_COLUMNS`); the apply step adds the new keys.
     `on_plan` (borrower_id): borrowers with a plan in force, not chased; `plan_tasks`: tasks of plans broken
-    tonight (`plans.plan_tasks`)."""
+    tonight (`plans.plan_tasks`); `late` (borrower_id): borrowers out of routine collection (in litigation or
+    written off, `late.out_of_collection`), who get none of the tasks of routine collection."""
     letter_tasks = (
         letters.filter(pl.col("sent_on") <= terms.as_of)
         .join(follow_ups, on="sent_on", how="left")
@@ -258,7 +281,10 @@ def tasks_due(
     severe = conform(_severe_reviews(episode, reviews.join(held, on="borrower_id", how="anti"), terms))
     if on_plan is not None:
         severe = severe.join(on_plan.select("borrower_id"), on="borrower_id", how="anti")
-    everything = pl.concat([calls_due, conform(letter_tasks), conform(broken), reviews])
+    # The late stage: no calls, confirmations, broken-promise calls or reviews (`late.ROUTINE_TASK_KINDS`).
+    calls_due, reviews, severe = (routine_only(frame, late) for frame in (calls_due, reviews, severe))
+    routine = [routine_only(conform(frame), late) for frame in (letter_tasks, broken)]
+    everything = pl.concat([calls_due, *routine, reviews])
     # Decisions for a supervisor contact no one: a hold does not hold them back.
     decisions = [severe] if plan_tasks is None else [severe, conform(plan_tasks)]
     return pl.concat([everything.join(held, on="borrower_id", how="anti"), *decisions]).unique(

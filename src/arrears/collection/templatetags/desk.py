@@ -14,6 +14,7 @@ register = template.Library()
 TASK_REASONS = {
     "first call": _("first call of a new case"),
     "cadence": _("the next call of the call cadence"),
+    "moderate cadence": _("the next call of the moderate stage's cadence"),
     "failed attempts": _("repeated collection attempts failed"),
     "refused": _("the borrower refused to pay"),
     "lost contact": _("contact lost"),
