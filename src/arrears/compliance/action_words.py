@@ -96,4 +96,10 @@ ACTION_WORDS = {
     ActionCode.TELL_COMPLAINT_OUTCOME: _("tell the complainant the outcome"),
     ActionCode.CLOSE_COMPLAINT: _("close a complaint"),
     ActionCode.QUEUE_COMPLAINT_NOTICE: _("send a complaint's acknowledgement or outcome through the outbox"),
+    ActionCode.DECIDE_LITIGATION: _("decide on litigation"),
+    ActionCode.DECIDE_AGENCY: _("decide on placement with an agency"),
+    ActionCode.DECIDE_CONTINUE: _("decide to keep collecting a severe case"),
+    ActionCode.PROPOSE_WRITE_OFF: _("propose a write-off"),
+    ActionCode.APPROVE_WRITE_OFF: _("approve a write-off"),
+    ActionCode.REJECT_WRITE_OFF: _("reject a write-off"),
 }

@@ -110,3 +110,10 @@ class ActionCode(StrEnum):
     TELL_COMPLAINT_OUTCOME = "complaints.tell_outcome"
     CLOSE_COMPLAINT = "complaints.close_complaint"
     QUEUE_COMPLAINT_NOTICE = "complaints.queue_notice"
+    # legal: the escalation decisions (LGL-1, LGL-2, AUTH-3) and write-offs (maker–checker)
+    DECIDE_LITIGATION = "legal.decide_litigation"
+    DECIDE_AGENCY = "legal.decide_agency"
+    DECIDE_CONTINUE = "legal.decide_continue"
+    PROPOSE_WRITE_OFF = "legal.propose_write_off"
+    APPROVE_WRITE_OFF = "legal.approve_write_off"
+    REJECT_WRITE_OFF = "legal.reject_write_off"

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401 - the late stage's pages are added here
+from django.urls import path
+
+from arrears.legal import views_escalation, views_write_offs
 
 app_name = "legal"
-urlpatterns: list = []
+urlpatterns: list = [
+    # The escalation decision (LGL-1, LGL-2, AUTH-3) and write-offs (maker–checker).
+    path("escalations/", views_escalation.escalation_queue, name="escalations"),
+    path("cases/<int:case_id>/escalation/", views_escalation.case_escalation, name="case-escalation"),
+    path("write-offs/", views_write_offs.write_off_list, name="write-offs"),
+    path("write-offs/<int:write_off_id>/decide/", views_write_offs.decide_write_off, name="write-off-decide"),
+    path("write-offs/recoveries/", views_write_offs.recoveries_page, name="recoveries"),
+]
