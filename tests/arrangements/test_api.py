@@ -50,6 +50,10 @@ PATHS = {
     "/api/v1/complaints/sla": {"get"},
     "/api/v1/complaints": {"post"},
     "/api/v1/complaints/{complaint_id}": {"get"},
+    "/api/v1/cases/{case_id}/escalation": {"get", "post"},
+    "/api/v1/write-offs/pending": {"get"},
+    "/api/v1/write-offs/{write_off_id}/approve": {"post"},
+    "/api/v1/write-offs/{write_off_id}/reject": {"post"},
 }
 
 

@@ -12,8 +12,9 @@ A write-off is proposed by a supervisor's escalation decision (`escalation_actio
 * approval is refused when payments since the proposal left less overdue than the amount proposed (the
   proposal is rejected and proposed again with today's figures); a rejection needs a note saying why.
 
-Approved, the case is written off: it takes no further escalation decision, and the payments that still post
-on it are reported apart (`write_off_queries.recoveries`). Rejected, the case is back in the escalation queue
+Approved on the business date `today` (`decided_on`), the case is written off: it takes no further escalation
+decision, and the payments that still post on it after that day are reported apart
+(`write_off_queries.recoveries`). Rejected, the case is back in the escalation queue
 and a write-off may be proposed again.
 """
 
@@ -92,7 +93,7 @@ def do_decide_write_off(
         try:
             with transaction.atomic():
                 changed = WriteOff.objects.filter(pk=write_off.pk, status=WriteOffStatus.PROPOSED).update(
-                    status=after, decided_by=actor, decided_at=at, note=note
+                    status=after, decided_by=actor, decided_at=at, decided_on=today, note=note
                 )
         except IntegrityError as exc:  # the database's own maker–checker rule
             raise LegalError(_("The proposer cannot approve or reject their own write-off (maker–checker).")) from exc

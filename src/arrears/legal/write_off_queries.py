@@ -1,7 +1,7 @@
 """Reads of write-offs: the proposals awaiting a decision, the decided ones, and the recoveries after write-off.
 
-A write-off is approved on the local (Asia/Shanghai) day of its decision's instant, `decided_at`. From the next
-day on, a payment on any loan of the written-off borrower still posts as every payment does (the feed and the
+A write-off is approved on a business date (`decided_on`, the desk's business date when it was decided). From
+the next day on, a payment on any loan of the written-off borrower still posts as every payment does (the feed and the
 finance core do not change), and it is reported here separately as a recovery after write-off: the list of such
 payments and their sum (the loss written off is reduced by them).
 """
@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
-from django.db.models.functions import TruncDate
-from django.utils import timezone
 
 from arrears.legal.models import WriteOff, WriteOffStatus
 from arrears.portfolio.models import Payment
@@ -29,10 +27,8 @@ def write_offs() -> QuerySet[WriteOff]:
 
 
 def approved_on(write_off: WriteOff) -> date | None:
-    """The day a write-off was approved (the local day of its decision), or None."""
-    if write_off.status != WriteOffStatus.APPROVED or write_off.decided_at is None:
-        return None
-    return timezone.localdate(write_off.decided_at)
+    """The business date a write-off was approved, or None."""
+    return write_off.decided_on if write_off.status == WriteOffStatus.APPROVED else None
 
 
 @dataclass(frozen=True)
@@ -47,13 +43,13 @@ def recoveries(until: date | None = None) -> Recoveries:
     """The payments after write-off (paid after the approval day, up to `until` when given), newest first, each
     with `write_off_id` and `written_off_on`; and their sum. Two queries."""
     approved = WriteOff.objects.filter(borrower=OuterRef("loan__borrower"), status=WriteOffStatus.APPROVED).order_by(
-        "decided_at", "pk"
+        "decided_on", "pk"
     )
     payments = (
         Payment.objects.select_related("loan", "loan__borrower")
         .annotate(
             write_off_id=Subquery(approved.values("pk")[:1]),
-            written_off_on=TruncDate(Subquery(approved.values("decided_at")[:1])),
+            written_off_on=Subquery(approved.values("decided_on")[:1]),
         )
         .filter(write_off_id__isnull=False, paid_on__gt=F("written_off_on"))
     )
