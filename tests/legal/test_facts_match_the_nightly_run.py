@@ -33,7 +33,7 @@ def test_eligible_and_route_equal_the_nightly_runs_legal_review():
     | IN | 91 | 1,000.00 | 2 failed + 1 inbound | — | yes |
     | A50 | 95 | 50,000.00 | 3 failed | agency, failed attempts | — |
     | L50 | 95 | 50,000.01 | refused | litigation, refused | — |
-    | P95 | 95 | 206,8xx (600,000 loan) | refused | litigation, refused | — |
+    | P95 | 95 | over 200,000 (a 600,000.00 loan) | refused | litigation, refused | — |
     | S100 | 100 | 1,000.00 | reached yesterday | — | yes |
 
     and the facts read on that day say the same."""
