@@ -30,6 +30,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
 from arrears.collection.models import Call, CallParty, CollectionCase
 from arrears.engine.schema import FAILED_OUTCOMES, REACHED_OUTCOMES
 from arrears.finance import format_money, from_fen, to_fen
@@ -38,10 +41,17 @@ from arrears.portfolio.models import Loan, LoanStatus
 from arrears.portfolio.posting import loan_account, with_accounts
 from arrears.rules.queries import policy_on
 
-__all__ = ["GROUNDS", "Facts", "facts_for", "facts_of"]
+__all__ = ["GROUNDS", "Facts", "facts_for", "facts_of", "grounds_words", "route_words"]
 
 # LGL-1's grounds, in the order the nightly run names the first that holds (`engine.work`: its task's reason).
 GROUNDS = ("failed_attempts", "refused", "lost_contact")
+# The grounds and LGL-2's routes in words.
+GROUND_WORDS = {
+    "failed_attempts": _("repeated collection attempts failed"),
+    "refused": _("the borrower refused to pay"),
+    "lost_contact": _("contact lost"),
+}
+ROUTE_WORDS = {"litigation": _("litigation"), "agency": _("an agency")}
 
 
 @dataclass(frozen=True)
@@ -205,6 +215,17 @@ def facts_for(cases: Iterable[CollectionCase], on: date) -> dict[int, Facts]:
             contracts=tuple(c for c, _p in held),
         )
     return found
+
+
+def route_words(route: str | None) -> str:
+    """The route the policy proposes (LGL-2) in words; none when the case is not eligible."""
+    return str(ROUTE_WORDS[route]) if route in ROUTE_WORDS else str(_("none (not eligible)"))
+
+
+def grounds_words(facts: Facts) -> str:
+    """LGL-1's grounds that hold, in words, or a dash."""
+    comma = "、" if (get_language() or "").startswith("zh") else ", "
+    return comma.join(str(GROUND_WORDS[g]) for g in facts.grounds) or "—"
 
 
 def facts_of(case: CollectionCase, on: date) -> Facts:

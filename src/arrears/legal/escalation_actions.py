@@ -36,7 +36,7 @@ from arrears.compliance.codes import ActionCode
 from arrears.compliance.language_actions import ensure_clean
 from arrears.finance import format_money, from_fen
 from arrears.legal.errors import LegalError
-from arrears.legal.escalation import Facts, facts_of
+from arrears.legal.escalation import Facts, facts_of, route_words
 from arrears.legal.escalation_queue import REVIEW_KINDS, decided_since_opened, standing_write_off, waiting
 from arrears.legal.models import Decision, EscalationDecision, Litigation, Stage, WriteOff, WriteOffStatus
 
@@ -175,16 +175,8 @@ def _check_policy(decision: str, reason: str, facts: Facts) -> None:
     if decision != facts.route and not reason:
         raise LegalError(
             _("Say why: a reason is needed wherever the decision is not the route the policy proposes (%(route)s).")
-            % {"route": _route_words(facts.route)}
+            % {"route": route_words(facts.route)}
         )
-
-
-def _route_words(route: str | None) -> str:
-    if route == Decision.LITIGATION:
-        return _("litigation")
-    if route == Decision.AGENCY:
-        return _("an agency")
-    return _("none: the grounds of LGL-1 are not met")
 
 
 def do_decide_escalation(

@@ -26,7 +26,7 @@ from arrears.compliance.masking import masked
 from arrears.home import export, inputs
 from arrears.home.export import Column, export_csv, yuan
 from arrears.legal.errors import LegalError
-from arrears.legal.escalation import Facts, facts_for, facts_of
+from arrears.legal.escalation import Facts, facts_for, facts_of, grounds_words, route_words
 from arrears.legal.escalation_actions import MAX_REASON, do_decide_escalation
 from arrears.legal.escalation_queue import WAITING_LABELS, decisions_of, queue, standing_write_off, waiting
 from arrears.legal.models import Decision
@@ -34,22 +34,6 @@ from arrears.legal.models import Decision
 PAGE_SIZE = 25
 REFUSED = (LegalError, ProhibitedLanguage)
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-# LGL-1's grounds and LGL-2's routes, in words.
-GROUND_WORDS = {
-    "failed_attempts": gettext_lazy("repeated collection attempts failed"),
-    "refused": gettext_lazy("the borrower refused to pay"),
-    "lost_contact": gettext_lazy("contact lost"),
-}
-ROUTE_WORDS = {"litigation": gettext_lazy("litigation"), "agency": gettext_lazy("an agency")}
-
-
-def route_words(route: str | None) -> str:
-    return str(ROUTE_WORDS[route]) if route in ROUTE_WORDS else _("none (not eligible)")
-
-
-def grounds_words(facts: Facts) -> str:
-    return "、".join(str(GROUND_WORDS[g]) for g in facts.grounds) or "—"
 
 
 def _route_cell(row) -> str:
