@@ -49,6 +49,23 @@ PEOPLE = {
         "employer": "南山云图信息技术有限公司",
         "email": "zhuge.wenbo@example.org",
     },
+    # The late stage's cases (LGL-1, LGL-2): S04 severe with three failed calls today, S05 with a write-off proposed.
+    "S04": {
+        "name": "上官云舒",
+        "id_number": "320102198907153021",
+        "mobile": "13612340004",
+        "address": "江苏省南京市玄武区中山路18号",
+        "employer": "金陵智造装备有限公司",
+        "email": "shangguan.yunshu@example.com",
+    },
+    "S05": {
+        "name": "慕容海川",
+        "id_number": "510104198110204417",
+        "mobile": "13512340005",
+        "address": "四川省成都市锦江区红星路二段70号",
+        "employer": "蜀道物流股份有限公司",
+        "email": "murong.haichuan@example.net",
+    },
 }
 # The contact people of S01 (CALL-1 reads them; their names and phones are personal data too).
 CONTACT = {"name": "欧阳春华", "phone": "13600009999", "relation": "spouse"}
@@ -76,7 +93,7 @@ class Site:
 
 
 def build_site() -> Site:
-    """The book on AS_OF (2026-03-20, working hours): three late borrowers with open cases, every object kind."""
+    """The book on AS_OF (2026-03-20, working hours): five late borrowers with open cases, every object kind."""
     from arrears.arrangements.actions import (
         SignedScan,
         do_decide_plan,
@@ -94,7 +111,13 @@ def build_site() -> Site:
     from factories import make_user
 
     opened = open_desk(
-        [("S01", 45, "24000", "low"), ("S02", 20, "12000", "low"), ("S03", 75, "36000", "high")],
+        [
+            ("S01", 45, "24000", "low"),
+            ("S02", 20, "12000", "low"),
+            ("S03", 75, "36000", "high"),
+            ("S04", 95, "300000", "low"),
+            ("S05", 120, "20000", "low"),
+        ],
         {"senior_collector": 1},
     )
     for external_id, person in PEOPLE.items():
@@ -158,9 +181,11 @@ def build_site() -> Site:
         channel="branch", received_at=WORKING_HOURS, text="夜间来电", mobile="13000000009", actor=boss
     )
     litigation, court_document = _lawsuit(cases["S03"], boss, users[RoleCode.LEGAL_OFFICER])
+    late = _late_stage(cases, boss)
     ids = {
         "litigation_id": litigation.pk,
         "court_document_id": court_document.pk,
+        **late,
         "complaint_id": complaint.pk,
         "unmatched_complaint_id": unmatched.pk,
         "case_id": cases["S01"].pk,
@@ -222,6 +247,36 @@ def _lawsuit(case, boss, officer):
         litigation, kind="lawyer", amount="2000.00", incurred_on=date(2026, 3, 10), today=AS_OF, actor=officer
     )
     return litigation, CourtDocument.objects.get(stage_event__litigation=litigation)
+
+
+def _late_stage(cases: dict, boss) -> dict:
+    """The late stage (LGL-1, LGL-2, AUTH-3): S04 (DPD 95, 300,000 loan) reached by no one in three calls today,
+    so eligible for litigation, its severe review open; S05 (DPD 120) with a write-off proposed by a second
+    supervisor (so the site's supervisor may approve or reject it)."""
+    from arrears.collection.models import Call
+    from arrears.legal.escalation_actions import do_decide_escalation
+    from factories import make_user
+
+    s04, s05 = cases["S04"], cases["S05"]
+    for outcome in ("no_answer", "busy", "no_answer"):
+        Call.objects.create(
+            borrower_id=s04.borrower_id,
+            case=s04,
+            collector=boss,
+            called_at=WORKING_HOURS,
+            called_on=AS_OF,
+            outcome=outcome,
+            number=PEOPLE["S04"]["mobile"],
+        )
+    maker = make_user("supervisor", username="site-supervisor-maker")
+    decided = do_decide_escalation(
+        s05, decision="write_off", reason="借款人已无还款能力", actor=maker, today=AS_OF, at=WORKING_HOURS
+    )
+    return {
+        "escalation_case_id": s04.pk,
+        "write_off_case_id": s05.pk,
+        "write_off_id": decided.write_off.pk,
+    }
 
 
 def add_reminder_and_hit(site: Site) -> None:

@@ -314,6 +314,25 @@ PAGES = [
         method="POST",
         form={"reason": "停用"},
     ),
+    # The late stage (issue 18): the supervisors' escalation queue and decision (LGL-1, LGL-2, AUTH-3), write-offs
+    # (maker–checker: S05's was proposed by another supervisor) and the recoveries after write-off.
+    Page("legal/escalations/", frozenset({SUP}), "/legal/escalations/", query=("page", "format")),
+    Page(
+        "legal/cases/<int:case_id>/escalation/",
+        frozenset({SUP}),
+        "/legal/cases/{escalation_case_id}/escalation/",
+        form={"decision": "continue", "reason": "借款人称下月有回款", "revisit_on": "2026-04-20"},
+        numbers=("revisit_on",),
+    ),
+    Page("legal/write-offs/", frozenset({SUP}), "/legal/write-offs/", query=("page", "format")),
+    Page(
+        "legal/write-offs/<int:write_off_id>/decide/",
+        frozenset({SUP}),
+        "/legal/write-offs/{write_off_id}/decide/",
+        method="POST",
+        form={"decision": "reject", "note": "仍有还款可能"},
+    ),
+    Page("legal/write-offs/recoveries/", frozenset({SUP}), "/legal/write-offs/recoveries/", query=("page", "format")),
     # The REST API, version 1 (Issue 16). A service account's token of a role reaches exactly what the role's line
     # says, except the schema and the docs, which need a signed-in person (API_SESSION_ONLY;
     # tests/compliance/test_url_matrix.py checks the tokens too).
@@ -574,6 +593,32 @@ PAGES = [
         "/api/v1/waivers/{waiver_id}/reject",
         method="POST",
         json={"reason": "不符合条件"},
+    ),
+    # The late stage (issue 18): a case's escalation facts (GET, for whoever may open the case) and the decision
+    # (POST, supervisors only, AUTH-3): one URL pattern, so its line is the decision's; the facts' reach is tested in
+    # tests/legal/test_escalation_api.py. S04: DPD 95, three failed calls today.
+    Page(
+        "api/v1/cases/<case_id>/escalation",
+        frozenset({SUP}),
+        "/api/v1/cases/{escalation_case_id}/escalation",
+        method="POST",
+        json={"decision": "continue", "reason": "借款人称下月有回款", "revisit_on": "2026-04-20"},
+        numbers=("revisit_on",),
+    ),
+    Page("api/v1/write-offs/pending", frozenset({SUP}), "/api/v1/write-offs/pending"),
+    Page(
+        "api/v1/write-offs/<write_off_id>/approve",
+        frozenset({SUP}),
+        "/api/v1/write-offs/{write_off_id}/approve",
+        method="POST",
+        json={"note": "核实无误"},
+    ),
+    Page(
+        "api/v1/write-offs/<write_off_id>/reject",
+        frozenset({SUP}),
+        "/api/v1/write-offs/{write_off_id}/reject",
+        method="POST",
+        json={"note": "仍有还款可能"},
     ),
     Page("api/v1/", frozenset(), "/api/v1/"),  # the API's root: no page (404 for everyone)
     # Any other path under the API: 404 in the API's error shape, for everyone.

@@ -53,6 +53,10 @@ PATHS = {
     "/api/v1/litigations/{litigation_id}": {"get"},
     "/api/v1/litigations/{litigation_id}/stages": {"post"},
     "/api/v1/litigations/{litigation_id}/costs": {"post"},
+    "/api/v1/cases/{case_id}/escalation": {"get", "post"},
+    "/api/v1/write-offs/pending": {"get"},
+    "/api/v1/write-offs/{write_off_id}/approve": {"post"},
+    "/api/v1/write-offs/{write_off_id}/reject": {"post"},
 }
 
 

@@ -67,6 +67,8 @@ LISTS = {
         LEGAL,
         ["诉讼", "案件", "客户号", "阶段", "管辖法院", "案号", "起诉金额（元）", "最近期限", "期限事项", "期限状态"],
     ),
+    "legal/escalations/": ("/legal/escalations/", "escalations", SUP, None),
+    "legal/write-offs/": ("/legal/write-offs/", "write-offs", SUP, None),
 }
 
 
@@ -176,7 +178,7 @@ def test_the_case_queue_export_keeps_the_filters_and_the_order(client, site):
     every = rows_of(client.get("/cases/?owner=all&format=csv"))
     page_order = re.findall(r'data-case="([0-9]+)"', client.get("/cases/?owner=all").content.decode())
     assert [line[0] for line in every[1:]] == [f"#{pk}" for pk in page_order]
-    masked = {"S01": "欧阳**", "S02": "司马**", "S03": "诸葛**"}
+    masked = {"S01": "欧阳**", "S02": "司马**", "S03": "诸葛**", "S04": "上官**", "S05": "慕容**"}
     assert sorted((line[1], line[2]) for line in every[1:]) == sorted(masked.items())
     assert every[0][-1] == "催收专员"  # the collector column, as on a supervisor's page
     senior = rows_of(client.get("/cases/?owner=all&pool=senior&format=csv"))

@@ -56,6 +56,7 @@ from arrears.finance import format_money, from_fen
 from arrears.home import export, inputs
 from arrears.home.inputs import parse_id
 from arrears.home.sorting import parse_sort
+from arrears.legal.views_escalation import late_stage_panel
 from arrears.notices.models import TemplatePurpose
 from arrears.notices.template_queries import template_for
 from arrears.notices.templating import paragraphs
@@ -163,7 +164,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     context = {
         "cadence": cadence.message() if cadence else "",
         "cadence_clause": cadence.clause if cadence else "",
-        "late_stage": queries.late_stage_words(case),
+        "late_stage_words": queries.late_stage_words(case),
         "case": case,
         "borrower": borrower,
         "shown": portfolio.shown_fields(borrower),
@@ -184,6 +185,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "collectors": _collectors() if has_perm(request.user, Perm.REASSIGN) else [],
         "letter_channels": policy_on(on).letters.channels,
         "arrangements": case_panel(request.user, case, on),
+        "late_stage": late_stage_panel(request.user, case, on),  # LGL-1, LGL-2, AUTH-3
     }
     return render(request, "collection/case.html", context)
 

@@ -100,4 +100,10 @@ ACTION_WORDS = {
     ActionCode.RECORD_COURT_STAGE: _("record a court stage of a lawsuit"),
     ActionCode.RECORD_LEGAL_COST: _("record a legal cost"),
     ActionCode.VIEW_COURT_DOCUMENT: _("open a court document"),
+    ActionCode.DECIDE_LITIGATION: _("decide on litigation"),
+    ActionCode.DECIDE_AGENCY: _("decide on placement with an agency"),
+    ActionCode.DECIDE_CONTINUE: _("decide to keep collecting a severe case"),
+    ActionCode.PROPOSE_WRITE_OFF: _("propose a write-off"),
+    ActionCode.APPROVE_WRITE_OFF: _("approve a write-off"),
+    ActionCode.REJECT_WRITE_OFF: _("reject a write-off"),
 }

@@ -115,3 +115,10 @@ class ActionCode(StrEnum):
     RECORD_COURT_STAGE = "legal.record_court_stage"
     RECORD_LEGAL_COST = "legal.record_legal_cost"
     VIEW_COURT_DOCUMENT = "legal.view_court_document"
+    # legal: the escalation decisions (LGL-1, LGL-2, AUTH-3) and write-offs (maker–checker)
+    DECIDE_LITIGATION = "legal.decide_litigation"
+    DECIDE_AGENCY = "legal.decide_agency"
+    DECIDE_CONTINUE = "legal.decide_continue"
+    PROPOSE_WRITE_OFF = "legal.propose_write_off"
+    APPROVE_WRITE_OFF = "legal.approve_write_off"
+    REJECT_WRITE_OFF = "legal.reject_write_off"

@@ -15,6 +15,7 @@ LINKS = (
     ("collection:queue", _("Cases"), Perm.READ_ALL_CASES),  # legal and compliance: every case, read-only
     ("collection:reminders", _("Reminder calls"), Perm.CALL),
     ("arrangements:queue", _("Approvals"), Perm.APPROVE),
+    ("legal:escalations", _("Late stage"), Perm.DECIDE_ESCALATION),  # LGL-1, LGL-2, AUTH-3
     ("complaints:queue", _("Complaints"), Perm.HANDLE_COMPLAINTS),
     ("legal:litigations", _("Litigation"), Perm.VIEW_LITIGATION),
     ("notices:outbox", _("Notices outbox"), Perm.MANAGE_OUTBOX),
