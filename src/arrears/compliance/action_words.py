@@ -96,4 +96,6 @@ ACTION_WORDS = {
     ActionCode.TELL_COMPLAINT_OUTCOME: _("tell the complainant the outcome"),
     ActionCode.CLOSE_COMPLAINT: _("close a complaint"),
     ActionCode.QUEUE_COMPLAINT_NOTICE: _("send a complaint's acknowledgement or outcome through the outbox"),
+    ActionCode.BUILD_LITIGATION_FILE: _("build a litigation file"),
+    ActionCode.VIEW_LITIGATION_FILE: _("open a litigation file"),
 }

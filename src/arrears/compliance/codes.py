@@ -110,3 +110,6 @@ class ActionCode(StrEnum):
     TELL_COMPLAINT_OUTCOME = "complaints.tell_outcome"
     CLOSE_COMPLAINT = "complaints.close_complaint"
     QUEUE_COMPLAINT_NOTICE = "complaints.queue_notice"
+    # legal: the litigation file (LIT-1); opening it is an audited read (PRV-1)
+    BUILD_LITIGATION_FILE = "legal.build_litigation_file"
+    VIEW_LITIGATION_FILE = "legal.view_litigation_file"
