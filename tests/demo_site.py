@@ -1,7 +1,8 @@
 """A small demo-like book for the suite-wide web tests (the role × URL matrix, the leak scan, the bad-input fuzz):
 borrowers with known, distinct personal data, the nightly run, one user per role, and one object of each kind a
 page shows — a case with a contact, a proposed and an approved plan (its agreement PDF), a waiver, a letter by
-post in a print batch (PDF and CSV manifest), a letter by email queued in the outbox.
+post in a print batch (PDF and CSV manifest), a letter by email queued in the outbox, a lawsuit with version 1 of
+its litigation file.
 
 `build_site()` needs the `approved_templates` fixture (letters are rendered from approved templates).
 """
@@ -182,7 +183,36 @@ def build_site() -> Site:
         "waiver_loan_id": s02_loan.pk,
         "waiver_loan": s02_loan.external_id,
     }
-    return Site(users=users, cases=cases, ids=ids)
+    site = Site(users=users, cases=cases, ids=ids)
+    add_litigation_file(site)
+    return site
+
+
+def add_litigation_file(site: Site) -> None:
+    """Litigation decided on S03 (the book's open lawsuit there, if it has one) and version 1 of its litigation
+    file (LIT-1), built by the legal officer as of the business date: `litigation_id`, `litigation_case_id`."""
+    from django.utils import timezone
+
+    from arrears.legal.litigation_file import do_build_litigation_file
+    from arrears.legal.models import EscalationDecision, Litigation
+
+    case = site.cases["S03"]
+    litigation = Litigation.objects.filter(case=case).exclude(stage="closed").first()
+    if litigation is None:
+        decision = EscalationDecision.objects.create(
+            case=case,
+            borrower=case.borrower,
+            decision="litigation",
+            eligible=False,
+            facts={"dpd": case.dpd},
+            reason="借款人明确拒绝还款，主管决定起诉",
+            business_date=AS_OF,
+            decided_by=site.users[RoleCode.SUPERVISOR],
+            decided_at=timezone.now(),
+        )
+        litigation = Litigation.objects.create(case=case, borrower=case.borrower, decision=decision, opened_on=AS_OF)
+    do_build_litigation_file(litigation, as_of=AS_OF, actor=site.users[RoleCode.LEGAL_OFFICER], at=WORKING_HOURS)
+    site.ids.update({"litigation_id": litigation.pk, "litigation_case_id": case.pk})
 
 
 def add_reminder_and_hit(site: Site) -> None:

@@ -50,6 +50,7 @@ PATHS = {
     "/api/v1/complaints/sla": {"get"},
     "/api/v1/complaints": {"post"},
     "/api/v1/complaints/{complaint_id}": {"get"},
+    "/api/v1/cases/{case_id}/litigation/file": {"get"},
 }
 
 
