@@ -106,6 +106,7 @@ def test_worked_example_the_claims_are_the_finance_cores_figures_on_the_filing_d
     assert set(YUAN.findall(complaint)) == {"54,318.12", "1,005.89", "1,499.28", "34.13", "56,857.42", "60,000.00"}
     index = flat(text[0])
     assert "诉讼请求金额（元）56,857.42" in index
+    assert "起诉状文本经法务审核通过的模板第1版" in index
     assert "公民身份号码320102198507154417" in index
 
 
@@ -331,3 +332,35 @@ def test_opening_a_version_is_an_audited_read_for_supervisors_and_legal_officers
         do_open_litigation_file(built, kind="pdf", actor=make_user("senior_collector"))
     assert written() == before
     assert PERSON["id_number"] in flat(pages(do_open_litigation_file(built, kind="pdf", actor=officer))[0])
+
+
+def test_two_builds_at_once_never_write_the_same_version(litigation, officer, monkeypatch):
+    """Clause: LIT-1 — a version is numbered before its PDF is rendered (the number is printed on every page) and
+    checked again under the litigation's lock: when someone else's version 1 was stored meanwhile, this build is
+    refused with what to do, and writes nothing."""
+    from arrears.legal import litigation_file
+
+    real = litigation_file.render_file
+
+    def meanwhile(content):
+        rendered = real(content)
+        LitigationFile.objects.create(
+            litigation=litigation,
+            version=1,
+            as_of=FILING_DATE,
+            built_by=officer,
+            built_at=at(FILING_DATE),
+            pdf=b"%PDF-",
+            pdf_sha256="0" * 64,
+            zip=b"PK",
+            zip_sha256="0" * 64,
+            manifest="",
+        )
+        return rendered
+
+    monkeypatch.setattr(litigation_file, "render_file", meanwhile)
+    events = AuditEvent.objects.count()
+    with pytest.raises(LegalError, match="Version 1 of this litigation file was built by someone else meanwhile"):
+        do_build_litigation_file(litigation, as_of=FILING_DATE, actor=officer)
+    assert list(LitigationFile.objects.values_list("version", "pdf_sha256")) == [(1, "0" * 64)]
+    assert AuditEvent.objects.count() == events

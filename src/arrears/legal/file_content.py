@@ -235,7 +235,8 @@ class FileContent:
     loans: tuple[LoanAccount, ...]
     claims: Claims
     complaint: tuple[str, ...]
-    template: str
+    template: str  # "litigation_complaint zh-hans v1": the version used, as the audit event records it
+    template_version: int
     calls: tuple[CallLine, ...]
     letters: tuple[LetterLine, ...]
     notices: tuple[NoticeLine, ...]
@@ -512,6 +513,7 @@ def file_content(
             claims=claims,
             complaint=(),
             template=f"{template.purpose} {template.language} v{template.version}",
+            template_version=template.version,
             calls=_calls(borrower.pk, as_of),
             letters=letters,
             notices=_notices(borrower.pk, as_of),
