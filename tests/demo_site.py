@@ -1,8 +1,8 @@
 """A small demo-like book for the suite-wide web tests (the role × URL matrix, the leak scan, the bad-input fuzz):
 borrowers with known, distinct personal data, the nightly run, one user per role, and one object of each kind a
 page shows — a case with a contact, a proposed and an approved plan (its agreement PDF), a waiver, a letter by
-post in a print batch (PDF and CSV manifest), a letter by email queued in the outbox, a lawsuit with version 1 of
-its litigation file.
+post in a print batch (PDF and CSV manifest), a letter by email queued in the outbox, a lawsuit with two court
+stages, a document and a cost, and version 1 of its litigation file.
 
 `build_site()` needs the `approved_templates` fixture (letters are rendered from approved templates).
 """
@@ -157,7 +157,10 @@ def build_site() -> Site:
     unmatched = do_file_complaint(
         channel="branch", received_at=WORKING_HOURS, text="夜间来电", mobile="13000000009", actor=boss
     )
+    litigation, court_document = _lawsuit(cases["S03"], boss, users[RoleCode.LEGAL_OFFICER])
     ids = {
+        "litigation_id": litigation.pk,
+        "court_document_id": court_document.pk,
         "complaint_id": complaint.pk,
         "unmatched_complaint_id": unmatched.pk,
         "case_id": cases["S01"].pk,
@@ -189,30 +192,49 @@ def build_site() -> Site:
 
 
 def add_litigation_file(site: Site) -> None:
-    """Litigation decided on S03 (the book's open lawsuit there, if it has one) and version 1 of its litigation
-    file (LIT-1), built by the legal officer as of the business date: `litigation_id`, `litigation_case_id`."""
-    from django.utils import timezone
-
+    """Version 1 of the litigation file (LIT-1) of the lawsuit on S03, built by the legal officer as of the business
+    date; its case is `litigation_case_id` (the API's path)."""
     from arrears.legal.litigation_file import do_build_litigation_file
-    from arrears.legal.models import EscalationDecision, Litigation
+    from arrears.legal.models import Litigation
 
-    case = site.cases["S03"]
-    litigation = Litigation.objects.filter(case=case).exclude(stage="closed").first()
-    if litigation is None:
-        decision = EscalationDecision.objects.create(
-            case=case,
-            borrower=case.borrower,
-            decision="litigation",
-            eligible=False,
-            facts={"dpd": case.dpd},
-            reason="借款人明确拒绝还款，主管决定起诉",
-            business_date=AS_OF,
-            decided_by=site.users[RoleCode.SUPERVISOR],
-            decided_at=timezone.now(),
-        )
-        litigation = Litigation.objects.create(case=case, borrower=case.borrower, decision=decision, opened_on=AS_OF)
+    litigation = Litigation.objects.get(pk=site.ids["litigation_id"])
     do_build_litigation_file(litigation, as_of=AS_OF, actor=site.users[RoleCode.LEGAL_OFFICER], at=WORKING_HOURS)
-    site.ids.update({"litigation_id": litigation.pk, "litigation_case_id": case.pk})
+    site.ids["litigation_case_id"] = litigation.case_id
+
+
+def _lawsuit(case, boss, officer):
+    """A lawsuit on S03 (made directly: the escalation decision is another action's work), filed on 2026-03-02
+    with the court's receipt (a one-pixel PNG stands for the scan) and a court fee, accepted on 2026-03-09, with a
+    lawyer's fee (LIT-2)."""
+    from datetime import UTC, date, datetime
+
+    from arrears.legal.court import Document, do_record_cost, do_record_stage
+    from arrears.legal.models import CourtDocument, EscalationDecision, Litigation
+
+    decision = EscalationDecision.objects.create(
+        case=case,
+        borrower=case.borrower,
+        decision="litigation",
+        eligible=True,
+        route="litigation",
+        facts={},
+        reason="多次催收无果，借款人明确拒绝还款",
+        business_date=date(2026, 2, 20),
+        decided_by=boss,
+        decided_at=datetime(2026, 2, 20, 2, 0, tzinfo=UTC),
+    )
+    litigation = Litigation.objects.create(
+        case=case, borrower=case.borrower, decision=decision, opened_on=date(2026, 2, 20)
+    )
+    court = {"court": "北京市朝阳区人民法院", "claimed": "36500.00", "court_fee": "306.00"}
+    receipt = [Document("立案回执.png", PNG)]
+    do_record_stage(litigation, "filed", on=date(2026, 3, 2), today=AS_OF, actor=officer, documents=receipt, **court)
+    number = "(2026)京0105民初1234号"
+    do_record_stage(litigation, "accepted", on=date(2026, 3, 9), today=AS_OF, actor=officer, court_case_no=number)
+    do_record_cost(
+        litigation, kind="lawyer", amount="2000.00", incurred_on=date(2026, 3, 10), today=AS_OF, actor=officer
+    )
+    return litigation, CourtDocument.objects.get(stage_event__litigation=litigation)
 
 
 def add_reminder_and_hit(site: Site) -> None:

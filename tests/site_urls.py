@@ -35,7 +35,7 @@ RUNS = frozenset({SUP, ADMIN})  # engine.view_runs
 TEMPLATES = frozenset({SUP, LEGAL, COMPLIANCE})  # notices.write_templates or review_templates
 HOLDS = frozenset({SUP, LEGAL, COMPLIANCE})  # portfolio.manage_holds
 COMPLAINTS = frozenset({SUP, COMPLIANCE})  # complaints.file and complaints.handle
-LITIGATION = frozenset({SUP, LEGAL})  # legal.view_litigation (legal officers also keep the file: legal.keep_litigation)
+LITIGATION = frozenset({SUP, LEGAL})  # legal.view_litigation (legal officers also keep it: legal.keep_litigation)
 # The demo site's case S01 (DPD 45, moderate) is in the junior pool: every collector may open it; legal and
 # compliance officers read every case, read-only (collection.read_all_cases: they investigate complaints and
 # prepare litigation).
@@ -410,6 +410,43 @@ PAGES = [
         COMPLAINTS,
         "/complaints/{complaint_id}/investigation/close/",
         method="POST",
+    ),
+    # The court stages (LIT-2): supervisors and legal officers see; legal officers record.
+    Page("legal/litigations/", LITIGATION, "/legal/litigations/", query=("format",)),
+    Page("legal/litigations/<int:litigation_id>/", LITIGATION, "/legal/litigations/{litigation_id}/"),
+    Page(
+        "legal/litigations/<int:litigation_id>/stages/",
+        frozenset({LEGAL}),
+        "/legal/litigations/{litigation_id}/stages/",
+        method="POST",
+        form={"stage": "hearing", "on": "2026-03-16", "note": "第一次开庭"},
+        numbers=("on",),
+    ),
+    Page(
+        "legal/litigations/<int:litigation_id>/costs/",
+        frozenset({LEGAL}),
+        "/legal/litigations/{litigation_id}/costs/",
+        method="POST",
+        form={"kind": "lawyer", "amount": "3000.00", "incurred_on": "2026-03-10", "note": "律师费"},
+        numbers=("amount", "incurred_on"),
+    ),
+    Page("legal/court-documents/<int:document_id>/", LITIGATION, "/legal/court-documents/{court_document_id}/"),
+    Page("api/v1/litigations/<litigation_id>", LITIGATION, "/api/v1/litigations/{litigation_id}"),
+    Page(
+        "api/v1/litigations/<litigation_id>/stages",
+        frozenset({LEGAL}),
+        "/api/v1/litigations/{litigation_id}/stages",
+        method="POST",
+        json={"stage": "hearing", "on": "2026-03-16", "note": "第一次开庭"},
+        numbers=("on",),
+    ),
+    Page(
+        "api/v1/litigations/<litigation_id>/costs",
+        frozenset({LEGAL}),
+        "/api/v1/litigations/{litigation_id}/costs",
+        method="POST",
+        json={"kind": "lawyer", "amount": "3000.00", "incurred_on": "2026-03-10", "note": "律师费"},
+        numbers=("amount", "incurred_on"),
     ),
     Page(
         "api/v1/complaints",

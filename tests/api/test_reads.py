@@ -270,6 +270,9 @@ def test_the_schema_lists_every_endpoint(desk):
         ("/api/v1/borrowers/{borrower_id}/holds", "post"),
         ("/api/v1/holds/{hold_id}/lift", "post"),
         ("/api/v1/complaints/sla", "get"),
+        ("/api/v1/litigations/{litigation_id}", "get"),
+        ("/api/v1/litigations/{litigation_id}/stages", "post"),
+        ("/api/v1/litigations/{litigation_id}/costs", "post"),
         ("/api/v1/cases/{case_id}/litigation/file", "get"),
     ]:
         assert "403" in paths[path][method]["responses"], path

@@ -50,6 +50,9 @@ PATHS = {
     "/api/v1/complaints/sla": {"get"},
     "/api/v1/complaints": {"post"},
     "/api/v1/complaints/{complaint_id}": {"get"},
+    "/api/v1/litigations/{litigation_id}": {"get"},
+    "/api/v1/litigations/{litigation_id}/stages": {"post"},
+    "/api/v1/litigations/{litigation_id}/costs": {"post"},
     "/api/v1/cases/{case_id}/litigation/file": {"get"},
 }
 

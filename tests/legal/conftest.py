@@ -1,5 +1,5 @@
-"""Fixtures of the late stage's tests: fast password hashing; the daily run's, the desk's and the API's helpers on
-the path."""
+"""Fixtures of the late stage's tests: fast password hashing; the daily run's book helpers, the collection desk's
+and the API's client helpers on the path."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-for folder in ("daily", "collection", "api"):
-    sys.path.insert(0, str(Path(__file__).parent.parent / folder))
+for folder in ("legal", "daily", "collection", "api"):
+    path = str(Path(__file__).parent.parent / folder)
+    if path not in sys.path:
+        sys.path.insert(0, path)
 
 
 @pytest.fixture(autouse=True)

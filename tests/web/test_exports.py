@@ -61,6 +61,12 @@ LISTS = {
     "runs/": ("/runs/", "runs", SUP, None),
     "compliance/phrases/": ("/compliance/phrases/", "phrases", COMPLIANCE, None),
     "compliance/language-hits/": ("/compliance/language-hits/", "language-hits", COMPLIANCE, None),
+    "legal/litigations/": (
+        "/legal/litigations/",
+        "litigations",
+        LEGAL,
+        ["诉讼", "案件", "客户号", "阶段", "管辖法院", "案号", "起诉金额（元）", "最近期限", "期限事项", "期限状态"],
+    ),
 }
 
 

@@ -96,6 +96,9 @@ ACTION_WORDS = {
     ActionCode.TELL_COMPLAINT_OUTCOME: _("tell the complainant the outcome"),
     ActionCode.CLOSE_COMPLAINT: _("close a complaint"),
     ActionCode.QUEUE_COMPLAINT_NOTICE: _("send a complaint's acknowledgement or outcome through the outbox"),
+    ActionCode.RECORD_COURT_STAGE: _("record a court stage of a lawsuit"),
+    ActionCode.RECORD_LEGAL_COST: _("record a legal cost"),
+    ActionCode.VIEW_COURT_DOCUMENT: _("open a court document"),
     ActionCode.BUILD_LITIGATION_FILE: _("build a litigation file"),
     ActionCode.VIEW_LITIGATION_FILE: _("open a litigation file"),
 }

@@ -110,6 +110,10 @@ class ActionCode(StrEnum):
     TELL_COMPLAINT_OUTCOME = "complaints.tell_outcome"
     CLOSE_COMPLAINT = "complaints.close_complaint"
     QUEUE_COMPLAINT_NOTICE = "complaints.queue_notice"
+    # legal: the court stages, legal costs and court documents (LIT-2)
+    RECORD_COURT_STAGE = "legal.record_court_stage"
+    RECORD_LEGAL_COST = "legal.record_legal_cost"
+    VIEW_COURT_DOCUMENT = "legal.view_court_document"
     # legal: the litigation file (LIT-1); opening it is an audited read (PRV-1)
     BUILD_LITIGATION_FILE = "legal.build_litigation_file"
     VIEW_LITIGATION_FILE = "legal.view_litigation_file"

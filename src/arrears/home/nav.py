@@ -16,6 +16,7 @@ LINKS = (
     ("collection:reminders", _("Reminder calls"), Perm.CALL),
     ("arrangements:queue", _("Approvals"), Perm.APPROVE),
     ("complaints:queue", _("Complaints"), Perm.HANDLE_COMPLAINTS),
+    ("legal:litigations", _("Litigation"), Perm.VIEW_LITIGATION),
     ("notices:outbox", _("Notices outbox"), Perm.MANAGE_OUTBOX),
     ("portfolio:borrowers", _("Borrowers"), Perm.VIEW_PORTFOLIO),
     ("daily:runs", _("Nightly runs"), Perm.VIEW_RUNS),

@@ -1,10 +1,16 @@
 from django.urls import path
 
-from arrears.legal import views_file
+from arrears.legal import views_file, views_litigation
 
 app_name = "legal"
 urlpatterns: list = [
-    # The litigation file (LIT-1).
+    # The court stages (LIT-2): the queue, one lawsuit, its stages, costs and documents.
+    path("litigations/", views_litigation.litigation_queue, name="litigations"),
+    path("litigations/<int:litigation_id>/", views_litigation.litigation_page, name="litigation"),
+    path("litigations/<int:litigation_id>/stages/", views_litigation.record_stage, name="record_stage"),
+    path("litigations/<int:litigation_id>/costs/", views_litigation.record_cost, name="record_cost"),
+    path("court-documents/<int:document_id>/", views_litigation.court_document, name="court_document"),
+    # The litigation file (LIT-1): its versions and build form, a version's PDF or ZIP.
     path("litigations/<int:litigation_id>/file/", views_file.litigation_file, name="file"),
     path("litigations/<int:litigation_id>/file/build/", views_file.build_file, name="file-build"),
     path(
