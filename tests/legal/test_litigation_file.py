@@ -152,17 +152,18 @@ def test_the_index_gives_each_parts_first_page_and_the_collection_record_its_evi
         assert not flat(text[first - 2]).startswith(title)
     assert all(f"诉讼材料 LIT-{litigation.pk:06d}-v1 · 第 {n} 页，共 {len(text)} 页" in text[n - 1] for n in (1, 2))
     record = flat(" ".join(text[int(re.search(r"4\.催收记录\.+第(\d+)页", index).group(1)) - 1 :]))
+    letter = Letter.objects.get()  # LTR-20260820-<its id>: ids are not reset between tests on PostgreSQL
     for expected in (
         "2026-07-2010:30借款人本人170****",
         "无人接听0——李敏",
         "已接通，拒绝还款95坚决拒绝—李敏记录：借款人明确表示不还款",
-        "LTR-20260820-0000012026-08-20邮寄已打印待邮寄46,084.602026-08-27",
+        f"LTR-20260820-{letter.pk:06d}2026-08-20邮寄已打印待邮寄46,084.602026-08-27",
         "发送或打印：2026-08-2016:00打印批次2026-08-20第1批送达确认电话：处理中（截止日期2026-08-25）",
         "2026-08-20逾期通知书邮寄已发送46,084.602026-08-2016:00",
         "2026-08-105,000.002026-08-20未履行0.00",
     ):
         assert expected in record, expected
-    assert f"通知书PDF的SHA-256：{Letter.objects.get().pdf_sha256}" in record
+    assert f"通知书PDF的SHA-256：{letter.pdf_sha256}" in record
     mobile = litigation.borrower.mobile
     assert mobile not in flat(" ".join(text))
 
