@@ -2,7 +2,7 @@
 borrowers with known, distinct personal data, the nightly run, one user per role, and one object of each kind a
 page shows — a case with a contact, a proposed and an approved plan (its agreement PDF), a waiver, a letter by
 post in a print batch (PDF and CSV manifest), a letter by email queued in the outbox, a lawsuit with two court
-stages, a document and a cost.
+stages, a document and a cost, and version 1 of its litigation file.
 
 `build_site()` needs the `approved_templates` fixture (letters are rendered from approved templates).
 """
@@ -211,7 +211,20 @@ def build_site() -> Site:
         "waiver_loan_id": s02_loan.pk,
         "waiver_loan": s02_loan.external_id,
     }
-    return Site(users=users, cases=cases, ids=ids)
+    site = Site(users=users, cases=cases, ids=ids)
+    add_litigation_file(site)
+    return site
+
+
+def add_litigation_file(site: Site) -> None:
+    """Version 1 of the litigation file (LIT-1) of the lawsuit on S03, built by the legal officer as of the business
+    date; its case is `litigation_case_id` (the API's path)."""
+    from arrears.legal.litigation_file import do_build_litigation_file
+    from arrears.legal.models import Litigation
+
+    litigation = Litigation.objects.get(pk=site.ids["litigation_id"])
+    do_build_litigation_file(litigation, as_of=AS_OF, actor=site.users[RoleCode.LEGAL_OFFICER], at=WORKING_HOURS)
+    site.ids["litigation_case_id"] = litigation.case_id
 
 
 def _lawsuit(case, boss, officer):

@@ -620,6 +620,23 @@ PAGES = [
         method="POST",
         json={"note": "仍有还款可能"},
     ),
+    # The litigation file (LIT-1) of the demo site's lawsuit on S03: its page, the build form, a version's PDF or ZIP
+    # (an audited read), and the newest PDF through the API.
+    Page("legal/litigations/<int:litigation_id>/file/", LITIGATION, "/legal/litigations/{litigation_id}/file/"),
+    Page(
+        "legal/litigations/<int:litigation_id>/file/build/",
+        frozenset({LEGAL}),
+        "/legal/litigations/{litigation_id}/file/build/",
+        method="POST",
+        form={"as_of": "2026-03-20"},
+        numbers=("as_of",),
+    ),
+    Page(
+        "legal/litigations/<int:litigation_id>/file/v<int:version>.<str:kind>",
+        LITIGATION,
+        "/legal/litigations/{litigation_id}/file/v1.pdf",
+    ),
+    Page("api/v1/cases/<case_id>/litigation/file", LITIGATION, "/api/v1/cases/{litigation_case_id}/litigation/file"),
     Page("api/v1/", frozenset(), "/api/v1/"),  # the API's root: no page (404 for everyone)
     # Any other path under the API: 404 in the API's error shape, for everyone.
     Page("api/v1/^(?P<rest>.*)$", frozenset(), "/api/v1/nope"),

@@ -279,6 +279,7 @@ def test_the_schema_lists_every_endpoint(desk):
         ("/api/v1/write-offs/pending", "get"),
         ("/api/v1/write-offs/{write_off_id}/approve", "post"),
         ("/api/v1/write-offs/{write_off_id}/reject", "post"),
+        ("/api/v1/cases/{case_id}/litigation/file", "get"),
     ]:
         assert "403" in paths[path][method]["responses"], path
 

@@ -57,6 +57,7 @@ PATHS = {
     "/api/v1/write-offs/pending": {"get"},
     "/api/v1/write-offs/{write_off_id}/approve": {"post"},
     "/api/v1/write-offs/{write_off_id}/reject": {"post"},
+    "/api/v1/cases/{case_id}/litigation/file": {"get"},
 }
 
 

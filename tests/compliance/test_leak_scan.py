@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 import pytest
 from django.utils.http import urlencode
@@ -42,6 +43,16 @@ ALLOWED = {
         "fields": ("name", "address"),
         "audited": "notices.download_print_batch",
     },
+    # LIT-1: the litigation file goes to the court, which needs the defendant's full name, ID number and address;
+    # only supervisors and legal officers open it (PDF, ZIP, the API's PDF).
+    "legal/litigations/<int:litigation_id>/file/v<int:version>.<str:kind>": {
+        "fields": ("name", "id_number", "address"),
+        "audited": "legal.view_litigation_file",
+    },
+    "api/v1/cases/<case_id>/litigation/file": {
+        "fields": ("name", "id_number", "address"),
+        "audited": "legal.view_litigation_file",
+    },
 }
 
 
@@ -60,6 +71,10 @@ def extra_views(site) -> list[tuple[str, str]]:
         ("plans/<int:plan_id>/", f"/plans/{site.ids['proposed_plan_id']}/"),
         ("letters/<int:letter_id>.pdf", f"/letters/{site.ids['emailed_letter_id']}.pdf"),
         ("notices/print-batches/<int:pk>.<str:kind>", f"/notices/print-batches/{site.ids['batch_id']}.csv"),
+        (
+            "legal/litigations/<int:litigation_id>/file/v<int:version>.<str:kind>",
+            f"/legal/litigations/{site.ids['litigation_id']}/file/v1.zip",
+        ),
     ]
     views += [("notices/", f"/notices/?status={status}") for status in NoticeStatus.values]
     # Every list's CSV export (`?format=csv`), masked as its page; the queue as a supervisor sees all of it.
@@ -69,12 +84,20 @@ def extra_views(site) -> list[tuple[str, str]]:
 
 
 def text_of(response) -> str:
-    """What a reader sees: the page, the PDF's text or the CSV; whitespace removed (PDF text breaks lines)."""
+    """What a reader sees: the page, the PDF's text or the CSV, every file in a ZIP; whitespace removed (PDF text
+    breaks lines)."""
     kind = response.get("Content-Type", "")
     content = b"".join(response.streaming_content) if response.streaming else response.content
-    if kind.startswith("application/pdf"):
+    if kind.startswith("application/zip"):
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        return "".join(_text(name, archive.read(name)) for name in archive.namelist())
+    return _text("page.pdf" if kind.startswith("application/pdf") else "", content, image=kind.startswith("image/"))
+
+
+def _text(name: str, content: bytes, *, image: bool = False) -> str:
+    if name.endswith(".pdf"):
         text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    elif kind.startswith("image/"):
+    elif image:
         text = ""
     else:
         text = content.decode("utf-8-sig")
@@ -129,7 +152,7 @@ def scan(client, site, role) -> list[str]:
 def test_no_page_or_download_shows_personal_data_in_full(client, monkeypatch):
     """Clause: PRV-1 — for every role: every GET page of the matrix it may open, every case, borrower, loan and
     delivery-history page, every outbox status, every list's CSV export, every letter, agreement and print batch
-    (PDF text via pypdf, the CSV manifest): no full personal data, except the documents of ALLOWED, which carry exactly what they must
+    (PDF text via pypdf, the CSV manifest), the litigation file's PDF and ZIP: no full personal data, except the documents of ALLOWED, which carry exactly what they must
     (found there, so the scan can see it) and whose every opening is an audited read."""
     monkeypatch.setattr(desk_views, "now", lambda: WORKING_HOURS)
     site = build_site()

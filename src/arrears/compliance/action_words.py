@@ -106,4 +106,6 @@ ACTION_WORDS = {
     ActionCode.PROPOSE_WRITE_OFF: _("propose a write-off"),
     ActionCode.APPROVE_WRITE_OFF: _("approve a write-off"),
     ActionCode.REJECT_WRITE_OFF: _("reject a write-off"),
+    ActionCode.BUILD_LITIGATION_FILE: _("build a litigation file"),
+    ActionCode.VIEW_LITIGATION_FILE: _("open a litigation file"),
 }

@@ -122,3 +122,6 @@ class ActionCode(StrEnum):
     PROPOSE_WRITE_OFF = "legal.propose_write_off"
     APPROVE_WRITE_OFF = "legal.approve_write_off"
     REJECT_WRITE_OFF = "legal.reject_write_off"
+    # legal: the litigation file (LIT-1); opening it is an audited read (PRV-1)
+    BUILD_LITIGATION_FILE = "legal.build_litigation_file"
+    VIEW_LITIGATION_FILE = "legal.view_litigation_file"

@@ -1,6 +1,6 @@
 """The late stage's API endpoints (see arrears.api.site for the conventions).
 
-The court stages (Clause: LIT-2), under /api/v1/:
+The court stages (Clause: LIT-2) and the litigation file (Clause: LIT-1), under /api/v1/:
 
 * `GET /litigations/{id}` — a lawsuit: its stage and court facts, its deadlines on today's date (the calendar day
   in Beijing) with their state, the stages that may come next, every recorded stage with its documents (name,
@@ -13,6 +13,8 @@ The court stages (Clause: LIT-2), under /api/v1/:
   for a fact that is missing or malformed. Documents are uploaded on the web page.
 * `POST /litigations/{id}/costs` — `{"kind", "amount", "incurred_on", "note"}` → 201 with the cost and the
   lawsuit's new total.
+* `GET /cases/{id}/litigation/file` — the newest version of the case's litigation file, its PDF
+  (application/pdf), to supervisors and legal officers once litigation is decided; an audited read.
 
 Money is yuan as a string both ways ("52000.00"; a JSON number is refused), with fen as integers beside it.
 """
@@ -22,19 +24,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from arrears.accounts.permissions import Perm
-from arrears.api.errors import WRITE_REFUSALS
+from arrears.api.errors import REFUSALS, WRITE_REFUSALS
 from arrears.api.schemas import Id, yuan
+from arrears.collection.queries import visible_cases
 from arrears.compliance.actions import require
 from arrears.legal import deadlines as deadline_states
 from arrears.legal import queries_litigation
 from arrears.legal.court import StageOrderError, do_record_cost, do_record_stage, next_stages
 from arrears.legal.deadlines import Deadline
+from arrears.legal.litigation_file import do_open_litigation_file, latest_file
 from arrears.legal.models import Litigation
 
 router = Router(tags=["late stage"])
@@ -288,3 +292,41 @@ def record_cost(request: HttpRequest, litigation_id: Id, payload: CostIn):
     )
     total = queries_litigation.costs_of(litigation).total_fen
     return Status(201, {**_cost_out(cost), "total": yuan(total), "total_fen": total})
+
+
+# -- the litigation file (LIT-1) ------------------------------------------------------------------------------
+
+
+_PDF = {
+    "200": {
+        "description": "the newest version of the litigation file, one PDF with its index, exactly as built",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+@router.get("/cases/{case_id}/litigation/file", response=REFUSALS, openapi_extra={"responses": _PDF})
+def litigation_file_pdf(request: HttpRequest, case_id: Id):
+    """The newest version of the case's litigation file as its PDF (Clause: LIT-1, PRV-1), to supervisors and
+    legal officers once litigation is decided on the case. It carries the borrower's full name, ID number and
+    address (it is for the court), so each call is an audited read. 404 when the case is outside the caller's
+    reach, litigation was not decided on it or no file was built yet; 403 for a role that may see the case but
+    not the litigation file."""
+    case = visible_cases(request.user).filter(pk=case_id).first()
+    if case is None:
+        raise HttpError(404, _("No such case, or not one of yours"))
+    require(request.user, Perm.VIEW_LITIGATION)
+    litigation = Litigation.objects.filter(case=case).order_by("-opened_on", "-pk").first()
+    if litigation is None:
+        raise HttpError(404, _("Litigation has not been decided on this case."))
+    built = latest_file(litigation)
+    if built is None:
+        raise HttpError(
+            404, _("No litigation file has been built for this case yet; a legal officer builds it on its page.")
+        )
+    response = HttpResponse(
+        do_open_litigation_file(built, kind="pdf", actor=request.user), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="litigation-file-{litigation.pk:06d}-v{built.version}.pdf"'
+    response["Cache-Control"] = "private, no-store"  # full name, ID number and address
+    return response

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arrears.legal import views_escalation, views_litigation, views_write_offs
+from arrears.legal import views_escalation, views_file, views_litigation, views_write_offs
 
 app_name = "legal"
 urlpatterns: list = [
@@ -16,4 +16,12 @@ urlpatterns: list = [
     path("write-offs/", views_write_offs.write_off_list, name="write-offs"),
     path("write-offs/<int:write_off_id>/decide/", views_write_offs.decide_write_off, name="write-off-decide"),
     path("write-offs/recoveries/", views_write_offs.recoveries_page, name="recoveries"),
+    # The litigation file (LIT-1): its versions and build form, a version's PDF or ZIP.
+    path("litigations/<int:litigation_id>/file/", views_file.litigation_file, name="file"),
+    path("litigations/<int:litigation_id>/file/build/", views_file.build_file, name="file-build"),
+    path(
+        "litigations/<int:litigation_id>/file/v<int:version>.<str:kind>",
+        views_file.file_download,
+        name="file-download",
+    ),
 ]

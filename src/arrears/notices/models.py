@@ -41,6 +41,7 @@ class TemplatePurpose(models.TextChoices):
     COMPLAINT_ACK_EMAIL = "complaint_ack_email", _("complaint acknowledgement by email")
     COMPLAINT_OUTCOME_SMS = "complaint_outcome_sms", _("complaint outcome by SMS")
     COMPLAINT_OUTCOME_EMAIL = "complaint_outcome_email", _("complaint outcome by email")
+    LITIGATION_COMPLAINT = "litigation_complaint", _("statement of claim (起诉状)")
 
 
 class TemplateStatus(models.TextChoices):

@@ -77,6 +77,23 @@ _ACK = ("name", "complaint_ref", "received_on", "investigation_due", *_BANK)
 _ACK_REQUIRED = ("complaint_ref", "investigation_due", "bank_hotline")
 _OUTCOME = ("name", "complaint_ref", "received_on", "finding", *_BANK)
 _OUTCOME_REQUIRED = ("complaint_ref", "finding", "bank_hotline")
+_CLAIMS = ("principal", "interest", "penalty", "compound", "total")
+_COMPLAINT = (
+    *_BANK,
+    "name",
+    "id_number",
+    "address",
+    *_CLAIMS,
+    "filing_date",
+    "contracts",
+    "loan_terms",
+    "earliest_due",
+    "dpd",
+    "calls",
+    "letters",
+    "court",
+)
+_COMPLAINT_REQUIRED = ("bank_name", "name", "id_number", "address", *_CLAIMS, "filing_date", "contracts")
 
 PLACEHOLDERS: Mapping[str, Spec] = {
     "reminder_sms": Spec(_REMINDER, _REMINDER_REQUIRED, "none", max_chars=SMS_MAX_CHARS),
@@ -94,6 +111,10 @@ PLACEHOLDERS: Mapping[str, Spec] = {
     "complaint_ack_email": Spec(_ACK, _ACK_REQUIRED, "required"),
     "complaint_outcome_sms": Spec(_OUTCOME, _OUTCOME_REQUIRED, "none", max_chars=SMS_MAX_CHARS),
     "complaint_outcome_email": Spec(_OUTCOME, _OUTCOME_REQUIRED, "required"),
+    # LIT-1: the statement of claim (起诉状) of the litigation file: the bank as plaintiff, the borrower as defendant
+    # (name, ID number and address in full: it goes to the court), the claims to the filing date (each figure the
+    # finance core's), the contracts and the facts. Printed, so no subject.
+    "litigation_complaint": Spec(_COMPLAINT, _COMPLAINT_REQUIRED),
 }
 
 # Realistic values for previews and the SMS length check; long rather than short (the name of a bank, an
@@ -123,6 +144,20 @@ _SAMPLE: dict[str, dict[str, str]] = {
         "received_on": "2026年11月28日",
         "investigation_due": "2026年12月3日",
         "finding": "经调查，您反映的情况属实。我行已对相关人员作出处理，并已落实整改。",
+        "id_number": "110101199003071234",
+        "address": "上海市徐汇区漕溪北路1200弄15号1802室",
+        "principal": "41,572.36",
+        "interest": "1,506.27",
+        "penalty": "752.18",
+        "compound": "27.34",
+        "total": "43,858.15",
+        "filing_date": "2026年12月15日",
+        "loan_terms": "合同编号L2026000123，借款本金60,000.00元，年利率4.35%，期限24个月，还款方式为等额本息，"
+        "起始日2026年1月15日",
+        "earliest_due": "2026年6月15日",
+        "calls": "14",
+        "letters": "2",
+        "court": "上海市徐汇区人民法院",
     },
     "en": {
         "name": "张三丰",
@@ -143,6 +178,20 @@ _SAMPLE: dict[str, dict[str, str]] = {
         "investigation_due": "3 December 2026",
         "finding": "Our investigation found that your complaint is justified. We have dealt with those responsible "
         "and put right what went wrong.",
+        "id_number": "110101199003071234",
+        "address": "上海市徐汇区漕溪北路1200弄15号1802室",
+        "principal": "41,572.36",
+        "interest": "1,506.27",
+        "penalty": "752.18",
+        "compound": "27.34",
+        "total": "43,858.15",
+        "filing_date": "15 December 2026",
+        "loan_terms": "contract L2026000123, principal CNY 60,000.00 at 4.35% a year over 24 months, equal "
+        "instalments, from 15 January 2026",
+        "earliest_due": "15 June 2026",
+        "calls": "14",
+        "letters": "2",
+        "court": "Xuhui District People's Court, Shanghai",
     },
 }
 

@@ -49,6 +49,10 @@ _HELP = {
     ),
 }
 _HELP["complaint_outcome_email"] = _HELP["complaint_outcome_sms"]
+_HELP["litigation_complaint"] = gettext_lazy(
+    "The litigation file prints the approved Chinese version (the court's language); the amounts are the finance "
+    "core's figures to the filing date the legal officer gives. Blank lines separate paragraphs."
+)
 
 
 class TemplateForm(forms.Form):
