@@ -35,6 +35,7 @@ RUNS = frozenset({SUP, ADMIN})  # engine.view_runs
 TEMPLATES = frozenset({SUP, LEGAL, COMPLIANCE})  # notices.write_templates or review_templates
 HOLDS = frozenset({SUP, LEGAL, COMPLIANCE})  # portfolio.manage_holds
 COMPLAINTS = frozenset({SUP, COMPLIANCE})  # complaints.file and complaints.handle
+AGENCY_REGISTRY = frozenset({SUP, ADMIN})  # the agencies and their eligibility (AGY-1): placing and keeping
 LITIGATION = frozenset({SUP, LEGAL})  # legal.view_litigation (legal officers also keep it: legal.keep_litigation)
 # The demo site's case S01 (DPD 45, moderate) is in the junior pool: every collector may open it; legal and
 # compliance officers read every case, read-only (collection.read_all_cases: they investigate complaints and
@@ -317,6 +318,7 @@ PAGES = [
     # The late stage (issue 18): the supervisors' escalation queue and decision (LGL-1, LGL-2, AUTH-3), write-offs
     # (maker–checker: S05's was proposed by another supervisor) and the recoveries after write-off.
     Page("legal/escalations/", frozenset({SUP}), "/legal/escalations/", query=("page", "format")),
+    Page("agencies/", AGENCY_REGISTRY, "/agencies/"),
     Page(
         "legal/cases/<int:case_id>/escalation/",
         frozenset({SUP}),
@@ -480,6 +482,7 @@ PAGES = [
         },
     ),
     Page("api/v1/complaints/<complaint_id>", COMPLAINTS, "/api/v1/complaints/{complaint_id}"),
+    Page("api/v1/agencies", AGENCY_REGISTRY, "/api/v1/agencies"),
     Page("api/v1/complaints/sla", COMPLAINTS, "/api/v1/complaints/sla", query=("on",), numbers=("on",)),
     Page("api/v1/openapi.json", EVERYONE, "/api/v1/openapi.json"),
     Page("api/v1/docs", EVERYONE, "/api/v1/docs"),

@@ -282,6 +282,7 @@ INSTALLED_APPS = [
     "arrears.arrangements",
     "arrears.complaints",
     "arrears.legal",
+    "arrears.agencies",
     "arrears.daily",
     "arrears.retention",
     "django_tasks",

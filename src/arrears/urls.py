@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("arrears.arrangements.urls")),
     path("complaints/", include("arrears.complaints.urls")),
     path("legal/", include("arrears.legal.urls")),
+    path("agencies/", include("arrears.agencies.urls")),
     path("compliance/", include("arrears.compliance.urls")),
     path("notices/", include("arrears.notices.urls")),
     path("api/v1/", api_v1.urls()),  # the REST API, version 1 (nothing is served under /api/ itself)

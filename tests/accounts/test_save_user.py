@@ -124,14 +124,18 @@ def test_an_unknown_permission_code_is_refused():
 
 
 def test_an_agencys_documents_are_recorded():
-    """AGY-1's documents: licence numbers and expiry dates, as ISO dates on the ledger."""
+    """AGY-1's documents: the agency's code, licence numbers and expiry dates, as ISO dates on the ledger."""
     from datetime import date
 
     agency = Agency(
-        name="示例资产管理有限公司", collection_licence_no="CL-1", collection_licence_expires=date(2027, 6, 30)
+        code="AGY-007",
+        name="示例资产管理有限公司",
+        collection_licence_no="CL-1",
+        collection_licence_expires=date(2027, 6, 30),
     )
     do_save_agency(agency, actor=make_user("administrator"))
     assert AuditEvent.objects.get().changes == {
+        "code": [None, "AGY-007"],
         "name": [None, "示例资产管理有限公司"],
         "collection_licence_no": [None, "CL-1"],
         "collection_licence_expires": [None, "2027-06-30"],

@@ -54,6 +54,7 @@ PATHS = {
     "/api/v1/litigations/{litigation_id}/stages": {"post"},
     "/api/v1/litigations/{litigation_id}/costs": {"post"},
     "/api/v1/cases/{case_id}/escalation": {"get", "post"},
+    "/api/v1/agencies": {"get"},
     "/api/v1/write-offs/pending": {"get"},
     "/api/v1/write-offs/{write_off_id}/approve": {"post"},
     "/api/v1/write-offs/{write_off_id}/reject": {"post"},

@@ -50,6 +50,7 @@ USER_FIELDS = (
 ROLE_FIELDS = ("name", "description")
 TEAM_FIELDS = ("name",)
 AGENCY_FIELDS = (
+    "code",
     "name",
     "business_licence_no",
     "business_licence_expires",

@@ -178,8 +178,14 @@ class TeamAdmin(_NeverDelete, admin.ModelAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(_NeverDelete, admin.ModelAdmin):
-    list_display = ("name", "business_licence_expires", "collection_licence_expires", "confidentiality_signed_on")
-    search_fields = ("name",)
+    list_display = (
+        "code",
+        "name",
+        "business_licence_expires",
+        "collection_licence_expires",
+        "confidentiality_signed_on",
+    )
+    search_fields = ("code", "name")
 
     def save_model(self, request, obj, form, change):
         do_save_agency(obj, actor=request.user)

@@ -12,8 +12,11 @@ constraint on `accounts_user`), and "there are no superusers": roles decide ever
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -64,9 +67,27 @@ class Team(models.Model):
         return self.name
 
 
-class Agency(models.Model):
-    """A third-party collection agency and the documents AGY-1 requires before it may receive cases."""
+def new_agency_code() -> str:
+    """A fresh agency code (AGY-3F9A01C2); an administrator may give the bank's own instead."""
+    return f"AGY-{uuid.uuid4().hex[:8].upper()}"
 
+
+class Agency(models.Model):
+    """A third-party collection agency and the documents AGY-1 requires before it may receive cases. `code` is
+    what other systems and the API name it by (unique; upper-case letters, digits and dashes)."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=16,
+        unique=True,
+        default=new_agency_code,
+        validators=[
+            RegexValidator(
+                r"^[A-Z0-9][A-Z0-9-]{1,15}$",
+                _("Use 2 to 16 upper-case letters, digits or dashes, starting with a letter or digit, e.g. AGY-001."),
+            )
+        ],
+    )
     name = models.CharField(_("name"), max_length=200, unique=True)
     business_licence_no = models.CharField(_("business licence number"), max_length=64, blank=True)
     business_licence_expires = models.DateField(_("business licence expires"), null=True, blank=True)

@@ -34,6 +34,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import django_auth
 
+from arrears.agencies.api import router as agencies_router
 from arrears.api.auth import TokenAuth, TokenRateThrottle, audit_token_calls
 from arrears.api.cases import router as cases_router
 from arrears.api.desk import router as desk_router
@@ -75,6 +76,7 @@ api.add_router("/", arrangements_router)
 api.add_router("/", complaint_sla_router)  # before /complaints/{id}
 api.add_router("/", complaints_router)
 api.add_router("/", escalation_router)
+api.add_router("/", agencies_router)
 api.add_router("/", litigation_router)
 
 

@@ -18,6 +18,7 @@ LINKS = (
     ("legal:escalations", _("Late stage"), Perm.DECIDE_ESCALATION),  # LGL-1, LGL-2, AUTH-3
     ("complaints:queue", _("Complaints"), Perm.HANDLE_COMPLAINTS),
     ("legal:litigations", _("Litigation"), Perm.VIEW_LITIGATION),
+    ("agencies:list", _("Agencies"), Perm.DECIDE_ESCALATION),  # AGY-1
     ("notices:outbox", _("Notices outbox"), Perm.MANAGE_OUTBOX),
     ("portfolio:borrowers", _("Borrowers"), Perm.VIEW_PORTFOLIO),
     ("daily:runs", _("Nightly runs"), Perm.VIEW_RUNS),

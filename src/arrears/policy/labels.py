@@ -79,6 +79,7 @@ MEANINGS_ZH: dict[str, str] = {
     "calls.moderate_to_dpd": "中度阶段加密催收节奏至此逾期天数止",
     "calls.moderate_min_interval_days": "该阶段下次通话不早于此天数（借款人要求的除外）",
     "calls.moderate_max_interval_days": "该阶段下次通话最迟于此天数内",
+    "agency.expiry_warning_days": "委外机构资质到期前此天数提醒主管",
     "legal.limitation_years": "须在最早未还到期日起此年数内起诉（诉讼时效）",
     "legal.limitation_warning_days": "尚未起诉时，于诉讼时效届满前此天数提醒",
     "legal.enforcement_apply_years": "须在判决生效后此年数内申请强制执行",

@@ -285,6 +285,9 @@ class Agency(Section):
         "AGY-1",
         "what an agency must hold, valid and unexpired, to receive cases",
     )
+    expiry_warning_days: int = param(
+        30, "AGY-1", "supervisors are warned this many days before an agency's licence expires", ge=1, le=365
+    )
     audit_interval_days: int = param(
         90,
         "AGY-3",

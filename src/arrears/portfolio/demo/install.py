@@ -131,6 +131,7 @@ def _agency(admin: User, business_date: date) -> Agency:
     # AGY-1 documents, valid well past the business date, so the agency may receive cases in the demo.
     return do_save_agency(
         Agency(
+            code="AGY-DEMO",
             name=DEMO_AGENCY,
             business_licence_no="DEMO-BL-0001",
             business_licence_expires=business_date + timedelta(days=3 * 365),

@@ -1,0 +1,60 @@
+"""Reads: every agency with its eligibility on a day (Clause: AGY-1), in one query whatever their number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from arrears.accounts.models import Agency
+from arrears.accounts.permissions import Perm, has_perm
+from arrears.agencies.eligibility import Eligibility, Problem, eligibility
+from arrears.rules.queries import policy_on
+
+PROBLEM_WORDS = {
+    Problem.BUSINESS_LICENCE_MISSING: _("no business licence on file"),
+    Problem.BUSINESS_LICENCE_EXPIRED: _("business licence expired"),
+    Problem.COLLECTION_LICENCE_MISSING: _("no collection licence on file"),
+    Problem.COLLECTION_LICENCE_EXPIRED: _("collection licence expired"),
+    Problem.CONFIDENTIALITY_MISSING: _("no signed confidentiality agreement"),
+}
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    agency: Agency
+    status: Eligibility
+
+    @property
+    def problems(self) -> list[str]:
+        return [str(PROBLEM_WORDS[code]) for code in self.status.problems]
+
+
+def may_see_agencies(user: Any) -> bool:
+    """Supervisors (who will place cases, AUTH-3) and administrators (who keep the registry)."""
+    return has_perm(user, Perm.DECIDE_ESCALATION) or has_perm(user, Perm.MANAGE_USERS)
+
+
+def agencies_on(on: date | None = None) -> list[AgencyRow]:
+    """Every agency by name, with its eligibility on `on` (default today in Beijing) under the policy then."""
+    on = on or timezone.localdate()
+    policy = policy_on(on).agency
+    return [
+        AgencyRow(
+            agency,
+            eligibility(
+                business_licence_no=agency.business_licence_no,
+                business_licence_expires=agency.business_licence_expires,
+                collection_licence_no=agency.collection_licence_no,
+                collection_licence_expires=agency.collection_licence_expires,
+                confidentiality_signed_on=agency.confidentiality_signed_on,
+                on=on,
+                required_documents=policy.required_documents,
+                warning_days=policy.expiry_warning_days,
+            ),
+        )
+        for agency in Agency.objects.order_by("name")
+    ]
