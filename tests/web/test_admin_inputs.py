@@ -9,7 +9,12 @@ from factories import make_user
 
 pytestmark = pytest.mark.django_db
 
-AGENCY = {"name": "东方催收有限公司", "business_licence_no": "91310000MA1234567X", "collection_licence_no": "C-2026-01"}
+AGENCY = {
+    "code": "AGY-010",
+    "name": "东方催收有限公司",
+    "business_licence_no": "91310000MA1234567X",
+    "collection_licence_no": "C-2026-01",
+}
 
 
 @pytest.fixture(autouse=True)
