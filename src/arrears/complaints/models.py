@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from arrears.complaints.clocks import BEIJING
+from arrears.complaints.clocks import day_of_receipt
 from arrears.portfolio.models import Borrower, Hold
 
 
@@ -91,7 +91,7 @@ class Complaint(models.Model):
     @property
     def received_on(self):
         """The Beijing day of receipt."""
-        return self.received_at.astimezone(BEIJING).date()
+        return day_of_receipt(self.received_at)
 
     @property
     def reference(self) -> str:

@@ -189,7 +189,7 @@ def settle_sent(notice: Notice, at: datetime, *, permission: Perm) -> list[dict[
     meanwhile, e.g. a call was recorded first)."""
     if notice.kind not in COMPLAINT_KINDS or notice.complaint_id is None:
         return []
-    complaint = Complaint.objects.get(pk=notice.complaint_id)
+    complaint = notice.complaint  # loaded with the notice by the dispatcher's claim
     if notice.kind == NoticeKind.COMPLAINT_ACK:
         moved = Complaint.objects.filter(pk=complaint.pk, status=ComplaintStatus.OPEN).update(
             status=ComplaintStatus.RESPONDED,
