@@ -44,7 +44,12 @@ def restore_migrated_state() -> None:
         importlib.import_module("arrears.rules.migrations.0002_seed_calendar").seed(apps, None)
 
 
-_SEEDINGS = ("0003_seed_templates", "0008_seed_complaint_templates", "0010_seed_litigation_complaint_templates")
+_SEEDINGS = (
+    "0003_seed_templates",
+    "0008_seed_complaint_templates",
+    "0010_seed_litigation_complaint_templates",
+    "0012_seed_agency_mandate_templates",
+)
 # (purpose, language) → (subject, text): every template version 1 the migrations seed for legal review.
 SEEDED_TEMPLATES = {
     key: text

@@ -462,7 +462,7 @@ def test_roles_without_the_grant_cannot_review_or_retire_and_nothing_changes(rol
 @pytest.mark.django_db
 def test_the_approved_templates_fixture_approves_every_purpose_in_both_languages(approved_templates):
     """Clause: LANG-2."""
-    assert len(approved_templates) == 20  # 10 purposes × 2 languages
+    assert len(approved_templates) == 22  # 11 purposes × 2 languages
     for (purpose, language), template in approved_templates.items():
         assert (template.purpose, template.language, template.status) == (purpose, language, "approved")
         assert template_for(purpose, language) == template
@@ -475,7 +475,7 @@ def test_the_approved_templates_fixture_works_after_a_flush(request):
     Template.objects.all().delete()
     approved = request.getfixturevalue("approved_templates")
     assert {t.status for t in approved.values()} == {"approved"}
-    assert Template.objects.count() == 20
+    assert Template.objects.count() == 22
 
 
 # --- pages ---------------------------------------------------------------------------------------------------
@@ -492,7 +492,7 @@ def test_the_list_shows_every_purpose_with_its_versions_in_a_constant_number_of_
     text = page.content.decode()
     assert "reminder by SMS" in text
     assert "call script" in text
-    assert text.count("Nothing approved: nothing of this kind is sent") == 20
+    assert text.count("Nothing approved: nothing of this kind is sent") == 22
     assert "/notices/templates/new/reminder_sms/zh-hans/" in text
     approve_v1(reviewer)
     write_and_submit(writer)

@@ -75,6 +75,16 @@ def test_agency_rules():
         build_policy({"agency": {"required_documents": ["business_licence", "collection_licence"]}})
 
 
+def test_agency_placement_period():
+    """Clause: LGL-2, AGY-3 — a placement lasts 90 days unless given another, at most 180; three violations within
+    a year suspend new placements; a default period longer than the longest is refused."""
+    a = P.agency
+    assert (a.placement_days, a.placement_max_days) == (90, 180)
+    assert (a.suspend_after_violations, a.violation_window_days) == (3, 365)
+    with pytest.raises(PolicyError, match="placement_days \\(200\\) must not exceed placement_max_days \\(180\\)"):
+        build_policy({"agency": {"placement_days": 200}})
+
+
 def test_kpi_targets():
     """Clause: KPI-1, KPI-2 — mild > 80%, severe > 50%, cost < 5%."""
     k = P.kpi
@@ -115,7 +125,7 @@ def test_contact_rules_from_the_guidelines():
 def test_every_parameter_has_a_clause_a_meaning_and_a_default():
     """The README's table is generated from these rows; none may be blank."""
     rows = parameter_rows(P)
-    assert len(rows) == 71
+    assert len(rows) == 75
     assert all(row["clause"] and row["meaning"] and row["meaning_zh"] and row["value"] for row in rows)
 
 

@@ -13,10 +13,11 @@ constraint on `accounts_user`), and "there are no superusers": roles decide ever
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +95,16 @@ class Agency(models.Model):
     collection_licence_no = models.CharField(_("collection licence number"), max_length=64, blank=True)
     collection_licence_expires = models.DateField(_("collection licence expires"), null=True, blank=True)
     confidentiality_signed_on = models.DateField(_("confidentiality agreement signed on"), null=True, blank=True)
+    # The commission the agency's contract sets on amounts recovered while a case is placed with it (a placement
+    # keeps the percentage of its day; `agencies.commissions`).
+    commission_percent = models.DecimalField(
+        _("commission (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Percentage of the amounts recovered during a placement, e.g. 12.50."),
+    )
 
     class Meta:
         ordering = ("name",)

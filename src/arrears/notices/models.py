@@ -42,6 +42,7 @@ class TemplatePurpose(models.TextChoices):
     COMPLAINT_OUTCOME_SMS = "complaint_outcome_sms", _("complaint outcome by SMS")
     COMPLAINT_OUTCOME_EMAIL = "complaint_outcome_email", _("complaint outcome by email")
     LITIGATION_COMPLAINT = "litigation_complaint", _("statement of claim (起诉状)")
+    AGENCY_MANDATE = "agency_mandate", _("agency mandate (委托催收函)")
 
 
 class TemplateStatus(models.TextChoices):

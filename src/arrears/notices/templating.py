@@ -94,6 +94,20 @@ _COMPLAINT = (
     "court",
 )
 _COMPLAINT_REQUIRED = ("bank_name", "name", "id_number", "address", *_CLAIMS, "filing_date", "contracts")
+_MANDATE = (
+    *_BANK,
+    "agency",
+    "agency_code",
+    "placement_ref",
+    "name",
+    "contracts",
+    "overdue_total",
+    "placed_on",
+    "last_day",
+    "days",
+    "commission",
+)
+_MANDATE_REQUIRED = ("bank_name", "agency", "placement_ref", "overdue_total", "placed_on", "last_day", "commission")
 
 PLACEHOLDERS: Mapping[str, Spec] = {
     "reminder_sms": Spec(_REMINDER, _REMINDER_REQUIRED, "none", max_chars=SMS_MAX_CHARS),
@@ -115,6 +129,9 @@ PLACEHOLDERS: Mapping[str, Spec] = {
     # (name, ID number and address in full: it goes to the court), the claims to the filing date (each figure the
     # finance core's), the contracts and the facts. Printed, so no subject.
     "litigation_complaint": Spec(_COMPLAINT, _COMPLAINT_REQUIRED),
+    # AGY-2: the mandate a placement is made under — collection only, no violence, harassment or abusive means;
+    # the agency, the case (the borrower's name, the contracts, the overdue total), the period and the commission.
+    "agency_mandate": Spec(_MANDATE, _MANDATE_REQUIRED),
 }
 
 # Realistic values for previews and the SMS length check; long rather than short (the name of a bank, an
@@ -158,6 +175,13 @@ _SAMPLE: dict[str, dict[str, str]] = {
         "calls": "14",
         "letters": "2",
         "court": "上海市徐汇区人民法院",
+        "agency": "上海示例信息咨询服务有限公司",
+        "agency_code": "AGY-00000042",
+        "placement_ref": "PLC-20261128-000042",
+        "placed_on": "2026年11月28日",
+        "last_day": "2027年2月25日",
+        "days": "90",
+        "commission": "12.50%",
     },
     "en": {
         "name": "张三丰",
@@ -192,6 +216,13 @@ _SAMPLE: dict[str, dict[str, str]] = {
         "calls": "14",
         "letters": "2",
         "court": "Xuhui District People's Court, Shanghai",
+        "agency": "Shanghai Example Information Consulting Co., Ltd.",
+        "agency_code": "AGY-00000042",
+        "placement_ref": "PLC-20261128-000042",
+        "placed_on": "28 November 2026",
+        "last_day": "25 February 2027",
+        "days": "90",
+        "commission": "12.50%",
     },
 }
 

@@ -49,6 +49,11 @@ _HELP = {
     ),
 }
 _HELP["complaint_outcome_email"] = _HELP["complaint_outcome_sms"]
+_HELP["agency_mandate"] = gettext_lazy(
+    "Placing a case with an agency renders the approved version in the supervisor's language, else the Chinese "
+    "one (AGY-2: collection only; violence, harassment and abusive means forbidden). Blank lines separate "
+    "paragraphs."
+)
 _HELP["litigation_complaint"] = gettext_lazy(
     "The litigation file prints the approved Chinese version (the court's language); the amounts are the finance "
     "core's figures to the filing date the legal officer gives. Blank lines separate paragraphs."

@@ -295,6 +295,30 @@ class Agency(Section):
         ge=7,
         le=366,
     )
+    placement_days: int = param(
+        90,
+        "LGL-2",
+        "a placement with an agency lasts this many days unless the supervisor gives another period",
+        ge=1,
+        le=365,
+    )
+    placement_max_days: int = param(
+        180, "LGL-2", "no placement with an agency lasts longer than this many days", ge=1, le=730
+    )
+    suspend_after_violations: int = param(
+        3,
+        "AGY-3",
+        "an agency with this many violations recorded within the window receives no new placements",
+        ge=1,
+        le=100,
+    )
+    violation_window_days: int = param(
+        365,
+        "AGY-3",
+        "the window (days back from the business date) in which an agency's violations are counted",
+        ge=30,
+        le=1096,
+    )
 
     @field_validator("required_documents")
     @classmethod
@@ -303,6 +327,14 @@ class Agency(Section):
         if missing:
             raise ValueError(f"AGY-1 requires every document; missing {sorted(missing)}")
         return value
+
+    @model_validator(mode="after")
+    def _check(self) -> Agency:
+        if self.placement_days > self.placement_max_days:
+            raise ValueError(
+                f"placement_days ({self.placement_days}) must not exceed placement_max_days ({self.placement_max_days})"
+            )
+        return self
 
 
 class Kpi(Section):
