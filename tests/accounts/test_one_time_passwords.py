@@ -32,6 +32,7 @@ def test_the_incompatible_set_is_exactly_the_portfolio_collection_and_contact_pe
     """The set named in permissions.py, spelled out: what opens borrowers' data or acts on their debts
     (complaints: filing one places a hold and names the borrower)."""
     assert sorted(USER_ADMIN_INCOMPATIBLE) == [
+        "agencies.audit",
         "arrangements.approve",
         "arrangements.propose_plan",
         "arrangements.propose_waiver",

@@ -54,6 +54,7 @@ class Perm(StrEnum):
     PURGE_EXPIRED = "compliance.purge_expired"
     FILE_COMPLAINT = "complaints.file"
     HANDLE_COMPLAINTS = "complaints.handle"
+    AUDIT_AGENCIES = "agencies.audit"
 
     @property
     def description(self) -> str:
@@ -127,6 +128,10 @@ PERM_TEXT: dict[Perm, tuple[str, str]] = {
         "see the complaint queues, match complaints to borrowers, record responses (CMP-2)",
         "查看投诉队列、匹配借款人、记录首次回复",
     ),
+    Perm.AUDIT_AGENCIES: (
+        "audit agencies' collection and reports, record their violations (AGY-3)",
+        "审查委外机构的催收记录与报告、登记违规",
+    ),
 }
 
 # Django admin models and the permission that gives full model rights on them (each ModelAdmin may still
@@ -172,6 +177,7 @@ USER_ADMIN_INCOMPATIBLE: frozenset[Perm] = frozenset(
         Perm.APPROVE_WRITE_OFF,
         Perm.VIEW_LITIGATION,
         Perm.KEEP_LITIGATION,
+        Perm.AUDIT_AGENCIES,
         Perm.DISPATCH,
         Perm.MANAGE_OUTBOX,
         Perm.FILE_COMPLAINT,

@@ -11,7 +11,7 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
 - **senior collector** (高级催收专员, AUTH-2): the junior's grants plus proposing plans and waivers, which a
   supervisor approves.
 - **supervisor** (催收主管, AUTH-2/3): the senior's grants plus approving plans and waivers, reassigning cases,
-  deciding agency placement or litigation (and proposing a write-off, or approving another supervisor's:
+  deciding agency placement (placing and recalling cases) or litigation, auditing agencies (AGY-3) (and proposing a write-off, or approving another supervisor's:
   maker-checker), seeing litigation cases and their files, holds, unmasking one field with a reason (PRV-1), and reports for
   the monthly review (REV-1); drafts notice and script templates for legal review (LANG-2) and looks after the
   notices outbox (failed and unconfirmed sends, print batches); files and handles complaints (CMP-1, CMP-2). That the approver is not the proposer (maker-checker) is the approval action's
@@ -23,12 +23,13 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
   keeps the litigation file and records the court stages and legal costs (LIT-1, LIT-2).
   Deciding litigation stays with supervisors (AUTH-3).
 - **compliance officer**: reads and verifies the audit ledger; investigates complaints (CMP-*), hence view,
-  exact search, unmask and holds (a complaint may pause collection), and reads any case read-only; quality and complaint reports; keeps the
-  prohibited phrases (LANG-1), writes and reviews templates (never approving a version of their own), and
+  exact search, unmask and holds (a complaint may pause collection), and reads any case read-only; quality and complaint reports; audits agencies and records their violations
+  (AGY-3); keeps the prohibited phrases (LANG-1), writes and reviews templates (never approving a version of their own), and
   looks after the notices outbox. Files complaints taken at the hotline or a branch and handles the complaint
   queues (CMP-1, CMP-2).
-- **agency user** (external): only the cases placed with their own agency (AGY-*), minimum personal data: not
-  `portfolio.view`, which would open the whole book.
+- **agency user** (external): only the cases placed with their own agency while the placement lasts (AGY-*,
+  LGL-2), minimum personal data: not `portfolio.view`, which would open the whole book. Records calls and sends
+  letters on those cases through the bank's forms (AGY-2: the same script, language check and contact limits).
 - **analyst**: reports only, no personal data: not even masked borrower pages.
 - **administrator**: users, roles, teams and agencies; policy versions and the calendar; the core-banking
   import; reads the audit ledger (to answer "who changed what"). No portfolio access: running the system does
@@ -75,6 +76,7 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
         Perm.DECIDE_ESCALATION,
         Perm.APPROVE_WRITE_OFF,
         Perm.VIEW_LITIGATION,
+        Perm.AUDIT_AGENCIES,
         Perm.MANAGE_HOLDS,
         Perm.UNMASK,
         Perm.VIEW_REPORTS,
@@ -114,9 +116,10 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.MANAGE_OUTBOX,
             Perm.FILE_COMPLAINT,
             Perm.HANDLE_COMPLAINTS,
+            Perm.AUDIT_AGENCIES,
         }
     ),
-    RoleCode.AGENCY_USER: frozenset({Perm.SIGN_IN, Perm.VIEW_AGENCY_CASES}),
+    RoleCode.AGENCY_USER: frozenset({Perm.SIGN_IN, Perm.VIEW_AGENCY_CASES, Perm.CALL, Perm.SEND_LETTER}),
     RoleCode.ANALYST: frozenset({Perm.SIGN_IN, Perm.VIEW_REPORTS}),
     RoleCode.ADMINISTRATOR: frozenset(
         {
