@@ -14,7 +14,8 @@ How this works
   the request's language (Accept-Language, or the language cookie): 400 bad request, 401 no or a bad token,
   403 refused (the role lacks the permission, CSRF, maker–checker), 404 not found or not yours (and any path
   under /api/v1/ that is no endpoint), 409 already decided or lifted, or a call the contact rules or the cadence
-  refuse now (`contact_refused`, `cadence_refused`), 422 invalid (with "details" for a body that does not match
+  refuse now (`contact_refused`, `cadence_refused`), or a placement the case's or the agency's state refuses
+  (`placement_refused`), 422 invalid (with "details" for a body that does not match
   the schema, or `incomplete_record` with the call record's fields), 429 over the rate (with Retry-After).
 * Lists are {"items": [...], "count": n}, n the number of all items (before `limit`/`offset`).
 * Money is yuan as a string both ways ("10000.00"; a JSON number is refused), with fen as integers where a
@@ -35,6 +36,8 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.security import django_auth
 
 from arrears.agencies.api import router as agencies_router
+from arrears.agencies.api_placement import router as placement_router
+from arrears.agencies.errors import PlacementError
 from arrears.api.auth import TokenAuth, TokenRateThrottle, audit_token_calls
 from arrears.api.cases import router as cases_router
 from arrears.api.desk import router as desk_router
@@ -77,6 +80,7 @@ api.add_router("/", complaint_sla_router)  # before /complaints/{id}
 api.add_router("/", complaints_router)
 api.add_router("/", escalation_router)
 api.add_router("/", agencies_router)
+api.add_router("/", placement_router)
 api.add_router("/", litigation_router)
 
 
@@ -132,6 +136,15 @@ def _cadence_refused(request: HttpRequest, exc: CadenceRefused):
 @api.exception_handler(FinanceError)
 @api.exception_handler(ProhibitedLanguage)
 def _refused(request: HttpRequest, exc: ValueError):
+    return _error(request, 422, str(exc))
+
+
+@api.exception_handler(PlacementError)
+def _placement_refused(request: HttpRequest, exc: PlacementError):
+    """409 when the state refuses a placement or recall now (LGL-1, AGY-1, one standing), 422 for input that is
+    never right."""
+    if exc.conflict:
+        return _error(request, 409, str(exc), code="placement_refused")
     return _error(request, 422, str(exc))
 
 

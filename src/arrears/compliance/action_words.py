@@ -108,4 +108,8 @@ ACTION_WORDS = {
     ActionCode.REJECT_WRITE_OFF: _("reject a write-off"),
     ActionCode.BUILD_LITIGATION_FILE: _("build a litigation file"),
     ActionCode.VIEW_LITIGATION_FILE: _("open a litigation file"),
+    ActionCode.PLACE_WITH_AGENCY: _("place a case with an agency"),
+    ActionCode.RECALL_PLACEMENT: _("recall a case from an agency"),
+    ActionCode.END_PLACEMENT: _("end a placement (its period ended or the case closed)"),
+    ActionCode.VIEW_MANDATE: _("open an agency mandate"),
 }

@@ -125,3 +125,9 @@ class ActionCode(StrEnum):
     # legal: the litigation file (LIT-1); opening it is an audited read (PRV-1)
     BUILD_LITIGATION_FILE = "legal.build_litigation_file"
     VIEW_LITIGATION_FILE = "legal.view_litigation_file"
+    # agencies: placing a case with an agency, recalling it, its period ending (LGL-2, AUTH-3, AGY-2); opening the
+    # mandate is an audited read (it names the borrower)
+    PLACE_WITH_AGENCY = "agencies.place"
+    RECALL_PLACEMENT = "agencies.recall"
+    END_PLACEMENT = "agencies.end_placement"
+    VIEW_MANDATE = "agencies.view_mandate"

@@ -6,15 +6,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0015_agency_code'),
+        ("accounts", "0015_agency_code"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agency',
-            name='commission_percent',
-            field=models.DecimalField(decimal_places=2, default=Decimal('0'), help_text='Percentage of the amounts recovered during a placement, e.g. 12.50.', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='commission (%)'),
+            model_name="agency",
+            name="commission_percent",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=Decimal("0"),
+                help_text="Percentage of the amounts recovered during a placement, e.g. 12.50.",
+                max_digits=5,
+                validators=[
+                    django.core.validators.MinValueValidator(Decimal("0")),
+                    django.core.validators.MaxValueValidator(Decimal("100")),
+                ],
+                verbose_name="commission (%)",
+            ),
         ),
     ]

@@ -6,46 +6,128 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0016_agency_commission'),
-        ('collection', '0010_retention_purge'),
-        ('legal', '0002_writeoff_decided_on'),
-        ('portfolio', '0008_hold_kinds_bank'),
+        ("accounts", "0016_agency_commission"),
+        ("collection", "0010_retention_purge"),
+        ("legal", "0002_writeoff_decided_on"),
+        ("portfolio", "0008_hold_kinds_bank"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Placement',
+            name="Placement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('placed_on', models.DateField(verbose_name='placed on')),
-                ('days', models.PositiveSmallIntegerField(verbose_name='days')),
-                ('last_day', models.DateField(verbose_name='last day')),
-                ('commission_percent', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='commission (%)')),
-                ('overdue_fen', models.BigIntegerField(verbose_name='overdue when placed (fen)')),
-                ('mandate', models.TextField(verbose_name='mandate')),
-                ('mandate_template', models.CharField(max_length=60, verbose_name='mandate template')),
-                ('placed_at', models.DateTimeField(verbose_name='placed at')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='ended on')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='ended at')),
-                ('end_reason', models.CharField(blank=True, choices=[('supervisor', 'recalled by a supervisor'), ('period_end', 'the period ended'), ('complaint', 'a substantiated complaint'), ('eligibility', 'the agency lost its eligibility (AGY-1)'), ('case_closed', 'the case closed')], max_length=12, verbose_name='ended because')),
-                ('end_note', models.TextField(blank=True, verbose_name='note')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='placements', to='accounts.agency')),
-                ('borrower', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='placements', to='portfolio.borrower')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='placements', to='collection.collectioncase')),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='placements', to='legal.escalationdecision')),
-                ('ended_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('placed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("placed_on", models.DateField(verbose_name="placed on")),
+                ("days", models.PositiveSmallIntegerField(verbose_name="days")),
+                ("last_day", models.DateField(verbose_name="last day")),
+                (
+                    "commission_percent",
+                    models.DecimalField(decimal_places=2, max_digits=5, verbose_name="commission (%)"),
+                ),
+                ("overdue_fen", models.BigIntegerField(verbose_name="overdue when placed (fen)")),
+                ("mandate", models.TextField(verbose_name="mandate")),
+                ("mandate_template", models.CharField(max_length=60, verbose_name="mandate template")),
+                ("placed_at", models.DateTimeField(verbose_name="placed at")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="ended on")),
+                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="ended at")),
+                (
+                    "end_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("supervisor", "recalled by a supervisor"),
+                            ("period_end", "the period ended"),
+                            ("complaint", "a substantiated complaint"),
+                            ("eligibility", "the agency lost its eligibility (AGY-1)"),
+                            ("case_closed", "the case closed"),
+                        ],
+                        max_length=12,
+                        verbose_name="ended because",
+                    ),
+                ),
+                ("end_note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="placements", to="accounts.agency"
+                    ),
+                ),
+                (
+                    "borrower",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="placements", to="portfolio.borrower"
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="placements",
+                        to="collection.collectioncase",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="placements",
+                        to="legal.escalationdecision",
+                    ),
+                ),
+                (
+                    "ended_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "placed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'placement',
-                'indexes': [models.Index(fields=['agency', 'ended_at', 'last_day'], name='placement_agency_idx'), models.Index(fields=['case', 'placed_at'], name='placement_case_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('case',), name='placement_one_standing_per_case'), models.CheckConstraint(condition=models.Q(('last_day__gte', models.F('placed_on'))), name='placement_period_forward'), models.CheckConstraint(condition=models.Q(('commission_percent__gte', 0), ('commission_percent__lte', 100)), name='placement_commission_range'), models.CheckConstraint(condition=models.Q(models.Q(('ended_at__isnull', True), ('end_reason', '')), models.Q(('ended_at__isnull', False), ('ended_on__isnull', False), models.Q(('end_reason', ''), _negated=True)), _connector='OR'), name='placement_end_complete')],
+                "verbose_name": "placement",
+                "indexes": [
+                    models.Index(fields=["agency", "ended_at", "last_day"], name="placement_agency_idx"),
+                    models.Index(fields=["case", "placed_at"], name="placement_case_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_at__isnull", True)),
+                        fields=("case",),
+                        name="placement_one_standing_per_case",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("last_day__gte", models.F("placed_on"))), name="placement_period_forward"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("commission_percent__gte", 0), ("commission_percent__lte", 100)),
+                        name="placement_commission_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("ended_at__isnull", True), ("end_reason", "")),
+                            models.Q(
+                                ("ended_at__isnull", False),
+                                ("ended_on__isnull", False),
+                                models.Q(("end_reason", ""), _negated=True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="placement_end_complete",
+                    ),
+                ],
             },
         ),
     ]

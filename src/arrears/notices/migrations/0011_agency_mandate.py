@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notices', '0010_seed_litigation_complaint_templates'),
+        ("notices", "0010_seed_litigation_complaint_templates"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='template',
-            name='purpose',
-            field=models.CharField(choices=[('reminder_sms', 'reminder by SMS'), ('reminder_email', 'reminder by email'), ('letter_email', 'email carrying the overdue notice'), ('letter_notice', 'overdue notice wording'), ('call_script', 'call script'), ('complaint_ack_sms', 'complaint acknowledgement by SMS'), ('complaint_ack_email', 'complaint acknowledgement by email'), ('complaint_outcome_sms', 'complaint outcome by SMS'), ('complaint_outcome_email', 'complaint outcome by email'), ('litigation_complaint', 'statement of claim (起诉状)'), ('agency_mandate', 'agency mandate (委托催收函)')], max_length=24, verbose_name='purpose'),
+            model_name="template",
+            name="purpose",
+            field=models.CharField(
+                choices=[
+                    ("reminder_sms", "reminder by SMS"),
+                    ("reminder_email", "reminder by email"),
+                    ("letter_email", "email carrying the overdue notice"),
+                    ("letter_notice", "overdue notice wording"),
+                    ("call_script", "call script"),
+                    ("complaint_ack_sms", "complaint acknowledgement by SMS"),
+                    ("complaint_ack_email", "complaint acknowledgement by email"),
+                    ("complaint_outcome_sms", "complaint outcome by SMS"),
+                    ("complaint_outcome_email", "complaint outcome by email"),
+                    ("litigation_complaint", "statement of claim (起诉状)"),
+                    ("agency_mandate", "agency mandate (委托催收函)"),
+                ],
+                max_length=24,
+                verbose_name="purpose",
+            ),
         ),
     ]
