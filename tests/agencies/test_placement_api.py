@@ -240,3 +240,22 @@ def test_ids_that_are_not_ids_are_404(desk):
     for case_id in ("abc", "99999999", "1e3", "٣"):
         answer = client.post(f"/api/v1/cases/{case_id}/placement", "{}", content_type="application/json")
         assert answer.status_code in (404, 422)
+
+
+def test_the_nightly_run_ends_placements_whose_period_ended_or_whose_case_closed(desk):
+    """Clause: LGL-2 — a 1-day placement is in force on its day and ended by the next night's run ("the period
+    ended", in the run's report); access ends with it."""
+    from late_desk import night_of
+
+    client = signed_in(desk.boss)
+    assert place(client, desk, "AGY", {"agency": "GOOD", "days": 1}).status_code == 201
+    placement = Placement.objects.get()
+    assert placement.in_force_on(TODAY) and not placement.in_force_on(TODAY + timedelta(days=1))
+    night_of(TODAY + timedelta(days=1))
+    placement.refresh_from_db()
+    assert (placement.end_reason, placement.ended_on) == ("period_end", TODAY + timedelta(days=1))
+    event = AuditEvent.objects.get(action="agencies.end_placement")
+    assert event.changes["last_day"] == [None, "2026-03-21"]
+    from arrears.daily.models import Run
+
+    assert Run.objects.get(business_date=TODAY + timedelta(days=1)).changes["placements_ended"] == 1

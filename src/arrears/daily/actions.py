@@ -29,6 +29,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from arrears.accounts.permissions import Perm
+from arrears.agencies.placement import do_end_placements
 from arrears.collection.allocation import do_allocate_cases
 from arrears.compliance.actions import append_events_bulk, require
 from arrears.compliance.anchors import AnchorRefused, publish_anchor
@@ -218,6 +219,9 @@ def _run_one(day: date, *, actor: Any, progress: Progress | None, chunk_borrower
             run = Run.objects.select_for_update().get(pk=run.pk)
             merged = Counter(run.changes)
             merged.update({f"cases_allocated_{pool}": n for pool, n in allocation.allocated.items()})
+            # Placements whose period ended before today, or whose case closed tonight, end (LGL-2).
+            if ended := do_end_placements(day, actor=actor):
+                merged["placements_ended"] += ended
             run.changes = dict(merged)
             if allocation.unowned:
                 summary = {**summary, "cases_without_collector": dict(allocation.unowned)}

@@ -37,6 +37,7 @@ WORDS = {
     "plans_broken": gettext_lazy("plans broken"),
     "plans_completed": gettext_lazy("plans completed"),
     "tasks_withdrawn": gettext_lazy("routine tasks withdrawn (in litigation or written off)"),
+    "placements_ended": gettext_lazy("agency placements ended (period over or case closed)"),
     # phases
     "read": gettext_lazy("read the book"),
     "compute": gettext_lazy("decide (engine)"),
