@@ -259,3 +259,42 @@ def test_the_nightly_run_ends_placements_whose_period_ended_or_whose_case_closed
     from arrears.daily.models import Run
 
     assert Run.objects.get(business_date=TODAY + timedelta(days=1)).changes["placements_ended"] == 1
+
+
+def test_a_substantiated_complaint_against_the_agency_recalls_the_complainants_case(desk):
+    """Clause: AGY-2, CMP-3 — the complaint about AGY's collection is found substantiated against GOOD: GOOD's
+    placement of the case ends in the same transaction ("a substantiated complaint"), named in the findings'
+    audit event; a finding against another agency leaves it standing."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from arrears.complaints.actions import do_file_complaint
+    from arrears.complaints.investigation import do_record_findings, do_take_complaint
+
+    place(signed_in(desk.boss), desk, "AGY", {"agency": "GOOD", "days": 30})
+    received = datetime(2026, 3, 21, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+    def complaint(text):
+        filed = do_file_complaint(
+            channel="phone", received_at=received, text=text, contract_no="L-AGY", actor=desk.compliance
+        )
+        do_take_complaint(filed, actor=desk.compliance)
+        return filed
+
+    first = complaint("外包公司深夜来电")
+    do_record_findings(
+        first, substantiated=True, findings="其他机构所为", responsible_agency=desk.bare, actor=desk.compliance
+    )
+    assert Placement.objects.get().ended_at is None
+    second = complaint("外包公司联系我的同事")
+    do_record_findings(
+        second,
+        substantiated=True,
+        findings="受托机构向第三人透露欠款",
+        responsible_agency=desk.good,
+        actor=desk.compliance,
+    )
+    placement = Placement.objects.get()
+    assert (placement.end_reason, placement.ended_by) == ("complaint", desk.compliance)
+    event = AuditEvent.objects.filter(action="complaints.record_findings").latest("id")
+    assert event.changes["placement_recalled"] == [None, placement.pk]

@@ -68,6 +68,7 @@ __all__ = [
     "do_end_placements",
     "do_place_case",
     "do_recall_placement",
+    "end_on_complaint",
     "mandate_template",
     "placement_ref",
     "standing_placement",
@@ -349,6 +350,24 @@ def do_recall_placement(
         rec.change("agency", None, locked.agency.code)
         _end(locked, rec, reason=RecallReason(reason).value, note=note, actor=actor, on=today, at=at)
     return locked
+
+
+def end_on_complaint(borrower_id: int | None, agency, rec, *, actor: Any, on: date, at: datetime) -> Placement | None:
+    """Within a substantiated complaint's findings (`complaints.investigation.do_record_findings`, its transaction
+    and audit event): the borrower's standing placement with the agency found responsible ends now ("a
+    substantiated complaint", Clause: AGY-2, CMP-3) — the agency's access ends with it. None when none stands."""
+    if borrower_id is None or agency is None:
+        return None
+    placement = (
+        Placement.objects.select_for_update()
+        .filter(borrower_id=borrower_id, agency=agency, ended_at__isnull=True)
+        .first()
+    )
+    if placement is None:
+        return None
+    _end(placement, rec, reason=RecallReason.COMPLAINT, note="", actor=actor, on=on, at=at)
+    rec.change("placement_recalled", None, placement.pk)
+    return placement
 
 
 def do_end_placements(on: date, *, actor: Any, at: datetime | None = None) -> int:

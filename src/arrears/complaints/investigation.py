@@ -5,7 +5,8 @@ one transaction (a refusal leaves nothing changed).
 
 * `do_take_complaint` — a compliance officer takes a complaint for investigation (status → investigating).
 * `do_record_findings` — the findings, once: substantiated or not. A substantiated complaint names the user or
-  the agency responsible, opens a rectification due on a given date and adds a violation to the register.
+  the agency responsible, opens a rectification due on a given date and adds a violation to the register; an
+  agency found responsible loses the complainant's case at once (its standing placement ends, AGY-2).
 * `do_close_rectification` — the evidence that what was wrong is fixed.
 * `do_record_violation` — a staff privacy violation (PRV-1) recorded directly in the register.
 * `do_tell_outcome` — the outcome told to the complainant (CMP-4), by a recorded call or a notice through the
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arrears.accounts.permissions import Perm
+from arrears.agencies.placement import end_on_complaint
 from arrears.complaints import clocks
 from arrears.complaints.errors import ComplaintError
 from arrears.complaints.models import (
@@ -36,6 +38,7 @@ from arrears.complaints.outbox import do_send_outcome
 from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
 from arrears.portfolio.actions import do_lift_hold
+from arrears.portfolio.queries import business_date
 
 __all__ = [
     "OutcomeHow",
@@ -169,6 +172,15 @@ def do_record_findings(
             record.change("responsible_agency", None, responsible_agency.pk if responsible_agency else None)
             record.change("rectification_due", None, due.isoformat())
             record.change("violation", None, violation.pk)
+            # The agency found responsible loses the complainant's case at once (AGY-2).
+            end_on_complaint(
+                complaint.borrower_id,
+                responsible_agency,
+                record,
+                actor=actor,
+                on=business_date() or timezone.localdate(),
+                at=now,
+            )
     return investigation
 
 
