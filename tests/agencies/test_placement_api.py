@@ -250,7 +250,8 @@ def test_the_nightly_run_ends_placements_whose_period_ended_or_whose_case_closed
     client = signed_in(desk.boss)
     assert place(client, desk, "AGY", {"agency": "GOOD", "days": 1}).status_code == 201
     placement = Placement.objects.get()
-    assert placement.in_force_on(TODAY) and not placement.in_force_on(TODAY + timedelta(days=1))
+    assert placement.in_force_on(TODAY)
+    assert not placement.in_force_on(TODAY + timedelta(days=1))
     night_of(TODAY + timedelta(days=1))
     placement.refresh_from_db()
     assert (placement.end_reason, placement.ended_on) == ("period_end", TODAY + timedelta(days=1))
