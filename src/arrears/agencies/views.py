@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from arrears.accounts.permissions import Perm
+from arrears.accounts.permissions import Perm, has_perm
 from arrears.agencies.queries import agencies_on, may_see_agencies
 from arrears.compliance.actions import require
 from arrears.rules.queries import policy_on
@@ -25,5 +25,6 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         "on": on,
         "warning_days": policy_on(on).agency.expiry_warning_days,
         "expiring": [row for row in rows if row.status.expiring_soon],
+        "can_place": has_perm(request.user, Perm.DECIDE_ESCALATION),
     }
     return render(request, "agencies/list.html", context)
