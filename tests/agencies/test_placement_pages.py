@@ -134,3 +134,11 @@ def test_the_list_of_placements_shows_standing_and_frozen_ones(desk):
     page = client.get("/agencies/placements/").content.decode()
     assert "frozen" in page
     assert 'id="placement-frozen"' in case_page(client, desk)
+
+
+def test_the_case_queue_says_where_a_placed_case_is(desk):
+    """Clause: LGL-2 — the queue's late-stage column names the agency a standing placement is with."""
+    client = signed_in(desk.boss)
+    client.post(f"/agencies/cases/{desk.cases['AGY'].pk}/place/", {"agency": "GOOD", "days": "30"})
+    page = client.get("/cases/?owner=all").content.decode()
+    assert "placed with GOOD 催收服务有限公司" in page

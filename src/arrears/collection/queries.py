@@ -32,6 +32,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from arrears.accounts.permissions import Perm, has_perm
+from arrears.agencies.models import Placement
 from arrears.collection.allocation import tier
 from arrears.collection.models import (
     Assignment,
@@ -219,7 +220,8 @@ def annotated(cases: QuerySet[CollectionCase], on: date) -> QuerySet[CollectionC
     tests the borrower against three small sets (semi-joins the database evaluates once, not per case); DPD
     and the overdue total are the case's own columns, kept by the nightly run. The late stage
     (`late_stage_words`): `litigation_stage` the stage of a lawsuit not closed, `written_off` a write-off approved,
-    `last_decision` the latest escalation decision — each a subquery of the same query, by the case's indexes."""
+    `last_decision` the latest escalation decision, `placed_with` the agency a standing placement is with — each a
+    subquery of the same query, by the case's indexes."""
     # CLS-2's collection attempts are the bank's calls: a borrower calling the bank (inbound) is not one.
     attempts = (
         Call.objects.filter(case=OuterRef("pk"), inbound=False).values("case").annotate(n=Count("pk")).values("n")
@@ -251,12 +253,16 @@ def annotated(cases: QuerySet[CollectionCase], on: date) -> QuerySet[CollectionC
         last_decision=Subquery(
             EscalationDecision.objects.filter(case=OuterRef("pk")).order_by("-decided_at", "-pk").values("decision")[:1]
         ),
+        placed_with=Subquery(
+            Placement.objects.filter(case=OuterRef("pk"), ended_at__isnull=True).values("agency__name")[:1]
+        ),
     )
 
 
 def late_stage_words(case: CollectionCase) -> str:
     """The case's late stage in words, from `annotated`'s columns: in litigation (with the court stage), written
-    off, or placement with an agency decided (the latest escalation decision; the case waits for the placement);
+    off, placed with an agency (a standing placement), or placement with an agency decided (the latest escalation
+    decision; the case waits for the placement);
     empty for a case in routine collection. A lawsuit and a write-off may both stand: both are said."""
     said = []
     if case.litigation_stage:
@@ -264,7 +270,9 @@ def late_stage_words(case: CollectionCase) -> str:
         said.append(gettext("in litigation: %(stage)s") % {"stage": stage})
     if case.written_off:
         said.append(gettext("written off"))
-    if not said and case.last_decision == Decision.AGENCY:
+    if not said and getattr(case, "placed_with", None):
+        said.append(gettext("placed with %(agency)s") % {"agency": case.placed_with})
+    elif not said and case.last_decision == Decision.AGENCY:
         said.append(gettext("agency placement decided"))
     return "; ".join(said)
 
