@@ -160,7 +160,14 @@ def test_the_cli_creates_an_agency_user_with_their_agency_and_refuses_one_withou
     assert main(["user", "create", "--username", "ext", "--role", "agency_user", "--agency", str(agency.pk)]) == 0
     assert User.objects.get(username="ext").agency == agency
     assert main(["user", "create", "--username", "x2", "--role", "agency_user", "--agency", "999999"]) == 1
-    assert "--agency 999999: no such agency" in capsys.readouterr().err
+    assert "--agency 999999: no agency with that id or code" in capsys.readouterr().err
+    # By its code as well (any case), e.g. as GET /api/v1/agencies lists it.
+    assert main(["user", "create", "--username", "x3", "--role", "agency_user", "--agency", agency.code.lower()]) == 0
+    assert User.objects.get(username="x3").agency == agency
+    for bad in ("AGY-NOPE", "-1", "1" * 40, "١"):
+        assert main(["user", "create", "--username", "x4", "--role", "agency_user", "--agency", bad]) == 1
+        assert "no agency with that id or code" in capsys.readouterr().err
+    assert not User.objects.filter(username="x4").exists()
 
 
 def test_the_cli_needs_to_know_which_administrator_acts_when_there_are_several(capsys):

@@ -50,9 +50,9 @@ def _administrator(username: str | None):
 @user.command()
 @click.option("--username", required=True, help="The new user's sign-in name.")
 @click.option("--role", "role", required=True, type=click.Choice(HUMAN_ROLES), help="The user's role (its code).")
-@click.option("--agency", "agency_id", type=click.IntRange(min=1), default=None, help="Agency id (agency users).")
+@click.option("--agency", "agency_id", default=None, help="The agency's id or code, e.g. 3 or AGY-001 (agency users).")
 @click.option("--by", "by", default=None, help="The administrator recorded as creating the user.")
-def create(username: str, role: str, agency_id: int | None, by: str | None) -> None:
+def create(username: str, role: str, agency_id: str | None, by: str | None) -> None:
     """Create a user and print their one-time password, once. They must change it at first sign-in."""
     setup_django()
     from django.core.exceptions import ValidationError
@@ -63,9 +63,15 @@ def create(username: str, role: str, agency_id: int | None, by: str | None) -> N
     actor = _administrator(by)
     agency = None
     if agency_id is not None:
-        agency = Agency.objects.filter(pk=agency_id).first()
+        given = agency_id.strip()
+        if given.isascii() and given.isdigit() and len(given) < 19:
+            agency = Agency.objects.filter(pk=int(given)).first()
+        else:
+            agency = Agency.objects.filter(code=given.upper()).first()
         if agency is None:
-            raise click.ClickException(f"--agency {agency_id}: no such agency (see the admin's agency list)")
+            raise click.ClickException(
+                f"--agency {agency_id}: no agency with that id or code (`arrears` admin › Agencies, or GET /api/v1/agencies)"
+            )
     try:
         created, password = do_create_user(
             User(username=username, role_id=role, agency=agency),
