@@ -26,6 +26,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -138,6 +139,7 @@ def _agency(admin: User, business_date: date) -> Agency:
             collection_licence_no="DEMO-CL-0001",
             collection_licence_expires=business_date + timedelta(days=2 * 365),
             confidentiality_signed_on=business_date - timedelta(days=30),
+            commission_percent=Decimal("12.50"),
         ),
         actor=admin,
         reason=_REASON,
