@@ -19,6 +19,7 @@ from dbstate import restore_migrated_state
 sys.path.insert(0, str(Path(__file__).parent.parent / "collection"))
 sys.path.insert(0, str(Path(__file__).parent.parent / "daily"))
 sys.path.insert(0, str(Path(__file__).parent.parent / "legal"))  # the late stage's book (file_book)
+sys.path.insert(0, str(Path(__file__).parent.parent / "agencies"))  # the agencies' book (placed)
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body are fine.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
