@@ -142,3 +142,10 @@ def test_the_case_queue_says_where_a_placed_case_is(desk):
     client.post(f"/agencies/cases/{desk.cases['AGY'].pk}/place/", {"agency": "GOOD", "days": "30"})
     page = client.get("/cases/?owner=all").content.decode()
     assert "placed with GOOD 催收服务有限公司" in page
+
+
+def test_the_escalation_decision_page_offers_the_placement_too(desk):
+    """Clause: AUTH-3 — from the escalation queue's decision page a supervisor may place the case directly."""
+    page = signed_in(desk.boss).get(f"/legal/cases/{desk.cases['AGY'].pk}/escalation/").content.decode()
+    assert 'id="place-form"' in page
+    assert 'value="GOOD"' in page
