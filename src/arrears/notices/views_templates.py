@@ -50,8 +50,8 @@ _HELP = {
 }
 _HELP["complaint_outcome_email"] = _HELP["complaint_outcome_sms"]
 _HELP["agency_mandate"] = gettext_lazy(
-    "Placing a case with an agency renders the approved version in the supervisor's language, else the Chinese "
-    "one (AGY-2: collection only; violence, harassment and abusive means forbidden). Blank lines separate "
+    "Placing a case with an agency renders the approved Chinese version (the language of the contract with the "
+    "agency; AGY-2: collection only, violence, harassment and abusive means forbidden). Blank lines separate "
     "paragraphs."
 )
 _HELP["litigation_complaint"] = gettext_lazy(
