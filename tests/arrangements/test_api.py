@@ -55,6 +55,8 @@ PATHS = {
     "/api/v1/litigations/{litigation_id}/costs": {"post"},
     "/api/v1/cases/{case_id}/escalation": {"get", "post"},
     "/api/v1/agencies": {"get"},
+    "/api/v1/cases/{case_id}/placement": {"post", "delete"},
+    "/api/v1/cases/{case_id}/placements": {"get"},
     "/api/v1/write-offs/pending": {"get"},
     "/api/v1/write-offs/{write_off_id}/approve": {"post"},
     "/api/v1/write-offs/{write_off_id}/reject": {"post"},
