@@ -108,4 +108,5 @@ ACTION_WORDS = {
     ActionCode.REJECT_WRITE_OFF: _("reject a write-off"),
     ActionCode.BUILD_LITIGATION_FILE: _("build a litigation file"),
     ActionCode.VIEW_LITIGATION_FILE: _("open a litigation file"),
+    ActionCode.VIEW_COMMISSION_STATEMENT: _("open an agency's commission statement"),
 }

@@ -125,3 +125,5 @@ class ActionCode(StrEnum):
     # legal: the litigation file (LIT-1); opening it is an audited read (PRV-1)
     BUILD_LITIGATION_FILE = "legal.build_litigation_file"
     VIEW_LITIGATION_FILE = "legal.view_litigation_file"
+    # agencies: a commission statement's PDF or CSV showing borrowers (masked) is an audited read (LGL-2, PRV-1)
+    VIEW_COMMISSION_STATEMENT = "agencies.view_commission_statement"
