@@ -128,8 +128,8 @@ DAYS = st.integers(min_value=0, max_value=120).map(lambda n: date(2026, 1, 1) + 
 
 @st.composite
 def books(draw):
-    """Placements of up to three borrowers, one standing at a time per borrower (a recall may fall on the next
-    one's first day), and payments on random days."""
+    """Placements of up to three borrowers, one standing at a time per borrower (the last day of one, by its period
+    or a recall, often the next one's first day), and payments on random days and on every first day."""
     placements, pk = [], 0
     for borrower in range(1, draw(st.integers(1, 3)) + 1):
         day = draw(DAYS)
@@ -140,8 +140,10 @@ def books(draw):
             ended = None if recalled is None else day + timedelta(days=recalled)
             placements.append(terms(pk, borrower, day, days, ended, str(draw(PERCENTS))))
             end = day + timedelta(days=days - 1) if ended is None else ended
-            day = end + timedelta(days=draw(st.integers(0, 10)))  # 0: placed again on the recall day
+            day = end + timedelta(days=draw(st.sampled_from([0, 0, 1, 9])))  # 0: placed again on the last day
     paid = {borrower: draw(st.dictionaries(DAYS, st.integers(1, 10**9), max_size=20)) for borrower in range(1, 4)}
+    for term in placements:  # a payment on each first day: the day two placements may share
+        paid[term.borrower_id][term.placed_on] = draw(st.integers(1, 10**9))
     return sorted(placements, key=lambda t: (t.placed_on, t.placement_id)), paid
 
 

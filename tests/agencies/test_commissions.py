@@ -12,7 +12,9 @@ from decimal import Decimal
 
 import pytest
 from commission_book import AS_OF, commission_book
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 from test_letters import embedded_fonts
 
@@ -126,6 +128,15 @@ def test_an_agency_user_sees_the_borrowers_of_the_placements_in_force_only(book)
     full = statement(book.agencies[0], MARCH, Reach.FULL, AS_OF)
     assert [r.commission_fen for r in agency.rows] == [r.commission_fen for r in reports.rows] == [1, 43210, 6250]
     assert agency.commission_fen == full.commission_fen == 49461
+
+
+def test_a_statement_costs_the_same_queries_whatever_its_length(book):
+    """Three rows (AGY-101 in March) or one (AGY-202 in April): the same number of queries, none per row."""
+    with CaptureQueriesContext(connection) as three:
+        assert len(statement(book.agencies[0], MARCH, Reach.FULL, AS_OF).rows) == 3
+    with CaptureQueriesContext(connection) as one:
+        assert len(statement(book.agencies[1], APRIL, Reach.FULL, AS_OF).rows) == 1
+    assert len(three) == len(one)
 
 
 # -- the pages ---------------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ COLUMNS = [
     Column("last_day", gettext_lazy("Covered through"), lambda r: r.last_day),
     Column("days", gettext_lazy("Days covered"), lambda r: r.days),
     Column("recovered", gettext_lazy("Recovered (yuan)"), lambda r: yuan(r.recovered_fen)),
-    Column("percent", gettext_lazy("Commission rate"), _percent),
+    Column("percent", gettext_lazy("Commission percentage"), _percent),
     Column("commission", gettext_lazy("Commission (yuan)"), lambda r: yuan(r.commission_fen)),
 ]
 PERSONAL = {"borrower", "contracts"}
