@@ -210,6 +210,9 @@ def build_site() -> Site:
         "waiver_case_id": cases["S02"].pk,
         "waiver_loan_id": s02_loan.pk,
         "waiver_loan": s02_loan.external_id,
+        # The agencies' commission statements (LGL-2): the demo agency user's own agency, the business month.
+        "agency_code": users[RoleCode.AGENCY_USER].agency.code,
+        "commission_month": f"{AS_OF:%Y-%m}",
     }
     site = Site(users=users, cases=cases, ids=ids)
     add_litigation_file(site)

@@ -36,6 +36,9 @@ TEMPLATES = frozenset({SUP, LEGAL, COMPLIANCE})  # notices.write_templates or re
 HOLDS = frozenset({SUP, LEGAL, COMPLIANCE})  # portfolio.manage_holds
 COMPLAINTS = frozenset({SUP, COMPLIANCE})  # complaints.file and complaints.handle
 AGENCY_REGISTRY = frozenset({SUP, ADMIN})  # the agencies and their eligibility (AGY-1): placing and keeping
+# The agencies' commission statements (LGL-2, KPI-2): supervisors (masked borrowers), readers of reports (analysts,
+# compliance: figures only) and an agency's own users (their agency only: the demo site's agency user's own code).
+COMMISSIONS = frozenset({SUP, COMPLIANCE, ANALYST, AGENCY})
 LITIGATION = frozenset({SUP, LEGAL})  # legal.view_litigation (legal officers also keep it: legal.keep_litigation)
 # The demo site's case S01 (DPD 45, moderate) is in the junior pool: every collector may open it; legal and
 # compliance officers read every case, read-only (collection.read_all_cases: they investigate complaints and
@@ -319,6 +322,17 @@ PAGES = [
     # (maker–checker: S05's was proposed by another supervisor) and the recoveries after write-off.
     Page("legal/escalations/", frozenset({SUP}), "/legal/escalations/", query=("page", "format")),
     Page("agencies/", AGENCY_REGISTRY, "/agencies/"),
+    Page("agencies/commissions/", COMMISSIONS, "/agencies/commissions/"),
+    Page(
+        "agencies/<str:code>/commissions/<str:month>/",
+        COMMISSIONS,
+        "/agencies/{agency_code}/commissions/{commission_month}/",
+    ),
+    Page(
+        "agencies/<str:code>/commissions/<str:month>.<str:kind>",
+        COMMISSIONS,
+        "/agencies/{agency_code}/commissions/{commission_month}.pdf",
+    ),
     Page(
         "legal/cases/<int:case_id>/escalation/",
         frozenset({SUP}),
@@ -483,6 +497,13 @@ PAGES = [
     ),
     Page("api/v1/complaints/<complaint_id>", COMPLAINTS, "/api/v1/complaints/{complaint_id}"),
     Page("api/v1/agencies", AGENCY_REGISTRY, "/api/v1/agencies"),
+    Page(
+        "api/v1/agencies/<code>/commissions",
+        COMMISSIONS,
+        "/api/v1/agencies/{agency_code}/commissions?month={commission_month}",
+        query=("month",),
+        numbers=("month",),
+    ),
     Page("api/v1/complaints/sla", COMPLAINTS, "/api/v1/complaints/sla", query=("on",), numbers=("on",)),
     Page("api/v1/openapi.json", EVERYONE, "/api/v1/openapi.json"),
     Page("api/v1/docs", EVERYONE, "/api/v1/docs"),

@@ -22,6 +22,11 @@ from arrears.legal.models import EscalationDecision
 from arrears.portfolio.models import Borrower
 
 
+def reference_of(placed_on, placement_id: int) -> str:
+    """PLC-<day placed>-<id>, e.g. PLC-20261128-000042: what the mandate and the statements call a placement."""
+    return f"PLC-{placed_on:%Y%m%d}-{placement_id:06d}"
+
+
 class RecallReason(models.TextChoices):
     SUPERVISOR = "supervisor", _("recalled by a supervisor")
     PERIOD_END = "period_end", _("the period ended")

@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 from arrears.accounts.models import Agency
 from arrears.accounts.permissions import Perm
 from arrears.agencies.errors import PlacementError
-from arrears.agencies.models import Placement, RecallReason
+from arrears.agencies.models import Placement, RecallReason, reference_of
 from arrears.agencies.queries import eligibility_of, problem_words
 from arrears.agencies.suspension import suspension
 from arrears.collection.letters import Bank
@@ -80,7 +80,7 @@ RECALL_REASONS = (RecallReason.SUPERVISOR, RecallReason.COMPLAINT, RecallReason.
 
 def placement_ref(placement: Placement) -> str:
     """PLC-<day placed>-<id>, e.g. PLC-20261128-000042: what the mandate and the statements call it."""
-    return f"PLC-{placement.placed_on:%Y%m%d}-{placement.pk:06d}"
+    return reference_of(placement.placed_on, placement.pk)
 
 
 def standing_placement(case: CollectionCase | int) -> Placement | None:

@@ -112,4 +112,5 @@ ACTION_WORDS = {
     ActionCode.RECALL_PLACEMENT: _("recall a case from an agency"),
     ActionCode.END_PLACEMENT: _("end a placement (its period ended or the case closed)"),
     ActionCode.VIEW_MANDATE: _("open an agency mandate"),
+    ActionCode.VIEW_COMMISSION_STATEMENT: _("open an agency's commission statement"),
 }

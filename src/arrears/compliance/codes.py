@@ -131,3 +131,5 @@ class ActionCode(StrEnum):
     RECALL_PLACEMENT = "agencies.recall"
     END_PLACEMENT = "agencies.end_placement"
     VIEW_MANDATE = "agencies.view_mandate"
+    # agencies: a commission statement's PDF or CSV showing borrowers (masked) is an audited read (LGL-2, PRV-1)
+    VIEW_COMMISSION_STATEMENT = "agencies.view_commission_statement"

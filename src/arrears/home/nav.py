@@ -19,6 +19,10 @@ LINKS = (
     ("complaints:queue", _("Complaints"), Perm.HANDLE_COMPLAINTS),
     ("legal:litigations", _("Litigation"), Perm.VIEW_LITIGATION),
     ("agencies:list", _("Agencies"), Perm.DECIDE_ESCALATION),  # AGY-1
+    # The agencies' commission statements (LGL-2, KPI-2): supervisors, readers of reports, an agency's own users.
+    ("agencies:commissions", _("Commissions"), Perm.DECIDE_ESCALATION),
+    ("agencies:commissions", _("Commissions"), Perm.VIEW_REPORTS),
+    ("agencies:commissions", _("Commissions"), Perm.VIEW_AGENCY_CASES),
     ("notices:outbox", _("Notices outbox"), Perm.MANAGE_OUTBOX),
     ("portfolio:borrowers", _("Borrowers"), Perm.VIEW_PORTFOLIO),
     ("daily:runs", _("Nightly runs"), Perm.VIEW_RUNS),
