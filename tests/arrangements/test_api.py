@@ -55,6 +55,7 @@ PATHS = {
     "/api/v1/litigations/{litigation_id}/costs": {"post"},
     "/api/v1/cases/{case_id}/escalation": {"get", "post"},
     "/api/v1/agencies": {"get"},
+    "/api/v1/agencies/{code}/audits": {"get"},
     "/api/v1/write-offs/pending": {"get"},
     "/api/v1/write-offs/{write_off_id}/approve": {"post"},
     "/api/v1/write-offs/{write_off_id}/reject": {"post"},

@@ -35,6 +35,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.security import django_auth
 
 from arrears.agencies.api import router as agencies_router
+from arrears.agencies.api_audits import router as agency_audits_router
 from arrears.api.auth import TokenAuth, TokenRateThrottle, audit_token_calls
 from arrears.api.cases import router as cases_router
 from arrears.api.desk import router as desk_router
@@ -77,6 +78,7 @@ api.add_router("/", complaint_sla_router)  # before /complaints/{id}
 api.add_router("/", complaints_router)
 api.add_router("/", escalation_router)
 api.add_router("/", agencies_router)
+api.add_router("/", agency_audits_router)
 api.add_router("/", litigation_router)
 
 

@@ -108,4 +108,10 @@ ACTION_WORDS = {
     ActionCode.REJECT_WRITE_OFF: _("reject a write-off"),
     ActionCode.BUILD_LITIGATION_FILE: _("build a litigation file"),
     ActionCode.VIEW_LITIGATION_FILE: _("open a litigation file"),
+    ActionCode.OPEN_AGENCY_AUDIT: _("open an audit of an agency"),
+    ActionCode.UPLOAD_AGENCY_REPORT: _("upload an agency's periodic report"),
+    ActionCode.JUDGE_AUDITED_CONTACT: _("judge a contact sampled in an agency audit"),
+    ActionCode.RECORD_AUDIT_VIOLATION: _("enter a violation found in an agency audit"),
+    ActionCode.CLOSE_AGENCY_AUDIT: _("close an agency audit with its findings"),
+    ActionCode.VIEW_AGENCY_REPORT: _("open an agency's periodic report"),
 }

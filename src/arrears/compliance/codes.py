@@ -125,3 +125,10 @@ class ActionCode(StrEnum):
     # legal: the litigation file (LIT-1); opening it is an audited read (PRV-1)
     BUILD_LITIGATION_FILE = "legal.build_litigation_file"
     VIEW_LITIGATION_FILE = "legal.view_litigation_file"
+    # agencies: the bank's audits of its agencies and the violations they find (AGY-3); reading a report (PRV-1)
+    OPEN_AGENCY_AUDIT = "agencies.open_audit"
+    UPLOAD_AGENCY_REPORT = "agencies.upload_report"
+    JUDGE_AUDITED_CONTACT = "agencies.judge_contact"
+    RECORD_AUDIT_VIOLATION = "agencies.record_audit_violation"
+    CLOSE_AGENCY_AUDIT = "agencies.close_audit"
+    VIEW_AGENCY_REPORT = "agencies.view_report"

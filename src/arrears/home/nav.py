@@ -19,6 +19,7 @@ LINKS = (
     ("complaints:queue", _("Complaints"), Perm.HANDLE_COMPLAINTS),
     ("legal:litigations", _("Litigation"), Perm.VIEW_LITIGATION),
     ("agencies:list", _("Agencies"), Perm.DECIDE_ESCALATION),  # AGY-1
+    ("agencies:audits", _("Agency audits"), Perm.AUDIT_AGENCIES),  # AGY-3
     ("notices:outbox", _("Notices outbox"), Perm.MANAGE_OUTBOX),
     ("portfolio:borrowers", _("Borrowers"), Perm.VIEW_PORTFOLIO),
     ("daily:runs", _("Nightly runs"), Perm.VIEW_RUNS),
