@@ -235,3 +235,20 @@ def test_suspension_shows_on_the_agencies_and_agency_pages_and_the_api(book):
     assert body["items"][0]["id"] == audit.pk
     assert body["items"][0]["report_sha256"] == AuditReport.objects.get().sha256
     assert signed_in(officer).get("/api/v1/agencies/NOPE/audits").status_code == 404
+
+
+def test_the_violation_register_names_the_agent_and_the_agency(book):
+    """Clause: AGY-3, PRV-1 — an audit's violation in the complaints' register: source agency audit, "agent · agency"."""
+    officer, audit, today = book["officer"], book["audit"], book["today"]
+    do_enter_audit_violation(
+        audit,
+        sample=audit.samples.get(),
+        description="辱骂借款人",
+        rectification_due=today,
+        today=today,
+        actor=officer,
+    )
+    page = signed_in(officer, "en").get("/complaints/violations/")
+    assert page.status_code == 200
+    row = page.content.decode().split('<table id="violations">')[1]
+    assert "<td>agency audit</td><td>agent-p1 · 远方资产管理有限公司</td><td>辱骂借款人</td>" in row
