@@ -2,7 +2,7 @@
 borrowers with known, distinct personal data, the nightly run, one user per role, and one object of each kind a
 page shows — a case with a contact, a proposed and an approved plan (its agreement PDF), a waiver, a letter by
 post in a print batch (PDF and CSV manifest), a letter by email queued in the outbox, a lawsuit with two court
-stages, a document and a cost, and version 1 of its litigation file.
+stages, a document and a cost, version 1 of its litigation file, and an open agency audit with its report.
 
 `build_site()` needs the `approved_templates` fixture (letters are rendered from approved templates).
 """
@@ -182,10 +182,12 @@ def build_site() -> Site:
     )
     litigation, court_document = _lawsuit(cases["S03"], boss, users[RoleCode.LEGAL_OFFICER])
     late = _late_stage(cases, boss)
+    audit = _agency_audit(cases, users)
     ids = {
         "litigation_id": litigation.pk,
         "court_document_id": court_document.pk,
         **late,
+        **audit,
         "complaint_id": complaint.pk,
         "unmatched_complaint_id": unmatched.pk,
         "case_id": cases["S01"].pk,
@@ -292,6 +294,44 @@ def _late_stage(cases: dict, boss) -> dict:
         "escalation_case_id": s04.pk,
         "write_off_case_id": s05.pk,
         "write_off_id": decided.write_off.pk,
+    }
+
+
+def _agency_audit(cases: dict, users: dict) -> dict:
+    """An agency audit (AGY-3): the agency user's call on S05 today, an audit of the agency's last 30 days opened by
+    the compliance officer with that call sampled and the agency's report uploaded (a one-pixel PNG stands for it);
+    and a second agency, with nothing open, for the form that opens an audit."""
+    from arrears.accounts.models import Agency
+    from arrears.agencies.audit_actions import ReportFile, do_open_audit, do_upload_report
+    from arrears.collection.models import Call
+
+    agent, officer = users[RoleCode.AGENCY_USER], users[RoleCode.COMPLIANCE_OFFICER]
+    s05 = cases["S05"]
+    Call.objects.create(
+        borrower_id=s05.borrower_id,
+        case=s05,
+        collector=agent,
+        called_at=WORKING_HOURS,
+        called_on=AS_OF,
+        outcome="no_answer",
+        number=PEOPLE["S05"]["mobile"],
+        note="无人接听",
+    )
+    audit = do_open_audit(
+        agent.agency,
+        period_start=AS_OF - timedelta(days=29),
+        period_end=AS_OF,
+        sample_size=20,
+        today=AS_OF,
+        actor=officer,
+    )
+    do_upload_report(audit, report=ReportFile("机构报告.png", PNG), actor=officer)
+    other = Agency.objects.create(code="AGY-DEMO2", name="远方资产管理有限公司")
+    return {
+        "agency_code": agent.agency.code,
+        "other_agency_code": other.code,
+        "agency_audit_id": audit.pk,
+        "audit_sample_id": audit.samples.get().pk,
     }
 
 

@@ -39,6 +39,7 @@ AGENCY_REGISTRY = frozenset({SUP, ADMIN})  # the agencies and their eligibility 
 # The agencies' commission statements (LGL-2, KPI-2): supervisors (masked borrowers), readers of reports (analysts,
 # compliance: figures only) and an agency's own users (their agency only: the demo site's agency user's own code).
 COMMISSIONS = frozenset({SUP, COMPLIANCE, ANALYST, AGENCY})
+AUDITORS = frozenset({SUP, COMPLIANCE})  # agencies.audit (AGY-3): never an agency's own users
 LITIGATION = frozenset({SUP, LEGAL})  # legal.view_litigation (legal officers also keep it: legal.keep_litigation)
 # The demo site's case S01 (DPD 45, moderate) is in the junior pool: every collector may open it; legal and
 # compliance officers read every case, read-only (collection.read_all_cases: they investigate complaints and
@@ -333,6 +334,56 @@ PAGES = [
         COMMISSIONS,
         "/agencies/{agency_code}/commissions/{commission_month}.pdf",
     ),
+    # AGY-3: the audits of agencies — the schedule, one audit, its forms and report, one agency's audits.
+    Page("agencies/audits/", AUDITORS, "/agencies/audits/"),
+    Page(
+        "agencies/audits/open/",
+        AUDITORS,
+        "/agencies/audits/open/",
+        method="POST",
+        form={
+            "agency": "{other_agency_code}",
+            "period_start": "2026-02-20",
+            "period_end": "2026-03-20",
+            "sample_size": "20",
+        },
+        numbers=("period_start", "period_end", "sample_size"),
+    ),
+    Page("agencies/audits/<int:audit_id>/", AUDITORS, "/agencies/audits/{agency_audit_id}/"),
+    Page(
+        "agencies/audits/<int:audit_id>/report/", AUDITORS, "/agencies/audits/{agency_audit_id}/report/", method="POST"
+    ),
+    Page("agencies/audits/<int:audit_id>/report/file", AUDITORS, "/agencies/audits/{agency_audit_id}/report/file"),
+    Page(
+        "agencies/audits/<int:audit_id>/samples/<int:sample_id>/verdict/",
+        AUDITORS,
+        "/agencies/audits/{agency_audit_id}/samples/{audit_sample_id}/verdict/",
+        method="POST",
+        form={"verdict": "violation", "note": "催收语气不当"},
+    ),
+    Page(
+        "agencies/audits/<int:audit_id>/violations/",
+        AUDITORS,
+        "/agencies/audits/{agency_audit_id}/violations/",
+        method="POST",
+        form={
+            "sample": "{audit_sample_id}",
+            "agent": "",
+            "occurred_on": "",
+            "description": "催收人员言语威胁",
+            "rectification": "培训并复查录音",
+            "rectification_due": "2099-12-31",
+        },
+        numbers=("sample", "occurred_on", "rectification_due"),
+    ),
+    Page(
+        "agencies/audits/<int:audit_id>/close/",
+        AUDITORS,
+        "/agencies/audits/{agency_audit_id}/close/",
+        method="POST",
+        form={"findings": "抽查通话一次违规，已登记整改"},
+    ),
+    Page("agencies/<str:code>/audits/", AUDITORS, "/agencies/{agency_code}/audits/"),
     Page(
         "legal/cases/<int:case_id>/escalation/",
         frozenset({SUP}),
@@ -504,6 +555,7 @@ PAGES = [
         query=("month",),
         numbers=("month",),
     ),
+    Page("api/v1/agencies/<code>/audits", AUDITORS, "/api/v1/agencies/{agency_code}/audits"),
     Page("api/v1/complaints/sla", COMPLAINTS, "/api/v1/complaints/sla", query=("on",), numbers=("on",)),
     Page("api/v1/openapi.json", EVERYONE, "/api/v1/openapi.json"),
     Page("api/v1/docs", EVERYONE, "/api/v1/docs"),

@@ -277,6 +277,7 @@ def test_the_schema_lists_every_endpoint(desk):
         ("/api/v1/cases/{case_id}/escalation", "get"),
         ("/api/v1/agencies", "get"),
         ("/api/v1/agencies/{code}/commissions", "get"),
+        ("/api/v1/agencies/{code}/audits", "get"),
         ("/api/v1/cases/{case_id}/escalation", "post"),
         ("/api/v1/write-offs/pending", "get"),
         ("/api/v1/write-offs/{write_off_id}/approve", "post"),

@@ -58,6 +58,7 @@ PATHS = {
     "/api/v1/cases/{case_id}/placement": {"post", "delete"},
     "/api/v1/cases/{case_id}/placements": {"get"},
     "/api/v1/agencies/{code}/commissions": {"get"},
+    "/api/v1/agencies/{code}/audits": {"get"},
     "/api/v1/write-offs/pending": {"get"},
     "/api/v1/write-offs/{write_off_id}/approve": {"post"},
     "/api/v1/write-offs/{write_off_id}/reject": {"post"},

@@ -89,3 +89,7 @@ class Placement(models.Model):
     def in_force_on(self, day) -> bool:
         """In force on `day`: not ended (recalled) and within its period."""
         return self.ended_at is None and self.placed_on <= day <= self.last_day
+
+
+# The audits of agencies (AGY-3) live in a module of their own; imported here so Django finds their models.
+from arrears.agencies.models_audit import *  # noqa: E402,F403

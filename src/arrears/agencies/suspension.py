@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from arrears.complaints.models import Violation
 from arrears.rules.queries import policy_on
 
-__all__ = ["Suspension", "suspension", "violations_in_window"]
+__all__ = ["Suspension", "suspension", "suspensions", "violations_in_window"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,12 @@ def violations_in_window(agency_ids: list[int], on: date) -> dict[int, int]:
 
 def suspension(agency_id: int, on: date) -> Suspension:
     """The agency's standing under AGY-3's suspension rule on `on`."""
+    return suspensions([agency_id], on)[agency_id]
+
+
+def suspensions(agency_ids: list[int], on: date) -> dict[int, Suspension]:
+    """Each agency's standing under AGY-3's suspension rule on `on`, in one query whatever their number."""
     policy = policy_on(on).agency
     since = on - timedelta(days=policy.violation_window_days - 1)
-    return Suspension(violations_in_window([agency_id], on)[agency_id], policy.suspend_after_violations, since)
+    counts = violations_in_window(agency_ids, on)
+    return {pk: Suspension(counts[pk], policy.suspend_after_violations, since) for pk in agency_ids}

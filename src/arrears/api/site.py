@@ -36,6 +36,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.security import django_auth
 
 from arrears.agencies.api import router as agencies_router
+from arrears.agencies.api_audits import router as agency_audits_router
 from arrears.agencies.api_commissions import router as commissions_router
 from arrears.agencies.api_placement import router as placement_router
 from arrears.agencies.errors import PlacementError
@@ -83,6 +84,7 @@ api.add_router("/", escalation_router)
 api.add_router("/", agencies_router)
 api.add_router("/", placement_router)
 api.add_router("/", commissions_router)
+api.add_router("/", agency_audits_router)
 api.add_router("/", litigation_router)
 
 

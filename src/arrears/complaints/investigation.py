@@ -1,7 +1,8 @@
 """The investigation of a complaint, the violation register and telling the complainant (Clause: CMP-3, CMP-4,
-PRV-1). The only writers of `Investigation`, `Rectification` and `Violation`; each action needs
-`complaints.handle`, checks its input before anything is written, and changes state and writes its audit event in
-one transaction (a refusal leaves nothing changed).
+PRV-1). The writers of `Investigation`, `Rectification` and `Violation` (the register's rows through
+`complaints.register`, which an agency audit uses too); each action needs `complaints.handle`, checks its input
+before anything is written, and changes state and writes its audit event in one transaction (a refusal leaves
+nothing changed).
 
 * `do_take_complaint` — a compliance officer takes a complaint for investigation (status → investigating).
 * `do_record_findings` — the findings, once: substantiated or not. A substantiated complaint names the user or
@@ -35,6 +36,7 @@ from arrears.complaints.models import (
     ViolationSource,
 )
 from arrears.complaints.outbox import do_send_outcome
+from arrears.complaints.register import enter_violation
 from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
 from arrears.portfolio.actions import do_lift_hold
@@ -154,24 +156,19 @@ def do_record_findings(
         investigation.save()
         record.change("substantiated", None, substantiated)
         if substantiated:
-            rectification_row = Rectification.objects.create(
-                description=rect, due_on=due, opened_by=actor, opened_at=now
-            )
-            violation = Violation.objects.create(
+            enter_violation(
+                record,
                 source=ViolationSource.COMPLAINT,
-                responsible_user=responsible_user,
-                responsible_agency=responsible_agency,
                 occurred_on=clocks.day_of_receipt(complaint.received_at),
                 description=findings,
+                rectification=rect,
+                due_on=due,
+                actor=actor,
+                at=now,
+                responsible_user=responsible_user,
+                responsible_agency=responsible_agency,
                 complaint=complaint,
-                rectification=rectification_row,
-                recorded_by=actor,
-                recorded_at=now,
             )
-            record.change("responsible_user", None, responsible_user.username if responsible_user else None)
-            record.change("responsible_agency", None, responsible_agency.pk if responsible_agency else None)
-            record.change("rectification_due", None, due.isoformat())
-            record.change("violation", None, violation.pk)
             # The agency found responsible loses the complainant's case at once (AGY-2).
             end_on_complaint(
                 complaint.borrower_id,

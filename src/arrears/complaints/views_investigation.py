@@ -215,9 +215,12 @@ def close(request: HttpRequest, complaint_id: int) -> HttpResponse:
 
 
 def _responsible_name(v: Violation) -> str:
+    """The person, the agency, or both (an agency's agent found in an agency audit, AGY-3): "agent · agency"."""
+    agency = v.responsible_agency.name if v.responsible_agency_id else ""
     if v.responsible_user_id:
-        return v.responsible_user.get_full_name() or v.responsible_user.username
-    return v.responsible_agency.name if v.responsible_agency_id else ""
+        person = v.responsible_user.get_full_name() or v.responsible_user.username
+        return f"{person} · {agency}" if agency else person
+    return agency
 
 
 COLUMNS = [

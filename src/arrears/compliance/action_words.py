@@ -113,4 +113,10 @@ ACTION_WORDS = {
     ActionCode.END_PLACEMENT: _("end a placement (its period ended or the case closed)"),
     ActionCode.VIEW_MANDATE: _("open an agency mandate"),
     ActionCode.VIEW_COMMISSION_STATEMENT: _("open an agency's commission statement"),
+    ActionCode.OPEN_AGENCY_AUDIT: _("open an audit of an agency"),
+    ActionCode.UPLOAD_AGENCY_REPORT: _("upload an agency's periodic report"),
+    ActionCode.JUDGE_AUDITED_CONTACT: _("judge a contact sampled in an agency audit"),
+    ActionCode.RECORD_AUDIT_VIOLATION: _("enter a violation found in an agency audit"),
+    ActionCode.CLOSE_AGENCY_AUDIT: _("close an agency audit with its findings"),
+    ActionCode.VIEW_AGENCY_REPORT: _("open an agency's periodic report"),
 }

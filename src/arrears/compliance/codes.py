@@ -133,3 +133,10 @@ class ActionCode(StrEnum):
     VIEW_MANDATE = "agencies.view_mandate"
     # agencies: a commission statement's PDF or CSV showing borrowers (masked) is an audited read (LGL-2, PRV-1)
     VIEW_COMMISSION_STATEMENT = "agencies.view_commission_statement"
+    # agencies: the bank's audits of its agencies and the violations they find (AGY-3); reading a report (PRV-1)
+    OPEN_AGENCY_AUDIT = "agencies.open_audit"
+    UPLOAD_AGENCY_REPORT = "agencies.upload_report"
+    JUDGE_AUDITED_CONTACT = "agencies.judge_contact"
+    RECORD_AUDIT_VIOLATION = "agencies.record_audit_violation"
+    CLOSE_AGENCY_AUDIT = "agencies.close_audit"
+    VIEW_AGENCY_REPORT = "agencies.view_report"

@@ -23,6 +23,7 @@ LINKS = (
     ("agencies:commissions", _("Commissions"), Perm.DECIDE_ESCALATION),
     ("agencies:commissions", _("Commissions"), Perm.VIEW_REPORTS),
     ("agencies:commissions", _("Commissions"), Perm.VIEW_AGENCY_CASES),
+    ("agencies:audits", _("Agency audits"), Perm.AUDIT_AGENCIES),  # AGY-3
     ("notices:outbox", _("Notices outbox"), Perm.MANAGE_OUTBOX),
     ("portfolio:borrowers", _("Borrowers"), Perm.VIEW_PORTFOLIO),
     ("daily:runs", _("Nightly runs"), Perm.VIEW_RUNS),
