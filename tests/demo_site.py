@@ -2,7 +2,8 @@
 borrowers with known, distinct personal data, the nightly run, one user per role, and one object of each kind a
 page shows — a case with a contact, a proposed and an approved plan (its agreement PDF), a waiver, a letter by
 post in a print batch (PDF and CSV manifest), a letter by email queued in the outbox, a lawsuit with two court
-stages, a document and a cost, and version 1 of its litigation file.
+stages, a document and a cost, and version 1 of its litigation file; and S01 placed with the agency user's agency
+(eligible), so the agency user opens S01's pages and nothing else of the book.
 
 `build_site()` needs the `approved_templates` fixture (letters are rendered from approved templates).
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-for _folder in ("daily", "collection"):
+for _folder in ("daily", "collection", "agencies"):
     _path = str(Path(__file__).parent / _folder)
     if _path not in sys.path:
         sys.path.insert(0, _path)
@@ -182,6 +183,7 @@ def build_site() -> Site:
     )
     litigation, court_document = _lawsuit(cases["S03"], boss, users[RoleCode.LEGAL_OFFICER])
     late = _late_stage(cases, boss)
+    placement = _placement(cases["S01"], users[RoleCode.AGENCY_USER], boss)
     ids = {
         "litigation_id": litigation.pk,
         "court_document_id": court_document.pk,
@@ -210,6 +212,7 @@ def build_site() -> Site:
         "waiver_case_id": cases["S02"].pk,
         "waiver_loan_id": s02_loan.pk,
         "waiver_loan": s02_loan.external_id,
+        "placement_id": placement.pk,
     }
     site = Site(users=users, cases=cases, ids=ids)
     add_litigation_file(site)
@@ -260,6 +263,16 @@ def _lawsuit(case, boss, officer):
         litigation, kind="lawyer", amount="2000.00", incurred_on=date(2026, 3, 10), today=AS_OF, actor=officer
     )
     return litigation, CourtDocument.objects.get(stage_event__litigation=litigation)
+
+
+def _placement(case, agency_user, boss):
+    """S01 placed with the agency user's agency from 2026-03-16 for 30 days (LGL-2), the agency eligible under
+    AGY-1 (its documents valid through 2030) — made directly: placing is another action's work. The agency user
+    sees S01 (its case page, call form, letters, the API's case) and no other case, borrower or loan."""
+    from placing import make_eligible, place
+
+    make_eligible(agency_user.agency)
+    return place(case, agency_user.agency, by=boss, placed_on=AS_OF - timedelta(days=4), days=30)
 
 
 def _late_stage(cases: dict, boss) -> dict:

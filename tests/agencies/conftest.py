@@ -1,4 +1,5 @@
-"""Fixtures of the agencies' tests: fast password hashing; the API's client helpers on the path."""
+"""Fixtures of the agencies' tests: fast password hashing; the API's client helpers, the daily run's book, the
+collection desk's and the late stage's helpers on the path."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "api"))
+for folder in ("api", "daily", "collection", "legal"):
+    path = str(Path(__file__).parent.parent / folder)
+    if path not in sys.path:
+        sys.path.insert(0, path)
 
 
 @pytest.fixture(autouse=True)

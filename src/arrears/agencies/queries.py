@@ -42,19 +42,22 @@ def agencies_on(on: date | None = None) -> list[AgencyRow]:
     """Every agency by name, with its eligibility on `on` (default today in Beijing) under the policy then."""
     on = on or timezone.localdate()
     policy = policy_on(on).agency
-    return [
-        AgencyRow(
-            agency,
-            eligibility(
-                business_licence_no=agency.business_licence_no,
-                business_licence_expires=agency.business_licence_expires,
-                collection_licence_no=agency.collection_licence_no,
-                collection_licence_expires=agency.collection_licence_expires,
-                confidentiality_signed_on=agency.confidentiality_signed_on,
-                on=on,
-                required_documents=policy.required_documents,
-                warning_days=policy.expiry_warning_days,
-            ),
-        )
-        for agency in Agency.objects.order_by("name")
-    ]
+    return [AgencyRow(agency, _status(agency, on, policy)) for agency in Agency.objects.order_by("name")]
+
+
+def eligibility_of(agency: Agency, on: date) -> Eligibility:
+    """One agency's eligibility on `on` under the policy then (Clause: AGY-1)."""
+    return _status(agency, on, policy_on(on).agency)
+
+
+def _status(agency: Agency, on: date, policy: Any) -> Eligibility:
+    return eligibility(
+        business_licence_no=agency.business_licence_no,
+        business_licence_expires=agency.business_licence_expires,
+        collection_licence_no=agency.collection_licence_no,
+        collection_licence_expires=agency.collection_licence_expires,
+        confidentiality_signed_on=agency.confidentiality_signed_on,
+        on=on,
+        required_documents=policy.required_documents,
+        warning_days=policy.expiry_warning_days,
+    )

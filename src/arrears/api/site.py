@@ -34,6 +34,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import django_auth
 
+from arrears.agencies.access import PlacementFrozen
 from arrears.agencies.api import router as agencies_router
 from arrears.api.auth import TokenAuth, TokenRateThrottle, audit_token_calls
 from arrears.api.cases import router as cases_router
@@ -122,6 +123,12 @@ def _cadence_refused(request: HttpRequest, exc: CadenceRefused):
         {"last_connected_on": found.last_connected_on.isoformat(), "allowed_from": found.allowed_from.isoformat()}
     ]
     return _error(request, 409, found.message(), details, code="cadence_refused")
+
+
+@api.exception_handler(PlacementFrozen)
+def _frozen(request: HttpRequest, exc: PlacementFrozen):
+    """AGY-1: the caller's agency is not eligible today; its placements take no new contact until renewed."""
+    return _error(request, 409, str(exc), code="placement_frozen")
 
 
 @api.exception_handler(ArrangementError)
