@@ -1,5 +1,5 @@
-"""Fixtures of the agencies' tests: fast password hashing; the API's client helpers, the daily run's book, the
-collection desk's and the late stage's helpers on the path."""
+"""Fixtures of the agencies' tests: fast password hashing; the API's client helpers, the late-stage desk, the
+daily run's book and the collection desk on the path."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-for folder in ("api", "daily", "collection", "legal"):
+for folder in ("agencies", "legal", "daily", "collection", "api"):
     path = str(Path(__file__).parent.parent / folder)
     if path not in sys.path:
         sys.path.insert(0, path)

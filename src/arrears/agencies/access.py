@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from arrears.accounts.permissions import Perm, has_perm
 from arrears.agencies.models import Placement
-from arrears.agencies.queries import PROBLEM_WORDS, eligibility_of
+from arrears.agencies.queries import eligibility_of, problem_words
 from arrears.collection.errors import CollectionError
 from arrears.collection.models import CollectionCase
 
@@ -69,7 +69,7 @@ def frozen_reason(user: Any, on: date) -> str:
     return _(
         "Your agency's placements are frozen: %(problems)s (AGY-1). No call or letter until the bank has the "
         "agency's documents renewed, or recalls the case."
-    ) % {"problems": "; ".join(str(PROBLEM_WORDS[code]) for code in status.problems)}
+    ) % {"problems": "; ".join(problem_words(status))}
 
 
 def ensure_may_contact(actor: Any, case: CollectionCase, on: date) -> None:

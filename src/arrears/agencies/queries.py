@@ -30,7 +30,7 @@ class AgencyRow:
 
     @property
     def problems(self) -> list[str]:
-        return [str(PROBLEM_WORDS[code]) for code in self.status.problems]
+        return problem_words(self.status)
 
 
 def may_see_agencies(user: Any) -> bool:
@@ -38,19 +38,12 @@ def may_see_agencies(user: Any) -> bool:
     return has_perm(user, Perm.DECIDE_ESCALATION) or has_perm(user, Perm.MANAGE_USERS)
 
 
-def agencies_on(on: date | None = None) -> list[AgencyRow]:
-    """Every agency by name, with its eligibility on `on` (default today in Beijing) under the policy then."""
-    on = on or timezone.localdate()
-    policy = policy_on(on).agency
-    return [AgencyRow(agency, _status(agency, on, policy)) for agency in Agency.objects.order_by("name")]
+def problem_words(status: Eligibility) -> list[str]:
+    """What makes an agency ineligible, in words."""
+    return [str(PROBLEM_WORDS[code]) for code in status.problems]
 
 
-def eligibility_of(agency: Agency, on: date) -> Eligibility:
-    """One agency's eligibility on `on` under the policy then (Clause: AGY-1)."""
-    return _status(agency, on, policy_on(on).agency)
-
-
-def _status(agency: Agency, on: date, policy: Any) -> Eligibility:
+def _status(agency: Agency, on: date, policy) -> Eligibility:
     return eligibility(
         business_licence_no=agency.business_licence_no,
         business_licence_expires=agency.business_licence_expires,
@@ -61,3 +54,15 @@ def _status(agency: Agency, on: date, policy: Any) -> Eligibility:
         required_documents=policy.required_documents,
         warning_days=policy.expiry_warning_days,
     )
+
+
+def eligibility_of(agency: Agency, on: date) -> Eligibility:
+    """One agency's eligibility on `on` under the policy then (Clause: AGY-1)."""
+    return _status(agency, on, policy_on(on).agency)
+
+
+def agencies_on(on: date | None = None) -> list[AgencyRow]:
+    """Every agency by name, with its eligibility on `on` (default today in Beijing) under the policy then."""
+    on = on or timezone.localdate()
+    policy = policy_on(on).agency
+    return [AgencyRow(agency, _status(agency, on, policy)) for agency in Agency.objects.order_by("name")]
