@@ -207,12 +207,12 @@ def build_site() -> Site:
         "loan_id": s01.loans.get().pk,
         "task_id": Task.objects.order_by("pk").values_list("pk", flat=True).first() or 0,
         "junior_id": junior.pk,
+        "placement_id": placement.pk,  # S01 with the agency user's agency (LGL-2)
         "hold_id": hold.pk,
         "ending_hold_id": ending.pk,
         "waiver_case_id": cases["S02"].pk,
         "waiver_loan_id": s02_loan.pk,
         "waiver_loan": s02_loan.external_id,
-        "placement_id": placement.pk,
     }
     site = Site(users=users, cases=cases, ids=ids)
     add_litigation_file(site)
