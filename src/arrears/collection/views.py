@@ -147,10 +147,10 @@ def case_queue(request: HttpRequest) -> HttpResponse:
 
 def _agency_desk(user, on) -> dict:
     """For an agency's user (Clause: LGL-2, AGY-1): their agency, and why its placements are frozen today ("" when
-    they are not); nothing for the bank's staff."""
+    they are not); `bank` for the bank's own staff (the links to the borrower's pages, arrangements, late stage)."""
     if not placed_only(user):
-        return {"agency": None, "frozen": ""}
-    return {"agency": user.agency, "frozen": frozen_reason(user, on)}
+        return {"agency": None, "frozen": "", "bank": True}
+    return {"agency": user.agency, "frozen": frozen_reason(user, on), "bank": False}
 
 
 def _case_or_404(request: HttpRequest, case_id: int, on) -> CollectionCase:
@@ -169,7 +169,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     on = queries.today()
     case = _case_or_404(request, case_id, on)
     desk = _agency_desk(request.user, on)
-    bank = desk["agency"] is None
+    bank = desk["bank"]
     borrower = case.borrower
     covered, other_loans = queries.split_loans(borrower.loans.all())
     loans = [_with_figures(loan, portfolio.loan_position(loan, on), on) for loan in covered]
@@ -200,7 +200,6 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "collectors": _collectors() if has_perm(request.user, Perm.REASSIGN) else [],
         "letter_channels": policy_on(on).letters.channels,
         **desk,
-        "bank": bank,  # the bank's staff: the links to the borrower's pages, the arrangements and the late stage
         "arrangements": case_panel(request.user, case, on) if bank else {},
         "late_stage": late_stage_panel(request.user, case, on) if bank else {},  # LGL-1, LGL-2, AUTH-3
     }
