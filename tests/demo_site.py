@@ -2,10 +2,12 @@
 borrowers with known, distinct personal data, the nightly run, one user per role, and one object of each kind a
 page shows — a case with a contact, a proposed and an approved plan (its agreement PDF), a waiver, a letter by
 post in a print batch (PDF and CSV manifest), a letter by email queued in the outbox, a lawsuit with two court
-stages, a document and a cost, and version 1 of its litigation file; and S01 placed with the agency user's agency
-(eligible), so the agency user opens S01's pages and nothing else of the book.
+stages, a document and a cost, and version 1 of its litigation file.
 
 `build_site()` needs the `approved_templates` fixture (letters are rendered from approved templates).
+
+S01 is placed with the agency user's agency (eligible), so the agency user opens S01's pages and nothing else of
+the book (LGL-2, PRV-1).
 """
 
 from __future__ import annotations
@@ -182,8 +184,8 @@ def build_site() -> Site:
         channel="branch", received_at=WORKING_HOURS, text="夜间来电", mobile="13000000009", actor=boss
     )
     litigation, court_document = _lawsuit(cases["S03"], boss, users[RoleCode.LEGAL_OFFICER])
-    late = _late_stage(cases, boss)
     placement = _placement(cases["S01"], users[RoleCode.AGENCY_USER], boss)
+    late = _late_stage(cases, boss)
     ids = {
         "litigation_id": litigation.pk,
         "court_document_id": court_document.pk,
