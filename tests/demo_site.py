@@ -5,6 +5,9 @@ post in a print batch (PDF and CSV manifest), a letter by email queued in the ou
 stages, a document and a cost, version 1 of its litigation file, and an open agency audit with its report.
 
 `build_site()` needs the `approved_templates` fixture (letters are rendered from approved templates).
+
+S01 is placed with the agency user's agency (eligible), so the agency user opens S01's pages and nothing else of
+the book (LGL-2, PRV-1).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-for _folder in ("daily", "collection"):
+for _folder in ("daily", "collection", "agencies"):
     _path = str(Path(__file__).parent / _folder)
     if _path not in sys.path:
         sys.path.insert(0, _path)
@@ -181,6 +184,7 @@ def build_site() -> Site:
         channel="branch", received_at=WORKING_HOURS, text="夜间来电", mobile="13000000009", actor=boss
     )
     litigation, court_document = _lawsuit(cases["S03"], boss, users[RoleCode.LEGAL_OFFICER])
+    placement = _placement(cases["S01"], users[RoleCode.AGENCY_USER], boss)
     late = _late_stage(cases, boss)
     audit = _agency_audit(cases, users)
     ids = {
@@ -207,6 +211,7 @@ def build_site() -> Site:
         "loan_id": s01.loans.get().pk,
         "task_id": Task.objects.order_by("pk").values_list("pk", flat=True).first() or 0,
         "junior_id": junior.pk,
+        "placement_id": placement.pk,  # S01 with the agency user's agency (LGL-2)
         "hold_id": hold.pk,
         "ending_hold_id": ending.pk,
         "waiver_case_id": cases["S02"].pk,
@@ -265,6 +270,16 @@ def _lawsuit(case, boss, officer):
         litigation, kind="lawyer", amount="2000.00", incurred_on=date(2026, 3, 10), today=AS_OF, actor=officer
     )
     return litigation, CourtDocument.objects.get(stage_event__litigation=litigation)
+
+
+def _placement(case, agency_user, boss):
+    """S01 placed with the agency user's agency from 2026-03-16 for 30 days (LGL-2), the agency eligible under
+    AGY-1 (its documents valid through 2030) — made directly: placing is another action's work. The agency user
+    sees S01 (its case page, call form, letters, the API's case) and no other case, borrower or loan."""
+    from placing import make_eligible, place
+
+    make_eligible(agency_user.agency)
+    return place(case, agency_user.agency, by=boss, placed_on=AS_OF - timedelta(days=4), days=30)
 
 
 def _late_stage(cases: dict, boss) -> dict:

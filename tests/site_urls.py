@@ -45,6 +45,10 @@ LITIGATION = frozenset({SUP, LEGAL})  # legal.view_litigation (legal officers al
 # compliance officers read every case, read-only (collection.read_all_cases: they investigate complaints and
 # prepare litigation).
 CASE_READERS = COLLECTORS | {LEGAL, COMPLIANCE}
+# S01 is also placed with the agency user's agency (LGL-2): the agency user opens its case page and the queue of
+# placed cases, records calls (web and API) and sends letters on it — and nothing else of the book.
+PLACED_CASE_READERS = CASE_READERS | {AGENCY}
+PLACED_CASE_CALLERS = COLLECTORS | {AGENCY}
 
 CALL_FORM = {
     "outcome": "no_answer",
@@ -140,7 +144,7 @@ PAGES = [
     Page("runs/jobs/", RUNS, "/runs/jobs/"),
     Page(
         "cases/",
-        CASE_READERS,
+        PLACED_CASE_READERS,
         "/cases/",
         query=("owner", "q", "class", "pool", "due", "work", "sort", "page", "format"),
     ),
@@ -162,10 +166,10 @@ PAGES = [
         numbers=("to",),
     ),
     Page("cases/allocate/", frozenset({SUP}), "/cases/allocate/", method="POST"),
-    Page("cases/<int:case_id>/", CASE_READERS, "/cases/{case_id}/"),
+    Page("cases/<int:case_id>/", PLACED_CASE_READERS, "/cases/{case_id}/"),
     Page(
         "cases/<int:case_id>/call/",
-        COLLECTORS,
+        PLACED_CASE_CALLERS,
         "/cases/{case_id}/call/",
         query=("party", "contact", "inbound"),
         form=CALL_FORM,
@@ -181,7 +185,7 @@ PAGES = [
     ),
     Page(
         "cases/<int:case_id>/letters/",
-        COLLECTORS,
+        PLACED_CASE_CALLERS,
         "/cases/{case_id}/letters/",
         method="POST",
         form={"channel": "post", "addition": ""},
@@ -559,8 +563,14 @@ PAGES = [
     Page("api/v1/complaints/sla", COMPLAINTS, "/api/v1/complaints/sla", query=("on",), numbers=("on",)),
     Page("api/v1/openapi.json", EVERYONE, "/api/v1/openapi.json"),
     Page("api/v1/docs", EVERYONE, "/api/v1/docs"),
-    Page("api/v1/cases", CASE_READERS, "/api/v1/cases", query=("limit", "offset"), numbers=("limit", "offset")),
-    Page("api/v1/cases/<case_id>", CASE_READERS, "/api/v1/cases/{case_id}"),
+    Page(
+        "api/v1/cases",
+        PLACED_CASE_READERS,
+        "/api/v1/cases",
+        query=("limit", "offset"),
+        numbers=("limit", "offset"),
+    ),
+    Page("api/v1/cases/<case_id>", PLACED_CASE_READERS, "/api/v1/cases/{case_id}"),
     Page(
         "api/v1/tasks",
         CASE_READERS,
@@ -570,7 +580,7 @@ PAGES = [
     ),
     Page(
         "api/v1/cases/<case_id>/calls",
-        COLLECTORS,
+        PLACED_CASE_CALLERS,
         "/api/v1/cases/{case_id}/calls",
         method="POST",
         json=CALL_JSON,
@@ -578,7 +588,7 @@ PAGES = [
     ),
     Page(
         "api/v1/cases/<case_id>/promises",
-        COLLECTORS,
+        PLACED_CASE_CALLERS,
         "/api/v1/cases/{case_id}/promises",
         method="POST",
         json=PROMISE_JSON,

@@ -62,6 +62,7 @@ def test_place_the_agency_records_a_call_recall_the_agency_no_longer_sees_it(
         "ability_asked",
     ):
         page.check(f"#id_{step}")
+    page.select_option("#id_suggestion", "short_plan")
     page.select_option("#id_outcome", "refused")
     page.fill("#id_duration_seconds", "95")
     page.select_option("#id_attitude", "refusal")

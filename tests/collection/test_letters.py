@@ -436,12 +436,21 @@ def test_refusals_write_nothing(case, collector, situation, channel, message):
     assert written() == before
 
 
-@pytest.mark.parametrize("role", ["analyst", "agency_user", "administrator", None])
+@pytest.mark.parametrize("role", ["analyst", "administrator", None])
 def test_only_a_role_that_sends_letters_may(case, role):
     """Clause: AUTH-1, AUTH-4 — a role without collection.send_letter is refused before anything is written."""
     before = written()
     with pytest.raises(ActionDenied, match=r"collection\.send_letter"):
         do_send_letter(case, channel="post", actor=make_user(role), today=TODAY, at=AT)
+    assert written() == before
+
+
+def test_an_agency_user_sends_no_letter_on_a_case_not_placed_with_their_agency(case):
+    """Clause: LGL-2, AUTH-4 — an agency's user holds collection.send_letter, for the cases placed with their
+    agency only: on any other case the action refuses before anything is written."""
+    before = written()
+    with translation.override("en"), pytest.raises(CollectionError, match="not placed with your agency"):
+        do_send_letter(case, channel="post", actor=make_user("agency_user"), today=TODAY, at=AT)
     assert written() == before
 
 

@@ -153,15 +153,15 @@ def test_a_junior_never_counts_a_senior_pool_case(client):
     assert f'data-case="{high}"' not in client.get("/cases/", {"work": "promise"}).content.decode()
 
 
-SECTIONS = ("today", "pools", "collectors", "approvals", "outbox", "templates", "holds", "compliance", "last-run",
-            "administration", "reports", "nothing-yet")  # fmt: skip
+SECTIONS = ("today", "placed", "pools", "collectors", "approvals", "outbox", "templates", "holds", "compliance",
+            "last-run", "administration", "reports", "nothing-yet")  # fmt: skip
 EXPECTED = {
     RoleCode.JUNIOR_COLLECTOR: {"today", "pools"},
     RoleCode.SENIOR_COLLECTOR: {"today", "pools"},
     RoleCode.SUPERVISOR: {"today", "pools", "collectors", "approvals", "outbox", "holds", "last-run", "reports"},
     RoleCode.LEGAL_OFFICER: {"templates", "holds"},
     RoleCode.COMPLIANCE_OFFICER: {"outbox", "templates", "holds", "compliance", "reports", "administration"},
-    RoleCode.AGENCY_USER: {"nothing-yet"},
+    RoleCode.AGENCY_USER: {"placed"},
     RoleCode.ANALYST: {"reports", "nothing-yet"},
     RoleCode.ADMINISTRATOR: {"last-run", "administration"},
 }
@@ -171,22 +171,26 @@ EXPECTED = {
 def test_each_role_sees_only_its_sections(client, role):
     """Clause: AUTH-1 — the sections follow the role's grants: collectors their work and pools, a supervisor
     also each collector, the approvals, the outbox, holds and the last run; legal and compliance officers their
-    reviews; the agency user and the analyst are told that their work comes later and what they may open."""
+    reviews; the agency user the cases placed with their agency; the analyst is told that their work comes later
+    and what they may open."""
     html = page(client, make_user(role))
     assert {name for name in SECTIONS if f'<section id="{name}">' in html} == EXPECTED[role]
     assert "Today's work" in html
     assert 'href="/policy/"' in html
 
 
-def test_the_agency_user_and_the_analyst_are_told_what_they_can_open(client):
+def test_the_analyst_is_told_what_they_can_open_and_the_agency_user_sees_the_placed_cases(client):
+    """Clause: LGL-2, AGY-1 — an agency without its documents on file has nothing in force to work on: its
+    placements (none yet) are shown as frozen, with the reason."""
     analyst = section(page(client, make_user("analyst")), "nothing-yet")
     assert "Your role has no daily work list yet; it comes with a later release." in analyst
     assert 'href="/notices/report/"' in analyst
     assert 'href="/policy/"' in analyst
-    agency = section(page(client, make_user("agency_user")), "nothing-yet")
-    assert "The cases placed with your agency will be listed here" in agency
+    agency = section(page(client, make_user("agency_user")), "placed")
+    assert "Cases placed with 示例催收服务有限公司" in agency
+    assert 'href="/cases/"' in agency
+    assert "no business licence on file" in agency
     assert 'href="/notices/report/"' not in agency
-    assert 'href="/policy/"' in agency
     zh = section(page(client, make_user("analyst"), lang="zh-hans"), "nothing-yet")
     assert "您的角色暂无每日工作清单" in zh
 

@@ -2,7 +2,8 @@
 workspace shows (Issue 16, item 4).
 
 "The caller's cases" are `visible_cases` — for a collector (or a collector's token) their own and their pool's,
-TEAM-3; for a supervisor or a reader of every case, all — open ones, annotated and ordered as the queue orders
+TEAM-3; for a supervisor or a reader of every case, all; for an agency's user exactly the cases placed with their
+agency while the placement is in force (LGL-2, `agencies.access`) — open ones, annotated and ordered as the queue orders
 them (`collection.queries.annotated`: a promise due today first, then a follow-up due, a broken promise, the
 highest DPD and overdue total). A service account owns no case, so its list is its role's reach, not "mine".
 One case is `collection.queries.case_for`, the workspace's query: a case outside one's reach is 404, like one
@@ -34,7 +35,15 @@ from arrears.api.schemas import (
     yuan,
 )
 from arrears.collection.models import CaseStatus, CollectionCase
-from arrears.collection.queries import annotated, case_for, sees_every_case, split_loans, today, visible_cases
+from arrears.collection.queries import (
+    annotated,
+    case_for,
+    case_permission,
+    sees_every_case,
+    split_loans,
+    today,
+    visible_cases,
+)
 from arrears.compliance.actions import require
 from arrears.compliance.masking import masked
 from arrears.portfolio import queries as portfolio
@@ -102,8 +111,9 @@ class CaseDetail(CaseOut):
 
 
 def queue_gate(user) -> None:
-    """The web queue's gate (collection.views.case_queue): the portfolio, and calls or reading every case."""
-    require(user, Perm.VIEW_PORTFOLIO)
+    """The web queue's gate (collection.views.case_queue): the portfolio (an agency's user: their placed cases),
+    and calls or reading every case."""
+    require(user, case_permission(user))
     if not (has_perm(user, Perm.CALL) or sees_every_case(user)):
         require(user, Perm.CALL)
 
@@ -143,8 +153,9 @@ def list_cases(request: HttpRequest, page: Query[Page]):
 def get_case(request: HttpRequest, case_id: Id):
     """One case as its workspace shows it: the queue's figures, the covered loans with their positions on the
     business date, the holds in force, the calls and the promises (Clause: TEAM-3, CALL-1). Needs what the
-    workspace needs (`portfolio.view`); a case outside the caller's reach is 404."""
-    require(request.user, Perm.VIEW_PORTFOLIO)  # the workspace's gate (collection.views.case_detail)
+    workspace needs (`portfolio.view`; an agency's user `portfolio.view_agency_cases`: the cases placed with their
+    agency, LGL-2); a case outside the caller's reach is 404."""
+    require(request.user, case_permission(request.user))  # the workspace's gate (collection.views.case_detail)
     on = today()
     try:
         case = case_for(request.user, case_id, on)

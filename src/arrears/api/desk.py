@@ -13,7 +13,9 @@ call — with or without a promise to pay — on a case (Clause: CALL-2, CALL-3,
 * Refusals, each in the error shape with a code of its own: an incomplete record → 422 `incomplete_record`,
   `details` field by field; the contact rules → 409 `contact_refused`, `details` naming the rule and the
   instant it next allows a call; the cadence → 409 `cadence_refused`, with the last connected call and the first
-  day allowed; any other refusal of the action → 422. Nothing is stored on a refusal.
+  day allowed; an agency's placements frozen (its AGY-1 documents lapsed) → 409 `placement_frozen`; any other
+  refusal of the action → 422. Nothing is stored on a refusal. An agency's user records calls on the cases placed
+  with their agency (`visible_cases`), through the same action and rules.
 """
 
 from __future__ import annotations
@@ -90,7 +92,9 @@ class TaskFilter(Page):
 @router.get("/tasks", response={200: TaskList, **WRITE_REFUSALS})
 def list_tasks(request: HttpRequest, page: Query[TaskFilter]):
     """The open tasks available on the business date of the borrowers the caller may see, by due date (Clause:
-    TEAM-3, CALL-3). Gated like the queue; `limit`/`offset` paged; a fixed number of queries."""
+    TEAM-3, CALL-3). Gated like the queue, but the bank's own: an agency's user sees its placed cases, not the
+    bank's task lists (LGL-2, PRV-1); `limit`/`offset` paged; a fixed number of queries."""
+    require(request.user, Perm.VIEW_PORTFOLIO)
     queue_gate(request.user)
     on = today()
     tasks = Task.objects.filter(

@@ -4,7 +4,7 @@ API runs (a NUL in the request, a request too large, a broken ledger):
     {"error": {"code": "forbidden", "message": "…, in the request's language", "details": [...]}}
 
 `code` is a stable word a program may branch on (below, by HTTP status, or a more precise word where a refusal
-has one: `incomplete_record`, `contact_refused`, `cadence_refused`); `message` is for a person and says what to
+has one: `incomplete_record`, `contact_refused`, `cadence_refused`, `placement_frozen`); `message` is for a person and says what to
 do; `details` lists what was wrong where there is more than one thing: the fields of a body that does not match
 the schema (pydantic's field errors), the fields of an incomplete call record, the rule that refused a contact.
 """
@@ -32,7 +32,7 @@ CODES = {
 
 # The refusals of a call record (`arrears.collection.calls`): a code of their own, so that a call platform can
 # tell "fill in these fields" from "not now" without reading the message.
-REFUSAL_CODES = ("incomplete_record", "contact_refused", "cadence_refused")
+REFUSAL_CODES = ("incomplete_record", "contact_refused", "cadence_refused", "placement_frozen")
 
 
 def error_body(status: int, message: str, details: Any = None, code: str | None = None) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import django_auth
 
+from arrears.agencies.access import PlacementFrozen
 from arrears.agencies.api import router as agencies_router
 from arrears.agencies.api_audits import router as agency_audits_router
 from arrears.agencies.api_commissions import router as commissions_router
@@ -130,6 +131,12 @@ def _cadence_refused(request: HttpRequest, exc: CadenceRefused):
         {"last_connected_on": found.last_connected_on.isoformat(), "allowed_from": found.allowed_from.isoformat()}
     ]
     return _error(request, 409, found.message(), details, code="cadence_refused")
+
+
+@api.exception_handler(PlacementFrozen)
+def _frozen(request: HttpRequest, exc: PlacementFrozen):
+    """AGY-1: the caller's agency is not eligible today; its placements take no new contact until renewed."""
+    return _error(request, 409, str(exc), code="placement_frozen")
 
 
 @api.exception_handler(ArrangementError)

@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arrears.accounts.permissions import Perm
+from arrears.agencies.access import ensure_may_contact
 from arrears.collection.errors import CollectionError
 from arrears.collection.models import (
     Call,
@@ -365,10 +366,12 @@ def do_record_call(
     called_at: datetime | None = None,
 ) -> Call:
     """Store one call record with its promise and follow-up (see the module docstring). Raises `ActionDenied`
-    (no permission), `CollectionError` (the case, the contact rules or the contact person refuse it) or
+    (no permission), `CollectionError` (the case, the contact rules or the contact person refuse it; for an
+    agency's user, a case not placed with their agency, or `PlacementFrozen` while the agency is not eligible) or
     `IncompleteRecord` (fields missing or not allowed; `.errors` field by field) or `CadenceRefused` (CALL-4, CLS-2:
     too soon after the last connected call, and the borrower did not ask) — and then nothing is stored."""
     require(actor, Perm.CALL)
+    ensure_may_contact(actor, case, today)  # an agency's user: placed with their agency, not frozen (AGY-1)
     if case.status != CaseStatus.OPEN:
         raise CollectionError(_("this case is closed; calls are recorded on open cases"))
     errors = check_record(entry, today=today, dpd=dpd, calls=calls)

@@ -33,7 +33,7 @@ COLLECTOR = Column("collector", _("Collector"), lambda case: case.owner.username
 
 def cases(request: HttpRequest, rows: QuerySet, filters: queries.QueueFilter) -> HttpResponse:
     """The queue the page lists (every page of it, in its order); the collector column for supervisors, as on
-    the page."""
+    the page. An agency's user exports their placed cases, masked, by `portfolio.view_agency_cases`."""
     columns = CASE_COLUMNS + ([COLLECTOR] if has_perm(request.user, Perm.REASSIGN) else [])
     shown = {
         "owner": filters.owner,
@@ -43,7 +43,7 @@ def cases(request: HttpRequest, rows: QuerySet, filters: queries.QueueFilter) ->
         "due": filters.due,
         "work": filters.work,
     }
-    return export_csv(request, "cases", Perm.VIEW_PORTFOLIO, columns, rows, shown)
+    return export_csv(request, "cases", queries.case_permission(request.user), columns, rows, shown)
 
 
 REMINDER_COLUMNS = [

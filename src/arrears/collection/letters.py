@@ -44,6 +44,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arrears.accounts.permissions import Perm
+from arrears.agencies.access import ensure_may_contact
 from arrears.collection.errors import CollectionError
 from arrears.collection.letter_figures import LoanFigures, loan_figures
 from arrears.collection.models import (
@@ -347,7 +348,8 @@ def do_send_letter(
 ) -> Letter:
     """Issue the formal overdue notice on an open case (Clause: LTR-1, LTR-2, LTR-3, AUTH-1, AUTH-4).
 
-    Needs Perm.SEND_LETTER. Refused with `CollectionError` (nothing written) when the case is not open, the
+    Needs Perm.SEND_LETTER. Refused with `CollectionError` (nothing written) when an agency's user sends it on a
+    case not placed with their agency or while the agency is frozen (AGY-1), when the case is not open, the
     channel is not one the policy allows, email is chosen and the borrower has no email (or post and no
     address), a hold is in force (`check_contact`, channel "letter"), none of the loans is delinquent on
     `today`, no notice wording is approved (LANG-2), or a letter went out by the same channel to the borrower
@@ -363,6 +365,7 @@ def do_send_letter(
     printed, or cancelled when its reason no longer held at send time.
     """
     require(actor, Perm.SEND_LETTER)
+    ensure_may_contact(actor, case, today)  # an agency's user: placed with their agency, not frozen (AGY-1)
     at = at or timezone.now()
     policy = policy_on(today)
     borrower = case.borrower

@@ -32,6 +32,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from arrears.accounts.permissions import Perm, has_perm
+from arrears.agencies.access import placed_cases, placed_only
 from arrears.agencies.models import Placement
 from arrears.collection.allocation import tier
 from arrears.collection.models import (
@@ -74,6 +75,7 @@ __all__ = [
     "WORK",
     "WORK_LABELS",
     "case_for",
+    "case_permission",
     "contact_verdict",
     "due_work",
     "pools_of",
@@ -138,17 +140,24 @@ def sees_every_case(user: Any) -> bool:
 
 def visible_cases(user: Any) -> QuerySet[CollectionCase]:
     """The cases a user may open: a supervisor or a reader of every case all of them; a collector their own
-    and those of their pool or a lower one (TEAM-3: a junior never sees a senior pool's high-risk case);
-    nobody else any (deny by default)."""
+    and those of their pool or a lower one (TEAM-3: a junior never sees a senior pool's high-risk case); an
+    agency's user the cases placed with their agency in force on the business day (Clause: LGL-2, PRV-1:
+    `agencies.access.placed_cases`); nobody else any (deny by default)."""
     cases = CollectionCase.objects.all()
     if not has_perm(user, Perm.VIEW_PORTFOLIO):
-        return cases.none()
+        return placed_cases(user, today()) if placed_only(user) else cases.none()
     if sees_every_case(user):
         return cases
     pools = pools_of(user)
     if not pools:
         return cases.none()
     return cases.filter(Q(owner=user) | Q(pool__in=pools))
+
+
+def case_permission(user: Any) -> Perm:
+    """The permission by which `user` opens cases (the pages' gate and the basis of their audited reads):
+    `portfolio.view`, or for an agency's user `portfolio.view_agency_cases` (their placed cases only)."""
+    return Perm.VIEW_AGENCY_CASES if placed_only(user) else Perm.VIEW_PORTFOLIO
 
 
 def pools_of(user: Any) -> list[str]:
@@ -325,6 +334,8 @@ def queue(
     # A reader of every case (legal, compliance) holds none: their list is every open case, narrowed by the
     # other filters only.
     reader = not supervisor and has_perm(user, Perm.READ_ALL_CASES) and not has_perm(user, Perm.CALL)
+    # An agency's user holds none either: their list is every case placed with their agency (LGL-2).
+    reader = reader or placed_only(user)
     if not reader and (filters.owner == "me" or not supervisor):
         cases = cases.filter(owner=user)
     elif supervisor and filters.owner == "none":

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from arrears.accounts.models import User
 from arrears.accounts.permissions import Perm, has_perm
+from arrears.agencies.access import PlacementFrozen, frozen_reason, placed_only
 from arrears.arrangements.views import case_panel
 from arrears.collection import exports, queries
 from arrears.collection.allocation import collectors, do_allocate_cases, do_reassign_cases
@@ -101,8 +102,9 @@ def _collectors() -> list[User]:
 
 @login_required
 def case_queue(request: HttpRequest) -> HttpResponse:
-    """My cases (a supervisor: any collector's, the unowned, or all), in the order the work is due."""
-    require(request.user, Perm.VIEW_PORTFOLIO)
+    """My cases (a supervisor: any collector's, the unowned, or all; an agency's user: those placed with their
+    agency, Clause: LGL-2), in the order the work is due."""
+    require(request.user, queries.case_permission(request.user))
     if not (has_perm(request.user, Perm.CALL) or queries.sees_every_case(request.user)):
         require(request.user, Perm.CALL)
     on = queries.today()
@@ -134,12 +136,21 @@ def case_queue(request: HttpRequest) -> HttpResponse:
         "pools": Pool.choices,
         "supervisor": has_perm(request.user, Perm.REASSIGN),
         "collectors": _collectors() if has_perm(request.user, Perm.REASSIGN) else [],
+        **_agency_desk(request.user, on),
         "query": request.GET.urlencode(),
         "work": queries.WORK_LABELS.get(filters.work, ""),
         "work_order_query": _without(request, "sort", "page"),
     }
     template = "collection/_queue_rows.html" if request.headers.get("HX-Request") else "collection/queue.html"
     return render(request, template, context)
+
+
+def _agency_desk(user, on) -> dict:
+    """For an agency's user (Clause: LGL-2, AGY-1): their agency, and why its placements are frozen today ("" when
+    they are not); `bank` for the bank's own staff (the links to the borrower's pages, arrangements, late stage)."""
+    if not placed_only(user):
+        return {"agency": None, "frozen": "", "bank": True}
+    return {"agency": user.agency, "frozen": frozen_reason(user, on), "bank": False}
 
 
 def _case_or_404(request: HttpRequest, case_id: int, on) -> CollectionCase:
@@ -151,10 +162,14 @@ def _case_or_404(request: HttpRequest, case_id: int, on) -> CollectionCase:
 
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    """The case workspace: the pre-call panel (CALL-1), loans and positions, history, promises, letters, tasks."""
-    require(request.user, Perm.VIEW_PORTFOLIO)
+    """The case workspace: the pre-call panel (CALL-1), loans and positions, history, promises, letters, tasks.
+    An agency's user sees the minimum (Clause: PRV-1, LGL-2): no link to the borrower's or loans' pages, no other
+    loans, plans or late-stage decisions; and while the agency is frozen (AGY-1), no call or letter."""
+    require(request.user, queries.case_permission(request.user))
     on = queries.today()
     case = _case_or_404(request, case_id, on)
+    desk = _agency_desk(request.user, on)
+    bank = desk["bank"]
     borrower = case.borrower
     covered, other_loans = queries.split_loans(borrower.loans.all())
     loans = [_with_figures(loan, portfolio.loan_position(loan, on), on) for loan in covered]
@@ -179,13 +194,14 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "holds_in_force": [hold for hold in borrower.holds.all() if hold.in_force_on(on)],
         "can_manage_holds": can_hold,
         "hold_form": HoldForm(borrower, initial={"starts_on": on}, auto_id="hold-%s") if can_hold else None,
-        "can_call": has_perm(request.user, Perm.CALL),
-        "can_send_letter": has_perm(request.user, Perm.SEND_LETTER),
+        "can_call": has_perm(request.user, Perm.CALL) and not desk["frozen"],
+        "can_send_letter": has_perm(request.user, Perm.SEND_LETTER) and not desk["frozen"],
         "can_reassign": has_perm(request.user, Perm.REASSIGN),
         "collectors": _collectors() if has_perm(request.user, Perm.REASSIGN) else [],
         "letter_channels": policy_on(on).letters.channels,
-        "arrangements": case_panel(request.user, case, on),
-        "late_stage": late_stage_panel(request.user, case, on),  # LGL-1, LGL-2, AUTH-3
+        **desk,
+        "arrangements": case_panel(request.user, case, on) if bank else {},
+        "late_stage": late_stage_panel(request.user, case, on) if bank else {},  # LGL-1, LGL-2, AUTH-3
     }
     return render(request, "collection/case.html", context)
 
@@ -275,6 +291,15 @@ def _entry(form: CallForm, party: str, contact_id: int | None) -> CallEntry:
     )
 
 
+def _caller(user) -> str:
+    """Who the script says is calling: the collector, and for an agency's user also their agency (AGY-2: the
+    agency collects in the bank's name under its mandate, and says who it is)."""
+    name = user.get_full_name() or user.get_username()
+    if getattr(user, "agency_id", None) is None:
+        return name
+    return _("%(name)s of %(agency)s") % {"name": name, "agency": user.agency.name}
+
+
 # The approved script's opening steps (greeting, purpose) are the bank calling; an inbound call opens otherwise.
 OUTBOUND_OPENING_STEPS = 2
 
@@ -291,7 +316,7 @@ def _approved_script(case: CollectionCase, collector, *, inbound: bool = False) 
         "dpd": str(case.dpd),
         "overdue_total": format_money(from_fen(case.overdue_fen), grouping=True),
         "bank_name": settings.ARREARS_BANK_NAME,
-        "collector": collector.get_full_name() or collector.get_username(),
+        "collector": _caller(collector),
     }
     lines = paragraphs(fill_in(script.body, values))
     if inbound and len(lines) > OUTBOUND_OPENING_STEPS:
@@ -332,6 +357,7 @@ def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
         "1",
         "on",
     )
+    frozen = _agency_desk(request.user, on)["frozen"]  # AGY-1: an agency not eligible today makes no contact
     verdict = ALLOWED if inbound else queries.contact_verdict(case.borrower_id, now(), number=number)
     cadence = None
     if not inbound and party == CallParty.BORROWER:
@@ -349,9 +375,10 @@ def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
         "inbound": inbound,
         "cadence": cadence.message() if cadence else "",
         "cadence_clause": cadence.clause if cadence else "",
+        "frozen": frozen,
         **_approved_script(case, request.user, inbound=inbound),
     }
-    if request.method == "POST" and verdict.allowed:
+    if request.method == "POST" and verdict.allowed and not frozen:
         form = CallForm(request.POST, inbound=inbound)
         if form.is_valid():
             try:
@@ -369,6 +396,8 @@ def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
                     form.add_error(name if name in form.fields else None, text)
             except ContactRefused as exc:
                 context["verdict"] = exc.verdict
+            except PlacementFrozen as exc:  # frozen since the page was drawn
+                context["frozen"] = str(exc)
             except CadenceRefused as exc:
                 form.add_error("borrower_asked", exc.refusal.message())
             except CollectionError as exc:
@@ -389,7 +418,7 @@ def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
         )
     context["form"] = form
     context["refusal"] = queries.refusal(context["verdict"])
-    status = 200 if context["verdict"].allowed else 409
+    status = 200 if context["verdict"].allowed and not context["frozen"] else 409
     return render(request, "collection/call.html", context, status=status)
 
 

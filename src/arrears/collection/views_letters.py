@@ -21,7 +21,7 @@ from arrears.collection import views as desk
 from arrears.collection.errors import CollectionError
 from arrears.collection.letters import do_send_letter, email_waits_until
 from arrears.collection.models import Letter, LetterChannel, Task
-from arrears.collection.queries import today, visible_cases
+from arrears.collection.queries import case_permission, today, visible_cases
 from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
 from arrears.compliance.language_actions import ProhibitedLanguage
@@ -90,9 +90,11 @@ def _follow_up_day(letter: Letter) -> str:
 @login_required
 @require_GET
 def letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
-    """The PDF exactly as issued, shown inline, to whoever may open its case. It carries the borrower's name and
-    address unmasked, so each opening is an audited read (PRV-1)."""
-    require(request.user, Perm.VIEW_PORTFOLIO)
+    """The PDF exactly as issued, shown inline, to whoever may open its case (an agency's user: the letters of
+    the cases placed with their agency now, Clause: LGL-2). It carries the borrower's name and address unmasked,
+    so each opening is an audited read (PRV-1)."""
+    permission = case_permission(request.user)
+    require(request.user, permission)
     letter = get_object_or_404(
         Letter.objects.only("pk", "pdf", "case_id", "pdf_sha256", "pdf_purged_on").filter(
             case__in=visible_cases(request.user)
@@ -101,9 +103,7 @@ def letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
     )
     if letter.pdf_purged_on is not None:  # past its retention period (LTR-1): the row and checksum stay
         return purged_pdf(letter.pdf_purged_on, letter.pdf_sha256)
-    with audited(
-        request.user, ActionCode.VIEW_LETTER, permission=Perm.VIEW_PORTFOLIO, subject=letter, clause="PRV-1"
-    ) as record:
+    with audited(request.user, ActionCode.VIEW_LETTER, permission=permission, subject=letter, clause="PRV-1") as record:
         record.change("pdf", None, "opened")
     response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="overdue-notice-{letter.pk}.pdf"'

@@ -31,6 +31,9 @@ from arrears.home.sorting import parse_sort
 
 @login_required
 def reminder_queue(request: HttpRequest) -> HttpResponse:
+    # The reminders before a due date are the bank's own work (REM-1): its collectors', not an agency's, which
+    # sees only the cases placed with it (LGL-2, PRV-1).
+    require(request.user, Perm.VIEW_PORTFOLIO)
     require(request.user, Perm.CALL)
     on = queries.today()
     if request.method == "POST":

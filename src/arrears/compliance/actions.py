@@ -245,12 +245,27 @@ def _lock_head() -> LedgerHead:
 _COLUMNS = (*HASHED_FIELDS, "hash")  # what a ledger row holds: the hashed fields and the hash
 
 
+def _agency_of(actor: Any) -> str | None:
+    """The code of the agency an agency's user acts for; None for the bank's own staff and the system."""
+    if getattr(actor, "agency_id", None) is None:
+        return None
+    return str(actor.agency.code)
+
+
+def _with_agency(basis: dict[str, Any], agency: str | None) -> dict[str, Any]:
+    """Clause: AUTH-4, AGY-3 — an agency's user's action is recorded as the agency's: its basis names the agency
+    (`"agency": code`), so the bank answers for, and audits, what each agency did. The bank's staff's basis is
+    unchanged."""
+    return basis if agency is None else {**basis, "agency": agency}
+
+
 def _append(actor: Any, events: list[dict[str, Any]], *, instances: bool = True) -> list:
     """Write `events` after the current head, inside the current transaction (caller holds atomic). Returns the
     events as model instances, or (in bulk, `instances=False`) as their field dicts."""
     head = _lock_head()
     now = timezone.now()  # after the lock: a later event in the chain never has an earlier time
     last_id, last_hash = head.last_id, head.last_hash
+    agency = _agency_of(actor)
     rows = []
     for event in events:
         at = event["at"] or now
@@ -265,7 +280,7 @@ def _append(actor: Any, events: list[dict[str, Any]], *, instances: bool = True)
             "action": str(event["action"]),
             "subject_type": event["subject_type"],
             "subject_id": event["subject_id"],
-            "basis": event["basis"].as_json(),
+            "basis": _with_agency(event["basis"].as_json(), agency),
             "changes": {field: [before, after] for field, (before, after) in event["changes"].items()},
             "reason": str(event["reason"] or ""),
             "prev_hash": last_hash,

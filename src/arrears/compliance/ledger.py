@@ -3,7 +3,7 @@
 Each event's `hash` is the SHA-256 (lower-case hex) of the UTF-8 bytes of this JSON object:
 
     {"action": <str>, "actor_id": <int>, "actor_role": <str, "" when none>, "actor_username": <str>,
-     "at": <str>, "basis": {"approval": <str|null>, "clause": <str|null>, "permission": <str>},
+     "at": <str>, "basis": {"approval": <str|null>, "clause": <str|null>, "permission": <str>[, "agency": <str>]},
      "changes": {<field>: [<before>, <after>], …}, "id": <int>, "prev_hash": <str>, "reason": <str>,
      "subject_id": <str>, "subject_type": <str>}
 
@@ -11,7 +11,8 @@ written with keys sorted (at every level), no whitespace (separators "," and ":"
 themselves (not \\u escapes), and Python's `json.dumps` escaping otherwise — i.e.
 `json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`. `at` is the UTC instant as
 `YYYY-MM-DDTHH:MM:SS.ffffff+00:00` (always six fraction digits). `prev_hash` is the previous event's hash;
-the first event's is 64 zeros. Values in `changes` are JSON-safe when recorded (`json_safe`): Decimal as its
+the first event's is 64 zeros. `basis` names the `agency` (its code) only in the events of an agency's user (an
+agency's action, AGY-3). Values in `changes` are JSON-safe when recorded (`json_safe`): Decimal as its
 string, dates and times in ISO 8601, sets as sorted lists; floats are refused (they do not survive a
 database round trip exactly). So an auditor recomputes any hash from the row's stored columns alone.
 

@@ -1,4 +1,5 @@
-"""Role-aware navigation: a link appears only for a user whose role grants what the page needs."""
+"""Role-aware navigation: a link appears only for a user whose role grants what the page needs (a permission, or
+each of a tuple of them)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from arrears.accounts.permissions import Perm, has_perm
 LINKS = (
     ("start", _("Today's work"), "signed_in"),
     ("policy-in-force", _("Policy"), None),
+    ("collection:queue", _("Placed cases"), Perm.VIEW_AGENCY_CASES),  # an agency's user: their placed cases
     ("collection:queue", _("My cases"), Perm.CALL),
     ("collection:queue", _("Cases"), Perm.READ_ALL_CASES),  # legal and compliance: every case, read-only
-    ("collection:reminders", _("Reminder calls"), Perm.CALL),
+    ("collection:reminders", _("Reminder calls"), (Perm.CALL, Perm.VIEW_PORTFOLIO)),  # the bank's own (REM-1)
     ("arrangements:queue", _("Approvals"), Perm.APPROVE),
     ("legal:escalations", _("Late stage"), Perm.DECIDE_ESCALATION),  # LGL-1, LGL-2, AUTH-3
     ("complaints:queue", _("Complaints"), Perm.HANDLE_COMPLAINTS),
@@ -44,6 +46,8 @@ def navigation(request: HttpRequest) -> dict:
         if perm == "signed_in" and not signed_in:
             continue
         if isinstance(perm, Perm) and not (signed_in and has_perm(user, perm)):
+            continue
+        if isinstance(perm, tuple) and not (signed_in and all(has_perm(user, p) for p in perm)):
             continue
         if name in seen:
             continue

@@ -15,7 +15,11 @@ administrator who edits a role's grants edits its start page too:
   prohibited-language hits; `compliance.verify_audit` — the ledger's last verification; `engine.view_runs` —
   the last nightly run; `rules.manage_calendar` — the calendar warning; `reports.view` — the reports there are.
 
-A user with none of the work sections (the agency user, the analyst, for now) is told so, and what they may open.
+- `portfolio.view_agency_cases` without `portfolio.view` (an agency's user) — the cases placed with their agency:
+  how many, how many with work due now, and whether the placements are frozen (AGY-1); instead of the collector's
+  work and pools.
+
+A user with none of the work sections (the analyst, for now) is told so, and what they may open.
 Every count is one aggregate query and every list a fixed slice: the page makes the same number of queries
 whatever the size of the book.
 """
@@ -35,6 +39,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from arrears.accounts.permissions import Perm, has_perm
+from arrears.agencies.access import frozen_reason, placed_only
 from arrears.arrangements.models import Plan, PlanStatus, Waiver, WaiverStatus
 from arrears.collection.allocation import collectors
 from arrears.collection.models import CaseStatus, CollectionCase, Pool
@@ -213,10 +218,27 @@ def last_run() -> Run | None:
     return Run.objects.order_by("-business_date").only("business_date", "status", "finished_at", "error").first()
 
 
+def placed_work(user: Any, on: date) -> dict:
+    """An agency's user's desk (Clause: LGL-2, AGY-1): their agency, its open placed cases (as the queue lists
+    them), how many have work due now, and why the placements are frozen today ("" when they are not)."""
+    cases = queue(user, on).order_by()
+    counts = cases.aggregate(total=Count("pk"), due=Count("pk", filter=Q(priority__lt=3)))
+    return {
+        "agency": user.agency,
+        "count": counts["total"],
+        "due": counts["due"],
+        "url": reverse("collection:queue"),
+        "due_url": _queue_url(due="now"),
+        "frozen": frozen_reason(user, on),
+    }
+
+
 def sections(user: Any, on: date) -> dict:
     """Every section this user's grants open, by name (absent when not granted)."""
     found: dict[str, Any] = {}
-    if has_perm(user, Perm.CALL):
+    if placed_only(user):  # an agency's user: the cases placed with their agency, not the bank's pools
+        found["placed"] = placed_work(user, on)
+    elif has_perm(user, Perm.CALL):
         found["work"] = my_work(user, on)
         found["pools"] = pool_figures(user)
     if has_perm(user, Perm.REASSIGN):
@@ -256,12 +278,12 @@ def start(request: HttpRequest) -> HttpResponse:
     user = request.user
     on = today()
     context: dict[str, Any] = {"on": on, **sections(user, on)}
-    # What there is to see beside the work: reports (counts only), the agency's cases (a later release).
+    # What there is to see beside the work: reports (counts only).
     context["reports_url"] = reverse("notices:report") if has_perm(user, Perm.VIEW_REPORTS) else ""
-    context["agency"] = has_perm(user, Perm.VIEW_AGENCY_CASES)
     context["admin_url"] = reverse("admin:index") if user.is_staff else ""
     context["nothing_yet"] = not any(
-        key in context for key in ("work", "approvals", "outbox", "templates", "holds", "hits", "ledger", "run")
+        key in context
+        for key in ("work", "placed", "approvals", "outbox", "templates", "holds", "hits", "ledger", "run")
     )
     context["calendar_warning"] = page_warning(user, lambda: on, administrators_only=True)
     return render(request, "home/start.html", context)
