@@ -327,6 +327,29 @@ PAGES = [
     # (maker–checker: S05's was proposed by another supervisor) and the recoveries after write-off.
     Page("legal/escalations/", frozenset({SUP}), "/legal/escalations/", query=("page", "format")),
     Page("agencies/", AGENCY_REGISTRY, "/agencies/"),
+    # Placements (LGL-2, AUTH-3): supervisors place S04 (eligible under LGL-1) with the demo agency, recall S01's
+    # placement, list them; the mandate opens for supervisors and for the placed agency's own users.
+    Page("agencies/placements/", frozenset({SUP}), "/agencies/placements/"),
+    Page(
+        "agencies/cases/<int:case_id>/place/",
+        frozenset({SUP}),
+        "/agencies/cases/{escalation_case_id}/place/",
+        method="POST",
+        form={"agency": "{agency_code}", "days": "30", "reason": "三次联系未果"},
+        numbers=("days",),
+    ),
+    Page(
+        "agencies/placements/<int:placement_id>/recall/",
+        frozenset({SUP}),
+        "/agencies/placements/{placement_id}/recall/",
+        method="POST",
+        form={"reason": "supervisor", "note": "收回自办"},
+    ),
+    Page(
+        "agencies/placements/<int:placement_id>/mandate.pdf",
+        frozenset({SUP, AGENCY}),
+        "/agencies/placements/{placement_id}/mandate.pdf",
+    ),
     Page("agencies/commissions/", COMMISSIONS, "/agencies/commissions/"),
     Page(
         "agencies/<str:code>/commissions/<str:month>/",
@@ -571,6 +594,14 @@ PAGES = [
         numbers=("limit", "offset"),
     ),
     Page("api/v1/cases/<case_id>", PLACED_CASE_READERS, "/api/v1/cases/{case_id}"),
+    Page(
+        "api/v1/cases/<case_id>/placement",
+        frozenset({SUP}),
+        "/api/v1/cases/{escalation_case_id}/placement",
+        method="POST",
+        json={"agency": "{agency_code}", "days": 30},
+    ),
+    Page("api/v1/cases/<case_id>/placements", PLACED_CASE_READERS, "/api/v1/cases/{case_id}/placements"),
     Page(
         "api/v1/tasks",
         CASE_READERS,

@@ -149,3 +149,22 @@ def test_the_escalation_decision_page_offers_the_placement_too(desk):
     page = signed_in(desk.boss).get(f"/legal/cases/{desk.cases['AGY'].pk}/escalation/").content.decode()
     assert 'id="place-form"' in page
     assert 'value="GOOD"' in page
+
+
+def test_a_reason_in_prohibited_language_is_refused_and_recorded(desk):
+    """Clause: LANG-1 — the placement's reason and the recall's note are screened; a hit is refused on the case page
+    (no placement, no recall) and recorded for compliance review."""
+    from arrears.compliance.models import LanguageHit
+
+    client = signed_in(desk.boss)
+    url = f"/agencies/cases/{desk.cases['AGY'].pk}/place/"
+    answer = client.post(url, {"agency": "GOOD", "days": "30", "reason": "不还钱就起诉你家人"}, follow=True)
+    assert "LANG-1" in answer.content.decode()
+    assert not Placement.objects.exists()
+    assert LanguageHit.objects.count() == 1
+    client.post(url, {"agency": "GOOD", "days": "30"})
+    placement = Placement.objects.get()
+    client.post(f"/agencies/placements/{placement.pk}/recall/", {"reason": "supervisor", "note": "不还钱就起诉你家人"})
+    placement.refresh_from_db()
+    assert placement.ended_at is None
+    assert LanguageHit.objects.count() == 2

@@ -14,6 +14,7 @@ AGENCY = {
     "name": "东方催收有限公司",
     "business_licence_no": "91310000MA1234567X",
     "collection_licence_no": "C-2026-01",
+    "commission_percent": "12.50",
 }
 
 

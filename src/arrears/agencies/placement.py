@@ -50,6 +50,7 @@ from arrears.collection.letters import Bank
 from arrears.collection.models import CaseStatus, CollectionCase, Task, TaskStatus
 from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
+from arrears.compliance.language_actions import ProhibitedLanguage
 from arrears.compliance.masking import mask_name
 from arrears.finance import format_money, from_fen
 from arrears.legal.errors import LegalError
@@ -242,7 +243,7 @@ def do_place_case(
     days = _days(days, today)
     try:
         reason = clean_text(reason, actor=actor, subject=case)
-    except LegalError as exc:
+    except (LegalError, ProhibitedLanguage) as exc:  # too long, or LANG-1 (the hit is recorded)
         raise PlacementError(str(exc), conflict=False) from exc
     template = mandate_template()
     at = at or timezone.now()
@@ -325,7 +326,7 @@ def do_recall_placement(
         )
     try:
         note = clean_text(note, actor=actor, subject=placement)
-    except LegalError as exc:
+    except (LegalError, ProhibitedLanguage) as exc:  # too long, or LANG-1 (the hit is recorded)
         raise PlacementError(str(exc), conflict=False) from exc
     at = at or timezone.now()
     with audited(
