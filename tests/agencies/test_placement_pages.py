@@ -168,3 +168,28 @@ def test_a_reason_in_prohibited_language_is_refused_and_recorded(desk):
     placement.refresh_from_db()
     assert placement.ended_at is None
     assert LanguageHit.objects.count() == 2
+
+
+def test_the_start_page_warns_supervisors_of_frozen_placements_and_expiring_licences(desk):
+    """Clause: AGY-1 — one case placed with GOOD; GOOD's collection licence then expires within the warning period
+    (still eligible: expiring), then lapses (the placement frozen). A junior collector's start page has no such
+    section."""
+    from datetime import timedelta
+
+    from placed import TODAY
+
+    client = signed_in(desk.boss)
+    client.post(f"/agencies/cases/{desk.cases['AGY'].pk}/place/", {"agency": "GOOD", "days": "30"})
+    page = client.get("/").content.decode()
+    assert "Cases placed with agencies: 1" in page
+    assert 'id="agencies-frozen"' not in page
+    desk.good.collection_licence_expires = TODAY + timedelta(days=5)
+    desk.good.save()
+    page = client.get("/").content.decode()
+    assert "agency&#x27;s licence expires within 30 days" in page or "agency's licence expires within 30 days" in page
+    desk.good.collection_licence_expires = TODAY - timedelta(days=1)
+    desk.good.save()
+    page = client.get("/").content.decode()
+    assert "1 placement is frozen: its agency is not eligible today (AGY-1)." in page
+    assert 'id="agencies"' not in signed_in(desk.junior).get("/").content.decode()
+    assert 'href="/agencies/audits/"' in signed_in(desk.compliance).get("/").content.decode()

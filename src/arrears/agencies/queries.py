@@ -66,3 +66,22 @@ def agencies_on(on: date | None = None) -> list[AgencyRow]:
     on = on or timezone.localdate()
     policy = policy_on(on).agency
     return [AgencyRow(agency, _status(agency, on, policy)) for agency in Agency.objects.order_by("name")]
+
+
+def agency_alerts(on: date) -> dict:
+    """What the start page warns supervisors and auditors of (Clause: AGY-1, AGY-3): agencies whose licence expires
+    within `agency.expiry_warning_days`, standing placements with an agency not eligible today (frozen), the
+    placements standing, and the audits overdue."""
+    from arrears.agencies.models import Placement
+    from arrears.agencies.schedule import overdue_audits
+
+    rows = agencies_on(on)
+    ineligible = [row.agency.pk for row in rows if not row.status.eligible]
+    standing = Placement.objects.filter(ended_at__isnull=True)
+    return {
+        "expiring": sum(1 for row in rows if row.status.expiring_soon),
+        "warning_days": policy_on(on).agency.expiry_warning_days,
+        "standing": standing.count(),
+        "frozen": standing.filter(agency_id__in=ineligible).count(),
+        "audits_overdue": len(overdue_audits(on)),
+    }

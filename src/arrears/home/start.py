@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arrears.accounts.permissions import Perm, has_perm
 from arrears.agencies.access import frozen_reason, placed_only
+from arrears.agencies.queries import agency_alerts, may_see_agencies
 from arrears.arrangements.models import Plan, PlanStatus, Waiver, WaiverStatus
 from arrears.collection.allocation import collectors
 from arrears.collection.models import CaseStatus, CollectionCase, Pool
@@ -252,6 +253,13 @@ def sections(user: Any, on: date) -> dict:
             "count": Template.objects.filter(status=TemplateStatus.IN_REVIEW).count(),
             "url": reverse("notices:templates"),
         }
+    if has_perm(user, Perm.DECIDE_ESCALATION) or has_perm(user, Perm.AUDIT_AGENCIES):
+        found["agencies"] = {
+            **agency_alerts(on),
+            "url": reverse("agencies:list") if may_see_agencies(user) else "",
+            "placements_url": reverse("agencies:placements") if has_perm(user, Perm.DECIDE_ESCALATION) else "",
+            "audits_url": reverse("agencies:audits") if has_perm(user, Perm.AUDIT_AGENCIES) else "",
+        }
     if has_perm(user, Perm.MANAGE_HOLDS):
         found["holds"] = holds_in_force(on)
     if has_perm(user, Perm.MANAGE_PHRASES):
@@ -283,7 +291,7 @@ def start(request: HttpRequest) -> HttpResponse:
     context["admin_url"] = reverse("admin:index") if user.is_staff else ""
     context["nothing_yet"] = not any(
         key in context
-        for key in ("work", "placed", "approvals", "outbox", "templates", "holds", "hits", "ledger", "run")
+        for key in ("work", "placed", "approvals", "agencies", "outbox", "templates", "holds", "hits", "ledger", "run")
     )
     context["calendar_warning"] = page_warning(user, lambda: on, administrators_only=True)
     return render(request, "home/start.html", context)
