@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import placing
+
 from arrears.accounts.models import Agency
 from factories import make_borrower, make_user
 
@@ -42,38 +44,7 @@ def make_case(name: str = "欧阳明远", mobile: str | None = None):
 
 def place(case, agency: Agency, placed_on: date, *, boss=None):
     """A placement of `case` with `agency` from `placed_on` for 90 days (with the decision it rests on)."""
-    from arrears.agencies.models import Placement
-    from arrears.legal.models import EscalationDecision
-
-    boss = boss or make_user("supervisor")
-    at = datetime(placed_on.year, placed_on.month, placed_on.day, 2, 0, tzinfo=UTC)
-    decision = EscalationDecision.objects.create(
-        case=case,
-        borrower=case.borrower,
-        decision="agency",
-        eligible=True,
-        route="agency",
-        facts={},
-        reason="多次催收无果",
-        business_date=placed_on,
-        decided_by=boss,
-        decided_at=at,
-    )
-    return Placement.objects.create(
-        case=case,
-        borrower=case.borrower,
-        agency=agency,
-        decision=decision,
-        placed_on=placed_on,
-        days=90,
-        last_day=date.fromordinal(placed_on.toordinal() + 89),
-        commission_percent="12.50",
-        overdue_fen=case.overdue_fen,
-        mandate="仅限催收",
-        mandate_template="agency_mandate",
-        placed_by=boss,
-        placed_at=at,
-    )
+    return placing.place(case, agency, by=boss or make_user("supervisor"), placed_on=placed_on, days=90)
 
 
 def call(case, collector, on: date, *, outcome: str = "no_answer", hour: int = 2, note: str = ""):

@@ -23,15 +23,15 @@ AGY-202 April: P4 300.00 → 30.00 (16–30 Apr: the 15th stays with P1).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
+import placing
+
 from arrears.accounts.models import Agency
-from arrears.agencies.models import Placement
 from arrears.collection.models import CollectionCase
 from arrears.finance import to_fen
-from arrears.legal.models import EscalationDecision
 from arrears.portfolio.models import FeedLoad, Instalment, Loan, Payment
 from arrears.portfolio.posting import allocate_payments
 from factories import make_borrower, make_user
@@ -76,36 +76,8 @@ def owing(ext: str, amount: str) -> tuple:
 
 
 def place(case, agency, boss, placed_on: date, days: int, percent: str, *, ended_on=None, reason="supervisor"):
-    decision = EscalationDecision.objects.create(
-        case=case,
-        borrower=case.borrower,
-        decision="agency",
-        eligible=False,
-        route="agency",
-        facts={},
-        reason="多次催收无果",
-        business_date=placed_on,
-        decided_by=boss,
-        decided_at=at(placed_on),
-    )
-    ended = {}
-    if ended_on is not None:
-        ended = {"ended_on": ended_on, "ended_at": at(ended_on), "ended_by": boss, "end_reason": reason}
-    return Placement.objects.create(
-        case=case,
-        borrower=case.borrower,
-        agency=agency,
-        decision=decision,
-        placed_on=placed_on,
-        days=days,
-        last_day=placed_on + timedelta(days=days - 1),
-        commission_percent=Decimal(percent),
-        overdue_fen=case.overdue_fen,
-        mandate="仅限催收",
-        mandate_template="agency_mandate",
-        placed_by=boss,
-        placed_at=at(placed_on),
-        **ended,
+    return placing.place(
+        case, agency, by=boss, placed_on=placed_on, days=days, percent=percent, ended_on=ended_on, end_reason=reason
     )
 
 

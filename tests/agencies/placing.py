@@ -30,9 +30,19 @@ def eligible_agency(name: str, code: str, *, expires: date = VALID_THROUGH) -> A
     return make_eligible(Agency.objects.create(name=name, code=code), expires=expires)
 
 
-def place(case, agency: Agency, *, by, placed_on: date, days: int = 30) -> Placement:
-    """`case` placed with `agency` from `placed_on` for `days` days (the last day inclusive), under an agency
-    decision by `by` that day."""
+def place(
+    case,
+    agency: Agency,
+    *,
+    by,
+    placed_on: date,
+    days: int = 30,
+    percent: str = "12.50",
+    ended_on: date | None = None,
+    end_reason: str = "supervisor",
+) -> Placement:
+    """`case` placed with `agency` from `placed_on` for `days` days (the last day inclusive) at `percent` % commission,
+    under an agency decision by `by` that day; ended on `ended_on` (for `end_reason`) when given."""
     at = datetime.combine(placed_on, datetime.min.time(), tzinfo=UTC) + timedelta(hours=2)
     decision = EscalationDecision.objects.create(
         case=case,
@@ -46,6 +56,10 @@ def place(case, agency: Agency, *, by, placed_on: date, days: int = 30) -> Place
         decided_by=by,
         decided_at=at,
     )
+    ended = {}
+    if ended_on is not None:
+        ended_at = datetime.combine(ended_on, datetime.min.time(), tzinfo=UTC) + timedelta(hours=2)
+        ended = {"ended_on": ended_on, "ended_at": ended_at, "ended_by": by, "end_reason": end_reason}
     return Placement.objects.create(
         case=case,
         borrower=case.borrower,
@@ -54,12 +68,13 @@ def place(case, agency: Agency, *, by, placed_on: date, days: int = 30) -> Place
         placed_on=placed_on,
         days=days,
         last_day=placed_on + timedelta(days=days - 1),
-        commission_percent=Decimal("12.50"),
+        commission_percent=Decimal(percent),
         overdue_fen=case.overdue_fen,
         mandate="仅限催收；禁止暴力、骚扰及其他不当手段。",
         mandate_template="agency_mandate",
         placed_by=by,
         placed_at=at,
+        **ended,
     )
 
 
