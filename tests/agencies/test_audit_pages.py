@@ -139,15 +139,16 @@ def test_a_period_ending_before_it_starts_is_a_clear_400_and_a_second_open_audit
     client = signed_in(book["officer"], "en")
     other = make_agency("AGY-P03")
     before = book_state()
+    start, end = book["today"] - timedelta(days=10), book["today"] - timedelta(days=40)
     backwards = client.post(
         "/agencies/audits/open/",
-        {"agency": other.code, "period_start": "2027-01-31", "period_end": "2027-01-01", "sample_size": "20"},
+        {"agency": other.code, "period_start": start.isoformat(), "period_end": end.isoformat(), "sample_size": "20"},
     )
     assert backwards.status_code == 400
-    assert "ends (2027-01-01) before it starts (2027-01-31)" in backwards.content.decode()
+    assert f"ends ({end.isoformat()}) before it starts ({start.isoformat()})" in backwards.content.decode()
     again = client.post(
         "/agencies/audits/open/",
-        {"agency": "AGY-P01", "period_start": "2027-01-01", "period_end": "2027-01-31", "sample_size": "20"},
+        {"agency": "AGY-P01", "period_start": end.isoformat(), "period_end": start.isoformat(), "sample_size": "20"},
     )
     assert again.status_code == 409
     assert "still open; close it before opening another" in again.content.decode()

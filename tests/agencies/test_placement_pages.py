@@ -78,7 +78,7 @@ def test_a_refused_placement_says_why_on_the_case_page_and_writes_nothing(desk):
     ):
         answer = client.post(f"/agencies/cases/{desk.cases['AGY'].pk}/place/", bad, follow=True)
         assert answer.status_code == 200
-        assert 'class="error' in answer.content.decode() or "messages" in answer.content.decode()
+        assert 'class="message error"' in answer.content.decode(), bad
     assert not Placement.objects.exists()
 
 
