@@ -172,10 +172,8 @@ def _check_case(case: CollectionCase, facts: Facts) -> None:
 def _decision(case: CollectionCase, facts: Facts, reason: str, actor, today: date, at: datetime):
     """The case's waiting decision to place (since it (re)opened, not yet placed), else a new one; the open review
     tasks closed. Returns (decision, created, tasks closed)."""
-    opened = case.events.order_by("-business_date", "-pk").filter(kind__in=("opened", "reopened")).first()
-    since = opened.business_date if opened else case.opened_on
-    waiting = (
-        EscalationDecision.objects.filter(case=case, decision=Decision.AGENCY, business_date__gte=since)
+    waiting = (  # since the case (re)opened: `opened_on`, as `escalation_queue.decided_since_opened` reads it
+        EscalationDecision.objects.filter(case=case, decision=Decision.AGENCY, business_date__gte=case.opened_on)
         .filter(~Q(pk__in=Placement.objects.filter(case=case).values("decision_id")))
         .order_by("-decided_at", "-pk")
         .first()
