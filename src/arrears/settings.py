@@ -283,6 +283,7 @@ INSTALLED_APPS = [
     "arrears.complaints",
     "arrears.legal",
     "arrears.agencies",
+    "arrears.quality",
     "arrears.daily",
     "arrears.retention",
     "django_tasks",

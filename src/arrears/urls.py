@@ -33,6 +33,7 @@ urlpatterns = [
     path("complaints/", include("arrears.complaints.urls")),
     path("legal/", include("arrears.legal.urls")),
     path("agencies/", include("arrears.agencies.urls")),
+    path("quality/", include("arrears.quality.urls")),
     path("compliance/", include("arrears.compliance.urls")),
     path("notices/", include("arrears.notices.urls")),
     path("api/v1/", api_v1.urls()),  # the REST API, version 1 (nothing is served under /api/ itself)
