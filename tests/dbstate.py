@@ -36,7 +36,7 @@ def restore_migrated_state() -> None:
             for operation in importlib.import_module(f"arrears.accounts.migrations.{later}").Migration.operations:
                 operation.code(apps, None)
     if not ProhibitedPhrase.objects.exists():
-        for seeding in ("0004_seed_prohibited_phrases", "0006_seed_workplace_phrases"):
+        for seeding in ("0004_seed_prohibited_phrases", "0006_seed_workplace_phrases", "0008_seed_english_phrases"):
             importlib.import_module(f"arrears.compliance.migrations.{seeding}").seed(apps, None)
     if not Template.objects.exists():
         seed_templates()

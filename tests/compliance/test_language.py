@@ -113,6 +113,17 @@ def test_an_entry_in_traditional_characters_matches_simplified_text():
     assert found("不还钱就起诉你家人", [Entry(12, "起訴 家人", "words", "third_party")]) == [(12, "起诉你家人")]
 
 
+def test_english_key_words_match_whole_words_across_the_spaces_normalising_drops():
+    """Clause: LANG-1 — "you idiot" normalises to youidiot; the words are cut again where the spaces were, so an
+    English entry matches its words in order and never inside a longer word."""
+    english = [Entry(21, "sue family", "words", "third_party"), Entry(22, "idiot", "words", "insult")]
+    assert found("We will sue your family if you do not pay.", english) == [(21, "sue your family")]
+    assert found("You idiot!", english) == [(22, "idiot")]
+    assert found("That was an idiotic mistake of mine, sorry.", english) == []
+    assert found("Did you sue? My family paid.", english) == [(21, "sue? My family")]
+    assert found("We pursue the family account.", english) == []
+
+
 def test_every_entry_found_is_reported_once_in_text_order():
     hits = check_text("去死吧！不还钱就起诉你家人，再起诉你家人", ENTRIES)
     assert [(h.entry_id, h.phrase, h.category) for h in hits] == [

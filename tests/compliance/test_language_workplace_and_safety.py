@@ -177,3 +177,32 @@ def test_a_threat_deep_in_a_long_text_is_still_found():
     hits = check_text(text, entries)
     assert [(hit.entry_id, hit.excerpt, hit.start) for hit in hits] == [(1, "去你单位", 4502)]
     assert [hit.excerpt for hit in check_text("哈" * 3000 + "打爆你的电话", entries)] == ["打爆你的电话"]
+
+
+_seed_english = importlib.import_module("arrears.compliance.migrations.0008_seed_english_phrases")
+
+
+@pytest.mark.django_db
+def test_the_english_entries_catch_threats_and_pass_lawful_english_collection_talk():
+    """Clause: LANG-1 — the English entries (migration 0008) on sentences an English-speaking collector might say."""
+    _seed_english.seed(apps, None)
+    entries = active_entries()
+    for threat in [
+        "If you don't pay we will sue your family.",
+        "We'll call your employer tomorrow.",
+        "You are a deadbeat and a liar.",
+        "The police are coming, you will go to jail.",
+        "This will give you a criminal record.",
+        "Pay today or else.",
+        "You'll regret this.",
+    ]:
+        assert check_text(threat, entries), threat
+    for fine in [
+        "Good morning, this is the bank's collection team calling about your overdue loan.",
+        "The overdue is reported to the credit reference centre and penalty interest keeps growing.",
+        "The bank may take legal action through the court if the debt stays unpaid.",
+        "We will not contact your family or your employer.",
+        "Would an instalment plan of three months help you?",
+        "I'm sorry that was a stupidly long wait on hold.",
+    ]:
+        assert check_text(fine, entries) == [], fine

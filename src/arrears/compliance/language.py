@@ -207,13 +207,13 @@ def normalise(text: str) -> str:
 class _Segmented:
     """A normalised text cut into words, with the word boundaries and which word each character belongs to."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, spans: list[tuple[int, int]] | None = None) -> None:
         self.text = text
         self.word_of: list[int] = []
         self.starts: list[int] = []
         self.ends: list[int] = []
         position = 0
-        for n, word in enumerate(_jieba().lcut(text, HMM=False) if text else []):
+        for n, word in enumerate(_latin_words(text, spans, _jieba().lcut(text, HMM=False)) if text else []):
             self.starts.append(position)
             self.word_of.extend([n] * len(word))
             position += len(word)
@@ -244,6 +244,22 @@ class _Segmented:
     def gap(self, before: tuple[int, int], after: tuple[int, int]) -> int:
         """Whole words strictly between two matched stretches (negative when they share a word)."""
         return self.word_of[after[0]] - self.word_of[before[1] - 1] - 1
+
+
+def _latin_words(text: str, spans: list[tuple[int, int]] | None, words: list[str]) -> Iterable[str]:
+    """jieba's words, with a run of Latin letters and digits cut again where the original text had a space or
+    punctuation: normalising drops them, so "you idiot" reads youidiot, which jieba keeps as one word; cut where
+    the space was, it reads you|idiot again, and an entry "idiot" matches it but not "idiotic"."""
+    position = 0
+    for word in words:
+        start = 0
+        if spans is not None and len(word) > 1 and word.isascii():
+            for k in range(position + 1, position + len(word)):
+                if spans[k - 1][1] < spans[k][0]:  # something was dropped between these two characters
+                    yield word[start : k - position]
+                    start = k - position
+        yield word[start:]
+        position += len(word)
 
 
 def _is_word(piece: str) -> bool:
@@ -336,7 +352,7 @@ def check_text(text: str, entries: Iterable[Entry | Any]) -> list[Hit]:
     normalised, spans = _normalise_mapped(text)
     if not normalised:
         return []
-    seg = _Segmented(normalised)
+    seg = _Segmented(normalised, spans)
     hits = []
     for entry in entries:
         try:
