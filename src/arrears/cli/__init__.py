@@ -20,6 +20,7 @@ from arrears.cli.dispatch import dispatch
 from arrears.cli.feed import import_feed
 from arrears.cli.policy import policy
 from arrears.cli.purge import purge
+from arrears.cli.qa import qa
 from arrears.cli.tokens import token
 from arrears.cli.users import user
 from arrears.cli.web import manage, serve
@@ -41,6 +42,7 @@ cli.add_command(demo)
 cli.add_command(dispatch)
 cli.add_command(policy)
 cli.add_command(purge)
+cli.add_command(qa)
 cli.add_command(serve)
 cli.add_command(manage)
 cli.add_command(import_feed)

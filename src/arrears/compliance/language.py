@@ -65,6 +65,7 @@ __all__ = [
     "compile_entry",
     "normalise",
     "unusable_entries",
+    "word_frequency",
 ]
 
 log = logging.getLogger("arrears.compliance")
@@ -260,6 +261,11 @@ def _latin_words(text: str, spans: list[tuple[int, int]] | None, words: list[str
                     start = k - position
         yield word[start:]
         position += len(word)
+
+
+def word_frequency(word: str) -> int:
+    """How often jieba's dictionary has seen `word` (0 for a word it does not know)."""
+    return int(_jieba().FREQ.get(word, 0) or 0)
 
 
 def _is_word(piece: str) -> bool:

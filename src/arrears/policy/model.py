@@ -374,6 +374,30 @@ class Complaints(Section):
     )
 
 
+class Quality(Section):
+    """Clause: QA-1, QA-2. How a call's transcript is scored (100 less these points per finding) and how many of the
+    calls without a finding people review as well."""
+
+    review_sample_share: Dec = param(
+        Decimal("0.05"),
+        "QA-1",
+        "share of the inspected calls without a finding that also go to a person's review",
+        ge=0,
+        le=1,
+    )
+    points_prohibited_language: int = param(
+        40, "QA-1", "points a call's quality score loses for each line of prohibited language", ge=0, le=100
+    )
+    points_privacy: int = param(
+        30, "QA-1", "points lost for each line telling the debt to someone not verified as the borrower", ge=0, le=100
+    )
+    points_missing_step: int = param(10, "QA-1", "points lost for each script step missing", ge=0, le=100)
+    points_out_of_order: int = param(5, "QA-1", "points lost for each script step out of order", ge=0, le=100)
+    points_dissatisfied: int = param(
+        0, "QA-1", "points lost when the other side was dissatisfied (complaints, anger)", ge=0, le=100
+    )
+
+
 class Penalty(Section):
     """The 'Penalty interest' section of SPEC; what LTR-1 and WVR-2 compute."""
 
@@ -523,6 +547,7 @@ class Policy(Section):
     agency: Agency = Agency()
     kpi: Kpi = Kpi()
     complaints: Complaints = Complaints()
+    quality: Quality = Quality()
     penalty: Penalty = Penalty()
     allocation: Allocation = Allocation()
     schedule: Schedule = Schedule()
