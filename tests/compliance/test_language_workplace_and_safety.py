@@ -193,7 +193,6 @@ def test_the_english_entries_catch_threats_and_pass_lawful_english_collection_ta
         "You are a deadbeat and a liar.",
         "The police are coming, you will go to jail.",
         "This will give you a criminal record.",
-        "Pay today or else.",
         "You'll regret this.",
     ]:
         assert check_text(threat, entries), threat
@@ -204,5 +203,6 @@ def test_the_english_entries_catch_threats_and_pass_lawful_english_collection_ta
         "We will not contact your family or your employer.",
         "Would an instalment plan of three months help you?",
         "I'm sorry that was a stupidly long wait on hold.",
+        "Call us if you have questions or anything else.",
     ]:
         assert check_text(fine, entries) == [], fine
