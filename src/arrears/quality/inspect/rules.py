@@ -12,7 +12,7 @@ entries (LANG-1, the same list that screens what collectors write) and the score
   homophones were restored (`homophones`), so 起素你加人 is caught like 起诉你家人.
 - **Privacy** (PRV-1): a line of the agent's telling the debt, the borrower's address, employer or ID number while
   the person on the line is not verified as the borrower — in a call to a third party, all of it; in a call to
-  the borrower, before the person confirmed who they are, or after they said they are someone else.
+  the borrower, before the person answered the identity question, or after they said they are someone else.
 - **Satisfaction**: the other side's complaints, anger and thanks, each with its line, and a lexicon sentiment of
   what they said (jionlp), which decides when no cue does.
 - **Score**: 100 less the policy's points for each kind of finding (and for a dissatisfied borrower), never
@@ -239,27 +239,23 @@ def _discloses(line: Line, read: _Reader) -> str | None:
 
 def _privacy(transcript: Transcript, read: _Reader, party: str) -> list[Finding]:
     """PRV-1. In a call to a third party every disclosure counts. In a call to the borrower, a disclosure counts
-    while the person is not verified: before the identity question when the agent asks it later in the call (the
-    debt told first, the person checked after), or after the person said they are someone else, until they
-    confirm again. A call with no identity question at all has the missing step as its finding
-    (`script_incomplete`), not a disclosure on every line."""
+    while the person is not verified: until they answered the agent's identity question without saying they are
+    someone else (the debt told first and the person checked after, or never checked, is a disclosure), and
+    again after they said they are someone else, until they are asked and answer again."""
     findings = []
     third_party = party != "borrower"
-    asks = [line.number for line in transcript.agent_lines if read.has("identity", line)]
-    verified = not asks
-    asked = False
+    verified = asked = False
     for line in transcript.lines:
         if line.speaker is Speaker.CUSTOMER:
-            if read.has("deny", line):
+            if read.has("deny", line) or (asked and read.has("denial", line)):
                 verified, asked = False, False
-            elif asked:
-                verified, asked = True, False  # answered the question without saying they are someone else
+            elif asked or read.has("self_named", line):
+                verified, asked = True, False  # answered the question, or named themselves, not someone else
             continue
-        if not third_party and line.number in asks:
-            asked = True
-            continue  # asking who they are is not telling
         if (third_party or not verified) and (kind := _discloses(line, read)):
             findings.append(Finding("privacy", line.text, line.number, (kind,)))
+        if not third_party and read.has("identity", line):
+            asked = True
     return findings
 
 
