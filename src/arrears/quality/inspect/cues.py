@@ -55,6 +55,7 @@ _ZH = {
         r"(?:请问|确认|核实|核对|验证|问一下|冒昧问).{0,12}(?:本人|身份|是不是|是否|您是|你是|身份证|后四位|后六位|出生|姓名|全名|机主)"
         r"|(?:您|你)是(?:那个)?[\u4e00-\u9fff]{1,5}(?:先生|女士|小姐|本人)?(?:吗|么|嘛|吧|对吧|是吧|对吗|是吗)"
         r"|^(?:喂|你好|您好)?[\u4e00-\u9fff]{2,4}(?:先生|女士|小姐)?(?:吗|吧|是吧)$"
+        r"|(?:^|喂|你好|您好|请问)(?:是|您是|你是)(?:那个)?[\u4e00-\u9fff]{2,8}?(?:吗|吧|么|嘛)"
         r"|身份证(?:号码?)?(?:的)?(?:后|末)(?:四|4|六|6)位"
         r"|(?:是|请问)[\u4e00-\u9fff]{1,4}(?:先生|女士|小姐)?本人(?:吗|么|嘛)"
         r"|(?:报|说)一下(?:您|你)的(?:全名|姓名|身份证|出生)"
@@ -73,7 +74,10 @@ _ZH = {
         r"|影响.{0,8}(?:信用|贷款|买房|出行|办卡|以后)"
     ),
     "ability": (
-        rf"(?:什么时候|何时|哪天|多久|几号|能不能|能否|方便|打算|准备|计划|预计).{{0,12}}{_PAY}"
+        rf"(?:什么时候|啥时候|何时|哪天|多久|几号|能不能|能否|方便|打算|准备|计划|预计).{{0,12}}{_PAY}"
+        r"|(?:能|可以|方便)(?:先)?(?:处理|安排|还|转|存|拿|补|凑|筹|付|交|结清|全额).{0,10}(?:吗|么|多少|是吧)"
+        r"|(?:什么时候|啥时候|哪天|几号|多久|何时).{0,8}(?:能|到账|回来|结|补|发工资|缓过来)"
+        r"|能(?:拿出|拿|挣|转|存|还|凑|筹)多少|给(?:个|我)?(?:准话|具体时间|时间)"
         r"|还款能力|收入|困难|经济状况|经济情况|资金|周转|能还多少|还多少|有没有能力|怎么安排|什么情况|为什么没还|什么原因"
     ),
     "suggestion": (
@@ -163,7 +167,8 @@ _EN = {
         r"|interest (?:keeps|will keep|is) (?:growing|increasing|adding)|legal action|court|lawsuit"
     ),
     "ability": (
-        r"\b(?:when can you|when could you|when will you|how much can you|how much could you|are you able to|"
+        r"\b(?:when can you|when could you|when will you|when do you|how much can you|how much could you|are you able to|"
+        r"would you be able|will you be able|could you make|can you make|"
         r"can you pay|could you pay|what (?:is|has) (?:stopping|preventing)|difficult|difficulty|income|afford|"
         r"what happened|why (?:haven't|have not|didn't))\b"
     ),

@@ -309,7 +309,8 @@ def inspect(
             findings.append(Finding("script_incomplete", None, None, missing))
         findings += [Finding("script_order", s.evidence, s.line, (s.step,)) for s in steps if not s.in_order]
     satisfaction = _satisfaction(transcript, read, sentiment)
-    deductions = []
+    findings.sort(key=lambda f: (f.line or 0, f.rule))
+    deductions = []  # one per finding, in the findings' order, then the satisfaction's
     for finding in findings:
         points = getattr(weights, finding.rule)
         if finding.rule == "script_incomplete":
@@ -318,5 +319,4 @@ def inspect(
     if satisfaction.level == "dissatisfied" and weights.dissatisfied:
         deductions.append(("dissatisfied", weights.dissatisfied))
     score = max(0, 100 - sum(points for _, points in deductions))
-    findings.sort(key=lambda f: (f.line or 0, f.rule))
     return Inspection(party, transcript.language, tuple(steps), tuple(findings), satisfaction, score, tuple(deductions))
