@@ -39,8 +39,10 @@ def test_the_roles_without_admin_access_are_the_expected_ones():
         "analyst",
         "junior_collector",
         "legal_officer",
+        "qa_reviewer",
         "senior_collector",
         "supervisor",
+        "telephony",
     ]
 
 

@@ -30,7 +30,7 @@ def grants(role: str) -> set[str]:
 
 def test_the_incompatible_set_is_exactly_the_portfolio_collection_and_contact_permissions():
     """The set named in permissions.py, spelled out: what opens borrowers' data or acts on their debts
-    (complaints: filing one places a hold and names the borrower)."""
+    (complaints: filing one places a hold and names the borrower; call recordings: a borrower's voice)."""
     assert sorted(USER_ADMIN_INCOMPATIBLE) == [
         "agencies.audit",
         "arrangements.approve",
@@ -53,6 +53,8 @@ def test_the_incompatible_set_is_exactly_the_portfolio_collection_and_contact_pe
         "portfolio.unmask",
         "portfolio.view",
         "portfolio.view_agency_cases",
+        "quality.listen",
+        "quality.telephony",
     ]
     assert not ROLE_PERMISSIONS[RoleCode.ADMINISTRATOR] & USER_ADMIN_INCOMPATIBLE
 

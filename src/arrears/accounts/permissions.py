@@ -55,6 +55,8 @@ class Perm(StrEnum):
     FILE_COMPLAINT = "complaints.file"
     HANDLE_COMPLAINTS = "complaints.handle"
     AUDIT_AGENCIES = "agencies.audit"
+    TELEPHONY = "quality.telephony"
+    LISTEN_RECORDINGS = "quality.listen"
 
     @property
     def description(self) -> str:
@@ -132,6 +134,14 @@ PERM_TEXT: dict[Perm, tuple[str, str]] = {
         "audit agencies' collection and reports, record their violations (AGY-3)",
         "审查委外机构的催收记录与报告、登记违规",
     ),
+    Perm.TELEPHONY: (
+        "report the call platform's call events and store call recordings (CALL-3, QA-1)",
+        "上报话务平台的通话事件并存储通话录音",
+    ),
+    Perm.LISTEN_RECORDINGS: (
+        "listen to call recordings, each play recorded (QA-1, PRV-1)",
+        "收听通话录音（每次收听均留痕）",
+    ),
 }
 
 # Django admin models and the permission that gives full model rights on them (each ModelAdmin may still
@@ -158,7 +168,8 @@ BACKOFFICE_PERMS: frozenset[Perm] = frozenset(
 # could grant themselves the means to do it unseen. The set is every permission that opens the portfolio
 # (masked or not, exact search, holds, agency cases), every collection and arrangement act on a borrower (calls,
 # letters, reassigning, plans, waivers, approvals, escalation, reading all cases) and the notices that contact
-# borrowers (dispatching, the outbox). Importing the feed stays with administrators: it loads data, it shows none.
+# borrowers (dispatching, the outbox), and the call recordings (storing them, listening to them). Importing the
+# feed stays with administrators: it loads data, it shows none.
 USER_ADMIN_INCOMPATIBLE: frozenset[Perm] = frozenset(
     {
         Perm.VIEW_PORTFOLIO,
@@ -182,6 +193,8 @@ USER_ADMIN_INCOMPATIBLE: frozenset[Perm] = frozenset(
         Perm.MANAGE_OUTBOX,
         Perm.FILE_COMPLAINT,
         Perm.HANDLE_COMPLAINTS,
+        Perm.TELEPHONY,
+        Perm.LISTEN_RECORDINGS,
     }
 )
 

@@ -11,7 +11,8 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
 - **senior collector** (高级催收专员, AUTH-2): the junior's grants plus proposing plans and waivers, which a
   supervisor approves.
 - **supervisor** (催收主管, AUTH-2/3): the senior's grants plus approving plans and waivers, reassigning cases,
-  deciding agency placement (placing and recalling cases) or litigation, auditing agencies (AGY-3) (and proposing a write-off, or approving another supervisor's:
+  deciding agency placement (placing and recalling cases) or litigation, auditing agencies (AGY-3), listening to
+  call recordings (QA-1) (and proposing a write-off, or approving another supervisor's:
   maker-checker), seeing litigation cases and their files, holds, unmasking one field with a reason (PRV-1), and reports for
   the monthly review (REV-1); drafts notice and script templates for legal review (LANG-2) and looks after the
   notices outbox (failed and unconfirmed sends, print batches); files and handles complaints (CMP-1, CMP-2). That the approver is not the proposer (maker-checker) is the approval action's
@@ -24,7 +25,7 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
   Deciding litigation stays with supervisors (AUTH-3).
 - **compliance officer**: reads and verifies the audit ledger; investigates complaints (CMP-*), hence view,
   exact search, unmask and holds (a complaint may pause collection), and reads any case read-only; quality and complaint reports; audits agencies and records their violations
-  (AGY-3); keeps the prohibited phrases (LANG-1), writes and reviews templates (never approving a version of their own), and
+  (AGY-3); listens to call recordings (QA-1); keeps the prohibited phrases (LANG-1), writes and reviews templates (never approving a version of their own), and
   looks after the notices outbox. Files complaints taken at the hotline or a branch and handles the complaint
   queues (CMP-1, CMP-2).
 - **agency user** (external): only the cases placed with their own agency while the placement lasts (AGY-*,
@@ -35,8 +36,16 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
   import; reads the audit ledger (to answer "who changed what"). No portfolio access: running the system does
   not need seeing borrowers — and the role editor refuses to add any of `USER_ADMIN_INCOMPATIBLE` to a role
   that manages users (separation of duties, `accounts.actions.validate_role_grants`).
+- **QA reviewer** (质检员, QA-1): listens to call recordings (each play an audited read) and, with the review
+  queue, reviews the inspection's findings. No portfolio access: a recording is reached from the call it belongs
+  to, never by browsing borrowers.
+- **call platform** (话务平台, CALL-3, QA-1): the role of the bank's telephony (CTI) service account, whose token
+  reports calls started and ended (the duration the system measured) and uploads their recordings. Its
+  `accounts.sign_in` is what lets its token in (`api.auth`); it opens nothing of the book.
 - **system** (the nightly run, user `nightly-run`): imports the feed, runs the daily batch, places and releases
-  holds the feed or the run decides, and dispatches the notices outbox (`arrears dispatch`). It cannot sign in (no `accounts.sign_in`, unusable password).
+  holds the feed or the run decides, and dispatches the notices outbox (`arrears dispatch`); imports the call
+  platform's recordings from a directory (`arrears qa import-recordings`). It cannot sign in (no
+  `accounts.sign_in`, unusable password).
 
 Every human role has `accounts.sign_in`; a user without a role, or whose role lost it, cannot sign in, and a
 session ends on its next request.
@@ -58,6 +67,8 @@ class RoleCode(StrEnum):
     AGENCY_USER = "agency_user"
     ANALYST = "analyst"
     ADMINISTRATOR = "administrator"
+    QA_REVIEWER = "qa_reviewer"
+    TELEPHONY = "telephony"
     SYSTEM = "system"
 
 
@@ -85,6 +96,7 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
         Perm.MANAGE_OUTBOX,
         Perm.FILE_COMPLAINT,
         Perm.HANDLE_COMPLAINTS,
+        Perm.LISTEN_RECORDINGS,
     },
     RoleCode.LEGAL_OFFICER: frozenset(
         {
@@ -117,6 +129,7 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.FILE_COMPLAINT,
             Perm.HANDLE_COMPLAINTS,
             Perm.AUDIT_AGENCIES,
+            Perm.LISTEN_RECORDINGS,
         }
     ),
     RoleCode.AGENCY_USER: frozenset({Perm.SIGN_IN, Perm.VIEW_AGENCY_CASES, Perm.CALL, Perm.SEND_LETTER}),
@@ -132,8 +145,18 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.VIEW_RUNS,
         }
     ),
+    RoleCode.QA_REVIEWER: frozenset({Perm.SIGN_IN, Perm.LISTEN_RECORDINGS}),
+    RoleCode.TELEPHONY: frozenset({Perm.SIGN_IN, Perm.TELEPHONY}),
     RoleCode.SYSTEM: frozenset(
-        {Perm.IMPORT_FEED, Perm.RUN_DAILY, Perm.MANAGE_HOLDS, Perm.DISPATCH, Perm.PURGE_EXPIRED, Perm.FILE_COMPLAINT}
+        {
+            Perm.IMPORT_FEED,
+            Perm.RUN_DAILY,
+            Perm.MANAGE_HOLDS,
+            Perm.DISPATCH,
+            Perm.PURGE_EXPIRED,
+            Perm.FILE_COMPLAINT,
+            Perm.TELEPHONY,
+        }
     ),
 }
 
@@ -147,6 +170,8 @@ ROLE_NAMES: dict[RoleCode, str] = {
     RoleCode.AGENCY_USER: "委外机构用户",
     RoleCode.ANALYST: "数据分析员",
     RoleCode.ADMINISTRATOR: "系统管理员",
+    RoleCode.QA_REVIEWER: "质检员",
+    RoleCode.TELEPHONY: "话务平台（系统）",
     RoleCode.SYSTEM: "日终批处理（系统）",
 }
 ROLE_NAMES_EN: dict[RoleCode, str] = {
@@ -158,6 +183,8 @@ ROLE_NAMES_EN: dict[RoleCode, str] = {
     RoleCode.AGENCY_USER: "agency user",
     RoleCode.ANALYST: "analyst",
     RoleCode.ADMINISTRATOR: "administrator",
+    RoleCode.QA_REVIEWER: "QA reviewer",
+    RoleCode.TELEPHONY: "call platform (system)",
     RoleCode.SYSTEM: "nightly run (system)",
 }
 

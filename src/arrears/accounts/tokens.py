@@ -28,7 +28,8 @@ from arrears.compliance.codes import ActionCode
 TOKEN_PREFIX = "arr_"  # noqa: S105 - the public prefix of every token, not a secret
 
 # Roles a service account may have: not the administrator's (user management, the admin) nor the system's (the
-# nightly run), and not the agency user's (which needs an agency).
+# nightly run), not the agency user's (which needs an agency), nor the QA reviewer's (a person listening); the
+# call platform's is only a service account's.
 SERVICE_ROLES = (
     RoleCode.JUNIOR_COLLECTOR,
     RoleCode.SENIOR_COLLECTOR,
@@ -36,6 +37,7 @@ SERVICE_ROLES = (
     RoleCode.LEGAL_OFFICER,
     RoleCode.COMPLIANCE_OFFICER,
     RoleCode.ANALYST,
+    RoleCode.TELEPHONY,
 )
 
 

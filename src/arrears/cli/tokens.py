@@ -21,6 +21,7 @@ SERVICE_ROLE_CODES = (
     "legal_officer",
     "compliance_officer",
     "analyst",
+    "telephony",  # the call platform (CTI): call events and recordings
 )
 
 
