@@ -43,6 +43,9 @@ MEANINGS_ZH: dict[str, str] = {
     "calls.promise_max_days": "承诺还款日最多在此天数之内，更长须制定分期还款方案",
     "calls.follow_up_max_days": "第二阶段频率以外，下次跟进最多在此天数之内",
     "calls.max_duration_seconds": "通话记录时长上限（秒，4 小时）",
+    "calls.telephony_match_minutes": (
+        "催收记录采用话务平台测得的通话时长：同一催收员拨打同一号码、保存记录时仍在进行或结束不超过此分钟数的通话"
+    ),
     "buckets.m1_max_dpd": "报表账龄段 M1：逾期 1 天至此天数",
     "buckets.m2_max_dpd": "报表账龄段 M2：至此逾期天数",
     "buckets.m3_max_dpd": "报表账龄段 M3：至此逾期天数，超过为 M3+",
@@ -113,4 +116,5 @@ MEANINGS_ZH: dict[str, str] = {
     "retention.letters_years": "逾期通知书（及打印批次）的 PDF 自发出起满此年数删除，记录、金额与 SHA-256 校验值保留",
     "retention.recordings_years": "通话录音自通话日起满此年数删除",
     "retention.audit_years": "审计日志至少保存此年数；哈希链不截断，清理作业只报告超过保存期限的事件数",
+    "quality.recording_retention_days": "存储在本系统的通话录音自通话日起保存此天数（1826 天即五年），期满删除音频，记录与 SHA-256 保留",
 }

@@ -122,6 +122,14 @@ class Calls(Section):
     max_duration_seconds: int = param(
         14_400, "CALL-3", "a call record's duration at most this many seconds (4 hours)", ge=600, le=86_400
     )
+    telephony_match_minutes: int = param(
+        15,
+        "CALL-3",
+        "a call record takes the duration the call platform measured of the collector's call to the same number "
+        "that was under way when the record was saved or had ended at most this many minutes before",
+        ge=1,
+        le=120,
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Calls:
@@ -376,7 +384,7 @@ class Complaints(Section):
 
 class Quality(Section):
     """Clause: QA-1, QA-2. How a call's transcript is scored (100 less these points per finding) and how many of the
-    calls without a finding people review as well."""
+    calls without a finding people review as well; how long the recordings are kept for it."""
 
     review_sample_share: Dec = param(
         Decimal("0.05"),
@@ -395,6 +403,16 @@ class Quality(Section):
     points_out_of_order: int = param(5, "QA-1", "points lost for each script step out of order", ge=0, le=100)
     points_dissatisfied: int = param(
         0, "QA-1", "points lost when the other side was dissatisfied (complaints, anger)", ge=0, le=100
+    )
+    # The range starts at the 2 years the credit-card rules require recordings to be kept (as
+    # `retention.recordings_years`) and stops at 30 years.
+    recording_retention_days: int = param(
+        1826,
+        "QA-1",
+        "a call recording stored in arrears is kept this many days after the day of the call (1826: five years), "
+        "then its audio is deleted; the row with its SHA-256 stays",
+        ge=730,
+        le=10_958,
     )
 
 
