@@ -95,6 +95,15 @@ def ledger_anchors(settings, tmp_path_factory):
     return folder / "anchors" / "anchors.jsonl"
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Each test stores files (call recordings, through `default_storage`) in a folder of its own, never under the
+    project's var/; returns it."""
+    folder = tmp_path_factory.mktemp("media")
+    settings.MEDIA_ROOT = folder
+    return folder
+
+
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server (aiosmtpd) on a free local port; Django's SMTP backend pointed at it."""

@@ -76,6 +76,13 @@ ARREARS_LEDGER_ANCHOR_KEY  the key anchors are signed with (HMAC-SHA256); unset,
 ARREARS_RECORDINGS_DIR  where the telephony system stores call recordings, one directory per call date
                       (YYYY-MM-DD/…); `arrears purge` deletes the days past `retention.recordings_years`
                       (default: none, nothing to purge)
+ARREARS_MEDIA_ROOT    where arrears keeps the files it stores through Django's storage API: call recordings, under
+                      recordings/YYYY/MM/DD/ (default: ARREARS_VAR/media). Never served as files: a recording is
+                      played only through its audited view. Inside ARREARS_VAR `arrears backup` takes it; set
+                      elsewhere, back it up with the storage it lives on
+ARREARS_MAX_RECORDING_BYTES  the largest call recording arrears stores, uploaded or imported (default: 10 MiB, within
+                      ARREARS_MAX_REQUEST_BYTES; from 64 KiB to 1 GiB). An upload larger than the request limit is
+                      refused first: raise both together
 ARREARS_LOG_FORMAT    "text": one readable line per log record; "json": one JSON object per line (time in UTC,
                       level, logger, message, the request's id and user) for a log collector (default: text)
 ARREARS_LOG_LEVEL     the least severe records logged: DEBUG, INFO, WARNING, ERROR or CRITICAL (default: WARNING)
@@ -262,6 +269,15 @@ ARREARS_LEDGER_ANCHOR_KEY = os.environ.get("ARREARS_LEDGER_ANCHOR_KEY", "")
 ARREARS_LEDGER_ANCHOR_KEY_FILE = VAR_DIR / "ledger_anchor_key"
 # Call recordings, one directory per call date (YYYY-MM-DD), purged after `retention.recordings_years`.
 ARREARS_RECORDINGS_DIR = os.environ.get("ARREARS_RECORDINGS_DIR", "")
+# The files arrears stores itself (`default_storage`): the call recordings the call platform uploads or an operator
+# imports (`arrears.quality.recordings`), each kept until its `retain_until` (`quality.recording_retention_days`).
+# Personal data: readable by the service's user only, and no MEDIA_URL serves them.
+MEDIA_ROOT = Path(os.environ.get("ARREARS_MEDIA_ROOT", "") or VAR_DIR / "media").resolve()
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+ARREARS_MAX_RECORDING_BYTES = env_int(
+    "ARREARS_MAX_RECORDING_BYTES", 10 * 1024 * 1024, minimum=64 * 1024, maximum=1 << 30
+)
 
 INSTALLED_APPS = [
     "arrears.accounts.admin_app.ArrearsAdminConfig",  # django.contrib.admin, with 403 instead of a login loop
@@ -390,6 +406,7 @@ _STATIC_STORAGE = (
     else "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
 STORAGES = {
+    # MEDIA_ROOT (above); a bank may name another backend here (an object store), the code only uses the API.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": _STATIC_STORAGE},
 }

@@ -15,7 +15,8 @@ How this works
   403 refused (the role lacks the permission, CSRF, maker–checker), 404 not found or not yours (and any path
   under /api/v1/ that is no endpoint), 409 already decided or lifted, or a call the contact rules or the cadence
   refuse now (`contact_refused`, `cadence_refused`), or a placement the case's or the agency's state refuses
-  (`placement_refused`), 422 invalid (with "details" for a body that does not match
+  (`placement_refused`), or a call platform's event that contradicts one received, or a second recording of a
+  call; 413 a recording too large; 422 invalid (with "details" for a body that does not match
   the schema, or `incomplete_record` with the call record's fields), 429 over the rate (with Retry-After).
 * Lists are {"items": [...], "count": n}, n the number of all items (before `limit`/`offset`).
 * Money is yuan as a string both ways ("10000.00"; a JSON number is refused), with fen as integers where a
@@ -61,6 +62,8 @@ from arrears.legal.api_escalation import router as escalation_router
 from arrears.legal.api_litigation import router as litigation_router
 from arrears.legal.errors import LegalError
 from arrears.portfolio.actions import PortfolioError
+from arrears.quality.api import router as quality_router
+from arrears.quality.errors import QualityError
 
 __all__ = ["api", "urls"]
 
@@ -87,6 +90,7 @@ api.add_router("/", placement_router)
 api.add_router("/", commissions_router)
 api.add_router("/", agency_audits_router)
 api.add_router("/", litigation_router)
+api.add_router("/", quality_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, details=None, code: str | None = None, **headers):
@@ -157,6 +161,13 @@ def _placement_refused(request: HttpRequest, exc: PlacementError):
     if exc.conflict:
         return _error(request, 409, str(exc), code="placement_refused")
     return _error(request, 422, str(exc))
+
+
+@api.exception_handler(QualityError)
+def _quality_refused(request: HttpRequest, exc: QualityError):
+    """The call platform's events and recordings (CALL-3, QA-1): 422 for a field that is wrong (named in the
+    message), 409 for what contradicts what was received or is there already, 413 for a recording too large."""
+    return _error(request, exc.status, str(exc))
 
 
 @api.exception_handler(ValidationError)

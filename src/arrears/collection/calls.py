@@ -9,7 +9,8 @@ parameters, it lists what is missing or not allowed, field by field:
   a standard suggestion offered; from the second stage (DPD 31 and above) also the consequences (credit
   record, growing penalty interest) and the borrower's obstacle (CALL-4); always the attitude (SCR-2);
 - nothing of the debt is stated to anyone whose identity was not verified, nor to a contact person (PRV-1);
-- the duration is at most the policy's `calls.max_duration_seconds` (CALL-3, 4 hours);
+- the duration typed is at most the policy's `calls.max_duration_seconds` (CALL-3, 4 hours); a duration the call
+  platform measured (`duration_measured`) is taken as it is;
 - "promised" needs an amount and a date (today up to `calls.promise_max_days` ahead); only the borrower
   promises; the amount is at most `MAX_PROMISE_YUAN` (what a bank's ledger holds, not a policy number);
 - the follow-up plan (CALL-3): a next action, and a date unless nothing remains to do; in the second stage
@@ -25,13 +26,16 @@ never refused by it.
 `do_record_call` re-checks the contact rules at the call's time, screens the note for prohibited language
 (LANG-1), stores the call, the promise and the follow-up task, settles the work the call did (a reached
 borrower settles the open call, reminder, confirmation and broken-promise tasks available today), and writes
-one audit event — all in one transaction, or nothing. A second promise on the same day replaces the first (one
+one audit event — all in one transaction, or nothing. When the call platform reported the collector's call to
+the same number as under way when the record is saved, or ended at most `calls.telephony_match_minutes` before,
+the record is tied to it and its duration is the platform's, not the one typed (CALL-3: recorded by the system;
+`quality.telephony`); the audit event keeps both. A second promise on the same day replaces the first (one
 open promise made per day), and a new follow-up plan replaces the open follow-ups planned by earlier calls.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -66,6 +70,8 @@ from arrears.engine.schema import REACHED_OUTCOMES
 from arrears.finance import to_fen
 from arrears.policy.model import Calls
 from arrears.portfolio.models import ContactPerson
+from arrears.quality.errors import QualityConflict
+from arrears.quality.telephony import measured_call, tie_on_record
 
 __all__ = [
     "MAX_PROMISE_YUAN",
@@ -109,6 +115,7 @@ class CallEntry:
     next_follow_up_on: date | None = None
     borrower_asked: bool = False  # the borrower asked to be called sooner than the cadence (CALL-4)
     inbound: bool = False  # the borrower called the bank (a contact they initiated, WVR-1)
+    duration_measured: bool = False  # the duration is the call platform's (CALL-3), not typed
     errors: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -179,7 +186,9 @@ def check_record(entry: CallEntry, *, today: date, dpd: int, calls: Calls) -> di
     if entry.party not in CallParty.values:
         errors["party"] = _("say whom you called: the borrower or a contact person")
         return errors
-    if entry.duration_seconds < 0:
+    if entry.duration_measured:
+        pass  # the call platform measured it (CALL-3): nothing typed to check
+    elif entry.duration_seconds < 0:
         errors["duration_seconds"] = _("the duration cannot be negative")
     elif entry.duration_seconds > calls.max_duration_seconds:  # CALL-3
         errors["duration_seconds"] = _(
@@ -339,6 +348,14 @@ def borrower_unreachable(case: CollectionCase) -> bool:
     return last is not None and last["outcome"] not in REACHED_OUTCOMES
 
 
+def _number_of(case: CollectionCase, entry: CallEntry) -> str:
+    """The number the entry's party has ("" for a contact person who is not the borrower's)."""
+    if entry.party == CallParty.BORROWER:
+        return case.borrower.mobile
+    phone = ContactPerson.objects.filter(pk=entry.contact_id, borrower_id=case.borrower_id).values_list("phone")
+    return next((p for (p,) in phone), "")
+
+
 def _dialled(case: CollectionCase, entry: CallEntry) -> tuple[str, ContactPerson | None]:
     if entry.party == CallParty.BORROWER:
         return case.borrower.mobile, None
@@ -374,10 +391,14 @@ def do_record_call(
     ensure_may_contact(actor, case, today)  # an agency's user: placed with their agency, not frozen (AGY-1)
     if case.status != CaseStatus.OPEN:
         raise CollectionError(_("this case is closed; calls are recorded on open cases"))
+    called_at = called_at or timezone.now()
+    typed = entry.duration_seconds
+    measured = measured_call(actor, _number_of(case, entry), case, at=called_at, calls=calls)  # CALL-3
+    if measured is not None:
+        entry = replace(entry, duration_seconds=measured.duration_seconds, duration_measured=True)
     errors = check_record(entry, today=today, dpd=dpd, calls=calls)
     if errors:
         raise IncompleteRecord(errors)
-    called_at = called_at or timezone.now()
     number, contact = _dialled(case, entry)
     inbound = entry.inbound and entry.party == CallParty.BORROWER
     if not inbound:  # the contact rules limit the bank's calls, not a borrower's call to the bank
@@ -428,6 +449,13 @@ def do_record_call(
         )
         record.change("call", None, call.pk)
         record.change("outcome", None, call.outcome)
+        if measured is not None:  # CALL-3: the platform's duration, and what was typed
+            try:
+                tie_on_record(measured, call)
+            except QualityConflict as exc:
+                raise CollectionError(str(exc)) from None
+            record.change("duration_seconds", typed, call.duration_seconds)
+            record.change("platform_call_id", None, measured.platform_call_id)
         if call.inbound:
             record.change("inbound", None, True)
         if call.borrower_asked:

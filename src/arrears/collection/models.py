@@ -255,7 +255,10 @@ class NextAction(models.TextChoices):
 class Call(models.Model):
     """A collection call and its record (CALL-2, CALL-3, CALL-4, SCR-1, SCR-2): who was called on which number,
     when and for how long, the script steps taken, the outcome, attitude, obstacle and suggestion, a note
-    (checked for prohibited language, LANG-1), and the follow-up plan. Written only by `do_record_call`."""
+    (checked for prohibited language, LANG-1), and the follow-up plan. Written only by `do_record_call`; its
+    duration is the call platform's once the record is tied to a platform call (`quality.TelephonyCall`, CALL-3:
+    recorded by the system), set by `do_record_call` or, when the platform's end comes later, by
+    `quality.telephony.do_receive_telephony_event`."""
 
     borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="calls")
     case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, null=True, blank=True, related_name="calls")

@@ -378,7 +378,13 @@ def case_for(user: Any, case_id: int, on: date) -> CollectionCase:
             Prefetch("borrower__loans", queryset=loans),
             "borrower__contacts",
             Prefetch("borrower__holds", queryset=Hold.objects.select_related("loan").order_by("-starts_on")),
-            Prefetch("calls", queryset=Call.objects.select_related("collector", "contact").order_by("-called_at")),
+            # With each call its platform call (the duration's source, CALL-3) and its recording (QA-1).
+            Prefetch(
+                "calls",
+                queryset=Call.objects.select_related("collector", "contact", "telephony", "recording").order_by(
+                    "-called_at"
+                ),
+            ),
             Prefetch("borrower__promises", queryset=Promise.objects.order_by("-made_on", "-pk")),
             Prefetch(
                 "letters", queryset=Letter.objects.defer("pdf").select_related("loan").order_by("-sent_on", "-pk")

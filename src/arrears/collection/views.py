@@ -66,6 +66,7 @@ from arrears.portfolio import queries as portfolio
 from arrears.portfolio.models import DelinquencyClass
 from arrears.portfolio.posting import account_terms
 from arrears.portfolio.views_holds import HoldForm
+from arrears.quality.queries import call_shown
 from arrears.rules.queries import policy_on
 
 PAGE_SIZE = 25
@@ -188,7 +189,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "on": on,
         "verdict": verdict,
         "refusal": queries.refusal(verdict),
-        "calls": [(call, masked("phone", call.number)) for call in case.calls.all()],
+        "calls": [(call, masked("phone", call.number), call_shown(call, request.user)) for call in case.calls.all()],
         "contacts": [(c, masked("name", c.name), masked("phone", c.phone)) for c in borrower.contacts.all()],
         "last_call": next(iter(case.calls.all()), None),
         "holds_in_force": [hold for hold in borrower.holds.all() if hold.in_force_on(on)],
@@ -197,6 +198,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "can_call": has_perm(request.user, Perm.CALL) and not desk["frozen"],
         "can_send_letter": has_perm(request.user, Perm.SEND_LETTER) and not desk["frozen"],
         "can_reassign": has_perm(request.user, Perm.REASSIGN),
+        "can_listen": has_perm(request.user, Perm.LISTEN_RECORDINGS),  # QA-1: the recordings' players
         "collectors": _collectors() if has_perm(request.user, Perm.REASSIGN) else [],
         "letter_channels": policy_on(on).letters.channels,
         **desk,

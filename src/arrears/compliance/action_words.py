@@ -119,4 +119,9 @@ ACTION_WORDS = {
     ActionCode.RECORD_AUDIT_VIOLATION: _("enter a violation found in an agency audit"),
     ActionCode.CLOSE_AGENCY_AUDIT: _("close an agency audit with its findings"),
     ActionCode.VIEW_AGENCY_REPORT: _("open an agency's periodic report"),
+    ActionCode.RECEIVE_TELEPHONY_EVENT: _("receive a call platform event"),
+    ActionCode.TIE_TELEPHONY_CALL: _("give a call record the call platform's duration"),
+    ActionCode.STORE_RECORDING: _("store a call recording"),
+    ActionCode.PLAY_RECORDING: _("listen to a call recording"),
+    ActionCode.PURGE_RECORDING: _("delete a call recording past its retention period"),
 }

@@ -140,3 +140,11 @@ class ActionCode(StrEnum):
     RECORD_AUDIT_VIOLATION = "agencies.record_audit_violation"
     CLOSE_AGENCY_AUDIT = "agencies.close_audit"
     VIEW_AGENCY_REPORT = "agencies.view_report"
+    # quality: the call platform's events, their call records' measured duration (CALL-3), the recordings (QA-1);
+    # playing a recording is an audited read (PRV-1)
+    RECEIVE_TELEPHONY_EVENT = "quality.receive_telephony_event"
+    TIE_TELEPHONY_CALL = "quality.tie_telephony_call"
+    STORE_RECORDING = "quality.store_recording"
+    PLAY_RECORDING = "quality.play_recording"
+    # retention: a recording's audio past its `retain_until` (QA-1)
+    PURGE_RECORDING = "retention.purge_recording"

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from arrears.quality import views
 
 app_name = "quality"
-urlpatterns: list = []
+urlpatterns = [
+    path("calls/<int:call_id>/recording", views.recording_audio, name="recording"),
+]
