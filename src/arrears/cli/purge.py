@@ -25,6 +25,7 @@ LINES = (
     ("print_batches_deleted", "print batches deleted", "LTR-1"),
     ("recording_days_deleted", "recording days deleted", "CALL-3"),
     ("recording_files_deleted", "recording files deleted", "CALL-3"),
+    ("recordings_deleted", "stored recordings' audio deleted", "QA-1"),
 )
 
 

@@ -37,6 +37,7 @@ MESSAGES = {
     "purged_print_batches_deleted": _("print batches deleted: %(n)s"),
     "purged_recording_days_deleted": _("days of call recordings deleted: %(n)s"),
     "purged_recording_files_deleted": _("call recording files deleted: %(n)s"),
+    "purged_recordings_deleted": _("stored call recordings' audio deleted: %(n)s"),
     "purged_audit_events_past_period": _("audit events past their period: %(n)s"),
     "dispatched_nothing": _("no notice was due"),
     "dispatched": _("%(channel)s, %(outcome)s: %(n)s"),

@@ -4,7 +4,7 @@ The periods are the policy's `retention` section in force on `as_of` (Clause: PR
 
 - **personal data** (PRV-1): a borrower whose loans are all closed, the last one before the period began, is
   anonymised — name, ID number, phones, email, address, employer and income; their contact persons' names and
-  phones; the numbers dialled on their calls; the recipients and texts of their notices. The customer number,
+  phones; the numbers dialled on their calls (and on the call platform's record of them); the recipients and texts of their notices. The customer number,
   loans, schedules, payments, cases and call outcomes stay (the bank's figures, no longer about a person
   anyone can name). One `retention.anonymise_borrower` event per borrower, with the counts.
 - **letters** (LTR-1): the PDF of a notice sent before the period began is deleted; the row keeps its figures,
@@ -13,6 +13,10 @@ The periods are the policy's `retention` section in force on `as_of` (Clause: PR
   per batch.
 - **recordings** (CALL-3): the day directories (YYYY-MM-DD) of ARREARS_RECORDINGS_DIR before the period began
   are deleted, files and all. The ledger has no event per recording, so only the counts are recorded.
+- **stored recordings** (QA-1): the audio of a recording arrears stored (`quality.Recording`) is deleted from the
+  storage the day after its `retain_until`; the row keeps its SHA-256, size and the day it was deleted
+  (`purged_on`), and the case page says the recording was deleted under the retention period. One
+  `retention.purge_recording` event per recording.
 - **audit events** (AUTH-4): never deleted. The ledger is one hash chain from its first event; cutting its
   start would need a checkpoint every verifier trusts, and the append-only triggers refuse any delete. The purge
   counts the events past `retention.audit_years` and reports them (a bank that must remove them archives the
@@ -20,9 +24,9 @@ The periods are the policy's `retention` section in force on `as_of` (Clause: PR
 
 Then one `retention.purge_expired` event with the counts per kind and the cut-off day of each. All in one
 transaction; a run that finds nothing past its period writes nothing (a second run of the same date changes
-nothing). Recording directories are deleted last, inside the transaction, each logged on `arrears.security`
-as it goes: if one cannot be deleted, the purge stops and the database changes roll back, so the ledger never
-claims a deletion that did not happen; the days already deleted in that run are in the security log, and the
+nothing). Recording directories and stored recordings' files are deleted last, inside the transaction, each
+logged on `arrears.security` as it goes: if one cannot be deleted, the purge stops and the database changes roll
+back, so the ledger never claims a deletion that did not happen; the days already deleted in that run are in the security log, and the
 next run deletes and records the rest.
 
 The periods are counted from business dates, never from the clock: a purge of a past date removes only what
@@ -37,6 +41,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
@@ -47,6 +52,7 @@ from arrears.compliance.actions import append_events_bulk, require
 from arrears.compliance.codes import ActionCode
 from arrears.notices.models import Notice, PrintBatch
 from arrears.portfolio.models import Borrower
+from arrears.quality.models_recording import Recording, TelephonyCall
 from arrears.retention.queries import (
     ANONYMOUS,
     CONTACT_PHONE_PREFIX,
@@ -59,6 +65,7 @@ from arrears.retention.queries import (
     personal_data_due,
     print_batches_due,
     recording_days_due,
+    recordings_due,
 )
 from arrears.rules.queries import policy_book
 
@@ -81,6 +88,7 @@ class PurgeReport:
     print_batches_deleted: int = 0
     recording_days_deleted: int = 0
     recording_files_deleted: int = 0
+    recordings_deleted: int = 0  # stored recordings' audio (QA-1)
     recordings_dir: str = ""
     audit_events_past_period: int = 0  # kept: the ledger is never cut
     events_written: int = 0
@@ -96,6 +104,7 @@ class PurgeReport:
             + self.letter_pdfs_deleted
             + self.print_batches_deleted
             + self.recording_days_deleted
+            + self.recordings_deleted
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -115,6 +124,7 @@ def _counts(report: PurgeReport) -> dict[str, tuple[None, int]]:
         "print_batches_deleted",
         "recording_days_deleted",
         "recording_files_deleted",
+        "recordings_deleted",
         "audit_events_past_period",
     )
     return {name: (None, getattr(report, name)) for name in names}
@@ -140,6 +150,7 @@ def do_purge_expired(as_of: date, *, actor: Any, basis: str = "", dry_run: bool 
         events: list[dict[str, Any]] = []
         _personal_data(cut.personal_data, as_of, report, events, reason, dry_run=dry_run)
         _letters(cut.letters, as_of, report, events, reason, dry_run=dry_run)
+        stored = _recordings(as_of, report, events, reason, dry_run=dry_run)
         days = recording_days_due(cut.recordings)
         report.recording_days = [d.day.isoformat() for d in days]
         report.recording_days_deleted = len(days)
@@ -162,6 +173,9 @@ def do_purge_expired(as_of: date, *, actor: Any, basis: str = "", dry_run: bool 
         for day in days:  # last: a failure rolls the database back and leaves the rest for the next run
             shutil.rmtree(day.path)
             security_log.info("retention purge %s: deleted recordings of %s (%s files)", as_of, day.day, day.files)
+        for pk, path in stored:
+            default_storage.delete(path)  # a file already gone is no error: the row says it is deleted
+            security_log.info("retention purge %s: deleted the audio of recording %s", as_of, pk)
     return report
 
 
@@ -182,6 +196,8 @@ def _personal_data(before: date, as_of: date, report: PurgeReport, events: list,
             name="", phone=Concat(Value(CONTACT_PHONE_PREFIX), Cast("pk", CharField()), output_field=CharField())
         )
         Call.objects.filter(borrower_id__in=chunk).exclude(number="").update(number="")
+        # The call platform's record of the same calls holds the number too (CALL-3).
+        TelephonyCall.objects.filter(call__borrower_id__in=chunk).exclude(number="").update(number="")
         Notice.objects.filter(borrower_id__in=chunk).exclude(recipient="", body="").update(recipient="", body="")
     for pk in touched:
         events.append(
@@ -228,3 +244,30 @@ def _letters(before: date, as_of: date, report: PurgeReport, events: list, reaso
                     "changes": {"pdf": (f"sha256:{sha}", "deleted"), "sent_on": (None, sent)},
                 }
             )
+
+
+def _recordings(as_of: date, report: PurgeReport, events: list, reason: str, *, dry_run: bool) -> list:
+    """Clause: QA-1 — the stored recordings past their `retain_until`: the rows marked deleted now; returns (id,
+    storage path) of each, whose files the caller deletes last."""
+    due = list(recordings_due(as_of).order_by("pk").values_list("pk", "path", "sha256", "call_id", "retain_until"))
+    report.recordings_deleted = len(due)
+    if dry_run:
+        return []
+    for chunk in chunks([row[0] for row in due]):
+        Recording.objects.filter(pk__in=chunk, purged_on__isnull=True).update(path="", purged_on=as_of)
+    for pk, _path, sha, call_id, until in due:
+        events.append(
+            {
+                "action": ActionCode.PURGE_RECORDING,
+                "permission": Perm.PURGE_EXPIRED,
+                "subject": ("quality.recording", str(pk)),
+                "clause": "QA-1",
+                "reason": reason,
+                "changes": {
+                    "audio": (f"sha256:{sha}", "deleted"),
+                    "call": (None, call_id),
+                    "retain_until": (None, until),
+                },
+            }
+        )
+    return [(pk, path) for pk, path, _sha, _call, _until in due]

@@ -22,6 +22,7 @@ from arrears.compliance.models import AuditEvent
 from arrears.notices.models import Notice, PrintBatch
 from arrears.policy.model import Retention
 from arrears.portfolio.models import Borrower, ContactPerson, LoanStatus
+from arrears.quality.models_recording import Recording
 from arrears.retention.periods import cutoff
 
 CHUNK = 1000
@@ -144,6 +145,12 @@ def recording_days_due(before: date) -> list[RecordingDay]:
             files = sum(len(names) for _, _, names in os.walk(entry))
             days.append(RecordingDay(day, entry, files))
     return days
+
+
+def recordings_due(as_of: date):
+    """QA-1: the recordings whose audio is still stored and whose `retain_until` is before `as_of` (kept through
+    that day, deleted from the day after)."""
+    return Recording.objects.filter(purged_on__isnull=True, retain_until__lt=as_of)
 
 
 def audit_events_past(before: date) -> int:
