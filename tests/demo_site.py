@@ -2,7 +2,8 @@
 borrowers with known, distinct personal data, the nightly run, one user per role, and one object of each kind a
 page shows — a case with a contact, a proposed and an approved plan (its agreement PDF), a waiver, a letter by
 post in a print batch (PDF and CSV manifest), a letter by email queued in the outbox, a lawsuit with two court
-stages, a document and a cost, version 1 of its litigation file, and an open agency audit with its report.
+stages, a document and a cost, version 1 of its litigation file, an open agency audit with its report, and a
+call's recording (S02's).
 
 `build_site()` needs the `approved_templates` fixture (letters are rendered from approved templates).
 
@@ -187,11 +188,13 @@ def build_site() -> Site:
     placement = _placement(cases["S01"], users[RoleCode.AGENCY_USER], boss)
     late = _late_stage(cases, boss)
     audit = _agency_audit(cases, users)
+    recordings = _recordings(cases, users)
     ids = {
         "litigation_id": litigation.pk,
         "court_document_id": court_document.pk,
         **late,
         **audit,
+        **recordings,
         "complaint_id": complaint.pk,
         "unmatched_complaint_id": unmatched.pk,
         "case_id": cases["S01"].pk,
@@ -348,6 +351,23 @@ def _agency_audit(cases: dict, users: dict) -> dict:
         "agency_audit_id": audit.pk,
         "audit_sample_id": audit.samples.get().pk,
     }
+
+
+def _recordings(cases: dict, users: dict) -> dict:
+    """Call quality (QA-1): the recording of S02's inbound call (a WAV of silence), stored by the call platform's
+    account; S04's first failed call has none (the upload's URL)."""
+    import io
+
+    from arrears.collection.models import Call
+    from arrears.quality.models_recording import RecordingSource
+    from arrears.quality.recordings import Audio, do_store_recording
+    from site_urls import WAV
+
+    recorded = Call.objects.get(case=cases["S02"])
+    unrecorded = Call.objects.filter(case=cases["S04"]).order_by("pk").first()
+    audio = Audio(io.BytesIO(WAV), len(WAV))
+    do_store_recording(recorded, audio, source=RecordingSource.UPLOAD, actor=users[RoleCode.TELEPHONY], today=AS_OF)
+    return {"recorded_call_id": recorded.pk, "unrecorded_call_id": unrecorded.pk}
 
 
 def add_reminder_and_hit(site: Site) -> None:

@@ -16,6 +16,8 @@ value there changes nothing); `json`: an API endpoint's body. What a page or fil
 
 from __future__ import annotations
 
+import io
+import wave
 from dataclasses import dataclass, field
 
 from arrears.accounts.roles import RoleCode
@@ -23,9 +25,10 @@ from arrears.accounts.roles import RoleCode
 J, S, SUP = RoleCode.JUNIOR_COLLECTOR, RoleCode.SENIOR_COLLECTOR, RoleCode.SUPERVISOR
 LEGAL, COMPLIANCE = RoleCode.LEGAL_OFFICER, RoleCode.COMPLIANCE_OFFICER
 AGENCY, ANALYST, ADMIN = RoleCode.AGENCY_USER, RoleCode.ANALYST, RoleCode.ADMINISTRATOR
+QA, TEL = RoleCode.QA_REVIEWER, RoleCode.TELEPHONY
 ANONYMOUS = "anonymous"
 
-EVERYONE = frozenset({J, S, SUP, LEGAL, COMPLIANCE, AGENCY, ANALYST, ADMIN})
+EVERYONE = frozenset({J, S, SUP, LEGAL, COMPLIANCE, AGENCY, ANALYST, ADMIN, QA, TEL})
 PUBLIC = EVERYONE | {ANONYMOUS}
 PORTFOLIO = frozenset({J, S, SUP, LEGAL, COMPLIANCE})  # portfolio.view
 COLLECTORS = frozenset({J, S, SUP})  # collection.call (a junior: the cases of their pool, TEAM-3)
@@ -41,6 +44,8 @@ AGENCY_REGISTRY = frozenset({SUP, ADMIN})  # the agencies and their eligibility 
 COMMISSIONS = frozenset({SUP, COMPLIANCE, ANALYST, AGENCY})
 AUDITORS = frozenset({SUP, COMPLIANCE})  # agencies.audit (AGY-3): never an agency's own users
 LITIGATION = frozenset({SUP, LEGAL})  # legal.view_litigation (legal officers also keep it: legal.keep_litigation)
+LISTENERS = frozenset({SUP, COMPLIANCE, QA})  # quality.listen (QA-1): never collectors nor agencies
+PLATFORM = frozenset({TEL})  # quality.telephony: the call platform's (CTI) service account
 # The demo site's case S01 (DPD 45, moderate) is in the junior pool: every collector may open it; legal and
 # compliance officers read every case, read-only (collection.read_all_cases: they investigate complaints and
 # prepare litigation).
@@ -62,6 +67,38 @@ CALL_FORM = {
     "party": "borrower",
 }
 MEANS = {"income": "10000", "expenses": "3000", "debts": "500"}
+
+
+class RecordingUpload(io.BytesIO):
+    """A WAV of silence as a multipart file field, read whole each time the test client sends it (one object
+    serves every role of the matrix)."""
+
+    name = "call.wav"
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self.getvalue() if size is None or size < 0 else super().read(size)
+
+
+def _silence() -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(bytes(1600))
+    return buffer.getvalue()
+
+
+WAV = _silence()
+# The call platform reports a call started on S01 (CALL-3); the demo's call platform account sends it.
+TELEPHONY_EVENT = {
+    "event": "call.started",
+    "platform_call_id": "CTI-SITE-0001",
+    "at": "2026-03-20T10:00:00+08:00",
+    "agent": "site-junior_collector",
+    "number": "13912340001",
+    "case": "{case_id}",
+}
 # The API's call record: S01 is in the second stage (DPD 45), so a reached borrower hears the consequences and
 # the obstacle is recorded, and the follow-up falls 5–7 days ahead (CALL-4).
 CALL_JSON = {"outcome": "no_answer", "duration_seconds": 0, "next_action": "call", "next_follow_up_on": "2026-03-25"}
@@ -754,6 +791,24 @@ PAGES = [
         "/legal/litigations/{litigation_id}/file/v1.pdf",
     ),
     Page("api/v1/cases/<case_id>/litigation/file", LITIGATION, "/api/v1/cases/{litigation_case_id}/litigation/file"),
+    # Call quality (QA-1, CALL-3): the call platform reports calls and uploads recordings (to S04's first failed
+    # call, which has none); supervisors, compliance officers and QA reviewers play S02's call's recording.
+    Page(
+        "api/v1/telephony/events",
+        PLATFORM,
+        "/api/v1/telephony/events",
+        method="POST",
+        json=TELEPHONY_EVENT,
+        numbers=("case",),
+    ),
+    Page(
+        "api/v1/calls/<call_id>/recording",
+        PLATFORM,
+        "/api/v1/calls/{unrecorded_call_id}/recording",
+        method="POST",
+        form={"file": RecordingUpload(WAV)},
+    ),
+    Page("quality/calls/<int:call_id>/recording", LISTENERS, "/quality/calls/{recorded_call_id}/recording"),
     Page("api/v1/", frozenset(), "/api/v1/"),  # the API's root: no page (404 for everyone)
     # Any other path under the API: 404 in the API's error shape, for everyone.
     Page("api/v1/^(?P<rest>.*)$", frozenset(), "/api/v1/nope"),

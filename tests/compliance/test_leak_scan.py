@@ -53,6 +53,8 @@ ALLOWED = {
         "fields": ("name", "id_number", "address"),
         "audited": "legal.view_litigation_file",
     },
+    # QA-1: a call's recording is the call itself (no text to scan); only the listeners play it, each play read.
+    "quality/calls/<int:call_id>/recording": {"fields": (), "audited": "quality.play_recording"},
 }
 
 
@@ -91,7 +93,8 @@ def text_of(response) -> str:
     if kind.startswith("application/zip"):
         archive = zipfile.ZipFile(io.BytesIO(content))
         return "".join(_text(name, archive.read(name)) for name in archive.namelist())
-    return _text("page.pdf" if kind.startswith("application/pdf") else "", content, image=kind.startswith("image/"))
+    media = kind.startswith(("image/", "audio/"))
+    return _text("page.pdf" if kind.startswith("application/pdf") else "", content, image=media)
 
 
 def _text(name: str, content: bytes, *, image: bool = False) -> str:

@@ -92,7 +92,9 @@ def bad_requests(entry, site):
             bad_url = f"{url}{'&' if '?' in url else '?'}{name}={quote(bad, safe='')}"
             yield entry.method, bad_url, form, body, "\x00" in bad, f"query {name}={bad!r}"
     for name in entry.form:
-        bads = [*BAD, *{form[name].translate(FULL_WIDTH), form[name].translate(ARABIC_INDIC)} - {form[name]}]
+        good = form[name]  # a text, or a file (an upload's field: replaced by each bad text)
+        digits = {good.translate(FULL_WIDTH), good.translate(ARABIC_INDIC)} - {good} if isinstance(good, str) else set()
+        bads = [*BAD, *digits]
         for bad in bads:
             numeric = name in entry.numbers or "\x00" in bad
             yield "POST", url, {**form, name: bad}, None, numeric, f"form {name}={bad!r}"
