@@ -168,8 +168,7 @@ def test_the_case_page_shows_the_player_to_listeners_and_the_measured_duration_t
     assert f'<audio controls preload="none" src="/quality/calls/{call.pk}/recording"></audio>' in page
     assert (
         '<td class="num">186 <span class="clause measured" title="measured by the call platform, not typed">'
-        "call platform</span></td>"
-        in page
+        "call platform</span></td>" in page
     )
     assert plays() == []
     client.force_login(book.junior)

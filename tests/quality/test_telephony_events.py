@@ -99,10 +99,11 @@ def test_a_record_saved_before_the_platforms_end_takes_the_measured_duration_whe
     }
 
 
-def test_a_record_saved_after_the_platform_call_ended_takes_its_duration_when_saved(book):
+def test_a_record_saved_after_the_platform_call_ended_takes_its_duration_when_saved(book, client):
     """Clause: CALL-3 — the platform's call ended at 09:53:05.6; the collector saves the record at 10:00 with
     nothing typed (0 seconds, which a reached call could not have): the record takes 186 seconds from the
-    platform, and its `collection.record_call` event keeps what was typed and the platform's call."""
+    platform, and its `collection.record_call` event keeps what was typed and the platform's call; the case's
+    API says the duration is the platform's."""
     _call(book, "call.started", STARTED)
     _call(book, "call.ended", ENDED)
     saved = record(book.cases["P20"], book.junior, reached(duration=0))
@@ -112,6 +113,9 @@ def test_a_record_saved_after_the_platform_call_ended_takes_its_duration_when_sa
     recorded = events("collection.record_call")[-1]
     assert recorded.changes["duration_seconds"] == [0, 186]
     assert recorded.changes["platform_call_id"] == [None, "CTI-0001"]
+    client.force_login(book.junior)
+    read = client.get(f"/api/v1/cases/{book.cases['P20'].pk}").json()["calls"]
+    assert [(c["id"], c["duration_seconds"], c["duration_measured"]) for c in read] == [(saved.pk, 186, True)]
 
 
 @pytest.mark.parametrize(

@@ -47,6 +47,7 @@ from arrears.collection.queries import (
 from arrears.compliance.actions import require
 from arrears.compliance.masking import masked
 from arrears.portfolio import queries as portfolio
+from arrears.quality.queries import duration_measured
 
 __all__ = ["PromiseOut", "promise_out", "queue_gate", "router"]
 
@@ -88,6 +89,7 @@ class CallSummary(Schema):
     number: str = Field(description="the number dialled, masked, e.g. 170****0001")
     outcome: str
     duration_seconds: int
+    duration_measured: bool = Field(description="the duration is the call platform's (CALL-3), not typed")
     collector: str
     note: str
 
@@ -185,6 +187,7 @@ def get_case(request: HttpRequest, case_id: Id):
                 "number": masked("phone", call.number),
                 "outcome": call.outcome,
                 "duration_seconds": call.duration_seconds,
+                "duration_measured": duration_measured(call),
                 "collector": call.collector.username,
                 "note": call.note,
             }

@@ -10,7 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from arrears.accounts.permissions import Perm, has_perm
 from arrears.quality.models_recording import Recording
 
-__all__ = ["CallShown", "call_shown", "recording_of"]
+__all__ = ["CallShown", "call_shown", "duration_measured", "recording_of"]
 
 
 def recording_of(call: Any) -> Recording | None:
@@ -19,6 +19,15 @@ def recording_of(call: Any) -> Recording | None:
         return call.recording
     except ObjectDoesNotExist:
         return None
+
+
+def duration_measured(call: Any) -> bool:
+    """True when the call record's duration is the call platform's (CALL-3): it is tied to a platform call that
+    ended. Reads the cache `select_related` filled."""
+    try:
+        return call.telephony.duration_seconds is not None
+    except ObjectDoesNotExist:
+        return False
 
 
 @dataclass(frozen=True)
@@ -31,8 +40,4 @@ class CallShown:
 
 
 def call_shown(call: Any, user: Any) -> CallShown:
-    try:
-        measured = call.telephony.duration_seconds is not None
-    except ObjectDoesNotExist:
-        measured = False
-    return CallShown(measured, recording_of(call) if has_perm(user, Perm.LISTEN_RECORDINGS) else None)
+    return CallShown(duration_measured(call), recording_of(call) if has_perm(user, Perm.LISTEN_RECORDINGS) else None)
