@@ -20,7 +20,7 @@ from arrears.collection.models import Call
 from arrears.compliance.actions import system_actor
 from arrears.compliance.models import AuditEvent
 from arrears.portfolio.models import Loan
-from arrears.quality.models_recording import Recording, RecordingSource, TelephonyCall
+from arrears.quality.models_recording import Recording, RecordingSource, TelephonyCall, TelephonyEvent
 from arrears.quality.recordings import Audio, do_store_recording
 from arrears.retention.actions import do_purge_expired
 from factories import make_borrower, make_loan, make_user
@@ -98,7 +98,8 @@ def test_after_the_purge_the_case_page_says_the_recording_was_deleted(stored, cl
 
 def test_the_platforms_number_goes_with_the_borrowers_personal_data():
     """Clause: PRV-1 — a borrower closed out on 2019-06-30 is anonymised as of 2024-07-01: the number on the call
-    platform's record of their call is erased with the call record's."""
+    platform's record of their call is erased with the call record's, and its event keeps its kind and instant but
+    not the JSON that came (which held the number)."""
     borrower = make_borrower()
     loan = make_loan(borrower, start=date(2018, 1, 15), status="closed")
     Loan.objects.filter(pk=loan.pk).update(feed_date=date(2019, 6, 30))
@@ -111,7 +112,7 @@ def test_the_platforms_number_goes_with_the_borrowers_personal_data():
         number=borrower.mobile,
         outcome="promised",
     )
-    TelephonyCall.objects.create(
+    platform = TelephonyCall.objects.create(
         platform_call_id="CTI-2019",
         agent=collector,
         number=borrower.mobile,
@@ -119,5 +120,15 @@ def test_the_platforms_number_goes_with_the_borrowers_personal_data():
         linked="matched",
         linked_at=datetime(2019, 3, 1, 2, 5, tzinfo=UTC),
     )
+    TelephonyEvent.objects.create(
+        telephony_call=platform,
+        kind="call.started",
+        at=datetime(2019, 3, 1, 1, 58, tzinfo=UTC),
+        payload={"event": "call.started", "number": borrower.mobile},
+        received_at=datetime(2019, 3, 1, 1, 58, tzinfo=UTC),
+        received_by=collector,
+    )
     do_purge_expired(date(2024, 7, 1), actor=system_actor())
     assert (Call.objects.get().number, TelephonyCall.objects.get().number) == ("", "")
+    event = TelephonyEvent.objects.get()
+    assert (event.kind, event.at, event.payload) == ("call.started", datetime(2019, 3, 1, 1, 58, tzinfo=UTC), {})

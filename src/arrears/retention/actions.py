@@ -4,7 +4,8 @@ The periods are the policy's `retention` section in force on `as_of` (Clause: PR
 
 - **personal data** (PRV-1): a borrower whose loans are all closed, the last one before the period began, is
   anonymised — name, ID number, phones, email, address, employer and income; their contact persons' names and
-  phones; the numbers dialled on their calls (and on the call platform's record of them); the recipients and texts of their notices. The customer number,
+  phones; the numbers dialled on their calls (and on the call platform's record of them, whose events as they came
+  are emptied); the recipients and texts of their notices. The customer number,
   loans, schedules, payments, cases and call outcomes stay (the bank's figures, no longer about a person
   anyone can name). One `retention.anonymise_borrower` event per borrower, with the counts.
 - **letters** (LTR-1): the PDF of a notice sent before the period began is deleted; the row keeps its figures,
@@ -43,7 +44,7 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import CharField, Value
+from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
 
 from arrears.accounts.permissions import Perm
@@ -52,7 +53,7 @@ from arrears.compliance.actions import append_events_bulk, require
 from arrears.compliance.codes import ActionCode
 from arrears.notices.models import Notice, PrintBatch
 from arrears.portfolio.models import Borrower
-from arrears.quality.models_recording import Recording, TelephonyCall
+from arrears.quality.models_recording import Recording, TelephonyCall, TelephonyEvent
 from arrears.retention.queries import (
     ANONYMOUS,
     CONTACT_PHONE_PREFIX,
@@ -196,8 +197,11 @@ def _personal_data(before: date, as_of: date, report: PurgeReport, events: list,
             name="", phone=Concat(Value(CONTACT_PHONE_PREFIX), Cast("pk", CharField()), output_field=CharField())
         )
         Call.objects.filter(borrower_id__in=chunk).exclude(number="").update(number="")
-        # The call platform's record of the same calls holds the number too (CALL-3).
-        TelephonyCall.objects.filter(call__borrower_id__in=chunk).exclude(number="").update(number="")
+        # The call platform's record of their calls holds the number too, in its row and in its events as they
+        # came (CALL-3): the number is erased and the events keep their kind and instant, not their JSON.
+        platform = TelephonyCall.objects.filter(Q(call__borrower_id__in=chunk) | Q(case__borrower_id__in=chunk))
+        platform.exclude(number="").update(number="")
+        TelephonyEvent.objects.filter(telephony_call__in=platform).exclude(payload={}).update(payload={})
         Notice.objects.filter(borrower_id__in=chunk).exclude(recipient="", body="").update(recipient="", body="")
     for pk in touched:
         events.append(
