@@ -277,7 +277,9 @@ ARREARS_RECORDINGS_DIR = os.environ.get("ARREARS_RECORDINGS_DIR", "")
 # Speech to text (arrears/quality/speech): which recogniser turns recordings into transcripts, and its server.
 ARREARS_SPEECH = os.environ.get("ARREARS_SPEECH", "").strip().lower() or "platform"
 if ARREARS_SPEECH not in ("funasr", "pocketsphinx", "platform"):
-    raise ImproperlyConfigured(f"ARREARS_SPEECH={ARREARS_SPEECH!r} is not a recogniser; use funasr, pocketsphinx or platform")
+    raise ImproperlyConfigured(
+        f"ARREARS_SPEECH={ARREARS_SPEECH!r} is not a recogniser; use funasr, pocketsphinx or platform"
+    )
 ARREARS_FUNASR_URL = os.environ.get("ARREARS_FUNASR_URL", "").strip()
 if ARREARS_FUNASR_URL and not re.match(r"wss?://[^/?#\s]+", ARREARS_FUNASR_URL):
     raise ImproperlyConfigured(

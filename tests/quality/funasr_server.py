@@ -14,16 +14,21 @@ and holds FunASR's side of an offline recognition, one per connection:
   Python server may (`sentence_info`, `is_final` true), `style="plain"` with the text alone.
 
 `behaviour` makes it misbehave: "close" (closes without an answer once the audio has ended), "garbage" (answers
-with text that is not JSON), "silent" (never answers). `requests` keeps each configuration received with the
+with text that is not JSON), "stall" (sends nothing for `stall_seconds`, then only a partial result of another
+mode, never the final one), "error" (reports a failure as FunASR's Python server does: `is_end` true,
+`is_final` false, `error`). A stall ends with a message so that the client's deadline is tested under CI's fake
+clock too, where a timed wait lasts until something arrives (.ci/run): the client then finds its deadline past. `requests` keeps each configuration received with the
 SHA-256 and length of its audio and the number of binary frames.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 
 from websockets.exceptions import ConnectionClosed
@@ -46,6 +51,7 @@ class FunAsrServer:
     answers: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
     behaviour: str = "answer"
     style: str = "stamp_sents"
+    stall_seconds: float = 0
     violations: list[str] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)
 
@@ -55,10 +61,10 @@ class FunAsrServer:
         self.url = f"ws://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
-        self._silent = threading.Event()
+        self._stopping = threading.Event()
 
     def stop(self) -> None:
-        self._silent.set()
+        self._stopping.set()
         self._server.shutdown()
         self._thread.join()
 
@@ -67,14 +73,14 @@ class FunAsrServer:
         connection.close(1002, violation[:100])
 
     def _handle(self, connection: ServerConnection) -> None:
-        try:
+        with contextlib.suppress(ConnectionClosed):  # a client that went away: its test sees why
             self._converse(connection)
-        except ConnectionClosed:
-            pass
 
     def _converse(self, connection: ServerConnection) -> None:
         if connection.subprotocol != "binary":
-            return self._refuse(connection, f"the client did not ask for the binary subprotocol: {connection.subprotocol}")
+            return self._refuse(
+                connection, f"the client did not ask for the binary subprotocol: {connection.subprotocol}"
+            )
         first = connection.recv()
         if not isinstance(first, str):
             return self._refuse(connection, "the first message is not a text frame")
@@ -108,8 +114,12 @@ class FunAsrServer:
             return None
         if self.behaviour == "garbage":
             connection.send("<html>502 Bad Gateway</html>")
-        elif self.behaviour == "silent":
-            self._silent.wait()
+        elif self.behaviour == "error":
+            connection.send(json.dumps({"is_end": True, "is_final": False, "error": "decoder failed: out of memory"}))
+        elif self.behaviour == "stall":
+            time.sleep(self.stall_seconds)
+            connection.send(json.dumps({"mode": "2pass-online", "text": "您好", "is_final": False}, ensure_ascii=False))
+            self._stopping.wait()
             return None
         else:
             connection.send(json.dumps(self._answer(request), ensure_ascii=False))

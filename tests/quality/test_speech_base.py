@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -13,8 +14,8 @@ from django.utils import translation
 
 from arrears.quality.speech.base import (
     PROBLEMS,
-    RecognitionFailed,
     Recogniser,
+    RecognitionFailed,
     Transcript,
     Utterance,
     recogniser_from_settings,
@@ -35,7 +36,10 @@ def test_a_chinese_transcript_is_one_utterance_a_line_with_the_speakers_prefix()
         source="funasr",
         language="zh",
     )
-    assert transcript.as_text() == "坐席:您好，这里是示例银行信用卡中心。\n客户:是我，什么事？\n坐席:您的账单已逾期15天。\n"
+    assert (
+        transcript.as_text()
+        == "坐席:您好，这里是示例银行信用卡中心。\n客户:是我，什么事？\n坐席:您的账单已逾期15天。\n"
+    )
 
 
 def test_an_english_transcript_has_english_prefixes_and_one_line_per_utterance():
@@ -81,7 +85,11 @@ def test_a_transcript_refuses_an_unknown_source_or_language():
 
 def test_a_failure_carries_its_code_an_english_detail_and_a_translated_sentence():
     failure = RecognitionFailed("bad_transcript", "line 3 does not start with a speaker", line=3)
-    assert (failure.problem, failure.detail, failure.line) == ("bad_transcript", "line 3 does not start with a speaker", 3)
+    assert (failure.problem, failure.detail, failure.line) == (
+        "bad_transcript",
+        "line 3 does not start with a speaker",
+        3,
+    )
     with translation.override("en"):
         assert str(failure.message) == "The transcript delivered by the call platform cannot be read. See line 3."
     with translation.override("zh-hans"):
@@ -92,6 +100,30 @@ def test_every_problem_has_a_chinese_sentence():
     with translation.override("zh-hans"):
         untranslated = [code for code, sentence in PROBLEMS.items() if str(sentence).isascii()]
     assert untranslated == []
+
+
+def test_a_failure_survives_copying_and_pickling_with_its_line_or_item():
+    """deepcopy goes through the same __reduce__ as pickle (a task queue's stored result)."""
+    failure = copy.deepcopy(RecognitionFailed("bad_transcript", "item 2 has no text", item=2))
+    assert (failure.problem, failure.detail, failure.line, failure.item) == (
+        "bad_transcript",
+        "item 2 has no text",
+        None,
+        2,
+    )
+    assert str(failure) == "bad_transcript: item 2 has no text"
+
+
+def test_a_transcript_keeps_its_utterances_as_a_tuple():
+    transcript = Transcript([Utterance("agent", "您好")], source="platform", language="zh")
+    assert transcript.utterances == (Utterance("agent", "您好"),)
+
+
+@pytest.mark.parametrize("language", ["fr", ["zh"], None, "ZH"])
+def test_a_language_other_than_chinese_or_english_is_refused(language):
+    with pytest.raises(RecognitionFailed) as caught:
+        PlatformTranscripts().transcribe("坐席:您好".encode(), content_type="text/plain", language=language)
+    assert caught.value.problem == "unsupported_language"
 
 
 def test_a_failure_with_an_unknown_code_is_a_programming_error():

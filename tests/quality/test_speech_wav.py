@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -27,7 +29,10 @@ def test_a_mono_recording_is_one_channel_whose_speaker_is_unknown():
 def test_a_stereo_recording_is_the_agent_on_the_left_and_the_customer_on_the_right():
     audio = wav(samples([1, 3, 5]), samples([2, 4, 6]), rate=8000)
     assert audio[44:56] == samples([1, 2, 3, 4, 5, 6])  # interleaved, as WAV keeps them
-    assert read_wav(audio) == [Channel("agent", samples([1, 3, 5]), 8000), Channel("customer", samples([2, 4, 6]), 8000)]
+    assert read_wav(audio) == [
+        Channel("agent", samples([1, 3, 5]), 8000),
+        Channel("customer", samples([2, 4, 6]), 8000),
+    ]
 
 
 def test_a_setting_may_put_the_agent_on_the_right():
@@ -99,19 +104,19 @@ def test_no_damage_to_a_wav_file_makes_the_reader_crash(changes, length):
     for index, value in changes:
         damaged[index] = value
     try:
-        channels = read_wav(bytes(damaged[:length]))
+        outcome = read_wav(bytes(damaged[:length]))
     except RecognitionFailed as failure:
-        assert failure.problem in {"bad_audio", "unsupported_audio", "truncated", "empty_audio"}
+        outcome = failure
+    if isinstance(outcome, RecognitionFailed):
+        assert outcome.problem in {"bad_audio", "unsupported_audio", "truncated", "empty_audio"}
     else:
-        assert 1 <= len(channels) <= 2
+        assert 1 <= len(outcome) <= 2
 
 
 @given(st.binary(max_size=200))
 def test_no_bytes_at_all_make_the_reader_crash(data):
-    try:
+    with contextlib.suppress(RecognitionFailed):
         read_wav(b"RIFF" + data)
-    except RecognitionFailed:
-        pass
 
 
 def test_resampling_keeps_a_steady_level_steady_and_the_duration():
@@ -138,7 +143,10 @@ def test_resampling_keeps_a_tone_in_the_passband_and_removes_one_above_the_new_n
 def test_the_sides_are_merged_by_start_time_the_agent_first_on_a_tie_untimed_last():
     merged = merge(
         [
-            ("agent", [Segment("您好", 0, 900), Segment("请问是张伟先生吗？", 2000, 3100), Segment("没有时间", None, None)]),
+            (
+                "agent",
+                [Segment("您好", 0, 900), Segment("请问是张伟先生吗？", 2000, 3100), Segment("没有时间", None, None)],
+            ),
             ("customer", [Segment("喂？", 0, 400), Segment("是我。", 2000, 2500), Segment("  ", 3000, 3100)]),
         ]
     )
@@ -166,7 +174,9 @@ class Scripted(ChannelRecogniser):
 
 
 def test_each_side_of_a_stereo_call_is_recognised_on_its_own_and_merged():
-    recogniser = Scripted({1: [Segment("Hello, this is the bank.", 0, 1500)], 2: [Segment("Who is calling?", 800, 1200)]})
+    recogniser = Scripted(
+        {1: [Segment("Hello, this is the bank.", 0, 1500)], 2: [Segment("Who is calling?", 800, 1200)]}
+    )
     transcript = recogniser.transcribe(wav(samples([1] * 8), samples([2] * 8)), content_type="audio/wav", language="en")
     assert recogniser.heard == [("agent", 16000, 16), ("customer", 16000, 16)]
     assert transcript.as_text() == "Agent: Hello, this is the bank.\nCustomer: Who is calling?\n"

@@ -130,7 +130,8 @@ def read_wav(audio: bytes, *, agent_channel: str = "left") -> list[Channel]:
         raise RecognitionFailed("bad_audio", "the file is empty (0 bytes)")
     if audio.count(0) == len(audio):
         raise RecognitionFailed(
-            "bad_audio", f"the file is {len(audio)} NUL bytes and nothing else: a recording never written, or a disk fault"
+            "bad_audio",
+            f"the file is {len(audio)} NUL bytes and nothing else: a recording never written, or a disk fault",
         )
     if audio[:4] != b"RIFF" or audio[8:12] != b"WAVE":
         if len(audio) < 12 and b"RIFF".startswith(audio[:4]):
@@ -235,7 +236,9 @@ def resample(pcm: bytes, rate_in: int, rate_out: int) -> bytes:
     for first in range(0, count, _BLOCK):
         n = np.arange(first, min(first + _BLOCK, count), dtype=np.int64)
         base, phase = np.divmod(n * down, up)
-        out[first : first + len(n)] = np.einsum("ij,ij->i", padded[base[:, None] + taps[None, :] + half], weights[phase])
+        out[first : first + len(n)] = np.einsum(
+            "ij,ij->i", padded[base[:, None] + taps[None, :] + half], weights[phase]
+        )
     return np.clip(np.rint(out), -32768, 32767).astype("<i2").tobytes()
 
 
@@ -282,6 +285,9 @@ class ChannelRecogniser:
         elif kind in self.encoded_types:
             if not audio or audio.count(0) == len(audio):
                 raise RecognitionFailed("bad_audio", f"the file is empty or NUL bytes only ({len(audio)} bytes)")
+            if kind in MP3_TYPES and not _looks_like_mp3(audio):
+                hint = "; it is a WAV file: send it as audio/wav" if audio[:4] == b"RIFF" else ""
+                raise RecognitionFailed("bad_audio", f"not an MP3 file: no ID3 tag or MPEG frame at its start{hint}")
             pieces = [("unknown", self.recognise_encoded(audio, kind, language))]
         else:
             accepted = ", ".join(sorted(WAV_TYPES | self.encoded_types))

@@ -37,8 +37,8 @@ __all__ = [
     "LANGUAGES",
     "PROBLEMS",
     "SPEAKERS",
-    "RecognitionFailed",
     "Recogniser",
+    "RecognitionFailed",
     "Speaker",
     "Transcript",
     "Utterance",
@@ -90,6 +90,7 @@ class Transcript:
     language: str
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "utterances", tuple(self.utterances))
         if self.source not in SOURCES:
             raise ValueError(f"source {self.source!r} is not one of {', '.join(sorted(SOURCES))}")
         if self.language not in LANGUAGES:
@@ -162,11 +163,14 @@ class RecognitionFailed(Exception):
     def __init__(self, problem: str, detail: str, *, line: int | None = None, item: int | None = None):
         if problem not in PROBLEMS:
             raise ValueError(f"{problem!r} is not a recognition problem")
-        super().__init__(f"{problem}: {detail}")
+        super().__init__(problem, detail)  # the arguments again: a copy or a pickle (a task's result) is rebuilt
         self.problem = problem
         self.detail = detail
         self.line = line
         self.item = item
+
+    def __str__(self) -> str:
+        return f"{self.problem}: {self.detail}"
 
     @property
     def message(self) -> str:
@@ -184,7 +188,7 @@ class Recogniser(Protocol):
 
 def check_language(language: object, supported: frozenset[str] = LANGUAGES) -> str:
     """The language, if the recogniser handles it; else RecognitionFailed("unsupported_language")."""
-    if language not in LANGUAGES:
+    if not isinstance(language, str) or language not in LANGUAGES:
         raise RecognitionFailed("unsupported_language", f"language {str(language)[:20]!r} is not zh or en")
     if language not in supported:
         names = " or ".join(sorted(supported))

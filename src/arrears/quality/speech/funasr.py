@@ -32,7 +32,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI, WebSocketException
+from websockets.exceptions import ConnectionClosed, InvalidURI, WebSocketException
 from websockets.sync.client import connect
 
 from arrears.quality.speech.audio import MP3_TYPES, Channel, ChannelRecogniser, Segment, shown
@@ -119,7 +119,7 @@ class FunAsrRecogniser(ChannelRecogniser):
                 close_timeout=2,
                 max_size=MAX_RESULT_BYTES,
             )
-        except (ConnectionRefusedError, OSError) as exc:
+        except OSError as exc:
             if isinstance(exc, TimeoutError):
                 raise _timed_out(where, f"accept the connection within {self.connect_timeout} s") from None
             raise RecognitionFailed(
@@ -130,7 +130,7 @@ class FunAsrRecogniser(ChannelRecogniser):
             ) from None
         except InvalidURI:
             raise RecognitionFailed("unreachable", f"{shown(self.url)} is not a WebSocket address") from None
-        except InvalidHandshake as exc:
+        except WebSocketException as exc:  # an HTTP answer, a refused upgrade, a broken handshake
             raise RecognitionFailed(
                 "protocol",
                 f"{self.url} did not accept a WebSocket connection ({exc}); check that ARREARS_FUNASR_URL names the "
@@ -206,9 +206,13 @@ def segments_from_result(result: dict[str, Any], where: str = "the FunASR server
         raise RecognitionFailed("protocol", f"{where} sent a result whose text is not a string")
     stamp_sents, sentence_info = result.get("stamp_sents"), result.get("sentence_info")
     if stamp_sents not in (None, ""):  # the C++ server sends "" when its own sentences fail to parse
-        return _sentences(_pieces(stamp_sents, where, stamp=True))
-    if sentence_info not in (None, ""):
-        return _sentences(_pieces(sentence_info, where, stamp=False))
+        pieces = _pieces(stamp_sents, where, stamp=True)
+    elif sentence_info not in (None, ""):
+        pieces = _pieces(sentence_info, where, stamp=False)
+    else:
+        pieces = []
+    if pieces:
+        return _sentences(pieces)
     if not text.strip():
         return []
     span = _span(result.get("timestamp"), where)
@@ -281,7 +285,9 @@ def _span(timestamp: object, where: str) -> tuple[int | None, int | None]:
         try:
             timestamp = json.loads(timestamp)
         except (ValueError, RecursionError):
-            raise RecognitionFailed("protocol", f"{where} sent a timestamp that is not JSON: {shown(timestamp)}") from None
+            raise RecognitionFailed(
+                "protocol", f"{where} sent a timestamp that is not JSON: {shown(timestamp)}"
+            ) from None
     if not isinstance(timestamp, list) or not timestamp:
         raise RecognitionFailed("protocol", f"{where} sent a timestamp that is not a list of [start, end] pairs")
     pairs = []

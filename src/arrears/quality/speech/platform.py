@@ -86,7 +86,9 @@ def _decoded(data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise RecognitionFailed("bad_transcript", f"line {line} is not UTF-8 (byte {exc.start + 1})", line=line) from None
+        raise RecognitionFailed(
+            "bad_transcript", f"line {line} is not UTF-8 (byte {exc.start + 1})", line=line
+        ) from None
     return text.removeprefix("\ufeff")
 
 
@@ -146,7 +148,9 @@ def parse_json(text: str) -> tuple[Utterance, ...]:
         speaker, words = item.get("speaker"), item.get("text")
         if speaker not in SPEAKERS:
             raise RecognitionFailed(
-                "bad_transcript", f"{where}: speaker {str(speaker)[:20]!r} is not agent, customer or unknown", item=number
+                "bad_transcript",
+                f"{where}: speaker {str(speaker)[:20]!r} is not agent, customer or unknown",
+                item=number,
             )
         if not isinstance(words, str):
             raise RecognitionFailed("bad_transcript", f"{where} has no text", item=number)

@@ -7,7 +7,8 @@ FunASR server on Mandarin; for production, run FunASR (funasr.py).
 
 Each channel is resampled to 16 kHz mono (the model's rate; audio.resample), cut into speech regions by
 pocketsphinx's voice activity detector (`Segmenter`), and each region decoded with the model's language model:
-one utterance per region, with its start and end. The decoder is loaded once per recogniser (about a third of a
+one utterance per region, with its start and end. The model is wideband: telephone-band audio (8 kHz, nothing
+above 4 kHz) resampled to 16 kHz is recognised poorly — one more reason this adapter is not for real calls. The decoder is loaded once per recogniser (about a third of a
 second) and used by one thread at a time.
 """
 
@@ -25,6 +26,10 @@ __all__ = ["SphinxRecogniser"]
 
 RATE = 16_000  # the en-us acoustic model's sample rate
 _TAIL_BYTES = RATE * 2  # a second of silence after the audio, so the detector closes the last speech region
+# Each region is decoded with this much of the audio around it: cut tight at the detector's edges, a sentence's
+# last word is misheard ("next week" became "and we"); with a little of the surrounding quiet it is not. Less
+# than half the shortest pause the detector ends a region at (0.3 s), so a neighbour's words stay out.
+_MARGIN_SECONDS = 0.15
 
 
 class SphinxRecogniser(ChannelRecogniser):
@@ -58,11 +63,13 @@ class SphinxRecogniser(ChannelRecogniser):
         segmenter = Segmenter(sample_rate=RATE)
         # pocketsphinx's Segmenter drops a region still open when the stream ends on a frame boundary: end the
         # audio with silence, to a whole number of frames, so that every region is closed before the end.
-        tail = _TAIL_BYTES + (-(len(pcm) + _TAIL_BYTES)) % segmenter.frame_bytes
+        padded = pcm + bytes(_TAIL_BYTES + (-(len(pcm) + _TAIL_BYTES)) % segmenter.frame_bytes)
         segments = []
-        for region in segmenter.segment(io.BytesIO(pcm + bytes(tail))):
+        for region in segmenter.segment(io.BytesIO(padded)):
+            first = max(0, round((region.start_time - _MARGIN_SECONDS) * RATE)) * 2
+            last = min(len(padded), round((region.end_time + _MARGIN_SECONDS) * RATE) * 2)
             decoder.start_utt()
-            decoder.process_raw(region.pcm, full_utt=True)
+            decoder.process_raw(padded[first:last], full_utt=True)
             decoder.end_utt()
             hypothesis = decoder.hyp()
             text = hypothesis.hypstr.strip() if hypothesis is not None else ""
