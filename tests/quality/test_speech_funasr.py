@@ -186,6 +186,14 @@ def test_nothing_listening_is_a_clear_failure():
     assert "check that funasr-wss-server is running" in failed.detail
 
 
+def test_wss_to_a_server_without_tls_says_what_to_check(start_server):
+    server = start_server()
+    failed = failure(server.url.replace("ws://", "wss://"))
+    assert failed.problem == "unreachable"
+    assert f"the TLS connection to the FunASR server at wss://127.0.0.1:{server.port} failed" in failed.detail
+    assert server.requests == []
+
+
 def test_a_web_server_that_is_not_funasr_is_a_clear_failure():
     class Page(http.server.BaseHTTPRequestHandler):
         def do_GET(self):

@@ -28,7 +28,16 @@ from typing import ClassVar
 
 import numpy as np
 
-from arrears.quality.speech.base import LANGUAGES, RecognitionFailed, Speaker, Transcript, Utterance, check_language
+from arrears.quality.speech.base import (
+    LANGUAGES,
+    RecognitionFailed,
+    Speaker,
+    Transcript,
+    Utterance,
+    check_language,
+    media_type,
+    shown,
+)
 
 __all__ = [
     "MP3_TYPES",
@@ -36,11 +45,9 @@ __all__ = [
     "Channel",
     "ChannelRecogniser",
     "Segment",
-    "media_type",
     "merge",
     "read_wav",
     "resample",
-    "shown",
 ]
 
 WAV_TYPES = frozenset({"audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave"})
@@ -58,17 +65,6 @@ _FORMAT_NAMES = {
     0x55: "MP3",
 }
 _CONVERT = "convert it to 16-bit PCM first, e.g. `sox in.wav -e signed-integer -b 16 out.wav`"
-
-
-def shown(value: object, limit: int = 60) -> str:
-    """A value quoted for a message, cut to `limit` characters, NUL bytes and other controls visible."""
-    text = str(value)
-    return repr(text[:limit] + ("…" if len(text) > limit else ""))
-
-
-def media_type(content_type: object) -> str:
-    """The media type of a Content-Type: "Audio/WAV; codecs=1" → "audio/wav"."""
-    return str(content_type).split(";", 1)[0].strip().lower()
 
 
 @dataclass(frozen=True)

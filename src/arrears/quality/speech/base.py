@@ -43,7 +43,9 @@ __all__ = [
     "Transcript",
     "Utterance",
     "check_language",
+    "media_type",
     "recogniser_from_settings",
+    "shown",
 ]
 
 Speaker = Literal["agent", "customer", "unknown"]
@@ -194,6 +196,17 @@ def check_language(language: object, supported: frozenset[str] = LANGUAGES) -> s
         names = " or ".join(sorted(supported))
         raise RecognitionFailed("unsupported_language", f"this recogniser handles {names} only, not {language}")
     return str(language)
+
+
+def media_type(content_type: object) -> str:
+    """The media type of a Content-Type: "Audio/WAV; codecs=1" → "audio/wav"."""
+    return str(content_type).split(";", 1)[0].strip().lower()
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A value quoted for a message, cut to `limit` characters, NUL bytes and other controls visible."""
+    text = str(value)
+    return repr(text[:limit] + ("…" if len(text) > limit else ""))
 
 
 # The adapter each value of ARREARS_SPEECH names, imported only when chosen (pocketsphinx loads a model).

@@ -28,6 +28,7 @@ on the bank's own network.
 from __future__ import annotations
 
 import json
+import ssl
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -35,8 +36,8 @@ from typing import Any
 from websockets.exceptions import ConnectionClosed, InvalidURI, WebSocketException
 from websockets.sync.client import connect
 
-from arrears.quality.speech.audio import MP3_TYPES, Channel, ChannelRecogniser, Segment, shown
-from arrears.quality.speech.base import RecognitionFailed
+from arrears.quality.speech.audio import MP3_TYPES, Channel, ChannelRecogniser, Segment
+from arrears.quality.speech.base import RecognitionFailed, shown
 
 __all__ = ["FunAsrRecogniser", "segments_from_result"]
 
@@ -122,6 +123,12 @@ class FunAsrRecogniser(ChannelRecogniser):
         except OSError as exc:
             if isinstance(exc, TimeoutError):
                 raise _timed_out(where, f"accept the connection within {self.connect_timeout} s") from None
+            if isinstance(exc, ssl.SSLError):
+                raise RecognitionFailed(
+                    "unreachable",
+                    f"the TLS connection to {where} failed ({exc}); with wss:// this machine must trust the server's "
+                    "certificate (add its CA to the system's store, or name a CA file in SSL_CERT_FILE)",
+                ) from None
             raise RecognitionFailed(
                 "unreachable",
                 f"nothing answers at {self.url} ({exc.strerror or exc}); check that funasr-wss-server is running and "

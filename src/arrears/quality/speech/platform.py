@@ -27,6 +27,8 @@ from arrears.quality.speech.base import (
     Transcript,
     Utterance,
     check_language,
+    media_type,
+    shown,
 )
 
 __all__ = ["MAX_BYTES", "PlatformTranscripts", "parse_json", "parse_text"]
@@ -57,7 +59,7 @@ class PlatformTranscripts:
 
     def transcribe(self, audio: bytes, *, content_type: str, language: str) -> Transcript:
         language = check_language(language)
-        kind = str(content_type).split(";", 1)[0].strip().lower()
+        kind = media_type(content_type)
         if kind in TEXT_TYPES:
             utterances = parse_text(_decoded(bytes(audio)))
         elif kind in JSON_TYPES:
@@ -71,7 +73,7 @@ class PlatformTranscripts:
         else:
             raise RecognitionFailed(
                 "unsupported_content_type",
-                f"a transcript is text/plain or application/json, not {str(content_type)[:60]!r}",
+                f"a transcript is text/plain or application/json, not {shown(content_type)}",
             )
         return Transcript(utterances, source=self.source, language=language)
 
