@@ -58,12 +58,14 @@ fi
 # 3. System packages the product needs: a Chinese font and Pango for the letters' PDFs (WeasyPrint embeds the font, LTR-1);
 #    for the tests also Debian's Chromium, which the browser tests drive through Playwright, and Debian's dovecot, the
 #    real IMAP server the complaint-mailbox tests start on loopback (tests/imap_server.py; they need no system service:
-#    where the package starts one, `systemctl disable --now dovecot` stops it without harming the tests).
+#    where the package starts one, `systemctl disable --now dovecot` stops it without harming the tests), and
+#    espeak-ng, which speaks the sentences the speech-recognition test hears (tests/quality/speech_audio.py).
 missing=()
 ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ "$profile" = dev ] && ! command -v chromium >/dev/null 2>&1; then missing+=(chromium); fi
 if [ "$profile" = dev ] && [ ! -x /usr/sbin/dovecot ] && ! command -v dovecot >/dev/null 2>&1; then missing+=(dovecot-imapd); fi
+if [ "$profile" = dev ] && ! command -v espeak-ng >/dev/null 2>&1; then missing+=(espeak-ng); fi
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 
 # 4. Pinned dependencies, installed again only when the lock file changes.

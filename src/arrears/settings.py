@@ -83,6 +83,17 @@ ARREARS_MEDIA_ROOT    where arrears keeps the files it stores through Django's s
 ARREARS_MAX_RECORDING_BYTES  the largest call recording arrears stores, uploaded or imported (default: 10 MiB, within
                       ARREARS_MAX_REQUEST_BYTES; from 64 KiB to 1 GiB). An upload larger than the request limit is
                       refused first: raise both together
+ARREARS_SPEECH        how call recordings become transcripts (arrears/quality/speech): "funasr", a FunASR runtime
+                      server the bank runs (Mandarin, on premises); "pocketsphinx", the offline English recogniser
+                      shipped with its package (demos and tests); "platform", none here: the call platform delivers
+                      transcripts (default: platform)
+ARREARS_FUNASR_URL    the FunASR server's WebSocket address, e.g. ws://127.0.0.1:10095 (required with funasr)
+ARREARS_FUNASR_TIMEOUT  seconds to wait for the server's transcript of one channel of a recording (default: 300)
+ARREARS_FUNASR_CONNECT_TIMEOUT  seconds to wait for the server to accept the connection (default: 10)
+ARREARS_FUNASR_HOTWORDS  comma-separated words the server is asked to favour (default: collection vocabulary such as
+                      逾期,还款; empty: none)
+ARREARS_SPEECH_AGENT_CHANNEL  "left" or "right": the channel of a stereo recording that holds the agent; the other
+                      holds the customer (default: left)
 ARREARS_LOG_FORMAT    "text": one readable line per log record; "json": one JSON object per line (time in UTC,
                       level, logger, message, the request's id and user) for a log collector (default: text)
 ARREARS_LOG_LEVEL     the least severe records logged: DEBUG, INFO, WARNING, ERROR or CRITICAL (default: WARNING)
@@ -278,6 +289,26 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 ARREARS_MAX_RECORDING_BYTES = env_int(
     "ARREARS_MAX_RECORDING_BYTES", 10 * 1024 * 1024, minimum=64 * 1024, maximum=1 << 30
 )
+
+# Speech to text (arrears/quality/speech): which recogniser turns recordings into transcripts, and its server.
+ARREARS_SPEECH = os.environ.get("ARREARS_SPEECH", "").strip().lower() or "platform"
+if ARREARS_SPEECH not in ("funasr", "pocketsphinx", "platform"):
+    raise ImproperlyConfigured(
+        f"ARREARS_SPEECH={ARREARS_SPEECH!r} is not a recogniser; use funasr, pocketsphinx or platform"
+    )
+ARREARS_FUNASR_URL = os.environ.get("ARREARS_FUNASR_URL", "").strip()
+if ARREARS_FUNASR_URL and not re.match(r"wss?://[^/?#\s]+", ARREARS_FUNASR_URL):
+    raise ImproperlyConfigured(
+        f"ARREARS_FUNASR_URL={ARREARS_FUNASR_URL!r} is not a WebSocket address; write it like ws://127.0.0.1:10095"
+    )
+if ARREARS_SPEECH == "funasr" and not ARREARS_FUNASR_URL:
+    raise ImproperlyConfigured("ARREARS_SPEECH=funasr: set ARREARS_FUNASR_URL to the server, e.g. ws://127.0.0.1:10095")
+ARREARS_FUNASR_TIMEOUT = env_int("ARREARS_FUNASR_TIMEOUT", 300, minimum=1, maximum=3600)
+ARREARS_FUNASR_CONNECT_TIMEOUT = env_int("ARREARS_FUNASR_CONNECT_TIMEOUT", 10, minimum=1, maximum=300)
+ARREARS_FUNASR_HOTWORDS = env_list("ARREARS_FUNASR_HOTWORDS", "逾期,还款,欠款,分期,减免,征信,罚息,本金,利息,协商")
+ARREARS_SPEECH_AGENT_CHANNEL = os.environ.get("ARREARS_SPEECH_AGENT_CHANNEL", "").strip().lower() or "left"
+if ARREARS_SPEECH_AGENT_CHANNEL not in ("left", "right"):
+    raise ImproperlyConfigured(f"ARREARS_SPEECH_AGENT_CHANNEL={ARREARS_SPEECH_AGENT_CHANNEL!r} is not left or right")
 
 INSTALLED_APPS = [
     "arrears.accounts.admin_app.ArrearsAdminConfig",  # django.contrib.admin, with 403 instead of a login loop
