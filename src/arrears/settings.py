@@ -281,7 +281,7 @@ ARREARS_LEDGER_ANCHOR_KEY_FILE = VAR_DIR / "ledger_anchor_key"
 # Call recordings, one directory per call date (YYYY-MM-DD), purged after `retention.recordings_years`.
 ARREARS_RECORDINGS_DIR = os.environ.get("ARREARS_RECORDINGS_DIR", "")
 # The files arrears stores itself (`default_storage`): the call recordings the call platform uploads or an operator
-# imports (`arrears.quality.recordings`), each kept until its `retain_until` (`quality.recording_retention_days`).
+# imports (`arrears.quality.recordings`), each kept until its `retain_until` (`retention.recordings_years`).
 # Personal data: readable by the service's user only, and no MEDIA_URL serves them.
 MEDIA_ROOT = Path(os.environ.get("ARREARS_MEDIA_ROOT", "") or VAR_DIR / "media").resolve()
 FILE_UPLOAD_PERMISSIONS = 0o640

@@ -125,7 +125,7 @@ def test_contact_rules_from_the_guidelines():
 def test_every_parameter_has_a_clause_a_meaning_and_a_default():
     """The README's table is generated from these rows; none may be blank."""
     rows = parameter_rows(P)
-    assert len(rows) == 83
+    assert len(rows) == 82
     assert all(row["clause"] and row["meaning"] and row["meaning_zh"] and row["value"] for row in rows)
 
 
@@ -165,10 +165,10 @@ def test_retention_periods():
 
 def test_telephony_and_recording_parameters():
     """Clause: CALL-3, QA-1 — a call record takes the telephony's duration of a call under way when it was saved or
-    ended at most 15 minutes before; a recording stored in arrears is kept 1826 days (five years) from the call,
-    never less than the 2 years (730 days) recordings must be kept."""
-    assert (P.calls.telephony_match_minutes, P.quality.recording_retention_days) == (15, 1826)
-    with pytest.raises(ValueError, match="recording_retention_days"):
-        Policy.model_validate({"quality": {"recording_retention_days": 729}})
+    ended at most 15 minutes before; recordings, stored in arrears or in the recordings directory, are kept
+    `retention.recordings_years` (5), never less than the 2 years recordings must be kept."""
+    assert (P.calls.telephony_match_minutes, P.retention.recordings_years) == (15, 5)
+    with pytest.raises(ValueError, match="recordings_years"):
+        Policy.model_validate({"retention": {"recordings_years": 1}})
     with pytest.raises(ValueError, match="telephony_match_minutes"):
         Policy.model_validate({"calls": {"telephony_match_minutes": 0}})

@@ -1,6 +1,6 @@
 """The retention purge deletes a stored recording's audio past its `retain_until`, keeping its row.
 
-Clause: QA-1 — the recording of the call of 2026-03-20 is kept until 2031-03-20 (1826 days): the purge as of
+Clause: QA-1 — the recording of the call of 2026-03-20 is kept until 2031-03-20 (five years): the purge as of
 that day keeps it; the purge as of 2031-03-21 deletes the audio from the storage, keeps the row with its SHA-256
 and the day it was deleted, and records it; the case page then says the recording was deleted under the retention
 period, and the player's URL answers 410.

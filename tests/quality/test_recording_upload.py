@@ -1,7 +1,7 @@
 """The call platform uploads a call record's recording (`POST /api/v1/calls/{id}/recording`).
 
 Clause: QA-1 — recordings are kept for the quality inspection: stored through Django's storage API with their
-SHA-256, WAV or MP3 told by their bytes, one a call, kept for `quality.recording_retention_days` (1826 days) after the
+SHA-256, WAV or MP3 told by their bytes, one a call, kept for `retention.recordings_years` (5 years) after the
 call's day. The junior collector's call on P20 of 2026-03-20 is kept until 2031-03-20.
 """
 
@@ -49,7 +49,7 @@ def unchanged(media_root) -> tuple:
 
 
 def test_a_wav_recording_is_stored_with_its_sha256_until_its_retention_ends(book, call, media_root):
-    """Clause: QA-1 — 201 with the SHA-256, size, kind and `retain_until` 2031-03-20 (2026-03-20 + 1826 days);
+    """Clause: QA-1 — 201 with the SHA-256, size, kind and `retain_until` 2031-03-20 (2026-03-20 + 5 years);
     the file is stored under recordings/2026/03/20/ exactly as sent, named by the call and its hash (no personal
     data); the ledger has `quality.store_recording` under the call platform's account."""
     content = wav()
@@ -141,7 +141,7 @@ def test_a_call_has_one_recording(book, call, media_root):
 
 
 def test_a_call_past_the_retention_period_is_not_stored(book, media_root):
-    """Clause: QA-1 — a call of 2021-03-01 would be kept until 2026-03-01 (1826 days), before the business date:
+    """Clause: QA-1 — a call of 2021-03-01 would be kept until 2026-03-01 (five years), before the business date:
     its recording is refused (422), not stored only to be deleted."""
     old = record(book.cases["P20"], book.junior)
     Call.objects.filter(pk=old.pk).update(called_on=date(2021, 3, 1))

@@ -116,5 +116,4 @@ MEANINGS_ZH: dict[str, str] = {
     "retention.letters_years": "逾期通知书（及打印批次）的 PDF 自发出起满此年数删除，记录、金额与 SHA-256 校验值保留",
     "retention.recordings_years": "通话录音自通话日起满此年数删除",
     "retention.audit_years": "审计日志至少保存此年数；哈希链不截断，清理作业只报告超过保存期限的事件数",
-    "quality.recording_retention_days": "存储在本系统的通话录音自通话日起保存此天数（1826 天即五年），期满删除音频，记录与 SHA-256 保留",
 }

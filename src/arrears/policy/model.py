@@ -404,16 +404,6 @@ class Quality(Section):
     points_dissatisfied: int = param(
         0, "QA-1", "points lost when the other side was dissatisfied (complaints, anger)", ge=0, le=100
     )
-    # The range starts at the 2 years the credit-card rules require recordings to be kept (as
-    # `retention.recordings_years`) and stops at 30 years.
-    recording_retention_days: int = param(
-        1826,
-        "QA-1",
-        "a call recording stored in arrears is kept this many days after the day of the call (1826: five years), "
-        "then its audio is deleted; the row with its SHA-256 stays",
-        ge=730,
-        le=10_958,
-    )
 
 
 class Penalty(Section):

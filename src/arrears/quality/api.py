@@ -103,7 +103,7 @@ class RecordingOut(Schema):
     sha256: str
     size: int
     content_type: str = Field(description="audio/wav | audio/mpeg")
-    retain_until: date = Field(description="the audio is deleted after this day (quality.recording_retention_days)")
+    retain_until: date = Field(description="the audio is deleted after this day (retention.recordings_years)")
     stored_at: datetime
 
 

@@ -10,7 +10,7 @@
   (`call.started`, `call.ended`): a repeat is recognised and changes nothing.
 * `Recording` — the audio of one call record (WAV or MP3, told by its bytes), stored through Django's storage API
   under `recordings/`, with its SHA-256 and size, kept until `retain_until` (the call's day plus
-  `quality.recording_retention_days`). Past it the retention purge deletes the audio and keeps the row with its hash and
+  `retention.recordings_years`). Past it the retention purge deletes the audio and keeps the row with its hash and
   the day it was deleted (`purged_on`), so the call still says it had a recording and a copy can be checked.
 
 Written only by `quality.telephony`, `quality.recordings` and the retention purge, each change with its audit event.

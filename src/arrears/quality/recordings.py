@@ -3,7 +3,7 @@
 * What is audio is told by the bytes, never by the name (`quality.audio.audio_kind`): WAV or MP3, else refused.
 * `do_store_recording` keeps the audio of one call record through Django's storage API (`default_storage`), as
   `recordings/YYYY/MM/DD/call-<id>-<sha256 prefix>.wav|mp3` (the call's day; no personal data in the name), with
-  its SHA-256 and size, kept until the call's day plus `quality.recording_retention_days` of the policy in force on the
+  its SHA-256 and size, kept until the call's day plus `retention.recordings_years` of the policy in force on the
   business date it is stored. One recording a call: a second is refused (409), and an import compares it with
   the one stored (`RecordingExists`). A file that is empty, larger than ARREARS_MAX_RECORDING_BYTES, not WAV or
   MP3, whose SHA-256 is not the one announced, or already past its retention period is refused, and nothing is
@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import IO, Any
 
 from django.conf import settings
@@ -34,15 +34,17 @@ from arrears.compliance.codes import ActionCode
 from arrears.quality.audio import CHUNK, audio_kind, sha256_of
 from arrears.quality.errors import QualityError, RecordingExists, TooLarge
 from arrears.quality.models_recording import Recording, RecordingSource
+from arrears.retention.periods import anniversary
 from arrears.rules.queries import policy_on
 
 __all__ = ["CHUNK", "Audio", "do_play_recording", "do_store_recording", "retain_until"]
 
 
 def retain_until(call: Call, today: date) -> date:
-    """QA-1: the call's day plus `quality.recording_retention_days` of the policy in force on `today` (the day the
-    recording is stored)."""
-    return call.called_on + timedelta(days=policy_on(today).quality.recording_retention_days)
+    """QA-1: the call's day plus `retention.recordings_years` of the policy in force on `today` (the day the
+    recording is stored) — the same period as the recordings kept in `ARREARS_RECORDINGS_DIR`: the call of
+    2026-03-20, five years, is kept through 2031-03-20 and deleted from 2031-03-21."""
+    return anniversary(call.called_on, policy_on(today).retention.recordings_years)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,15 @@ def cutoff(as_of: date, years: int) -> date:
         return date(year, 2, 28)
 
 
+def anniversary(day: date, years: int) -> date:
+    """The last day a record of `day` is kept under a period of `years`: its `years`-th anniversary (28 February
+    for 29 February in a year without it). `is_past` is true from the day after."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February, in a year without it
+        return date(day.year + years, 2, 28)
+
+
 def is_past(day: date, as_of: date, years: int) -> bool:
     """True when a record of `day` is past a period of `years` on `as_of`."""
     return day < cutoff(as_of, years)
