@@ -55,6 +55,8 @@ class Perm(StrEnum):
     FILE_COMPLAINT = "complaints.file"
     HANDLE_COMPLAINTS = "complaints.handle"
     AUDIT_AGENCIES = "agencies.audit"
+    REVIEW_CALLS = "quality.review"
+    VIEW_QUALITY = "quality.view_scores"
 
     @property
     def description(self) -> str:
@@ -132,6 +134,14 @@ PERM_TEXT: dict[Perm, tuple[str, str]] = {
         "audit agencies' collection and reports, record their violations (AGY-3)",
         "审查委外机构的催收记录与报告、登记违规",
     ),
+    Perm.REVIEW_CALLS: (
+        "review inspected calls: read their transcripts, confirm or override each finding (QA-1)",
+        "复核自动质检的通话：查看通话文本，逐项确认或驳回质检发现",
+    ),
+    Perm.VIEW_QUALITY: (
+        "see the monthly quality scores of collectors and agencies (QA-2)",
+        "查看催收员与委外机构的月度质检得分",
+    ),
 }
 
 # Django admin models and the permission that gives full model rights on them (each ModelAdmin may still
@@ -182,6 +192,7 @@ USER_ADMIN_INCOMPATIBLE: frozenset[Perm] = frozenset(
         Perm.MANAGE_OUTBOX,
         Perm.FILE_COMPLAINT,
         Perm.HANDLE_COMPLAINTS,
+        Perm.REVIEW_CALLS,
     }
 )
 

@@ -41,6 +41,7 @@ from arrears.agencies.api_audits import router as agency_audits_router
 from arrears.agencies.api_commissions import router as commissions_router
 from arrears.agencies.api_placement import router as placement_router
 from arrears.agencies.errors import PlacementError
+from arrears.quality.api import router as quality_router
 from arrears.api.auth import TokenAuth, TokenRateThrottle, audit_token_calls
 from arrears.api.cases import router as cases_router
 from arrears.api.desk import router as desk_router
@@ -83,6 +84,7 @@ api.add_router("/", complaint_sla_router)  # before /complaints/{id}
 api.add_router("/", complaints_router)
 api.add_router("/", escalation_router)
 api.add_router("/", agencies_router)
+api.add_router("/", quality_router)
 api.add_router("/", placement_router)
 api.add_router("/", commissions_router)
 api.add_router("/", agency_audits_router)

@@ -119,4 +119,7 @@ ACTION_WORDS = {
     ActionCode.RECORD_AUDIT_VIOLATION: _("enter a violation found in an agency audit"),
     ActionCode.CLOSE_AGENCY_AUDIT: _("close an agency audit with its findings"),
     ActionCode.VIEW_AGENCY_REPORT: _("open an agency's periodic report"),
+    ActionCode.INSPECT_CALL: _("inspect a call's transcript"),
+    ActionCode.REVIEW_CALL: _("review a call's inspection"),
+    ActionCode.READ_TRANSCRIPT: _("read a call's transcript"),
 }

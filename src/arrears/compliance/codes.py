@@ -140,3 +140,7 @@ class ActionCode(StrEnum):
     RECORD_AUDIT_VIOLATION = "agencies.record_audit_violation"
     CLOSE_AGENCY_AUDIT = "agencies.close_audit"
     VIEW_AGENCY_REPORT = "agencies.view_report"
+    # quality: a call's transcript inspected (QA-1), reviewed by a person (QA-1, QA-2), read (PRV-1)
+    INSPECT_CALL = "quality.inspect_call"
+    REVIEW_CALL = "quality.review_call"
+    READ_TRANSCRIPT = "quality.read_transcript"

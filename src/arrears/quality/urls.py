@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from arrears.quality import views_review
 
 app_name = "quality"
-urlpatterns: list = []
+urlpatterns = [
+    # QA-1: people review every flagged call and a sample of the others; QA-2: the month's scores
+    path("reviews/", views_review.review_queue, name="reviews"),
+    path("reviews/<int:review_id>/", views_review.review_detail, name="review"),
+    path("reviews/<int:review_id>/verdicts/", views_review.submit_review, name="submit_review"),
+    path("scores/", views_review.scores, name="scores"),
+]
