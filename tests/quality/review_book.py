@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from arrears.accounts.models import Agency
-from arrears.rules.models import PolicyVersion
 from arrears.collection.models import Call, CollectionCase
+from arrears.rules.models import PolicyVersion
 from factories import make_borrower, make_user
 
 DAY = date(2026, 11, 10)

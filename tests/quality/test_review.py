@@ -118,7 +118,11 @@ def test_a_confirmed_violation_enters_the_register_against_the_collector_and_the
     )
     assert (done.status, done.score, done.reviewer) == ("done", 60, who["reviewer"])
     violation = Violation.objects.get()
-    assert (violation.source, violation.responsible_user, violation.responsible_agency) == ("quality", who["junior"], None)
+    assert (violation.source, violation.responsible_user, violation.responsible_agency) == (
+        "quality",
+        who["junior"],
+        None,
+    )
     assert violation.occurred_on == DAY
     assert violation.rectification.due_on == date(2026, 11, 20)
     assert "LANG-1" in violation.description
@@ -192,7 +196,9 @@ def test_the_monthly_score_counts_reviewed_and_unreviewed_calls_and_leaves_out_t
     case = make_case()
     platform, reviewer = who["platform"], who["reviewer"]
     do_record_transcript(make_call(case, who["junior"]), CLEAN, source="platform", actor=platform, today=DAY)
-    reviewed = do_record_transcript(make_call(case, who["junior"]), FLAGGED, source="platform", actor=platform, today=DAY)
+    reviewed = do_record_transcript(
+        make_call(case, who["junior"]), FLAGGED, source="platform", actor=platform, today=DAY
+    )
     do_review(reviewed.review, [Verdict(0, True, "确认威胁")], actor=reviewer, today=DAY, rectification_due=DAY)
     do_record_transcript(make_call(case, who["junior"]), FLAGGED, source="platform", actor=platform, today=DAY)
     firm = agency()
