@@ -24,6 +24,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from arrears.accounts.permissions import Perm
 from arrears.collection.models import Call, CallParty
@@ -85,10 +86,14 @@ def in_sample(call_id: int, share: Decimal) -> bool:
 
 
 _PROBLEMS = {
-    "empty": "The transcript has no lines; send one utterance a line, prefixed 坐席: / 客户: or Agent: / Customer:.",
-    "too_long": "The transcript is too long to be one call.",
-    "nul": "The transcript holds a NUL byte; send UTF-8 text.",
-    "prefix": "Line %(line)s does not start with 坐席: / 客户: or Agent: / Customer:; fix that line and send it again.",
+    "empty": gettext_lazy(
+        "The transcript has no lines; send one utterance a line, prefixed 坐席: / 客户: or Agent: / Customer:."
+    ),
+    "too_long": gettext_lazy("The transcript is too long to be one call."),
+    "nul": gettext_lazy("The transcript holds a NUL byte; send UTF-8 text."),
+    "prefix": gettext_lazy(
+        "Line %(line)s does not start with 坐席: / 客户: or Agent: / Customer:; fix that line and send it again."
+    ),
 }
 
 
@@ -113,7 +118,7 @@ def do_record_transcript(call: Call, text: str, *, source: str, actor: Any, toda
             on=today,
         )
     except TranscriptError as problem:
-        raise QualityError(_(_PROBLEMS[problem.problem]) % {"line": problem.line}) from None
+        raise QualityError(str(_PROBLEMS[problem.problem]) % {"line": problem.line}) from None
     share = policy_on(today).quality.review_sample_share
     reason = ReviewReason.FLAGGED if result.flagged else (ReviewReason.SAMPLED if in_sample(call.pk, share) else None)
     now = timezone.now()

@@ -35,7 +35,9 @@ MAX_TRANSCRIPT = 500_000
 
 
 class TranscriptIn(Schema):
-    text: str = Field(max_length=MAX_TRANSCRIPT, description="one utterance a line, prefixed 坐席: / 客户: (or Agent: / Customer:)")
+    text: str = Field(
+        max_length=MAX_TRANSCRIPT, description="one utterance a line, prefixed 坐席: / 客户: (or Agent: / Customer:)"
+    )
     source: Literal["platform", "funasr", "pocketsphinx"] = Field(
         "platform", description="who wrote it: the call platform, or a recogniser"
     )
@@ -127,9 +129,7 @@ def post_transcript(request: HttpRequest, call_id: int, body: TranscriptIn):
 def get_inspection(request: HttpRequest, call_id: int):
     """A call's inspection and its review (Clause: QA-1); reading it is an audited read (PRV-1)."""
     require(request.user, Perm.REVIEW_CALLS)
-    inspection = (
-        Inspection.objects.select_related("transcript", "review").filter(call_id=_call(call_id).pk).first()
-    )
+    inspection = Inspection.objects.select_related("transcript", "review").filter(call_id=_call(call_id).pk).first()
     if inspection is None:
         raise HttpError(404, _("This call has no transcript inspected yet."))
     do_read_transcript(inspection, actor=request.user)

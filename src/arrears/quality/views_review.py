@@ -95,9 +95,7 @@ def _review_page(
         "review": review,
         "inspection": inspection,
         "call": inspection.call,
-        "steps": [
-            {**step, "label": labels.step_label(step["step"])} for step in result.get("steps", [])
-        ],
+        "steps": [{**step, "label": labels.step_label(step["step"])} for step in result.get("steps", [])],
         "findings": [
             {
                 **finding,
@@ -108,9 +106,7 @@ def _review_page(
             }
             for n, finding in enumerate(findings)
         ],
-        "lines": [
-            {"line": line, "found": lines_found.get(line.number, [])} for line in transcript.lines
-        ],
+        "lines": [{"line": line, "found": lines_found.get(line.number, [])} for line in transcript.lines],
         "satisfaction": labels.SATISFACTION.get(result.get("satisfaction", {}).get("level", ""), ""),
         "reasons": [
             {**reason, "label": labels.CUES.get(reason["cue"], "")}
