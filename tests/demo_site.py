@@ -361,13 +361,26 @@ def _recordings(cases: dict, users: dict) -> dict:
     from arrears.collection.models import Call
     from arrears.quality.models_recording import RecordingSource
     from arrears.quality.recordings import Audio, do_store_recording
+    from arrears.quality.reviews import do_record_transcript
     from site_urls import WAV
 
     recorded = Call.objects.get(case=cases["S02"])
     unrecorded = Call.objects.filter(case=cases["S04"]).order_by("pk").first()
     audio = Audio(io.BytesIO(WAV), len(WAV))
     do_store_recording(recorded, audio, source=RecordingSource.UPLOAD, actor=users[RoleCode.TELEPHONY], today=AS_OF)
-    return {"recorded_call_id": recorded.pk, "unrecorded_call_id": unrecorded.pk}
+    # Its transcript, delivered by the platform: one line of prohibited language, so the call waits for review.
+    inspection = do_record_transcript(
+        recorded,
+        "坐席:您好，我是东兴银行的小王，请问是本人吗？\n客户:是我。\n坐席:你再不还钱就起诉你家人。\n",
+        source="platform",
+        actor=users[RoleCode.TELEPHONY],
+        today=AS_OF,
+    )
+    return {
+        "recorded_call_id": recorded.pk,
+        "unrecorded_call_id": unrecorded.pk,
+        "review_id": inspection.review.pk,
+    }
 
 
 def add_reminder_and_hit(site: Site) -> None:

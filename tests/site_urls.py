@@ -46,6 +46,8 @@ AUDITORS = frozenset({SUP, COMPLIANCE})  # agencies.audit (AGY-3): never an agen
 LITIGATION = frozenset({SUP, LEGAL})  # legal.view_litigation (legal officers also keep it: legal.keep_litigation)
 LISTENERS = frozenset({SUP, COMPLIANCE, QA})  # quality.listen (QA-1): never collectors nor agencies
 PLATFORM = frozenset({TEL})  # quality.telephony: the call platform's (CTI) service account
+REVIEWERS = frozenset({COMPLIANCE, QA})  # quality.review (QA-1): they read transcripts, confirm or override
+QUALITY_SCORES = frozenset({SUP, COMPLIANCE, QA})  # quality.view_scores (QA-2)
 # The demo site's case S01 (DPD 45, moderate) is in the junior pool: every collector may open it; legal and
 # compliance officers read every case, read-only (collection.read_all_cases: they investigate complaints and
 # prepare litigation).
@@ -809,6 +811,27 @@ PAGES = [
         form={"file": RecordingUpload(WAV)},
     ),
     Page("quality/calls/<int:call_id>/recording", LISTENERS, "/quality/calls/{recorded_call_id}/recording"),
+    # The inspection (QA-1): the platform delivers a transcript (to S04's first failed call); the reviewers' queue,
+    # S02's inspected call's review and its verdicts; the monthly quality scores (QA-2).
+    Page(
+        "api/v1/calls/<call_id>/transcript",
+        PLATFORM,
+        "/api/v1/calls/{unrecorded_call_id}/transcript",
+        method="POST",
+        json={"text": "坐席:您好，我是银行的小王，请问是本人吗？\n客户:是我。\n"},
+    ),
+    Page("api/v1/calls/<call_id>/inspection", REVIEWERS, "/api/v1/calls/{recorded_call_id}/inspection"),
+    Page("api/v1/quality/scores", QUALITY_SCORES, "/api/v1/quality/scores", query=("month",)),
+    Page("quality/reviews/", REVIEWERS, "/quality/reviews/", query=("status",)),
+    Page("quality/reviews/<int:review_id>/", REVIEWERS, "/quality/reviews/{review_id}/"),
+    Page(
+        "quality/reviews/<int:review_id>/verdicts/",
+        REVIEWERS,
+        "/quality/reviews/{review_id}/verdicts/",
+        method="POST",
+        form={"verdict-0": "override", "reason-0": "识别有误，原话是提醒", "rectification_due": "", "note": ""},
+    ),
+    Page("quality/scores/", QUALITY_SCORES, "/quality/scores/", query=("month",)),
     Page("api/v1/", frozenset(), "/api/v1/"),  # the API's root: no page (404 for everyone)
     # Any other path under the API: 404 in the API's error shape, for everyone.
     Page("api/v1/^(?P<rest>.*)$", frozenset(), "/api/v1/nope"),

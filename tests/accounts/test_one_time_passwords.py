@@ -54,6 +54,7 @@ def test_the_incompatible_set_is_exactly_the_portfolio_collection_and_contact_pe
         "portfolio.view",
         "portfolio.view_agency_cases",
         "quality.listen",
+        "quality.review",
         "quality.telephony",
     ]
     assert not ROLE_PERMISSIONS[RoleCode.ADMINISTRATOR] & USER_ADMIN_INCOMPATIBLE

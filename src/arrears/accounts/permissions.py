@@ -57,6 +57,8 @@ class Perm(StrEnum):
     AUDIT_AGENCIES = "agencies.audit"
     TELEPHONY = "quality.telephony"
     LISTEN_RECORDINGS = "quality.listen"
+    REVIEW_CALLS = "quality.review"
+    VIEW_QUALITY = "quality.view_scores"
 
     @property
     def description(self) -> str:
@@ -142,6 +144,14 @@ PERM_TEXT: dict[Perm, tuple[str, str]] = {
         "listen to call recordings, each play recorded (QA-1, PRV-1)",
         "收听通话录音（每次收听均留痕）",
     ),
+    Perm.REVIEW_CALLS: (
+        "review inspected calls: read their transcripts, confirm or override each finding (QA-1)",
+        "复核自动质检的通话：查看通话文本，逐项确认或驳回质检发现",
+    ),
+    Perm.VIEW_QUALITY: (
+        "see the monthly quality scores of collectors and agencies (QA-2)",
+        "查看催收员与委外机构的月度质检得分",
+    ),
 }
 
 # Django admin models and the permission that gives full model rights on them (each ModelAdmin may still
@@ -195,6 +205,7 @@ USER_ADMIN_INCOMPATIBLE: frozenset[Perm] = frozenset(
         Perm.HANDLE_COMPLAINTS,
         Perm.TELEPHONY,
         Perm.LISTEN_RECORDINGS,
+        Perm.REVIEW_CALLS,
     }
 )
 

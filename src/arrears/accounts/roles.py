@@ -12,7 +12,7 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
   supervisor approves.
 - **supervisor** (催收主管, AUTH-2/3): the senior's grants plus approving plans and waivers, reassigning cases,
   deciding agency placement (placing and recalling cases) or litigation, auditing agencies (AGY-3), listening to
-  call recordings (QA-1) (and proposing a write-off, or approving another supervisor's:
+  call recordings (QA-1), the monthly quality scores (QA-2) (and proposing a write-off, or approving another supervisor's:
   maker-checker), seeing litigation cases and their files, holds, unmasking one field with a reason (PRV-1), and reports for
   the monthly review (REV-1); drafts notice and script templates for legal review (LANG-2) and looks after the
   notices outbox (failed and unconfirmed sends, print batches); files and handles complaints (CMP-1, CMP-2). That the approver is not the proposer (maker-checker) is the approval action's
@@ -25,7 +25,7 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
   Deciding litigation stays with supervisors (AUTH-3).
 - **compliance officer**: reads and verifies the audit ledger; investigates complaints (CMP-*), hence view,
   exact search, unmask and holds (a complaint may pause collection), and reads any case read-only; quality and complaint reports; audits agencies and records their violations
-  (AGY-3); listens to call recordings (QA-1); keeps the prohibited phrases (LANG-1), writes and reviews templates (never approving a version of their own), and
+  (AGY-3); listens to call recordings and reviews inspected calls (QA-1), sees the quality scores (QA-2); keeps the prohibited phrases (LANG-1), writes and reviews templates (never approving a version of their own), and
   looks after the notices outbox. Files complaints taken at the hotline or a branch and handles the complaint
   queues (CMP-1, CMP-2).
 - **agency user** (external): only the cases placed with their own agency while the placement lasts (AGY-*,
@@ -36,8 +36,9 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
   import; reads the audit ledger (to answer "who changed what"). No portfolio access: running the system does
   not need seeing borrowers — and the role editor refuses to add any of `USER_ADMIN_INCOMPATIBLE` to a role
   that manages users (separation of duties, `accounts.actions.validate_role_grants`).
-- **QA reviewer** (质检员, QA-1): listens to call recordings (each play an audited read) and, with the review
-  queue, reviews the inspection's findings. No portfolio access: a recording is reached from the call it belongs
+- **QA reviewer** (质检员, QA-1): listens to call recordings (each play an audited read), reviews the inspected
+  calls of the review queue (confirming or overriding each finding; reading a transcript is an audited read) and
+  sees the monthly quality scores (QA-2). No portfolio access: a recording is reached from the call it belongs
   to, never by browsing borrowers.
 - **call platform** (话务平台, CALL-3, QA-1): the role of the bank's telephony (CTI) service account, whose token
   reports calls started and ended (the duration the system measured) and uploads their recordings. Its
@@ -97,6 +98,7 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
         Perm.FILE_COMPLAINT,
         Perm.HANDLE_COMPLAINTS,
         Perm.LISTEN_RECORDINGS,
+        Perm.VIEW_QUALITY,
     },
     RoleCode.LEGAL_OFFICER: frozenset(
         {
@@ -130,6 +132,8 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.HANDLE_COMPLAINTS,
             Perm.AUDIT_AGENCIES,
             Perm.LISTEN_RECORDINGS,
+            Perm.REVIEW_CALLS,
+            Perm.VIEW_QUALITY,
         }
     ),
     RoleCode.AGENCY_USER: frozenset({Perm.SIGN_IN, Perm.VIEW_AGENCY_CASES, Perm.CALL, Perm.SEND_LETTER}),
@@ -145,7 +149,7 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.VIEW_RUNS,
         }
     ),
-    RoleCode.QA_REVIEWER: frozenset({Perm.SIGN_IN, Perm.LISTEN_RECORDINGS}),
+    RoleCode.QA_REVIEWER: frozenset({Perm.SIGN_IN, Perm.LISTEN_RECORDINGS, Perm.REVIEW_CALLS, Perm.VIEW_QUALITY}),
     RoleCode.TELEPHONY: frozenset({Perm.SIGN_IN, Perm.TELEPHONY}),
     RoleCode.SYSTEM: frozenset(
         {

@@ -63,6 +63,7 @@ from arrears.legal.api_litigation import router as litigation_router
 from arrears.legal.errors import LegalError
 from arrears.portfolio.actions import PortfolioError
 from arrears.quality.api import router as quality_router
+from arrears.quality.api_review import router as review_router
 from arrears.quality.errors import QualityError
 
 __all__ = ["api", "urls"]
@@ -91,6 +92,7 @@ api.add_router("/", commissions_router)
 api.add_router("/", agency_audits_router)
 api.add_router("/", litigation_router)
 api.add_router("/", quality_router)
+api.add_router("/", review_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, details=None, code: str | None = None, **headers):

@@ -124,4 +124,7 @@ ACTION_WORDS = {
     ActionCode.STORE_RECORDING: _("store a call recording"),
     ActionCode.PLAY_RECORDING: _("listen to a call recording"),
     ActionCode.PURGE_RECORDING: _("delete a call recording past its retention period"),
+    ActionCode.INSPECT_CALL: _("inspect a call's transcript"),
+    ActionCode.REVIEW_CALL: _("review a call's inspection"),
+    ActionCode.READ_TRANSCRIPT: _("read a call's transcript"),
 }

@@ -148,3 +148,7 @@ class ActionCode(StrEnum):
     PLAY_RECORDING = "quality.play_recording"
     # retention: a recording's audio past its `retain_until` (QA-1)
     PURGE_RECORDING = "retention.purge_recording"
+    # quality: a call's transcript inspected (QA-1), reviewed by a person (QA-1, QA-2), read (PRV-1)
+    INSPECT_CALL = "quality.inspect_call"
+    REVIEW_CALL = "quality.review_call"
+    READ_TRANSCRIPT = "quality.read_transcript"

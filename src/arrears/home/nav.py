@@ -26,6 +26,8 @@ LINKS = (
     ("agencies:commissions", _("Commissions"), Perm.VIEW_REPORTS),
     ("agencies:commissions", _("Commissions"), Perm.VIEW_AGENCY_CASES),
     ("agencies:audits", _("Agency audits"), Perm.AUDIT_AGENCIES),  # AGY-3
+    ("quality:reviews", _("Call reviews"), Perm.REVIEW_CALLS),  # QA-1
+    ("quality:scores", _("Quality scores"), Perm.VIEW_QUALITY),  # QA-2
     ("notices:outbox", _("Notices outbox"), Perm.MANAGE_OUTBOX),
     ("portfolio:borrowers", _("Borrowers"), Perm.VIEW_PORTFOLIO),
     ("daily:runs", _("Nightly runs"), Perm.VIEW_RUNS),
