@@ -60,6 +60,8 @@ ARREARS_FEED_DIR      where the core-banking feed lands for `arrears worker`: on
                       (YYYY-MM-DD), taken once it holds the file `.ready` (default: ARREARS_VAR/feed)
 ARREARS_WORKER_POLL_SECONDS  seconds between the worker's looks for due jobs (default: 30; 1 to 3600)
 ARREARS_WORKER_DISPATCH_MINUTES  the worker drains the notices outbox every this many minutes (default: 5)
+ARREARS_WORKER_TRANSCRIBE_MINUTES  the worker hears and inspects new call recordings every this many minutes, when
+                      ARREARS_SPEECH names a recogniser (default: 15)
 ARREARS_WORKER_MAX_ATTEMPTS  tries of a failing job before the administrators are emailed (default: 3; 1 to 20)
 ARREARS_WORKER_BACKOFF_SECONDS  wait after a job's first failure, doubling after each (default: 60; 1 to 86400)
 ARREARS_WORKER_LEASE_SECONDS  a running job whose worker is silent this long is taken as lost (default: 7200)
@@ -267,6 +269,7 @@ if ARREARS_COMPLAINT_IMAP_HOST and not (ARREARS_COMPLAINT_IMAP_USER and ARREARS_
 ARREARS_FEED_DIR = Path(os.environ.get("ARREARS_FEED_DIR", "") or VAR_DIR / "feed")
 ARREARS_WORKER_POLL_SECONDS = env_int("ARREARS_WORKER_POLL_SECONDS", 30, minimum=1, maximum=3600)
 ARREARS_WORKER_DISPATCH_MINUTES = env_int("ARREARS_WORKER_DISPATCH_MINUTES", 5, minimum=1, maximum=1440)
+ARREARS_WORKER_TRANSCRIBE_MINUTES = env_int("ARREARS_WORKER_TRANSCRIBE_MINUTES", 15, minimum=1, maximum=1440)
 ARREARS_WORKER_MAX_ATTEMPTS = env_int("ARREARS_WORKER_MAX_ATTEMPTS", 3, minimum=1, maximum=20)
 ARREARS_WORKER_BACKOFF_SECONDS = env_int("ARREARS_WORKER_BACKOFF_SECONDS", 60, minimum=1, maximum=86400)
 ARREARS_WORKER_LEASE_SECONDS = env_int("ARREARS_WORKER_LEASE_SECONDS", 7200, minimum=60, maximum=7 * 86400)

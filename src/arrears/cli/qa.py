@@ -263,3 +263,24 @@ def _manifest(directory: Path) -> list[tuple[int, dict]]:
     if not rows:
         raise click.ClickException(f"{path} has no rows; nothing imported")
     return rows
+
+
+@qa.command("transcribe")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=500, show_default=True, help="Recordings to hear.")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
+def transcribe(limit: int, as_json: bool) -> None:
+    """Hear the stored recordings without a transcript (ARREARS_SPEECH) and inspect what was said (QA-1)."""
+    setup_django()
+    from arrears.compliance.actions import system_actor
+    from arrears.quality.transcription import transcribe_pending
+
+    actor = system_actor()
+    if actor is None:
+        raise click.ClickException("the nightly run's user is missing; run `arrears manage migrate`")
+    done = transcribe_pending(actor=actor, today=datetime.now(ZoneInfo("Asia/Shanghai")).date(), limit=limit)
+    if as_json:
+        click.echo(json.dumps(done.as_dict()))
+        return
+    click.echo(f"{done.inspected} recordings heard and inspected, {done.flagged} flagged for review")
+    for call, reason in done.failed.items():
+        click.echo(f"  call {call}: not heard ({reason})")

@@ -225,6 +225,25 @@ def complaint_mail(payload: dict[str, Any], actor: Any) -> Outcome:
     return Outcome(said)
 
 
+# -- call recordings heard and inspected, every few minutes when a recogniser is configured (QA-1) -----------
+
+
+def transcribe_due(now: datetime) -> list[Slot]:
+    if settings.ARREARS_SPEECH == "platform":
+        return []
+    return interval_slot(now, settings.ARREARS_WORKER_TRANSCRIBE_MINUTES)
+
+
+def transcribe(payload: dict[str, Any], actor: Any) -> Outcome:
+    from arrears.quality.transcription import transcribe_pending
+
+    done = transcribe_pending(actor=actor, today=timezone.localdate())
+    said = [("transcribed", {"inspected": done.inspected, "flagged": done.flagged})]
+    if done.failed:  # which calls, and why, are in the log (WARNING)
+        said.append(("transcribe_failed", {"n": len(done.failed)}))
+    return Outcome(said)
+
+
 def never(now: datetime) -> list[Slot]:
     """Due only when another job chains it."""
     return []
@@ -276,6 +295,13 @@ JOBS: dict[str, Job] = {
             complaint_mail_due,
             complaint_mail,
             priority=15,
+        ),
+        Job(
+            "transcribe",
+            _("Hear and inspect call recordings"),
+            _("every few minutes, when a speech recogniser is configured"),
+            transcribe_due,
+            transcribe,
         ),
     )
 }

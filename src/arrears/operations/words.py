@@ -46,6 +46,8 @@ MESSAGES = {
     "pruned_tasks": _("finished task queue rows older than %(days)s days deleted: %(n)s"),
     "mail_read": _("complaint mailbox: %(read)s messages read, %(filed)s filed, %(already)s filed before"),
     "mail_failed": _("%(n)s messages could not be filed and are tried again at the next reading (see the log)"),
+    "transcribed": _("call recordings: %(inspected)s heard and inspected, %(flagged)s for review"),
+    "transcribe_failed": _("%(n)s recordings could not be heard and are tried again next time (see the log)"),
 }
 
 
