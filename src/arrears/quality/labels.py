@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arrears.collection.models import Call
 from arrears.compliance.models import PhraseCategory
+from arrears.quality.inspect.cues import STEPS
 
 RULES = {
     "prohibited_language": _("prohibited language (LANG-1)"),
@@ -31,15 +32,6 @@ KINDS = {
     "employer": _("the borrower's employer"),
     "id_number": _("the borrower's ID number"),
 }
-STEPS = (
-    "greeted",
-    "purpose_stated",
-    "identity_verified",
-    "facts_stated",
-    "consequences_stated",
-    "ability_asked",
-    "suggestion",
-)
 
 
 def step_label(step: str) -> str:
