@@ -63,6 +63,11 @@ PATHS = {
     "/api/v1/write-offs/{write_off_id}/approve": {"post"},
     "/api/v1/write-offs/{write_off_id}/reject": {"post"},
     "/api/v1/cases/{case_id}/litigation/file": {"get"},
+    "/api/v1/telephony/events": {"post"},
+    "/api/v1/calls/{call_id}/recording": {"post"},
+    "/api/v1/calls/{call_id}/transcript": {"post"},
+    "/api/v1/calls/{call_id}/inspection": {"get"},
+    "/api/v1/quality/scores": {"get"},
 }
 
 

@@ -4,8 +4,10 @@ leaves (nothing)."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
+from django.utils.timezone import localdate
 from review_book import CLEAN, DAY, FLAGGED, make_call, make_case, people, sample_share
 
 from arrears.complaints.models import Violation
@@ -54,7 +56,11 @@ def test_the_reviewer_sees_the_flagged_call_opens_it_as_an_audited_read_and_conf
     assert AuditEvent.objects.filter(action="quality.read_transcript").count() == reads + 1
     answer = client.post(
         f"/quality/reviews/{inspection.review.pk}/verdicts/",
-        {"verdict-0": "confirm", "reason-0": "录音确认威胁家人", "rectification_due": "2026-12-31"},
+        {
+            "verdict-0": "confirm",
+            "reason-0": "录音确认威胁家人",
+            "rectification_due": str(localdate() + timedelta(days=10)),
+        },
         **ZH,
     )
     assert answer.status_code == 302

@@ -32,7 +32,7 @@ def stored_versions() -> list[PolicyVersion]:
 def policy_book() -> PolicyBook:
     """SPEC defaults, the versions of ARREARS_POLICY_FILES, and the versions administrators added."""
     # With when the last version was added: a count and a last id alone can repeat after a rolled-back write.
-    key = (*_fingerprint(PolicyVersionRow), PolicyVersionRow.objects.aggregate(at=Max("added_at"))["at"])
+    key = tuple(PolicyVersionRow.objects.aggregate(n=Count("pk"), last=Max("pk"), at=Max("added_at")).values())
     cached = _cache.get("policy")
     if cached is None or cached[0] != key:
         files = default_book().versions[1:]  # without the SPEC version PolicyBook adds itself
