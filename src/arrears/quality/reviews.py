@@ -115,7 +115,9 @@ def do_record_transcript(call: Call, text: str, *, source: str, actor: Any, toda
     share = policy_on(today).quality.review_sample_share
     reason = ReviewReason.FLAGGED if result.flagged else (ReviewReason.SAMPLED if in_sample(call.pk, share) else None)
     now = timezone.now()
-    with audited(actor, ActionCode.INSPECT_CALL, permission=Perm.TELEPHONY, subject=call, clause="QA-1") as record:
+    with audited(
+        actor, ActionCode.INSPECT_CALL, permission=Perm.TELEPHONY, subject=call, clause="QA-1", at=now
+    ) as record:
         if Transcript.objects.filter(call=call).exists():
             raise QualityConflict(_("This call already has its transcript; a call is inspected once."))
         transcript = Transcript.objects.create(
@@ -192,7 +194,10 @@ def do_review(
         raise QualityError(_("A confirmed violation needs the day its rectification is due, from today on."))
     deductions = review.inspection.result.get("deductions", [])
     call = review.inspection.call
-    with audited(actor, ActionCode.REVIEW_CALL, permission=Perm.REVIEW_CALLS, subject=call, clause="QA-1") as record:
+    now = timezone.now()
+    with audited(
+        actor, ActionCode.REVIEW_CALL, permission=Perm.REVIEW_CALLS, subject=call, clause="QA-1", at=now
+    ) as record:
         locked = Review.objects.select_for_update().get(pk=review.pk)
         if locked.status != ReviewStatus.OPEN:
             raise QualityConflict(_("This call was reviewed already."))
@@ -218,7 +223,7 @@ def do_review(
                     rectification=reasons[position],
                     due_on=rectification_due,
                     actor=actor,
-                    at=timezone.now(),
+                    at=now,
                     responsible_user=call.collector,
                     responsible_agency=getattr(call.collector, "agency", None),
                 )
@@ -233,7 +238,7 @@ def do_review(
         dissatisfied = [d["points"] for d in deductions[len(findings) :] if d["rule"] == "dissatisfied"]
         score = max(0, 100 - lost - sum(dissatisfied))
         Review.objects.filter(pk=locked.pk).update(
-            status=ReviewStatus.DONE, reviewer=actor, reviewed_at=timezone.now(), score=score, note=note
+            status=ReviewStatus.DONE, reviewer=actor, reviewed_at=now, score=score, note=note
         )
         record.change("status", ReviewStatus.OPEN.value, ReviewStatus.DONE.value)
         record.change("score", review.inspection.score, score)

@@ -18,8 +18,10 @@ from arrears.workdays import Calendar
 _cache: dict[str, tuple[object, object]] = {}
 
 
-def _fingerprint(model) -> tuple:
-    return tuple(model.objects.aggregate(n=Count("pk"), last=Max("pk")).values())
+def _fingerprint(model, *latest: str) -> tuple:
+    """How many rows, the last id, and the latest value of each field in `latest`: changes whenever rows do."""
+    found = model.objects.aggregate(n=Count("pk"), last=Max("pk"), **{f: Max(f) for f in latest})
+    return tuple(found.values())
 
 
 def stored_versions() -> list[PolicyVersion]:
@@ -32,7 +34,7 @@ def stored_versions() -> list[PolicyVersion]:
 def policy_book() -> PolicyBook:
     """SPEC defaults, the versions of ARREARS_POLICY_FILES, and the versions administrators added."""
     # With when the last version was added: a count and a last id alone can repeat after a rolled-back write.
-    key = tuple(PolicyVersionRow.objects.aggregate(n=Count("pk"), last=Max("pk"), at=Max("added_at")).values())
+    key = _fingerprint(PolicyVersionRow, "added_at")
     cached = _cache.get("policy")
     if cached is None or cached[0] != key:
         files = default_book().versions[1:]  # without the SPEC version PolicyBook adds itself

@@ -111,6 +111,8 @@ class Inspection:
 # --- reading a line -------------------------------------------------------------------------------------------
 
 _EN_WORDS = re.compile(r"[^0-9a-z']+")
+# How far before a hit a negation still governs it, in characters of the text as read.
+NEGATION_REACH = 12
 
 
 @lru_cache(maxsize=64)
@@ -137,11 +139,20 @@ class _Reader:
 
     def __call__(self, line: Line) -> str:
         if line.number not in self._read:
-            if self.language == "zh":
-                self._read[line.number] = homophones.correct(normalise(line.text), self.vocabulary)
-            else:
-                self._read[line.number] = " ".join(_EN_WORDS.split(line.text.casefold())).strip()
+            read = self.read_text(line.text)
+            self._read[line.number] = homophones.correct(read, self.vocabulary) if self.language == "zh" else read
         return self._read[line.number]
+
+    def read_text(self, text: str) -> str:
+        """Any text read as a line is (without the homophones: a few words before a hit)."""
+        if self.language == "zh":
+            return normalise(text)
+        return " ".join(_EN_WORDS.split(text.casefold())).strip()
+
+    def negated_before(self, before: str, *, already_read: bool = False) -> bool:
+        """Is there a negation among the last few characters before a hit (我们不会联系您的家人)?"""
+        read = before if already_read else self.read_text(before)
+        return self.cues.search("negated", read[-NEGATION_REACH:]) is not None
 
     def has(self, cue: str, line: Line) -> bool:
         return self.cues.search(cue, self(line)) is not None
@@ -199,14 +210,14 @@ def _steps(transcript: Transcript, read: _Reader) -> list[Step]:
 def _prohibited(transcript: Transcript, read: _Reader, entries: Sequence) -> list[Finding]:
     findings = []
     for line in transcript.agent_lines:
-        hits = check_text(line.text, entries)
+        searched = line.text
+        hits = check_text(searched, entries)
         if not hits and transcript.language == "zh":
             corrected = read(line)
             if corrected != normalise(line.text):
-                hits = check_text(corrected, entries)
-        hits = [
-            h for h in hits if read.cues.search("negated", normalise(line.text[max(0, h.start - 12) : h.start])) is None
-        ]
+                searched, hits = corrected, check_text(corrected, entries)
+        # A hit's place is in the text it was found in: the words before it are read from there.
+        hits = [h for h in hits if not read.negated_before(searched[: h.start])]
         detail = [f"{h.category}:{h.phrase}" for h in hits]
         detail += [f"{kind}:{match}" for kind, match in _intimidation(line, read)]
         if detail:
@@ -223,8 +234,7 @@ def _intimidation(line: Line, read: _Reader) -> list[tuple[str, str]]:
     found = []
     for kind in _INTIMIDATION:
         for match in read.cues.patterns[kind].finditer(text):
-            before = text[max(0, match.start() - 12) : match.start()]
-            if read.cues.search("negated", before) is None:
+            if not read.negated_before(text[: match.start()], already_read=True):
                 found.append((kind, match.group(0)))
                 break
     return found
