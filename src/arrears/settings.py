@@ -334,6 +334,7 @@ INSTALLED_APPS = [
     "arrears.legal",
     "arrears.agencies",
     "arrears.quality",
+    "arrears.reports",
     "arrears.daily",
     "arrears.retention",
     "django_tasks",

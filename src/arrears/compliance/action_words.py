@@ -35,6 +35,7 @@ ACTION_WORDS = {
     ActionCode.ADD_CALENDAR_YEAR: _("add a calendar year"),
     ActionCode.MAIL_CALENDAR_WARNING: _("mail the calendar warning"),
     ActionCode.DAILY_RUN: _("nightly run"),
+    ActionCode.KEEP_MONTH_FACTS: _("month closed and the next opened for the KPIs"),
     ActionCode.CLASSIFY_LOAN: _("change a loan's delinquency class"),
     ActionCode.OPEN_CASE: _("open a case"),
     ActionCode.REOPEN_CASE: _("reopen a case"),

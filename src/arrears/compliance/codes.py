@@ -40,6 +40,8 @@ class ActionCode(StrEnum):
     # engine: the nightly run and the decisions it applies
     DAILY_RUN = "engine.daily_run"
     CLASSIFY_LOAN = "engine.classify_loan"
+    # reports: the month's facts the nightly run keeps (KPI-1)
+    KEEP_MONTH_FACTS = "reports.keep_month_facts"
     # collection
     OPEN_CASE = "collection.open_case"
     REOPEN_CASE = "collection.reopen_case"

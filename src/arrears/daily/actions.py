@@ -41,6 +41,7 @@ from arrears.engine.params import Terms
 from arrears.engine.runner import Decisions, decide
 from arrears.engine.schema import SCHEMAS
 from arrears.portfolio.queries import business_date
+from arrears.reports.facts import do_keep_month_facts
 from arrears.rules.calendar_watch import calendar_coverage, calendar_page
 from arrears.rules.queries import calendar, policy_book
 from arrears.workdays import UnknownYearError
@@ -222,6 +223,10 @@ def _run_one(day: date, *, actor: Any, progress: Progress | None, chunk_borrower
             # Placements whose period ended before today, or whose case closed tonight, end (LGL-2).
             if ended := do_end_placements(day, actor=actor):
                 merged["placements_ended"] += ended
+            # On a month's last day: the month's facts for the KPIs, after allocation (KPI-1).
+            facts = do_keep_month_facts(day, actor=actor)
+            if facts.opened:
+                merged["month_opening_loans"] += facts.opened_loans
             run.changes = dict(merged)
             if allocation.unowned:
                 summary = {**summary, "cases_without_collector": dict(allocation.unowned)}

@@ -38,6 +38,7 @@ WORDS = {
     "plans_completed": gettext_lazy("plans completed"),
     "tasks_withdrawn": gettext_lazy("routine tasks withdrawn (in litigation or written off)"),
     "placements_ended": gettext_lazy("agency placements ended (period over or case closed)"),
+    "month_opening_loans": gettext_lazy("loans overdue at the opening of the next month (KPI facts)"),
     # phases
     "read": gettext_lazy("read the book"),
     "compute": gettext_lazy("decide (engine)"),

@@ -15,43 +15,23 @@ from __future__ import annotations
 
 from datetime import time
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import field_validator, model_validator
 
-
-def _refuse_float(value: Any) -> Any:
-    if isinstance(value, float):
-        raise ValueError(f"{value!r} is a float; write it as a decimal string, e.g. '{value}'")
-    return value
-
-
-def _time_of_day(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return time.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a time of day; write HH:MM, e.g. '22:00'") from None
-    return value
-
-
-Dec = Annotated[Decimal, BeforeValidator(_refuse_float)]
-TimeOfDay = Annotated[time, BeforeValidator(_time_of_day)]
-ReminderChannel = Literal["sms", "email"]
-LetterChannel = Literal["email", "post"]
-RiskLevel = Literal["low", "medium", "high"]
-Component = Literal["penalty_interest", "compound_interest", "interest", "principal"]
-AgencyDocument = Literal["business_licence", "collection_licence", "confidentiality_agreement"]
-
-
-def param(default: Any, clause: str, text: str, **constraints: Any) -> Any:
-    """A policy parameter: its SPEC default, the clause it implements, what it means, its allowed range."""
-    return Field(default, description=text, json_schema_extra={"clause": clause}, **constraints)
-
-
-class Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+from arrears.policy.base import (
+    AgencyDocument,
+    Component,
+    Dec,
+    LetterChannel,
+    ReminderChannel,
+    RiskLevel,
+    Section,
+    TimeOfDay,
+    param,
+)
+from arrears.policy.model_kpi import Kpi, Scorecard
 
 
 class Reminders(Section):
@@ -345,18 +325,6 @@ class Agency(Section):
         return self
 
 
-class Kpi(Section):
-    """Clause: KPI-1, KPI-2."""
-
-    recovery_target_mild: Dec = param(
-        Decimal("0.80"), "KPI-1", "recovery-rate target for mild cases (above)", ge=0, le=1
-    )
-    recovery_target_severe: Dec = param(
-        Decimal("0.50"), "KPI-1", "recovery-rate target for severe cases (above)", ge=0, le=1
-    )
-    cost_rate_max: Dec = param(Decimal("0.05"), "KPI-2", "cost rate target (below)", ge=0, le=1)
-
-
 class Complaints(Section):
     """Clause: CMP-1, CMP-2, CMP-3; PRV-1 (the violation register's repeats)."""
 
@@ -554,6 +522,7 @@ class Policy(Section):
     legal: Legal = Legal()
     agency: Agency = Agency()
     kpi: Kpi = Kpi()
+    scorecard: Scorecard = Scorecard()
     complaints: Complaints = Complaints()
     quality: Quality = Quality()
     penalty: Penalty = Penalty()

@@ -1,0 +1,175 @@
+"""Recovery rate by amount (Clause: KPI-1) and cost rate (Clause: KPI-2) for a month, as `docs/kpi.md` defines
+them, read from the month's facts (`arrears.reports.facts`).
+
+- opening overdue = per loan of the month's opening, its overdue principal, interest, penalty and compound
+  interest at the end of the day before the month began;
+- recovered = per loan, the smaller of what it paid during the month and its opening overdue amount;
+- rate = Σ recovered ÷ Σ opening overdue, 4 decimals half-up (none when nothing was overdue);
+- cost rate = the month's collection cost ÷ Σ recovered, 4 decimals half-up (none when nothing was recovered).
+
+A closed month reads the outcomes stored when it closed; the month under way reads the payments delivered up to
+the last completed night and is marked provisional. One SQL statement, grouped in the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from arrears.agencies.commissions import Month
+from arrears.daily.models import Run, RunStatus
+from arrears.reports.facts import paid_sql
+from arrears.reports.models import MonthClose, MonthOutcome, OpeningPosition
+from arrears.rules.queries import policy_book
+
+__all__ = ["CLASSES", "DIMENSIONS", "Filters", "KpiUnavailable", "Recovery", "RecoveryRow", "rate", "recovery"]
+
+CLASSES = ("mild", "moderate", "severe")
+# What a month's figures may be split by: the column of the opening that says it.
+DIMENSIONS = {
+    "class": "delinquency_class",
+    "team": "team_id",
+    "collector": "collector_id",
+    "agency": "agency_id",
+    "product": "product",
+}
+FOUR = Decimal("0.0001")
+
+
+class KpiUnavailable(ValueError):
+    """The month has no figures yet; the message says why and what to do."""
+
+
+def rate(numerator: int, denominator: int) -> Decimal | None:
+    """numerator ÷ denominator to 4 decimals, half-up; None when the denominator is 0."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(FOUR, ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Narrow a month's loans to one team, collector, agency or product (None: all)."""
+
+    team: int | None = None
+    collector: int | None = None
+    agency: int | None = None
+    product: str | None = None
+
+    def sql(self) -> tuple[str, list[Any]]:
+        parts, params = [], []
+        for name, value in (
+            ("team_id", self.team),
+            ("collector_id", self.collector),
+            ("agency_id", self.agency),
+            ("product", self.product),
+        ):
+            if value is not None:
+                parts.append(f"o.{name} = %s")
+                params.append(value)
+        return "".join(f" AND {part}" for part in parts), params
+
+
+@dataclass(frozen=True)
+class RecoveryRow:
+    key: Any  # the class code, a team/collector/agency id (None: none), a product
+    loans: int
+    opening_overdue_fen: int
+    recovered_fen: int
+    target: Decimal | None = None
+
+    @property
+    def recovery_rate(self) -> Decimal | None:
+        return rate(self.recovered_fen, self.opening_overdue_fen)
+
+    @property
+    def met(self) -> bool | None:
+        """Whether the rate is above its target (None: no target or no figure)."""
+        if self.target is None or self.recovery_rate is None:
+            return None
+        return self.recovery_rate > self.target
+
+
+@dataclass(frozen=True)
+class Recovery:
+    month: Month
+    by: str
+    closed: bool  # False: the month is under way, figures through `through`
+    through: date
+    rows: list[RecoveryRow] = field(default_factory=list)
+
+    @property
+    def opening_overdue_fen(self) -> int:
+        return sum(row.opening_overdue_fen for row in self.rows)
+
+    @property
+    def recovered_fen(self) -> int:
+        return sum(row.recovered_fen for row in self.rows)
+
+
+def _t(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def month_state(month: Month) -> tuple[bool, date]:
+    """(closed, through): whether `month` is closed, and the last business date its figures include. Raises
+    KpiUnavailable when the month was never opened (the nightly run of the day before it did not run)."""
+    if MonthClose.objects.filter(month=month.first).exists():
+        return True, month.last
+    if not MonthClose.objects.filter(month=month.previous().first).exists():
+        raise KpiUnavailable(
+            _(
+                "%(month)s has no opening figures: the nightly run of %(eve)s keeps them, and it has not run. "
+                "Months are measured from the first month that began after arrears' first nightly run."
+            )
+            % {"month": month, "eve": month.previous().last.isoformat()}
+        )
+    through = (
+        Run.objects.filter(status=RunStatus.DONE, business_date__range=(month.first, month.last))
+        .order_by("-business_date")
+        .values_list("business_date", flat=True)
+        .first()
+    )
+    return False, through or month.previous().last
+
+
+def targets(month: Month) -> dict[str, Decimal | None]:
+    """KPI-1's targets by class in the policy in force on the month's last day (the policy sets none for
+    moderate)."""
+    kpi = policy_book().on(month.last).kpi
+    return {"mild": kpi.recovery_target_mild, "moderate": None, "severe": kpi.recovery_target_severe}
+
+
+def recovery(month: Month, by: str = "class", where: Filters | None = None) -> Recovery:
+    """Clause: KPI-1 — the month's opening overdue and recovered amounts split by `by` (a key of DIMENSIONS)."""
+    if by not in DIMENSIONS:
+        raise KpiUnavailable(_("Split the figures by one of: %(choices)s.") % {"choices": ", ".join(DIMENSIONS)})
+    closed, through = month_state(month)
+    column = DIMENSIONS[by]
+    narrow, narrow_params = (where or Filters()).sql()
+    if closed:
+        paid = f"SELECT loan_id, paid_fen FROM {_t(MonthOutcome)} WHERE month = %s"  # noqa: S608
+        paid_params: list[Any] = [month.first]
+    else:
+        paid, paid_params = paid_sql(), [month.first, through]
+    sql = f"""
+        SELECT o.{column}, COUNT(*), SUM(o.overdue_fen),
+            SUM(CASE WHEN COALESCE(x.paid_fen, 0) < o.overdue_fen THEN COALESCE(x.paid_fen, 0) ELSE o.overdue_fen END)
+        FROM {_t(OpeningPosition)} o LEFT JOIN ({paid}) x ON x.loan_id = o.loan_id
+        WHERE o.month = %s{narrow}
+        GROUP BY o.{column}
+    """  # noqa: S608 (the column from DIMENSIONS, values as parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*paid_params, month.first, *narrow_params])
+        found = {key: (int(n), int(opening), int(recovered)) for key, n, opening, recovered in cursor.fetchall()}
+    if by == "class":
+        goals = targets(month)
+        rows = [RecoveryRow(key, *found.get(key, (0, 0, 0)), target=goals[key]) for key in CLASSES]
+    else:
+        rows = [RecoveryRow(key, *found[key]) for key in sorted(found, key=lambda k: (k is None, str(k)))]
+    return Recovery(month, by, closed, through, rows)
