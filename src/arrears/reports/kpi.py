@@ -119,8 +119,6 @@ def _t(model: Any) -> str:
 def month_state(month: Month) -> tuple[bool, date]:
     """(closed, through): whether `month` is closed, and the last business date its figures include. Raises
     KpiUnavailable when the month was never opened (the nightly run of the day before it did not run)."""
-    if MonthClose.objects.filter(month=month.first).exists():
-        return True, month.last
     if not MonthClose.objects.filter(month=month.previous().first).exists():
         raise KpiUnavailable(
             _(
@@ -129,6 +127,8 @@ def month_state(month: Month) -> tuple[bool, date]:
             )
             % {"month": month, "eve": month.previous().last.isoformat()}
         )
+    if MonthClose.objects.filter(month=month.first).exists():
+        return True, month.last
     through = (
         Run.objects.filter(status=RunStatus.DONE, business_date__range=(month.first, month.last))
         .order_by("-business_date")

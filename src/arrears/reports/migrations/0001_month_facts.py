@@ -6,96 +6,177 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0020_grant_quality_review'),
-        ('portfolio', '0008_hold_kinds_bank'),
+        ("accounts", "0020_grant_quality_review"),
+        ("portfolio", "0008_hold_kinds_bank"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MonthClose',
+            name="MonthClose",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(unique=True)),
-                ('closed_on', models.DateField()),
-                ('closed_at', models.DateTimeField()),
-                ('opening_loans', models.PositiveIntegerField()),
-                ('next_opening_loans', models.PositiveIntegerField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("month", models.DateField(unique=True)),
+                ("closed_on", models.DateField()),
+                ("closed_at", models.DateTimeField()),
+                ("opening_loans", models.PositiveIntegerField()),
+                ("next_opening_loans", models.PositiveIntegerField()),
             ],
         ),
         migrations.CreateModel(
-            name='OpeningBook',
+            name="OpeningBook",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('product', models.CharField(max_length=50)),
-                ('active_loans', models.PositiveIntegerField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("month", models.DateField()),
+                ("product", models.CharField(max_length=50)),
+                ("active_loans", models.PositiveIntegerField()),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('month', 'product'), name='opening_book_once')],
+                "constraints": [models.UniqueConstraint(fields=("month", "product"), name="opening_book_once")],
             },
         ),
         migrations.CreateModel(
-            name='CostEntry',
+            name="CostEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='month')),
-                ('kind', models.CharField(choices=[('staff', 'staff'), ('telephony', 'telephony'), ('other', 'other collection cost')], max_length=12, verbose_name='kind')),
-                ('amount_fen', models.BigIntegerField(verbose_name='amount (fen)')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('entered_at', models.DateTimeField(verbose_name='entered at')),
-                ('entered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('replaced_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reports.costentry')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team', verbose_name='team')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("month", models.DateField(verbose_name="month")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("staff", "staff"), ("telephony", "telephony"), ("other", "other collection cost")],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("amount_fen", models.BigIntegerField(verbose_name="amount (fen)")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                ("entered_at", models.DateTimeField(verbose_name="entered at")),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "replaced_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reports.costentry",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.team",
+                        verbose_name="team",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['month'], name='cost_entry_month')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount_fen__gte', 0)), name='cost_entry_not_negative'), models.CheckConstraint(condition=models.Q(('kind__in', ['staff', 'telephony', 'other'])), name='cost_entry_kind_known')],
+                "indexes": [models.Index(fields=["month"], name="cost_entry_month")],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("amount_fen__gte", 0)), name="cost_entry_not_negative"),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["staff", "telephony", "other"])), name="cost_entry_kind_known"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MonthOutcome',
+            name="MonthOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('paid_fen', models.BigIntegerField()),
-                ('end_state', models.CharField(choices=[('delinquent', 'still overdue'), ('current', 'current again'), ('closed', 'paid off'), ('written_off', 'written off')], max_length=12)),
-                ('end_bucket', models.CharField(blank=True, max_length=4)),
-                ('end_dpd', models.PositiveIntegerField(default=0)),
-                ('loan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portfolio.loan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("month", models.DateField()),
+                ("paid_fen", models.BigIntegerField()),
+                (
+                    "end_state",
+                    models.CharField(
+                        choices=[
+                            ("delinquent", "still overdue"),
+                            ("current", "current again"),
+                            ("closed", "paid off"),
+                            ("written_off", "written off"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("end_bucket", models.CharField(blank=True, max_length=4)),
+                ("end_dpd", models.PositiveIntegerField(default=0)),
+                (
+                    "loan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="portfolio.loan"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('month', 'loan'), name='outcome_once_a_month')],
+                "constraints": [models.UniqueConstraint(fields=("month", "loan"), name="outcome_once_a_month")],
             },
         ),
         migrations.CreateModel(
-            name='OpeningPosition',
+            name="OpeningPosition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('borrower_id', models.BigIntegerField()),
-                ('product', models.CharField(max_length=50)),
-                ('delinquency_class', models.CharField(choices=[('current', 'current'), ('mild', 'mild (轻度)'), ('moderate', 'moderate (中度)'), ('severe', 'severe (重度)')], max_length=10)),
-                ('bucket', models.CharField(max_length=4)),
-                ('dpd', models.PositiveIntegerField()),
-                ('overdue_principal_fen', models.BigIntegerField()),
-                ('overdue_interest_fen', models.BigIntegerField()),
-                ('penalty_fen', models.BigIntegerField()),
-                ('compound_fen', models.BigIntegerField()),
-                ('overdue_fen', models.BigIntegerField()),
-                ('case_id', models.BigIntegerField(null=True)),
-                ('team_id', models.BigIntegerField(null=True)),
-                ('agency_id', models.BigIntegerField(null=True)),
-                ('collector', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('loan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portfolio.loan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("month", models.DateField()),
+                ("borrower_id", models.BigIntegerField()),
+                ("product", models.CharField(max_length=50)),
+                (
+                    "delinquency_class",
+                    models.CharField(
+                        choices=[
+                            ("current", "current"),
+                            ("mild", "mild (轻度)"),
+                            ("moderate", "moderate (中度)"),
+                            ("severe", "severe (重度)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("bucket", models.CharField(max_length=4)),
+                ("dpd", models.PositiveIntegerField()),
+                ("overdue_principal_fen", models.BigIntegerField()),
+                ("overdue_interest_fen", models.BigIntegerField()),
+                ("penalty_fen", models.BigIntegerField()),
+                ("compound_fen", models.BigIntegerField()),
+                ("overdue_fen", models.BigIntegerField()),
+                ("case_id", models.BigIntegerField(null=True)),
+                ("team_id", models.BigIntegerField(null=True)),
+                ("agency_id", models.BigIntegerField(null=True)),
+                (
+                    "collector",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "loan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="portfolio.loan"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['month', 'delinquency_class'], name='opening_month_class')],
-                'constraints': [models.UniqueConstraint(fields=('month', 'loan'), name='opening_once_a_month'), models.CheckConstraint(condition=models.Q(('overdue_fen__gte', 0)), name='opening_overdue_not_negative')],
+                "indexes": [models.Index(fields=["month", "delinquency_class"], name="opening_month_class")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("month", "loan"), name="opening_once_a_month"),
+                    models.CheckConstraint(
+                        condition=models.Q(("overdue_fen__gte", 0)), name="opening_overdue_not_negative"
+                    ),
+                ],
             },
         ),
     ]

@@ -1,0 +1,65 @@
+"""`arrears kpi --month YYYY-MM [--by class|team|collector|agency|product] [--json]`: a month's recovery rate by
+amount (KPI-1) and cost rate (KPI-2), as `docs/kpi.md` defines them.
+
+`--json` prints `{"month", "closed", "through", "by", "rows": [{"class", "loans", "opening_overdue", "recovered",
+"recovery_rate", "target", "met"}], "opening_overdue", "recovered", "recovery_rate", "cost", "cost_rate",
+"cost_target", "costs", "notices_sent"}` (amounts yuan strings to the fen, rates strings with 4 decimals; rows
+split by team, collector or agency carry its id under that name and its `name`). A month still under way is
+`"closed": false`, its figures through the last completed night (`through`). A month without opening figures
+(before arrears' first nightly run) exits 1 with what to do."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from arrears.cli.web import setup_django
+
+DIMENSIONS = ("class", "team", "collector", "agency", "product")
+
+
+def _month(_ctx, _param, value: str):
+    from arrears.agencies.commissions import BadMonth, Month
+
+    try:
+        return Month.parse(value)
+    except BadMonth as exc:
+        raise click.BadParameter(
+            f"{value!r}: write the month as YYYY-MM with a month from 01 to 12, e.g. 2026-03"
+        ) from exc
+
+
+@click.command("kpi")
+@click.option("--month", "month", required=True, callback=_month, help="The month, YYYY-MM.")
+@click.option("--by", "by", type=click.Choice(DIMENSIONS), default="class", show_default=True, help="Split by.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def kpi(month, by: str, as_json: bool) -> None:
+    """A month's recovery rate by amount (KPI-1) and cost rate (KPI-2)."""
+    setup_django()
+    from arrears.reports.kpi import KpiUnavailable
+    from arrears.reports.summary import month_summary
+
+    try:
+        summary = month_summary(month, by)
+    except KpiUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False))
+        return
+    state = "closed" if summary["closed"] else f"under way, through {summary['through']}"
+    click.echo(f"{summary['month']} ({state})")
+    click.echo(f"{by:<24} {'loans':>7} {'opening overdue':>18} {'recovered':>16} {'rate':>8} {'target':>8}")
+    for row in summary["rows"]:
+        key = row.get("name") or row[by]
+        click.echo(
+            f"{key if key is not None else '—'!s:<24} {row['loans']:>7} {row['opening_overdue']:>18} "
+            f"{row['recovered']:>16} {row['recovery_rate'] or '—':>8} {row.get('target') or '—':>8}"
+        )
+    click.echo(
+        f"{'total':<24} {'':>7} {summary['opening_overdue']:>18} {summary['recovered']:>16} "
+        f"{summary['recovery_rate'] or '—':>8}"
+    )
+    click.echo(
+        f"cost {summary['cost']}, cost rate {summary['cost_rate'] or '—'} (target below {summary['cost_target']})"
+    )
