@@ -35,6 +35,8 @@ class Perm(StrEnum):
     MANAGE_PHRASES = "compliance.manage_phrases"
     MANAGE_USERS = "accounts.manage_users"
     VIEW_REPORTS = "reports.view"
+    REVIEW_MONTH = "reports.review"
+    PREPARE_REVIEW = "reports.prepare_review"
     CALL = "collection.call"
     SEND_LETTER = "collection.send_letter"
     REASSIGN = "collection.reassign"
@@ -95,6 +97,14 @@ PERM_TEXT: dict[Perm, tuple[str, str]] = {
     Perm.MANAGE_PHRASES: ("edit the list of prohibited phrases (LANG-1)", "维护禁用语清单"),
     Perm.MANAGE_USERS: ("manage users, roles, teams and agencies", "管理用户、角色、团队与委外机构"),
     Perm.VIEW_REPORTS: ("see reports and KPIs, no personal data", "查看报表与指标（不含个人信息）"),
+    Perm.REVIEW_MONTH: (
+        "edit the monthly review pack (commentary, typical cases, action items) and approve it (REV-1)",
+        "编辑月度回顾材料（评述、典型案例、待办事项）并审批",
+    ),
+    Perm.PREPARE_REVIEW: (
+        "prepare the monthly review pack's figures and proposed cases (REV-1)",
+        "生成月度回顾材料的指标与建议案例",
+    ),
     Perm.CALL: ("make and record collection calls (AUTH-1)", "拨打并记录催收电话"),
     Perm.SEND_LETTER: ("send formal overdue notices (AUTH-1)", "发送逾期通知书"),
     Perm.REASSIGN: ("reassign cases between collectors", "调配案件"),

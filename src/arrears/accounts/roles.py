@@ -13,8 +13,9 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
 - **supervisor** (催收主管, AUTH-2/3): the senior's grants plus approving plans and waivers, reassigning cases,
   deciding agency placement (placing and recalling cases) or litigation, auditing agencies (AGY-3), listening to
   call recordings (QA-1), the monthly quality scores (QA-2) (and proposing a write-off, or approving another supervisor's:
-  maker-checker), seeing litigation cases and their files, holds, unmasking one field with a reason (PRV-1), and reports for
-  the monthly review (REV-1); drafts notice and script templates for legal review (LANG-2) and looks after the
+  maker-checker), seeing litigation cases and their files, holds, unmasking one field with a reason (PRV-1), and reports;
+  the monthly review (REV-1): prepares the pack again, edits its commentary and typical cases, keeps the meeting's
+  action items and approves it (`reports.prepare_review`, `reports.review`); drafts notice and script templates for legal review (LANG-2) and looks after the
   notices outbox (failed and unconfirmed sends, print batches); files and handles complaints (CMP-1, CMP-2). That the approver is not the proposer (maker-checker) is the approval action's
   rule, not a missing grant.
 - **legal officer**: litigation files need the debtor's identity and address, so view, exact search and unmask;
@@ -45,7 +46,8 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
   `accounts.sign_in` is what lets its token in (`api.auth`); it opens nothing of the book.
 - **system** (the nightly run, user `nightly-run`): imports the feed, runs the daily batch, places and releases
   holds the feed or the run decides, and dispatches the notices outbox (`arrears dispatch`); imports the call
-  platform's recordings from a directory (`arrears qa import-recordings`). It cannot sign in (no
+  platform's recordings from a directory (`arrears qa import-recordings`); prepares the monthly review pack on the
+  month's first working day (`reports.prepare_review`; approving it is a supervisor's). It cannot sign in (no
   `accounts.sign_in`, unusable password).
 
 Every human role has `accounts.sign_in`; a user without a role, or whose role lost it, cannot sign in, and a
@@ -99,6 +101,8 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
         Perm.HANDLE_COMPLAINTS,
         Perm.LISTEN_RECORDINGS,
         Perm.VIEW_QUALITY,
+        Perm.PREPARE_REVIEW,
+        Perm.REVIEW_MONTH,
     },
     RoleCode.LEGAL_OFFICER: frozenset(
         {
@@ -160,6 +164,7 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.PURGE_EXPIRED,
             Perm.FILE_COMPLAINT,
             Perm.TELEPHONY,
+            Perm.PREPARE_REVIEW,
         }
     ),
 }

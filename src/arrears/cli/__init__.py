@@ -22,6 +22,7 @@ from arrears.cli.kpi import kpi
 from arrears.cli.policy import policy
 from arrears.cli.purge import purge
 from arrears.cli.qa import qa
+from arrears.cli.review import review
 from arrears.cli.tokens import token
 from arrears.cli.users import user
 from arrears.cli.web import manage, serve
@@ -44,6 +45,7 @@ cli.add_command(dispatch)
 cli.add_command(policy)
 cli.add_command(purge)
 cli.add_command(qa)
+cli.add_command(review)
 cli.add_command(serve)
 cli.add_command(manage)
 cli.add_command(import_feed)

@@ -42,6 +42,12 @@ class ActionCode(StrEnum):
     CLASSIFY_LOAN = "engine.classify_loan"
     # reports: the month's facts the nightly run keeps (KPI-1)
     KEEP_MONTH_FACTS = "reports.keep_month_facts"
+    # reports: the monthly review pack (REV-1): prepared, edited, its action items, approved
+    PREPARE_REVIEW = "reports.prepare_review"
+    EDIT_REVIEW = "reports.edit_review"
+    ADD_ACTION_ITEM = "reports.add_action_item"
+    UPDATE_ACTION_ITEM = "reports.update_action_item"
+    APPROVE_REVIEW = "reports.approve_review"
     # collection
     OPEN_CASE = "collection.open_case"
     REOPEN_CASE = "collection.reopen_case"

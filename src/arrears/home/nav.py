@@ -28,6 +28,9 @@ LINKS = (
     ("agencies:audits", _("Agency audits"), Perm.AUDIT_AGENCIES),  # AGY-3
     ("quality:reviews", _("Call reviews"), Perm.REVIEW_CALLS),  # QA-1
     ("quality:scores", _("Quality scores"), Perm.VIEW_QUALITY),  # QA-2
+    # The monthly review (REV-1): supervisors work the packs; readers of reports open the approved ones.
+    ("reports:reviews", _("Monthly review"), Perm.REVIEW_MONTH),
+    ("reports:reviews", _("Monthly review"), Perm.VIEW_REPORTS),
     ("notices:outbox", _("Notices outbox"), Perm.MANAGE_OUTBOX),
     ("portfolio:borrowers", _("Borrowers"), Perm.VIEW_PORTFOLIO),
     ("daily:runs", _("Nightly runs"), Perm.VIEW_RUNS),

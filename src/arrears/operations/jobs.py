@@ -7,12 +7,13 @@ parameters, worded in the reader's language on the runs page — and the runs it
 nightly run of its date, the nightly run chains a dispatch and the retention purge). Jobs run as the system user; `arrears.operations.actions`
 records each attempt and retries a failure with backoff.
 
-To add a job (mail polling, the monthly review, reminders of deadlines): write its function and due rule here
+To add a job (mail polling, reminders of deadlines): write its function and due rule here
 and add one `Job(...)` line to `JOBS`.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 from collections import Counter
@@ -28,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arrears.operations.words import Said, english
 
+log = logging.getLogger(__name__)
 READY_MARKER = ".ready"
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -244,6 +246,41 @@ def transcribe(payload: dict[str, Any], actor: Any) -> Outcome:
     return Outcome(said)
 
 
+# -- the monthly review, from the month's first working day (REV-1) -------------------------------------------
+
+
+def review_due(now: datetime) -> list[Slot]:
+    """The month before's review pack, from the first working day of the month (the project's calendar) once the
+    month before is closed (the nightly run of its last day); one slot a month. A year the calendar does not know
+    is not guessed: nothing is due, and the log says so (the calendar warning tells administrators in time)."""
+    from arrears.agencies.commissions import Month
+    from arrears.reports.models import MonthClose
+    from arrears.rules.queries import calendar
+    from arrears.workdays import UnknownYearError
+
+    day = timezone.localdate(now)
+    try:
+        first = calendar().next_working_day(day.replace(day=1))
+    except UnknownYearError as exc:
+        log.debug("monthly review: the working-day calendar does not know %s (%s); not prepared", day.year, exc)
+        return []
+    month = Month.of(day).previous()
+    if day < first or not MonthClose.objects.filter(month=month.first).exists():
+        return []
+    return [(str(month), {"month": str(month)})]
+
+
+def monthly_review(payload: dict[str, Any], actor: Any) -> Outcome:
+    from arrears.agencies.commissions import Month
+    from arrears.reports.actions_review import do_prepare_review
+
+    month = Month.parse(payload["month"])
+    pack = do_prepare_review(month, actor=actor, today=timezone.localdate())
+    if pack.approved:
+        return Outcome([("review_approved_already", {"month": str(month)})])
+    return Outcome([("review_prepared", {"month": str(month), "cases": pack.cases.count()})])
+
+
 def never(now: datetime) -> list[Slot]:
     """Due only when another job chains it."""
     return []
@@ -295,6 +332,13 @@ JOBS: dict[str, Job] = {
             complaint_mail_due,
             complaint_mail,
             priority=15,
+        ),
+        Job(
+            "review",
+            _("Prepare the monthly review pack"),
+            _("on the month's first working day, once the month before is closed"),
+            review_due,
+            monthly_review,
         ),
         Job(
             "transcribe",

@@ -47,6 +47,8 @@ MESSAGES = {
     "mail_read": _("complaint mailbox: %(read)s messages read, %(filed)s filed, %(already)s filed before"),
     "mail_failed": _("%(n)s messages could not be filed and are tried again at the next reading (see the log)"),
     "transcribed": _("call recordings: %(inspected)s heard and inspected, %(flagged)s for review"),
+    "review_prepared": _("monthly review of %(month)s prepared: %(cases)s typical cases proposed"),
+    "review_approved_already": _("monthly review of %(month)s: already approved, left as it is"),
     "transcribe_failed": _("%(n)s recordings could not be heard and are tried again next time (see the log)"),
 }
 

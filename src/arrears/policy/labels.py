@@ -77,6 +77,7 @@ MEANINGS_ZH: dict[str, str] = {
     "kpi.cost_per_sms": "每发送一条短信的催收成本（元）",
     "kpi.cost_per_email": "每发送一封电子邮件的催收成本（元）",
     "kpi.cost_per_letter": "每打印并邮寄一封信函的催收成本（元）",
+    "kpi.review_cases_per_rule": "月度回顾中每条规则建议的典型案例数（金额大者优先）",
     "scorecard.weight_recovery": "回收率的权重",
     "scorecard.weight_promises_kept": "还款承诺兑现率的权重",
     "scorecard.weight_contact": "联系到本人比率的权重",

@@ -17,7 +17,7 @@ from arrears.policy.base import Dec, Section, param
 class Kpi(Section):
     """Clause: KPI-1, KPI-2. The targets, and what each notice costs (KPI-2's cost counts the notices and letters
     sent in a month at these unit costs, with the agencies' commissions, legal costs and the costs entered per
-    team and month)."""
+    team and month); and how many typical cases each of the monthly review's rules proposes (REV-1)."""
 
     recovery_target_mild: Dec = param(
         Decimal("0.80"), "KPI-1", "recovery-rate target for mild cases (above)", ge=0, le=1
@@ -30,6 +30,9 @@ class Kpi(Section):
     cost_per_email: Dec = param(Decimal("0.01"), "KPI-2", "collection cost of one email sent, in yuan", ge=0, le=1000)
     cost_per_letter: Dec = param(
         Decimal("6.00"), "KPI-2", "collection cost of one letter printed and posted, in yuan", ge=0, le=1000
+    )
+    review_cases_per_rule: int = param(
+        5, "REV-1", "typical cases each rule proposes for the monthly review (the largest amounts first)", ge=1, le=50
     )
 
 

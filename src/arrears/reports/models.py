@@ -138,3 +138,7 @@ class CostEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.month:%Y-%m}: {self.amount_fen} fen"
+
+
+# The monthly review's records (REV-1) live in their own module; imported here so that Django finds them.
+from arrears.reports.models_review import *  # noqa: E402, F403
