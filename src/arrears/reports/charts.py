@@ -14,6 +14,8 @@ How this works
   digest of the picture (`c1a2b3c4d-…`), so several charts in one page do not share ids.
 * Each SVG is an image for assistive technology: `role="img"`, `aria-label` and a `<title>` with the chart's
   title. Each series is one group, `id="<prefix>series-<n>"`; the target line is `<prefix>target`.
+* A page puts the string inline; a PDF template embeds it as an image, `<img src="{{ chart_uri }}">` with
+  `data_uri(svg)` (WeasyPrint reads the style attributes of an inline SVG as the page's CSS and warns).
 * matplotlib is imported on the first chart (it takes about half a second), so the web tier's start-up does not
   pay for it. Drawing holds a lock: matplotlib's settings are process-wide.
 """
