@@ -83,7 +83,7 @@ class Row:
     def met_text(self) -> str:
         if self.met is None:
             return ""
-        return _("met") if self.met else _("missed")
+        return pgettext("target", "met") if self.met else pgettext("target", "missed")
 
 
 def shown(unit: str, value: Any) -> str:
