@@ -3,7 +3,7 @@ borrowers with known, distinct personal data, the nightly run, one user per role
 page shows — a case with a contact, a proposed and an approved plan (its agreement PDF), a waiver, a letter by
 post in a print batch (PDF and CSV manifest), a letter by email queued in the outbox, a lawsuit with two court
 stages, a document and a cost, version 1 of its litigation file, an open agency audit with its report, and a
-call's recording (S02's).
+call's recording (S02's), and the monthly review's packs (January's approved, February's prepared).
 
 `build_site()` needs the `approved_templates` fixture (letters are rendered from approved templates).
 
@@ -224,6 +224,7 @@ def build_site() -> Site:
         "agency_code": users[RoleCode.AGENCY_USER].agency.code,
         "commission_month": f"{AS_OF:%Y-%m}",
     }
+    ids.update(_reviews(users))
     site = Site(users=users, cases=cases, ids=ids)
     add_litigation_file(site)
     return site
@@ -381,6 +382,51 @@ def _recordings(cases: dict, users: dict) -> dict:
         "unrecorded_call_id": unrecorded.pk,
         "review_id": inspection.review.pk,
     }
+
+
+def _reviews(users: dict) -> dict:
+    """The monthly review (REV-1): January's pack approved (with an action item for the junior collector, its PDF
+    and XLSX kept), February's prepared with the commentary written and an item of its own; January's item comes
+    up in February's follow-up. The months are closed directly (the demo's book begins in March)."""
+    from datetime import UTC, date, datetime
+
+    from arrears.agencies.commissions import Month
+    from arrears.reports.actions_review import (
+        do_add_action_item,
+        do_approve_review,
+        do_edit_review,
+        do_prepare_review,
+    )
+    from arrears.reports.models import MonthClose
+
+    for month in (Month(2025, 12), Month(2026, 1), Month(2026, 2)):
+        MonthClose.objects.get_or_create(
+            month=month.first,
+            defaults={
+                "closed_on": month.last,
+                "closed_at": datetime(month.last.year, month.last.month, month.last.day, 15, tzinfo=UTC),
+                "opening_loans": 0,
+                "next_opening_loans": 0,
+            },
+        )
+    boss, junior = users[RoleCode.SUPERVISOR], users[RoleCode.JUNIOR_COLLECTOR]
+    january = do_prepare_review(Month(2026, 1), actor=boss, today=date(2026, 2, 2))
+    do_add_action_item(
+        january,
+        text="一月待办：复核失联客户",
+        owner=junior,
+        due_on=date(2026, 2, 27),
+        actor=boss,
+        today=date(2026, 2, 2),
+    )
+    do_edit_review(january, commentary="一月评述", actor=boss)
+    do_approve_review(january, actor=boss)
+    february = do_prepare_review(Month(2026, 2), actor=boss, today=AS_OF)
+    do_edit_review(february, commentary="二月评述", actor=boss)
+    item = do_add_action_item(
+        february, text="二月待办：核对分期方案", owner=junior, due_on=AS_OF, actor=boss, today=AS_OF
+    )
+    return {"review_month": "2026-01", "working_month": "2026-02", "action_item_id": item.pk}
 
 
 def add_reminder_and_hit(site: Site) -> None:

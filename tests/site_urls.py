@@ -48,6 +48,9 @@ LISTENERS = frozenset({SUP, COMPLIANCE, QA})  # quality.listen (QA-1): never col
 PLATFORM = frozenset({TEL})  # quality.telephony: the call platform's (CTI) service account
 REVIEWERS = frozenset({COMPLIANCE, QA})  # quality.review (QA-1): they read transcripts, confirm or override
 QUALITY_SCORES = frozenset({SUP, COMPLIANCE, QA})  # quality.view_scores (QA-2)
+# The monthly review (REV-1): supervisors work every pack (reports.review); readers of reports (reports.view:
+# compliance officers, analysts) open the approved ones, their PDF and XLSX.
+REVIEW_READERS = frozenset({SUP, COMPLIANCE, ANALYST})
 # The demo site's case S01 (DPD 45, moderate) is in the junior pool: every collector may open it; legal and
 # compliance officers read every case, read-only (collection.read_all_cases: they investigate complaints and
 # prepare litigation).
@@ -832,6 +835,46 @@ PAGES = [
         form={"verdict-0": "override", "reason-0": "识别有误，原话是提醒", "rectification_due": "", "note": ""},
     ),
     Page("quality/scores/", QUALITY_SCORES, "/quality/scores/", query=("month",)),
+    # The monthly review (REV-1): January's pack approved, February's prepared (the forms work on it).
+    Page("reports/reviews/", REVIEW_READERS, "/reports/reviews/"),
+    Page(
+        "reports/reviews/prepare/",
+        frozenset({SUP}),
+        "/reports/reviews/prepare/",
+        method="POST",
+        form={"month": "{working_month}"},
+        numbers=("month",),
+    ),
+    Page("reports/reviews/<str:month>/", REVIEW_READERS, "/reports/reviews/{review_month}/"),
+    Page("reports/reviews/<str:month>.<str:kind>", REVIEW_READERS, "/reports/reviews/{review_month}.pdf"),
+    Page(
+        "reports/reviews/<str:month>/edit/",
+        frozenset({SUP}),
+        "/reports/reviews/{working_month}/edit/",
+        method="POST",
+        form={"commentary": "二月评述：回收率回升"},
+    ),
+    Page(
+        "reports/reviews/<str:month>/items/",
+        frozenset({SUP}),
+        "/reports/reviews/{working_month}/items/",
+        method="POST",
+        form={"text": "复核二月失联客户", "owner": "{junior_id}", "due_on": "2026-03-31"},
+        numbers=("owner", "due_on"),
+    ),
+    Page(
+        "reports/reviews/<str:month>/items/<int:item_id>/",
+        frozenset({SUP}),
+        "/reports/reviews/{working_month}/items/{action_item_id}/",
+        method="POST",
+        form={"status": "done", "note": "已核对"},
+    ),
+    Page(
+        "reports/reviews/<str:month>/approve/",
+        frozenset({SUP}),
+        "/reports/reviews/{working_month}/approve/",
+        method="POST",
+    ),
     Page("api/v1/", frozenset(), "/api/v1/"),  # the API's root: no page (404 for everyone)
     # Any other path under the API: 404 in the API's error shape, for everyone.
     Page("api/v1/^(?P<rest>.*)$", frozenset(), "/api/v1/nope"),

@@ -89,7 +89,7 @@ def _text(value: Any, what: str, limit: int, *, required: bool = False) -> str:
     if "\x00" in text:
         raise ReviewError(_("%(what)s contains a character that cannot be stored; retype it.") % {"what": what})
     if required and not text:
-        raise ReviewError(_("Write %(what)s.") % {"what": what})
+        raise ReviewError(_("%(what)s is empty; write it.") % {"what": what})
     if len(text) > limit:
         raise ReviewError(
             _("%(what)s is %(n)s characters long; shorten it to %(limit)s.")
