@@ -91,7 +91,9 @@ def test_a_supervisor_works_the_pack_through_the_pages(client):
     ):
         assert shown in body, shown
     assert "欧阳明远" not in body
-    assert 'id="approve"' in body and 'id="add-item"' in body and "<svg" in body
+    assert 'id="approve"' in body
+    assert 'id="add-item"' in body
+    assert "<svg" in body
     answer = client.post(
         "/reports/reviews/2026-11/edit/",
         {
@@ -113,8 +115,12 @@ def test_a_supervisor_works_the_pack_through_the_pages(client):
     pack.refresh_from_db()
     assert pack.status == ReviewStatus.APPROVED
     body = text(client.get("/reports/reviews/2026-11/"))
-    assert 'id="approve"' not in body and 'id="add-item"' not in body and 'name="commentary"' not in body
-    assert "首期即违约" in body and "复核分期方案" in body and "王芳" in body
+    assert 'id="approve"' not in body
+    assert 'id="add-item"' not in body
+    assert 'name="commentary"' not in body
+    assert "首期即违约" in body
+    assert "复核分期方案" in body
+    assert "王芳" in body
     pdf = client.get("/reports/reviews/2026-11.pdf")
     assert (pdf.status_code, pdf["Content-Type"], pdf["Cache-Control"]) == (200, "application/pdf", "private, no-store")
     assert hashlib.sha256(pdf.content).hexdigest() == pack.pdf_sha256
@@ -137,13 +143,17 @@ def test_readers_see_the_approved_packs_only_and_analysts_no_borrower(client):
     do_prepare_review(DEC, actor=system_actor(), today=date(2027, 1, 4))
     client.force_login(make_user("analyst"))
     listing = text(client.get("/reports/reviews/"))
-    assert "/reports/reviews/2026-11/" in listing and "/reports/reviews/2026-12/" not in listing
+    assert "/reports/reviews/2026-11/" in listing
+    assert "/reports/reviews/2026-12/" not in listing
     assert "/reports/reviews/" in text(client.get("/"))
     assert client.get("/reports/reviews/2026-12/").status_code == 404
     assert client.get("/reports/reviews/2026-12.pdf").status_code == 404
     body = text(client.get("/reports/reviews/2026-11/"))
-    assert f"#{case.case_id}" in body and "8,182.18" in body and "违约" in body
-    assert "欧阳" not in body and 'id="approve"' not in body
+    assert f"#{case.case_id}" in body
+    assert "8,182.18" in body
+    assert "违约" in body
+    assert "欧阳" not in body
+    assert 'id="approve"' not in body
     assert client.get("/reports/reviews/2026-11.pdf").status_code == 200
     events = AuditEvent.objects.count()
     assert client.post("/reports/reviews/prepare/", {"month": "2026-12"}).status_code == 403
@@ -159,22 +169,24 @@ def test_readers_see_the_approved_packs_only_and_analysts_no_borrower(client):
 
 def test_bad_input_is_answered_with_what_to_do_and_changes_nothing(client):
     """Clause: REV-1 — a month that is not YYYY-MM, a month not closed, a due date that is not a date, an item of
-    no pack of this page, an edit of an approved pack (409), a stored file that no longer matches: each answered
-    with a message, nothing written."""
+    no pack of this page, an edit of an approved pack (409), a stored file that no longer matches or is gone: each
+    answered with a message, nothing written."""
     close(Month(2026, 10), NOV)
     boss = make_user("supervisor")
     client.force_login(boss)
     assert client.get("/reports/reviews/2026-13/").status_code == 400
     assert client.post("/reports/reviews/prepare/", {"month": "２０２６-11"}).status_code == 400
     refused = client.post("/reports/reviews/prepare/", {"month": "2026-12"})
-    assert refused.status_code == 400 and "尚未结账" in text(refused)
+    assert refused.status_code == 400
+    assert "尚未结账" in text(refused)
     assert client.get("/reports/reviews/2026-11/").status_code == 404  # not prepared yet
     pack = do_prepare_review(NOV, actor=boss, today=date(2026, 12, 1))
     events = AuditEvent.objects.count()
     bad_date = client.post(
         "/reports/reviews/2026-11/items/", {"text": "复核", "owner": str(boss.pk), "due_on": "2026-02-30"}
     )
-    assert bad_date.status_code == 400 and "完成期限" in text(bad_date)
+    assert bad_date.status_code == 400
+    assert "完成期限" in text(bad_date)
     no_owner = client.post("/reports/reviews/2026-11/items/", {"text": "复核", "owner": "x", "due_on": "2099-01-01"})
     assert no_owner.status_code == 400
     assert client.post("/reports/reviews/2026-11/edit/", {"case": ["abc"], "commentary": "x"}).status_code == 400
@@ -185,9 +197,12 @@ def test_bad_input_is_answered_with_what_to_do_and_changes_nothing(client):
     do_approve_review(pack, actor=boss)
     events = AuditEvent.objects.count()
     late = client.post("/reports/reviews/2026-11/edit/", {"commentary": "改"})
-    assert late.status_code == 409 and "已审批" in text(late)
+    assert late.status_code == 409
+    assert "已审批" in text(late)
     pack.refresh_from_db()
     assert (pack.commentary, AuditEvent.objects.count()) == ("评述", events)
     default_storage.delete(pack.pdf_path)
     default_storage.save(pack.pdf_path, ContentFile(b"%PDF-1.4 changed"))
     assert client.get("/reports/reviews/2026-11.pdf").status_code == 409
+    default_storage.delete(pack.xlsx_path)
+    assert client.get("/reports/reviews/2026-11.xlsx").status_code == 409

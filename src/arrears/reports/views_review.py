@@ -265,16 +265,21 @@ def download(request: HttpRequest, month: str, kind: str) -> HttpResponse:
     if pack.status != ReviewStatus.APPROVED:
         raise Http404("a pack's documents are kept when it is approved")
     path, digest = (pack.pdf_path, pack.pdf_sha256) if kind == "pdf" else (pack.xlsx_path, pack.xlsx_sha256)
-    with default_storage.open(path, "rb") as stored:
-        content = stored.read()
+    try:
+        with default_storage.open(path, "rb") as stored:
+            content = stored.read()
+    except FileNotFoundError:
+        content = b""
     if hashlib.sha256(content).hexdigest() != digest:
-        log.error("review pack %s: the stored %s does not match its SHA-256 %s", pack.label, kind, digest)
+        log.error("review pack %s: the stored %s is missing or does not match its SHA-256 %s", pack.label, kind, digest)
         return render(
             request,
             "home/problem.html",
             {
                 "title": _("The file cannot be shown"),
-                "message": _("The stored file does not match the one kept at approval; tell the administrators."),
+                "message": _(
+                    "The stored file is missing or does not match the one kept at approval; tell the administrators."
+                ),
             },
             status=409,
         )
