@@ -59,7 +59,7 @@ def test_every_table_downloads_as_csv_and_all_as_xlsx_each_an_audited_read():
     csv = client.get("/reports/?month=2026-11&format=csv&table=recovery", **EN)
     assert csv.status_code == 200
     text = csv.content.decode("utf-8-sig")
-    assert "mild (轻度),2,\"15,167.54\",\"8,053.32\",53.10%,80.00%" in text
+    assert 'mild (轻度),2,"15,167.54","8,053.32",53.10%,80.00%' in text
     workbook = client.get("/reports/?month=2026-11&format=xlsx", **EN)
     assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
     names = zipfile.ZipFile(io.BytesIO(workbook.content)).namelist()
@@ -70,7 +70,14 @@ def test_every_table_downloads_as_csv_and_all_as_xlsx_each_an_audited_read():
 
 @pytest.mark.parametrize(
     "query",
-    ["month=2026-13", "month=２０２６-11", "team=abc", "collector=１２", "agency=99999999999999999999", "split=borrower"],
+    [
+        "month=2026-13",
+        "month=２０２６-11",
+        "team=abc",
+        "collector=１２",
+        "agency=99999999999999999999",
+        "split=borrower",
+    ],
 )
 def test_bad_choices_are_refused_in_words_not_a_500(query):
     page = _client("supervisor").get(f"/reports/?{query}", **EN)
