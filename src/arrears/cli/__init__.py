@@ -18,7 +18,7 @@ from arrears.cli.daily import run_daily
 from arrears.cli.demo import demo
 from arrears.cli.dispatch import dispatch
 from arrears.cli.feed import import_feed
-from arrears.cli.kpi import kpi
+from arrears.cli.kpi import kpi, kpi_reconstruct
 from arrears.cli.policy import policy
 from arrears.cli.purge import purge
 from arrears.cli.qa import qa
@@ -48,6 +48,7 @@ cli.add_command(serve)
 cli.add_command(manage)
 cli.add_command(import_feed)
 cli.add_command(kpi)
+cli.add_command(kpi_reconstruct)
 cli.add_command(run_daily)
 cli.add_command(token)
 cli.add_command(user)

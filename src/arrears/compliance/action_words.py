@@ -36,6 +36,7 @@ ACTION_WORDS = {
     ActionCode.MAIL_CALENDAR_WARNING: _("mail the calendar warning"),
     ActionCode.DAILY_RUN: _("nightly run"),
     ActionCode.KEEP_MONTH_FACTS: _("month closed and the next opened for the KPIs"),
+    ActionCode.RECONSTRUCT_MONTHS: _("months before go-live reconstructed for the KPIs"),
     ActionCode.CLASSIFY_LOAN: _("change a loan's delinquency class"),
     ActionCode.OPEN_CASE: _("open a case"),
     ActionCode.REOPEN_CASE: _("reopen a case"),

@@ -42,6 +42,7 @@ class ActionCode(StrEnum):
     CLASSIFY_LOAN = "engine.classify_loan"
     # reports: the month's facts the nightly run keeps (KPI-1)
     KEEP_MONTH_FACTS = "reports.keep_month_facts"
+    RECONSTRUCT_MONTHS = "reports.reconstruct_months"
     # collection
     OPEN_CASE = "collection.open_case"
     REOPEN_CASE = "collection.reopen_case"

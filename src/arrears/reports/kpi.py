@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from arrears.agencies.commissions import Month
 from arrears.daily.models import Run, RunStatus
-from arrears.reports.facts import paid_sql
+from arrears.reports.facts import paid_after, paid_sql
 from arrears.reports.models import MonthClose, MonthOutcome, OpeningPosition
 from arrears.rules.queries import policy_book
 
@@ -156,7 +156,7 @@ def recovery(month: Month, by: str = "class", where: Filters | None = None) -> R
         paid = f"SELECT loan_id, paid_fen FROM {_t(MonthOutcome)} WHERE month = %s"  # noqa: S608
         paid_params: list[Any] = [month.first]
     else:
-        paid, paid_params = paid_sql(), [month.first, through]
+        paid, paid_params = paid_sql(), [month.first, through, paid_after(month)]
     sql = f"""
         SELECT o.{column}, COUNT(*), SUM(o.overdue_fen),
             SUM(CASE WHEN COALESCE(x.paid_fen, 0) < o.overdue_fen THEN COALESCE(x.paid_fen, 0) ELSE o.overdue_fen END)
