@@ -15,13 +15,14 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from arrears.agencies.commissions import Month
 from arrears.collection.models import Call, CallParty, Promise, PromiseStatus
 from arrears.engine.schema import REACHED_OUTCOMES
-from arrears.reports.kpi import DIMENSIONS, Filters, KpiUnavailable, month_state
+from arrears.reports.kpi import DIMENSIONS, Filters, KpiUnavailable, frozen, month_state
 from arrears.reports.models import EndState, MonthOutcome, OpeningBook, OpeningPosition
 from arrears.reports.rolls import RollMatrix, Transition, roll_matrix
 
@@ -29,6 +30,10 @@ __all__ = ["PEOPLE", "average_dpd", "contact_rate", "promises_kept", "rolls"]
 
 # How a call or a promise is attributed to a team, collector or agency: through the collector who made it.
 PEOPLE = {"team": "collector__team_id", "collector": "collector_id", "agency": "collector__agency_id"}
+
+
+def _t(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 def opening_rows(month: Month, where: Filters | None) -> QuerySet[OpeningPosition]:
@@ -56,28 +61,35 @@ def rolls(month: Month, where: Filters | None = None) -> RollMatrix:
             % {"month": month}
         )
     opening = opening_rows(month, where)
-    outcomes = MonthOutcome.objects.filter(month=month.first, loan_id__in=opening.values("loan_id"))
-    start = dict(opening.values_list("loan_id", "bucket"))
-    amount = dict(opening.values_list("loan_id", "overdue_fen"))
-    steps: dict[tuple[str, str], list[int]] = {}
-    for loan_id, state, bucket in outcomes.values_list("loan_id", "end_state", "end_bucket"):
-        end = bucket if state == EndState.DELINQUENT else state
-        tally = steps.setdefault((start[loan_id], end), [0, 0])
-        tally[0] += 1
-        tally[1] += amount[loan_id]
+    narrow, params = (where or Filters()).sql()
+    sql = f"""
+        SELECT o.bucket, CASE WHEN x.end_state = %s THEN x.end_bucket ELSE x.end_state END, COUNT(*), SUM(o.overdue_fen)
+        FROM {_t(OpeningPosition)} o JOIN {_t(MonthOutcome)} x ON x.month = o.month AND x.loan_id = o.loan_id
+        WHERE o.month = %s{narrow}
+        GROUP BY 1, 2
+    """  # noqa: S608 (names from the models, values as parameters)
+
     where = where or Filters()
-    if where.team is None and where.collector is None and where.agency is None:
-        books = OpeningBook.objects.filter(month=month.first)
-        if where.product is not None:
-            books = books.filter(product=where.product)
-        current = (books.aggregate(n=Sum("active_loans"))["n"] or 0) - opening.count()
-        rolled = opening_rows(month.next(), Filters(product=where.product)).exclude(
-            loan_id__in=opening.values("loan_id")
-        )
-        into = dict(rolled.values_list("bucket").annotate(n=Count("pk")).values_list("bucket", "n"))
-        for bucket, n in into.items():
-            steps[("M0", bucket)] = [n, 0]
-        steps[("M0", "current")] = [max(current - sum(into.values()), 0), 0]
+
+    def grouped() -> dict[tuple[str, str], list[int]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [EndState.DELINQUENT, month.first, *params])
+            steps = {(start, end): [int(n), int(fen)] for start, end, n, fen in cursor.fetchall()}
+        if where.team is None and where.collector is None and where.agency is None:
+            books = OpeningBook.objects.filter(month=month.first)
+            if where.product is not None:
+                books = books.filter(product=where.product)
+            current = (books.aggregate(n=Sum("active_loans"))["n"] or 0) - opening.count()
+            rolled = opening_rows(month.next(), Filters(product=where.product)).exclude(
+                loan_id__in=opening.values("loan_id")
+            )
+            into = dict(rolled.values_list("bucket").annotate(n=Count("pk")).values_list("bucket", "n"))
+            for bucket, n in into.items():
+                steps[("M0", bucket)] = [n, 0]
+            steps[("M0", "current")] = [max(current - sum(into.values()), 0), 0]
+        return steps
+
+    steps = frozen(month, f"rolls:{where}", grouped)
     return roll_matrix(Transition(s, e, n, fen) for (s, e), (n, fen) in steps.items())
 
 
