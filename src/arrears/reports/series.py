@@ -12,7 +12,7 @@ from django.db.models import Count, Sum
 from arrears.agencies.commissions import Month
 from arrears.reports.costs import month_cost
 from arrears.reports.indicators import contact_rate, opening_rows, promises_kept, rolls
-from arrears.reports.kpi import CLASSES, Filters, KpiUnavailable, month_state, rate, recovery
+from arrears.reports.kpi import CLASSES, Filters, KpiUnavailable, frozen, month_state, rate, recovery
 from arrears.reports.rolls import RollMatrix
 
 __all__ = ["BUCKETS", "CLASSES", "MonthFigures", "month_figures", "months_figures", "window"]
@@ -72,15 +72,14 @@ def month_figures(month: Month, where: Filters | None = None) -> MonthFigures:
         figures.recovered_fen[row.key] = row.recovered_fen
     figures.recovery_rate["total"] = rate(found.recovered_fen, found.opening_overdue_fen)
     figures.opening_fen["total"], figures.recovered_fen["total"] = found.opening_overdue_fen, found.recovered_fen
-    sizes = {
-        row["bucket"]: row
-        for row in opening_rows(month, where)
-        .values("bucket")
-        .annotate(n=Count("pk"), fen=Sum("overdue_fen"))
-        .order_by()
-    }
-    figures.bucket_loans = {bucket: sizes[bucket]["n"] if bucket in sizes else 0 for bucket in BUCKETS}
-    figures.bucket_fen = {bucket: sizes[bucket]["fen"] if bucket in sizes else 0 for bucket in BUCKETS}
+
+    def bucket_sizes() -> dict[str, tuple[int, int]]:
+        found = opening_rows(month, where).values("bucket").annotate(n=Count("pk"), fen=Sum("overdue_fen"))
+        return {row["bucket"]: (row["n"], row["fen"]) for row in found.order_by()}
+
+    sizes = frozen(month, f"buckets:{where}", bucket_sizes)  # the opening never changes
+    figures.bucket_loans = {bucket: sizes.get(bucket, (0, 0))[0] for bucket in BUCKETS}
+    figures.bucket_fen = {bucket: sizes.get(bucket, (0, 0))[1] for bucket in BUCKETS}
     if where is None:
         figures.cost_fen = month_cost(month).total_fen
         figures.cost_rate = rate(figures.cost_fen, found.recovered_fen)
