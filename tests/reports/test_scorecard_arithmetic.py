@@ -118,11 +118,16 @@ def test_a_card_where_recovery_would_weigh_as_much_as_the_rest_gets_no_score():
     assert (alone.score, alone.no_score, alone.weights["recovery"]) == (None, NoScore.RECOVERY_ALONE, D("0.6667"))
 
 
-def test_nothing_to_score_is_said_so():
-    """Weights of 0 for every part present: no score, no division by zero."""
-    weights = {**DEFAULTS, "complaints": D("0"), "violations": D("0")}
-    scored = card_score(parts(complaints=D("1"), violations=D("1")), weights)
-    assert (scored.score, scored.no_score) == (None, NoScore.NO_PART)
+def test_a_clean_record_alone_is_no_appraisal():
+    """Clause: QA-2 — no loans at the opening, no promise due, no outbound call, no inspected call: only the
+    complaints and violations parts have figures, so there is nothing of the month's work to score; likewise when
+    the only work part present weighs 0."""
+    scored = card_score(parts(complaints=D("1"), violations=D("0")), DEFAULTS)
+    assert (scored.score, scored.no_score) == (None, NoScore.NO_WORK)
+    weights = {**DEFAULTS, "promises_kept": D("0"), "contact": D("0.30")}
+    assert card_score(parts(promises_kept=D("1"), complaints=D("1"), violations=D("1")), weights).no_score == (
+        NoScore.NO_WORK
+    )
 
 
 def test_the_clean_record_parts():

@@ -39,8 +39,9 @@ class Scorecard(Section):
     promises kept, the right-party contact rate, the quality score ÷ 100, and for substantiated complaints and
     violations max(0, 1 − count ÷ the count that takes the part to 0); the score is 100 × the weighted sum. A part
     without its figure that month (no loans at the opening, no promise due, no outbound call, no call inspected) is
-    left out and the other weights are scaled up to add up to 1; a card on which the recovery rate would then weigh
-    as much as the other parts together gets no score that month.
+    left out and the other weights are scaled up to add up to 1. A card without any figure of the month's work
+    (recovery, promises, contact, quality), or on which the recovery rate would then weigh as much as the other
+    parts together, gets no score that month.
 
     Interpretation: "never appraised on the amount recovered alone" = the recovery weight is less than the sum of
     the other weights even when the quality part is left out, and the quality weight is above 0 (QA-2)."""

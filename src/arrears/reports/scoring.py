@@ -19,11 +19,16 @@ part's weight is divided by the sum of the weights of the parts present, so the 
 The default weights without the quality part: recovery 0.30 ÷ 0.75 = 0.40, promises kept and contact 0.20 each,
 complaints 0.1333, violations 0.0667.
 
-The regulator's rule that a collector is never appraised on the amount recovered alone holds for each card too: a
-card on which the recovery part would weigh as much as the other parts present together (with the default
-weights: a month without an inspected call and without a promise due, 0.30 against 0.15 + 0.10 + 0.05) gets no
-score that month (`NoScore.RECOVERY_ALONE`) — its parts are still shown. The weights used are shown to 4
-decimals; the score is worked out from them unrounded.
+Two kinds of card get no score that month; their parts are still shown:
+
+- a card without any figure of the month's work (recovery, promises kept, contact, quality — with a weight above
+  0): a clean record alone is no appraisal (`NoScore.NO_WORK`);
+- a card on which the recovery part would weigh as much as the other parts present together (with the default
+  weights: a month without an inspected call and without a promise due, 0.30 against 0.15 + 0.10 + 0.05): the
+  regulator's rule that a collector is never appraised on the amount recovered alone holds for each card too
+  (`NoScore.RECOVERY_ALONE`).
+
+The weights used are shown to 4 decimals; the score is worked out from them unrounded.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from enum import StrEnum
 __all__ = ["PARTS", "NoScore", "Scored", "card_score", "clean_record", "quality_figure", "share"]
 
 PARTS = ("recovery", "promises_kept", "contact", "quality", "complaints", "violations")
+WORK = ("recovery", "promises_kept", "contact", "quality")  # the parts that measure the month's work
 FOUR = Decimal("0.0001")
 TWO = Decimal("0.01")
 
@@ -43,7 +49,7 @@ TWO = Decimal("0.01")
 class NoScore(StrEnum):
     """Why a card has no score."""
 
-    NO_PART = "no_part"  # no part with a figure and a weight
+    NO_WORK = "no_work"  # no figure of the month's work with a weight above 0
     RECOVERY_ALONE = "recovery_alone"  # the recovery part would weigh as much as the others present together
 
 
@@ -112,8 +118,8 @@ def card_score(parts: Mapping[str, Decimal | None], weights: Mapping[str, Decima
     _checked(parts, weights)
     present = [name for name in PARTS if parts[name] is not None]
     total = sum((weights[name] for name in present), Decimal(0))
-    if total == 0:
-        return Scored(None, dict.fromkeys(PARTS), NoScore.NO_PART)
+    if not any(weights[name] > 0 for name in present if name in WORK):
+        return Scored(None, dict.fromkeys(PARTS), NoScore.NO_WORK)
     with localcontext(prec=34):
         used = {name: (weights[name] / total if name in present else None) for name in PARTS}
         shown = {name: None if w is None else w.quantize(FOUR, ROUND_HALF_UP) for name, w in used.items()}
