@@ -48,6 +48,7 @@ LISTENERS = frozenset({SUP, COMPLIANCE, QA})  # quality.listen (QA-1): never col
 PLATFORM = frozenset({TEL})  # quality.telephony: the call platform's (CTI) service account
 REVIEWERS = frozenset({COMPLIANCE, QA})  # quality.review (QA-1): they read transcripts, confirm or override
 QUALITY_SCORES = frozenset({SUP, COMPLIANCE, QA})  # quality.view_scores (QA-2)
+REPORT_READERS = frozenset({SUP, COMPLIANCE, ANALYST})  # reports.view (KPI-1, KPI-2, QA-2): figures, no borrower
 # The demo site's case S01 (DPD 45, moderate) is in the junior pool: every collector may open it; legal and
 # compliance officers read every case, read-only (collection.read_all_cases: they investigate complaints and
 # prepare litigation).
@@ -832,6 +833,10 @@ PAGES = [
         form={"verdict-0": "override", "reason-0": "识别有误，原话是提醒", "rectification_due": "", "note": ""},
     ),
     Page("quality/scores/", QUALITY_SCORES, "/quality/scores/", query=("month",)),
+    # The month's scorecards of the collectors and the agencies (QA-2): the demo's March, opened by the night of
+    # 28 February (demo_site.py), under way; each table as CSV.
+    Page("reports/scorecards/", REPORT_READERS, "/reports/scorecards/", query=("month", "table", "format")),
+    Page("api/v1/kpi/scorecards", REPORT_READERS, "/api/v1/kpi/scorecards?month=2026-03", query=("month",)),
     Page("api/v1/", frozenset(), "/api/v1/"),  # the API's root: no page (404 for everyone)
     # Any other path under the API: 404 in the API's error shape, for everyone.
     Page("api/v1/^(?P<rest>.*)$", frozenset(), "/api/v1/nope"),

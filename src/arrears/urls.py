@@ -36,5 +36,6 @@ urlpatterns = [
     path("quality/", include("arrears.quality.urls")),
     path("compliance/", include("arrears.compliance.urls")),
     path("notices/", include("arrears.notices.urls")),
+    path("reports/", include("arrears.reports.urls")),
     path("api/v1/", api_v1.urls()),  # the REST API, version 1 (nothing is served under /api/ itself)
 ]
