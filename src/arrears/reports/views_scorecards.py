@@ -64,8 +64,12 @@ def _detail(card: Card, part: str) -> str:
             "opening": yuan(card.opening_overdue_fen),
         }
     if part == "promises_kept":
+        if not card.promises_decided:
+            return _("no promise due")
         return _("%(kept)s of %(decided)s due") % {"kept": card.promises_kept, "decided": card.promises_decided}
     if part == "contact":
+        if not card.calls_outbound:
+            return _("no outbound call")
         return _("%(reached)s of %(outbound)s outbound calls") % {
             "reached": card.calls_reached,
             "outbound": card.calls_outbound,
