@@ -56,6 +56,7 @@ def test_analysts_see_staff_and_agencies_and_no_borrower(client, november):
     assert response.status_code == 200
     assert ">li<" in page
     assert "示例催收服务有限公司" in page
+    assert '<a href="/reports/scorecards/"' in page  # the navigation's link for readers of reports
     assert "张伟" not in page
     assert "张三丰" not in page
     assert "1701234" not in page
@@ -74,6 +75,7 @@ def test_other_roles_are_refused_and_nothing_is_recorded(client, november, role)
     assert client.get("/reports/scorecards/?month=2026-11&format=csv").status_code == 403
     assert client.get("/api/v1/kpi/scorecards?month=2026-11").status_code == 403
     assert AuditEvent.objects.count() == events
+    assert "/reports/scorecards/" not in client.get("/").content.decode()  # no link to a page refused
 
 
 def test_each_table_downloads_as_csv_as_an_audited_read(client, november):
