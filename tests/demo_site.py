@@ -226,24 +226,7 @@ def build_site() -> Site:
     }
     site = Site(users=users, cases=cases, ids=ids)
     add_litigation_file(site)
-    open_march()
     return site
-
-
-def open_march() -> None:
-    """March 2026 is measured (issue 21): the closing the nightly run of 28 February would have kept, with an empty
-    opening (the demo's first night is 20 March), so the reports show March under way, through 20 March."""
-    from datetime import UTC, date, datetime
-
-    from arrears.reports.models import MonthClose
-
-    MonthClose.objects.create(
-        month=date(2026, 2, 1),
-        closed_on=date(2026, 2, 28),
-        closed_at=datetime(2026, 2, 28, 18, 0, tzinfo=UTC),
-        opening_loans=0,
-        next_opening_loans=0,
-    )
 
 
 def add_litigation_file(site: Site) -> None:

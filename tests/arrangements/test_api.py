@@ -68,6 +68,9 @@ PATHS = {
     "/api/v1/calls/{call_id}/transcript": {"post"},
     "/api/v1/calls/{call_id}/inspection": {"get"},
     "/api/v1/quality/scores": {"get"},
+    "/api/v1/kpi": {"get"},
+    "/api/v1/kpi/rolls": {"get"},
+    "/api/v1/kpi/indicators": {"get"},
     "/api/v1/kpi/scorecards": {"get"},
 }
 

@@ -131,13 +131,13 @@ def test_an_unknown_table_is_answered_400(client, november):
 
 
 def test_a_month_without_an_opening_is_explained(client, capsys):
-    """Clause: KPI-1 — before the first nightly run kept an opening: the page says why (200), the API 404 with the
+    """Clause: KPI-1 — before the first nightly run kept an opening: the page says why (200), the API 409 with the
     same words, the command exits 1."""
     client.force_login(make_user("supervisor"))
     page = client.get("/reports/scorecards/?month=2026-11", **ZH).content.decode()
-    assert "2026-11 没有月初数据：月初数据由 2026-10-31 的日终批处理保存" in page
+    assert "2026-11 没有期初数据：期初数据由 2026-10-31 的夜间批处理保存" in page
     api = client.get("/api/v1/kpi/scorecards?month=2026-11", HTTP_ACCEPT_LANGUAGE="en")
-    assert api.status_code == 404
+    assert api.status_code == 409
     assert api.json()["error"]["message"].startswith("2026-11 has no opening figures")
     assert main(["scorecards", "--month", "2026-11"]) == 1
     assert "2026-11 has no opening figures" in capsys.readouterr().err

@@ -223,14 +223,16 @@ def _run_one(day: date, *, actor: Any, progress: Progress | None, chunk_borrower
             # Placements whose period ended before today, or whose case closed tonight, end (LGL-2).
             if ended := do_end_placements(day, actor=actor):
                 merged["placements_ended"] += ended
+            seconds["allocate"] = round(time.perf_counter() - clock, 3)
             # On a month's last day: the month's facts for the KPIs, after allocation (KPI-1).
+            clock = time.perf_counter()
             facts = do_keep_month_facts(day, actor=actor)
             if facts.opened:
                 merged["month_opening_loans"] += facts.opened_loans
+                seconds["month_facts"] = round(time.perf_counter() - clock, 3)
             run.changes = dict(merged)
             if allocation.unowned:
                 summary = {**summary, "cases_without_collector": dict(allocation.unowned)}
-            seconds["allocate"] = round(time.perf_counter() - clock, 3)
             RunProblem.objects.filter(run=run).delete()
             RunProblem.objects.bulk_create(
                 RunProblem(run=run, loan_id=row["loan_id"], problem=row["problem"][:200])

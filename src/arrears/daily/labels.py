@@ -44,6 +44,7 @@ WORDS = {
     "compute": gettext_lazy("decide (engine)"),
     "apply": gettext_lazy("apply"),
     "allocate": gettext_lazy("allocate cases"),
+    "month_facts": gettext_lazy("close the month and open the next (KPI facts)"),
 }
 
 

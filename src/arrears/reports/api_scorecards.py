@@ -3,7 +3,7 @@
 `arrears scorecards --json` prints them (`reports.scorecards.as_data`). Staff and agencies, no borrower.
 
 A month written otherwise than YYYY-MM answers 422; a month without opening figures (before arrears' first
-nightly run) 404 with what to do."""
+nightly run) 409 with what to do, as the other KPI endpoints (`reports.api`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 
 from arrears.accounts.permissions import Perm
 from arrears.agencies.commissions import BadMonth, Month
-from arrears.api.errors import REFUSALS
+from arrears.api.errors import REFUSALS, ErrorOut
 from arrears.compliance.actions import require
 from arrears.reports.kpi import KpiUnavailable
 from arrears.reports.scorecards import as_data
@@ -57,7 +57,7 @@ class ScorecardsOut(Schema):
     agencies: list[CardOut]
 
 
-@router.get("/kpi/scorecards", response={200: ScorecardsOut, **REFUSALS})
+@router.get("/kpi/scorecards", response={200: ScorecardsOut, **REFUSALS, 409: ErrorOut})
 def scorecards(request: HttpRequest, month: str):
     """Clause: QA-2 — the month's scorecards of the collectors and the agencies."""
     require(request.user, Perm.VIEW_REPORTS)
@@ -68,4 +68,4 @@ def scorecards(request: HttpRequest, month: str):
     try:
         return as_data(month_scorecards(chosen))
     except KpiUnavailable as exc:
-        raise HttpError(404, str(exc)) from None
+        raise HttpError(409, str(exc)) from None

@@ -31,7 +31,7 @@ __all__ = ["PEOPLE", "average_dpd", "contact_rate", "promises_kept", "rolls"]
 PEOPLE = {"team": "collector__team_id", "collector": "collector_id", "agency": "collector__agency_id"}
 
 
-def _opening(month: Month, where: Filters | None) -> QuerySet[OpeningPosition]:
+def opening_rows(month: Month, where: Filters | None) -> QuerySet[OpeningPosition]:
     rows = OpeningPosition.objects.filter(month=month.first)
     where = where or Filters()
     for name, value in (
@@ -55,7 +55,7 @@ def rolls(month: Month, where: Filters | None = None) -> RollMatrix:
             _("%(month)s is still under way: roll rates compare where the loans stood at its opening and at its end.")
             % {"month": month}
         )
-    opening = _opening(month, where)
+    opening = opening_rows(month, where)
     outcomes = MonthOutcome.objects.filter(month=month.first, loan_id__in=opening.values("loan_id"))
     start = dict(opening.values_list("loan_id", "bucket"))
     amount = dict(opening.values_list("loan_id", "overdue_fen"))
@@ -71,7 +71,9 @@ def rolls(month: Month, where: Filters | None = None) -> RollMatrix:
         if where.product is not None:
             books = books.filter(product=where.product)
         current = (books.aggregate(n=Sum("active_loans"))["n"] or 0) - opening.count()
-        rolled = _opening(month.next(), Filters(product=where.product)).exclude(loan_id__in=opening.values("loan_id"))
+        rolled = opening_rows(month.next(), Filters(product=where.product)).exclude(
+            loan_id__in=opening.values("loan_id")
+        )
         into = dict(rolled.values_list("bucket").annotate(n=Count("pk")).values_list("bucket", "n"))
         for bucket, n in into.items():
             steps[("M0", bucket)] = [n, 0]
@@ -114,5 +116,5 @@ def average_dpd(month: Month, by: str = "class", where: Filters | None = None) -
     """The mean DPD of the month's opening overdue loans split by `by` (a column of the opening), 1 decimal."""
     month_state(month)
     column = DIMENSIONS[by]
-    found = _opening(month, where).values(column).annotate(days=Sum("dpd"), n=Count("pk")).order_by()
+    found = opening_rows(month, where).values(column).annotate(days=Sum("dpd"), n=Count("pk")).order_by()
     return {row[column]: (Decimal(row["days"]) / row["n"]).quantize(Decimal("0.1"), ROUND_HALF_UP) for row in found}
