@@ -12,4 +12,7 @@ REPORT_PAGES = [
     Page("api/v1/kpi", REPORTS, "/api/v1/kpi?month=2026-03", query=("by",)),
     Page("api/v1/kpi/rolls", REPORTS, "/api/v1/kpi/rolls?month=2026-03"),
     Page("api/v1/kpi/indicators", REPORTS, "/api/v1/kpi/indicators?month=2026-03", query=("by",)),
+    # QA-2: the collectors' and agencies' scorecards (each table as CSV through ?format=csv&table=), and the API's
+    Page("reports/scorecards/", REPORTS, "/reports/scorecards/", query=("month", "table", "format")),
+    Page("api/v1/kpi/scorecards", REPORTS, "/api/v1/kpi/scorecards?month=2026-03", query=("month",)),
 ]

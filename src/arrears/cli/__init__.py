@@ -22,6 +22,7 @@ from arrears.cli.kpi import kpi, kpi_reconstruct
 from arrears.cli.policy import policy
 from arrears.cli.purge import purge
 from arrears.cli.qa import qa
+from arrears.cli.scorecards import scorecards
 from arrears.cli.tokens import token
 from arrears.cli.users import user
 from arrears.cli.web import manage, serve
@@ -50,6 +51,7 @@ cli.add_command(import_feed)
 cli.add_command(kpi)
 cli.add_command(kpi_reconstruct)
 cli.add_command(run_daily)
+cli.add_command(scorecards)
 cli.add_command(token)
 cli.add_command(user)
 cli.add_command(worker)

@@ -29,6 +29,7 @@ LINKS = (
     ("quality:reviews", _("Call reviews"), Perm.REVIEW_CALLS),  # QA-1
     ("quality:scores", _("Quality scores"), Perm.VIEW_QUALITY),  # QA-2
     ("reports:dashboard", _("KPIs"), Perm.VIEW_REPORTS),  # KPI-1, KPI-2
+    ("reports:scorecards", _("Scorecards"), Perm.VIEW_REPORTS),  # QA-2: collectors and agencies, month by month
     ("notices:outbox", _("Notices outbox"), Perm.MANAGE_OUTBOX),
     ("portfolio:borrowers", _("Borrowers"), Perm.VIEW_PORTFOLIO),
     ("daily:runs", _("Nightly runs"), Perm.VIEW_RUNS),
