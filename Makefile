@@ -14,6 +14,7 @@ run:
 	$(BIN)/arrears manage migrate --no-input -v 0
 	$(BIN)/arrears demo --loans $(DEMO_LOANS)
 	$(BIN)/arrears run-daily
+	$(BIN)/arrears kpi-reconstruct --months 6
 	$(BIN)/arrears dispatch --once
 # The worker (the day's schedule: feed, nightly run, dispatch, print batch) beside the server, stopped with it.
 	$(BIN)/arrears worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \

@@ -18,47 +18,43 @@ from __future__ import annotations
 
 import io
 import wave
-from dataclasses import dataclass, field
 
-from arrears.accounts.roles import RoleCode
-
-J, S, SUP = RoleCode.JUNIOR_COLLECTOR, RoleCode.SENIOR_COLLECTOR, RoleCode.SUPERVISOR
-LEGAL, COMPLIANCE = RoleCode.LEGAL_OFFICER, RoleCode.COMPLIANCE_OFFICER
-AGENCY, ANALYST, ADMIN = RoleCode.AGENCY_USER, RoleCode.ANALYST, RoleCode.ADMINISTRATOR
-QA, TEL = RoleCode.QA_REVIEWER, RoleCode.TELEPHONY
-ANONYMOUS = "anonymous"
-
-EVERYONE = frozenset({J, S, SUP, LEGAL, COMPLIANCE, AGENCY, ANALYST, ADMIN, QA, TEL})
-PUBLIC = EVERYONE | {ANONYMOUS}
-PORTFOLIO = frozenset({J, S, SUP, LEGAL, COMPLIANCE})  # portfolio.view
-COLLECTORS = frozenset({J, S, SUP})  # collection.call (a junior: the cases of their pool, TEAM-3)
-PROPOSERS = frozenset({S, SUP})  # arrangements.propose_plan / propose_waiver
-OUTBOX = frozenset({SUP, COMPLIANCE})  # notices.manage_outbox
-RUNS = frozenset({SUP, ADMIN})  # engine.view_runs
-TEMPLATES = frozenset({SUP, LEGAL, COMPLIANCE})  # notices.write_templates or review_templates
-HOLDS = frozenset({SUP, LEGAL, COMPLIANCE})  # portfolio.manage_holds
-COMPLAINTS = frozenset({SUP, COMPLIANCE})  # complaints.file and complaints.handle
-AGENCY_REGISTRY = frozenset({SUP, ADMIN})  # the agencies and their eligibility (AGY-1): placing and keeping
-# The agencies' commission statements (LGL-2, KPI-2): supervisors (masked borrowers), readers of reports (analysts,
-# compliance: figures only) and an agency's own users (their agency only: the demo site's agency user's own code).
-COMMISSIONS = frozenset({SUP, COMPLIANCE, ANALYST, AGENCY})
-AUDITORS = frozenset({SUP, COMPLIANCE})  # agencies.audit (AGY-3): never an agency's own users
-LITIGATION = frozenset({SUP, LEGAL})  # legal.view_litigation (legal officers also keep it: legal.keep_litigation)
-LISTENERS = frozenset({SUP, COMPLIANCE, QA})  # quality.listen (QA-1): never collectors nor agencies
-PLATFORM = frozenset({TEL})  # quality.telephony: the call platform's (CTI) service account
-REVIEWERS = frozenset({COMPLIANCE, QA})  # quality.review (QA-1): they read transcripts, confirm or override
-QUALITY_SCORES = frozenset({SUP, COMPLIANCE, QA})  # quality.view_scores (QA-2)
-# The monthly review (REV-1): supervisors work every pack (reports.review); readers of reports (reports.view:
-# compliance officers, analysts) open the approved ones, their PDF and XLSX.
-REVIEW_READERS = frozenset({SUP, COMPLIANCE, ANALYST})
-# The demo site's case S01 (DPD 45, moderate) is in the junior pool: every collector may open it; legal and
-# compliance officers read every case, read-only (collection.read_all_cases: they investigate complaints and
-# prepare litigation).
-CASE_READERS = COLLECTORS | {LEGAL, COMPLIANCE}
-# S01 is also placed with the agency user's agency (LGL-2): the agency user opens its case page and the queue of
-# placed cases, records calls (web and API) and sends letters on it — and nothing else of the book.
-PLACED_CASE_READERS = CASE_READERS | {AGENCY}
-PLACED_CASE_CALLERS = COLLECTORS | {AGENCY}
+from site_roles import (  # noqa: F401 (re-exported: the tests import the role sets from here)
+    ADMIN,
+    AGENCY,
+    AGENCY_REGISTRY,
+    ANALYST,
+    ANONYMOUS,
+    AUDITORS,
+    CASE_READERS,
+    COLLECTORS,
+    COMMISSIONS,
+    COMPLAINTS,
+    COMPLIANCE,
+    EVERYONE,
+    HOLDS,
+    LEGAL,
+    LISTENERS,
+    LITIGATION,
+    OUTBOX,
+    PLACED_CASE_CALLERS,
+    PLACED_CASE_READERS,
+    PLATFORM,
+    PORTFOLIO,
+    PROPOSERS,
+    PUBLIC,
+    QA,
+    QUALITY_SCORES,
+    REVIEWERS,
+    RUNS,
+    SUP,
+    TEL,
+    TEMPLATES,
+    J,
+    Page,
+    S,
+)
+from site_urls_reports import REPORT_PAGES
 
 CALL_FORM = {
     "outcome": "no_answer",
@@ -124,18 +120,6 @@ PROMISE_JSON = {
     "amount": "500.00",
     "due_on": "2026-03-25",
 }
-
-
-@dataclass(frozen=True)
-class Page:
-    route: str
-    roles: frozenset
-    url: str
-    method: str = "GET"
-    query: tuple[str, ...] = ()
-    form: dict[str, str] = field(default_factory=dict)
-    numbers: tuple[str, ...] = ()
-    json: dict | None = None
 
 
 PAGES = [
@@ -835,46 +819,6 @@ PAGES = [
         form={"verdict-0": "override", "reason-0": "识别有误，原话是提醒", "rectification_due": "", "note": ""},
     ),
     Page("quality/scores/", QUALITY_SCORES, "/quality/scores/", query=("month",)),
-    # The monthly review (REV-1): January's pack approved, February's prepared (the forms work on it).
-    Page("reports/reviews/", REVIEW_READERS, "/reports/reviews/"),
-    Page(
-        "reports/reviews/prepare/",
-        frozenset({SUP}),
-        "/reports/reviews/prepare/",
-        method="POST",
-        form={"month": "{working_month}"},
-        numbers=("month",),
-    ),
-    Page("reports/reviews/<str:month>/", REVIEW_READERS, "/reports/reviews/{review_month}/"),
-    Page("reports/reviews/<str:month>.<str:kind>", REVIEW_READERS, "/reports/reviews/{review_month}.pdf"),
-    Page(
-        "reports/reviews/<str:month>/edit/",
-        frozenset({SUP}),
-        "/reports/reviews/{working_month}/edit/",
-        method="POST",
-        form={"commentary": "二月评述：回收率回升"},
-    ),
-    Page(
-        "reports/reviews/<str:month>/items/",
-        frozenset({SUP}),
-        "/reports/reviews/{working_month}/items/",
-        method="POST",
-        form={"text": "复核二月失联客户", "owner": "{junior_id}", "due_on": "2026-03-31"},
-        numbers=("owner", "due_on"),
-    ),
-    Page(
-        "reports/reviews/<str:month>/items/<int:item_id>/",
-        frozenset({SUP}),
-        "/reports/reviews/{working_month}/items/{action_item_id}/",
-        method="POST",
-        form={"status": "done", "note": "已核对"},
-    ),
-    Page(
-        "reports/reviews/<str:month>/approve/",
-        frozenset({SUP}),
-        "/reports/reviews/{working_month}/approve/",
-        method="POST",
-    ),
     Page("api/v1/", frozenset(), "/api/v1/"),  # the API's root: no page (404 for everyone)
     # Any other path under the API: 404 in the API's error shape, for everyone.
     Page("api/v1/^(?P<rest>.*)$", frozenset(), "/api/v1/nope"),
@@ -901,6 +845,8 @@ API_SESSION_ONLY = ("api/v1/openapi.json", "api/v1/docs")
 ADMIN_INDEX = frozenset().union(*ADMIN_MODELS.values())
 ADMIN_PREFIX = "admin/"
 ADMIN_REDIRECTS = ("admin/login/", "admin/logout/")  # arrears' own audited login and logout views
+
+PAGES += REPORT_PAGES
 
 
 def page(route: str) -> Page:

@@ -34,8 +34,8 @@ urlpatterns = [
     path("legal/", include("arrears.legal.urls")),
     path("agencies/", include("arrears.agencies.urls")),
     path("quality/", include("arrears.quality.urls")),
+    path("reports/", include("arrears.reports.urls")),
     path("compliance/", include("arrears.compliance.urls")),
     path("notices/", include("arrears.notices.urls")),
-    path("reports/", include("arrears.reports.urls")),
     path("api/v1/", api_v1.urls()),  # the REST API, version 1 (nothing is served under /api/ itself)
 ]

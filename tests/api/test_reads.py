@@ -291,6 +291,7 @@ def test_the_schema_lists_every_endpoint(desk):
         ("/api/v1/kpi", "get"),
         ("/api/v1/kpi/rolls", "get"),
         ("/api/v1/kpi/indicators", "get"),
+        ("/api/v1/kpi/scorecards", "get"),
     ]:
         assert "403" in paths[path][method]["responses"], path
 

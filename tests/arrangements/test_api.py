@@ -71,6 +71,7 @@ PATHS = {
     "/api/v1/kpi": {"get"},
     "/api/v1/kpi/rolls": {"get"},
     "/api/v1/kpi/indicators": {"get"},
+    "/api/v1/kpi/scorecards": {"get"},
 }
 
 

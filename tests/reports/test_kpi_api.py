@@ -42,7 +42,7 @@ def test_an_analyst_reads_the_months_recovery_rolls_and_indicators():
     [
         ({"month": "2026-13"}, 422, "YYYY-MM"),
         ({"month": "２０２６-11"}, 422, "YYYY-MM"),
-        ({"month": "2026-10"}, 404, "no opening figures"),
+        ({"month": "2026-10"}, 409, "no opening figures"),
         ({"month": "2026-11", "by": "borrower"}, 422, ""),
         ({"month": "2026-11", "team": "x"}, 422, ""),
         ({"month": "2026-11", "team": "100000000000000000000000"}, 422, ""),
@@ -50,7 +50,7 @@ def test_an_analyst_reads_the_months_recovery_rolls_and_indicators():
 )
 def test_a_bad_month_or_split_is_refused_with_what_was_wrong(query, status, words):
     build_book()
-    response = _client("supervisor").get("/api/v1/kpi", query)
+    response = _client("supervisor").get("/api/v1/kpi", query, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == status
     assert words in response.json()["error"]["message"]
 

@@ -18,11 +18,12 @@ from arrears.cli.daily import run_daily
 from arrears.cli.demo import demo
 from arrears.cli.dispatch import dispatch
 from arrears.cli.feed import import_feed
-from arrears.cli.kpi import kpi
+from arrears.cli.kpi import kpi, kpi_reconstruct
 from arrears.cli.policy import policy
 from arrears.cli.purge import purge
 from arrears.cli.qa import qa
 from arrears.cli.review import review
+from arrears.cli.scorecards import scorecards
 from arrears.cli.tokens import token
 from arrears.cli.users import user
 from arrears.cli.web import manage, serve
@@ -50,7 +51,9 @@ cli.add_command(serve)
 cli.add_command(manage)
 cli.add_command(import_feed)
 cli.add_command(kpi)
+cli.add_command(kpi_reconstruct)
 cli.add_command(run_daily)
+cli.add_command(scorecards)
 cli.add_command(token)
 cli.add_command(user)
 cli.add_command(worker)

@@ -19,7 +19,10 @@ from arrears.cli.web import setup_django
 DIMENSIONS = ("class", "team", "collector", "agency", "product")
 
 
-def _month(_ctx, _param, value: str):
+def _month(_ctx, _param, value: str | None):
+    if value is None:
+        return None
+    setup_django()
     from arrears.agencies.commissions import BadMonth, Month
 
     try:
@@ -63,3 +66,48 @@ def kpi(month, by: str, as_json: bool) -> None:
     click.echo(
         f"cost {summary['cost']}, cost rate {summary['cost_rate'] or '—'} (target below {summary['cost_target']})"
     )
+
+
+@click.command("kpi-reconstruct")
+@click.option("--from", "first", callback=_month, default=None, help="The first month, YYYY-MM.")
+@click.option(
+    "--months",
+    type=click.IntRange(1, 120),
+    default=None,
+    help="Or: this many months before the month of the first nightly run.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def kpi_reconstruct(first, months: int | None, as_json: bool) -> None:
+    """Reconstruct the months before arrears' first nightly run from the book's history (KPI-1), so the KPIs
+    reach back before go-live. Months that already have figures are never changed: with --months, a rerun
+    finds them measured and does nothing."""
+    setup_django()
+    from arrears.accounts.models import User
+    from arrears.accounts.roles import SYSTEM_USERNAME
+    from arrears.agencies.commissions import Month
+    from arrears.reports.models import MonthClose
+    from arrears.reports.reconstruct import ReconstructRefused, do_reconstruct_months, first_night
+
+    if (first is None) == (months is None):
+        raise click.UsageError("give either --from YYYY-MM or --months N")
+    if months is not None:
+        night = first_night()
+        if night is None:
+            raise click.ClickException("there is no book yet: import a feed first")
+        first = Month.of(night)
+        for _ in range(months):
+            first = first.previous()
+        if MonthClose.objects.filter(month__gte=first.previous().first).exists():
+            message = "the months before the first nightly run already have figures: nothing to do"
+            click.echo(json.dumps({"months": [], "note": message}) if as_json else message)
+            return
+    try:
+        done = do_reconstruct_months(first, actor=User.objects.get(username=SYSTEM_USERNAME))
+    except ReconstructRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps({"months": done.months, "opened": done.opened, "loans": done.loans}))
+        return
+    click.echo(f"reconstructed {', '.join(done.months) or 'no whole month'}; {done.opened} opened")
+    for month, n in done.loans.items():
+        click.echo(f"  {month}: {n} overdue loans at the opening")

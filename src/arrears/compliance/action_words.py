@@ -41,6 +41,7 @@ ACTION_WORDS = {
     ActionCode.ADD_ACTION_ITEM: _("add an action item to the monthly review"),
     ActionCode.UPDATE_ACTION_ITEM: _("follow up an action item of the monthly review"),
     ActionCode.APPROVE_REVIEW: _("approve the monthly review pack"),
+    ActionCode.RECONSTRUCT_MONTHS: _("months before go-live reconstructed for the KPIs"),
     ActionCode.CLASSIFY_LOAN: _("change a loan's delinquency class"),
     ActionCode.OPEN_CASE: _("open a case"),
     ActionCode.REOPEN_CASE: _("reopen a case"),

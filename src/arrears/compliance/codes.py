@@ -42,6 +42,7 @@ class ActionCode(StrEnum):
     CLASSIFY_LOAN = "engine.classify_loan"
     # reports: the month's facts the nightly run keeps (KPI-1)
     KEEP_MONTH_FACTS = "reports.keep_month_facts"
+    RECONSTRUCT_MONTHS = "reports.reconstruct_months"
     # reports: the monthly review pack (REV-1): prepared, edited, its action items, approved
     PREPARE_REVIEW = "reports.prepare_review"
     EDIT_REVIEW = "reports.edit_review"

@@ -28,6 +28,8 @@ LINKS = (
     ("agencies:audits", _("Agency audits"), Perm.AUDIT_AGENCIES),  # AGY-3
     ("quality:reviews", _("Call reviews"), Perm.REVIEW_CALLS),  # QA-1
     ("quality:scores", _("Quality scores"), Perm.VIEW_QUALITY),  # QA-2
+    ("reports:dashboard", _("KPIs"), Perm.VIEW_REPORTS),  # KPI-1, KPI-2
+    ("reports:scorecards", _("Scorecards"), Perm.VIEW_REPORTS),  # QA-2: collectors and agencies, month by month
     # The monthly review (REV-1): supervisors work the packs; readers of reports open the approved ones.
     ("reports:reviews", _("Monthly review"), Perm.REVIEW_MONTH),
     ("reports:reviews", _("Monthly review"), Perm.VIEW_REPORTS),

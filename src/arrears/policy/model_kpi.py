@@ -37,11 +37,14 @@ class Kpi(Section):
 
 
 class Scorecard(Section):
-    """Clause: QA-2. The weights of a collector's (and an agency's) monthly scorecard: each part is a figure
-    from 0 to 1 (recovery rate, promises kept, right-party contact rate, the quality score ÷ 100, and for
-    substantiated complaints and violations 1 less their count ÷ the count that takes the part to 0); the score is
-    100 × the weighted sum. A part without its figure that month (no call inspected, no promise due) is left out
-    and the other weights are scaled up.
+    """Clause: QA-2. The weights of a collector's (and an agency's) monthly scorecard
+    (`arrears.reports.scoring`): each part is a figure from 0 to 1 — the recovery rate (capped at 1), the share of
+    promises kept, the right-party contact rate, the quality score ÷ 100, and for substantiated complaints and
+    violations max(0, 1 − count ÷ the count that takes the part to 0); the score is 100 × the weighted sum. A part
+    without its figure that month (no loans at the opening, no promise due, no outbound call, no call inspected) is
+    left out and the other weights are scaled up to add up to 1. A card without any figure of the month's work
+    (recovery, promises, contact, quality), or on which the recovery rate would then weigh as much as the other
+    parts together, gets no score that month.
 
     Interpretation: "never appraised on the amount recovered alone" = the recovery weight is less than the sum of
     the other weights even when the quality part is left out, and the quality weight is above 0 (QA-2)."""
@@ -72,16 +75,23 @@ class Scorecard(Section):
 
     @model_validator(mode="after")
     def _check(self) -> Scorecard:
+        """Every rule the weights break, in one message (an administrator fixes them all at once)."""
         weights = self.weights()
         total = sum(weights.values())
+        problems = []
         if total != 1:
-            raise ValueError(f"the scorecard's weights must add up to 1; they add up to {total}")
+            problems.append(f"the scorecard's weights must add up to 1; they add up to {total.normalize():f}")
         if self.weight_quality <= 0:
-            raise ValueError("weight_quality must be above 0: call quality counts in every appraisal (QA-2)")
+            problems.append(
+                "weight_quality must be above 0: call quality counts in every appraisal (QA-2), and a collector is "
+                "never appraised on the amount recovered alone"
+            )
         others = total - self.weight_recovery - self.weight_quality
         if self.weight_recovery >= others:
-            raise ValueError(
+            problems.append(
                 f"weight_recovery ({self.weight_recovery}) must be less than the other weights without quality "
-                f"together ({others}): a collector is never appraised on the amount recovered alone"
+                f"together ({others.normalize():f}): a collector is never appraised on the amount recovered alone"
             )
+        if problems:
+            raise ValueError("; ".join(problems))
         return self

@@ -7,7 +7,7 @@ personal data), as `docs/kpi.md` defines them and `arrears kpi` prints them.
 * `GET /kpi/indicators?month=YYYY-MM&by=team|collector|agency` — promises kept and the right-party contact rate,
   and the opening's average DPD by class.
 
-A month without figures (before arrears' first nightly run; roll rates of a month under way) answers 404 with
+A month without figures (before arrears' first nightly run; roll rates of a month under way) answers 409 with
 what to do; a month written otherwise than YYYY-MM answers 422."""
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def _figures(call, *args):
     try:
         return call(*args)
     except KpiUnavailable as exc:
-        raise HttpError(404, str(exc)) from None
+        raise HttpError(409, str(exc)) from None
 
 
 @router.get("/kpi", response={200: KpiOut, **REFUSALS})

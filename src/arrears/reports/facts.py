@@ -31,7 +31,9 @@ from arrears.legal.models import WriteOff, WriteOffStatus
 from arrears.portfolio.models import Loan, LoanPosition, LoanStatus, Payment
 from arrears.reports.models import EndState, MonthClose, MonthOutcome, OpeningBook, OpeningPosition
 
-__all__ = ["MonthFacts", "do_keep_month_facts", "paid_sql"]
+__all__ = ["EVER", "MonthFacts", "do_keep_month_facts", "paid_after", "paid_sql"]
+
+EVER = date(1, 1, 1)  # no payment is older
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,21 @@ def _t(model: Any) -> str:
 
 def paid_sql() -> str:
     """SQL of a derived table (loan_id, paid_fen): the payments the feeds of business dates %s through %s
-    delivered, per loan (two parameters: the first and the last day)."""
+    delivered, per loan, made after %s (three parameters: the first and last day, and `paid_after`)."""
     table = _t(Payment)
-    return f"SELECT loan_id, SUM(amount_fen) AS paid_fen FROM {table} WHERE feed_date >= %s AND feed_date <= %s GROUP BY loan_id"  # noqa: S608
+    return (
+        f"SELECT loan_id, SUM(amount_fen) AS paid_fen FROM {table} "  # noqa: S608
+        "WHERE feed_date >= %s AND feed_date <= %s AND paid_on > %s GROUP BY loan_id"
+    )
+
+
+def paid_after(month: Month) -> date:
+    """The day after which a payment made counts in `month`: any day, unless the month's opening was reconstructed
+    from the history, which already holds every payment made by its eve (`MonthClose.reconstructed`)."""
+    eve = month.previous()
+    if MonthClose.objects.filter(month=eve.first, reconstructed=True).exists():
+        return eve.last
+    return EVER
 
 
 def _close(month: Month, day: date) -> int:
@@ -85,6 +99,7 @@ def _close(month: Month, day: date) -> int:
         EndState.CURRENT,
         month.first,
         day,
+        paid_after(month),
         month.first,
     ]
     with connection.cursor() as cursor:

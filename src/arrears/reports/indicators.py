@@ -15,13 +15,14 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from arrears.agencies.commissions import Month
 from arrears.collection.models import Call, CallParty, Promise, PromiseStatus
 from arrears.engine.schema import REACHED_OUTCOMES
-from arrears.reports.kpi import DIMENSIONS, Filters, KpiUnavailable, month_state
+from arrears.reports.kpi import DIMENSIONS, Filters, KpiUnavailable, frozen, month_state
 from arrears.reports.models import EndState, MonthOutcome, OpeningBook, OpeningPosition
 from arrears.reports.rolls import RollMatrix, Transition, roll_matrix
 
@@ -31,7 +32,11 @@ __all__ = ["PEOPLE", "average_dpd", "contact_rate", "promises_kept", "rolls"]
 PEOPLE = {"team": "collector__team_id", "collector": "collector_id", "agency": "collector__agency_id"}
 
 
-def _opening(month: Month, where: Filters | None) -> QuerySet[OpeningPosition]:
+def _t(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def opening_rows(month: Month, where: Filters | None) -> QuerySet[OpeningPosition]:
     rows = OpeningPosition.objects.filter(month=month.first)
     where = where or Filters()
     for name, value in (
@@ -55,27 +60,36 @@ def rolls(month: Month, where: Filters | None = None) -> RollMatrix:
             _("%(month)s is still under way: roll rates compare where the loans stood at its opening and at its end.")
             % {"month": month}
         )
-    opening = _opening(month, where)
-    outcomes = MonthOutcome.objects.filter(month=month.first, loan_id__in=opening.values("loan_id"))
-    start = dict(opening.values_list("loan_id", "bucket"))
-    amount = dict(opening.values_list("loan_id", "overdue_fen"))
-    steps: dict[tuple[str, str], list[int]] = {}
-    for loan_id, state, bucket in outcomes.values_list("loan_id", "end_state", "end_bucket"):
-        end = bucket if state == EndState.DELINQUENT else state
-        tally = steps.setdefault((start[loan_id], end), [0, 0])
-        tally[0] += 1
-        tally[1] += amount[loan_id]
+    opening = opening_rows(month, where)
+    narrow, params = (where or Filters()).sql()
+    sql = f"""
+        SELECT o.bucket, CASE WHEN x.end_state = %s THEN x.end_bucket ELSE x.end_state END, COUNT(*), SUM(o.overdue_fen)
+        FROM {_t(OpeningPosition)} o JOIN {_t(MonthOutcome)} x ON x.month = o.month AND x.loan_id = o.loan_id
+        WHERE o.month = %s{narrow}
+        GROUP BY 1, 2
+    """  # noqa: S608 (names from the models, values as parameters)
+
     where = where or Filters()
-    if where.team is None and where.collector is None and where.agency is None:
-        books = OpeningBook.objects.filter(month=month.first)
-        if where.product is not None:
-            books = books.filter(product=where.product)
-        current = (books.aggregate(n=Sum("active_loans"))["n"] or 0) - opening.count()
-        rolled = _opening(month.next(), Filters(product=where.product)).exclude(loan_id__in=opening.values("loan_id"))
-        into = dict(rolled.values_list("bucket").annotate(n=Count("pk")).values_list("bucket", "n"))
-        for bucket, n in into.items():
-            steps[("M0", bucket)] = [n, 0]
-        steps[("M0", "current")] = [max(current - sum(into.values()), 0), 0]
+
+    def grouped() -> dict[tuple[str, str], list[int]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [EndState.DELINQUENT, month.first, *params])
+            steps = {(start, end): [int(n), int(fen)] for start, end, n, fen in cursor.fetchall()}
+        if where.team is None and where.collector is None and where.agency is None:
+            books = OpeningBook.objects.filter(month=month.first)
+            if where.product is not None:
+                books = books.filter(product=where.product)
+            current = (books.aggregate(n=Sum("active_loans"))["n"] or 0) - opening.count()
+            rolled = opening_rows(month.next(), Filters(product=where.product)).exclude(
+                loan_id__in=opening.values("loan_id")
+            )
+            into = dict(rolled.values_list("bucket").annotate(n=Count("pk")).values_list("bucket", "n"))
+            for bucket, n in into.items():
+                steps[("M0", bucket)] = [n, 0]
+            steps[("M0", "current")] = [max(current - sum(into.values()), 0), 0]
+        return steps
+
+    steps = frozen(month, f"rolls:{where}", grouped)
     return roll_matrix(Transition(s, e, n, fen) for (s, e), (n, fen) in steps.items())
 
 
@@ -114,5 +128,5 @@ def average_dpd(month: Month, by: str = "class", where: Filters | None = None) -
     """The mean DPD of the month's opening overdue loans split by `by` (a column of the opening), 1 decimal."""
     month_state(month)
     column = DIMENSIONS[by]
-    found = _opening(month, where).values(column).annotate(days=Sum("dpd"), n=Count("pk")).order_by()
+    found = opening_rows(month, where).values(column).annotate(days=Sum("dpd"), n=Count("pk")).order_by()
     return {row[column]: (Decimal(row["days"]) / row["n"]).quantize(Decimal("0.1"), ROUND_HALF_UP) for row in found}

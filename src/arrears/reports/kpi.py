@@ -13,17 +13,20 @@ the last completed night and is marked provisional. One SQL statement, grouped i
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.db import connection
 from django.utils.translation import gettext as _
 
 from arrears.agencies.commissions import Month
 from arrears.daily.models import Run, RunStatus
-from arrears.reports.facts import paid_sql
+from arrears.reports.facts import paid_after, paid_sql
 from arrears.reports.models import MonthClose, MonthOutcome, OpeningPosition
 from arrears.rules.queries import policy_book
 
@@ -39,6 +42,7 @@ DIMENSIONS = {
     "product": "product",
 }
 FOUR = Decimal("0.0001")
+T = TypeVar("T")
 
 
 class KpiUnavailable(ValueError):
@@ -116,6 +120,16 @@ def _t(model: Any) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+def frozen(month: Month, key: str, compute: Callable[[], T]) -> T:
+    """A closed month's figure computed once and kept in the cache (Django's, in the database): its facts never
+    change once the month is closed. A month not closed is computed each time."""
+    closed_at = MonthClose.objects.filter(month=month.first).values_list("closed_at", flat=True).first()
+    if closed_at is None:
+        return compute()
+    digest = hashlib.sha256(f"{month}|{closed_at.isoformat()}|{key}".encode()).hexdigest()
+    return cache.get_or_set(f"reports:{digest}", compute, timeout=None)
+
+
 def month_state(month: Month) -> tuple[bool, date]:
     """(closed, through): whether `month` is closed, and the last business date its figures include. Raises
     KpiUnavailable when the month was never opened (the nightly run of the day before it did not run)."""
@@ -156,7 +170,7 @@ def recovery(month: Month, by: str = "class", where: Filters | None = None) -> R
         paid = f"SELECT loan_id, paid_fen FROM {_t(MonthOutcome)} WHERE month = %s"  # noqa: S608
         paid_params: list[Any] = [month.first]
     else:
-        paid, paid_params = paid_sql(), [month.first, through]
+        paid, paid_params = paid_sql(), [month.first, through, paid_after(month)]
     sql = f"""
         SELECT o.{column}, COUNT(*), SUM(o.overdue_fen),
             SUM(CASE WHEN COALESCE(x.paid_fen, 0) < o.overdue_fen THEN COALESCE(x.paid_fen, 0) ELSE o.overdue_fen END)
@@ -164,9 +178,13 @@ def recovery(month: Month, by: str = "class", where: Filters | None = None) -> R
         WHERE o.month = %s{narrow}
         GROUP BY o.{column}
     """  # noqa: S608 (the column from DIMENSIONS, values as parameters)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*paid_params, month.first, *narrow_params])
-        found = {key: (int(n), int(opening), int(recovered)) for key, n, opening, recovered in cursor.fetchall()}
+
+    def grouped() -> dict[Any, tuple[int, int, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*paid_params, month.first, *narrow_params])
+            return {key: (int(n), int(opening), int(recovered)) for key, n, opening, recovered in cursor.fetchall()}
+
+    found = frozen(month, f"recovery:{by}:{where}", grouped) if closed else grouped()
     if by == "class":
         goals = targets(month)
         rows = [RecoveryRow(key, *found.get(key, (0, 0, 0)), target=goals[key]) for key in CLASSES]

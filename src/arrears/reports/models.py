@@ -102,6 +102,9 @@ class MonthClose(models.Model):
     closed_at = models.DateTimeField()
     opening_loans = models.PositiveIntegerField()
     next_opening_loans = models.PositiveIntegerField()
+    # Reconstructed from the book's history (`reports.reconstruct`), not kept by the nightly run of its day: the
+    # next month's opening already counts every payment made by its eve, whenever a feed delivered it.
+    reconstructed = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} closed on {self.closed_on}"

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("collection", "0010_retention_purge"),
-        ("reports", "0001_month_facts"),
+        ("reports", "0002_reconstructed_months"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
