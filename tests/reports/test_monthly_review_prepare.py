@@ -39,7 +39,7 @@ def test_the_november_pack_holds_the_month_to_the_fen_and_the_rules_cases():
     works it out (mild 15,167.54 opening, 8,053.32 recovered, 0.5310 against a target of 0.8000; severe 69,748.33,
     20,000.00, 0.2867), the roll rates, buckets and average DPD; October has no figures (before the first night).
     The rules propose B's cure under its plan and the plan's completion, D's broken plan, the complaint about C and
-    the judgment of 11-18."""
+    the judgment of 11-18; the scorecards in brief count the complaint against the collector responsible."""
     book = november_book()
     loans, events = book["loans"], book
     pack = do_prepare_review(NOVEMBER, actor=system_actor(), today=DEC_1)
@@ -69,6 +69,15 @@ def test_the_november_pack_holds_the_month_to_the_fen_and_the_rules_cases():
         "M3+": {"loans": 2, "overdue_fen": 6_974_833},
     }
     assert this["average_dpd"] == {"mild": "13.5", "moderate": None, "severe": "102.0"}
+    # The senior collector found responsible for the complaint about C: a card without a score (no month's work).
+    assert this["scorecards"]["collectors"] == {
+        "cards": 1,
+        "scored": 0,
+        "average_score": None,
+        "lowest_score": None,
+        "complaints": 1,
+        "violations": 0,
+    }
     assert pack.figures["last"] is None
     assert pack.figures["history"][-1]["rates"] == {"mild": "0.5310", "moderate": None, "severe": "0.2867"}
     assert [row["rates"] for row in pack.figures["history"][:-1]] == [None] * 5

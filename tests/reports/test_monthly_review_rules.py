@@ -158,6 +158,10 @@ FIGURES = {
         "average_dpd": {"mild": "20.0", "moderate": None, "severe": "110.5"},
         "buckets": {"M1": {"loans": 1, "overdue_fen": 300_000}, "M3+": {"loans": 2, "overdue_fen": 1_000_000}},
         "quality": {"average_score": "91.25", "lowest_score": "80.00", "calls": 12, "violations": 1, "dissatisfied": 0},
+        "scorecards": {
+            "collectors": {"average_score": "71.50", "lowest_score": "55.00", "complaints": 2},
+            "agencies": {"average_score": None, "lowest_score": None, "complaints": 0},
+        },
     },
     "last": {
         "recovery": {
@@ -173,6 +177,7 @@ FIGURES = {
         "average_dpd": {"mild": "13.5", "severe": "102.0"},
         "buckets": {"M1": {"loans": 2, "overdue_fen": 1_516_754}, "M3+": {"loans": 2, "overdue_fen": 6_974_833}},
         "quality": {"average_score": None, "calls": 0, "violations": 0},
+        "scorecards": {"collectors": {"average_score": "68.75", "lowest_score": "68.75", "complaints": 0}},
     },
 }
 
@@ -217,6 +222,11 @@ def test_this_month_against_last_month_with_arrows_and_targets():
     assert (rows["average_dpd.severe"].change_text, rows["average_dpd.severe"].good) == ("+8.5", False)
     assert (rows["quality.violations"].change_text, rows["quality.violations"].good) == ("+1", False)
     assert rows["quality.calls"].good is None  # more calls inspected is neither better nor worse
+    mean = rows["scorecards.collectors.average_score"]
+    assert (mean.this_text, mean.last_text, mean.change_text, mean.good) == ("71.50", "68.75", "+2.75", True)
+    complaints = rows["scorecards.collectors.complaints"]
+    assert (complaints.change_text, complaints.good) == ("+2", False)
+    assert rows["scorecards.agencies.average_score"].this_text == "—"
     buckets = {
         loans.label: (loans.this_text, loans.last_text, amount.change_text) for loans, amount in bucket_rows(FIGURES)
     }

@@ -2,7 +2,8 @@
 typical cases the rules propose (`review_rules`), read from what the apps recorded.
 
 `month_figures(month)` is the pack's `figures` (JSON, kept as prepared): for the month (`this`) and the month before
-(`last`) — each null when it has no figures (before arrears' first nightly run) —
+(`last`) — each null when it has no figures (before arrears' first nightly run, or the months reconstructed) —
+the dashboard's figures (`series.month_figures`), and
 
 - `recovery` by class: loans, opening overdue and recovered (fen), the rate and the policy's target (KPI-1), and
   the total; the month's `cost_fen`, `cost_rate` and `cost_target` (KPI-2);
@@ -11,7 +12,8 @@ typical cases the rules propose (`review_rules`), read from what the apps record
 - `promises` kept of decided, `contacts` reaching the borrower of outbound calls, with their rates; `average_dpd` by
   class; `buckets`: loans and opening overdue amount per bucket at the opening;
 - `quality`: the month's quality scores in brief (QA-2): collectors scored, their mean and lowest score, calls
-  inspected, violations confirmed, dissatisfied calls;
+  inspected, violations confirmed, dissatisfied calls; `scorecards`: the collectors' and the agencies' scorecards
+  in brief (`reports.scorecards`): cards, cards scored, mean and lowest score, substantiated complaints, violations;
 
 and `history`: recovery by class and the cost rate for the months up to this one (`HISTORY` of them), for the
 charts. Amounts are integer fen, rates strings with 4 decimals, DPD 1 decimal, scores 2 decimals.
@@ -25,8 +27,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Sum
-
 from arrears.agencies.commissions import Month
 from arrears.arrangements.models import Plan, PlanStatus
 from arrears.collection.models import CollectionCase
@@ -34,9 +34,8 @@ from arrears.complaints.clocks import BEIJING
 from arrears.complaints.models import Investigation
 from arrears.legal.models import Stage, StageEvent
 from arrears.quality.scores import monthly_scores
-from arrears.reports.costs import month_cost
-from arrears.reports.indicators import average_dpd, contact_rate, promises_kept, rolls
-from arrears.reports.kpi import CLASSES, KpiUnavailable, rate, recovery
+from arrears.reports.indicators import average_dpd
+from arrears.reports.kpi import CLASSES, recovery, targets
 from arrears.reports.models import MonthOutcome, OpeningPosition
 from arrears.reports.review_rules import (
     CourtStage,
@@ -51,14 +50,16 @@ from arrears.reports.review_rules import (
     plans_ended,
     typical,
 )
-from arrears.reports.rolls import FROM, TO
+from arrears.reports.rolls import FROM, TO, RollMatrix
+from arrears.reports.scorecards import scorecards
+from arrears.reports.series import BUCKETS, months_figures
+from arrears.reports.series import month_figures as series_figures
 from arrears.reports.summary import rate_text
 from arrears.rules.queries import policy_book
 
 __all__ = ["BUCKETS", "HISTORY", "MAIN_ROLLS", "month_figures", "proposals"]
 
 HISTORY = 6  # months of recovery and cost rate in the pack's charts
-BUCKETS = FROM[1:]  # M1 … M3+
 MAIN_ROLLS = (("M0", "M1"), ("M1", "M2"), ("M2", "M3"), ("M3", "M3+"))
 
 
@@ -81,21 +82,26 @@ def _quality(month: Month) -> dict[str, Any]:
     }
 
 
-def _buckets(month: Month) -> dict[str, dict[str, int]]:
-    found = {
-        row["bucket"]: {"loans": row["n"], "overdue_fen": row["fen"]}
-        for row in OpeningPosition.objects.filter(month=month.first)
-        .values("bucket")
-        .annotate(n=Count("pk"), fen=Sum("overdue_fen"))
-        .order_by()
+def _cards(cards: list[Any]) -> dict[str, Any]:
+    scored = [card.score for card in cards if card.score is not None]
+    return {
+        "cards": len(cards),
+        "scored": len(scored),
+        "average_score": _mean(scored),
+        "lowest_score": str(min(scored)) if scored else None,
+        "complaints": sum(card.complaints for card in cards),
+        "violations": sum(card.violations for card in cards),
     }
-    return {bucket: found.get(bucket, {"loans": 0, "overdue_fen": 0}) for bucket in BUCKETS}
 
 
-def _rolls(month: Month) -> dict[str, Any] | None:
-    try:
-        matrix = rolls(month)
-    except KpiUnavailable:  # a month under way has no roll rates
+def _scorecards(month: Month) -> dict[str, Any]:
+    """The month's scorecards in brief (QA-2), for the collectors and for the agencies."""
+    found = scorecards(month)
+    return {"collectors": _cards(found["collectors"]), "agencies": _cards(found["agencies"])}
+
+
+def _rolls(matrix: RollMatrix | None) -> dict[str, Any] | None:
+    if matrix is None:  # a month under way has no roll rates
         return None
     return {
         "main": {f"{a}>{b}": rate_text(matrix.rate(a, b)) for a, b in MAIN_ROLLS},
@@ -106,69 +112,61 @@ def _rolls(month: Month) -> dict[str, Any] | None:
 
 
 def side(month: Month) -> dict[str, Any] | None:
-    """One month's figures (module docstring), or None when the month has none."""
-    try:
-        figures = recovery(month, "class")
-    except KpiUnavailable:
+    """One month's figures (module docstring) from the dashboard's (`series.month_figures`), or None when the
+    month has none."""
+    found = series_figures(month)
+    if not found.measured:
         return None
-    kpi = policy_book().on(month.last).kpi
-    costs = month_cost(month)
-    kept, decided = promises_kept(month)[None]
-    reached, outbound = contact_rate(month)[None]
+    goals = targets(month)
+    loans = {row.key: row.loans for row in recovery(month, "class").rows}
     dpd = average_dpd(month)
     return {
         "month": str(month),
-        "closed": figures.closed,
-        "through": figures.through.isoformat(),
+        "closed": found.closed,
         "recovery": {
-            row.key: {
-                "loans": row.loans,
-                "opening_overdue_fen": row.opening_overdue_fen,
-                "recovered_fen": row.recovered_fen,
-                "rate": rate_text(row.recovery_rate),
-                "target": rate_text(row.target),
+            code: {
+                "loans": loans[code],
+                "opening_overdue_fen": found.opening_fen[code],
+                "recovered_fen": found.recovered_fen[code],
+                "rate": rate_text(found.recovery_rate[code]),
+                "target": rate_text(goals[code]),
             }
-            for row in figures.rows
+            for code in CLASSES
         },
         "total": {
-            "loans": sum(row.loans for row in figures.rows),
-            "opening_overdue_fen": figures.opening_overdue_fen,
-            "recovered_fen": figures.recovered_fen,
-            "rate": rate_text(rate(figures.recovered_fen, figures.opening_overdue_fen)),
+            "loans": sum(loans.values()),
+            "opening_overdue_fen": found.opening_fen["total"],
+            "recovered_fen": found.recovered_fen["total"],
+            "rate": rate_text(found.recovery_rate["total"]),
         },
-        "cost_fen": costs.total_fen,
-        "cost_rate": rate_text(rate(costs.total_fen, figures.recovered_fen)),
-        "cost_target": rate_text(kpi.cost_rate_max),
-        "rolls": _rolls(month),
-        "promises": [kept, decided],
-        "promises_kept": rate_text(rate(kept, decided)),
-        "contacts": [reached, outbound],
-        "contact_rate": rate_text(rate(reached, outbound)),
+        "cost_fen": found.cost_fen,
+        "cost_rate": rate_text(found.cost_rate),
+        "cost_target": rate_text(policy_book().on(month.last).kpi.cost_rate_max),
+        "rolls": _rolls(found.matrix),
+        "promises": list(found.promises),
+        "promises_kept": rate_text(found.promises_kept_rate),
+        "contacts": list(found.contacts),
+        "contact_rate": rate_text(found.contact_rate),
         "average_dpd": {key: str(dpd[key]) if key in dpd else None for key in CLASSES},
-        "buckets": _buckets(month),
+        "buckets": {b: {"loans": found.bucket_loans[b], "overdue_fen": found.bucket_fen[b]} for b in BUCKETS},
         "quality": _quality(month),
+        "scorecards": _scorecards(month),
     }
 
 
 def _history(month: Month) -> list[dict[str, Any]]:
-    months = [month]
-    while len(months) < HISTORY:
-        months.insert(0, months[0].previous())
     shown = []
-    for each in months:
-        try:
-            figures = recovery(each, "class")
-        except KpiUnavailable:
-            shown.append({"month": str(each), "rates": None})
+    for found in months_figures(month, HISTORY):
+        if not found.measured:
+            shown.append({"month": str(found.month), "rates": None})
             continue
-        costs = month_cost(each)
         shown.append(
             {
-                "month": str(each),
-                "rates": {row.key: rate_text(row.recovery_rate) for row in figures.rows},
-                "targets": {row.key: rate_text(row.target) for row in figures.rows},
-                "cost_rate": rate_text(rate(costs.total_fen, figures.recovered_fen)),
-                "cost_target": rate_text(policy_book().on(each.last).kpi.cost_rate_max),
+                "month": str(found.month),
+                "rates": {code: rate_text(found.recovery_rate[code]) for code in CLASSES},
+                "targets": {code: rate_text(goal) for code, goal in targets(found.month).items()},
+                "cost_rate": rate_text(found.cost_rate),
+                "cost_target": rate_text(policy_book().on(found.month.last).kpi.cost_rate_max),
             }
         )
     return shown

@@ -263,6 +263,7 @@ def indicator_rows(figures: dict) -> list[Row]:
             _get(last, "quality", "violations"),
             DOWN,
         ),
+        *_card_rows(this, last),
         Row(
             "quality.dissatisfied",
             _("Dissatisfied calls"),
@@ -273,6 +274,29 @@ def indicator_rows(figures: dict) -> list[Row]:
         ),
     ]
     return rows
+
+
+def _card_rows(this: dict | None, last: dict | None) -> list[Row]:
+    """The scorecards in brief (QA-2): collectors' and agencies' mean and lowest score, substantiated complaints."""
+    shown = (
+        ("collectors", "average_score", _("Scorecard, collectors' mean"), "score", UP),
+        ("collectors", "lowest_score", _("Scorecard, lowest collector"), "score", UP),
+        ("collectors", "complaints", _("Substantiated complaints against collectors"), "count", DOWN),
+        ("agencies", "average_score", _("Scorecard, agencies' mean"), "score", UP),
+        ("agencies", "lowest_score", _("Scorecard, lowest agency"), "score", UP),
+        ("agencies", "complaints", _("Substantiated complaints against agencies"), "count", DOWN),
+    )
+    return [
+        Row(
+            f"scorecards.{side}.{key}",
+            label,
+            unit,
+            _get(this, "scorecards", side, key),
+            _get(last, "scorecards", side, key),
+            better,
+        )
+        for side, key, label, unit, better in shown
+    ]
 
 
 def bucket_rows(figures: dict) -> list[tuple[Row, Row]]:
