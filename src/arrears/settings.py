@@ -79,9 +79,10 @@ ARREARS_RECORDINGS_DIR  where the telephony system stores call recordings, one d
                       (YYYY-MM-DD/…); `arrears purge` deletes the days past `retention.recordings_years`
                       (default: none, nothing to purge)
 ARREARS_MEDIA_ROOT    where arrears keeps the files it stores through Django's storage API: call recordings, under
-                      recordings/YYYY/MM/DD/ (default: ARREARS_VAR/media). Never served as files: a recording is
-                      played only through its audited view. Inside ARREARS_VAR `arrears backup` takes it; set
-                      elsewhere, back it up with the storage it lives on
+                      recordings/YYYY/MM/DD/, and the approved monthly review packs' PDF and XLSX, under
+                      reviews/YYYY-MM/ (default: ARREARS_VAR/media). Never served as files: a recording is
+                      played only through its audited view, a pack's documents through its page. Inside
+                      ARREARS_VAR `arrears backup` takes it; set elsewhere, back it up with the storage it lives on
 ARREARS_MAX_RECORDING_BYTES  the largest call recording arrears stores, uploaded or imported (default: 10 MiB, within
                       ARREARS_MAX_REQUEST_BYTES; from 64 KiB to 1 GiB). An upload larger than the request limit is
                       refused first: raise both together
@@ -284,7 +285,8 @@ ARREARS_LEDGER_ANCHOR_KEY_FILE = VAR_DIR / "ledger_anchor_key"
 # Call recordings, one directory per call date (YYYY-MM-DD), purged after `retention.recordings_years`.
 ARREARS_RECORDINGS_DIR = os.environ.get("ARREARS_RECORDINGS_DIR", "")
 # The files arrears stores itself (`default_storage`): the call recordings the call platform uploads or an operator
-# imports (`arrears.quality.recordings`), each kept until its `retain_until` (`retention.recordings_years`).
+# imports (`arrears.quality.recordings`), each kept until its `retain_until` (`retention.recordings_years`); the
+# approved monthly review packs' PDF and XLSX (`arrears.reports.actions_review`), kept.
 # Personal data: readable by the service's user only, and no MEDIA_URL serves them.
 MEDIA_ROOT = Path(os.environ.get("ARREARS_MEDIA_ROOT", "") or VAR_DIR / "media").resolve()
 FILE_UPLOAD_PERMISSIONS = 0o640
