@@ -83,7 +83,7 @@ def test_a_supervisor_works_the_pack_through_the_pages(client):
     for shown in (
         "月度回顾",
         "指标：本月与上月对比",
-        "轻度回收率",
+        "回收率（轻度）",
         "分期方案违约",
         f"#{case.case_id}",
         "欧阳**",
