@@ -187,12 +187,16 @@ def test_the_analyst_is_told_what_they_can_open_and_the_agency_user_sees_the_pla
     analyst = section(page(client, make_user("analyst")), "nothing-yet")
     assert "Your role has no daily work list yet; it comes with a later release." in analyst
     assert 'href="/notices/report/"' in analyst
+    assert 'href="/reports/"' in analyst  # the KPIs (KPI-1, KPI-2) and the scorecards (QA-2)
+    assert 'href="/reports/scorecards/"' in analyst
+    assert 'href="/reports/reviews/"' in analyst  # the approved monthly review packs (REV-1)
     assert 'href="/policy/"' in analyst
     agency = section(page(client, make_user("agency_user")), "placed")
     assert "Cases placed with 示例催收服务有限公司" in agency
     assert 'href="/cases/"' in agency
     assert "no business licence on file" in agency
     assert 'href="/notices/report/"' not in agency
+    assert 'href="/reports/"' not in agency
     zh = section(page(client, make_user("analyst"), lang="zh-hans"), "nothing-yet")
     assert "您的角色暂无每日工作清单" in zh
 

@@ -42,6 +42,17 @@ NOVEMBER_PAYMENTS = {
 }
 
 
+def signed_in(role: str):
+    """A test client signed in as a new user of `role`."""
+    from django.test import Client
+
+    from factories import make_user
+
+    client = Client()
+    client.force_login(make_user(role))
+    return client
+
+
 def nightly_run() -> User:
     return User.objects.get(username=SYSTEM_USERNAME)
 

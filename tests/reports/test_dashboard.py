@@ -7,27 +7,19 @@ import io
 import zipfile
 
 import pytest
-from django.test import Client
-from kpi_book import build_book, run_november
+from kpi_book import build_book, run_november, signed_in
 
 from arrears.compliance.models import AuditEvent
-from factories import make_user
 
 pytestmark = pytest.mark.django_db
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
-def _client(role: str) -> Client:
-    client = Client()
-    client.force_login(make_user(role))
-    return client
-
-
 def test_the_dashboard_shows_novembers_figures_with_charts():
     """Clause: KPI-1, KPI-2 — recovery by class against target, the month closed, the charts drawn."""
     run_november(build_book())
-    page = _client("analyst").get("/reports/?month=2026-11", **EN)
+    page = signed_in("analyst").get("/reports/?month=2026-11", **EN)
     assert page.status_code == 200
     html = page.content.decode()
     assert "2026-11 is closed" in html
@@ -40,12 +32,12 @@ def test_the_dashboard_shows_novembers_figures_with_charts():
     assert html.count("<svg") >= 6
     assert "KPI-LOAN" not in html  # no loan, no borrower: figures only
     # in Chinese, no English words of its own
-    html = _client("supervisor").get("/reports/?month=2026-11", **ZH).content.decode()
+    html = signed_in("supervisor").get("/reports/?month=2026-11", **ZH).content.decode()
     assert "回收率" in html
     for english in ("Recovery rate", "is closed", "opening overdue", "Download every table"):
         assert english not in html
     # split by product; narrowed to a product the costs are the department's
-    html = _client("analyst").get("/reports/?month=2026-11&split=product&product=consumer", **EN).content.decode()
+    html = signed_in("analyst").get("/reports/?month=2026-11&split=product&product=consumer", **EN).content.decode()
     assert 'id="table-split"' in html
     assert "84,915.87" in html
     assert "the whole department" in html
@@ -54,7 +46,7 @@ def test_the_dashboard_shows_novembers_figures_with_charts():
 def test_every_table_downloads_as_csv_and_all_as_xlsx_each_an_audited_read():
     """Clause: KPI-1, AUTH-4 — the tables of the page, written as typed cells; one audit event per download."""
     run_november(build_book())
-    client = _client("analyst")
+    client = signed_in("analyst")
     before = AuditEvent.objects.filter(action="home.export_list").count()
     csv = client.get("/reports/?month=2026-11&format=csv&table=recovery", **EN)
     assert csv.status_code == 200
@@ -80,14 +72,14 @@ def test_every_table_downloads_as_csv_and_all_as_xlsx_each_an_audited_read():
     ],
 )
 def test_bad_choices_are_refused_in_words_not_a_500(query):
-    page = _client("supervisor").get(f"/reports/?{query}", **EN)
+    page = signed_in("supervisor").get(f"/reports/?{query}", **EN)
     assert page.status_code == 400
     assert 'class="error"' in page.content.decode()
 
 
 def test_a_month_before_the_first_night_says_so():
     build_book()
-    page = _client("supervisor").get("/reports/?month=2026-10", **EN)
+    page = signed_in("supervisor").get("/reports/?month=2026-10", **EN)
     assert page.status_code == 200
     assert "has no opening figures" in page.content.decode()
 
@@ -95,7 +87,7 @@ def test_a_month_before_the_first_night_says_so():
 def test_collectors_and_agency_users_may_not_see_the_dashboard_nor_download():
     before = AuditEvent.objects.filter(action="home.export_list").count()
     for role in ("junior_collector", "senior_collector", "agency_user", "legal_officer"):
-        client = _client(role)
+        client = signed_in(role)
         assert client.get("/reports/?month=2026-11").status_code == 403
         assert client.get("/reports/?month=2026-11&format=xlsx").status_code == 403
     assert AuditEvent.objects.filter(action="home.export_list").count() == before

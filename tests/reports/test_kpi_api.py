@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
-from kpi_book import build_book, run_november
-
-from factories import make_user
+from kpi_book import build_book, run_november, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(role: str) -> Client:
-    client = Client()
-    client.force_login(make_user(role))
-    return client
 
 
 def test_an_analyst_reads_the_months_recovery_rolls_and_indicators():
     """Clause: KPI-1, KPI-2 — the same figures as the command line (docs/kpi.md's November)."""
     run_november(build_book())
-    analyst = _client("analyst")
+    analyst = signed_in("analyst")
     figures = analyst.get("/api/v1/kpi", {"month": "2026-11", "by": "class"}).json()
     assert [(row["class"], row["recovered"], row["recovery_rate"]) for row in figures["rows"]] == [
         ("mild", "8053.32", "0.5310"),
@@ -50,7 +41,7 @@ def test_an_analyst_reads_the_months_recovery_rolls_and_indicators():
 )
 def test_a_bad_month_or_split_is_refused_with_what_was_wrong(query, status, words):
     build_book()
-    response = _client("supervisor").get("/api/v1/kpi", query, HTTP_ACCEPT_LANGUAGE="en")
+    response = signed_in("supervisor").get("/api/v1/kpi", query, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == status
     assert words in response.json()["error"]["message"]
 
@@ -60,4 +51,4 @@ def test_collectors_and_agency_users_may_not_read_the_kpis():
     build_book()
     for role in ("junior_collector", "senior_collector", "agency_user", "legal_officer"):
         for path in ("/api/v1/kpi", "/api/v1/kpi/rolls", "/api/v1/kpi/indicators"):
-            assert _client(role).get(path, {"month": "2026-11"}).status_code == 403, (role, path)
+            assert signed_in(role).get(path, {"month": "2026-11"}).status_code == 403, (role, path)

@@ -14,27 +14,14 @@ import json
 
 import click
 
+from arrears.cli.params import MONTH
 from arrears.cli.web import setup_django
 
 DIMENSIONS = ("class", "team", "collector", "agency", "product")
 
 
-def _month(_ctx, _param, value: str | None):
-    if value is None:
-        return None
-    setup_django()
-    from arrears.agencies.commissions import BadMonth, Month
-
-    try:
-        return Month.parse(value)
-    except BadMonth as exc:
-        raise click.BadParameter(
-            f"{value!r}: write the month as YYYY-MM with a month from 01 to 12, e.g. 2026-03"
-        ) from exc
-
-
 @click.command("kpi")
-@click.option("--month", "month", required=True, callback=_month, help="The month, YYYY-MM.")
+@click.option("--month", "month", required=True, type=MONTH, help="The month, YYYY-MM.")
 @click.option("--by", "by", type=click.Choice(DIMENSIONS), default="class", show_default=True, help="Split by.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def kpi(month, by: str, as_json: bool) -> None:
@@ -69,7 +56,7 @@ def kpi(month, by: str, as_json: bool) -> None:
 
 
 @click.command("kpi-reconstruct")
-@click.option("--from", "first", callback=_month, default=None, help="The first month, YYYY-MM.")
+@click.option("--from", "first", type=MONTH, default=None, help="The first month, YYYY-MM.")
 @click.option(
     "--months",
     type=click.IntRange(1, 120),

@@ -82,3 +82,25 @@ class ChineseCommand(click.Command):
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="用法：")
+
+
+class YearMonth(click.ParamType):
+    """A calendar month, exactly YYYY-MM with ASCII digits and a month from 01 to 12, as
+    `arrears.agencies.commissions.Month` (Django is set up on first use: the month type lives with the models)."""
+
+    name = "month"
+    _shape = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        found = self._shape.fullmatch(str(value).strip())
+        if found is None or not 1 <= int(found[2]) <= 12 or int(found[1]) < 1:
+            self.fail(f"{value!r}: write the month as YYYY-MM with a month from 01 to 12, e.g. 2026-03", param, ctx)
+        from arrears.cli.web import setup_django
+
+        setup_django()
+        from arrears.agencies.commissions import Month
+
+        return Month(int(found[1]), int(found[2]))
+
+
+MONTH = YearMonth()

@@ -14,7 +14,7 @@ import json
 
 import click
 
-from arrears.cli.kpi import _month
+from arrears.cli.params import MONTH
 from arrears.cli.web import setup_django
 
 HEADINGS = ("recovery", "promises", "contact", "quality", "complaints", "violations")  # the parts, in order
@@ -31,7 +31,7 @@ def _table(title: str, cards: list[dict]) -> None:
 
 
 @click.command("scorecards")
-@click.option("--month", "month", required=True, callback=_month, help="The month, YYYY-MM.")
+@click.option("--month", "month", required=True, type=MONTH, help="The month, YYYY-MM.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def scorecards(month, as_json: bool) -> None:
     """The month's scorecards of the collectors and the agencies (QA-2)."""

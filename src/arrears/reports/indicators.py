@@ -37,17 +37,7 @@ def _t(model: Any) -> str:
 
 
 def opening_rows(month: Month, where: Filters | None) -> QuerySet[OpeningPosition]:
-    rows = OpeningPosition.objects.filter(month=month.first)
-    where = where or Filters()
-    for name, value in (
-        ("team_id", where.team),
-        ("collector_id", where.collector),
-        ("agency_id", where.agency),
-        ("product", where.product),
-    ):
-        if value is not None:
-            rows = rows.filter(**{name: value})
-    return rows
+    return OpeningPosition.objects.filter(month=month.first, **(where or Filters()).chosen())
 
 
 def rolls(month: Month, where: Filters | None = None) -> RollMatrix:

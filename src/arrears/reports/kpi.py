@@ -65,18 +65,15 @@ class Filters:
     agency: int | None = None
     product: str | None = None
 
+    def chosen(self) -> dict[str, Any]:
+        """The opening's columns narrowed, with their values."""
+        columns = {"team_id": self.team, "collector_id": self.collector, "agency_id": self.agency}
+        return {name: value for name, value in {**columns, "product": self.product}.items() if value is not None}
+
     def sql(self) -> tuple[str, list[Any]]:
-        parts, params = [], []
-        for name, value in (
-            ("team_id", self.team),
-            ("collector_id", self.collector),
-            ("agency_id", self.agency),
-            ("product", self.product),
-        ):
-            if value is not None:
-                parts.append(f"o.{name} = %s")
-                params.append(value)
-        return "".join(f" AND {part}" for part in parts), params
+        """The narrowing as SQL on the opening (alias `o`), with its parameters."""
+        chosen = self.chosen()
+        return "".join(f" AND o.{name} = %s" for name in chosen), list(chosen.values())
 
 
 @dataclass(frozen=True)
