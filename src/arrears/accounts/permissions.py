@@ -35,6 +35,7 @@ class Perm(StrEnum):
     MANAGE_PHRASES = "compliance.manage_phrases"
     MANAGE_USERS = "accounts.manage_users"
     VIEW_REPORTS = "reports.view"
+    ENTER_COSTS = "reports.enter_costs"
     CALL = "collection.call"
     SEND_LETTER = "collection.send_letter"
     REASSIGN = "collection.reassign"
@@ -95,6 +96,10 @@ PERM_TEXT: dict[Perm, tuple[str, str]] = {
     Perm.MANAGE_PHRASES: ("edit the list of prohibited phrases (LANG-1)", "维护禁用语清单"),
     Perm.MANAGE_USERS: ("manage users, roles, teams and agencies", "管理用户、角色、团队与委外机构"),
     Perm.VIEW_REPORTS: ("see reports and KPIs, no personal data", "查看报表与指标（不含个人信息）"),
+    Perm.ENTER_COSTS: (
+        "enter and import the collection costs arrears cannot know: staff, telephony, other (KPI-2)",
+        "录入与导入系统无法获知的催收成本：人力、通讯及其他",
+    ),
     Perm.CALL: ("make and record collection calls (AUTH-1)", "拨打并记录催收电话"),
     Perm.SEND_LETTER: ("send formal overdue notices (AUTH-1)", "发送逾期通知书"),
     Perm.REASSIGN: ("reassign cases between collectors", "调配案件"),

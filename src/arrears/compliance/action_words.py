@@ -37,6 +37,8 @@ ACTION_WORDS = {
     ActionCode.DAILY_RUN: _("nightly run"),
     ActionCode.KEEP_MONTH_FACTS: _("month closed and the next opened for the KPIs"),
     ActionCode.RECONSTRUCT_MONTHS: _("months before go-live reconstructed for the KPIs"),
+    ActionCode.ENTER_COST: _("enter a collection cost of a month"),
+    ActionCode.IMPORT_COSTS: _("import a file of collection costs"),
     ActionCode.CLASSIFY_LOAN: _("change a loan's delinquency class"),
     ActionCode.OPEN_CASE: _("open a case"),
     ActionCode.REOPEN_CASE: _("reopen a case"),

@@ -43,6 +43,9 @@ class ActionCode(StrEnum):
     # reports: the month's facts the nightly run keeps (KPI-1)
     KEEP_MONTH_FACTS = "reports.keep_month_facts"
     RECONSTRUCT_MONTHS = "reports.reconstruct_months"
+    # reports: the collection costs administrators enter, one by one or a file at a time (KPI-2)
+    ENTER_COST = "reports.enter_cost"
+    IMPORT_COSTS = "reports.import_costs"
     # collection
     OPEN_CASE = "collection.open_case"
     REOPEN_CASE = "collection.reopen_case"

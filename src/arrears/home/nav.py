@@ -30,6 +30,9 @@ LINKS = (
     ("quality:scores", _("Quality scores"), Perm.VIEW_QUALITY),  # QA-2
     ("reports:dashboard", _("KPIs"), Perm.VIEW_REPORTS),  # KPI-1, KPI-2
     ("reports:scorecards", _("Scorecards"), Perm.VIEW_REPORTS),  # QA-2: collectors and agencies, month by month
+    # The month's collection cost (KPI-2): readers of reports; administrators, who enter the costs arrears cannot know.
+    ("reports:costs", _("Collection costs"), Perm.VIEW_REPORTS),
+    ("reports:costs", _("Collection costs"), Perm.ENTER_COSTS),
     ("notices:outbox", _("Notices outbox"), Perm.MANAGE_OUTBOX),
     ("portfolio:borrowers", _("Borrowers"), Perm.VIEW_PORTFOLIO),
     ("daily:runs", _("Nightly runs"), Perm.VIEW_RUNS),
