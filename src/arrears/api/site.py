@@ -66,8 +66,8 @@ from arrears.quality.api import router as quality_router
 from arrears.quality.api_review import router as review_router
 from arrears.quality.errors import QualityError
 from arrears.reports.api import router as reports_router
-from arrears.reports.api_scorecards import router as scorecards_router
 from arrears.reports.api_costs import router as costs_router
+from arrears.reports.api_scorecards import router as scorecards_router
 
 __all__ = ["api", "urls"]
 
