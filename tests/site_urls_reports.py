@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
-from site_roles import ANALYST, COMPLIANCE, SUP, Page
+import io
+
+from site_roles import ADMIN, ANALYST, COMPLIANCE, SUP, Page
 
 REPORTS = frozenset({SUP, COMPLIANCE, ANALYST})  # reports.view: figures, never a borrower
+# The month's collection cost (KPI-2): readers of reports see it; administrators enter the costs arrears cannot
+# know (reports.enter_costs), and so see the page too.
+COST_KEEPERS = frozenset({ADMIN})
+COST_READERS = REPORTS | COST_KEEPERS
+
+
+class CostsUpload(io.BytesIO):
+    """A CSV file of costs as a multipart file field (the department's telephony of the demo's month), read whole
+    each time the test client sends it (one object serves every role of the matrix)."""
+
+    name = "costs.csv"
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self.getvalue() if size is None or size < 0 else super().read(size)
+
+
+COSTS_CSV = b"month,team,kind,amount,note\n2026-03,,telephony,12500.50,\n"
 
 REPORT_PAGES = [
     # KPI-1, KPI-2: the dashboard (its tables as CSV and XLSX through ?format=), and the same figures in the API
@@ -55,5 +74,31 @@ REPORT_PAGES = [
         frozenset({SUP}),
         "/reports/reviews/{working_month}/approve/",
         method="POST",
+    ),
+    # KPI-2: the month's collection cost, one cost entered, a file imported; the API's GET (readers) and POST
+    # (administrators) share one pattern, so its line is the POST's (the GET's reach: tests/reports/test_cost_api.py).
+    Page("reports/costs/", COST_READERS, "/reports/costs/", query=("month",), numbers=("month",)),
+    Page(
+        "reports/costs/enter/",
+        COST_KEEPERS,
+        "/reports/costs/enter/",
+        method="POST",
+        form={"month": "{commission_month}", "team": "", "kind": "staff", "amount": "80000.00", "note": "三月工资"},
+        numbers=("month", "team", "amount"),
+    ),
+    Page(
+        "reports/costs/import/",
+        COST_KEEPERS,
+        "/reports/costs/import/",
+        method="POST",
+        form={"file": CostsUpload(COSTS_CSV), "month": "{commission_month}"},
+    ),
+    Page(
+        "api/v1/costs",
+        COST_KEEPERS,
+        "/api/v1/costs",
+        method="POST",
+        json={"month": "{commission_month}", "team": None, "kind": "staff", "amount": "80000.00", "note": "三月工资"},
+        numbers=("month", "amount"),
     ),
 ]

@@ -292,6 +292,8 @@ def test_the_schema_lists_every_endpoint(desk):
         ("/api/v1/kpi/rolls", "get"),
         ("/api/v1/kpi/indicators", "get"),
         ("/api/v1/kpi/scorecards", "get"),
+        ("/api/v1/costs", "get"),
+        ("/api/v1/costs", "post"),
     ]:
         assert "403" in paths[path][method]["responses"], path
 

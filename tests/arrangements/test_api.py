@@ -72,6 +72,7 @@ PATHS = {
     "/api/v1/kpi/rolls": {"get"},
     "/api/v1/kpi/indicators": {"get"},
     "/api/v1/kpi/scorecards": {"get"},
+    "/api/v1/costs": {"get", "post"},
 }
 
 

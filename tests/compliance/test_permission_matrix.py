@@ -14,8 +14,10 @@ from arrears.accounts.actions import do_save_team
 from arrears.accounts.models import Team
 from arrears.accounts.permissions import Perm
 from arrears.accounts.roles import ROLE_PERMISSIONS, RoleCode
+from arrears.agencies.commissions import Month
 from arrears.compliance.actions import ActionDenied
 from arrears.portfolio.actions import do_place_hold, do_search_exact, do_unmask_field
+from arrears.reports.actions import do_enter_cost
 from arrears.rules.actions import do_add_calendar_year, do_add_policy_version
 from factories import make_borrower, make_user
 
@@ -43,6 +45,12 @@ ACTIONS = {
         lambda actor, b: do_add_calendar_year(YEAR_2031, actor=actor, reason="State Council notice"),
     ),
     "save_team": (Perm.MANAGE_USERS, lambda actor, b: do_save_team(Team(name="东区一组"), actor=actor, reason="new")),
+    "enter_cost": (
+        Perm.ENTER_COSTS,
+        lambda actor, b: do_enter_cost(
+            month=Month(2026, 10), team=None, kind="staff", amount_fen=8_000_000, actor=actor, today=date(2026, 11, 1)
+        ),
+    ),
 }
 
 
@@ -51,7 +59,7 @@ def snapshot() -> dict[str, int]:
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"accounts", "compliance", "portfolio", "rules"}
+        if model._meta.app_label in {"accounts", "compliance", "portfolio", "rules", "reports"}
     }
 
 

@@ -37,6 +37,7 @@ class Perm(StrEnum):
     VIEW_REPORTS = "reports.view"
     REVIEW_MONTH = "reports.review"
     PREPARE_REVIEW = "reports.prepare_review"
+    ENTER_COSTS = "reports.enter_costs"
     CALL = "collection.call"
     SEND_LETTER = "collection.send_letter"
     REASSIGN = "collection.reassign"
@@ -104,6 +105,10 @@ PERM_TEXT: dict[Perm, tuple[str, str]] = {
     Perm.PREPARE_REVIEW: (
         "prepare the monthly review pack's figures and proposed cases (REV-1)",
         "生成月度回顾材料的指标与建议案例",
+    ),
+    Perm.ENTER_COSTS: (
+        "enter and import the collection costs arrears cannot know: staff, telephony, other (KPI-2)",
+        "录入与导入系统无法获知的催收成本：人力、通讯及其他",
     ),
     Perm.CALL: ("make and record collection calls (AUTH-1)", "拨打并记录催收电话"),
     Perm.SEND_LETTER: ("send formal overdue notices (AUTH-1)", "发送逾期通知书"),

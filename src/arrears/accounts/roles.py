@@ -34,9 +34,11 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
   letters on those cases through the bank's forms (AGY-2: the same script, language check and contact limits).
 - **analyst**: reports only, no personal data: not even masked borrower pages.
 - **administrator**: users, roles, teams and agencies; policy versions and the calendar; the core-banking
-  import; reads the audit ledger (to answer "who changed what"). No portfolio access: running the system does
-  not need seeing borrowers — and the role editor refuses to add any of `USER_ADMIN_INCOMPATIBLE` to a role
-  that manages users (separation of duties, `accounts.actions.validate_role_grants`).
+  import; reads the audit ledger (to answer "who changed what"); enters and imports the collection costs arrears
+  cannot know by itself — staff, telephony, other, per team and month (KPI-2; figures, no borrower). No
+  portfolio access: running the system does not need seeing borrowers — and the role editor refuses to add any
+  of `USER_ADMIN_INCOMPATIBLE` to a role that manages users (separation of duties,
+  `accounts.actions.validate_role_grants`).
 - **QA reviewer** (质检员, QA-1): listens to call recordings (each play an audited read), reviews the inspected
   calls of the review queue (confirming or overriding each finding; reading a transcript is an audited read) and
   sees the monthly quality scores (QA-2). No portfolio access: a recording is reached from the call it belongs
@@ -47,8 +49,9 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
 - **system** (the nightly run, user `nightly-run`): imports the feed, runs the daily batch, places and releases
   holds the feed or the run decides, and dispatches the notices outbox (`arrears dispatch`); imports the call
   platform's recordings from a directory (`arrears qa import-recordings`); prepares the monthly review pack on the
-  month's first working day (`reports.prepare_review`; approving it is a supervisor's). It cannot sign in (no
-  `accounts.sign_in`, unusable password).
+  month's first working day (`reports.prepare_review`; approving it is a supervisor's); imports a file of
+  collection costs (`arrears costs import`, e.g. a scheduled import of the payroll's and the telephone bills'
+  figures, KPI-2). It cannot sign in (no `accounts.sign_in`, unusable password).
 
 Every human role has `accounts.sign_in`; a user without a role, or whose role lost it, cannot sign in, and a
 session ends on its next request.
@@ -151,6 +154,7 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.IMPORT_FEED,
             Perm.VIEW_AUDIT,
             Perm.VIEW_RUNS,
+            Perm.ENTER_COSTS,
         }
     ),
     RoleCode.QA_REVIEWER: frozenset({Perm.SIGN_IN, Perm.LISTEN_RECORDINGS, Perm.REVIEW_CALLS, Perm.VIEW_QUALITY}),
@@ -165,6 +169,7 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.FILE_COMPLAINT,
             Perm.TELEPHONY,
             Perm.PREPARE_REVIEW,
+            Perm.ENTER_COSTS,
         }
     ),
 }

@@ -66,6 +66,7 @@ from arrears.quality.api import router as quality_router
 from arrears.quality.api_review import router as review_router
 from arrears.quality.errors import QualityError
 from arrears.reports.api import router as reports_router
+from arrears.reports.api_costs import router as costs_router
 from arrears.reports.api_scorecards import router as scorecards_router
 
 __all__ = ["api", "urls"]
@@ -97,6 +98,7 @@ api.add_router("/", quality_router)
 api.add_router("/", review_router)
 api.add_router("/", reports_router)
 api.add_router("/", scorecards_router)
+api.add_router("/", costs_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, details=None, code: str | None = None, **headers):

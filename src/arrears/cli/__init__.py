@@ -14,6 +14,7 @@ from arrears.cli.audit import audit
 from arrears.cli.backup import backup, restore
 from arrears.cli.calc import calc
 from arrears.cli.complaints import complaints
+from arrears.cli.costs import costs
 from arrears.cli.daily import run_daily
 from arrears.cli.demo import demo
 from arrears.cli.dispatch import dispatch
@@ -41,6 +42,7 @@ cli.add_command(backup)
 cli.add_command(restore)
 cli.add_command(calc)
 cli.add_command(complaints)
+cli.add_command(costs)
 cli.add_command(demo)
 cli.add_command(dispatch)
 cli.add_command(policy)

@@ -42,6 +42,8 @@ ACTION_WORDS = {
     ActionCode.UPDATE_ACTION_ITEM: _("follow up an action item of the monthly review"),
     ActionCode.APPROVE_REVIEW: _("approve the monthly review pack"),
     ActionCode.RECONSTRUCT_MONTHS: _("months before go-live reconstructed for the KPIs"),
+    ActionCode.ENTER_COST: _("enter a collection cost of a month"),
+    ActionCode.IMPORT_COSTS: _("import a file of collection costs"),
     ActionCode.CLASSIFY_LOAN: _("change a loan's delinquency class"),
     ActionCode.OPEN_CASE: _("open a case"),
     ActionCode.REOPEN_CASE: _("reopen a case"),

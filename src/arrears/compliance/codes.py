@@ -49,6 +49,9 @@ class ActionCode(StrEnum):
     ADD_ACTION_ITEM = "reports.add_action_item"
     UPDATE_ACTION_ITEM = "reports.update_action_item"
     APPROVE_REVIEW = "reports.approve_review"
+    # reports: the collection costs administrators enter, one by one or a file at a time (KPI-2)
+    ENTER_COST = "reports.enter_cost"
+    IMPORT_COSTS = "reports.import_costs"
     # collection
     OPEN_CASE = "collection.open_case"
     REOPEN_CASE = "collection.reopen_case"

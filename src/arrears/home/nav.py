@@ -33,6 +33,9 @@ LINKS = (
     # The monthly review (REV-1): supervisors work the packs; readers of reports open the approved ones.
     ("reports:reviews", _("Monthly review"), Perm.REVIEW_MONTH),
     ("reports:reviews", _("Monthly review"), Perm.VIEW_REPORTS),
+    # The month's collection cost (KPI-2): readers of reports; administrators, who enter the costs arrears cannot know.
+    ("reports:costs", _("Collection costs"), Perm.VIEW_REPORTS),
+    ("reports:costs", _("Collection costs"), Perm.ENTER_COSTS),
     ("notices:outbox", _("Notices outbox"), Perm.MANAGE_OUTBOX),
     ("portfolio:borrowers", _("Borrowers"), Perm.VIEW_PORTFOLIO),
     ("daily:runs", _("Nightly runs"), Perm.VIEW_RUNS),

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
 
 from arrears.agencies.commissions import Month, commission_costs
 from arrears.finance.money import to_fen
@@ -21,12 +22,24 @@ from arrears.notices.models import COMPLAINT_KINDS, Notice, NoticeChannel, Notic
 from arrears.reports.models import CostEntry, CostKind
 from arrears.rules.queries import policy_book
 
-__all__ = ["SENT", "Costs", "month_cost"]
+__all__ = ["SENT", "SOURCES", "Costs", "month_cost", "source_label"]
 
 # A notice that went out (the channel took it), whatever came back.
 SENT = (NoticeStatus.SENT, NoticeStatus.DELIVERED, NoticeStatus.UNDELIVERED)
 # The sources of a month's cost, in the order the pages show them.
 SOURCES = ("sms", "email", "letters", "commissions", "legal", *CostKind.values)
+
+
+def source_label(code: str) -> str:
+    """A source's words in the reader's language (the entered ones are the kinds of `CostEntry`)."""
+    words = {
+        "sms": _("SMS sent"),
+        "email": _("emails sent"),
+        "letters": _("letters posted"),
+        "commissions": _("agency commissions"),
+        "legal": _("legal costs"),
+    }
+    return words[code] if code in words else str(CostKind(code).label)
 
 
 @dataclass(frozen=True)

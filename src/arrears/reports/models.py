@@ -136,6 +136,18 @@ class CostEntry(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount_fen__gte=0), name="cost_entry_not_negative"),
             models.CheckConstraint(condition=Q(kind__in=CostKind.values), name="cost_entry_kind_known"),
+            # One live entry per month, team (or the whole department) and kind: a second one would count twice.
+            # Two constraints, because NULL teams are distinct in a unique index on SQLite and PostgreSQL alike.
+            models.UniqueConstraint(
+                fields=["month", "team", "kind"],
+                condition=Q(replaced_by__isnull=True, team__isnull=False),
+                name="cost_entry_live_once_per_team",
+            ),
+            models.UniqueConstraint(
+                fields=["month", "kind"],
+                condition=Q(replaced_by__isnull=True, team__isnull=True),
+                name="cost_entry_live_once_per_department",
+            ),
         ]
         indexes = [models.Index(fields=["month"], name="cost_entry_month")]
 

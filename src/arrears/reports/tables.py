@@ -12,9 +12,8 @@ from django.utils.translation import pgettext
 
 from arrears.portfolio.models import DelinquencyClass
 from arrears.reports import charts
-from arrears.reports.costs import SOURCES, Costs
+from arrears.reports.costs import SOURCES, Costs, source_label
 from arrears.reports.kpi import CLASSES, Recovery, rate
-from arrears.reports.models import CostKind
 from arrears.reports.rolls import FROM, TO
 from arrears.reports.series import BUCKETS, MonthFigures
 from arrears.reports.xlsx import Sheet
@@ -40,17 +39,6 @@ def end_label(code: str) -> str:
         "M0": _("current"),
     }
     return words.get(code, code)
-
-
-def source_label(code: str) -> str:
-    words = {
-        "sms": _("SMS sent"),
-        "email": _("emails sent"),
-        "letters": _("letters posted"),
-        "commissions": _("agency commissions"),
-        "legal": _("legal costs"),
-    }
-    return words[code] if code in words else str(CostKind(code).label)
 
 
 def _months_table(series: list[MonthFigures]) -> Sheet:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arrears.reports import views, views_review, views_scorecards
+from arrears.reports import views, views_costs, views_review, views_scorecards
 
 app_name = "reports"
 urlpatterns = [
@@ -17,4 +17,8 @@ urlpatterns = [
     path("reviews/<str:month>/items/<int:item_id>/", views_review.update_item, name="update-action-item"),
     path("reviews/<str:month>/approve/", views_review.approve, name="approve-review"),
     path("reviews/<str:month>.<str:kind>", views_review.download, name="review-file"),
+    # KPI-2: the month's collection cost; administrators enter and import the costs arrears cannot know
+    path("costs/", views_costs.costs, name="costs"),
+    path("costs/enter/", views_costs.enter_cost, name="enter_cost"),
+    path("costs/import/", views_costs.import_costs, name="import_costs"),
 ]

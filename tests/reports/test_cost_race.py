@@ -1,0 +1,69 @@
+"""Administrators entering the same month, team and kind at the same moment (PostgreSQL): one figure stays live,
+the others are told to look again, nothing counts twice."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.utils import translation
+
+from arrears.accounts.models import Team
+from arrears.agencies.commissions import Month
+from arrears.compliance.models import AuditEvent
+from arrears.reports.actions import CostConflict, do_enter_cost
+from arrears.reports.models import CostEntry
+from factories import make_user
+
+THREADS = 8
+TODAY = date(2026, 4, 30)
+
+
+def at_once(admins, team) -> tuple[list, list, list]:
+    """Each administrator enters team A's March staff cost (a figure of their own) in a thread of its own, all
+    released together: (won, lost, errors)."""
+    start = threading.Barrier(len(admins))
+    won, lost, errors = [], [], []
+
+    def run(n: int, admin) -> None:
+        try:
+            start.wait()
+            with translation.override("en"):
+                do_enter_cost(
+                    month=Month(2026, 3), team=team, kind="staff", amount_fen=100 + n, actor=admin, today=TODAY
+                )
+            won.append(n)
+        except CostConflict as exc:
+            lost.append(str(exc))
+        except Exception as exc:  # reported below
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n, admin)) for n, admin in enumerate(admins)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return won, lost, errors
+
+
+def test_one_figure_stays_live_when_administrators_enter_it_at_once(ledger_transactional_db):
+    """Clause: KPI-2 — on PostgreSQL, eight administrators enter team A's first March staff figure at the same
+    moment, then eight replace it at once: each time exactly one wins (one entry, one event), the others are told
+    someone entered it meanwhile; one live figure at the end, the replaced one pointing to it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers are a PostgreSQL deployment (SQLite has one writer at a time)")
+    team = Team.objects.create(name="催收一组")
+    admins = [make_user("administrator", username=f"race-admin-{i}") for i in range(THREADS)]
+    for round_ in (1, 2):
+        won, lost, errors = at_once(admins, team)
+        assert errors == []
+        assert (len(won), len(lost)) == (1, THREADS - 1)
+        assert all("entered this cost at the same moment" in message for message in lost)
+        assert CostEntry.objects.count() == round_
+        assert AuditEvent.objects.filter(action="reports.enter_cost").count() == round_
+    (live,) = CostEntry.objects.filter(replaced_by__isnull=True)
+    assert CostEntry.objects.exclude(pk=live.pk).get().replaced_by_id == live.pk
