@@ -15,7 +15,7 @@ def test_home_shows_policy_in_force_on_a_date(client):
     assert 'data-key="penalty.markup"' in html
     assert '<td class="value">50%</td>' in html  # a rate as a percentage
     assert '<td class="clause">PLAN-2</td>' in html
-    assert html.count("<tr data-key=") == 93  # every parameter (tests/policy: the row count)
+    assert html.count("<tr data-key=") == 94  # every parameter (tests/policy: the row count)
     assert 'data-key="retention.personal_data_years"' in html
 
 
