@@ -65,8 +65,9 @@ def pay(loan, on: date, amount: str, *, delivered: date | None = None) -> Paymen
     return payment
 
 
-def build_book(*, first_night: bool = True) -> dict:
-    """The six loans, and (unless not wanted) the first night, which opens November."""
+def build_book(*, first_night: bool = True, products: dict[str, str] | None = None) -> dict:
+    """The six loans, and (unless not wanted) the first night, which opens November; `products` gives some of them
+    another product than "consumer" ({"A": "card"})."""
     loans = {}
     for name, (principal, start) in LOANS.items():
         borrower = make_borrower(external_id=f"KPI-{name}", consent_sms=True, consent_phone=True)
@@ -78,6 +79,7 @@ def build_book(*, first_night: bool = True) -> dict:
             start=start,
             method="bullet",
             external_id=f"KPI-LOAN-{name}",
+            product=(products or {}).get(name, "consumer"),
         )
     allocate_payments([loan.pk for loan in loans.values()], business_date=FIRST_NIGHT)
     if first_night:

@@ -138,3 +138,33 @@ def test_a_closed_month_stays_what_it_was_after_later_feeds():
     late.refresh_from_db()
     assert late.feed_date == date(2026, 12, 2)
     assert december == {"mild": 0, "moderate": 350_000, "severe": 100_000}
+
+
+def test_the_month_under_way_sums_each_opening_loans_payments_before_capping_them():
+    """Clause: KPI-1 — through 11-12: B pays 3,000.00 and 2,060.00 (5,060.00, capped at its opening 5,053.32), A
+    3,000.00; F's 2,018.00 is a current loan's; C's 20,000.00 arrives with the feed of 11-13, after the last night.
+    Mild 3,000.00 + 5,053.32 = 8,053.32 of 15,167.54; severe nothing yet. Closed after the nights through 11-30
+    with nothing else delivered, severe counts C's 20,000.00 and mild stays 8,053.32."""
+    loans = build_book()
+    pay(loans["B"], date(2026, 11, 5), "3000.00")
+    pay(loans["B"], date(2026, 11, 8), "2060.00")
+    pay(loans["A"], date(2026, 11, 10), "3000.00")
+    pay(loans["F"], date(2026, 11, 10), "2018.00")
+    do_run_daily(date(2026, 11, 12), actor=nightly_run())
+    pay(loans["C"], date(2026, 11, 13), "20000.00")
+    figures = recovery(NOVEMBER, "class")
+    assert (figures.closed, figures.through) == (False, date(2026, 11, 12))
+    assert [(row.key, row.loans, row.opening_overdue_fen, row.recovered_fen) for row in figures.rows] == [
+        ("mild", 2, 1_516_754, 805_332),
+        ("moderate", 0, 0, 0),
+        ("severe", 2, 6_974_833, 0),
+    ]
+    assert figures.rows[0].recovery_rate == Decimal("0.5310")
+    do_run_daily(date(2026, 11, 30), actor=nightly_run())
+    closed = recovery(NOVEMBER, "class")
+    assert closed.closed
+    assert [(row.key, row.recovered_fen) for row in closed.rows] == [
+        ("mild", 805_332),
+        ("moderate", 0),
+        ("severe", 2_000_000),
+    ]

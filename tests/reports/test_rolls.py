@@ -7,12 +7,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from kpi_book import build_book, nightly_run, run_november
 
 from arrears.agencies.commissions import Month
 from arrears.daily.actions import do_run_daily
 from arrears.reports.indicators import average_dpd, rolls
-from arrears.reports.kpi import KpiUnavailable
+from arrears.reports.kpi import Filters, KpiUnavailable
 from arrears.reports.rolls import FROM, TO, Transition, roll_matrix
 
 
@@ -79,3 +81,27 @@ def test_novembers_rolls_on_the_hand_computed_book():
     assert matrix.amount_rate("M1", "M2") == Decimal("0.6668")
     # average DPD at November's opening: mild (16 + 11) / 2 = 13.5, severe (113 + 91) / 2 = 102.0
     assert average_dpd(Month(2026, 11)) == {"mild": Decimal("13.5"), "severe": Decimal("102.0")}
+
+
+@pytest.mark.django_db
+def test_novembers_rolls_by_product_read_without_a_subquery_per_loan():
+    """Clause: KPI-1 — A, C and E are card loans, the others consumer loans. Cards: A M1 → M2, C M3+ → M3+, and of
+    the one current card loan (E, 3 active less 2 overdue) one rolls into M1. Consumer: B M1 → current, D stays in
+    M3+, F stays current. The transitions are grouped in the database and next month's new loans found with NOT
+    EXISTS: no `IN (SELECT …)`, which PostgreSQL ran as a scan of the opening per loan once the opening
+    outgrew its memory (a million-loan opening never finished; bench/kpi_month.py)."""
+    loans = build_book(products={"A": "card", "C": "card", "E": "card"})
+    run_november(loans)
+    with CaptureQueriesContext(connection) as queries:
+        cards = rolls(Month(2026, 11), Filters(product="card"))
+    assert not [q["sql"] for q in queries if "IN (SELECT" in q["sql"].upper()]
+    assert cards.loans["M1"] == {**dict.fromkeys(TO, 0), "M2": 1}
+    assert cards.loans["M3+"] == {**dict.fromkeys(TO, 0), "M3+": 1}
+    assert cards.loans["M0"] == {**dict.fromkeys(TO, 0), "M1": 1}
+    assert cards.amounts["M1"]["M2"] == 1011422  # A's opening overdue, 10,114.22
+    assert cards.cure_rate == Decimal("0.0000")
+    consumer = rolls(Month(2026, 11), Filters(product="consumer"))
+    assert consumer.loans["M1"] == {**dict.fromkeys(TO, 0), "current": 1}
+    assert consumer.loans["M3+"] == {**dict.fromkeys(TO, 0), "M3+": 1}
+    assert consumer.loans["M0"] == {**dict.fromkeys(TO, 0), "current": 1}
+    assert consumer.cure_rate == Decimal("0.5000")

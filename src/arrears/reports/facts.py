@@ -50,7 +50,8 @@ def _t(model: Any) -> str:
 
 def paid_sql() -> str:
     """SQL of a derived table (loan_id, paid_fen): the payments the feeds of business dates %s through %s
-    delivered, per loan, made after %s (three parameters: the first and last day, and `paid_after`)."""
+    delivered, per loan, made after %s (three parameters: the first and last day, and `paid_after`). The month
+    under way (`kpi.recovery`) reads the same payments, joined to its opening's loans before they are summed."""
     table = _t(Payment)
     return (
         f"SELECT loan_id, SUM(amount_fen) AS paid_fen FROM {table} "  # noqa: S608

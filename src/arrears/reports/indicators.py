@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from arrears.agencies.commissions import Month
@@ -70,9 +70,11 @@ def rolls(month: Month, where: Filters | None = None) -> RollMatrix:
             if where.product is not None:
                 books = books.filter(product=where.product)
             current = (books.aggregate(n=Sum("active_loans"))["n"] or 0) - opening.count()
-            rolled = opening_rows(month.next(), Filters(product=where.product)).exclude(
-                loan_id__in=opening.values("loan_id")
-            )
+            # NOT EXISTS, not NOT IN: PostgreSQL cannot turn NOT IN into an anti-join, and once the opening
+            # outgrew work_mem it scanned the whole opening for each of next month's loans (bench/kpi_month.py:
+            # a million-loan opening never finished).
+            earlier = opening.filter(loan_id=OuterRef("loan_id"))
+            rolled = opening_rows(month.next(), Filters(product=where.product)).filter(~Exists(earlier))
             into = dict(rolled.values_list("bucket").annotate(n=Count("pk")).values_list("bucket", "n"))
             for bucket, n in into.items():
                 steps[("M0", bucket)] = [n, 0]

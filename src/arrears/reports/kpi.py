@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 
 from arrears.agencies.commissions import Month
 from arrears.daily.models import Run, RunStatus
-from arrears.reports.facts import paid_after, paid_sql
+from arrears.portfolio.models import Payment
+from arrears.reports.facts import paid_after
 from arrears.reports.models import MonthClose, MonthOutcome, OpeningPosition
 from arrears.rules.queries import policy_book
 
@@ -163,22 +164,34 @@ def recovery(month: Month, by: str = "class", where: Filters | None = None) -> R
     closed, through = month_state(month)
     column = DIMENSIONS[by]
     narrow, narrow_params = (where or Filters()).sql()
-    if closed:
-        paid = f"SELECT loan_id, paid_fen FROM {_t(MonthOutcome)} WHERE month = %s"  # noqa: S608
-        paid_params: list[Any] = [month.first]
+    if closed:  # one outcome per loan of the opening, stored when the month closed
+        per_loan = f"""
+            SELECT o.{column} AS k, o.overdue_fen AS owed, COALESCE(x.paid_fen, 0) AS paid
+            FROM {_t(OpeningPosition)} o LEFT JOIN {_t(MonthOutcome)} x ON x.month = o.month AND x.loan_id = o.loan_id
+            WHERE o.month = %s{narrow}
+        """  # noqa: S608 (the column from DIMENSIONS, values as parameters)
+        params: list[Any] = [month.first, *narrow_params]
     else:
-        paid, paid_params = paid_sql(), [month.first, through, paid_after(month)]
+        # The payments of `facts.paid_sql` (delivered by the feeds of the month's business dates through `through`,
+        # made after `paid_after`), joined to the opening's loans before they are summed per loan: only those
+        # loans' payments are added up, not the whole book's (bench/kpi_month.py: 1.7x faster for a 92,000-loan
+        # opening in a book of a million, 2.4x with every loan in the opening).
+        per_loan = f"""
+            SELECT o.{column} AS k, o.overdue_fen AS owed, COALESCE(SUM(x.amount_fen), 0) AS paid
+            FROM {_t(OpeningPosition)} o LEFT JOIN {_t(Payment)} x
+                ON x.loan_id = o.loan_id AND x.feed_date >= %s AND x.feed_date <= %s AND x.paid_on > %s
+            WHERE o.month = %s{narrow}
+            GROUP BY o.id
+        """  # noqa: S608
+        params = [month.first, through, paid_after(month), month.first, *narrow_params]
     sql = f"""
-        SELECT o.{column}, COUNT(*), SUM(o.overdue_fen),
-            SUM(CASE WHEN COALESCE(x.paid_fen, 0) < o.overdue_fen THEN COALESCE(x.paid_fen, 0) ELSE o.overdue_fen END)
-        FROM {_t(OpeningPosition)} o LEFT JOIN ({paid}) x ON x.loan_id = o.loan_id
-        WHERE o.month = %s{narrow}
-        GROUP BY o.{column}
-    """  # noqa: S608 (the column from DIMENSIONS, values as parameters)
+        SELECT k, COUNT(*), SUM(owed), SUM(CASE WHEN paid < owed THEN paid ELSE owed END)
+        FROM ({per_loan}) t GROUP BY k
+    """  # noqa: S608
 
     def grouped() -> dict[Any, tuple[int, int, int]]:
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*paid_params, month.first, *narrow_params])
+            cursor.execute(sql, params)
             return {key: (int(n), int(opening), int(recovered)) for key, n, opening, recovered in cursor.fetchall()}
 
     found = frozen(month, f"recovery:{by}:{where}", grouped) if closed else grouped()

@@ -10,7 +10,7 @@ On the last day of each month the nightly run, in the transaction that completes
   the current loans, which roll into M1 or not).
 
 `MonthClose` marks a closed month. A month not closed yet is read from the payments up to the last completed
-night instead (the same query), and called provisional.
+night instead (by the same rule: the feeds of its business dates), and called provisional.
 """
 
 from __future__ import annotations
