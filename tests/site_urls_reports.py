@@ -77,7 +77,7 @@ REPORT_PAGES = [
     ),
     # KPI-2: the month's collection cost, one cost entered, a file imported; the API's GET (readers) and POST
     # (administrators) share one pattern, so its line is the POST's (the GET's reach: tests/reports/test_cost_api.py).
-    Page("reports/costs/", COST_READERS, "/reports/costs/", query=("month",), numbers=("month",)),
+    Page("reports/costs/", COST_READERS, "/reports/costs/", query=("month", "table"), numbers=("month",)),
     Page(
         "reports/costs/enter/",
         COST_KEEPERS,

@@ -5,6 +5,7 @@ also enter a cost and import a file, a bad file answered with each bad line; oth
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 from cost_book import cost_book
@@ -191,3 +192,24 @@ def test_the_page_in_chinese_and_a_bad_month_asked(admin):
     bad = client.get("/reports/costs/?month=2026-13")
     assert bad.status_code == 400
     assert "YYYY-MM" in bad.content.decode()
+
+
+def test_the_tables_download_as_csv_and_xlsx_each_an_audited_read():
+    """Clause: KPI-2, AUTH-4 — the cost book's March: by source as CSV (3,158.31 before any figure is entered), both tables as XLSX (the
+    amounts numbers in yuan); a collector is refused and nothing is written."""
+    from arrears.compliance.models import AuditEvent
+
+    book = cost_book()
+    before = AuditEvent.objects.filter(action="home.export_list").count()
+    assert signed_in(make_user("junior_collector")).get("/reports/costs/?month=2026-03&format=xlsx").status_code == 403
+    assert AuditEvent.objects.filter(action="home.export_list").count() == before
+    analyst = signed_in(make_user("analyst"))
+    sources = analyst.get("/reports/costs/?month=2026-03&table=sources&format=csv").content.decode("utf-8-sig")
+    assert "SMS sent" in sources
+    assert '"3,158.31"' in sources  # nothing entered yet: 61.70 + 102.00 + 494.61 + 2,500.00
+    workbook = signed_in(book.admin).get("/reports/costs/?month=2026-03&format=xlsx")
+    assert workbook["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    names = zipfile.ZipFile(io.BytesIO(workbook.content)).namelist()
+    assert sum(name.startswith("xl/worksheets/sheet") for name in names) == 2
+    assert AuditEvent.objects.filter(action="home.export_list").count() == before + 2
+    assert analyst.get("/reports/costs/?month=2026-03&table=nothing&format=csv").status_code == 400

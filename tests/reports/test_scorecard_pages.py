@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 
 import pytest
 from scorecard_book import NOVEMBER, build_november
@@ -107,6 +108,26 @@ def test_each_table_downloads_as_csv_as_an_audited_read(client, november):
     assert event.actor_id == boss.pk
     agencies = client.get("/reports/scorecards/?month=2026-11&table=agencies&format=csv", HTTP_ACCEPT_LANGUAGE="en")
     assert [row["Score"] for row in csv.DictReader(io.StringIO(agencies.content.decode("utf-8-sig")))] == ["41.18"]
+
+
+def test_both_tables_download_as_one_xlsx_workbook_an_audited_read(client, november):
+    """Clause: QA-2, AUTH-4 — the collectors' and the agencies' cards as two sheets, amounts numbers in yuan and the
+    parts percentages; one audited read; a collector gets 403 and nothing is written."""
+    client.force_login(make_user("junior_collector"))
+    assert client.get("/reports/scorecards/?month=2026-11&format=xlsx").status_code == 403
+    assert not AuditEvent.objects.filter(action="home.export_list").exists()
+    client.force_login(make_user("analyst"))
+    response = client.get("/reports/scorecards/?month=2026-11&format=xlsx", HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    book = zipfile.ZipFile(io.BytesIO(response.content))
+    sheets = sorted(name for name in book.namelist() if name.startswith("xl/worksheets/sheet"))
+    assert len(sheets) == 2
+    strings = book.read("xl/sharedStrings.xml").decode()
+    assert "Collectors" in book.read("xl/workbook.xml").decode()
+    assert "Why no score" in strings
+    collectors = book.read(sheets[0]).decode()
+    assert "<v>3000</v>" in collectors  # li's 3,000.00 recovered, a number in yuan
+    assert AuditEvent.objects.filter(action="home.export_list").count() == 1
 
 
 @pytest.mark.parametrize("month", ["2026-13", "2026-1", "２０２６-１１", "abc", "99999-01"])

@@ -147,7 +147,7 @@ def _download(request: HttpRequest, asked: Asked, tables: list[Table], fmt: str)
     name = f"kpi-{asked.month}" + (f"-{chosen[0].key}.csv" if fmt == "csv" else ".xlsx")
     kinds = {
         "csv": "text/csv; charset=utf-8",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx": xlsx.CONTENT_TYPE,
     }
     response = HttpResponse(content, content_type=kinds[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -29,8 +29,10 @@ from arrears.accounts.models import Team
 from arrears.accounts.permissions import Perm, has_perm
 from arrears.agencies.commissions import BadMonth, Month
 from arrears.collection.queries import today as business_today
-from arrears.compliance.actions import require
+from arrears.compliance.actions import audited, require
+from arrears.compliance.codes import ActionCode
 from arrears.home.inputs import parse_id
+from arrears.reports import xlsx
 from arrears.reports.actions import CostError, CostFileRefused, do_enter_cost, do_import_costs
 from arrears.reports.cost_input import MAX_FILE_BYTES, MAX_NOTE, Problem, month_of, yuan_to_fen
 from arrears.reports.models import CostKind
@@ -90,7 +92,67 @@ def costs(request: HttpRequest) -> HttpResponse:
             month = Month.parse(asked)
         except BadMonth as exc:
             error = str(exc)
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx") and not error:
+        return _download(request, month, fmt, request.GET.get("table", "sources"))
     return _page(request, month, error=error, status=400 if error else 200)
+
+
+def _sheets(month: Month) -> dict[str, xlsx.Sheet]:
+    """The page's two tables, typed: the month's cost by source, and the figures entered."""
+    found = month_costs(month)
+    sources = xlsx.Sheet(
+        _("cost by source"),
+        [_("source"), _("amount (yuan)")],
+        [[row["label"], row["fen"]] for row in found.sources] + [[_("total"), found.costs.total_fen]],
+        money_columns=frozenset({1}),
+    )
+    entries = xlsx.Sheet(
+        _("costs entered"),
+        [_("team"), _("kind"), _("amount (yuan)"), _("note"), _("entered by"), _("entered at")],
+        [
+            [
+                entry.team.name if entry.team_id else _("whole department"),
+                CostKind(entry.kind).label,
+                entry.amount_fen,
+                entry.note,
+                entry.entered_by.get_full_name() or entry.entered_by.username,
+                entry.entered_at,
+            ]
+            for entry in found.entries
+        ],
+        money_columns=frozenset({2}),
+    )
+    return {"sources": sources, "entries": entries}
+
+
+def _download(request: HttpRequest, month: Month, fmt: str, table: str) -> HttpResponse:
+    """A table as CSV, or both as XLSX: one audited read (Clause: KPI-2, AUTH-4)."""
+    # readers of reports, and administrators who enter the costs (the page's own readers)
+    permission = Perm.VIEW_REPORTS if has_perm(request.user, Perm.VIEW_REPORTS) else Perm.ENTER_COSTS
+    require(request.user, permission)
+    if fmt == "csv" and table not in ("sources", "entries"):
+        return _page(request, month, error=_("Choose the table to download: by source or entered."), status=400)
+    with audited(
+        request.user,
+        ActionCode.EXPORT_LIST,
+        permission=permission,
+        subject=("list", f"costs-{month}"),
+        clause="KPI-2",
+    ) as record:
+        sheets = _sheets(month)
+        if fmt == "csv":
+            sheet = sheets[table]
+            content = xlsx.csv_bytes(sheet.headers, sheet.rows, money_columns=sheet.money_columns)
+        else:
+            content = xlsx.workbook(list(sheets.values()))
+        record.change("month", None, str(month))
+        record.change("tables", None, [table] if fmt == "csv" else list(sheets))
+    name = f"costs-{month}-{table}.csv" if fmt == "csv" else f"costs-{month}.xlsx"
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8" if fmt == "csv" else xlsx.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _back(month: Month | str) -> HttpResponse:

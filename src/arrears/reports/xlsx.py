@@ -47,6 +47,8 @@ MAX_TEXT = 32767  # Excel's longest cell text
 MAX_EXACT_INT = 2**53  # past this a double no longer holds every integer: written as text
 _NOT_IN_NAME = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 @dataclass(frozen=True)
 class Sheet:
