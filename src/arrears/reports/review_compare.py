@@ -131,6 +131,11 @@ def class_label(code: str) -> str:
 def indicator_rows(figures: dict) -> list[Row]:
     """Clause: REV-1, KPI-1, KPI-2 — every indicator of the pack, this month against last month."""
     this, last = figures.get("this"), figures.get("last")
+
+    def both(key: str, label: str, unit: str, better: str, *path: str) -> Row:
+        """The indicator at `path` of the figures, this month and last."""
+        return Row(key, label, unit, _get(this, *path), _get(last, *path), better)
+
     rows = []
     for code in figures.get("classes", ()):
         target = _get(this, "recovery", code, "target")
@@ -147,37 +152,12 @@ def indicator_rows(figures: dict) -> list[Row]:
                 _met(value, target, above=True),
             )
         )
-    rows.append(
-        Row(
-            "recovery.all",
-            _("Recovery rate, all classes"),
-            "rate",
-            _get(this, "total", "rate"),
-            _get(last, "total", "rate"),
-            UP,
-        )
-    )
-    rows.append(
-        Row(
-            "opening_overdue",
-            _("Overdue at the opening (yuan)"),
-            "fen",
-            _get(this, "total", "opening_overdue_fen"),
-            _get(last, "total", "opening_overdue_fen"),
-            DOWN,
-        )
-    )
-    rows.append(
-        Row(
-            "recovered",
-            _("Recovered (yuan)"),
-            "fen",
-            _get(this, "total", "recovered_fen"),
-            _get(last, "total", "recovered_fen"),
-            UP,
-        )
-    )
-    rows.append(Row("cost", _("Collection cost (yuan)"), "fen", _get(this, "cost_fen"), _get(last, "cost_fen"), DOWN))
+    rows += [
+        both("recovery.all", _("Recovery rate, all classes"), "rate", UP, "total", "rate"),
+        both("opening_overdue", _("Overdue at the opening (yuan)"), "fen", DOWN, "total", "opening_overdue_fen"),
+        both("recovered", _("Recovered (yuan)"), "fen", UP, "total", "recovered_fen"),
+        both("cost", _("Collection cost (yuan)"), "fen", DOWN, "cost_fen"),
+    ]
     cost_rate, cost_target = _get(this, "cost_rate"), _get(this, "cost_target")
     rows.append(
         Row(
@@ -193,85 +173,23 @@ def indicator_rows(figures: dict) -> list[Row]:
     )
     for step in ("M0>M1", "M1>M2", "M2>M3", "M3>M3+"):
         start, end = step.split(">")
-        rows.append(
-            Row(
-                f"roll.{step}",
-                _("Roll rate %(start)s → %(end)s") % {"start": start, "end": end},
-                "rate",
-                _get(this, "rolls", "main", step),
-                _get(last, "rolls", "main", step),
-                DOWN,
-            )
-        )
-    rows.append(
-        Row("cure_rate", _("Cure rate"), "rate", _get(this, "rolls", "cure_rate"), _get(last, "rolls", "cure_rate"), UP)
-    )
-    rows.append(
-        Row("promises_kept", _("Promises kept"), "rate", _get(this, "promises_kept"), _get(last, "promises_kept"), UP)
-    )
-    rows.append(
-        Row(
-            "contact_rate",
-            _("Right-party contact rate"),
-            "rate",
-            _get(this, "contact_rate"),
-            _get(last, "contact_rate"),
-            UP,
-        )
-    )
-    for code in figures.get("classes", ()):
-        rows.append(
-            Row(
-                f"average_dpd.{code}",
-                _("Average DPD, %(class)s") % {"class": class_label(code)},
-                "days",
-                _get(this, "average_dpd", code),
-                _get(last, "average_dpd", code),
-                DOWN,
-            )
-        )
+        label = _("Roll rate %(start)s → %(end)s") % {"start": start, "end": end}
+        rows.append(both(f"roll.{step}", label, "rate", DOWN, "rolls", "main", step))
     rows += [
-        Row(
-            "quality.average",
-            _("Quality score, collectors' mean"),
-            "score",
-            _get(this, "quality", "average_score"),
-            _get(last, "quality", "average_score"),
-            UP,
-        ),
-        Row(
-            "quality.lowest",
-            _("Quality score, lowest collector"),
-            "score",
-            _get(this, "quality", "lowest_score"),
-            _get(last, "quality", "lowest_score"),
-            UP,
-        ),
-        Row(
-            "quality.calls",
-            _("Calls inspected"),
-            "count",
-            _get(this, "quality", "calls"),
-            _get(last, "quality", "calls"),
-            "",
-        ),
-        Row(
-            "quality.violations",
-            _("Violations confirmed"),
-            "count",
-            _get(this, "quality", "violations"),
-            _get(last, "quality", "violations"),
-            DOWN,
-        ),
+        both("cure_rate", _("Cure rate"), "rate", UP, "rolls", "cure_rate"),
+        both("promises_kept", _("Promises kept"), "rate", UP, "promises_kept"),
+        both("contact_rate", _("Right-party contact rate"), "rate", UP, "contact_rate"),
+    ]
+    for code in figures.get("classes", ()):
+        label = _("Average DPD, %(class)s") % {"class": class_label(code)}
+        rows.append(both(f"average_dpd.{code}", label, "days", DOWN, "average_dpd", code))
+    rows += [
+        both("quality.average", _("Quality score, collectors' mean"), "score", UP, "quality", "average_score"),
+        both("quality.lowest", _("Quality score, lowest collector"), "score", UP, "quality", "lowest_score"),
+        both("quality.calls", _("Calls inspected"), "count", "", "quality", "calls"),
+        both("quality.violations", _("Violations confirmed"), "count", DOWN, "quality", "violations"),
         *_card_rows(this, last),
-        Row(
-            "quality.dissatisfied",
-            _("Dissatisfied calls"),
-            "count",
-            _get(this, "quality", "dissatisfied"),
-            _get(last, "quality", "dissatisfied"),
-            DOWN,
-        ),
+        both("quality.dissatisfied", _("Dissatisfied calls"), "count", DOWN, "quality", "dissatisfied"),
     ]
     return rows
 
