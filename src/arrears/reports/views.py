@@ -10,16 +10,15 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arrears.accounts.models import Agency, Team, User
 from arrears.accounts.permissions import Perm
 from arrears.agencies.commissions import BadMonth, Month
+from arrears.collection.queries import today as business_today
 from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
 from arrears.home.templatetags.money import percent, yuan
-from arrears.portfolio.queries import business_date
 from arrears.reports import xlsx
 from arrears.reports.costs import month_cost
 from arrears.reports.kpi import Filters, KpiUnavailable, recovery
@@ -54,8 +53,7 @@ def _asked(request: HttpRequest) -> Asked:
     """The dashboard's choices from the query string; each problem in words (the page then shows the month under
     way for the whole book)."""
     problems: list[str] = []
-    on = business_date() or timezone.localdate()
-    month = Month.of(on)
+    month = Month.of(business_today())
     if text := request.GET.get("month", "").strip():
         try:
             month = Month.parse(text)

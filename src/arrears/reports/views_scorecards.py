@@ -14,17 +14,16 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
 from arrears.accounts.permissions import Perm
 from arrears.agencies.commissions import BadMonth, Month
+from arrears.collection.queries import today as business_today
 from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
 from arrears.home.export import Column, export_csv, wanted, yuan
-from arrears.portfolio.queries import business_date
 from arrears.reports import xlsx
 from arrears.reports.kpi import KpiUnavailable
 from arrears.reports.scorecards import Card
@@ -186,7 +185,7 @@ def _workbook(request: HttpRequest, month: Month, found: dict) -> HttpResponse:
 
 
 def _default_month() -> Month:
-    return Month.of(business_date() or timezone.localdate())
+    return Month.of(business_today())
 
 
 def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
