@@ -21,9 +21,10 @@ THREADS = 8
 TODAY = date(2026, 4, 30)
 
 
-def at_once(admins, team) -> tuple[list, list, list]:
-    """Each administrator enters team A's March staff cost (a figure of their own) in a thread of its own, all
-    released together: (won, lost, errors)."""
+def at_once(admins, team, round_: int) -> tuple[list, list, list]:
+    """Each administrator enters team A's March staff cost (a figure of their own, new in each round: the live
+    figure entered again would change nothing and count as a win) in a thread of its own, all released together:
+    (won, lost, errors)."""
     start = threading.Barrier(len(admins))
     won, lost, errors = [], [], []
 
@@ -32,7 +33,12 @@ def at_once(admins, team) -> tuple[list, list, list]:
             start.wait()
             with translation.override("en"):
                 do_enter_cost(
-                    month=Month(2026, 3), team=team, kind="staff", amount_fen=100 + n, actor=admin, today=TODAY
+                    month=Month(2026, 3),
+                    team=team,
+                    kind="staff",
+                    amount_fen=1000 * round_ + n,
+                    actor=admin,
+                    today=TODAY,
                 )
             won.append(n)
         except CostConflict as exc:
@@ -59,7 +65,7 @@ def test_one_figure_stays_live_when_administrators_enter_it_at_once(ledger_trans
     team = Team.objects.create(name="催收一组")
     admins = [make_user("administrator", username=f"race-admin-{i}") for i in range(THREADS)]
     for round_ in (1, 2):
-        won, lost, errors = at_once(admins, team)
+        won, lost, errors = at_once(admins, team, round_)
         assert errors == []
         assert (len(won), len(lost)) == (1, THREADS - 1)
         assert all("entered this cost at the same moment" in message for message in lost)
