@@ -7,6 +7,7 @@ from datetime import timedelta
 from desk import AS_OF, open_desk
 
 from arrears.collection.models import CollectionCase, Promise, Task
+from arrears.collection.urgency import refresh_urgency
 
 # (customer number, DPD, principal, risk): four junior-pool cases with work, one left without a collector, a
 # high-risk case and a DPD-75 case in the senior pool, a DPD-100 case in the supervisor's pool.
@@ -80,5 +81,8 @@ def start_book(extra: int = 0) -> dict:
     for i in range(extra):  # more work than the start page lists: it shows the first rows and links the rest
         promise(cases[f"E{i:03}"], 0)
         task(cases[f"E{i:03}"], f"call:test-e{i:03}", "call", 0, 0)
+    refresh_urgency(
+        AS_OF
+    )  # the actions and the nightly run store the queue's urgency; these rows were written directly
     desk["cases"] = {c.borrower.external_id: c for c in CollectionCase.objects.select_related("borrower", "owner")}
     return desk

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db.models import F
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -39,9 +38,11 @@ from arrears.collection.queries import (
     annotated,
     case_for,
     case_permission,
+    queue_order,
     sees_every_case,
     split_loans,
     today,
+    urgency_current,
     visible_cases,
 )
 from arrears.compliance.actions import require
@@ -145,9 +146,11 @@ def list_cases(request: HttpRequest, page: Query[Page]):
     on = today()
     cases = visible_cases(request.user).filter(status=CaseStatus.OPEN)
     count = cases.count()
-    rows = annotated(cases.select_related("borrower", "owner"), on).order_by(
-        "priority", F("dpd").desc(), F("overdue_fen").desc(), "pk"
-    )[page.offset : page.offset + page.limit]
+    stored = urgency_current(on)  # the queue's order, by the stored urgency when it is of today (as the queue)
+    listed = cases.filter(urgency_on=on) if stored else cases
+    rows = annotated(listed.select_related("borrower", "owner"), on, stored=stored).order_by(*queue_order(stored))[
+        page.offset : page.offset + page.limit
+    ]
     return {"items": [_case_out(case) for case in rows], "count": count}
 
 

@@ -63,6 +63,7 @@ from arrears.collection.models import (
     TaskStatus,
 )
 from arrears.collection.queries import FOLLOW_UP_KINDS, contact_verdict
+from arrears.collection.urgency import refresh_urgency
 from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
 from arrears.compliance.language_actions import ensure_clean
@@ -498,6 +499,7 @@ def do_record_call(
                 created_on=today,
             )
             record.change("follow_up", None, {"task": task.pk, "on": task.due_on, "action": call.next_action})
+        refresh_urgency(today, [case.borrower_id])  # the queue's order: tasks settled, a promise, a follow-up
     return call
 
 

@@ -58,6 +58,7 @@ from arrears.collection.models import (
     TaskStatus,
 )
 from arrears.collection.queries import holds_in_force, refusal
+from arrears.collection.urgency import refresh_urgency
 from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
 from arrears.compliance.contact import check_contact
@@ -474,6 +475,7 @@ def do_send_letter(
         for field, value in _recorded(letter, content, task).items():
             record.change(field, None, value)
         record.change("notice", None, notice.key)
+        refresh_urgency(today, [borrower.pk])  # the letter's follow-up, once due, is a follow-up in the queue
     return letter
 
 

@@ -222,11 +222,39 @@ def due_work(on: date) -> dict[str, QuerySet]:
     }
 
 
-def annotated(cases: QuerySet[CollectionCase], on: date) -> QuerySet[CollectionCase]:
+def urgency_case(on: date, *, per_row: bool = False) -> Case:
+    """The queue's urgency of a case on `on`, computed: 0 a promise due on `on`, 1 a follow-up due, 2 a broken
+    promise, 3 nothing due — the borrower tested against three small sets (`due_work`, semi-joins the database
+    evaluates once, not per case), or with `per_row` looked up in the borrower's own promises and tasks (by
+    their indexes: for a few cases). The nightly run and the actions store it (`collection.urgency`)."""
+    work = due_work(on)
+    kinds = ("promise", "follow_up", "broken")
+    if per_row:
+        tests = [Q(Exists(work[kind].filter(borrower_id=OuterRef("borrower_id")))) for kind in kinds]
+    else:
+        tests = [Q(borrower_id__in=work[kind]) for kind in kinds]
+    return Case(
+        *(When(test, then=Value(n)) for n, test in enumerate(tests)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+
+
+def urgency_current(on: date) -> bool:
+    """Whether every open case's stored urgency is of `on` (after the nightly run of `on`; not between the
+    import of a day's feed and its run, nor before the first run since the column was added): only then the
+    queue sorts by it. Three probes of `case_queue_idx`, whatever the book's size."""
+    stale = Q(urgency_on__isnull=True) | Q(urgency_on__lt=on) | Q(urgency_on__gt=on)
+    return not CollectionCase.objects.filter(stale, status=CaseStatus.OPEN).exists()
+
+
+def annotated(
+    cases: QuerySet[CollectionCase], on: date, *, stored: bool = False, per_row: bool = False
+) -> QuerySet[CollectionCase]:
     """Cases with what the queue shows and sorts by: the attempts in the case (CLS-2), the next task due,
     `late` — a call or follow-up overdue since an earlier day (`due_work`) — and
-    `priority` — 0 a promise due on `on`, 1 a follow-up due, 2 a broken promise, 3 nothing due. The priority
-    tests the borrower against three small sets (semi-joins the database evaluates once, not per case); DPD
+    `priority` — 0 a promise due on `on`, 1 a follow-up due, 2 a broken promise, 3 nothing due: the stored
+    urgency when `stored` (`urgency_current(on)`), else computed (`urgency_case`, `per_row` for one case); DPD
     and the overdue total are the case's own columns, kept by the nightly run. The late stage
     (`late_stage_words`): `litigation_stage` the stage of a lawsuit not closed, `written_off` a write-off approved,
     `last_decision` the latest escalation decision, `placed_with` the agency a standing placement is with — each a
@@ -243,15 +271,10 @@ def annotated(cases: QuerySet[CollectionCase], on: date) -> QuerySet[CollectionC
             .order_by("due_on")
             .values("due_on")[:1]
         ),
-        priority=Case(
-            When(borrower_id__in=work["promise"], then=Value(0)),
-            When(borrower_id__in=work["follow_up"], then=Value(1)),
-            When(borrower_id__in=work["broken"], then=Value(2)),
-            default=Value(3),
-            output_field=IntegerField(),
-        ),
-        # The row is marked overdue for the same work the `work=overdue` filter and the start page count.
-        late=Case(When(borrower_id__in=work["overdue"], then=Value(True)), default=Value(False)),
+        priority=F("urgency") if stored else urgency_case(on, per_row=per_row),
+        # The row is marked overdue for the same work the `work=overdue` filter and the start page count (per
+        # row, by the borrower's open tasks: only the page's rows are looked up).
+        late=Exists(work["overdue"].filter(borrower_id=OuterRef("borrower_id"))),
         litigation_stage=Subquery(
             Litigation.objects.filter(case=OuterRef("pk"))
             .exclude(stage=Stage.CLOSED)
@@ -350,16 +373,25 @@ def queue(
         cases = cases.filter(borrower__external_id__icontains=filters.text.strip())
     if filters.work in WORK:
         cases = cases.filter(borrower_id__in=due_work(on)[filters.work])
-    cases = annotated(cases.select_related("borrower", "owner"), on)
+    stored = urgency_current(on)
+    if stored:
+        cases = cases.filter(urgency_on=on)  # every open case (checked): the queue's index applies
+    cases = annotated(cases.select_related("borrower", "owner"), on, stored=stored)
     if filters.due == "now":
-        cases = cases.filter(priority__lt=3)
+        cases = cases.filter(urgency__lt=3) if stored else cases.filter(priority__lt=3)
     if sort is not None and sort.key in QUEUE_SORTS:
         if sort.key == "class":
             cases = cases.annotate(class_rank=_rank("delinquency_class", DelinquencyClass.values))
         elif sort.key == "pool":
             cases = cases.annotate(pool_rank=_rank("pool", Pool.values))
         return cases.order_by(*order_by(sort, QUEUE_SORTS))
-    return cases.order_by("priority", F("dpd").desc(), F("overdue_fen").desc(), "pk")
+    return cases.order_by(*queue_order(stored))
+
+
+def queue_order(stored: bool) -> tuple:
+    """The queue's order (`queue`): by the stored urgency — a scan of `case_queue_idx` or
+    `case_owner_queue_idx` stopped after a page — or by the computed one (`annotated`'s `priority`)."""
+    return ("urgency" if stored else "priority", F("dpd").desc(), F("overdue_fen").desc(), "pk")
 
 
 def case_for(user: Any, case_id: int, on: date) -> CollectionCase:
@@ -373,7 +405,7 @@ def case_for(user: Any, case_id: int, on: date) -> CollectionCase:
         .prefetch_related("instalments", payments_with_allocations(), "waivers")
     )
     return (
-        annotated(visible_cases(user).select_related("borrower", "owner"), on)
+        annotated(visible_cases(user).select_related("borrower", "owner"), on, per_row=True)
         .prefetch_related(
             Prefetch("borrower__loans", queryset=loans),
             "borrower__contacts",
@@ -520,5 +552,8 @@ __all__ += [
     "holds_in_force",
     "late_stage_words",
     "open_case_id",
+    "queue_order",
     "split_loans",
+    "urgency_case",
+    "urgency_current",
 ]

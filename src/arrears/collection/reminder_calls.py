@@ -21,6 +21,7 @@ from arrears.accounts.permissions import Perm
 from arrears.collection.errors import CollectionError
 from arrears.collection.models import Call, CallOutcome, CallParty, Task, TaskKind, TaskStatus
 from arrears.collection.queries import contact_verdict, refusal
+from arrears.collection.urgency import refresh_urgency
 from arrears.compliance.actions import audited, require
 from arrears.compliance.codes import ActionCode
 from arrears.compliance.language_actions import ensure_clean
@@ -166,4 +167,5 @@ def do_record_reminder_call(
         if outcome in REACHED_OUTCOMES:
             Task.objects.filter(pk=locked.pk).update(status=TaskStatus.DONE)
             record.change("task", TaskStatus.OPEN, TaskStatus.DONE)
+            refresh_urgency(today, [borrower.pk])  # a phone reminder due is a follow-up in the queue's order
     return call

@@ -41,6 +41,7 @@ from arrears.collection.models import (
     TaskKind,
     TaskStatus,
 )
+from arrears.collection.urgency import refresh_urgency
 from arrears.compliance.actions import append_events_bulk
 from arrears.compliance.codes import ActionCode
 from arrears.daily.apply_plans import PlanWrites, run_event
@@ -523,4 +524,8 @@ def apply_decisions(
         total.update(chunk.changes)
         if progress is not None:
             progress(start + len(ids), len(borrowers))
+    # The queue's stored urgency of every open case as of tonight (`collection.urgency`): after the chunks, since
+    # the date moved for every case; only the cases whose urgency changed are written. Again when resumed.
+    with transaction.atomic():
+        refresh_urgency(as_of)
     return total
