@@ -23,6 +23,7 @@ How this works
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -41,7 +42,7 @@ from arrears.finance.plan import PlanMonth, PlanOption, max_monthly_payment, pla
 from arrears.finance.schedule import due_dates
 from arrears.finance.waiver import WaiverLimit, waiver_limit
 from arrears.portfolio.models import DelinquencyRecord, Loan, LoanStatus
-from arrears.portfolio.posting import loan_account, with_accounts
+from arrears.portfolio.posting import active_in_order, loan_account, with_accounts
 from arrears.rules.queries import calendar, policy_on
 
 __all__ = [
@@ -102,11 +103,12 @@ def _loanswith_accounts(borrower_id: int) -> QuerySet[Loan]:
     )
 
 
-def case_debt(case: CollectionCase, as_of: date, policy=None) -> CaseDebt:
-    """What the case's borrower owes on `as_of` on their overdue loans (Clause: PLAN-1)."""
+def case_debt(case: CollectionCase, as_of: date, policy=None, loans: Iterable[Loan] | None = None) -> CaseDebt:
+    """What the case's borrower owes on `as_of` on their overdue loans (Clause: PLAN-1). `loans`: the borrower's
+    loans already loaded with their schedules, payments and posted waivers (`posting.with_accounts`), if any."""
     policy = policy or policy_on(as_of)
     debts = []
-    for loan in _loanswith_accounts(case.borrower_id):
+    for loan in _loanswith_accounts(case.borrower_id) if loans is None else active_in_order(loans):
         position = loan_account(loan, as_of, policy)
         if position.dpd > 0:
             debts.append(LoanDebt(loan, position))

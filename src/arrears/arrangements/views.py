@@ -76,13 +76,14 @@ def _plan(request: HttpRequest, plan_id: int) -> Plan:
     )
 
 
-def case_panel(user, case: CollectionCase, on: date) -> dict:
-    """What the case workspace shows of arrangements: plans, waivers, each loan's waiver facts (WVR-1)."""
+def case_panel(user, case: CollectionCase, on: date, loans=None) -> dict:
+    """What the case workspace shows of arrangements: plans, waivers, each loan's waiver facts (WVR-1). `loans`:
+    the borrower's loans as the page loaded them (`queries.case_debt`)."""
     can_waive = has_perm(user, Perm.PROPOSE_WAIVER)
     facts = []
     if can_waive and case.status == "open":
         policy = policy_on(on)
-        debt = queries.case_debt(case, on, policy)
+        debt = queries.case_debt(case, on, policy, loans)
         facts = [queries.waiver_facts(d.loan, on, policy, d.position) for d in debt.loans]
     return {
         "plans": case.plans.select_related("proposed_by", "decided_by").defer(*DOCUMENTS).order_by("-proposed_at"),

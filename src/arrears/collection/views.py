@@ -202,8 +202,9 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "collectors": _collectors() if has_perm(request.user, Perm.REASSIGN) else [],
         "letter_channels": policy_on(on).letters.channels,
         **desk,
-        "arrangements": case_panel(request.user, case, on) if bank else {},
-        "late_stage": late_stage_panel(request.user, case, on) if bank else {},  # LGL-1, LGL-2, AUTH-3
+        # Both from the loans loaded above, each replayed once (`posting.loan_account` keeps its answer).
+        "arrangements": case_panel(request.user, case, on, borrower.loans.all()) if bank else {},
+        "late_stage": late_stage_panel(request.user, case, on, borrower.loans.all()) if bank else {},  # LGL-1, AUTH-3
     }
     return render(request, "collection/case.html", context)
 

@@ -38,7 +38,7 @@ from arrears.engine.schema import FAILED_OUTCOMES, REACHED_OUTCOMES
 from arrears.finance import format_money, from_fen, to_fen
 from arrears.legal.models import Route
 from arrears.portfolio.models import Loan, LoanStatus
-from arrears.portfolio.posting import loan_account, with_accounts
+from arrears.portfolio.posting import active_in_order, loan_account, with_accounts
 from arrears.rules.queries import policy_on
 
 __all__ = ["GROUNDS", "Facts", "facts_for", "facts_of", "grounds_words", "route_words"]
@@ -143,9 +143,10 @@ def _tally(calls: Iterable[tuple[date, str, bool]], opened_on: date) -> _Calls:
     return found
 
 
-def facts_for(cases: Iterable[CollectionCase], on: date) -> dict[int, Facts]:
+def facts_for(cases: Iterable[CollectionCase], on: date, loans: Iterable[Loan] | None = None) -> dict[int, Facts]:
     """Each case's facts on `on`, by case id (Clause: LGL-1, LGL-2). Five queries whatever the number of cases:
-    the calls, and the active loans with their schedules, payments and posted waivers."""
+    the calls, and the active loans with their schedules, payments and posted waivers (one, when `loans` gives
+    the cases' borrowers' loans already loaded with them)."""
     cases = list(cases)
     if not cases:
         return {}
@@ -159,9 +160,12 @@ def facts_for(cases: Iterable[CollectionCase], on: date) -> dict[int, Facts]:
     for borrower_id, called_on, outcome, inbound in rows:
         calls[borrower_id].append((called_on, outcome, inbound))
     positions: dict[int, list] = defaultdict(list)
-    loans = with_accounts(Loan.objects.filter(borrower_id__in=borrowers, status=LoanStatus.ACTIVE)).order_by(
-        "start_date", "external_id"
-    )
+    if loans is None:
+        loans = with_accounts(Loan.objects.filter(borrower_id__in=borrowers, status=LoanStatus.ACTIVE)).order_by(
+            "start_date", "external_id"
+        )
+    else:
+        loans = [loan for loan in active_in_order(loans) if loan.borrower_id in borrowers]
     for loan in loans:
         position = loan_account(loan, on, policy)
         if position.dpd > 0:
@@ -228,6 +232,6 @@ def grounds_words(facts: Facts) -> str:
     return comma.join(str(GROUND_WORDS[g]) for g in facts.grounds) or "—"
 
 
-def facts_of(case: CollectionCase, on: date) -> Facts:
-    """One case's facts on `on` (Clause: LGL-1, LGL-2)."""
-    return facts_for([case], on)[case.pk]
+def facts_of(case: CollectionCase, on: date, loans: Iterable[Loan] | None = None) -> Facts:
+    """One case's facts on `on` (Clause: LGL-1, LGL-2); `loans` as `facts_for`."""
+    return facts_for([case], on, loans)[case.pk]

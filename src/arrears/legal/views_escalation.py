@@ -5,6 +5,7 @@ renders."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -30,6 +31,7 @@ from arrears.legal.escalation import Facts, facts_for, facts_of, grounds_words, 
 from arrears.legal.escalation_actions import MAX_REASON, do_decide_escalation
 from arrears.legal.escalation_queue import WAITING_LABELS, decisions_of, queue, standing_write_off, waiting
 from arrears.legal.models import Decision
+from arrears.portfolio.models import Loan
 
 PAGE_SIZE = 25
 REFUSED = (LegalError, ProhibitedLanguage)
@@ -138,10 +140,11 @@ def case_escalation(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "legal/escalation_case.html", context, status=status)
 
 
-def late_stage_panel(user: Any, case: CollectionCase, on: date) -> dict:
+def late_stage_panel(user: Any, case: CollectionCase, on: date, loans: Iterable[Loan] | None = None) -> dict:
     """What the case page's late-stage section shows (`collection/case.html`): the facts and the route, the
-    decisions so far, why the case waits, the write-off standing; the link to decide for supervisors."""
-    facts = facts_of(case, on)
+    decisions so far, why the case waits, the write-off standing; the link to decide for supervisors. `loans`:
+    the borrower's loans as the page loaded them (`legal.escalation.facts_for`)."""
+    facts = facts_of(case, on, loans)
     return {
         "facts": facts,
         "facts_route": route_words(facts.route),

@@ -27,6 +27,7 @@ from arrears.finance.account import WAIVER, AccountPosition, Receipt, ScheduledI
 from arrears.portfolio.models import (
     Instalment,
     Loan,
+    LoanStatus,
     Payment,
     PaymentAllocation,
     WaiverAllocation,
@@ -80,10 +81,27 @@ def with_accounts(loans: QuerySet[Loan]) -> QuerySet[Loan]:
     )
 
 
+def active_in_order(loans: Iterable[Loan]) -> list[Loan]:
+    """Of loans already loaded (with what `loan_account` reads), the active ones by start date and number: the
+    order of the queries that load them for a borrower's debt (`arrangements.queries`, `legal.escalation`)."""
+    return sorted((x for x in loans if x.status == LoanStatus.ACTIVE), key=lambda x: (x.start_date, x.external_id))
+
+
 def loan_account(loan: Loan, as_of: date, policy) -> AccountPosition:
     """Where `loan` stands on `as_of` by the finance core with `policy`: its schedule (due dates rolled where the
     policy says so), and its payments and posted waivers up to `as_of`. Uses the loan's `instalments`,
-    `payments` and `waivers`; prefetch them when replaying more than one loan."""
+    `payments` and `waivers`; prefetch them when replaying more than one loan. The answer is kept on the loan
+    instance for the same date and policy (a page that asks again about the loans it loaded replays each once)."""
+    memo = loan.__dict__.setdefault("_accounts", {})
+    kept = memo.get((as_of, id(policy)))
+    if kept is not None and kept[0] is policy:
+        return kept[1]
+    position = _replayed(loan, as_of, policy)
+    memo[(as_of, id(policy))] = (policy, position)
+    return position
+
+
+def _replayed(loan: Loan, as_of: date, policy) -> AccountPosition:
     receipts = [
         Receipt(p.external_id, p.paid_on, from_fen(p.amount_fen)) for p in loan.payments.all() if p.paid_on <= as_of
     ]
