@@ -10,7 +10,7 @@ import pytest
 from desk import AS_OF, WORKING_HOURS, night, open_desk
 
 from arrears.collection.calls import CallEntry, do_record_call
-from arrears.collection.models import CollectionCase
+from arrears.collection.models import CollectionCase, UrgencyAsOf
 from arrears.collection.queries import queue, urgency_case, urgency_current
 from arrears.collection.urgency import refresh_urgency
 from arrears.rules.queries import policy_on
@@ -26,10 +26,10 @@ def _desk():
     return desk, desk["users"]["junior_collector"][0]
 
 
-def _urgencies(on: date) -> dict[str, tuple[int, date | None, int]]:
-    """Per open case (by borrower): (stored urgency, its date, the urgency computed on `on`)."""
+def _urgencies(on: date) -> dict[str, tuple[int, int]]:
+    """Per open case (by borrower): (stored urgency, the urgency computed on `on`)."""
     cases = CollectionCase.objects.filter(status="open").annotate(computed=urgency_case(on))
-    return {c.borrower.external_id: (c.urgency, c.urgency_on, c.computed) for c in cases.select_related("borrower")}
+    return {c.borrower.external_id: (c.urgency, c.computed) for c in cases.select_related("borrower")}
 
 
 def _promise_call(due: date) -> CallEntry:
@@ -62,10 +62,12 @@ def _record(case, junior, due: date) -> None:
 
 def test_the_nightly_run_stores_each_open_case_urgency():
     """Clause: CLS-2 — after the run of 03-20 every new case's first call is due that day: urgency 1 (a follow-up
-    due), stored with its date, equal to the computed one."""
+    due), equal to the computed one, and the run records that the stored urgency is of 03-20."""
     _desk()
-    assert _urgencies(AS_OF) == {ext: (1, AS_OF, 1) for ext in ("P5", "F20", "R40")}
+    assert _urgencies(AS_OF) == {ext: (1, 1) for ext in ("P5", "F20", "R40")}
+    assert UrgencyAsOf.objects.get().business_date == AS_OF
     assert urgency_current(AS_OF)
+    assert not urgency_current(AS_OF + timedelta(days=1))
 
 
 def test_a_call_moves_its_case_and_only_its_case():
@@ -75,31 +77,32 @@ def test_a_call_moves_its_case_and_only_its_case():
     desk, junior = _desk()
     _record(desk["cases"]["F20"], junior, AS_OF)
     _record(desk["cases"]["R40"], junior, AS_OF + timedelta(days=5))
-    assert _urgencies(AS_OF) == {"F20": (0, AS_OF, 0), "P5": (1, AS_OF, 1), "R40": (3, AS_OF, 3)}
+    assert _urgencies(AS_OF) == {"F20": (0, 0), "P5": (1, 1), "R40": (3, 3)}
     assert [c.borrower.external_id for c in queue(junior, AS_OF)] == ["F20", "P5", "R40"]
 
 
 def test_the_next_night_stores_the_urgency_of_its_date():
     """Clause: CALL-3 — F20 promised to pay on 03-20 and did not: the run of 03-21 breaks the promise and opens
-    its broken-promise call (urgency 2 at least); every open case's urgency is then of 03-21 and equal to the
-    computed one."""
+    its broken-promise call (urgency 2 at least); every open case's stored urgency is then the one computed on
+    03-21, and of that date."""
     desk, junior = _desk()
     _record(desk["cases"]["F20"], junior, AS_OF)
     night(AS_OF + timedelta(days=1))
     after = _urgencies(AS_OF + timedelta(days=1))
-    assert {ext: (stored, on) for ext, (stored, on, _) in after.items()} == {
-        ext: (computed, AS_OF + timedelta(days=1)) for ext, (_, _, computed) in after.items()
-    }
+    assert [stored for stored, _ in after.values()] == [computed for _, computed in after.values()]
     assert after["F20"][0] < 3
+    assert urgency_current(AS_OF + timedelta(days=1))
 
 
 def test_a_stale_urgency_is_never_used():
     """Between a feed's import and its run (or before the first run since the column exists) the stored urgency
-    is of another date: the queue computes the order then. Here every case is stored as urgent (0) but one is of
-    the day before: the queue still puts R40 (DPD 40) before F20 and P5, all three with a call due."""
+    is of another date: the queue computes the order then. Here P5 is stored as urgent (0) and F20 as not (3),
+    but the stored urgency is of the day before: the queue puts R40 (DPD 40) before F20 and P5, all three with
+    a call due."""
     desk, junior = _desk()
-    CollectionCase.objects.update(urgency=0)
-    CollectionCase.objects.filter(pk=desk["cases"]["F20"].pk).update(urgency=3, urgency_on=AS_OF - timedelta(days=1))
+    CollectionCase.objects.filter(pk=desk["cases"]["P5"].pk).update(urgency=0)
+    CollectionCase.objects.filter(pk=desk["cases"]["F20"].pk).update(urgency=3)
+    UrgencyAsOf.objects.update(business_date=AS_OF - timedelta(days=1))
     assert not urgency_current(AS_OF)
     assert [c.borrower.external_id for c in queue(junior, AS_OF)] == ["R40", "F20", "P5"]
     assert [c.priority for c in queue(junior, AS_OF)] == [1, 1, 1]

@@ -147,8 +147,7 @@ def list_cases(request: HttpRequest, page: Query[Page]):
     cases = visible_cases(request.user).filter(status=CaseStatus.OPEN)
     count = cases.count()
     stored = urgency_current(on)  # the queue's order, by the stored urgency when it is of today (as the queue)
-    listed = cases.filter(urgency_on=on) if stored else cases
-    rows = annotated(listed.select_related("borrower", "owner"), on, stored=stored).order_by(*queue_order(stored))[
+    rows = annotated(cases.select_related("borrower", "owner"), on, stored=stored).order_by(*queue_order(stored))[
         page.offset : page.offset + page.limit
     ]
     return {"items": [_case_out(case) for case in rows], "count": count}

@@ -53,11 +53,10 @@ class CollectionCase(models.Model):
     # DPD of their loans and the overdue total (principal, interest, penalty, compound) in fen.
     dpd = models.PositiveIntegerField(_("days past due"), default=0)
     overdue_fen = models.BigIntegerField(_("overdue total (fen)"), default=0)
-    # The queue's urgency as of `urgency_on` (`arrears.collection.urgency`): 0 a promise to pay due, 1 a call or
-    # follow-up due, 2 a broken promise, 3 nothing due. Kept by the nightly run for every open case and by the
-    # actions that change a case's tasks or promises, so the queue is a top-N scan of `case_queue_idx`.
+    # The queue's urgency on the business date of `UrgencyAsOf` (`arrears.collection.urgency`): 0 a promise to
+    # pay due, 1 a call or follow-up due, 2 a broken promise, 3 nothing due. Kept by the nightly run for every
+    # open case and by the actions that change a case's tasks or promises, so the queue is a top-N index scan.
     urgency = models.PositiveSmallIntegerField(_("urgency"), default=3, db_default=3)  # a bulk insert: 3
-    urgency_on = models.DateField(_("urgency as of"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("collection case")
@@ -71,12 +70,12 @@ class CollectionCase(models.Model):
             # The queue's order (`collection.queries.queue`): every open case (a supervisor's view), and a
             # collector's own, each read in order and stopped after a page.
             models.Index(
-                fields=["urgency_on", "urgency", "-dpd", "-overdue_fen", "id"],
+                fields=["urgency", "-dpd", "-overdue_fen", "id"],
                 condition=Q(status="open"),
                 name="case_queue_idx",
             ),
             models.Index(
-                fields=["owner", "urgency_on", "urgency", "-dpd", "-overdue_fen", "id"],
+                fields=["owner", "urgency", "-dpd", "-overdue_fen", "id"],
                 condition=Q(status="open"),
                 name="case_owner_queue_idx",
             ),
@@ -84,6 +83,16 @@ class CollectionCase(models.Model):
 
     def __str__(self) -> str:
         return f"case {self.pk} of borrower {self.borrower_id}"
+
+
+class UrgencyAsOf(models.Model):
+    """The business date every open case's stored urgency is of (one row): written by the nightly run's refresh
+    of every open case (`arrears.collection.urgency`); the queue sorts by the stored urgency only on that date."""
+
+    business_date = models.DateField()
+
+    def __str__(self) -> str:
+        return f"urgency as of {self.business_date}"
 
 
 class CaseEventKind(models.TextChoices):

@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
@@ -49,6 +50,7 @@ from arrears.collection.models import (
     Task,
     TaskKind,
     TaskStatus,
+    UrgencyAsOf,
 )
 from arrears.compliance.contact import ContactVerdict, HoldInForce, check_contact
 from arrears.engine.schema import REACHED_OUTCOMES
@@ -241,11 +243,10 @@ def urgency_case(on: date, *, per_row: bool = False) -> Case:
 
 
 def urgency_current(on: date) -> bool:
-    """Whether every open case's stored urgency is of `on` (after the nightly run of `on`; not between the
-    import of a day's feed and its run, nor before the first run since the column was added): only then the
-    queue sorts by it. Three probes of `case_queue_idx`, whatever the book's size."""
-    stale = Q(urgency_on__isnull=True) | Q(urgency_on__lt=on) | Q(urgency_on__gt=on)
-    return not CollectionCase.objects.filter(stale, status=CaseStatus.OPEN).exists()
+    """Whether the open cases' stored urgency is of `on` (`UrgencyAsOf`: after the nightly run of `on`; not
+    between the import of a day's feed and its run, nor before the first run since the column was added): only
+    then the queue sorts by it."""
+    return UrgencyAsOf.objects.filter(business_date=on).exists()
 
 
 def annotated(
@@ -272,9 +273,16 @@ def annotated(
             .values("due_on")[:1]
         ),
         priority=F("urgency") if stored else urgency_case(on, per_row=per_row),
-        # The row is marked overdue for the same work the `work=overdue` filter and the start page count (per
-        # row, by the borrower's open tasks: only the page's rows are looked up).
-        late=Exists(work["overdue"].filter(borrower_id=OuterRef("borrower_id"))),
+        # The row is marked overdue for the same work the `work=overdue` filter and the start page count: per row,
+        # by the borrower's open tasks, so only a page's rows are looked up (a LIMIT 1 subquery, which PostgreSQL
+        # cannot turn into one hash of every overdue task of the book, as it does an EXISTS).
+        late=Coalesce(
+            Subquery(
+                work["overdue"].filter(borrower_id=OuterRef("borrower_id")).values(yes=Value(True))[:1],
+                output_field=BooleanField(),
+            ),
+            Value(False),
+        ),
         litigation_stage=Subquery(
             Litigation.objects.filter(case=OuterRef("pk"))
             .exclude(stage=Stage.CLOSED)
@@ -374,8 +382,6 @@ def queue(
     if filters.work in WORK:
         cases = cases.filter(borrower_id__in=due_work(on)[filters.work])
     stored = urgency_current(on)
-    if stored:
-        cases = cases.filter(urgency_on=on)  # every open case (checked): the queue's index applies
     cases = annotated(cases.select_related("borrower", "owner"), on, stored=stored)
     if filters.due == "now":
         cases = cases.filter(urgency__lt=3) if stored else cases.filter(priority__lt=3)
