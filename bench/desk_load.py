@@ -9,7 +9,7 @@ real one), picks for each up to `--cases` of the open cases they may work (a sup
 the production server (`arrears serve`: gunicorn, `--workers`, `--threads`; plain HTTP on loopback, so the
 cookies are not marked secure) unless `--url` names one already running, and runs locust headless with
 `bench/desk_locust.py` (`--users` simulated users, 30 junior collectors : 12 senior : 8 supervisors, think time
-`--wait` seconds) for `--duration` seconds after all have started (the ramp-up is not counted). Prints per page
+`--wait` seconds) for `--duration` seconds after a `--warm-up` (the start and the sign-ins, not counted). Prints per page
 the requests, failures, p50 / p95 / p99 and mean in ms, the requests/s, the totals, the load average (`uptime`)
 before and after, and the failures' messages. Server and load generator share the machine: locust's own CPU is
 part of the figure.
@@ -42,7 +42,8 @@ def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=float, default=10)
-    parser.add_argument("--duration", type=int, default=120, help="seconds measured after the ramp-up")
+    parser.add_argument("--duration", type=int, default=120, help="seconds measured after the warm-up")
+    parser.add_argument("--warm-up", type=int, default=60, help="seconds after the start not counted (sign-ins)")
     parser.add_argument("--wait", default="1 3", help="think time between a user's requests: 'MIN MAX' seconds")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1)
@@ -150,11 +151,11 @@ def main() -> int:
         print(f"server: arrears serve, gunicorn, {args.workers} workers x {args.threads} threads, {url}")
     print(f"before: {_uptime()}")
     env = {**os.environ, "DESK_LOAD_TARGETS": str(work / "targets.json"), "DESK_LOAD_WAIT": args.wait}
-    ramp = int(args.users / args.spawn_rate) + 1
+    env["DESK_LOAD_WARM_UP"] = str(args.warm_up)
     command = [sys.executable, "-m", "locust", "-f", str(HERE / "desk_locust.py"), "--headless", "--only-summary"]
-    command += ["-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.duration + ramp}s"]
-    command += ["--reset-stats", "--host", url, "--csv", str(work / "load"), "--loglevel", "WARNING"]
-    print(f"load: {args.users} users, think time {args.wait} s, {args.duration} s after a {ramp} s ramp-up")
+    command += ["-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.duration + args.warm_up}s"]
+    command += ["--host", url, "--csv", str(work / "load"), "--loglevel", "WARNING"]
+    print(f"load: {args.users} users, think time {args.wait} s, {args.duration} s after a {args.warm_up} s warm-up")
     started = time.perf_counter()
     try:
         with (work / "locust.log").open("w") as log:
