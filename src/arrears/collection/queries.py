@@ -528,9 +528,12 @@ def calls_today(borrower_id: int, at: datetime, zone: ZoneInfo, number: str = ""
     calls = Call.objects.filter(
         borrower_id=borrower_id, inbound=False, called_at__gte=start, called_at__lt=start + timedelta(days=1)
     )
-    connected = calls.filter(outcome__in=REACHED_OUTCOMES, party=CallParty.BORROWER).count()
-    unanswered = calls.exclude(outcome__in=REACHED_OUTCOMES).filter(number=number).count() if number else 0
-    return connected, unanswered
+    reached = Q(outcome__in=REACHED_OUTCOMES)
+    counts = calls.aggregate(  # one query for both
+        connected=Count("pk", filter=reached & Q(party=CallParty.BORROWER)),
+        unanswered=Count("pk", filter=~reached & Q(number=number)),
+    )
+    return counts["connected"], counts["unanswered"] if number else 0
 
 
 def contact_verdict(borrower_id: int, at: datetime, *, number: str = "", channel: str = "call") -> ContactVerdict:
