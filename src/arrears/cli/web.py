@@ -96,6 +96,9 @@ def serve(
     collect_static()
     connections.close_all()  # the workers are forked: each opens its own connections
     from arrears.cli import server
+    from arrears.compliance.language import warm_up
+
+    warm_up()  # the language check's dictionary, loaded once before the fork and shared by the workers
     from arrears.wsgi import application
 
     say(f"serving on http://{host}:{port}/ with {workers} worker(s) (SIGTERM or Ctrl-C to stop)")

@@ -65,6 +65,7 @@ __all__ = [
     "compile_entry",
     "normalise",
     "unusable_entries",
+    "warm_up",
     "word_frequency",
 ]
 
@@ -140,6 +141,12 @@ def _t2s() -> Any:
 
                 _converter = opencc.OpenCC("t2s")
     return _converter
+
+
+def warm_up() -> None:
+    """Load the tokenizer's dictionary now: the production server calls it before forking its workers, which
+    then share it, instead of each worker's first screened note waiting for it (2.6 s on a busy box)."""
+    _jieba()
 
 
 def _jieba() -> Any:
