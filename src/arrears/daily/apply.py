@@ -30,6 +30,7 @@ from typing import Any
 import polars as pl
 from django.db import connection, transaction
 
+from arrears.accounts.permissions import Perm
 from arrears.bulk import insert_rows
 from arrears.collection.models import (
     CaseEvent,
@@ -41,8 +42,8 @@ from arrears.collection.models import (
     TaskKind,
     TaskStatus,
 )
-from arrears.compliance.actions import append_events_bulk
 from arrears.compliance.codes import ActionCode
+from arrears.compliance.sealed import record_sealed
 from arrears.daily.apply_plans import PlanWrites, run_event
 from arrears.daily.models import Run
 from arrears.engine.positions import AMOUNT_COLUMNS, POSITION_COLUMNS
@@ -50,9 +51,9 @@ from arrears.engine.runner import Decisions
 from arrears.notices.models import Notice, NoticeKind, NoticeStatus, reminder_key
 from arrears.portfolio.models import DelinquencyRecord, Loan, LoanPosition, LoanStatus
 
-__all__ = ["CHUNK_BORROWERS", "apply_decisions", "stored_positions"]
+__all__ = ["CHUNK_BORROWERS", "apply_decisions", "run_batch", "stored_positions"]
 
-CHUNK_BORROWERS = 5_000
+CHUNK_BORROWERS = 25_000
 FIGURES_BATCH = 2_000  # rows per UPDATE … FROM VALUES (3 parameters each, well inside every backend's limit)
 CLASS_COLUMNS = ("loan_id", "dpd", "delinquency_class")
 # Why a task was withdrawn (the audit event's reason), by the borrower's late stage (`arrears.engine.late`).
@@ -144,6 +145,7 @@ class _Chunk(PlanWrites):
             return
         opened = decisions.filter(pl.col("decision") == "open").to_dicts()
         opening = (self.as_of, 1, self.as_of)  # opened on, times opened, as of
+        before = _last_pk(CollectionCase)
         insert_rows(
             CollectionCase,
             [
@@ -164,9 +166,7 @@ class _Chunk(PlanWrites):
             ),
         )
         case_of = dict(
-            CollectionCase.objects.filter(
-                status=CaseStatus.OPEN, borrower_id__in=[r["borrower_id"] for r in opened]
-            ).values_list("borrower_id", "pk")
+            CollectionCase.objects.filter(pk__gt=before, status=CaseStatus.OPEN).values_list("borrower_id", "pk")
         )
         events = [(case_of[row["borrower_id"]], "opened", row) for row in opened]
         existing = {row["case_id"]: row for row in decisions.filter(pl.col("decision") != "open").to_dicts()}
@@ -284,6 +284,7 @@ class _Chunk(PlanWrites):
                 ).values_list("loan_id", "due_date")
             )
             fresh = [r for r in written.to_dicts() if (r["loan_id"], r["due_date"]) not in have]
+            before = _last_pk(Notice)
             insert_rows(
                 Notice,
                 [
@@ -319,7 +320,7 @@ class _Chunk(PlanWrites):
             ids = {
                 (loan, due): pk
                 for pk, loan, due in Notice.objects.filter(
-                    queued_on=self.as_of, kind=NoticeKind.REMINDER, loan_id__in=[r["loan_id"] for r in fresh]
+                    pk__gt=before, queued_on=self.as_of, kind=NoticeKind.REMINDER
                 ).values_list("pk", "loan_id", "due_date")
             }
             self.changes["reminders_queued"] += len(fresh)
@@ -365,11 +366,13 @@ class _Chunk(PlanWrites):
         fresh = [r for r in rows if r["key"] not in have]
         if not fresh:
             return
-        open_case = dict(
+        borrowers = {r["borrower_id"] for r in fresh}
+        open_case = dict(  # a range of the one-open-case-per-borrower index, not a lookup of each borrower
             CollectionCase.objects.filter(
-                status=CaseStatus.OPEN, borrower_id__in={r["borrower_id"] for r in fresh}
+                status=CaseStatus.OPEN, borrower_id__gte=min(borrowers), borrower_id__lte=max(borrowers)
             ).values_list("borrower_id", "pk")
         )
+        before = _last_pk(Task)
         insert_rows(
             Task,
             [
@@ -406,7 +409,7 @@ class _Chunk(PlanWrites):
                 for r in fresh
             ),
         )
-        ids = dict(Task.objects.filter(key__in=[r["key"] for r in fresh]).values_list("key", "pk"))
+        ids = dict(Task.objects.filter(pk__gt=before).values_list("key", "pk"))
         for r in fresh:
             self.changes[f"tasks_{r['kind']}"] += 1
         self.events.extend(
@@ -466,6 +469,18 @@ class _Chunk(PlanWrites):
         Promise.objects.bulk_update(promises, ["status", "paid_fen", "decided_on"])
 
 
+def _last_pk(model) -> int:
+    """The highest id so far: the ids of rows inserted next (one run at a time) are found above it by a range
+    read, not by a lookup of every key. Rows another writer inserts meanwhile are above it too: the callers
+    keep only their own keys."""
+    return model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def run_batch(run: Run) -> str:
+    """The batch of sealed change records of the run of one date (`arrears.compliance.seals`)."""
+    return f"daily:{run.business_date.isoformat()}"
+
+
 def _borrowers_touched(frames: dict[str, pl.DataFrame]) -> list[int]:
     ids = pl.concat([frame.select(pl.col("borrower_id").cast(pl.Int64)) for frame in frames.values()])
     return ids["borrower_id"].drop_nulls().unique().sort().to_list()
@@ -513,7 +528,15 @@ def apply_decisions(
         chunk = _Chunk({name: frame.filter(mine) for name, frame in relevant.items()}, as_of)
         with transaction.atomic():
             chunk.apply()
-            chunk.changes["audit_events"] += append_events_bulk(chunk.events, actor=actor)
+            # AUTH-4: the chunk's changes as sealed change records, and one ledger event sealing them.
+            chunk.changes["audit_events"] += record_sealed(
+                run_batch(run),
+                chunk.events,
+                actor=actor,
+                permission=Perm.RUN_DAILY,
+                subject=run,
+                reason=f"the changes of the nightly run of {as_of} for borrowers {low}–{high}",
+            )
             ledger = Run.objects.select_for_update().get(pk=run.pk)
             merged = Counter(ledger.changes)
             merged.update(chunk.changes)
