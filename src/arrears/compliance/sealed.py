@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Max
@@ -19,7 +21,7 @@ from arrears.compliance.codes import ActionCode
 from arrears.compliance.models import AuditEvent, ChangeRecord
 from arrears.compliance.seals import COLUMNS, change_digest, changes_text, seal_of
 
-__all__ = ["object_trail", "record_sealed"]
+__all__ = ["SealedChange", "object_trail", "record_sealed", "sealed_changes"]
 
 
 def record_sealed(
@@ -64,9 +66,72 @@ def record_sealed(
     return len(rows)
 
 
+@dataclass(frozen=True)
+class SealedChange:
+    """A change record read with its seal: what an audit event of it would show (the seal's time, actor and
+    permission; the record's clause)."""
+
+    id: int
+    batch: str
+    seq: int
+    action: str
+    subject_type: str
+    subject_id: str
+    basis: dict[str, Any]
+    changes: dict[str, list]
+    reason: str
+    seal: int | None  # the ledger event sealing it
+    at: datetime | None
+    actor_id: int | None
+    actor_username: str
+
+
+def _seals(batches: set[str]) -> dict[str, list[tuple]]:
+    """The seal events of `batches`: batch → [(first, last, event id, at, actor id, actor username, basis)]."""
+    seals: dict[str, list[tuple]] = {}
+    rows = AuditEvent.objects.filter(action=ActionCode.SEAL_CHANGES).values_list(
+        "id", "at", "actor_id", "actor_username", "basis", "changes"
+    )
+    for event_id, at, actor_id, username, basis, changes in rows:
+        seal = seal_of(changes)
+        if seal is not None and seal["batch"] in batches:
+            seals.setdefault(seal["batch"], []).append(
+                (seal["first"], seal["last"], event_id, at, actor_id, username, basis)
+            )
+    return seals
+
+
+def sealed_changes(**filters: Any) -> list[SealedChange]:
+    """The change records matching `filters` (ChangeRecord fields), in the order written, each with its seal."""
+    records = list(ChangeRecord.objects.filter(**filters).order_by("id"))
+    seals = _seals({record.batch for record in records})
+    found = []
+    for r in records:
+        seal = next((s for s in seals.get(r.batch, ()) if s[0] <= r.seq <= s[1]), None)
+        event_id, at, actor_id, username, basis = seal[2:] if seal else (None, None, None, "", {})
+        found.append(
+            SealedChange(
+                r.id,
+                r.batch,
+                r.seq,
+                r.action,
+                r.subject_type,
+                r.subject_id,
+                {**basis, "clause": r.clause or None},
+                json.loads(r.changes),
+                r.reason,
+                event_id,
+                at,
+                actor_id,
+                username,
+            )
+        )
+    return found
+
+
 def object_trail(subject_type: str, subject_id: Any) -> list[dict[str, Any]]:
-    """Everything on record about one object, oldest first: its ledger events and its sealed changes (these
-    with the time and actor of their seal), each as {at, actor, action, clause, changes, reason, event}."""
+    """Everything on record about one object, in the order recorded: its ledger events and its sealed changes
+    (with the time and actor of their seal), each as {at, actor, action, clause, changes, reason, event}."""
     subject_id = str(subject_id)
     trail = [
         {
@@ -80,29 +145,16 @@ def object_trail(subject_type: str, subject_id: Any) -> list[dict[str, Any]]:
         }
         for e in AuditEvent.objects.filter(subject_type=subject_type, subject_id=subject_id).order_by("id")
     ]
-    records = list(ChangeRecord.objects.filter(subject_type=subject_type, subject_id=subject_id).order_by("id"))
-    if records:
-        seals = {}
-        for event_id, at, actor, changes in AuditEvent.objects.filter(action=ActionCode.SEAL_CHANGES).values_list(
-            "id", "at", "actor_username", "changes"
-        ):
-            seal = seal_of(changes)
-            if seal is not None:
-                seals.setdefault(seal["batch"], []).append((seal["first"], seal["last"], event_id, at, actor))
-        for record in records:
-            event_id, at, actor = next(
-                ((e, a, who) for first, last, e, a, who in seals.get(record.batch, ()) if first <= record.seq <= last),
-                (None, None, ""),
-            )
-            trail.append(
-                {
-                    "at": at,
-                    "actor": actor,
-                    "action": record.action,
-                    "clause": record.clause,
-                    "changes": json.loads(record.changes),
-                    "reason": record.reason,
-                    "event": event_id,
-                }
-            )
+    trail.extend(
+        {
+            "at": c.at,
+            "actor": c.actor_username,
+            "action": c.action,
+            "clause": c.basis["clause"] or "",
+            "changes": c.changes,
+            "reason": c.reason,
+            "event": c.seal,
+        }
+        for c in sealed_changes(subject_type=subject_type, subject_id=subject_id)
+    )
     return sorted(trail, key=lambda entry: entry["event"] or 0)

@@ -476,6 +476,11 @@ def _last_pk(model) -> int:
     return model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
+def _event_order(event: dict) -> tuple:
+    kind, ident = event["subject"]
+    return kind, ident, str(event["action"])
+
+
 def run_batch(run: Run) -> str:
     """The batch of sealed change records of the run of one date (`arrears.compliance.seals`)."""
     return f"daily:{run.business_date.isoformat()}"
@@ -531,7 +536,9 @@ def apply_decisions(
             # AUTH-4: the chunk's changes as sealed change records, and one ledger event sealing them.
             chunk.changes["audit_events"] += record_sealed(
                 run_batch(run),
-                chunk.events,
+                # In an order that depends only on the decisions (polars' joins may reorder rows), so a resumed
+                # run numbers its changes as a clean run does.
+                sorted(chunk.events, key=_event_order),
                 actor=actor,
                 permission=Perm.RUN_DAILY,
                 subject=run,
