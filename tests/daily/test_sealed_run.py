@@ -180,3 +180,22 @@ def test_running_a_date_again_records_nothing(two_nights):
     assert resumed.attempts == 2
     assert ChangeRecord.objects.count() == before[0]
     assert not AuditEvent.objects.filter(action="engine.seal_changes", id__gt=before[1]).exists()
+
+
+def test_a_compliance_officer_finds_a_case_s_changes_on_the_ledger_pages(two_nights, client):
+    """Clause: AUTH-4 — beside the ledger, the sealed changes page lists what the run did to an object, found by
+    its id; like the ledger, it cannot be changed."""
+    from factories import make_user
+
+    client.force_login(make_user("compliance_officer"))
+    case = CollectionCase.objects.order_by("pk").first()
+    page = client.get(
+        "/admin/compliance/changerecord/", {"q": str(case.pk)}, headers={"accept-language": "en"}
+    ).content.decode()
+    assert "open a case" in page
+    assert '<span translate="no">CLS-1</span>' in page or "CLS-1" in page
+    record = ChangeRecord.objects.filter(subject_id=str(case.pk)).first()
+    url = f"/admin/compliance/changerecord/{record.pk}/change/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"reason": "x"}).status_code == 403
+    assert client.post(f"/admin/compliance/changerecord/{record.pk}/delete/", {"post": "yes"}).status_code == 403
