@@ -99,7 +99,12 @@ class _Chunk(PlanWrites):
             self.frames["problems"].select("loan_id"), on="loan_id", how="anti"
         )
         if delinquent.height or gone.height:
-            LoanPosition.objects.filter(loan_id__in=[*delinquent["loan_id"], *gone["loan_id"]]).delete()
+            # Every stored position of the chunk's borrowers is replaced or removed, but a problem loan's (the
+            # engine could not decide it tonight): one range of the borrower index, not a lookup of each loan.
+            ids = pl.concat([delinquent["borrower_id"], gone["borrower_id"]])
+            LoanPosition.objects.filter(borrower_id__gte=ids.min(), borrower_id__lte=ids.max()).exclude(
+                loan_id__in=self.frames["problems"]["loan_id"].to_list()
+            ).delete()
             insert_rows(
                 LoanPosition,
                 ["loan", "borrower", *POSITION_COLUMNS[2:], "as_of"],
@@ -256,8 +261,19 @@ class _Chunk(PlanWrites):
         )
         if not figures.height:
             return
-        rows = figures.select("borrower_id", "dpd", "overdue_fen").rows()
         table = CollectionCase._meta.db_table
+        if connection.vendor == "postgresql":  # three arrays: one statement, whatever the chunk's size
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} AS c SET dpd = v.dpd, overdue_fen = v.overdue_fen "  # noqa: S608 - our table
+                    "FROM unnest(%s::bigint[], %s::int[], %s::bigint[]) AS v (borrower_id, dpd, overdue_fen) "
+                    "WHERE c.borrower_id = v.borrower_id AND c.status = 'open' "
+                    "AND (c.dpd <> v.dpd OR c.overdue_fen <> v.overdue_fen)",
+                    [figures[name].to_list() for name in ("borrower_id", "dpd", "overdue_fen")],
+                )
+                self.changes["case_figures"] += cursor.rowcount
+            return
+        rows = figures.select("borrower_id", "dpd", "overdue_fen").rows()
         with connection.cursor() as cursor:
             for start in range(0, len(rows), FIGURES_BATCH):
                 batch = rows[start : start + FIGURES_BATCH]
