@@ -1,4 +1,4 @@
-"""Apply one date's decisions: bulk writes in chunks of borrowers, one transaction per chunk, audit in bulk.
+"""Apply one date's decisions: bulk writes in chunks of borrowers, one transaction per chunk, sealed audit.
 
 Every write compares with what is stored, so applying the same decisions again writes nothing:
 - loan positions: delinquent loans' rows replaced, cured or closed loans' rows removed; a change of class adds
@@ -14,7 +14,10 @@ Every write compares with what is stored, so applying the same decisions again w
   day and why) with an audit event, a broken one also with a `plan_broken` event on its case — each once, as
   only an active plan is changed.
 
-The chunk's writes, its audit events and the run ledger's cursor and change counts commit together. A run
+Each change is recorded as a sealed change record (`arrears.compliance.sealed`, AUTH-4): the chunk's records are
+written in bulk and sealed by one ledger event carrying their digest, which `audit verify` recomputes.
+The chunk's writes, its change records and their seal, and the run ledger's cursor and change counts commit
+together. A run
 killed anywhere resumes after its last committed chunk; the decisions of the remaining borrowers are the same
 as before the crash (no kernel looks across borrowers, and nothing of theirs was written), so the end state
 and the counts are those of a clean run.
