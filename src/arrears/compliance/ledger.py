@@ -25,6 +25,9 @@ at the first broken link:
   deleted, or the head rewritten;
 - an event beyond the ledger head (the database refuses one, `append_only.py`, unless its triggers were
   dropped): it was written outside arrears;
+- a seal event (`engine.seal_changes`) whose change records no longer give its digest, are fewer than it
+  sealed, or were edited; or a change record no seal covers (`seals.py`): change records edited, deleted or
+  written outside arrears;
 - an anchor — a head published outside the database, signed with a key the database does not hold
   (`anchors.py`) — whose event is no longer in the chain with the anchored hash, or lies beyond the chain's
   end: the chain was rewritten consistently (re-hashed), or its tail deleted and the head rewritten to match.
