@@ -836,6 +836,7 @@ ADMIN_MODELS = {
     "rules.policyversion": frozenset({ADMIN}),
     "rules.calendaryear": frozenset({ADMIN}),
     "compliance.auditevent": frozenset({COMPLIANCE, ADMIN}),  # compliance.view_audit: reading the ledger
+    "compliance.changerecord": frozenset({COMPLIANCE, ADMIN}),  # the nightly run's sealed changes (AUTH-4)
     "axes.accessattempt": frozenset({ADMIN}),  # failed logins (lockouts), django-axes
     "axes.accessfailurelog": frozenset({ADMIN}),
     "axes.accesslog": frozenset({ADMIN}),

@@ -63,10 +63,18 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     table = quote(opts.db_table)
     names = ", ".join(quote(field.column) for field in columns)
 
-    def prepared(row: Sequence) -> list:
-        return [
-            value if prep is None or value is None else prep(value) for prep, value in zip(preparers, row, strict=True)
-        ]
+    if all(prep is None for prep in preparers):
+
+        def prepared(row: Sequence) -> Sequence:
+            return row
+
+    else:
+
+        def prepared(row: Sequence) -> list:
+            return [
+                value if prep is None or value is None else prep(value)
+                for prep, value in zip(preparers, row, strict=True)
+            ]
 
     count = 0
     iterator = iter(rows)

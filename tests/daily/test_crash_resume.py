@@ -18,7 +18,7 @@ from django.db import transaction
 
 from arrears.collection.models import Call, CaseEvent, CollectionCase, Letter, Promise, Task
 from arrears.compliance.ledger import verify_chain
-from arrears.compliance.models import AuditEvent
+from arrears.compliance.models import AuditEvent, ChangeRecord
 from arrears.daily import actions as run_actions
 from arrears.daily import apply as run_apply
 from arrears.daily.actions import do_run_daily
@@ -44,7 +44,7 @@ class Crasher:
         self.at, self.count = at, 0
         for name in STEPS:
             monkeypatch.setattr(run_apply._Chunk, name, self._wrap(getattr(run_apply._Chunk, name)))
-        monkeypatch.setattr(run_apply, "append_events_bulk", self._wrap(run_apply.append_events_bulk))
+        monkeypatch.setattr(run_apply, "record_sealed", self._wrap(run_apply.record_sealed))
         monkeypatch.setattr(run_actions, "append_events_bulk", self._wrap(run_actions.append_events_bulk))
 
     def _wrap(self, function):
@@ -122,15 +122,28 @@ def snapshot() -> dict[str, list]:
         "notices": rows(Notice.objects, "loan__external_id", "kind", "channel", "due_date", "amount_fen", "queued_on"),
         "promises": rows(Promise.objects, "pk", "status", "paid_fen", "decided_on"),
         "runs": rows(Run.objects, "business_date", "status", "cursor", "changes", "summary", "policy_name"),
-        "audit": rows(
-            AuditEvent.objects.exclude(action__startswith="auth"),
-            "action",
-            "subject_type",
-            "basis",
-            "changes",
-            "actor_username",
+        "audit": sorted(
+            (
+                (action, subject_type, basis, _without_digest(changes), actor)
+                for action, subject_type, basis, changes, actor in AuditEvent.objects.exclude(
+                    action__startswith="auth"
+                ).values_list("action", "subject_type", "basis", "changes", "actor_username")
+            ),
+            key=repr,
         ),
+        # The sealed changes, as in a clean run, numbered 1, 2, 3 … per date (their ids, the order among them and
+        # the digests may differ: they follow the ids of the rows changed, and PostgreSQL's sequences do not roll
+        # back with the savepoint).
+        "changes": rows(ChangeRecord.objects, "batch", "action", "subject_type", "clause", "changes", "reason"),
+        "numbers": rows(ChangeRecord.objects, "batch", "seq"),
     }
+
+
+def _without_digest(changes: dict) -> dict:
+    sealed = changes.get("sealed")
+    if sealed is None:
+        return changes
+    return {**changes, "sealed": [sealed[0], {k: v for k, v in sealed[1].items() if k != "digest"}]}
 
 
 def _work_for(loans) -> None:

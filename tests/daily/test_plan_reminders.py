@@ -11,7 +11,7 @@ import pytest
 from book import nightly_run
 from test_run_plans import book, pay  # noqa: F401 - the book fixture
 
-from arrears.compliance.models import AuditEvent
+from arrears.compliance.sealed import sealed_changes
 from arrears.daily.actions import do_run_daily
 from arrears.daily.models import Run
 from arrears.notices.channels import FileSmsChannel
@@ -47,7 +47,7 @@ def test_the_nightly_run_queues_a_reminder_three_days_before_a_plan_instalment(c
         70_000,
     )
     assert Run.objects.get(business_date=REMIND_ON).changes["plan_reminders_queued"] == 1
-    event = AuditEvent.objects.get(action="notices.queue_reminder", subject_id=str(notice.pk))
+    (event,) = sealed_changes(action="notices.queue_reminder", subject_id=str(notice.pk))
     assert (event.basis["clause"], event.changes["plan"]) == ("REM-1", [None, plan.pk])
     do_run_daily(REMIND_ON, actor=nightly_run())
     assert Notice.objects.filter(kind="plan").count() == 1

@@ -12,6 +12,7 @@ from arrears.cli import main
 from arrears.collection.models import CaseEvent, CollectionCase, Task
 from arrears.compliance.actions import ActionDenied
 from arrears.compliance.models import AuditEvent
+from arrears.compliance.sealed import sealed_changes
 from arrears.daily.actions import RunRefused, do_run_daily
 from arrears.daily.models import Run, RunProblem
 from arrears.finance import from_fen, to_fen
@@ -83,12 +84,14 @@ def test_first_run_classifies_opens_cases_and_queues_reminders(three_borrowers):
     )
     assert report.summary["by_class"] == {"current": 2, "mild": 1}
     events = AuditEvent.objects.exclude(action__startswith="auth").order_by("id")
-    actions = [e.action for e in events]
-    assert actions.count("collection.open_case") == 1
-    assert actions[-1] == "engine.daily_run"
+    # The changes are sealed change records; the ledger holds their seal (one chunk) and the run's event.
+    assert [e.action for e in events] == ["engine.seal_changes", "engine.daily_run"]
     assert {e.actor_username for e in events} == {"nightly-run"}
-    opened = events.get(action="collection.open_case")
+    changes = sealed_changes()
+    assert [c.action for c in changes].count("collection.open_case") == 1
+    opened = next(c for c in changes if c.action == "collection.open_case")
     assert opened.basis == {"permission": "engine.run_daily", "clause": "CLS-1", "approval": None}
+    assert (opened.seal, opened.actor_username) == (events[0].id, "nightly-run")
 
 
 def test_a_second_run_of_the_same_date_changes_nothing(three_borrowers):

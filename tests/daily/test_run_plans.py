@@ -19,7 +19,8 @@ from django.db import transaction
 from arrears.arrangements.models import Plan, PlanInstalment
 from arrears.collection.models import CaseEvent, CollectionCase, Task
 from arrears.compliance.ledger import verify_chain
-from arrears.compliance.models import AuditEvent
+from arrears.compliance.models import AuditEvent, ChangeRecord
+from arrears.compliance.sealed import sealed_changes
 from arrears.daily import apply as run_apply
 from arrears.daily.actions import do_run_daily
 from arrears.daily.models import Run
@@ -96,7 +97,7 @@ def chasing_calls(loan) -> list[tuple[str, str, date]]:
 def counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (Plan, PlanInstalment, CaseEvent, CollectionCase, Task, AuditEvent, Run)
+        for model in (Plan, PlanInstalment, CaseEvent, CollectionCase, Task, AuditEvent, ChangeRecord, Run)
     }
 
 
@@ -137,7 +138,7 @@ def test_a_missed_instalment_breaks_the_plan_and_the_supervisor_decides(book):
         "PLAN-4",
         "plan broken: instalment 1 due 2026-03-25: 600.00 paid of 1,000.00 due by then",
     )
-    event = AuditEvent.objects.get(action="arrangements.break_plan")
+    (event,) = sealed_changes(action="arrangements.break_plan")
     assert (event.subject_type, event.subject_id, event.actor_username, event.reason) == (
         "arrangements.plan",
         str(plan.pk),
@@ -147,9 +148,9 @@ def test_a_missed_instalment_breaks_the_plan_and_the_supervisor_decides(book):
     assert event.basis == {"permission": "engine.run_daily", "clause": "PLAN-4", "approval": None}
     assert event.changes["status"] == ["active", "broken"]
     assert (event.changes["paid_fen"], event.changes["cumulative_fen"]) == ([None, 60_000], [None, 100_000])
-    moved = AuditEvent.objects.filter(action="collection.move_case").order_by("-id").first()
+    moved = sealed_changes(action="collection.move_case")[-1]
     assert (moved.basis["clause"], moved.changes["pool"]) == ("PLAN-4", ["junior", "supervisor"])
-    created = AuditEvent.objects.get(action="collection.create_task", subject_id=str(task.pk))
+    (created,) = sealed_changes(action="collection.create_task", subject_id=str(task.pk))
     assert created.basis["clause"] == "PLAN-4"
     changes = Run.objects.get(business_date=NIGHT).changes
     assert (changes["plans_broken"], changes["tasks_plan_broken"]) == (1, 1)
@@ -170,11 +171,11 @@ def test_running_the_date_again_or_the_next_changes_nothing_of_the_break(book):
     (again,) = do_run_daily(NIGHT, actor=nightly_run())
     assert (again.already_done, again.changes) == (True, {})
     assert counts() == before
-    breaks = AuditEvent.objects.filter(action="arrangements.break_plan").count()
+    breaks = len(sealed_changes(action="arrangements.break_plan"))
     do_run_daily(date(2026, 3, 27), actor=nightly_run())
     plan.refresh_from_db()
     assert (plan.status, plan.ended_on) == ("broken", NIGHT)
-    assert AuditEvent.objects.filter(action="arrangements.break_plan").count() == breaks == 1
+    assert len(sealed_changes(action="arrangements.break_plan")) == breaks == 1
     assert CaseEvent.objects.filter(kind="plan_broken").count() == 1
     assert Task.objects.filter(kind="plan_broken").count() == 1
     case.refresh_from_db()
@@ -197,7 +198,7 @@ def test_enough_paid_meets_the_instalment_and_the_chase_stays_held_back(book):
     assert (case.delinquency_class, case.pool) == ("moderate", "junior")
     assert not CaseEvent.objects.filter(kind="plan_broken").exists()
     assert not Task.objects.filter(kind="plan_broken").exists()
-    met = AuditEvent.objects.filter(action__startswith="arrangements.").get()
+    (met,) = sealed_changes(action__startswith="arrangements.")
     assert (met.action, met.actor_id, met.basis["clause"]) == (
         "arrangements.record_instalment_met",
         nightly_run().pk,
@@ -232,7 +233,7 @@ def test_everything_paid_completes_the_plan(book):
     plan.refresh_from_db()
     assert (plan.status, plan.ended_on, plan.end_reason) == ("completed", NIGHT, "all 2 instalments met: 3,023.72")
     assert met_on(plan) == [(1, date(2026, 3, 24)), (2, NIGHT)]
-    event = AuditEvent.objects.get(action="arrangements.complete_plan")
+    (event,) = sealed_changes(action="arrangements.complete_plan")
     assert (event.subject_id, event.basis["clause"], event.changes["status"]) == (
         str(plan.pk),
         "PLAN-4",
@@ -279,7 +280,7 @@ def test_a_plan_withdrawn_while_the_run_computes_keeps_its_withdrawal(book, monk
     do_run_daily(NIGHT, actor=nightly_run())
     plan.refresh_from_db()
     assert (plan.status, plan.end_reason) == ("withdrawn", "withdrawn")
-    assert not AuditEvent.objects.filter(action="arrangements.break_plan").exists()
+    assert not sealed_changes(action="arrangements.break_plan")
     assert not CaseEvent.objects.filter(kind="plan_broken").exists()
     assert "plans_broken" not in Run.objects.get(business_date=NIGHT).changes
 
@@ -300,13 +301,16 @@ def snapshot(loan) -> dict[str, list]:
         "tasks": rows(Task.objects, "key", "kind", "case_id", "ref_id", "due_on", "reason", "clause", "created_on"),
         "runs": rows(Run.objects, "business_date", "status", "cursor", "changes", "summary"),
         "audit": rows(
-            AuditEvent.objects.exclude(action__startswith="auth"),
+            AuditEvent.objects.exclude(action__startswith="auth").exclude(action="engine.seal_changes"),
             "action",
             "subject_type",
             "basis",
             "changes",
             "reason",
         ),
+        # the sealed changes (their digests, over ids, may differ: PostgreSQL's sequences do not roll back)
+        "sealed": rows(ChangeRecord.objects, "batch", "seq", "action", "subject_type", "clause", "changes", "reason"),
+        "seals": AuditEvent.objects.filter(action="engine.seal_changes").count(),
     }
 
 
@@ -333,17 +337,17 @@ def test_a_run_killed_while_breaking_the_plan_and_resumed_equals_a_clean_run(boo
 
         monkeypatch.setattr(run_apply._Chunk, "_plans", killing)
     else:
-        original = run_apply.append_events_bulk
+        original = run_apply.record_sealed
 
-        def killing(events, *, actor):
+        def killing(batch, events, **kwargs):
             events = list(events)
-            written = original(events, actor=actor)
+            written = original(batch, events, **kwargs)
             if armed[0] and any(e["action"] == "arrangements.break_plan" for e in events):
                 armed[0] = False
                 raise Killed(where)
             return written
 
-        monkeypatch.setattr(run_apply, "append_events_bulk", killing)
+        monkeypatch.setattr(run_apply, "record_sealed", killing)
     with pytest.raises(Killed):
         do_run_daily(NIGHT, actor=nightly_run())
     assert Plan.objects.get().status == "active"  # the chunk rolled back with the kill

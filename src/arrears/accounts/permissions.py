@@ -181,6 +181,7 @@ ADMIN_MODEL_GRANTS: dict[str, Perm] = {
     "axes.accessfailurelog": Perm.MANAGE_USERS,
     "axes.accesslog": Perm.MANAGE_USERS,
     "compliance.auditevent": Perm.VIEW_AUDIT,
+    "compliance.changerecord": Perm.VIEW_AUDIT,
 }
 
 # A user whose role grants one of these may open the Django admin (`User.is_staff` is derived from it).

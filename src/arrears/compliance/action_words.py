@@ -35,6 +35,7 @@ ACTION_WORDS = {
     ActionCode.ADD_CALENDAR_YEAR: _("add a calendar year"),
     ActionCode.MAIL_CALENDAR_WARNING: _("mail the calendar warning"),
     ActionCode.DAILY_RUN: _("nightly run"),
+    ActionCode.SEAL_CHANGES: _("seal the nightly run's changes"),
     ActionCode.KEEP_MONTH_FACTS: _("month closed and the next opened for the KPIs"),
     ActionCode.PREPARE_REVIEW: _("prepare the monthly review pack"),
     ActionCode.EDIT_REVIEW: _("edit the monthly review's commentary and typical cases"),

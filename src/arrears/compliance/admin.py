@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arrears.accounts.roles import role_label
 from arrears.compliance.action_words import ACTION_WORDS
-from arrears.compliance.models import AuditEvent
+from arrears.compliance.models import AuditEvent, ChangeRecord
 
 
 def action_words(code: str) -> str:
@@ -112,6 +112,58 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("reason"))
     def recorded_reason(self, event: AuditEvent) -> str:
         return recorded(event.reason)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(admin.ModelAdmin):
+    """The nightly run's sealed changes (AUTH-4, `seals.py`): read-only, searchable by the object's id, beside the
+    ledger whose seal events vouch for them."""
+
+    list_display = ("batch", "seq", "what", "subject", "subject_id", "clause", "recorded_changes", "recorded_reason")
+    list_filter = (ActionFilter,)
+    search_fields = ("=subject_id", "=batch", "=action")
+    ordering = ("-id",)
+    show_full_result_count = False
+    actions = None
+    fields = (
+        "batch",
+        "seq",
+        "what",
+        "subject",
+        "subject_id",
+        "clause",
+        "recorded_changes",
+        "recorded_reason",
+        "digest",
+    )
+
+    @admin.display(description=_("action"), ordering="action")
+    def what(self, record: ChangeRecord) -> str:
+        return action_words(record.action)
+
+    @admin.display(description=_("subject type"), ordering="subject_type")
+    def subject(self, record: ChangeRecord) -> str:
+        return subject_words(record.subject_type) if record.subject_type else "—"
+
+    @admin.display(description=_("changes"))
+    def recorded_changes(self, record: ChangeRecord) -> str:
+        return recorded(record.changes)
+
+    @admin.display(description=_("reason"))
+    def recorded_reason(self, record: ChangeRecord) -> str:
+        return recorded(record.reason)
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields

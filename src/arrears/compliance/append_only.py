@@ -14,6 +14,10 @@ On the ledger head (`compliance_ledgerhead`):
   (the previous append completed): the append moves the head first, then writes the events up to it;
 - DELETE (and, on PostgreSQL, TRUNCATE) is refused once the ledger has events; INSERT only of an empty head.
 
+On the sealed change records (`compliance_changerecord`, `seals.py`): UPDATE and DELETE (and TRUNCATE of a
+non-empty table) are refused, like the events'; `audit verify` finds a row inserted outside arrears (no seal
+covers it). `install` adds these once the table exists (migration 0009).
+
 Every refusal raises an integrity error whose message starts "the audit ledger is append-only".
 
 Deleting an empty ledger and its head at 0 is allowed so that a test database can be flushed when no event was
@@ -30,6 +34,7 @@ from __future__ import annotations
 
 TABLE = "compliance_auditevent"
 HEAD = "compliance_ledgerhead"
+CHANGES = "compliance_changerecord"
 GENESIS_HASH = "0" * 64  # the first event's prev_hash (models.GENESIS_HASH)
 _REFUSED = "the audit ledger is append-only"
 _NOT_NEXT = "the event is not the next link after the ledger head"
@@ -186,6 +191,48 @@ _SQLITE_REMOVE_CHAIN = [
     for name in (f"{TABLE}_next_link", f"{HEAD}_no_delete", f"{HEAD}_no_insert", f"{HEAD}_forward_only")
 ]
 
+# The sealed change records (`ChangeRecord`, seals.py): never updated or deleted, like the events. (Their
+# inserts need no check here: a row no seal covers is found by `audit verify`.)
+_POSTGRESQL_CHANGES = [
+    f"""
+    CREATE OR REPLACE FUNCTION {CHANGES}_append_only() RETURNS trigger LANGUAGE plpgsql AS $body$
+    BEGIN
+        IF TG_OP = 'TRUNCATE' AND NOT EXISTS (SELECT 1 FROM {CHANGES}) THEN
+            RETURN NULL;
+        END IF;
+        RAISE EXCEPTION USING
+            ERRCODE = 'restrict_violation',
+            MESSAGE = '{_REFUSED}: ' || TG_OP || ' on ' || TG_TABLE_NAME || ' refused';
+    END
+    $body$
+    """,  # noqa: S608
+    f"""
+    CREATE OR REPLACE TRIGGER {CHANGES}_no_update_delete BEFORE UPDATE OR DELETE ON {CHANGES}
+        FOR EACH ROW EXECUTE FUNCTION {CHANGES}_append_only()
+    """,
+    f"""
+    CREATE OR REPLACE TRIGGER {CHANGES}_no_truncate BEFORE TRUNCATE ON {CHANGES}
+        FOR EACH STATEMENT EXECUTE FUNCTION {CHANGES}_append_only()
+    """,
+]
+_POSTGRESQL_REMOVE_CHANGES = [
+    f"DROP TRIGGER IF EXISTS {CHANGES}_no_update_delete ON {CHANGES}",
+    f"DROP TRIGGER IF EXISTS {CHANGES}_no_truncate ON {CHANGES}",
+    f"DROP FUNCTION IF EXISTS {CHANGES}_append_only()",
+]
+_SQLITE_CHANGES = [
+    f"""
+    CREATE TRIGGER IF NOT EXISTS {CHANGES}_no_{op.lower()} BEFORE {op} ON {CHANGES}
+    BEGIN SELECT RAISE(ABORT, '{_REFUSED}: {op} on {CHANGES} refused'); END
+    """
+    for op in ("UPDATE", "DELETE")
+]
+_SQLITE_REMOVE_CHANGES = [f"DROP TRIGGER IF EXISTS {CHANGES}_no_{op}" for op in ("update", "delete")]
+_CHANGE_STATEMENTS = {
+    "postgresql": (_POSTGRESQL_CHANGES, _POSTGRESQL_REMOVE_CHANGES),
+    "sqlite": (_SQLITE_CHANGES, _SQLITE_REMOVE_CHANGES),
+}
+
 _STATEMENTS = {
     # vendor: ((install events, install chain and head), (remove events, remove chain and head))
     "postgresql": ((_POSTGRESQL_EVENTS, _POSTGRESQL_CHAIN), (_POSTGRESQL_REMOVE_EVENTS, _POSTGRESQL_REMOVE_CHAIN)),
@@ -211,9 +258,24 @@ def install(connection, *, chain: bool = True) -> None:
     and DELETE of events (what migration 0002 made)."""
     events, with_chain = _statements(connection.vendor, install=True)
     _execute(connection, [*events, *with_chain] if chain else events)
+    if chain and _has_changes(connection):
+        _execute(connection, _CHANGE_STATEMENTS[connection.vendor][0])
 
 
 def remove(connection, *, only_chain: bool = False) -> None:
     """Drop the triggers; `only_chain=True`: only the next-link insert check and the head's."""
     events, with_chain = _statements(connection.vendor, install=False)
     _execute(connection, with_chain if only_chain else [*events, *with_chain])
+    if not only_chain and _has_changes(connection):
+        _execute(connection, _CHANGE_STATEMENTS[connection.vendor][1])
+
+
+def remove_changes(connection) -> None:
+    """Drop only the change records' triggers."""
+    _execute(connection, _CHANGE_STATEMENTS[connection.vendor][1])
+
+
+def _has_changes(connection) -> bool:
+    """Whether the sealed change records' table exists yet (migrations before compliance 0009 install the
+    ledger's triggers without it)."""
+    return CHANGES in connection.introspection.table_names()

@@ -39,6 +39,7 @@ class ActionCode(StrEnum):
     MAIL_CALENDAR_WARNING = "rules.mail_calendar_warning"
     # engine: the nightly run and the decisions it applies
     DAILY_RUN = "engine.daily_run"
+    SEAL_CHANGES = "engine.seal_changes"  # one per commit of the nightly run: the digest of its change records
     CLASSIFY_LOAN = "engine.classify_loan"
     # reports: the month's facts the nightly run keeps (KPI-1)
     KEEP_MONTH_FACTS = "reports.keep_month_facts"

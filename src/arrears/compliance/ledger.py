@@ -25,6 +25,9 @@ at the first broken link:
   deleted, or the head rewritten;
 - an event beyond the ledger head (the database refuses one, `append_only.py`, unless its triggers were
   dropped): it was written outside arrears;
+- a seal event (`engine.seal_changes`) whose change records no longer give its digest, are fewer than it
+  sealed, or were edited; or a change record no seal covers (`seals.py`): change records edited, deleted or
+  written outside arrears;
 - an anchor — a head published outside the database, signed with a key the database does not hold
   (`anchors.py`) — whose event is no longer in the chain with the anchored hash, or lies beyond the chain's
   end: the chain was rewritten consistently (re-hashed), or its tail deleted and the head rewritten to match.
@@ -45,7 +48,9 @@ from uuid import UUID
 from django.db import models
 from django.utils.translation import gettext, gettext_noop
 
+from arrears.compliance.codes import ActionCode
 from arrears.compliance.models import GENESIS_HASH, AuditEvent, LedgerHead
+from arrears.compliance.seals import change_batches, check_seal, unsealed_rows
 
 HASHED_FIELDS = (
     "id",
@@ -147,6 +152,22 @@ PROBLEMS = {
         "the chain ends at #%(end)s but %(anchor)s recorded event #%(id)s: events after #%(end)s were deleted and "
         "the ledger head rewritten"
     ),
+    # the change records a seal event vouches for (seals.py)
+    "seal_malformed": gettext_noop("event #%(id)s is a seal whose range cannot be read: it was forged"),
+    "change_edited": gettext_noop(
+        "sealed change %(batch)s #%(seq)s (sealed by event #%(id)s) does not match its digest: it was edited"
+    ),
+    "change_missing": gettext_noop(
+        "event #%(id)s sealed %(count)s changes but %(found)s are there in order: change records were deleted"
+    ),
+    "change_digest": gettext_noop(
+        "the changes sealed by event #%(id)s do not give the digest it records: a change record was edited and "
+        "re-digested, or replaced"
+    ),
+    "change_unsealed": gettext_noop(
+        "sealed change %(batch)s #%(seq)s is sealed by no event: it was written into the database directly, not "
+        "recorded by arrears"
+    ),
     # the anchor file itself (anchors.py)
     "anchor_malformed": gettext_noop("%(file)s line %(line)s is not a well-formed anchor: the file was altered"),
     "anchor_forged": gettext_noop(
@@ -207,16 +228,19 @@ def verify_chain(
     *,
     anchors: Sequence[Anchor] = (),
     since: Anchor | None = None,
+    changes: bool = True,
 ) -> VerifyResult:
     """Recompute the chain up to the ledger head (read first, so events appended meanwhile are left for the
     next check), and check it against `anchors` (read before the head). Stops at the first broken link.
     `since`: start after this anchored event, once it is found with its hash (a check of what was appended
-    since the newest anchor). `progress(checked, total)` is called every 100,000 events."""
+    since the newest anchor). `changes=False`: the seals' change records are not read (`seals.py`; the seals
+    themselves are links checked like any event). `progress(checked, total)` is called every 100,000 events."""
 
     def broken(first: int | None, problem: str, **facts: Any) -> VerifyResult:
         return VerifyResult(False, checked, first, problem, facts, len(anchors), head)
 
     checked = 0
+    batches = change_batches() if changes else {}  # before the head: rows committed by then are sealed by it
     head = _head()
     if head is None:
         if AuditEvent.objects.exists():
@@ -251,6 +275,10 @@ def verify_chain(
             return broken(event_id, "prev_hash", id=event_id)
         if event_hash(fields) != stored:
             return broken(event_id, "edited", id=event_id)
+        if changes and fields["action"] == ActionCode.SEAL_CHANGES:
+            seal = check_seal(event_id, fields["changes"])
+            if not seal.ok:
+                return broken(event_id, seal.problem, **seal.facts)
         for anchor in anchored.get(event_id, ()):
             if anchor.head_hash != stored:
                 return broken(event_id, "anchor_hash", id=event_id, anchor=anchor)
@@ -271,6 +299,9 @@ def verify_chain(
         if newest > now_id:
             first = AuditEvent.objects.filter(id__gt=now_id).order_by("id").values_list("id", flat=True).first()
             return broken(first, "beyond_head", id=first, head=now_id)
+    rows = unsealed_rows(batches, head_id)
+    if not rows.ok:
+        return broken(None, rows.problem, **rows.facts)
     beyond = [anchor for anchor in anchors if anchor.head_id > head_id]
     if beyond:
         anchor = min(beyond, key=lambda a: (a.head_id, a.line))

@@ -73,6 +73,55 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("the audit ledger is append-only: events are never deleted")
 
 
+class ChangeRecordQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("the record of sealed changes is append-only: its rows are never updated")
+
+    def delete(self):
+        raise AppendOnlyError("the record of sealed changes is append-only: its rows are never deleted")
+
+    update.queryset_only = True
+    delete.queryset_only = True
+
+
+class ChangeRecord(models.Model):
+    """One change of a bulk writer (the nightly run), in the order written: what an audit event would hold, minus
+    what its seal holds (time, actor, permission). Rows of a `batch` are numbered 1, 2, 3 …; each carries the
+    SHA-256 of its own contents (`arrears.compliance.sealed`), and each commit of the writer ends with ONE ledger
+    event (`compliance.seal_changes`) carrying the range it sealed and the digest over those rows' digests, which
+    `audit verify` recomputes (AUTH-4). Append-only like the ledger (`append_only.py`)."""
+
+    id = models.BigAutoField(primary_key=True)
+    batch = models.CharField(_("batch"), max_length=64)
+    seq = models.BigIntegerField(_("number"))
+    action = models.CharField(_("action"), max_length=64)
+    subject_type = models.CharField(_("subject type"), max_length=64, blank=True)
+    subject_id = models.CharField(_("subject id"), max_length=64, blank=True)
+    clause = models.CharField(_("clause"), max_length=32, blank=True)
+    # The canonical JSON text ({field: [before, after]}, keys sorted, no spaces): hashed as stored.
+    changes = models.TextField(_("changes"))
+    reason = models.TextField(_("reason"), blank=True)
+    digest = models.CharField(_("digest"), max_length=64)
+
+    objects = ChangeRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("id",)
+        constraints = (models.UniqueConstraint(fields=("batch", "seq"), name="compliance_change_batch_seq"),)
+        indexes = (models.Index(fields=("subject_type", "subject_id"), name="compliance_change_subject"),)
+        verbose_name = _("sealed change")
+        verbose_name_plural = _("sealed changes")
+
+    def __str__(self) -> str:
+        return f"{self.batch} #{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        raise AppendOnlyError("sealed changes are written by arrears.compliance.sealed")
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("the record of sealed changes is append-only: its rows are never deleted")
+
+
 class LedgerHead(models.Model):
     """The single row (id 1) naming the last event. Appenders lock it (`SELECT … FOR UPDATE`) before reading
     the previous hash, so concurrent transactions chain one after another, then move it and write the events up

@@ -1,4 +1,4 @@
-"""Apply one date's decisions: bulk writes in chunks of borrowers, one transaction per chunk, audit in bulk.
+"""Apply one date's decisions: bulk writes in chunks of borrowers, one transaction per chunk, sealed audit.
 
 Every write compares with what is stored, so applying the same decisions again writes nothing:
 - loan positions: delinquent loans' rows replaced, cured or closed loans' rows removed; a change of class adds
@@ -14,7 +14,10 @@ Every write compares with what is stored, so applying the same decisions again w
   day and why) with an audit event, a broken one also with a `plan_broken` event on its case — each once, as
   only an active plan is changed.
 
-The chunk's writes, its audit events and the run ledger's cursor and change counts commit together. A run
+Each change is recorded as a sealed change record (`arrears.compliance.sealed`, AUTH-4): the chunk's records are
+written in bulk and sealed by one ledger event carrying their digest, which `audit verify` recomputes.
+The chunk's writes, its change records and their seal, and the run ledger's cursor and change counts commit
+together. A run
 killed anywhere resumes after its last committed chunk; the decisions of the remaining borrowers are the same
 as before the crash (no kernel looks across borrowers, and nothing of theirs was written), so the end state
 and the counts are those of a clean run.
@@ -30,6 +33,7 @@ from typing import Any
 import polars as pl
 from django.db import connection, transaction
 
+from arrears.accounts.permissions import Perm
 from arrears.bulk import insert_rows
 from arrears.collection.models import (
     CaseEvent,
@@ -42,8 +46,8 @@ from arrears.collection.models import (
     TaskStatus,
 )
 from arrears.collection.urgency import refresh_urgency
-from arrears.compliance.actions import append_events_bulk
 from arrears.compliance.codes import ActionCode
+from arrears.compliance.sealed import record_sealed
 from arrears.daily.apply_plans import PlanWrites, run_event
 from arrears.daily.models import Run
 from arrears.engine.positions import AMOUNT_COLUMNS, POSITION_COLUMNS
@@ -51,9 +55,9 @@ from arrears.engine.runner import Decisions
 from arrears.notices.models import Notice, NoticeKind, NoticeStatus, reminder_key
 from arrears.portfolio.models import DelinquencyRecord, Loan, LoanPosition, LoanStatus
 
-__all__ = ["CHUNK_BORROWERS", "apply_decisions", "stored_positions"]
+__all__ = ["CHUNK_BORROWERS", "apply_decisions", "run_batch", "stored_positions"]
 
-CHUNK_BORROWERS = 5_000
+CHUNK_BORROWERS = 25_000
 FIGURES_BATCH = 2_000  # rows per UPDATE … FROM VALUES (3 parameters each, well inside every backend's limit)
 CLASS_COLUMNS = ("loan_id", "dpd", "delinquency_class")
 # Why a task was withdrawn (the audit event's reason), by the borrower's late stage (`arrears.engine.late`).
@@ -99,7 +103,12 @@ class _Chunk(PlanWrites):
             self.frames["problems"].select("loan_id"), on="loan_id", how="anti"
         )
         if delinquent.height or gone.height:
-            LoanPosition.objects.filter(loan_id__in=[*delinquent["loan_id"], *gone["loan_id"]]).delete()
+            # Every stored position of the chunk's borrowers is replaced or removed, but a problem loan's (the
+            # engine could not decide it tonight): one range of the borrower index, not a lookup of each loan.
+            ids = pl.concat([delinquent["borrower_id"], gone["borrower_id"]])
+            LoanPosition.objects.filter(borrower_id__gte=ids.min(), borrower_id__lte=ids.max()).exclude(
+                loan_id__in=self.frames["problems"]["loan_id"].to_list()
+            ).delete()
             insert_rows(
                 LoanPosition,
                 ["loan", "borrower", *POSITION_COLUMNS[2:], "as_of"],
@@ -145,6 +154,7 @@ class _Chunk(PlanWrites):
             return
         opened = decisions.filter(pl.col("decision") == "open").to_dicts()
         opening = (self.as_of, 1, self.as_of)  # opened on, times opened, as of
+        before = _last_pk(CollectionCase)
         insert_rows(
             CollectionCase,
             [
@@ -165,9 +175,7 @@ class _Chunk(PlanWrites):
             ),
         )
         case_of = dict(
-            CollectionCase.objects.filter(
-                status=CaseStatus.OPEN, borrower_id__in=[r["borrower_id"] for r in opened]
-            ).values_list("borrower_id", "pk")
+            CollectionCase.objects.filter(pk__gt=before, status=CaseStatus.OPEN).values_list("borrower_id", "pk")
         )
         events = [(case_of[row["borrower_id"]], "opened", row) for row in opened]
         existing = {row["case_id"]: row for row in decisions.filter(pl.col("decision") != "open").to_dicts()}
@@ -257,8 +265,19 @@ class _Chunk(PlanWrites):
         )
         if not figures.height:
             return
-        rows = figures.select("borrower_id", "dpd", "overdue_fen").rows()
         table = CollectionCase._meta.db_table
+        if connection.vendor == "postgresql":  # three arrays: one statement, whatever the chunk's size
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} AS c SET dpd = v.dpd, overdue_fen = v.overdue_fen "  # noqa: S608 - our table
+                    "FROM unnest(%s::bigint[], %s::int[], %s::bigint[]) AS v (borrower_id, dpd, overdue_fen) "
+                    "WHERE c.borrower_id = v.borrower_id AND c.status = 'open' "
+                    "AND (c.dpd <> v.dpd OR c.overdue_fen <> v.overdue_fen)",
+                    [figures[name].to_list() for name in ("borrower_id", "dpd", "overdue_fen")],
+                )
+                self.changes["case_figures"] += cursor.rowcount
+            return
+        rows = figures.select("borrower_id", "dpd", "overdue_fen").rows()
         with connection.cursor() as cursor:
             for start in range(0, len(rows), FIGURES_BATCH):
                 batch = rows[start : start + FIGURES_BATCH]
@@ -285,6 +304,7 @@ class _Chunk(PlanWrites):
                 ).values_list("loan_id", "due_date")
             )
             fresh = [r for r in written.to_dicts() if (r["loan_id"], r["due_date"]) not in have]
+            before = _last_pk(Notice)
             insert_rows(
                 Notice,
                 [
@@ -320,7 +340,7 @@ class _Chunk(PlanWrites):
             ids = {
                 (loan, due): pk
                 for pk, loan, due in Notice.objects.filter(
-                    queued_on=self.as_of, kind=NoticeKind.REMINDER, loan_id__in=[r["loan_id"] for r in fresh]
+                    pk__gt=before, queued_on=self.as_of, kind=NoticeKind.REMINDER
                 ).values_list("pk", "loan_id", "due_date")
             }
             self.changes["reminders_queued"] += len(fresh)
@@ -366,11 +386,13 @@ class _Chunk(PlanWrites):
         fresh = [r for r in rows if r["key"] not in have]
         if not fresh:
             return
-        open_case = dict(
+        borrowers = {r["borrower_id"] for r in fresh}
+        open_case = dict(  # a range of the one-open-case-per-borrower index, not a lookup of each borrower
             CollectionCase.objects.filter(
-                status=CaseStatus.OPEN, borrower_id__in={r["borrower_id"] for r in fresh}
+                status=CaseStatus.OPEN, borrower_id__gte=min(borrowers), borrower_id__lte=max(borrowers)
             ).values_list("borrower_id", "pk")
         )
+        before = _last_pk(Task)
         insert_rows(
             Task,
             [
@@ -407,7 +429,7 @@ class _Chunk(PlanWrites):
                 for r in fresh
             ),
         )
-        ids = dict(Task.objects.filter(key__in=[r["key"] for r in fresh]).values_list("key", "pk"))
+        ids = dict(Task.objects.filter(pk__gt=before).values_list("key", "pk"))
         for r in fresh:
             self.changes[f"tasks_{r['kind']}"] += 1
         self.events.extend(
@@ -467,6 +489,23 @@ class _Chunk(PlanWrites):
         Promise.objects.bulk_update(promises, ["status", "paid_fen", "decided_on"])
 
 
+def _last_pk(model) -> int:
+    """The highest id so far: the ids of rows inserted next (one run at a time) are found above it by a range
+    read, not by a lookup of every key. Rows another writer inserts meanwhile are above it too: the callers
+    keep only their own keys."""
+    return model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _event_order(event: dict) -> tuple:
+    kind, ident = event["subject"]
+    return kind, ident, str(event["action"])
+
+
+def run_batch(run: Run) -> str:
+    """The batch of sealed change records of the run of one date (`arrears.compliance.seals`)."""
+    return f"daily:{run.business_date.isoformat()}"
+
+
 def _borrowers_touched(frames: dict[str, pl.DataFrame]) -> list[int]:
     ids = pl.concat([frame.select(pl.col("borrower_id").cast(pl.Int64)) for frame in frames.values()])
     return ids["borrower_id"].drop_nulls().unique().sort().to_list()
@@ -514,7 +553,17 @@ def apply_decisions(
         chunk = _Chunk({name: frame.filter(mine) for name, frame in relevant.items()}, as_of)
         with transaction.atomic():
             chunk.apply()
-            chunk.changes["audit_events"] += append_events_bulk(chunk.events, actor=actor)
+            # AUTH-4: the chunk's changes as sealed change records, and one ledger event sealing them.
+            chunk.changes["audit_events"] += record_sealed(
+                run_batch(run),
+                # In an order that depends only on the decisions (polars' joins may reorder rows), so a resumed
+                # run numbers its changes as a clean run does.
+                sorted(chunk.events, key=_event_order),
+                actor=actor,
+                permission=Perm.RUN_DAILY,
+                subject=run,
+                reason=f"the changes of the nightly run of {as_of} for borrowers {low}–{high}",
+            )
             ledger = Run.objects.select_for_update().get(pk=run.pk)
             merged = Counter(ledger.changes)
             merged.update(chunk.changes)
