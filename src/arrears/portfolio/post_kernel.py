@@ -62,6 +62,17 @@ ALLOCATION_SCHEMA = {
     "component": pl.String,
     "amount_fen": pl.Int64,
 }
+_LAST = 1 << 40  # a waiver's compound interest comes after every instalment's penalty; unapplied after all
+_WAIVER_ORDER = {"penalty_interest": 0, "compound_interest": 1}
+_UNAPPLIED = (
+    "loan_id",
+    "rid",
+    "kind",
+    pl.lit(None, pl.Int64).alias("n"),
+    pl.lit("unapplied").alias("component"),
+    "amount_fen",
+    pl.lit(4 * _LAST, pl.Int64).alias("seq"),
+)
 
 
 def _half_up_div(numerator: pl.Expr, denominator: int) -> pl.Expr:
@@ -107,6 +118,7 @@ def allocate(
             "due",
             "rate_e12",
             "receipts",
+            pos=pl.int_range(pl.len()).over("loan_id"),
             p=pl.col("principal_fen"),
             i=pl.col("interest_fen"),
             pdays=pl.lit(0, pl.Int64),
@@ -127,15 +139,16 @@ def allocate(
         state, applied = _step(
             state.join(step, on="loan_id", how="inner", maintain_order="left"), order, compound, denominator
         )
-        parts.append(applied)
+        parts.append(applied.with_columns(rank=pl.lit(rank, pl.Int64)))
     done.append(state.select("loan_id", "n", "settled_on"))
     # A loan without a schedule settles nothing: each of its receipts is unapplied in full.
     parts.append(
         receipts.join(instalments.select("loan_id").unique(), on="loan_id", how="anti").select(
-            "loan_id", "rid", "kind", n=pl.lit(None, pl.Int64), component=pl.lit("unapplied"), amount_fen="amount_fen"
+            *_UNAPPLIED, pl.col("rank").cast(pl.Int64)
         )
     )
-    allocations = pl.concat(parts)
+    # In the order the replay applies them: loan, receipt, then as the split went (what `pk` order shows).
+    allocations = pl.concat(parts).sort("loan_id", "rank", "seq")
     return allocations.select(ALLOCATION_SCHEMA.keys()).cast(ALLOCATION_SCHEMA), pl.concat(done)
 
 
@@ -190,21 +203,31 @@ def _step(frame: pl.DataFrame, order: tuple[str, ...], compound: bool, denominat
         .then(pl.col("paid_on"))
         .otherwise(pl.col("settled_on"))
     )
+    component = pl.col("component")
     parts = (
-        frame.select(loan, "rid", "kind", "n", *takes)
-        .unpivot(takes, index=[loan, "rid", "kind", "n"], variable_name="component", value_name="amount_fen")
+        frame.select(loan, "rid", "kind", "n", "pos", *takes)
+        .unpivot(takes, index=[loan, "rid", "kind", "n", "pos"], variable_name="component", value_name="amount_fen")
         .filter(pl.col("amount_fen") > 0)
-        .with_columns(pl.col("component").replace_strict({f"take_{v}": k for k, v in _COLUMN.items()}))
+        .with_columns(component.replace_strict({f"take_{v}": k for k, v in _COLUMN.items()}))
+        .with_columns(
+            seq=pl.when(is_waiver)
+            .then(component.replace_strict(_WAIVER_ORDER, default=0, return_dtype=pl.Int64) * _LAST + pl.col("pos"))
+            .otherwise(
+                pl.col("pos") * 4
+                + component.replace_strict({c: j for j, c in enumerate(order)}, default=0, return_dtype=pl.Int64)
+            )
+        )
     )
     unapplied = (
         frame.group_by(loan, "rid", "kind", maintain_order=True)
         .agg(amount_fen=pl.col("amount_fen").first() - pl.sum_horizontal(takes).sum())
         .filter(pl.col("amount_fen") > 0)
-        .select(loan, "rid", "kind", n=pl.lit(None, pl.Int64), component=pl.lit("unapplied"), amount_fen="amount_fen")
+        .select(*_UNAPPLIED)
     )
     state = frame.select(
         loan,
         "n",
+        "pos",
         "due",
         "rate_e12",
         "receipts",
@@ -217,4 +240,4 @@ def _step(frame: pl.DataFrame, order: tuple[str, ...], compound: bool, denominat
         "accrued_from",
         "settled_on",
     )
-    return state, pl.concat([parts.select(ALLOCATION_SCHEMA.keys()), unapplied])
+    return state, pl.concat([parts.select(*ALLOCATION_SCHEMA.keys(), "seq"), unapplied])
