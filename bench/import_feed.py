@@ -106,7 +106,7 @@ def _copy_floor(directory: Path) -> tuple[int, float] | None:
     return rows, seconds
 
 
-TABLES = ("borrowers", "contacts", "loans", "schedules", "payments")
+TABLES = ("borrowers", "contacts", "loans", "schedules", "payments", "delinquency_history", "holds")  # load order
 
 
 def _import(directory: Path, business_date: date, actor, label: str):
