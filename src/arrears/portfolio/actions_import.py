@@ -6,7 +6,9 @@ How this works
 2. The feed's identity is (business date, SHA-256 of its files). A feed already loaded (`FeedLoad` done)
    changes nothing, records nothing and says so. A business date older than the newest loaded one is
    refused unless it is a replay.
-3. Read and validate (`arrears.portfolio.feed`) outside the transaction: polars, no row loops.
+3. Read and validate (`arrears.portfolio.feed.stream`) outside the transaction, in bounded chunks: polars, no
+   row loops; the valid rows wait in spill Parquet files in a temporary directory (the "read" phase is
+   part of validation: each file is read as it is checked).
 4. One transaction, holding the import lock: upsert the valid rows, re-post the payments of the loans whose
    schedule, payments or contract changed (`arrears.portfolio.posting.allocate_payments`), write the
    rejection report, mark the `FeedLoad` done and append the audit event. Any failure rolls all of it back;

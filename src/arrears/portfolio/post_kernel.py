@@ -64,15 +64,32 @@ ALLOCATION_SCHEMA = {
 }
 _LAST = 1 << 40  # a waiver's compound interest comes after every instalment's penalty; unapplied after all
 _WAIVER_ORDER = {"penalty_interest": 0, "compound_interest": 1}
+_PART_SCHEMA = {
+    "loan_id": pl.Int64,
+    "rid": pl.Int64,
+    "waiver": pl.Boolean,
+    "n": pl.Int64,
+    "component": pl.String,
+    "amount_fen": pl.Int64,
+    "seq": pl.Int64,
+    "rank": pl.Int64,
+}
 _UNAPPLIED = (
     "loan_id",
     "rid",
-    "kind",
+    "waiver",
     pl.lit(None, pl.Int64).alias("n"),
     pl.lit("unapplied").alias("component"),
     "amount_fen",
     pl.lit(4 * _LAST, pl.Int64).alias("seq"),
 )
+
+
+def _running(amount: pl.Expr) -> pl.Expr:
+    """The running sum of `amount` within each loan (rows in loan order, `first` marking each loan's first):
+    one pass over the frame, no grouping."""
+    total = amount.cum_sum()
+    return total - pl.when(pl.col("first")).then(total - amount).forward_fill()
 
 
 def _half_up_div(numerator: pl.Expr, denominator: int) -> pl.Expr:
@@ -115,7 +132,6 @@ def allocate(
         .select(
             "loan_id",
             "n",
-            "due",
             "rate_e12",
             "receipts",
             pos=pl.int_range(pl.len()).over("loan_id"),
@@ -125,69 +141,82 @@ def allocate(
             cdays=pl.lit(0, pl.Int64),
             pen_paid=pl.lit(0, pl.Int64),
             comp_paid=pl.lit(0, pl.Int64),
-            accrued_from=pl.col("due"),
-            settled_on=pl.lit(None, pl.Date),
+            accrued_from=pl.col("due").cast(pl.Int32),  # dates as day numbers inside the kernel
+            settled_on=pl.lit(None, pl.Int32),
         )
     )
     done: list[pl.DataFrame] = []
-    parts: list[pl.DataFrame] = []
+    parts = [pl.DataFrame(schema=_PART_SCHEMA)]
     by_rank = receipts.partition_by("rank", as_dict=True, maintain_order=True)
     for rank in range(len(by_rank)):
         done.append(state.filter(pl.col("receipts") == rank).select("loan_id", "n", "settled_on"))
         state = state.filter(pl.col("receipts") > rank)
-        step = by_rank[(rank,)].drop("rank")
-        state, applied = _step(
+        step = by_rank[(rank,)].select(
+            "loan_id", "rid", pl.col("paid_on").cast(pl.Int32), "amount_fen", waiver=pl.col("kind") == WAIVER
+        )
+        # A loan whose instalments are all settled (or that has none) puts the whole receipt aside.
+        parts.append(
+            step.join(state.select(pl.col("loan_id").unique()), on="loan_id", how="anti")
+            .select(*_UNAPPLIED)
+            .with_columns(rank=pl.lit(rank, pl.Int64))
+        )
+        state, settled, applied = _step(
             state.join(step, on="loan_id", how="inner", maintain_order="left"), order, compound, denominator
         )
+        done.append(settled)
         parts.append(applied.with_columns(rank=pl.lit(rank, pl.Int64)))
     done.append(state.select("loan_id", "n", "settled_on"))
-    # A loan without a schedule settles nothing: each of its receipts is unapplied in full.
-    parts.append(
-        receipts.join(instalments.select("loan_id").unique(), on="loan_id", how="anti").select(
-            *_UNAPPLIED, pl.col("rank").cast(pl.Int64)
-        )
-    )
     # In the order the replay applies them: loan, receipt, then as the split went (what `pk` order shows).
-    allocations = pl.concat(parts).sort("loan_id", "rank", "seq")
-    return allocations.select(ALLOCATION_SCHEMA.keys()).cast(ALLOCATION_SCHEMA), pl.concat(done)
+    allocations = (
+        pl.concat(parts, how="vertical_relaxed")
+        .sort("loan_id", "rank", "seq")
+        .with_columns(kind=pl.when("waiver").then(pl.lit(WAIVER)).otherwise(pl.lit(PAYMENT)))
+    )
+    settled = pl.concat(done).with_columns(pl.col("settled_on").cast(pl.Date))
+    return allocations.select(ALLOCATION_SCHEMA.keys()).cast(ALLOCATION_SCHEMA), settled
 
 
 def _step(frame: pl.DataFrame, order: tuple[str, ...], compound: bool, denominator: int):
-    """Apply one receipt per loan (columns rid, key, paid_on, amount_fen, kind joined to the loan's
+    """Apply one receipt per loan (columns rid, paid_on, amount_fen, waiver joined to the loan's
     instalments, in allocation order): accrue to its date, split it, and return (new state, allocation rows)."""
     loan = "loan_id"
-    days = (pl.col("paid_on") - pl.col("accrued_from")).dt.total_days().clip(lower_bound=0)
-    frame = frame.with_columns(
-        pdays=pl.col("pdays") + pl.col("p") * days,
-        cdays=(pl.col("cdays") + pl.col("i") * days) if compound else pl.col("cdays"),
-        accrued_from=pl.max_horizontal("accrued_from", "paid_on"),
-    ).with_columns(
-        pen=_half_up_div(pl.col("pdays").cast(pl.Int128) * pl.col("rate_e12"), denominator) - pl.col("pen_paid"),
-        comp=_half_up_div(pl.col("cdays").cast(pl.Int128) * pl.col("rate_e12"), denominator) - pl.col("comp_paid"),
+    days = (pl.col("paid_on") - pl.col("accrued_from")).clip(lower_bound=0).cast(pl.Int64)
+    frame = (
+        frame.with_columns(
+            first=pl.col(loan) != pl.col(loan).shift(1, fill_value=-1),
+            last=pl.col(loan) != pl.col(loan).shift(-1, fill_value=-1),
+        )
+        .with_columns(
+            pdays=pl.col("pdays") + pl.col("p") * days,
+            cdays=(pl.col("cdays") + pl.col("i") * days) if compound else pl.col("cdays"),
+            accrued_from=pl.max_horizontal("accrued_from", "paid_on"),
+        )
+        .with_columns(
+            pen=_half_up_div(pl.col("pdays").cast(pl.Int128) * pl.col("rate_e12"), denominator) - pl.col("pen_paid"),
+            comp=_half_up_div(pl.col("cdays").cast(pl.Int128) * pl.col("rate_e12"), denominator) - pl.col("comp_paid"),
+        )
     )
     # A payment: instalment first, within it the policy's order.
     owed = [pl.col(_COLUMN[c]) for c in order]
     total = pl.sum_horizontal(owed)
-    before = total.cum_sum().over(loan) - total
-    payment_takes, running = {}, before
+    payment_takes, running = {}, _running(total) - total
     for component, column in zip(order, owed, strict=True):
         payment_takes[component] = (pl.col("amount_fen") - running).clip(0).clip(upper_bound=column)
         running = running + column
-    # A waiver: penalty of every instalment oldest first, then compound interest (WVR-2).
-    pen_before = pl.col("pen").cum_sum().over(loan) - pl.col("pen")
-    comp_before = pl.col("pen").sum().over(loan) + pl.col("comp").cum_sum().over(loan) - pl.col("comp")
-    waiver_takes = {
-        "penalty_interest": (pl.col("amount_fen") - pen_before).clip(0).clip(upper_bound=pl.col("pen")),
-        "compound_interest": (pl.col("amount_fen") - comp_before).clip(0).clip(upper_bound=pl.col("comp")),
-    }
-    is_waiver = pl.col("kind") == WAIVER
-    frame = frame.with_columns(
-        **{
-            f"take_{_COLUMN[c]}": pl.when(is_waiver).then(waiver_takes.get(c, pl.lit(0))).otherwise(payment_takes[c])
-            for c in order
-        }
-    )
     takes = [f"take_{_COLUMN[c]}" for c in order]
+    is_waiver = pl.col("waiver")
+    if frame["waiver"].any():
+        # A waiver: penalty of every instalment oldest first, then compound interest (WVR-2).
+        pen_before = _running(pl.col("pen")) - pl.col("pen")
+        comp_before = pl.col("pen").sum().over(loan) + _running(pl.col("comp")) - pl.col("comp")
+        waiver_takes = {
+            "penalty_interest": (pl.col("amount_fen") - pen_before).clip(0).clip(upper_bound=pl.col("pen")),
+            "compound_interest": (pl.col("amount_fen") - comp_before).clip(0).clip(upper_bound=pl.col("comp")),
+        }
+        chosen = {c: pl.when(is_waiver).then(waiver_takes.get(c, pl.lit(0))).otherwise(payment_takes[c]) for c in order}
+    else:
+        chosen = payment_takes
+    frame = frame.with_columns(**{f"take_{_COLUMN[c]}": chosen[c] for c in order})
     frame = frame.with_columns(
         p=pl.col("p") - pl.col("take_p"),
         i=pl.col("i") - pl.col("take_i"),
@@ -205,8 +234,8 @@ def _step(frame: pl.DataFrame, order: tuple[str, ...], compound: bool, denominat
     )
     component = pl.col("component")
     parts = (
-        frame.select(loan, "rid", "kind", "n", "pos", *takes)
-        .unpivot(takes, index=[loan, "rid", "kind", "n", "pos"], variable_name="component", value_name="amount_fen")
+        frame.select(loan, "rid", "waiver", "n", "pos", *takes)
+        .unpivot(takes, index=[loan, "rid", "waiver", "n", "pos"], variable_name="component", value_name="amount_fen")
         .filter(pl.col("amount_fen") > 0)
         .with_columns(component.replace_strict({f"take_{v}": k for k, v in _COLUMN.items()}))
         .with_columns(
@@ -219,18 +248,27 @@ def _step(frame: pl.DataFrame, order: tuple[str, ...], compound: bool, denominat
         )
     )
     unapplied = (
-        frame.group_by(loan, "rid", "kind", maintain_order=True)
-        .agg(amount_fen=pl.col("amount_fen").first() - pl.sum_horizontal(takes).sum())
+        frame.with_columns(taken=_running(pl.sum_horizontal(takes)))
+        .filter(pl.col("last"))
+        .with_columns(amount_fen=pl.col("amount_fen") - pl.col("taken"))
         .filter(pl.col("amount_fen") > 0)
         .select(*_UNAPPLIED)
     )
-    state = frame.select(
+    gone = (
+        (pl.col("p") == 0)
+        & (pl.col("i") == 0)
+        & (pl.col("pen") == pl.col("take_pen"))
+        & (pl.col("comp") == pl.col("take_comp"))
+    )
+    frame = frame.with_columns(gone=gone)
+    # A settled instalment is never touched again (nothing owed, nothing accrues): it leaves the working frame.
+    settled = frame.filter("gone").select(loan, "n", "settled_on")
+    state = frame.filter(~pl.col("gone")).select(
         loan,
         "n",
-        "pos",
-        "due",
         "rate_e12",
         "receipts",
+        "pos",
         "p",
         "i",
         "pdays",
@@ -240,4 +278,5 @@ def _step(frame: pl.DataFrame, order: tuple[str, ...], compound: bool, denominat
         "accrued_from",
         "settled_on",
     )
-    return state, pl.concat([parts.select(*ALLOCATION_SCHEMA.keys(), "seq"), unapplied])
+    columns = ["loan_id", "rid", "waiver", "n", "component", "amount_fen", "seq"]
+    return state, settled, pl.concat([parts.select(columns), unapplied.select(columns)])
