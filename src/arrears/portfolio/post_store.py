@@ -32,7 +32,7 @@ from arrears.portfolio.models import Instalment, Loan, Payment, PaymentAllocatio
 from arrears.portfolio.post_kernel import allocate
 from arrears.rules.queries import calendar
 
-CHUNK = 100_000  # loans per round: bounds memory, not policy
+CHUNK = 20_000  # loans per round: bounds memory, not policy
 ROLL_REACH = timedelta(days=31)  # as `posting.ROLL_REACH`: a due date further than this past as-of is not rolled
 _IDS = "post_ids"
 _SETTLED = "post_settled"
