@@ -34,6 +34,9 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--baseline-loans", type=int, default=50_000, help="bulk_create slice (0: skip)")
     parser.add_argument("--no-second-day", action="store_true", help="skip the unchanged re-import")
     parser.add_argument(
+        "--validate-only", action="store_true", help="only read and validate the feed (no database writes)"
+    )
+    parser.add_argument(
         "--skip-post",
         action="store_true",
         help="leave out the posting step (allocate_payments) in the imports and time it on a sample instead",
@@ -70,6 +73,23 @@ def _write_feed(args: argparse.Namespace, directory: Path) -> dict[str, int]:
     print(f"feed: {args.loans:,} loans written to {directory} in {time.perf_counter() - started:.1f} s")
     scan = pl.scan_csv if args.format == "csv" else pl.scan_parquet
     return {n: scan(directory / f"{n}.{args.format}").select(pl.len()).collect().item() for n in names}
+
+
+def _validate_only(directory: Path, business_date: date) -> None:
+    """Read and validate the feed in chunks (`feed.stream`), writing nothing to the database."""
+    from arrears.portfolio.feed import load, read, stream
+
+    paths, _strays = read.discover(directory)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="arrears-bench-spill-") as spill:
+        outcomes = stream.validate_chunked(paths, business_date, load.stored_keys, Path(spill))
+        seconds = time.perf_counter() - started
+    rows = sum(o.rows for o in outcomes.values())
+    rejected = sum(o.rejected for o in outcomes.values())
+    print(
+        f"read and validate only: {rows:,} rows ({rejected:,} rejected) in {seconds:.1f} s = {rows / seconds:,.0f} "
+        f"rows/s, peak RSS {_rss_mb():,.0f} MB"
+    )
 
 
 def _copy_floor(directory: Path) -> tuple[int, float] | None:
@@ -265,6 +285,9 @@ def main() -> int:
         directory = args.feed_dir or Path(tmp) / "feed"
         rows = _write_feed(args, directory)
         print(f"feed rows: {rows}")
+        if args.validate_only:
+            _validate_only(directory, args.business_date)
+            return 0
         first, first_wall = _import(directory, args.business_date, actor, "first import (every row new)")
         second_wall = None
         if not args.no_second_day:
