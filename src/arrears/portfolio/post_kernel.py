@@ -85,11 +85,12 @@ _UNAPPLIED = (
 )
 
 
-def _running(amount: pl.Expr) -> pl.Expr:
-    """The running sum of `amount` within each loan (rows in loan order, `first` marking each loan's first):
-    one pass over the frame, no grouping."""
+def _running(amount: pl.Expr, *, first: bool = False) -> pl.Expr:
+    """The running sum of `amount` within each loan (rows in loan order, `first` marking each loan's first
+    row, or worked out here): one pass over the frame, no grouping."""
     total = amount.cum_sum()
-    return total - pl.when(pl.col("first")).then(total - amount).forward_fill()
+    start = pl.col("loan_id") != pl.col("loan_id").shift(1, fill_value=-1) if first else pl.col("first")
+    return total - pl.when(start).then(total - amount).forward_fill()
 
 
 def _half_up_div(numerator: pl.Expr, denominator: int) -> pl.Expr:
@@ -160,9 +161,15 @@ def allocate(
             .select(*_UNAPPLIED)
             .with_columns(rank=pl.lit(rank, pl.Int64))
         )
-        state, settled, applied = _step(
-            state.join(step, on="loan_id", how="inner", maintain_order="left"), order, compound, denominator
-        )
+        joined = state.join(step, on="loan_id", how="inner", maintain_order="left")
+        # Rows a payment cannot reach — what comes before them owes at least their principal and interest,
+        # which already exhaust the payment — are left as they are: their accrual waits, being linear, until
+        # a receipt reaches them (a waiver reaches every row: penalty of all instalments first).
+        owed_before = _running(pl.col("p") + pl.col("i"), first=True) - pl.col("p") - pl.col("i")
+        joined = joined.with_columns(reach=pl.col("waiver") | (owed_before < pl.col("amount_fen")))
+        far = joined.filter(~pl.col("reach")).select(state.columns)
+        near, settled, applied = _step(joined.filter("reach"), order, compound, denominator)
+        state = near.vstack(far).sort("loan_id", "pos")
         done.append(settled)
         parts.append(applied.with_columns(rank=pl.lit(rank, pl.Int64)))
     done.append(state.select("loan_id", "n", "settled_on"))
