@@ -13,6 +13,8 @@ Figures are printed, never asserted. The database must hold no loans yet: use a 
 from __future__ import annotations
 
 import argparse
+import io
+import multiprocessing
 import os
 import resource
 import sys
@@ -31,6 +33,9 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--business-date", type=date.fromisoformat, default=date(2026, 11, 27))
     parser.add_argument("--baseline-loans", type=int, default=50_000, help="bulk_create slice (0: skip)")
     parser.add_argument("--no-second-day", action="store_true", help="skip the unchanged re-import")
+    parser.add_argument(
+        "--validate-only", action="store_true", help="only read and validate the feed (no database writes)"
+    )
     parser.add_argument(
         "--skip-post",
         action="store_true",
@@ -55,12 +60,73 @@ def _write_feed(args: argparse.Namespace, directory: Path) -> dict[str, int]:
         scan = pl.scan_csv if args.format == "csv" else pl.scan_parquet
         return {n: scan(directory / f"{n}.{args.format}").select(pl.len()).collect().item() for n in names}
     started = time.perf_counter()
-    summary = write_feed(directory, args.loans, seed=args.seed, business_date=args.business_date, fmt=args.format)
+    # In a child process, so that the peak RSS printed below is the import's alone.
+    child = multiprocessing.get_context("fork").Process(
+        target=write_feed,
+        args=(directory, args.loans),
+        kwargs={"seed": args.seed, "business_date": args.business_date, "fmt": args.format},
+    )
+    child.start()
+    child.join()
+    if child.exitcode:
+        raise SystemExit(f"writing the feed failed (exit code {child.exitcode})")
     print(f"feed: {args.loans:,} loans written to {directory} in {time.perf_counter() - started:.1f} s")
-    return dict(summary.rows)
+    scan = pl.scan_csv if args.format == "csv" else pl.scan_parquet
+    return {n: scan(directory / f"{n}.{args.format}").select(pl.len()).collect().item() for n in names}
 
 
-TABLES = ("borrowers", "contacts", "loans", "schedules", "payments")
+def _validate_only(directory: Path, business_date: date) -> None:
+    """Read and validate the feed in chunks (`feed.stream`), writing nothing to the database."""
+    from arrears.portfolio.feed import load, read, stream
+
+    paths, _strays = read.discover(directory)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="arrears-bench-spill-") as spill:
+        outcomes = stream.validate_chunked(paths, business_date, load.stored_keys, Path(spill))
+        seconds = time.perf_counter() - started
+    rows = sum(o.rows for o in outcomes.values())
+    rejected = sum(o.rejected for o in outcomes.values())
+    print(
+        f"read and validate only: {rows:,} rows ({rejected:,} rejected) in {seconds:.1f} s = {rows / seconds:,.0f} "
+        f"rows/s, peak RSS {_rss_mb():,.0f} MB"
+    )
+
+
+def _copy_floor(directory: Path) -> tuple[int, float] | None:
+    """The floor: the feed's rows COPY'd as they are into tables without an index, a key or a constraint
+    (typed columns), in one transaction that is rolled back. PostgreSQL only; returns (rows, seconds)."""
+    import polars as pl
+    from django.db import connection, transaction
+
+    from arrears.portfolio.feed.schema import SPECS, Kind
+
+    if connection.vendor != "postgresql":
+        return None
+    types = {Kind.AMOUNT: "numeric", Kind.RATE: "numeric", Kind.INT: "bigint", Kind.DATE: "date", Kind.BOOL: "boolean"}
+    rows, seconds = 0, 0.0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name, spec in SPECS.items():
+            path = next(iter(sorted(directory.glob(f"{name}.*"))), None)
+            if path is None:
+                continue
+            columns = ", ".join(f"{c.name} {types.get(c.kind, 'text')}" for c in spec.columns)
+            cursor.execute(f"CREATE TEMP TABLE floor_{name} ({columns})")
+            frame = pl.scan_csv(path, infer_schema=False) if path.suffix == ".csv" else pl.scan_parquet(path)
+            started = time.perf_counter()
+            for batch in frame.collect_batches(chunk_size=500_000):
+                buffer = io.BytesIO()
+                batch.write_csv(buffer, include_header=False)
+                with cursor.cursor.copy(
+                    f"COPY floor_{name} ({', '.join(batch.columns)}) FROM STDIN (FORMAT csv)"
+                ) as copy:
+                    copy.write(buffer.getbuffer())
+                rows += batch.height
+            seconds += time.perf_counter() - started
+        transaction.set_rollback(True)
+    return rows, seconds
+
+
+TABLES = ("borrowers", "contacts", "loans", "schedules", "payments", "delinquency_history", "holds")  # load order
 
 
 def _import(directory: Path, business_date: date, actor, label: str):
@@ -219,9 +285,24 @@ def main() -> int:
         directory = args.feed_dir or Path(tmp) / "feed"
         rows = _write_feed(args, directory)
         print(f"feed rows: {rows}")
+        if args.validate_only:
+            _validate_only(directory, args.business_date)
+            return 0
         first, first_wall = _import(directory, args.business_date, actor, "first import (every row new)")
+        second_wall = None
         if not args.no_second_day:
-            _import(directory, args.business_date + timedelta(days=1), actor, "next day, same files (all unchanged)")
+            _, second_wall = _import(
+                directory, args.business_date + timedelta(days=1), actor, "next day, same files (all unchanged)"
+            )
+        floor = _copy_floor(directory)
+    if floor is not None:
+        floor_rows, floor_seconds = floor
+        print(
+            f"\nCOPY floor: the same {floor_rows:,} rows COPY'd into unindexed typed tables in {floor_seconds:.1f} s "
+            f"= {floor_rows / floor_seconds:,.0f} rows/s (rolled back)"
+        )
+        print(f"  first import {first_wall / floor_seconds:.1f}x the floor", end="")
+        print(f", next day {second_wall / floor_seconds:.1f}x the floor" if second_wall else "")
     if args.skip_post:
         posting.allocate_payments = real_post
         _time_posting(2_000, args.business_date)

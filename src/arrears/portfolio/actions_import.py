@@ -6,7 +6,9 @@ How this works
 2. The feed's identity is (business date, SHA-256 of its files). A feed already loaded (`FeedLoad` done)
    changes nothing, records nothing and says so. A business date older than the newest loaded one is
    refused unless it is a replay.
-3. Read and validate (`arrears.portfolio.feed`) outside the transaction: polars, no row loops.
+3. Read and validate (`arrears.portfolio.feed.stream`) outside the transaction, in bounded chunks: polars, no
+   row loops; the valid rows wait in spill Parquet files in a temporary directory (the "read" phase is
+   part of validation: each file is read as it is checked).
 4. One transaction, holding the import lock: upsert the valid rows, re-post the payments of the loans whose
    schedule, payments or contract changed (`arrears.portfolio.posting.allocate_payments`), write the
    rejection report, mark the `FeedLoad` done and append the audit event. Any failure rolls all of it back;
@@ -16,6 +18,7 @@ How this works
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -30,8 +33,7 @@ from django.utils import timezone
 from arrears.accounts.permissions import Perm
 from arrears.compliance.actions import ActionDenied, audited, require
 from arrears.compliance.codes import ActionCode
-from arrears.portfolio.feed import load, read, report, validate
-from arrears.portfolio.feed.schema import SPECS
+from arrears.portfolio.feed import load, read, report, stream, validate
 from arrears.portfolio.models import FeedLoad
 
 PHASES = ("read", "validate", "load", "post")
@@ -120,8 +122,11 @@ def do_import_feed(
     actor,
     replay: bool = False,
     progress: Progress | None = None,
+    chunk_rows: int = stream.CHUNK_ROWS,
+    bucket_bytes: int = stream.BUCKET_BYTES,
 ) -> ImportResult:
-    """Import the feed in `directory` for `business_date` (see `docs/feed-format.md`)."""
+    """Import the feed in `directory` for `business_date` (see `docs/feed-format.md`). `chunk_rows` and
+    `bucket_bytes` bound the memory of reading and validating (`feed.stream`); they change no result."""
     require(actor, Perm.IMPORT_FEED)  # before the feed is even read; audited() checks again when it writes
     clock = _Clock(progress)
     paths, strays = read.discover(Path(directory))
@@ -131,27 +136,32 @@ def do_import_feed(
         return already
     _check_order(business_date, replay)
 
-    files = {}
-    for i, (name, path) in enumerate(paths.items(), 1):
-        files[name] = read.read_file(SPECS[name], path)
+    for i in range(1, len(paths) + 1):  # each file is read as it is validated, a chunk at a time
         clock.step("read", i, len(paths))
     clock.end("read", len(paths))
-    n_files = len(files)
-    checked = validate.validate_feed(
-        files, business_date, load.stored_keys, step=lambda done: clock.step("validate", done, n_files)
-    )
-    del files
-    clock.end("validate", len(checked))
-    faults = report.masked_faults(validate.all_faults(checked, strays))
-    result = ImportResult(
-        business_date, digest, "done", replay=replay, faults=faults.height, sample=faults.head(SAMPLE).to_dicts()
-    )
-    for name, c in checked.items():
-        result.files[name] = FileResult(c.file, read=c.rows, rejected=c.rejected)
-    result.rejected = sum(f.rejected for f in result.files.values())
-    valid = {name: c.valid for name, c in checked.items() if c.frame is not None}
-    del checked  # only the rows to load are kept from here on
+    with tempfile.TemporaryDirectory(prefix="arrears-feed-") as spill:
+        outcomes = stream.validate_chunked(
+            paths,
+            business_date,
+            load.stored_keys,
+            Path(spill),
+            chunk_rows=chunk_rows,
+            bucket_bytes=bucket_bytes,
+            step=lambda done: clock.step("validate", done, len(paths)),
+        )
+        clock.end("validate", len(outcomes))
+        faults = report.masked_faults(validate.all_faults(outcomes, strays))
+        result = ImportResult(
+            business_date, digest, "done", replay=replay, faults=faults.height, sample=faults.head(SAMPLE).to_dicts()
+        )
+        for name, c in outcomes.items():
+            result.files[name] = FileResult(c.file, read=c.rows, rejected=c.rejected)
+        result.rejected = sum(f.rejected for f in result.files.values())
+        valid = {name: c.valid() for name, c in outcomes.items() if not c.whole_file_rejected}
+        return _import_valid(result, valid, faults, actor, clock)
 
+
+def _import_valid(result: ImportResult, valid, faults, actor, clock: _Clock) -> ImportResult:
     started = timezone.now()
     try:
         _load(result, valid, faults, actor, started, clock)

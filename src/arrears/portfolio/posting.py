@@ -24,6 +24,7 @@ from django.db.models import Prefetch, QuerySet
 
 from arrears.finance import from_fen, to_fen
 from arrears.finance.account import WAIVER, AccountPosition, Receipt, ScheduledInstalment, replay
+from arrears.portfolio import post_store
 from arrears.portfolio.models import (
     Instalment,
     Loan,
@@ -120,10 +121,21 @@ def _replayed(loan: Loan, as_of: date, policy) -> AccountPosition:
     )
 
 
-def allocate_payments(loan_ids: Sequence[int], *, business_date: date) -> int:
+def allocate_payments(loan_ids: Sequence[int], *, business_date: date, chunk: int | None = None) -> int:
     """(Re)write the allocation rows (of payments and of waivers) of these loans and their instalments' settled
     dates; returns the number of allocation rows written. Call inside the caller's transaction (the feed
-    import's, or the waiver approval's)."""
+    import's, or the waiver approval's). The posting kernel (`post_kernel.allocate`) does the arithmetic;
+    reads, deletes, inserts and the settled dates are set-based (`post_store`). `chunk`: loans per round
+    (machinery, not policy; bounds the memory)."""
+    written, left = post_store.post(
+        sorted(set(loan_ids)), business_date, policy_on(business_date), chunk or post_store.CHUNK
+    )
+    return written + (replay_payments(left, business_date=business_date) if left else 0)
+
+
+def replay_payments(loan_ids: Sequence[int], *, business_date: date) -> int:
+    """`allocate_payments` by the finance core's replay, loan by loan: the reference the kernel is tested
+    against, and the way for a loan whose rates the kernel cannot hold exactly."""
     policy = policy_on(business_date)
     written = 0
     ids = sorted(set(loan_ids))

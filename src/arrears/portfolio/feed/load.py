@@ -28,7 +28,7 @@ once recorded (by a feed or in arrears) is kept while the feed says nothing of o
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -194,15 +194,15 @@ def lock_imports(cursor) -> None:
 
 
 def load_valid(
-    valid: dict[str, pl.DataFrame],
+    valid: dict[str, pl.DataFrame | Iterable[pl.DataFrame]],
     business_date: date,
     step: Callable[[str], None] | None = None,
     *,
     actor_id: int | None = None,
 ) -> LoadResult:
-    """Upsert the valid rows of each file; call inside a transaction. `step(file)` is called after each.
-    Consumes `valid`: each frame is dropped once its table is loaded. `actor_id`: the importing user, who
-    places the holds the feed adds."""
+    """Upsert the valid rows of each file (a frame, or frames one after another: all are staged before the
+    merge); call inside a transaction. `step(file)` is called after each. Consumes `valid`: each frame is
+    dropped once its table is loaded. `actor_id`: the importing user, who places the holds the feed adds."""
     counts: dict[str, TableCounts] = {}
     touched: set[int] = set()
     with connection.cursor() as cursor:
@@ -211,10 +211,8 @@ def load_valid(
             if frame is None:
                 continue
             stage, delta = f"feed_stage_{table.file}", f"feed_delta_{table.file}"
-            _stage(cursor, table, frame.drop(ROW), stage)
-            counts[table.file] = _merge(
-                cursor, _bind(table, actor_id), stage, delta, business_date, frame.height, touched
-            )
+            staged = _stage(cursor, table, [frame] if isinstance(frame, pl.DataFrame) else frame, stage)
+            counts[table.file] = _merge(cursor, _bind(table, actor_id), stage, delta, business_date, staged, touched)
             cursor.execute(f"DROP TABLE {stage}")
             cursor.execute(f"DROP TABLE {delta}")
             if step is not None:
@@ -233,24 +231,31 @@ def _bind(table: Table, actor_id: int | None) -> Table:
     return Table(table.file, table.model, table.conflict, values, table.join, table.feed_date, table.insert_only)
 
 
-def _stage(cursor, table: Table, frame: pl.DataFrame, stage: str) -> None:
+def _stage(cursor, table: Table, frames: Iterable[pl.DataFrame], stage: str) -> int:
+    """The frames' rows in the TEMP table `stage`; returns how many."""
     spec = SPECS[table.file]
     columns = ", ".join(f"{c.name} {_sql_type(c.kind)}" for c in spec.columns)
-    if _vendor() == "postgresql":
-        cursor.execute(f"CREATE TEMP TABLE {stage} ({columns}) ON COMMIT DROP")
-        with cursor.cursor.copy(f"COPY {stage} ({', '.join(spec.names)}) FROM STDIN (FORMAT csv)") as copy:
-            for start in range(0, frame.height, COPY_CHUNK):
-                buffer = io.BytesIO()
-                frame.slice(start, COPY_CHUNK).write_csv(buffer, include_header=False)
-                copy.write(buffer.getbuffer())
+    pg = _vendor() == "postgresql"
+    cursor.execute(f"CREATE TEMP TABLE {stage} ({columns})" + (" ON COMMIT DROP" if pg else ""))
+    staged = 0
+    for frame in frames:
+        frame = frame.drop(ROW, strict=False)
+        staged += frame.height
+        if pg:
+            with cursor.cursor.copy(f"COPY {stage} ({', '.join(spec.names)}) FROM STDIN (FORMAT csv)") as copy:
+                for start in range(0, frame.height, COPY_CHUNK):
+                    buffer = io.BytesIO()
+                    frame.slice(start, COPY_CHUNK).write_csv(buffer, include_header=False)
+                    copy.write(buffer.getbuffer())
+            continue
+        # SQLite keeps dates as ISO text and booleans as 0/1, exactly as Django writes them.
+        frame = frame.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d"))
+        insert = f"INSERT INTO {stage} ({', '.join(spec.names)}) VALUES ({', '.join(['%s'] * len(spec.names))})"  # noqa: S608
+        for start in range(0, frame.height, SQLITE_CHUNK):
+            cursor.executemany(insert, frame.slice(start, SQLITE_CHUNK).rows())
+    if pg:
         cursor.execute(f"ANALYZE {stage}")
-        return
-    cursor.execute(f"CREATE TEMP TABLE {stage} ({columns})")
-    # SQLite keeps dates as ISO text and booleans as 0/1, exactly as Django writes them.
-    frame = frame.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d"))
-    insert = f"INSERT INTO {stage} ({', '.join(spec.names)}) VALUES ({', '.join(['%s'] * len(spec.names))})"  # noqa: S608
-    for start in range(0, frame.height, SQLITE_CHUNK):
-        cursor.executemany(insert, frame.slice(start, SQLITE_CHUNK).rows())
+    return staged
 
 
 def _merge(

@@ -116,19 +116,25 @@ def read_file(spec: FileSpec, path: Path) -> FeedFile:
         return out
     out.rows = frame.height
     header = list(frame.columns)
-    out.faults.extend(_column_faults(spec, path.name, header))
+    out.faults.extend(column_faults(spec, path.name, header))
     if out.faults:
         return out
+    out.frame = as_text(spec, frame)
+    return out
+
+
+def as_text(spec: FileSpec, frame: pl.DataFrame, first_row: int = 1) -> pl.DataFrame:
+    """The file's columns (or a chunk's, whose first row is `first_row`) as validation sees them: stripped
+    text, empty as null, optional columns left out added empty, and the row number `_row`."""
     for column in spec.columns:
         if column.name not in frame.columns:  # an optional column left out: every value empty
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column.name))
     text = [pl.col(name).str.strip_chars() for name in spec.names]
-    out.frame = (
+    return (
         frame.select(pl.when(t.str.len_bytes() > 0).then(t).alias(n) for t, n in zip(text, spec.names, strict=True))
-        .with_row_index(ROW, offset=1)
+        .with_row_index(ROW, offset=first_row)
         .with_columns(pl.col(ROW).cast(pl.Int64))
     )
-    return out
 
 
 def _fault(out: FeedFile, row: int | None, column: str, reason: str, value: str = "") -> None:
@@ -214,9 +220,17 @@ def _read_parquet(out: FeedFile, raw: bytes) -> pl.DataFrame | None:
         _fault(out, 0, "", f"cannot be read as Parquet ({str(exc).splitlines()[0][:200]}); the file was not loaded")
         return None
     out.rows = frame.height
+    casts = parquet_casts(out, frame.schema)
+    if out.faults:
+        return None
+    return frame.select(casts)
+
+
+def parquet_casts(out: FeedFile, schema) -> list[pl.Expr]:
+    """Each Parquet column as text (see the module doc); a column of a type the feed cannot carry is a fault."""
     known = {c.name: c for c in out.spec.columns}
     casts = []
-    for name, dtype in frame.schema.items():
+    for name, dtype in schema.items():
         column = known.get(name)
         if column is None:
             casts.append(pl.col(name))  # reported as an unknown column by the caller
@@ -239,12 +253,10 @@ def _read_parquet(out: FeedFile, raw: bytes) -> pl.DataFrame | None:
             casts.append(pl.col(name).cast(pl.String))
         else:
             _fault(out, 0, name, f"{name} has type {dtype}, which the feed does not use; send text, a number or a date")
-    if out.faults:
-        return None
-    return frame.select(casts)
+    return casts
 
 
-def _column_faults(spec: FileSpec, file: str, header: list[str]) -> list[Fault]:
+def column_faults(spec: FileSpec, file: str, header: list[str]) -> list[Fault]:
     faults = [
         Fault(file, 0, "", name, "", f"required column {name} is missing; the file was not loaded")
         for name in spec.required

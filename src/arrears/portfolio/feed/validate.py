@@ -112,7 +112,8 @@ class Checked:
         return rows.get_column(v(column)).drop_nulls().unique().cast(pl.String)
 
 
-def check_fields(feed_file: FeedFile) -> Checked:
+def check_fields(feed_file: FeedFile, *, duplicates: bool = True) -> Checked:
+    """The field checks of every row (and, unless `duplicates` is False, the duplicate keys)."""
     spec, frame = feed_file.spec, feed_file.frame
     checked = Checked(spec, feed_file.name, feed_file.rows, None)
     if feed_file.faults:
@@ -131,11 +132,12 @@ def check_fields(feed_file: FeedFile) -> Checked:
     for seq, column in enumerate(spec.columns):
         checked.add(pl.col(f"_r_{column.name}").is_not_null(), column.name, pl.col(f"_r_{column.name}"), seq)
     checked.frame = checked.frame.drop([f"_r_{c.name}" for c in spec.columns])
-    _duplicates(checked)
+    if duplicates:
+        check_duplicates(checked)
     return checked
 
 
-def _duplicates(checked: Checked) -> None:
+def check_duplicates(checked: Checked) -> None:
     key = [v(k) for k in checked.spec.key]
     complete = pl.all_horizontal(pl.col(k).is_not_null() for k in key)
     duplicated = checked.frame.filter(complete & (pl.len().over(key) > 1))
@@ -343,14 +345,20 @@ def validate_feed(
 
 
 def _check_file(feed_file: FeedFile, checked: dict[str, Checked], business_date: date, stored: Stored) -> Checked:
-    spec = feed_file.spec
-    result = check_fields(feed_file)
+    return check_across(check_fields(feed_file), checked, business_date, stored)
+
+
+def check_across(result: Checked, checked: dict[str, Checked], business_date: date, stored: Stored) -> Checked:
+    """The checks across rows and files of a file whose fields are checked: references to its parent file (in
+    `checked`) or to stored rows, dates against the loan's start, a schedule's order and wholeness, holds'
+    loans. Rows that share a key, or a schedule's loan, must be in the same `result`."""
+    spec = result.spec
     parent = checked.get(spec.parent) if spec.parent else None
     if parent is not None and parent.whole_file_rejected:
-        _reject_whole(result, parent)
+        reject_whole(result, parent)
         return result
     if result.frame is None or parent is None:
-        _slim(result)
+        slim(result)
         return result
     found = _references(result, parent, stored)
     if spec.name == "schedules":
@@ -365,11 +373,11 @@ def _check_file(feed_file: FeedFile, checked: dict[str, Checked], business_date:
     elif spec.name == "holds":
         _hold_loans(result, checked.get("loans"), stored)
         _hold_dates(result, business_date)
-    _slim(result)
+    slim(result)
     return result
 
 
-def _slim(checked: Checked) -> None:
+def slim(checked: Checked) -> None:
     """Once a file's faults are listed, keep only what loading and the files after it need (memory: a
     million-loan feed has tens of millions of schedule rows)."""
     if checked.frame is not None:
@@ -377,7 +385,7 @@ def _slim(checked: Checked) -> None:
         checked.frame = checked.frame.select(columns)
 
 
-def _reject_whole(child: Checked, parent: Checked) -> None:
+def reject_whole(child: Checked, parent: Checked) -> None:
     child.whole_file_rejected = True
     child.frame = None
     child.faults.append(
@@ -417,4 +425,16 @@ def all_faults(checked: dict[str, Checked], extra: list[Fault] = ()) -> pl.DataF
     )
 
 
-__all__ = ["FAULT_SCHEMA", "SPECS", "Checked", "Stored", "all_faults", "check_fields", "validate_feed"]
+__all__ = [
+    "FAULT_SCHEMA",
+    "SPECS",
+    "Checked",
+    "Stored",
+    "all_faults",
+    "check_across",
+    "check_duplicates",
+    "check_fields",
+    "reject_whole",
+    "slim",
+    "validate_feed",
+]
