@@ -131,14 +131,23 @@ class ChangeRecordAdmin(admin.ModelAdmin):
     """The nightly run's sealed changes (AUTH-4, `seals.py`): read-only, searchable by the object's id, beside the
     ledger whose seal events vouch for them."""
 
-    list_display = ("batch", "seq", "what", "subject", "subject_id", "clause", "recorded_changes", "recorded_reason")
+    list_display = (
+        "recorded_batch",
+        "seq",
+        "what",
+        "subject",
+        "subject_id",
+        "clause",
+        "recorded_changes",
+        "recorded_reason",
+    )
     list_filter = (ActionFilter,)
     search_fields = ("=subject_id", "=batch", "=action")
     ordering = ("-id",)
     show_full_result_count = False
     actions = None
     fields = (
-        "batch",
+        "recorded_batch",
         "seq",
         "what",
         "subject",
@@ -164,6 +173,10 @@ class ChangeRecordAdmin(admin.ModelAdmin):
     @admin.display(description=_("reason"))
     def recorded_reason(self, record: ChangeRecord) -> str:
         return recorded(record.reason)
+
+    @admin.display(description=_("batch"), ordering="batch")
+    def recorded_batch(self, record: ChangeRecord) -> str:
+        return recorded(record.batch)
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields

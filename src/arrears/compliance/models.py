@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from arrears.compliance.language import Category, Kind
@@ -113,7 +114,10 @@ class ChangeRecord(models.Model):
         verbose_name_plural = _("sealed changes")
 
     def __str__(self) -> str:
-        return f"{self.batch} #{self.seq} {self.action}"
+        kind, _sep, day = self.batch.partition(":")
+        if kind == "daily":
+            return gettext("Change %(seq)s of the nightly run of %(day)s") % {"seq": self.seq, "day": day}
+        return gettext("Sealed change %(seq)s") % {"seq": self.seq}
 
     def save(self, *args, **kwargs):
         raise AppendOnlyError("sealed changes are written by arrears.compliance.sealed")
