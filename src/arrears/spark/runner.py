@@ -1,0 +1,285 @@
+"""`SparkEngine`: decide a date's book on Spark (see the package's docstring for the steps).
+
+Errors that stop a run before any decision is made raise `SparkUnavailable`, with a `reason` the command line
+turns into a sentence: `no_pyspark`, `bad_master`, `no_java`, `start_failed` (the session did not start) and
+`job_failed` (a Spark job failed). A date in a year the working-day calendar lacks raises `UnknownYearError`
+as the local run does (a worker that meets one reports it as a row instead of failing the job).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from arrears.engine.params import Terms
+from arrears.engine.runner import Decisions, decide
+from arrears.engine.schema import SCHEMAS, Inputs
+from arrears.spark.tagged import FRAME, from_tagged, to_tagged, union_schema
+from arrears.workdays import Calendar, UnknownYearError
+
+__all__ = ["MASTER_FORMS", "SparkEngine", "SparkUnavailable", "check_master", "decision_schemas"]
+
+PART = "part"  # the partition of borrowers a row belongs to
+UNKNOWN_YEAR = "unknown_year"  # a worker's report of a year the calendar lacks (a row tagged with this name)
+BY_LOAN = ("instalments", "allocations")  # frames keyed by loan: they take their loan's borrower's partition
+MASTER_FORMS = "local, local[N], local[*], spark://HOST:PORT, yarn, k8s://https://HOST:PORT"
+_MASTER = re.compile(
+    r"local(\[(\*|[1-9][0-9]*)(,[0-9]+)?\])?|local-cluster\[[0-9]+, ?[0-9]+, ?[0-9]+\]|spark://\S+|yarn|k8s://\S+"
+)
+LOANS_PER_PART = 250_000  # the default number of partitions gives about this many loans each (a worker's memory)
+
+
+class SparkUnavailable(RuntimeError):
+    """Spark could not decide the date: `reason` says why (see the module doc), `detail` what Spark said."""
+
+    def __init__(self, reason: str, master: str, detail: str = "") -> None:
+        self.reason, self.master, self.detail = reason, master, detail
+        super().__init__(f"{reason} ({master}): {detail}" if detail else f"{reason} ({master})")
+
+
+def check_master(master: str) -> None:
+    """Refuse a master URL Spark would not understand, before starting a JVM for it."""
+    if not _MASTER.fullmatch(master.strip()):
+        raise SparkUnavailable("bad_master", master)
+
+
+def _java() -> str | None:
+    home = os.environ.get("JAVA_HOME")
+    if home and (Path(home) / "bin" / "java").exists():
+        return str(Path(home) / "bin" / "java")
+    return shutil.which("java")
+
+
+def decision_schemas() -> dict[str, dict[str, pl.DataType]]:
+    """The decision frames' columns and types (those of a run on an empty book: the kernels' output schema)."""
+    empty = decide(Inputs.of(), Terms.of(_default_policy(), date(2000, 1, 3)), None)
+    return {name: dict(frame.schema) for name, frame in empty.frames().items()}
+
+
+def _default_policy():
+    from arrears.policy import Policy
+
+    return Policy()
+
+
+def _spark_type(dtype: pl.DataType):
+    from pyspark.sql import types as T
+
+    kinds = {pl.Int64: T.LongType, pl.Int32: T.IntegerType, pl.String: T.StringType, pl.Date: T.DateType}
+    kinds[pl.Boolean] = T.BooleanType
+    for kind, spark_type in kinds.items():
+        if dtype == kind:
+            return spark_type()
+    raise TypeError(f"no Spark type for {dtype}")
+
+
+def _arrow_type(dtype: pl.DataType):
+    import pyarrow as pa
+
+    kinds = {pl.Int64: pa.int64(), pl.Int32: pa.int32(), pl.String: pa.string(), pl.Date: pa.date32()}
+    kinds[pl.Boolean] = pa.bool_()
+    for kind, arrow_type in kinds.items():
+        if dtype == kind:
+            return arrow_type
+    raise TypeError(f"no Arrow type for {dtype}")
+
+
+@dataclass(frozen=True)
+class _Kernel:
+    """What a worker needs to decide a partition; pickled to the executors (the calendar as plain data)."""
+
+    terms: Terms
+    calendar: tuple | None  # (holidays, make-up days, known years, source, overrides)
+    decisions: dict[str, dict[str, pl.DataType]]
+    union: dict[str, pl.DataType]
+
+    def calendar_object(self) -> Calendar | None:
+        if self.calendar is None:
+            return None
+        holidays, makeup, years, source, overrides = self.calendar
+        return Calendar(holidays, makeup, years, source=source, overrides=overrides)
+
+    def __call__(self, table):
+        import pyarrow as pa
+
+        frames = from_tagged(pl.from_arrow(table), SCHEMAS)
+        try:
+            decided = decide(Inputs.of(**frames), self.terms, self.calendar_object()).frames()
+            tagged = to_tagged(decided, self.union)
+        except UnknownYearError as exc:
+            tagged = pl.DataFrame({FRAME: [UNKNOWN_YEAR], UNKNOWN_YEAR: [exc.year]}).select(
+                (pl.col(c) if c in (FRAME, UNKNOWN_YEAR) else pl.lit(None)).cast(t).alias(c)
+                for c, t in self.union.items()
+            )
+        schema = pa.schema([(column, _arrow_type(dtype)) for column, dtype in self.union.items()])
+        return tagged.to_arrow().cast(schema)
+
+
+def _calendar_data(calendar: Calendar | None) -> tuple | None:
+    if calendar is None:
+        return None
+    return (
+        dict(calendar.holidays),
+        dict(calendar.makeup_workdays),
+        sorted(calendar.known_years),
+        calendar.source,
+        sorted(calendar.overrides),
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    """What went wrong, in one line: a worker's error is the last line of its traceback, Spark's the first."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    if not lines:
+        return type(exc).__name__
+    if "Traceback (most recent call last)" in str(exc):
+        worker = [line for line in lines if re.match(r"[A-Za-z_.]+(Error|Exception)\b", line)]
+        if worker:
+            return worker[-1][:500]
+    return lines[0][:500]
+
+
+@dataclass
+class SparkEngine:
+    """Decides dates on Spark: call it as `decide` is called; `close()` (or `with`) stops the session.
+
+    `directory`: where each date's book and decisions are written as Parquet (a path every executor sees at
+    the same place); each date's files are removed once read back unless `keep` is set. `parts`: partitions of
+    borrowers (default: enough for about `LOANS_PER_PART` loans each, at least twice the cores)."""
+
+    master: str
+    directory: Path
+    parts: int | None = None
+    keep: bool = False
+    config: dict[str, str] = field(default_factory=dict)
+    _session: Any = field(default=None, init=False, repr=False)
+
+    def __enter__(self) -> SparkEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.stop()
+            self._session = None
+
+    def session(self):
+        """The Spark session, started on first use; raises SparkUnavailable with the reason it cannot."""
+        if self._session is not None:
+            return self._session
+        check_master(self.master)
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError as exc:
+            raise SparkUnavailable("no_pyspark", self.master, _first_line(exc)) from exc
+        if _java() is None:
+            raise SparkUnavailable("no_java", self.master)
+        local = self.master.startswith("local")
+        settings = {
+            "spark.ui.enabled": "false",
+            "spark.ui.showConsoleProgress": "false",
+            "spark.sql.shuffle.partitions": "4",
+            "spark.driver.memory": "1g",
+            "spark.sql.session.timeZone": "UTC",
+            "spark.sql.execution.arrow.pyspark.enabled": "true",
+            "spark.log.level": "ERROR",
+        }
+        if local:
+            # The workers are this interpreter (the same arrears, polars and pyarrow); nothing listens off the box.
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+            settings |= {
+                "spark.pyspark.python": sys.executable,
+                "spark.driver.host": "127.0.0.1",
+                "spark.driver.bindAddress": "127.0.0.1",
+            }
+        settings |= self.config
+        builder = SparkSession.builder.master(self.master).appName("arrears nightly run")
+        for key, value in settings.items():
+            builder = builder.config(key, value)
+        try:
+            self._session = builder.getOrCreate()
+        except Exception as exc:  # the JVM did not start, or the master refused us
+            raise SparkUnavailable("start_failed", self.master, _first_line(exc)) from exc
+        self._session.sparkContext.setLogLevel("ERROR")
+        return self._session
+
+    def __call__(self, inputs: Inputs, terms: Terms, calendar: Calendar | None = None) -> Decisions:
+        spark = self.session()
+        run_dir = Path(self.directory) / f"run-{terms.as_of}-{uuid.uuid4().hex[:8]}"
+        try:
+            return self._decide(spark, inputs, terms, calendar, run_dir)
+        except (SparkUnavailable, UnknownYearError):
+            raise
+        except Exception as exc:
+            if type(exc).__module__.startswith(("pyspark", "py4j")):
+                raise SparkUnavailable("job_failed", self.master, _first_line(exc)) from exc
+            raise
+        finally:
+            if not self.keep:
+                shutil.rmtree(run_dir, ignore_errors=True)
+
+    def _parts(self, spark, inputs: Inputs) -> int:
+        if self.parts:
+            return self.parts
+        loans = inputs.loans.select(pl.len()).collect().item()
+        return max(2 * spark.sparkContext.defaultParallelism, -(-loans // LOANS_PER_PART))
+
+    def _decide(self, spark, inputs: Inputs, terms: Terms, calendar: Calendar | None, run_dir: Path) -> Decisions:
+        from pyspark.sql import functions as F
+        from pyspark.sql import types as T
+
+        book, out = run_dir / "book", run_dir / "decisions"
+        book.mkdir(parents=True)
+        for name in inputs.names():
+            getattr(inputs, name).collect().write_parquet(book / f"{name}.parquet")
+        parts = self._parts(spark, inputs)
+        in_union = union_schema(SCHEMAS)
+        decisions = decision_schemas()
+        out_union = union_schema({**decisions, UNKNOWN_YEAR: {UNKNOWN_YEAR: pl.Int32}})
+
+        def read(name: str):
+            return spark.read.parquet(str(book / f"{name}.parquet"))
+
+        owner = read("loans").select("loan_id", F.pmod("borrower_id", F.lit(parts)).alias(PART))
+        stacked = None
+        for name, schema in SCHEMAS.items():
+            frame = read(name)
+            if name in BY_LOAN:
+                frame = frame.join(owner, "loan_id")
+            else:
+                frame = frame.withColumn(PART, F.pmod("borrower_id", F.lit(parts)))
+            frame = frame.select(
+                F.lit(name).alias(FRAME),
+                F.col(PART),
+                *(
+                    (F.col(c) if c in schema else F.lit(None)).cast(_spark_type(t)).alias(c)
+                    for c, t in in_union.items()
+                    if c != FRAME
+                ),
+            )
+            stacked = frame if stacked is None else stacked.unionByName(frame)
+        result_type = T.StructType([T.StructField(c, _spark_type(t)) for c, t in out_union.items()])
+        kernel = _Kernel(terms, _calendar_data(calendar), decisions, out_union)
+        grouped = stacked.repartition(min(parts, 200), PART).groupBy(PART)
+
+        def decide_partition(table):  # a plain function: Spark reads its signature (one argument: no key)
+            return kernel(table.drop_columns([PART]))
+
+        grouped.applyInArrow(decide_partition, schema=result_type).write.mode("overwrite").parquet(str(out))
+        files = sorted(out.glob("part-*.parquet"))
+        tagged = pl.read_parquet(files) if files else pl.DataFrame(schema=out_union)
+        errors = tagged.filter(pl.col(FRAME) == UNKNOWN_YEAR)
+        if errors.height:
+            raise UnknownYearError(int(errors[UNKNOWN_YEAR].min()))
+        return Decisions(**from_tagged(tagged, decisions))
