@@ -13,6 +13,7 @@ import re
 import shutil
 import sys
 import uuid
+import warnings
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,6 +36,7 @@ MASTER_FORMS = "local, local[N], local[*], spark://HOST:PORT, yarn, k8s://https:
 _MASTER = re.compile(
     r"local(\[(\*|[1-9][0-9]*)(,[0-9]+)?\])?|local-cluster\[[0-9]+, ?[0-9]+, ?[0-9]+\]|spark://\S+|yarn|k8s://\S+"
 )
+LOG_CONFIG = Path(__file__).with_name("log4j2.properties")  # Spark's log: errors only
 LOANS_PER_PART = 250_000  # the default number of partitions gives about this many loans each (a worker's memory)
 
 
@@ -148,6 +150,26 @@ def _first_line(exc: BaseException) -> str:
     return lines[0][:500]
 
 
+def export_book(inputs: Inputs, parts: int, directory: Path) -> None:
+    """The book as Parquet for Spark: every frame stacked into one tagged table (`tagged`), each row with its
+    partition of borrowers (`borrower_id mod parts`; instalments and allocations take their loan's), one file
+    per partition."""
+    owner = inputs.loans.select("loan_id", (pl.col("borrower_id") % parts).cast(pl.Int32).alias(PART))
+    frames = {}
+    for name in inputs.names():
+        frame = getattr(inputs, name)
+        if name in BY_LOAN:
+            frame = frame.join(owner, on="loan_id", how="inner")
+        else:
+            frame = frame.with_columns((pl.col("borrower_id") % parts).cast(pl.Int32).alias(PART))
+        frames[name] = frame.collect()
+    union = union_schema({**{name: SCHEMAS[name] for name in frames}, PART: {PART: pl.Int32}})
+    stacked = to_tagged(frames, union)
+    for (part,), rows in stacked.group_by(PART):
+        if part is not None:
+            rows.write_parquet(directory / f"part-{part:05d}.parquet")
+
+
 @dataclass
 class SparkEngine:
     """Decides dates on Spark: call it as `decide` is called; `close()` (or `with`) stops the session.
@@ -174,17 +196,23 @@ class SparkEngine:
             self._session.stop()
             self._session = None
 
-    def session(self):
-        """The Spark session, started on first use; raises SparkUnavailable with the reason it cannot."""
-        if self._session is not None:
-            return self._session
+    def check(self) -> None:
+        """What can be known before starting Spark: the master URL's form, pyspark installed, Java found."""
         check_master(self.master)
         try:
-            from pyspark.sql import SparkSession
+            import pyspark  # noqa: F401
         except ImportError as exc:
             raise SparkUnavailable("no_pyspark", self.master, _first_line(exc)) from exc
         if _java() is None:
             raise SparkUnavailable("no_java", self.master)
+
+    def session(self):
+        """The Spark session, started on first use; raises SparkUnavailable with the reason it cannot."""
+        if self._session is not None:
+            return self._session
+        self.check()
+        from pyspark.sql import SparkSession
+
         local = self.master.startswith("local")
         settings = {
             "spark.ui.enabled": "false",
@@ -194,10 +222,12 @@ class SparkEngine:
             "spark.sql.session.timeZone": "UTC",
             "spark.sql.execution.arrow.pyspark.enabled": "true",
             "spark.log.level": "ERROR",
+            "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={LOG_CONFIG.as_uri()}",
         }
         if local:
             # The workers are this interpreter (the same arrears, polars and pyarrow); nothing listens off the box.
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
             settings |= {
                 "spark.pyspark.python": sys.executable,
                 "spark.driver.host": "127.0.0.1",
@@ -208,10 +238,11 @@ class SparkEngine:
         for key, value in settings.items():
             builder = builder.config(key, value)
         try:
-            self._session = builder.getOrCreate()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", FutureWarning)  # pyspark's note on pandas 3, which it does not use here
+                self._session = builder.getOrCreate()
         except Exception as exc:  # the JVM did not start, or the master refused us
             raise SparkUnavailable("start_failed", self.master, _first_line(exc)) from exc
-        self._session.sparkContext.setLogLevel("ERROR")
         return self._session
 
     def __call__(self, inputs: Inputs, terms: Terms, calendar: Calendar | None = None) -> Decisions:
@@ -236,39 +267,20 @@ class SparkEngine:
         return max(2 * spark.sparkContext.defaultParallelism, -(-loans // LOANS_PER_PART))
 
     def _decide(self, spark, inputs: Inputs, terms: Terms, calendar: Calendar | None, run_dir: Path) -> Decisions:
-        from pyspark.sql import functions as F
         from pyspark.sql import types as T
 
         book, out = run_dir / "book", run_dir / "decisions"
         book.mkdir(parents=True)
-        for name in inputs.names():
-            getattr(inputs, name).collect().write_parquet(book / f"{name}.parquet")
         parts = self._parts(spark, inputs)
         in_union = union_schema(SCHEMAS)
         decisions = decision_schemas()
         out_union = union_schema({**decisions, UNKNOWN_YEAR: {UNKNOWN_YEAR: pl.Int32}})
-
-        def read(name: str):
-            return spark.read.parquet(str(book / f"{name}.parquet"))
-
-        owner = read("loans").select("loan_id", F.pmod("borrower_id", F.lit(parts)).alias(PART))
-        stacked = None
-        for name, schema in SCHEMAS.items():
-            frame = read(name)
-            if name in BY_LOAN:
-                frame = frame.join(owner, "loan_id")
-            else:
-                frame = frame.withColumn(PART, F.pmod("borrower_id", F.lit(parts)))
-            frame = frame.select(
-                F.lit(name).alias(FRAME),
-                F.col(PART),
-                *(
-                    (F.col(c) if c in schema else F.lit(None)).cast(_spark_type(t)).alias(c)
-                    for c, t in in_union.items()
-                    if c != FRAME
-                ),
+        export_book(inputs, parts, book)
+        stacked = spark.read.schema(
+            T.StructType(
+                [T.StructField(c, _spark_type(t)) for c, t in in_union.items()] + [T.StructField(PART, T.IntegerType())]
             )
-            stacked = frame if stacked is None else stacked.unionByName(frame)
+        ).parquet(str(book))
         result_type = T.StructType([T.StructField(c, _spark_type(t)) for c, t in out_union.items()])
         kernel = _Kernel(terms, _calendar_data(calendar), decisions, out_union)
         grouped = stacked.repartition(min(parts, 200), PART).groupBy(PART)
@@ -276,7 +288,10 @@ class SparkEngine:
         def decide_partition(table):  # a plain function: Spark reads its signature (one argument: no key)
             return kernel(table.drop_columns([PART]))
 
-        grouped.applyInArrow(decide_partition, schema=result_type).write.mode("overwrite").parquet(str(out))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # pyspark's note on pandas 3 (pandas is not used)
+            decided = grouped.applyInArrow(decide_partition, schema=result_type)
+        decided.write.mode("overwrite").parquet(str(out))
         files = sorted(out.glob("part-*.parquet"))
         tagged = pl.read_parquet(files) if files else pl.DataFrame(schema=out_union)
         errors = tagged.filter(pl.col(FRAME) == UNKNOWN_YEAR)
