@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import sys
+import threading
 import uuid
 import warnings
 from dataclasses import dataclass, field
@@ -147,6 +148,8 @@ def _first_line(exc: BaseException) -> str:
         worker = [line for line in lines if re.match(r"[A-Za-z_.]+(Error|Exception)\b", line)]
         if worker:
             return worker[-1][:500]
+    if lines[0].startswith("An error occurred while calling") and len(lines) > 1:
+        return lines[1].lstrip(": ")[:500]  # py4j: the Java exception and its message follow
     return lines[0][:500]
 
 
@@ -182,6 +185,7 @@ class SparkEngine:
     directory: Path
     parts: int | None = None
     keep: bool = False
+    start_timeout: float = 120.0  # seconds a cluster has to run its first task (not used on local masters)
     config: dict[str, str] = field(default_factory=dict)
     _session: Any = field(default=None, init=False, repr=False)
 
@@ -243,7 +247,33 @@ class SparkEngine:
                 self._session = builder.getOrCreate()
         except Exception as exc:  # the JVM did not start, or the master refused us
             raise SparkUnavailable("start_failed", self.master, _first_line(exc)) from exc
+        if not local:
+            self._first_task()
         return self._session
+
+    def _first_task(self) -> None:
+        """A cluster that never runs a task (no master listening, no workers, too little memory free) would
+        leave the run waiting: a one-task job must finish within `start_timeout` seconds, or the run stops."""
+        outcome: dict[str, BaseException | bool] = {}
+
+        def probe() -> None:
+            try:
+                self._session.range(1).count()
+                outcome["done"] = True
+            except Exception as exc:
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=probe, name="spark-probe", daemon=True)
+        worker.start()
+        worker.join(self.start_timeout)
+        if "done" in outcome:
+            return
+        error = outcome.get("error")
+        if error is None:
+            self._session.sparkContext.cancelAllJobs()
+        self.close()
+        detail = _first_line(error) if error is not None else f"no executor ran a task within {self.start_timeout} s"
+        raise SparkUnavailable("start_failed", self.master, detail)
 
     def __call__(self, inputs: Inputs, terms: Terms, calendar: Calendar | None = None) -> Decisions:
         spark = self.session()
