@@ -39,26 +39,26 @@ def spark_message(exc) -> str:
 
     from arrears.spark.runner import MASTER_FORMS
 
-    texts = {
-        "bad_master": _("Spark master %(master)s is not a master URL; use one of: %(forms)s."),
-        "no_pyspark": _(
-            "the Spark engine needs pyspark, which is not installed: pip install 'arrears[spark]' "
-            "(or run with --engine local)."
-        ),
-        "no_java": _(
-            "the Spark engine needs Java 17, and no java was found (JAVA_HOME or PATH): install it "
-            "(Debian: apt-get install openjdk-17-jre-headless) or run with --engine local."
-        ),
-        "start_failed": _(
-            "Spark did not start with master %(master)s: %(detail)s. Check the master URL and that the "
-            "cluster is reachable, or run with --engine local; nothing was applied."
-        ),
-        "job_failed": _(
-            "the Spark job failed: %(detail)s. Nothing of this date was applied; run the date again once fixed "
-            "(the executors need arrears installed and --spark-dir at the same path)."
-        ),
-    }
-    with translation.override("en"):
+    with translation.override("en"):  # the command speaks English, as its other messages do
+        texts = {
+            "bad_master": _("Spark master %(master)s is not a master URL; use one of: %(forms)s."),
+            "no_pyspark": _(
+                "the Spark engine needs pyspark, which is not installed: pip install 'arrears[spark]' "
+                "(or run with --engine local)."
+            ),
+            "no_java": _(
+                "the Spark engine needs Java 17, and no java was found (JAVA_HOME or PATH): install it "
+                "(Debian: apt-get install openjdk-17-jre-headless) or run with --engine local."
+            ),
+            "start_failed": _(
+                "Spark did not start with master %(master)s: %(detail)s. Check the master URL and that the "
+                "cluster is reachable, or run with --engine local; nothing was applied."
+            ),
+            "job_failed": _(
+                "the Spark job failed: %(detail)s. Nothing of this date was applied; run the date again once fixed "
+                "(the executors need arrears installed and --spark-dir at the same path)."
+            ),
+        }
         return str(texts[exc.reason]) % {"master": exc.master, "forms": MASTER_FORMS, "detail": exc.detail}
 
 

@@ -13,6 +13,7 @@ import re
 import shutil
 import sys
 import threading
+import time
 import uuid
 import warnings
 from dataclasses import dataclass, field
@@ -102,7 +103,6 @@ class _Kernel:
 
     terms: Terms
     calendar: tuple | None  # (holidays, make-up days, known years, source, overrides)
-    decisions: dict[str, dict[str, pl.DataType]]
     union: dict[str, pl.DataType]
 
     def calendar_object(self) -> Calendar | None:
@@ -185,8 +185,12 @@ class SparkEngine:
     directory: Path
     parts: int | None = None
     keep: bool = False
+    shuffle: bool = False  # Spark reads the book and groups it by partition (else each task reads its own file)
     start_timeout: float = 120.0  # seconds a cluster has to run its first task (not used on local masters)
     config: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(
+        default_factory=dict, init=False
+    )  # the last date's phases: export, spark, read_back
     _session: Any = field(default=None, init=False, repr=False)
 
     def __enter__(self) -> SparkEngine:
@@ -296,23 +300,45 @@ class SparkEngine:
         loans = inputs.loans.select(pl.len()).collect().item()
         return max(2 * spark.sparkContext.defaultParallelism, -(-loans // LOANS_PER_PART))
 
-    def _decide(self, spark, inputs: Inputs, terms: Terms, calendar: Calendar | None, run_dir: Path) -> Decisions:
+    def _by_file(self, spark, book: Path, out: Path, parts: int, kernel: _Kernel) -> None:
+        """One task per partition of borrowers: it reads its partition's Parquet file, decides it and writes
+        the decisions' Parquet file (Spark schedules, retries and spreads the tasks; no shuffle)."""
+        from pyspark.sql import functions as F
+
+        out.mkdir(parents=True, exist_ok=True)
+        book_dir, out_dir = str(book), str(out)
+
+        def decide_files(batches):
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            for batch in batches:
+                for part in batch.column(0).to_pylist():
+                    source = Path(book_dir) / f"part-{part:05d}.parquet"
+                    if not source.exists():  # no borrower of the book falls in this partition
+                        continue
+                    table = kernel(pq.read_table(source).drop_columns([PART]))
+                    pq.write_table(table, Path(out_dir) / f"part-{part:05d}.parquet")
+                    yield pa.RecordBatch.from_arrays(
+                        [pa.array([part], pa.int32()), pa.array([table.num_rows], pa.int64())], names=[PART, "rows"]
+                    )
+
+        ids = spark.range(parts, numPartitions=parts).select(F.col("id").cast("int").alias(PART))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # pyspark's note on pandas 3 (pandas is not used)
+            ids.mapInArrow(decide_files, schema=f"{PART} int, rows long").collect()
+
+    def _shuffled(self, spark, book: Path, out: Path, parts: int, in_union, out_union, kernel: _Kernel) -> None:
+        """Spark reads the book, groups it by partition of borrowers (a shuffle) and hands each group to the
+        kernels as Arrow (`applyInArrow`); Spark writes the decisions."""
         from pyspark.sql import types as T
 
-        book, out = run_dir / "book", run_dir / "decisions"
-        book.mkdir(parents=True)
-        parts = self._parts(spark, inputs)
-        in_union = union_schema(SCHEMAS)
-        decisions = decision_schemas()
-        out_union = union_schema({**decisions, UNKNOWN_YEAR: {UNKNOWN_YEAR: pl.Int32}})
-        export_book(inputs, parts, book)
         stacked = spark.read.schema(
             T.StructType(
                 [T.StructField(c, _spark_type(t)) for c, t in in_union.items()] + [T.StructField(PART, T.IntegerType())]
             )
         ).parquet(str(book))
         result_type = T.StructType([T.StructField(c, _spark_type(t)) for c, t in out_union.items()])
-        kernel = _Kernel(terms, _calendar_data(calendar), decisions, out_union)
         grouped = stacked.repartition(min(parts, 200), PART).groupBy(PART)
 
         def decide_partition(table):  # a plain function: Spark reads its signature (one argument: no key)
@@ -322,9 +348,30 @@ class SparkEngine:
             warnings.simplefilter("ignore", FutureWarning)  # pyspark's note on pandas 3 (pandas is not used)
             decided = grouped.applyInArrow(decide_partition, schema=result_type)
         decided.write.mode("overwrite").parquet(str(out))
+
+    def _decide(self, spark, inputs: Inputs, terms: Terms, calendar: Calendar | None, run_dir: Path) -> Decisions:
+        book, out = run_dir / "book", run_dir / "decisions"
+        book.mkdir(parents=True)
+        parts = self._parts(spark, inputs)
+        in_union = union_schema(SCHEMAS)
+        decisions = decision_schemas()
+        out_union = union_schema({**decisions, UNKNOWN_YEAR: {UNKNOWN_YEAR: pl.Int32}})
+        kernel = _Kernel(terms, _calendar_data(calendar), out_union)
+        clock = time.perf_counter()
+        export_book(inputs, parts, book)
+        self.seconds = {"export": time.perf_counter() - clock}
+        clock = time.perf_counter()
+        if self.shuffle:
+            self._shuffled(spark, book, out, parts, in_union, out_union, kernel)
+        else:
+            self._by_file(spark, book, out, parts, kernel)
+        self.seconds["spark"] = time.perf_counter() - clock
+        clock = time.perf_counter()
         files = sorted(out.glob("part-*.parquet"))
         tagged = pl.read_parquet(files) if files else pl.DataFrame(schema=out_union)
         errors = tagged.filter(pl.col(FRAME) == UNKNOWN_YEAR)
         if errors.height:
             raise UnknownYearError(int(errors[UNKNOWN_YEAR].min()))
-        return Decisions(**from_tagged(tagged, decisions))
+        result = Decisions(**from_tagged(tagged, decisions))
+        self.seconds["read_back"] = time.perf_counter() - clock
+        return result
