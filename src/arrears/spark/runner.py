@@ -112,9 +112,13 @@ class _Kernel:
         return Calendar(holidays, makeup, years, source=source, overrides=overrides)
 
     def __call__(self, table):
+        """A tagged Arrow table of a partition's input frames in, its decisions out (tagged Arrow)."""
+        return self.frames(from_tagged(pl.from_arrow(table), SCHEMAS))
+
+    def frames(self, frames: dict[str, pl.DataFrame]):
+        """A partition's input frames in, its decisions out (tagged Arrow)."""
         import pyarrow as pa
 
-        frames = from_tagged(pl.from_arrow(table), SCHEMAS)
         try:
             decided = decide(Inputs.of(**frames), self.terms, self.calendar_object()).frames()
             tagged = to_tagged(decided, self.union)
@@ -153,10 +157,11 @@ def _first_line(exc: BaseException) -> str:
     return lines[0][:500]
 
 
-def export_book(inputs: Inputs, parts: int, directory: Path) -> None:
-    """The book as Parquet for Spark: every frame stacked into one tagged table (`tagged`), each row with its
-    partition of borrowers (`borrower_id mod parts`; instalments and allocations take their loan's), one file
-    per partition."""
+def export_book(inputs: Inputs, parts: int, directory: Path, *, tagged: bool = False) -> None:
+    """The book as Parquet for Spark, each row in its partition of borrowers (`borrower_id mod parts`;
+    instalments and allocations go with their loan's borrower): a directory per partition with a file per frame
+    (`part-00003/loans.parquet`; a frame without rows there has no file), or with `tagged`, one file per
+    partition holding every frame stacked (`tagged`), for Spark to read and group."""
     owner = inputs.loans.select("loan_id", (pl.col("borrower_id") % parts).cast(pl.Int32).alias(PART))
     frames = {}
     for name in inputs.names():
@@ -166,6 +171,14 @@ def export_book(inputs: Inputs, parts: int, directory: Path) -> None:
         else:
             frame = frame.with_columns((pl.col("borrower_id") % parts).cast(pl.Int32).alias(PART))
         frames[name] = frame.collect()
+    if not tagged:
+        for name, frame in frames.items():
+            for (part,), rows in frame.group_by(PART):
+                if part is not None:
+                    where = directory / f"part-{part:05d}"
+                    where.mkdir(exist_ok=True)
+                    rows.drop(PART).write_parquet(where / f"{name}.parquet", statistics=False)
+        return
     union = union_schema({**{name: SCHEMAS[name] for name in frames}, PART: {PART: pl.Int32}})
     stacked = to_tagged(frames, union)
     for (part,), rows in stacked.group_by(PART):
@@ -314,10 +327,15 @@ class SparkEngine:
 
             for batch in batches:
                 for part in batch.column(0).to_pylist():
-                    source = Path(book_dir) / f"part-{part:05d}.parquet"
+                    source = Path(book_dir) / f"part-{part:05d}"
                     if not source.exists():  # no borrower of the book falls in this partition
                         continue
-                    table = kernel(pq.read_table(source).drop_columns([PART]))
+                    frames = {
+                        name: pl.read_parquet(source / f"{name}.parquet")
+                        for name in SCHEMAS
+                        if (source / f"{name}.parquet").exists()
+                    }
+                    table = kernel.frames(frames)
                     pq.write_table(table, Path(out_dir) / f"part-{part:05d}.parquet")
                     yield pa.RecordBatch.from_arrays(
                         [pa.array([part], pa.int32()), pa.array([table.num_rows], pa.int64())], names=[PART, "rows"]
@@ -358,7 +376,7 @@ class SparkEngine:
         out_union = union_schema({**decisions, UNKNOWN_YEAR: {UNKNOWN_YEAR: pl.Int32}})
         kernel = _Kernel(terms, _calendar_data(calendar), out_union)
         clock = time.perf_counter()
-        export_book(inputs, parts, book)
+        export_book(inputs, parts, book, tagged=self.shuffle)
         self.seconds = {"export": time.perf_counter() - clock}
         clock = time.perf_counter()
         if self.shuffle:
