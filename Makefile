@@ -36,9 +36,10 @@ lint:
 lock:
 	uv pip compile pyproject.toml requirements/build.in --python-version 3.11 --generate-hashes -q -o requirements/app.lock
 	uv pip compile pyproject.toml requirements/build.in --extra dev --python-version 3.11 --generate-hashes -q -o requirements/dev.lock
+	uv pip compile pyproject.toml requirements/build.in --extra spark --python-version 3.11 --generate-hashes -q -o requirements/spark.lock
 	# WeasyPrint asks for fonttools[woff]: pinned with its extra, or the pip of Python 3.11's venv (23.2) reaches
 	# for the newest fonttools on the index and refuses it as unpinned under --require-hashes.
-	sed -i 's/^fonttools==/fonttools[woff]==/' requirements/app.lock requirements/dev.lock
+	sed -i 's/^fonttools==/fonttools[woff]==/' requirements/app.lock requirements/dev.lock requirements/spark.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up .venv from the pinned lock file. Used by `make run` and `make test`; safe to run again.
 #   scripts/bootstrap.sh app   runtime dependencies only
-#   scripts/bootstrap.sh dev   runtime and test dependencies
+#   scripts/bootstrap.sh dev   runtime and test dependencies (with the Spark engine: the tests run it on local[2])
+#   scripts/bootstrap.sh spark runtime dependencies and the Spark engine (`pip install arrears[spark]`, Java 17)
 # System packages are installed with apt when we are root (or have sudo without a password);
 # otherwise the script stops and names the package to install.
 set -euo pipefail
@@ -66,6 +67,13 @@ ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 li
 if [ "$profile" = dev ] && ! command -v chromium >/dev/null 2>&1; then missing+=(chromium); fi
 if [ "$profile" = dev ] && [ ! -x /usr/sbin/dovecot ] && ! command -v dovecot >/dev/null 2>&1; then missing+=(dovecot-imapd); fi
 if [ "$profile" = dev ] && ! command -v espeak-ng >/dev/null 2>&1; then missing+=(espeak-ng); fi
+# The Spark engine (`arrears run-daily --engine spark`, the dev and spark profiles): Spark 4 runs on Java 17 or newer.
+java_ok() {
+    local java=java
+    if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then java="$JAVA_HOME/bin/java"; fi
+    command -v "$java" >/dev/null 2>&1 && "$java" -version 2>&1 | head -1 | grep -Eq '"(1[7-9]|[2-9][0-9])[."]'
+}
+if { [ "$profile" = dev ] || [ "$profile" = spark ]; } && ! java_ok; then missing+=(openjdk-17-jre-headless); fi
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 
 # 4. Pinned dependencies, installed again only when the lock file changes.

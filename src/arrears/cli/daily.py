@@ -1,4 +1,10 @@
-"""`arrears run-daily [--as-of D] [--dry-run] [--json]`: the nightly run (see `arrears.daily.actions`).
+"""`arrears run-daily [--as-of D] [--dry-run] [--json] [--engine spark --master M]`: the nightly run (see
+`arrears.daily.actions`).
+
+`--engine spark` computes the decisions on Apache Spark (`arrears.spark`; needs `pip install arrears[spark]`
+and Java 17) with `--master` (`local[2]`, `spark://host:7077`, `yarn`, …); the book and the decisions pass as
+Parquet through `--spark-dir`, which every executor must see at the same path. The apply step is the same as
+the local engine's. A master Spark does not understand, no Java or no pyspark is one line on stderr.
 
 Progress goes to stderr, a bar per phase (read, compute, apply) for each date run, when stderr is a terminal
 (in a pipe or under cron nothing but the summary); then a summary per date on
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import click
 
@@ -25,13 +32,87 @@ from arrears.cli.params import DATE
 from arrears.cli.web import setup_django
 
 
+def spark_message(exc) -> str:
+    """The sentence for a Spark failure: what was wrong and what to do (gettext; the command speaks English)."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from arrears.spark.runner import MASTER_FORMS
+
+    with translation.override("en"):  # the command speaks English, as its other messages do
+        texts = {
+            "bad_master": _("Spark master %(master)s is not a master URL; use one of: %(forms)s."),
+            "no_pyspark": _(
+                "the Spark engine needs pyspark, which is not installed: pip install 'arrears[spark]' "
+                "(or run with --engine local)."
+            ),
+            "no_java": _(
+                "the Spark engine needs Java 17, and no java was found (JAVA_HOME or PATH): install it "
+                "(Debian: apt-get install openjdk-17-jre-headless) or run with --engine local."
+            ),
+            "start_failed": _(
+                "Spark did not start with master %(master)s: %(detail)s. Check the master URL and that the "
+                "cluster is reachable, or run with --engine local; nothing was applied."
+            ),
+            "job_failed": _(
+                "the Spark job failed: %(detail)s. Nothing of this date was applied; run the date again once fixed "
+                "(the executors need arrears installed and --spark-dir at the same path)."
+            ),
+        }
+        return str(texts[exc.reason]) % {"master": exc.master, "forms": MASTER_FORMS, "detail": exc.detail}
+
+
+def _spark_engine(master: str, spark_dir: Path | None, parts: int | None):
+    """The Spark runner for `--engine spark`, checked (master URL, pyspark, Java) before anything runs."""
+    from django.conf import settings
+
+    from arrears.spark.runner import SparkEngine, SparkUnavailable
+
+    engine = SparkEngine(master, (spark_dir or Path(settings.VAR_DIR) / "spark").resolve(), parts)
+    try:
+        engine.check()
+    except SparkUnavailable as exc:
+        raise click.ClickException(spark_message(exc)) from exc
+    return engine
+
+
 @click.command("run-daily")
 @click.option("--as-of", "as_of", type=DATE, default=None, help="Business date (default: the newest feed's).")
 @click.option("--dry-run", is_flag=True, help="Decide and report what would change; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @click.option("--user", "username", default=None, help="Run as this user (default: the nightly run).")
 @click.option("--chunk", "chunk", type=click.IntRange(1), default=None, help="Borrowers per transaction.")
-def run_daily(as_of, dry_run: bool, as_json: bool, username: str | None, chunk: int | None) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="Where the decisions are computed: this process, or Apache Spark (the arrears[spark] extra).",
+)
+@click.option("--master", default="local[*]", show_default=True, help="Spark master URL (with --engine spark).")
+@click.option(
+    "--spark-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Directory for the Parquet book and decisions, seen at the same path by every executor (default: var/spark).",
+)
+@click.option(
+    "--spark-parts",
+    type=click.IntRange(1),
+    default=None,
+    help="Partitions of borrowers (default: about 250,000 loans each, at least two per core).",
+)
+def run_daily(
+    as_of,
+    dry_run: bool,
+    as_json: bool,
+    username: str | None,
+    chunk: int | None,
+    engine: str,
+    master: str,
+    spark_dir: Path | None,
+    spark_parts: int | None,
+) -> None:
     """Decide and apply the nightly run for a business date, catching up missed dates first."""
     setup_django()
     from django.db import DatabaseError
@@ -39,14 +120,21 @@ def run_daily(as_of, dry_run: bool, as_json: bool, username: str | None, chunk: 
     from arrears.compliance.actions import ActionDenied
     from arrears.daily.actions import CalendarRunsOut, RunRefused, do_run_daily
     from arrears.daily.apply import CHUNK_BORROWERS
+    from arrears.spark.runner import SparkUnavailable
 
+    decider = _spark_engine(master, spark_dir, spark_parts) if engine == "spark" else None
     bars = PhaseBars({"read": "frames", "compute": "step", "apply": "borrowers"})
     actor = None
     try:
         actor = actor_named(username)
         bars.since = time.perf_counter()
         reports = do_run_daily(
-            as_of, actor=actor, dry_run=dry_run, progress=bars, chunk_borrowers=chunk or CHUNK_BORROWERS
+            as_of,
+            actor=actor,
+            dry_run=dry_run,
+            progress=bars,
+            chunk_borrowers=chunk or CHUNK_BORROWERS,
+            **({"decider": decider} if decider is not None else {}),
         )
     except CalendarRunsOut as exc:
         bars.close()
@@ -59,8 +147,12 @@ def run_daily(as_of, dry_run: bool, as_json: bool, username: str | None, chunk: 
         raise click.ClickException(f"the run stopped: {exc}; run the date again once fixed") from exc
     except DatabaseError as exc:
         raise click.ClickException(f"database error: {first_line(exc)}; run the date again to resume") from exc
+    except SparkUnavailable as exc:
+        raise click.ClickException(spark_message(exc)) from exc
     finally:
         bars.close()
+        if decider is not None:
+            decider.close()
     warning = _calendar_warning(reports[-1].business_date, actor, dry_run=dry_run)
     if as_json:
         last = reports[-1].as_json()

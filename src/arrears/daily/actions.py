@@ -39,16 +39,19 @@ from arrears.daily.models import Run, RunProblem, RunStatus
 from arrears.daily.read import active_loans, read_inputs
 from arrears.engine.params import Terms
 from arrears.engine.runner import Decisions, decide
-from arrears.engine.schema import SCHEMAS
+from arrears.engine.schema import SCHEMAS, Inputs
 from arrears.portfolio.queries import business_date
 from arrears.reports.facts import do_keep_month_facts
 from arrears.rules.calendar_watch import calendar_coverage, calendar_page
 from arrears.rules.queries import calendar, policy_book
-from arrears.workdays import UnknownYearError
+from arrears.workdays import Calendar, UnknownYearError
 
 __all__ = ["CalendarRunsOut", "RunRefused", "RunReport", "dates_to_run", "do_run_daily"]
 
 Progress = Callable[[str, int, int], None]
+# What decides a date: `arrears.engine.runner.decide` in this process, or a runner of the same kernels elsewhere
+# (`arrears.spark.runner.SparkEngine`); it returns the same `Decisions`, applied here alike.
+Decider = Callable[[Inputs, Terms, Calendar], Decisions]
 PROBLEMS_SHOWN = 20
 
 
@@ -179,7 +182,9 @@ def _start(day: date) -> tuple[Run, bool]:
     return run, False
 
 
-def _run_one(day: date, *, actor: Any, progress: Progress | None, chunk_borrowers: int) -> RunReport:
+def _run_one(
+    day: date, *, actor: Any, progress: Progress | None, chunk_borrowers: int, decider: Decider = decide
+) -> RunReport:
     run, done = _start(day)
     if done:
         return RunReport(day, run.status, run.summary, {}, {}, attempts=run.attempts, already_done=True)
@@ -194,7 +199,7 @@ def _run_one(day: date, *, actor: Any, progress: Progress | None, chunk_borrower
         )
         seconds["read"] = round(time.perf_counter() - clock, 3)
         clock = time.perf_counter()
-        decisions = decide(inputs, terms, calendar())
+        decisions = decider(inputs, terms, calendar()).in_order()
         if progress is not None:
             progress("compute", 1, 1)
         seconds["compute"] = round(time.perf_counter() - clock, 3)
@@ -276,8 +281,10 @@ def do_run_daily(
     dry_run: bool = False,
     progress: Progress | None = None,
     chunk_borrowers: int = CHUNK_BORROWERS,
+    decider: Decider = decide,
 ) -> list[RunReport]:
-    """Run the nightly batch through `as_of` (catching up missed dates); one report per date run."""
+    """Run the nightly batch through `as_of` (catching up missed dates); one report per date run. `decider`
+    computes each date's decisions (default: the engine in this process)."""
     require(actor, Perm.RUN_DAILY)
     with _only_run():
         days = dates_to_run(as_of)
@@ -287,13 +294,17 @@ def do_run_daily(
             if not dry_run:
                 reports = []
                 for day in days:
-                    reports.append(_run_one(day, actor=actor, progress=progress, chunk_borrowers=chunk_borrowers))
+                    reports.append(
+                        _run_one(day, actor=actor, progress=progress, chunk_borrowers=chunk_borrowers, decider=decider)
+                    )
                 reports[-1].anchor = _publish_anchor()
                 return reports
             with transaction.atomic():
                 reports = []
                 for day in days:
-                    reports.append(_run_one(day, actor=actor, progress=progress, chunk_borrowers=chunk_borrowers))
+                    reports.append(
+                        _run_one(day, actor=actor, progress=progress, chunk_borrowers=chunk_borrowers, decider=decider)
+                    )
                 transaction.set_rollback(True)
         except UnknownYearError as exc:  # raised while deciding, before any chunk of that date was applied
             raise CalendarRunsOut(day, exc.year, calendar_coverage(day).ends_on) from exc

@@ -58,6 +58,12 @@ class Decisions:
     def frames(self) -> dict[str, pl.DataFrame]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
+    def in_order(self) -> Decisions:
+        """The same decisions, each frame's rows in one order (by all its columns, left to right): the kernels
+        give rows in no particular order (threads, partitions), and the shell applies them in this one, so
+        the rows it inserts get their ids alike whoever decided (this process or a cluster)."""
+        return Decisions(*(frame.sort(frame.columns, nulls_last=True) for frame in self.frames().values()))
+
 
 def _first_due(instalments: pl.LazyFrame) -> date | None:
     return instalments.select(pl.col("due_date").min()).collect().item()
