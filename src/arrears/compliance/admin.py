@@ -62,14 +62,48 @@ class RoleFilter(admin.SimpleListFilter):
         return queryset.filter(actor_role=self.value()) if self.value() is not None else queryset
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("number", "at", "actor_username", "role", "what", "subject", "subject_id", "recorded_reason")
-    list_filter = (ActionFilter, RoleFilter)
-    search_fields = ("=subject_id", "=actor_username", "=action")
+class _RecordedAdmin(admin.ModelAdmin):
+    """What the ledger's events and the sealed change records share: read-only, their action and subject in words,
+    what was recorded shown as recorded (covered by a hash)."""
+
     ordering = ("-id",)
     show_full_result_count = False
     actions = None
+
+    @admin.display(description=_("action"), ordering="action")
+    def what(self, row) -> str:
+        return action_words(row.action)
+
+    @admin.display(description=_("subject type"), ordering="subject_type")
+    def subject(self, row) -> str:
+        return subject_words(row.subject_type) if row.subject_type else "—"
+
+    @admin.display(description=_("changes"))
+    def recorded_changes(self, row) -> str:
+        return recorded(row.changes)
+
+    @admin.display(description=_("reason"))
+    def recorded_reason(self, row) -> str:
+        return recorded(row.reason)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(_RecordedAdmin):
+    list_display = ("number", "at", "actor_username", "role", "what", "subject", "subject_id", "recorded_reason")
+    list_filter = (ActionFilter, RoleFilter)
+    search_fields = ("=subject_id", "=actor_username", "=action")
     fields = (
         "number",
         "at",
@@ -93,41 +127,13 @@ class AuditEventAdmin(admin.ModelAdmin):
     def role(self, event: AuditEvent) -> str:
         return role_label(event.actor_role) if event.actor_role else "—"
 
-    @admin.display(description=_("action"), ordering="action")
-    def what(self, event: AuditEvent) -> str:
-        return action_words(event.action)
-
-    @admin.display(description=_("subject type"), ordering="subject_type")
-    def subject(self, event: AuditEvent) -> str:
-        return subject_words(event.subject_type) if event.subject_type else "—"
-
     @admin.display(description=_("basis"))
     def recorded_basis(self, event: AuditEvent) -> str:
         return recorded(event.basis)
 
-    @admin.display(description=_("changes"))
-    def recorded_changes(self, event: AuditEvent) -> str:
-        return recorded(event.changes)
-
-    @admin.display(description=_("reason"))
-    def recorded_reason(self, event: AuditEvent) -> str:
-        return recorded(event.reason)
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ChangeRecord)
-class ChangeRecordAdmin(admin.ModelAdmin):
+class ChangeRecordAdmin(_RecordedAdmin):
     """The nightly run's sealed changes (AUTH-4, `seals.py`): read-only, searchable by the object's id, beside the
     ledger whose seal events vouch for them."""
 
@@ -143,9 +149,6 @@ class ChangeRecordAdmin(admin.ModelAdmin):
     )
     list_filter = (ActionFilter,)
     search_fields = ("=subject_id", "=batch", "=action")
-    ordering = ("-id",)
-    show_full_result_count = False
-    actions = None
     fields = (
         "recorded_batch",
         "seq",
@@ -158,34 +161,6 @@ class ChangeRecordAdmin(admin.ModelAdmin):
         "digest",
     )
 
-    @admin.display(description=_("action"), ordering="action")
-    def what(self, record: ChangeRecord) -> str:
-        return action_words(record.action)
-
-    @admin.display(description=_("subject type"), ordering="subject_type")
-    def subject(self, record: ChangeRecord) -> str:
-        return subject_words(record.subject_type) if record.subject_type else "—"
-
-    @admin.display(description=_("changes"))
-    def recorded_changes(self, record: ChangeRecord) -> str:
-        return recorded(record.changes)
-
-    @admin.display(description=_("reason"))
-    def recorded_reason(self, record: ChangeRecord) -> str:
-        return recorded(record.reason)
-
     @admin.display(description=_("batch"), ordering="batch")
     def recorded_batch(self, record: ChangeRecord) -> str:
         return recorded(record.batch)
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -40,13 +40,16 @@ _REFUSED = "the audit ledger is append-only"
 _NOT_NEXT = "the event is not the next link after the ledger head"
 _FORWARD_ONLY = "the head only moves forward, from the last event of the chain"
 
+
 # Table names and the genesis hash are constants of this module, never input: the f-strings below are not an
 # injection risk.
-_POSTGRESQL_EVENTS = [
-    f"""
-    CREATE OR REPLACE FUNCTION {TABLE}_append_only() RETURNS trigger LANGUAGE plpgsql AS $body$
+def _postgresql_refusals(table: str) -> list[str]:
+    """`table`'s rows never updated or deleted, the table never truncated (unless empty: a test flush)."""
+    return [
+        f"""
+    CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $body$
     BEGIN
-        IF TG_OP = 'TRUNCATE' AND NOT EXISTS (SELECT 1 FROM {TABLE}) THEN
+        IF TG_OP = 'TRUNCATE' AND NOT EXISTS (SELECT 1 FROM {table}) THEN
             RETURN NULL;
         END IF;
         RAISE EXCEPTION USING
@@ -55,15 +58,18 @@ _POSTGRESQL_EVENTS = [
     END
     $body$
     """,  # noqa: S608
-    f"""
-    CREATE OR REPLACE TRIGGER {TABLE}_no_update_delete BEFORE UPDATE OR DELETE ON {TABLE}
-        FOR EACH ROW EXECUTE FUNCTION {TABLE}_append_only()
+        f"""
+    CREATE OR REPLACE TRIGGER {table}_no_update_delete BEFORE UPDATE OR DELETE ON {table}
+        FOR EACH ROW EXECUTE FUNCTION {table}_append_only()
     """,
-    f"""
-    CREATE OR REPLACE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE}
-        FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_append_only()
+        f"""
+    CREATE OR REPLACE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+        FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()
     """,
-]
+    ]
+
+
+_POSTGRESQL_EVENTS = _postgresql_refusals(TABLE)
 _POSTGRESQL_CHAIN = [
     # One check per statement over the rows it inserted (a transition table): the nightly run COPYs a thousand
     # events at a time, and a check per row would cost more than the COPY.
@@ -193,28 +199,7 @@ _SQLITE_REMOVE_CHAIN = [
 
 # The sealed change records (`ChangeRecord`, seals.py): never updated or deleted, like the events. (Their
 # inserts need no check here: a row no seal covers is found by `audit verify`.)
-_POSTGRESQL_CHANGES = [
-    f"""
-    CREATE OR REPLACE FUNCTION {CHANGES}_append_only() RETURNS trigger LANGUAGE plpgsql AS $body$
-    BEGIN
-        IF TG_OP = 'TRUNCATE' AND NOT EXISTS (SELECT 1 FROM {CHANGES}) THEN
-            RETURN NULL;
-        END IF;
-        RAISE EXCEPTION USING
-            ERRCODE = 'restrict_violation',
-            MESSAGE = '{_REFUSED}: ' || TG_OP || ' on ' || TG_TABLE_NAME || ' refused';
-    END
-    $body$
-    """,  # noqa: S608
-    f"""
-    CREATE OR REPLACE TRIGGER {CHANGES}_no_update_delete BEFORE UPDATE OR DELETE ON {CHANGES}
-        FOR EACH ROW EXECUTE FUNCTION {CHANGES}_append_only()
-    """,
-    f"""
-    CREATE OR REPLACE TRIGGER {CHANGES}_no_truncate BEFORE TRUNCATE ON {CHANGES}
-        FOR EACH STATEMENT EXECUTE FUNCTION {CHANGES}_append_only()
-    """,
-]
+_POSTGRESQL_CHANGES = _postgresql_refusals(CHANGES)
 _POSTGRESQL_REMOVE_CHANGES = [
     f"DROP TRIGGER IF EXISTS {CHANGES}_no_update_delete ON {CHANGES}",
     f"DROP TRIGGER IF EXISTS {CHANGES}_no_truncate ON {CHANGES}",
