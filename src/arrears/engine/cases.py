@@ -71,15 +71,13 @@ def borrower_positions(
     if late is None:
         late = pl.LazyFrame(schema={"borrower_id": pl.Int64, "stage": pl.String})
     troubled = problems.select("borrower_id").unique()
-    in_arrears = positions.filter(pl.col("dpd") > 0).select("borrower_id").unique()
+    # A borrower is in arrears when their largest DPD is over 0: grouped first and filtered after (the same
+    # rows as keeping the borrowers with a loan in arrears before grouping, without a second pass and join).
     return (
-        positions.join(in_arrears, on="borrower_id", how="semi")
+        positions.select("borrower_id", "dpd", "overdue_total_fen", delinquent_loans=(pl.col("dpd") > 0).cast(pl.Int32))
         .group_by("borrower_id")
-        .agg(
-            dpd=pl.col("dpd").max(),
-            overdue_total_fen=pl.col("overdue_total_fen").sum(),
-            delinquent_loans=(pl.col("dpd") > 0).sum().cast(pl.Int32),
-        )
+        .agg(pl.col("dpd").max(), pl.col("overdue_total_fen", "delinquent_loans").sum())
+        .filter(pl.col("dpd") > 0)
         .join(troubled, on="borrower_id", how="anti")
         .join(borrowers.select("borrower_id", "risk_level"), on="borrower_id", how="inner")
         .join(broken_plans.select("borrower_id", "plan_broken"), on="borrower_id", how="left")

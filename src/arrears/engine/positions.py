@@ -77,8 +77,10 @@ def _half_up_div(numerator: pl.Expr, denominator: int) -> pl.Expr:
 
 
 def _paid(component: str, weight: pl.Expr | None = None) -> pl.Expr:
+    """The allocation's amount (times `weight`) where it went to `component`, else 0: computed on the rows
+    before grouping, so that the group_by only sums plain columns (polars' fast path)."""
     amount = pl.col("amount_fen") if weight is None else pl.col("amount_fen") * weight
-    return pl.when(pl.col("component") == component).then(amount).otherwise(0).sum()
+    return pl.when(pl.col("component") == component).then(amount).otherwise(0)
 
 
 def instalment_positions(
@@ -101,8 +103,9 @@ def instalment_positions(
         allocations.filter(pl.col("paid_on") <= as_of)
         .join(items.select("loan_id", "n", "effective_due"), on=["loan_id", "n"], how="inner")
         .with_columns(after=paid_after)
-        .group_by("loan_id", "n")
-        .agg(
+        .select(
+            "loan_id",
+            "n",
             principal_paid=_paid("principal"),
             interest_paid=_paid("interest"),
             penalty_paid=_paid("penalty_interest"),
@@ -110,6 +113,8 @@ def instalment_positions(
             principal_days_paid=_paid("principal", pl.col("after")),
             interest_days_paid=_paid("interest", pl.col("after")),
         )
+        .group_by("loan_id", "n")
+        .agg(pl.all().sum())
     )
     paid_columns = [
         "principal_paid",
@@ -175,17 +180,27 @@ def loan_positions(items: pl.LazyFrame, borrowers: pl.LazyFrame, terms: Terms) -
     as_of = terms.as_of
     # Only overdue instalments make a position (one due on a reminder day owes nothing yet); a problem on any
     # instalment read today holds the loan back.
+    # The filters are applied to the rows before grouping (an instalment not overdue counts 0, and no date),
+    # so that the group_by only takes plain first/min/sum (polars' fast path, no per-group filter).
+    overdue = pl.col("overdue")
     per_loan = (
-        items.filter(pl.col("overdue") | pl.col("problem").is_not_null())
+        items.filter(overdue | pl.col("problem").is_not_null())
+        .select(
+            "loan_id",
+            "borrower_id",
+            earliest_unpaid_due=pl.when(overdue & ~pl.col("settled")).then(pl.col("effective_due")),
+            overdue_principal_fen=pl.when(overdue).then(pl.col("principal_left")).otherwise(0),
+            overdue_interest_fen=pl.when(overdue).then(pl.col("interest_left")).otherwise(0),
+            penalty_fen=pl.when(overdue).then(pl.col("penalty_owed")).otherwise(0),
+            compound_fen=pl.when(overdue).then(pl.col("compound_owed")).otherwise(0),
+            problem="problem",
+        )
         .group_by("loan_id")
         .agg(
-            borrower_id=pl.col("borrower_id").first(),
-            earliest_unpaid_due=pl.col("effective_due").filter(pl.col("overdue") & ~pl.col("settled")).min(),
-            overdue_principal_fen=pl.col("principal_left").filter(pl.col("overdue")).sum(),
-            overdue_interest_fen=pl.col("interest_left").filter(pl.col("overdue")).sum(),
-            penalty_fen=pl.col("penalty_owed").filter(pl.col("overdue")).sum(),
-            compound_fen=pl.col("compound_owed").filter(pl.col("overdue")).sum(),
-            problem=pl.col("problem").drop_nulls().first(),
+            pl.col("borrower_id").first(),
+            pl.col("earliest_unpaid_due").min(),
+            pl.col(AMOUNT_COLUMNS).sum(),
+            pl.col("problem").drop_nulls().first(),
         )
     )
     decided = per_loan.filter(pl.col("earliest_unpaid_due").is_not_null() | pl.col("problem").is_not_null())
