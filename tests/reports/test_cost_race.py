@@ -58,18 +58,26 @@ def at_once(admins, team, round_: int) -> tuple[list, list, list]:
 
 def test_one_figure_stays_live_when_administrators_enter_it_at_once(ledger_transactional_db):
     """Clause: KPI-2 — on PostgreSQL, eight administrators enter team A's first March staff figure at the same
-    moment, then eight replace it at once: each time exactly one wins (one entry, one event), the others are told
-    someone entered it meanwhile; one live figure at the end, the replaced one pointing to it."""
+    moment, then eight replace it at once: each entry that wins is one entry and one event, the others are told
+    someone entered it meanwhile; one live figure at the end, each replaced one pointing to the one after it, none
+    replaced twice. (A thread that reaches the database only after another's commit replaces that figure in turn,
+    as a later entry does: how many win depends on the scheduler, never more live figures than one.)"""
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers are a PostgreSQL deployment (SQLite has one writer at a time)")
     team = Team.objects.create(name="催收一组")
     admins = [make_user("administrator", username=f"race-admin-{i}") for i in range(THREADS)]
+    wins = 0
     for round_ in (1, 2):
         won, lost, errors = at_once(admins, team, round_)
         assert errors == []
-        assert (len(won), len(lost)) == (1, THREADS - 1)
+        assert len(won) >= 1
+        assert len(won) + len(lost) == THREADS
         assert all("entered this cost at the same moment" in message for message in lost)
-        assert CostEntry.objects.count() == round_
-        assert AuditEvent.objects.filter(action="reports.enter_cost").count() == round_
-    (live,) = CostEntry.objects.filter(replaced_by__isnull=True)
-    assert CostEntry.objects.exclude(pk=live.pk).get().replaced_by_id == live.pk
+        wins += len(won)
+        assert CostEntry.objects.count() == wins
+        assert AuditEvent.objects.filter(action="reports.enter_cost").count() == wins
+        (live,) = CostEntry.objects.filter(replaced_by__isnull=True)
+        assert live.amount_fen in {1000 * round_ + n for n in won}
+        replaced = list(CostEntry.objects.exclude(pk=live.pk).values_list("replaced_by_id", flat=True))
+        assert len(replaced) == len(set(replaced)) == wins - 1  # a chain: no figure replaced twice
+        assert set(replaced) <= set(CostEntry.objects.values_list("pk", flat=True))
