@@ -149,17 +149,7 @@ class ChangeRecordAdmin(_RecordedAdmin):
     )
     list_filter = (ActionFilter,)
     search_fields = ("=subject_id", "=batch", "=action")
-    fields = (
-        "recorded_batch",
-        "seq",
-        "what",
-        "subject",
-        "subject_id",
-        "clause",
-        "recorded_changes",
-        "recorded_reason",
-        "digest",
-    )
+    fields = (*list_display, "digest")
 
     @admin.display(description=_("batch"), ordering="batch")
     def recorded_batch(self, record: ChangeRecord) -> str:
