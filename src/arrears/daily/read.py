@@ -15,14 +15,12 @@ integers in SQL (8 decimals for the contract rate, 4 for the markup; the columns
 
 from __future__ import annotations
 
-import io
-from datetime import date
-
 import polars as pl
 from django.db import connection, transaction
 
 from arrears.engine.params import Terms
 from arrears.engine.schema import SCHEMAS, Inputs
+from arrears.sql_frames import read_sql_frame
 
 __all__ = ["active_loans", "read_inputs"]
 
@@ -112,41 +110,9 @@ QUERIES.update(PLAN_QUERIES)
 QUERIES.update(LATE_QUERIES)
 
 
-def _read_postgresql(sql: str, params: dict, schema: dict) -> pl.DataFrame:
-    buffer = io.BytesIO()
-    with connection.cursor() as cursor:
-        query = cursor.cursor.mogrify(sql, params)
-        with cursor.cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
-            for block in copy:
-                buffer.write(block)
-    if not buffer.tell():
-        return pl.DataFrame(schema=schema)
-    buffer.seek(0)
-    read_as = {name: (pl.String if dtype == pl.Boolean else dtype) for name, dtype in schema.items()}
-    frame = pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema=read_as)
-    booleans = [name for name, dtype in schema.items() if dtype == pl.Boolean]
-    return frame.with_columns(pl.col(name) == "t" for name in booleans)
-
-
-def _read_sqlite(sql: str, params: dict, schema: dict) -> pl.DataFrame:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not rows:
-        return pl.DataFrame(schema=schema)
-    columns = list(zip(*rows, strict=True))
-    data = {}
-    for (name, dtype), values in zip(schema.items(), columns, strict=True):
-        if dtype == pl.Date:
-            values = [None if v is None else (v if isinstance(v, date) else date.fromisoformat(v)) for v in values]
-        data[name] = pl.Series(name, values, dtype=dtype, strict=False)
-    return pl.DataFrame(data)
-
-
 def read_frame(name: str, terms: Terms) -> pl.DataFrame:
     params = {"as_of": terms.as_of, "horizon": terms.horizon}
-    reader = _read_postgresql if connection.vendor == "postgresql" else _read_sqlite
-    return reader(QUERIES[name], params, SCHEMAS[name])
+    return read_sql_frame(QUERIES[name], params, SCHEMAS[name])
 
 
 def active_loans() -> int:

@@ -31,6 +31,7 @@ from arrears.finance.account import PAYMENT, WAIVER
 from arrears.portfolio.models import Instalment, Loan, Payment, PaymentAllocation, WaiverAllocation, WaiverPosting
 from arrears.portfolio.post_kernel import allocate
 from arrears.rules.queries import calendar
+from arrears.sql_frames import read_sql_frame
 
 CHUNK = 20_000  # loans per round: bounds memory, not policy
 ROLL_REACH = timedelta(days=31)  # as `posting.ROLL_REACH`: a due date further than this past as-of is not rolled
@@ -61,21 +62,21 @@ def _post_chunk(ids: list[int], business_date: date, policy) -> tuple[int, list[
         rates, left = _rates(ids, policy)
         if left:
             cursor.execute(f"DELETE FROM {_IDS} WHERE id IN ({', '.join(str(int(i)) for i in left)})")  # noqa: S608
-        instalments = _frame(
-            cursor,
+        instalments = read_sql_frame(
             f"SELECT i.loan_id, i.id, i.n, i.due_date, i.principal_fen, i.interest_fen, i.settled_on "  # noqa: S608
             f"FROM {Instalment._meta.db_table} i JOIN {_IDS} k ON k.id = i.loan_id",
+            {},
             {"loan_id": pl.Int64, "id": pl.Int64, "n": pl.Int64, "due_date": pl.Date}
             | {"principal_fen": pl.Int64, "interest_fen": pl.Int64, "settled_on": pl.Date},
         )
         receipts = pl.concat(
             [
-                _frame(cursor, _receipts_sql(Payment._meta.db_table, "external_id", "paid_on"), _RECEIPT).with_columns(
-                    kind=pl.lit(PAYMENT)
-                ),
-                _frame(cursor, _receipts_sql(WaiverPosting._meta.db_table, "key", "posted_on"), _RECEIPT).with_columns(
-                    kind=pl.lit(WAIVER)
-                ),
+                read_sql_frame(
+                    _receipts_sql(Payment._meta.db_table, "external_id", "paid_on"), {}, _RECEIPT
+                ).with_columns(kind=pl.lit(PAYMENT)),
+                read_sql_frame(
+                    _receipts_sql(WaiverPosting._meta.db_table, "key", "posted_on"), {}, _RECEIPT
+                ).with_columns(kind=pl.lit(WAIVER)),
             ]
         )
         allocations, settled = allocate(
@@ -208,26 +209,3 @@ def _insert(cursor, table: str, frame: pl.DataFrame, names: list[str] | None = N
     sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
     for start in range(0, frame.height, 10_000):
         cursor.executemany(sql, frame.slice(start, 10_000).rows())
-
-
-def _frame(cursor, sql: str, schema: dict) -> pl.DataFrame:
-    """A query's rows as a frame of `schema` (PostgreSQL by COPY to CSV, SQLite by fetching)."""
-    if _pg():
-        buffer = io.BytesIO()
-        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
-            for block in copy:
-                buffer.write(block)
-        if not buffer.tell():
-            return pl.DataFrame(schema=schema)
-        buffer.seek(0)
-        return pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema=schema)
-    cursor.execute(sql)
-    rows = cursor.fetchall()
-    if not rows:
-        return pl.DataFrame(schema=schema)
-    # SQLite gives a date as a date (declared type) or as ISO text (an expression): either becomes a Date.
-    frame = pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
-    return frame.with_columns(
-        pl.col(n).str.to_date("%Y-%m-%d") if frame.schema[n] == pl.String and k == pl.Date else pl.col(n).cast(k)
-        for n, k in schema.items()
-    )
