@@ -29,6 +29,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
+from scratch_ledger import anchor_apart
 
 
 def _args() -> argparse.Namespace:
@@ -402,6 +403,7 @@ def main() -> int:
     global BUSINESS_DATE
     BUSINESS_DATE = args.business_date
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "arrears.settings")
+    anchor_apart("daily-run")
     import django
 
     django.setup()

@@ -31,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import daily_run
+from scratch_ledger import anchor_apart
 
 
 def _args() -> argparse.Namespace:
@@ -156,6 +157,7 @@ def _baseline_queue(user, on: date) -> int:
 def main() -> int:
     args = _args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "arrears.settings")
+    anchor_apart("desk")
     import django
 
     django.setup()

@@ -23,6 +23,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from scratch_ledger import anchor_apart
+
 
 def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -259,6 +261,7 @@ def _time_posting(sample: int, business_date: date) -> None:
 def main() -> int:
     args = _args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "arrears.settings")
+    anchor_apart("import-feed")
     import django
 
     django.setup()

@@ -35,7 +35,6 @@ import io
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from datetime import date, timedelta
@@ -47,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import daily_run
 import desk
+from scratch_ledger import anchor_apart
 
 PRODUCTS = ("consumer", "auto", "card")
 
@@ -521,9 +521,7 @@ def main() -> int:
         print("bench: --business-date must be a month's last day (its night opens the next month)", file=sys.stderr)
         return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "arrears.settings")
-    # The scratch database's audit ledger is anchored apart from the project's own (var/ledger-anchors), whose
-    # anchors, made by another database, would be refused as a rewritten chain.
-    os.environ.setdefault("ARREARS_LEDGER_ANCHOR_DIR", tempfile.mkdtemp(prefix="kpi-month-anchors-"))
+    anchor_apart("kpi-month")
     import django
 
     django.setup()

@@ -1,10 +1,16 @@
-"""Insert many plain rows quickly: COPY on PostgreSQL, one prepared statement on SQLite.
+"""Insert many plain rows quickly: COPY on PostgreSQL, one prepared statement on SQLite; and test membership in a
+long list with one bound parameter (`field__among=values`).
 
 Django's `bulk_create` builds a model instance and compiles SQL for every value; at the daily run's volumes
 (a hundred thousand positions and audit events a night) that costs more than the database does. `insert_rows`
 takes tuples in a given field order, prepares only the values that need it exactly as Django would (dates,
 date-times, JSON, decimals: `Field.get_db_prep_save`), and hands them to the driver. It returns no ids: use it
 where the rows carry their own key or nothing needs their id. Call it inside the caller's transaction.
+
+`Model.objects.filter(field__among=values)` is `field__in=values` for the lists of thousands of keys the nightly
+run looks up: `__in` binds one parameter per value (Django resolves each, and SQLite splits the list every 999),
+`__among` binds one, an array on PostgreSQL (`= ANY(%s)`), a JSON array read by `json_each` on SQLite. Values
+are ints, strings or dates (SQLite keeps dates as ISO text, so their ISO text matches).
 """
 
 from __future__ import annotations
@@ -14,9 +20,11 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from itertools import islice
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
+from django.db.models import Lookup
 
-__all__ = ["insert_rows"]
+__all__ = ["Among", "insert_rows"]
 
 BATCH = 5_000
 _AS_IS = (
@@ -63,18 +71,19 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     table = quote(opts.db_table)
     names = ", ".join(quote(field.column) for field in columns)
 
-    if all(prep is None for prep in preparers):
+    width = len(columns)
+    converted = [(index, prep) for index, prep in enumerate(preparers) if prep is not None]
 
-        def prepared(row: Sequence) -> Sequence:
+    def prepared(row: Sequence) -> Sequence:
+        if len(row) != width:
+            raise ValueError(f"{opts.db_table}: a row of {len(row)} values for {width} fields {list(fields)}")
+        if not converted:
             return row
-
-    else:
-
-        def prepared(row: Sequence) -> list:
-            return [
-                value if prep is None or value is None else prep(value)
-                for prep, value in zip(preparers, row, strict=True)
-            ]
+        row = list(row)
+        for index, prep in converted:  # only the columns that need it: most are ints and text
+            if (value := row[index]) is not None:
+                row[index] = prep(value)
+        return row
 
     count = 0
     iterator = iter(rows)
@@ -91,3 +100,30 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def _plain_value(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+class Among(Lookup):
+    """`field__among=values`: the field's value is one of `values`, bound as one parameter (see the module doc)."""
+
+    lookup_name = "among"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = list(dict.fromkeys(self.rhs))
+        if not values:
+            raise EmptyResultSet  # as `__in=[]`: the filter matches nothing
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*lhs_params, values]
+        return (
+            f"{lhs} IN (SELECT value FROM json_each(%s))",  # noqa: S608 - a column Django compiled, values bound
+            [*lhs_params, json.dumps([_plain_value(value) for value in values])],
+        )
+
+
+models.Field.register_lookup(Among)
+models.ForeignObject.register_lookup(Among)  # relations keep their own lookups (`loan_id__among=ids`)

@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
+        import arrears.bulk  # noqa: F401 - registers the `field__among=values` lookup before any query uses it
         from arrears.accounts import login_failures
 
         login_failures.connect()  # failed sign-ins are audit events (AUTH-4)

@@ -139,15 +139,17 @@ def do_allocate_cases(*, actor: Any, as_of: date, at: datetime | None = None) ->
         open_cases = CollectionCase.objects.filter(status=CaseStatus.OPEN).exclude(pool="")
         # One pass over the open cases: those owned by someone who can still hold them (active, a collecting
         # role, a tier not below the pool) count towards that collector's load; the others are placed.
-        to_place: list[CollectionCase] = []
+        to_place: list[_OpenCase] = []
         counts: Counter[int] = Counter()
         amounts: Counter[int] = Counter()
-        for case in open_cases.select_for_update().only("pk", "pool", "owner_id", "overdue_fen").order_by("pk"):
-            if case.owner_id is None or tier_of.get(case.owner_id, 0) < tier(case.pool):
-                to_place.append(case)
+        # Plain rows, not model instances: every open case of the book is read each night.
+        rows = open_cases.select_for_update().order_by("pk").values_list("pk", "pool", "owner_id", "overdue_fen")
+        for pk, pool, owner_id, overdue_fen in rows:
+            if owner_id is None or tier_of.get(owner_id, 0) < tier(pool):
+                to_place.append(_OpenCase(pk, pool, owner_id, overdue_fen))
             else:
-                counts[case.owner_id] += 1
-                amounts[case.owner_id] += case.overdue_fen
+                counts[owner_id] += 1
+                amounts[owner_id] += overdue_fen
         allocation = Allocation(Counter(), Counter())
         if not to_place:
             return allocation
@@ -162,8 +164,19 @@ def do_allocate_cases(*, actor: Any, as_of: date, at: datetime | None = None) ->
     return allocation
 
 
+@dataclass
+class _OpenCase:
+    """What allocation needs of an open case (`_assign` takes these or model instances alike)."""
+
+    pk: int
+    pool: str
+    owner_id: int | None
+    overdue_fen: int
+    assigned_on: date | None = None
+
+
 def _assign(
-    cases: Sequence[CollectionCase],
+    cases: Sequence[CollectionCase | _OpenCase],
     owners: dict[int, int],
     kind: AssignmentKind,
     *,
@@ -181,10 +194,7 @@ def _assign(
         by_owner.setdefault(case.owner_id, []).append(case.pk)
     # One UPDATE per collector (a few dozen), not a CASE over every case.
     for owner_id, ids in by_owner.items():
-        for start in range(0, len(ids), UPDATE_BATCH):
-            CollectionCase.objects.filter(pk__in=ids[start : start + UPDATE_BATCH]).update(
-                owner_id=owner_id, assigned_on=as_of
-            )
+        CollectionCase.objects.filter(pk__among=ids).update(owner_id=owner_id, assigned_on=as_of)
     insert_rows(
         Assignment,
         ["case", "kind", "from_owner", "to_owner", "pool", "business_date", "at", "by", "reason", "clause"],

@@ -27,8 +27,6 @@ from arrears.collection.queries import urgency_case
 
 __all__ = ["refresh_urgency"]
 
-BATCH = 5_000  # cases per UPDATE (a tuning knob of the machinery, not policy)
-
 
 def refresh_urgency(on: date, borrower_ids: Iterable[int] | None = None) -> int:
     """Store the urgency on `on` of the open cases of `borrower_ids`, or of every open case (then `on` becomes
@@ -46,9 +44,8 @@ def refresh_urgency(on: date, borrower_ids: Iterable[int] | None = None) -> int:
     for pk, urgency in rows:
         by_urgency[urgency].append(pk)
     written = 0
-    for urgency, pks in by_urgency.items():
-        for start in range(0, len(pks), BATCH):
-            written += CollectionCase.objects.filter(pk__in=pks[start : start + BATCH]).update(urgency=urgency)
+    for urgency, pks in by_urgency.items():  # one UPDATE per urgency value (a few), the ids as one parameter
+        written += CollectionCase.objects.filter(pk__among=pks).update(urgency=urgency)
     if not few:
         UrgencyAsOf.objects.update_or_create(pk=1, defaults={"business_date": on})
     return written

@@ -107,7 +107,7 @@ class _Chunk(PlanWrites):
             # engine could not decide it tonight): one range of the borrower index, not a lookup of each loan.
             ids = pl.concat([delinquent["borrower_id"], gone["borrower_id"]])
             LoanPosition.objects.filter(borrower_id__gte=ids.min(), borrower_id__lte=ids.max()).exclude(
-                loan_id__in=self.frames["problems"]["loan_id"].to_list()
+                loan_id__among=self.frames["problems"]["loan_id"].to_list()
             ).delete()
             insert_rows(
                 LoanPosition,
@@ -119,7 +119,7 @@ class _Chunk(PlanWrites):
         # The engine lists loans in arrears; a stored loan it no longer lists is cured if still active.
         gone_ids = gone["loan_id"].to_list()
         cured = (
-            set(Loan.objects.filter(pk__in=gone_ids, status=LoanStatus.ACTIVE).values_list("pk", flat=True))
+            set(Loan.objects.filter(pk__among=gone_ids, status=LoanStatus.ACTIVE).values_list("pk", flat=True))
             if gone_ids
             else set()
         )
@@ -298,9 +298,9 @@ class _Chunk(PlanWrites):
         if written.height:
             have = set(
                 Notice.objects.filter(
-                    loan_id__in=written["loan_id"].to_list(),
+                    loan_id__among=written["loan_id"].to_list(),
                     kind=NoticeKind.REMINDER,
-                    due_date__in=written["due_date"].unique().to_list(),
+                    due_date__among=written["due_date"].unique().to_list(),
                 ).values_list("loan_id", "due_date")
             )
             fresh = [r for r in written.to_dicts() if (r["loan_id"], r["due_date"]) not in have]
@@ -382,7 +382,7 @@ class _Chunk(PlanWrites):
 
     def _add_tasks(self, rows: Iterable[dict]) -> None:
         rows = list(rows)
-        have = set(Task.objects.filter(key__in=[r["key"] for r in rows]).values_list("key", flat=True))
+        have = set(Task.objects.filter(key__among=[r["key"] for r in rows]).values_list("key", flat=True))
         fresh = [r for r in rows if r["key"] not in have]
         if not fresh:
             return
@@ -451,11 +451,11 @@ class _Chunk(PlanWrites):
             return
         tasks = list(
             Task.objects.select_for_update()
-            .filter(pk__in=list(withdrawn), status=TaskStatus.OPEN)
+            .filter(pk__among=list(withdrawn), status=TaskStatus.OPEN)
             .order_by("pk")
             .values_list("pk", "key")
         )
-        Task.objects.filter(pk__in=[pk for pk, _ in tasks]).update(status=TaskStatus.CANCELLED)
+        Task.objects.filter(pk__among=[pk for pk, _ in tasks]).update(status=TaskStatus.CANCELLED)
         self.changes["tasks_withdrawn"] += len(tasks)
         self.events.extend(
             run_event(
@@ -473,7 +473,7 @@ class _Chunk(PlanWrites):
         if not outcomes.height:
             return
         decided = {row["promise_id"]: row for row in outcomes.to_dicts()}
-        promises = list(Promise.objects.filter(pk__in=list(decided), status=PromiseStatus.OPEN))
+        promises = list(Promise.objects.filter(pk__among=list(decided), status=PromiseStatus.OPEN))
         for promise in promises:
             row = decided[promise.pk]
             promise.status, promise.paid_fen, promise.decided_on = row["outcome"], row["paid_fen"], self.as_of

@@ -48,7 +48,7 @@ class PlanWrites:
             instalments = [
                 row
                 for row in PlanInstalment.objects.select_for_update().filter(
-                    plan_id__in=met["plan_id"].unique().to_list(), met_on__isnull=True
+                    plan_id__among=met["plan_id"].unique().to_list(), met_on__isnull=True
                 )
                 if (row.plan_id, row.n) in found
             ]
@@ -71,7 +71,7 @@ class PlanWrites:
         # Only the columns changed or read: a plan row also holds its agreement and the signed scan (megabytes).
         plans = list(
             Plan.objects.select_for_update()
-            .filter(pk__in=list(decided), status=PlanStatus.ACTIVE)
+            .filter(pk__among=list(decided), status=PlanStatus.ACTIVE)
             .only("pk", "case_id", "status", "ended_on", "end_reason")
         )
         for plan in plans:
@@ -144,7 +144,7 @@ class PlanWrites:
             plan_reminder_key(r["plan_id"], r["n"]): r
             for r in reminders.filter(pl.col("channel").is_not_null()).to_dicts()
         }
-        have = set(Notice.objects.filter(key__in=list(rows)).values_list("key", flat=True))
+        have = set(Notice.objects.filter(key__among=list(rows)).values_list("key", flat=True))
         fresh = {key: r for key, r in rows.items() if key not in have}
         if not fresh:
             return
@@ -168,7 +168,7 @@ class PlanWrites:
                 for key, r in fresh.items()
             ),
         )
-        ids = dict(Notice.objects.filter(key__in=list(fresh)).values_list("key", "pk"))
+        ids = dict(Notice.objects.filter(key__among=list(fresh)).values_list("key", "pk"))
         self.changes["plan_reminders_queued"] += len(fresh)
         self.events.extend(
             run_event(
