@@ -11,12 +11,22 @@ where the rows carry their own key or nothing needs their id. Call it inside the
 run looks up: `__in` binds one parameter per value (Django resolves each, and SQLite splits the list every 999),
 `__among` binds one, an array on PostgreSQL (`= ANY(%s)`), a JSON array read by `json_each` on SQLite. Values
 are ints, strings or dates (SQLite keeps dates as ISO text, so their ISO text matches).
+
+`loosened(cursor, table, incoming)` is PostgreSQL's bulk-load recipe for a load that at least doubles a table
+(the first import of a book): the table's foreign keys (deferred: PostgreSQL queues one check per inserted row
+and runs them all at commit) and, optionally, its plain indexes (neither primary nor unique: kept up row by row)
+are dropped for the load and created again after it, from their own definitions (`pg_get_constraintdef`,
+`pg_get_indexdef`, same names), in the caller's transaction. Re-adding a foreign key checks every row in one
+join, and a rolled-back load rolls the DDL back too. While loosened, the table is locked against every other
+session until the commit (`ACCESS EXCLUSIVE`): acceptable for a first load, which is why a load that adds
+fewer rows than the table holds never loosens it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from itertools import islice
 
@@ -24,9 +34,10 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import Lookup
 
-__all__ = ["Among", "insert_rows"]
+__all__ = ["BULK_ROWS", "Among", "insert_rows", "loosened"]
 
 BATCH = 5_000
+BULK_ROWS = 100_000  # below this many new rows a table is never loosened: rebuilding costs more than it saves
 _AS_IS = (
     models.IntegerField,
     models.BigIntegerField,
@@ -127,3 +138,41 @@ class Among(Lookup):
 
 models.Field.register_lookup(Among)
 models.ForeignObject.register_lookup(Among)  # relations keep their own lookups (`loan_id__among=ids`)
+
+
+@contextmanager
+def loosened(cursor, table: str, incoming: int, *, indexes: bool = True) -> Iterator[bool]:
+    """On PostgreSQL, when `incoming` new rows (≥ `BULK_ROWS`) outnumber those `table` holds: its foreign keys,
+    and with `indexes` its plain indexes, dropped for the body and created again after it (see the module doc).
+    Yields whether it loosened the table."""
+    if connection.vendor != "postgresql" or incoming < BULK_ROWS:
+        yield False
+        return
+    quote = connection.ops.quote_name
+    cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {quote(table)} LIMIT %s) AS held", [incoming])  # noqa: S608
+    if cursor.fetchone()[0] >= incoming:
+        yield False
+        return
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+        [table],
+    )
+    keys = cursor.fetchall()
+    plain: list[tuple[str, str]] = []
+    if indexes:
+        cursor.execute(
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND NOT i.indisunique ORDER BY c.relname",
+            [table],
+        )
+        plain = cursor.fetchall()
+    for name, _definition in keys:
+        cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+    for name, _definition in plain:
+        cursor.execute(f"DROP INDEX {quote(name)}")
+    yield True
+    for _name, definition in plain:
+        cursor.execute(definition)
+    for name, definition in keys:
+        cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")

@@ -27,6 +27,7 @@ from decimal import Decimal
 import polars as pl
 from django.db import connection
 
+from arrears.bulk import loosened
 from arrears.finance.account import PAYMENT, WAIVER
 from arrears.portfolio.models import Instalment, Loan, Payment, PaymentAllocation, WaiverAllocation, WaiverPosting
 from arrears.portfolio.post_kernel import allocate
@@ -45,11 +46,26 @@ def post(ids: list[int], business_date: date, policy, chunk: int) -> tuple[int, 
     """Post these loans (sorted ids) a chunk at a time; returns (allocation rows written, the ids of loans
     left for the replay)."""
     written, left = 0, []
-    for start in range(0, len(ids), chunk):
-        rows, rest = _post_chunk(ids[start : start + chunk], business_date, policy)
-        written += rows
-        left += rest
+    with (
+        connection.cursor() as cursor,
+        loosened(cursor, PaymentAllocation._meta.db_table, _payments(cursor, ids), indexes=False),
+    ):
+        # A first load's allocations (more than the table holds) are written without the table's foreign keys,
+        # checked again in one join each when they are re-added (`bulk.loosened`); its indexes stay, since each
+        # chunk deletes the allocations of its loans' payments first.
+        for start in range(0, len(ids), chunk):
+            rows, rest = _post_chunk(ids[start : start + chunk], business_date, policy)
+            written += rows
+            left += rest
     return written, left
+
+
+def _payments(cursor, ids: list[int]) -> int:
+    """How many payments the loans have (each makes at least one allocation row); 0 on SQLite, never loosened."""
+    if not _pg() or not ids:
+        return 0
+    cursor.execute(f"SELECT count(*) FROM {Payment._meta.db_table} WHERE loan_id = ANY(%s)", [ids])  # noqa: S608
+    return cursor.fetchone()[0]
 
 
 def _pg() -> bool:

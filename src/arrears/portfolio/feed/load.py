@@ -35,6 +35,7 @@ from datetime import date
 import polars as pl
 from django.db import connection
 
+from arrears.bulk import loosened
 from arrears.portfolio.feed.read import ROW
 from arrears.portfolio.feed.schema import SPECS, Kind
 from arrears.portfolio.models import Borrower, ContactPerson, DelinquencyRecord, Hold, Instalment, Loan, Payment
@@ -285,13 +286,17 @@ def _merge(
         params = []
     set_sql = ", ".join(f"{c} = excluded.{c}" for c in columns_sql.split(", ") if c not in fixed)
     unequal = _differs([(f"{target}.{c}", f"excluded.{c}") for c in columns if c not in fixed])
-    cursor.execute(
-        f"INSERT INTO {target} ({columns_sql}) SELECT {select_sql} FROM {delta} WHERE true "  # noqa: S608
-        f"ON CONFLICT ({', '.join(table.conflict)}) DO UPDATE SET {set_sql} WHERE {unequal}",
-        params,
-    )
-    if cursor.rowcount != changed:
-        raise RuntimeError(f"{table.file}: {cursor.rowcount} rows written where {changed} differed; rolled back")
+    # A first load (more new rows than the table holds) goes in without the table's foreign keys and plain
+    # indexes, which are made again after it (`bulk.loosened`).
+    with loosened(cursor, target, changed - updated):
+        cursor.execute(
+            f"INSERT INTO {target} ({columns_sql}) SELECT {select_sql} FROM {delta} WHERE true "  # noqa: S608
+            f"ON CONFLICT ({', '.join(table.conflict)}) DO UPDATE SET {set_sql} WHERE {unequal}",
+            params,
+        )
+        written = cursor.rowcount
+    if written != changed:
+        raise RuntimeError(f"{table.file}: {written} rows written where {changed} differed; rolled back")
     _collect_touched(cursor, table, delta, touched)
     return TableCounts(inserted=changed - updated, updated=updated, unchanged=staged - changed)
 
