@@ -141,24 +141,30 @@ models.ForeignObject.register_lookup(Among)  # relations keep their own lookups 
 
 
 @contextmanager
-def loosened(cursor, table: str, incoming: int, *, indexes: bool = True) -> Iterator[bool]:
-    """On PostgreSQL, when `incoming` new rows (≥ `BULK_ROWS`) outnumber those `table` holds: its foreign keys,
-    and with `indexes` its plain indexes, dropped for the body and created again after it (see the module doc).
-    Yields whether it loosened the table."""
+def loosened(
+    cursor, table: str, incoming: int, *, keys: bool = True, indexes: bool = True, share: int = 1
+) -> Iterator[bool]:
+    """On PostgreSQL, when `incoming` rows (≥ `BULK_ROWS`) are more than `table` holds (with `share` 2: more than
+    half of what it holds, for rows rewritten in place): its foreign keys (`keys`) and its plain indexes
+    (`indexes`) dropped for the body and created again after it (see the module doc). Yields whether it
+    loosened the table."""
     if connection.vendor != "postgresql" or incoming < BULK_ROWS:
         yield False
         return
     quote = connection.ops.quote_name
-    cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {quote(table)} LIMIT %s) AS held", [incoming])  # noqa: S608
-    if cursor.fetchone()[0] >= incoming:
+    enough = incoming * share
+    cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {quote(table)} LIMIT %s) AS held", [enough])  # noqa: S608
+    if cursor.fetchone()[0] >= enough:
         yield False
         return
-    cursor.execute(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
-        [table],
-    )
-    keys = cursor.fetchall()
+    foreign: list[tuple[str, str]] = []
+    if keys:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+            [table],
+        )
+        foreign = cursor.fetchall()
     plain: list[tuple[str, str]] = []
     if indexes:
         cursor.execute(
@@ -167,12 +173,12 @@ def loosened(cursor, table: str, incoming: int, *, indexes: bool = True) -> Iter
             [table],
         )
         plain = cursor.fetchall()
-    for name, _definition in keys:
+    for name, _definition in foreign:
         cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
     for name, _definition in plain:
         cursor.execute(f"DROP INDEX {quote(name)}")
     yield True
     for _name, definition in plain:
         cursor.execute(definition)
-    for name, definition in keys:
+    for name, definition in foreign:
         cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")

@@ -217,7 +217,9 @@ def _load(result: ImportResult, valid, faults, actor, started, clock: _Clock) ->
                 result.files[name].updated = counts.updated
                 result.files[name].unchanged = counts.unchanged
             result.posted_loans = len(loaded.touched_loans)
-            result.allocations = allocate_payments(loaded.touched_loans, business_date=business_date)
+            result.allocations = allocate_payments(
+                loaded.touched_loans, business_date=business_date, first_load=bool(loaded.loosened)
+            )
             clock.end("post", 1)
             report.write_report(faults, path)
             result.report_path = str(path)

@@ -42,17 +42,22 @@ _SETTLED = "post_settled"
 log = logging.getLogger(__name__)
 
 
-def post(ids: list[int], business_date: date, policy, chunk: int) -> tuple[int, list[int]]:
+def post(ids: list[int], business_date: date, policy, chunk: int, *, loosen: bool = False) -> tuple[int, list[int]]:
     """Post these loans (sorted ids) a chunk at a time; returns (allocation rows written, the ids of loans
-    left for the replay)."""
+    left for the replay). `loosen`: a first load's posting (see below)."""
     written, left = 0, []
+    payments, instalments = (_count(Payment, ids), _count(Instalment, ids)) if loosen else (0, 0)
     with (
         connection.cursor() as cursor,
-        loosened(cursor, PaymentAllocation._meta.db_table, _payments(cursor, ids), indexes=False),
+        loosened(cursor, PaymentAllocation._meta.db_table, payments, indexes=False),
+        loosened(cursor, Instalment._meta.db_table, instalments, share=2),
     ):
         # A first load's allocations (more than the table holds) are written without the table's foreign keys,
         # checked again in one join each when they are re-added (`bulk.loosened`); its indexes stay, since each
-        # chunk deletes the allocations of its loans' payments first.
+        # chunk deletes the allocations of its loans' payments first. Its instalments' settled dates (most of
+        # the table's rows) are written without the instalments' foreign keys and plain indexes (the unique key
+        # on loan and number, which the reads use, stays). Only for a first load: a loosened table is locked
+        # against every other session to the commit.
         for start in range(0, len(ids), chunk):
             rows, rest = _post_chunk(ids[start : start + chunk], business_date, policy)
             written += rows
@@ -60,12 +65,14 @@ def post(ids: list[int], business_date: date, policy, chunk: int) -> tuple[int, 
     return written, left
 
 
-def _payments(cursor, ids: list[int]) -> int:
-    """How many payments the loans have (each makes at least one allocation row); 0 on SQLite, never loosened."""
+def _count(model, ids: list[int]) -> int:
+    """How many payments (each makes at least one allocation row) or instalments the loans have; 0 on SQLite,
+    which is never loosened."""
     if not _pg() or not ids:
         return 0
-    cursor.execute(f"SELECT count(*) FROM {Payment._meta.db_table} WHERE loan_id = ANY(%s)", [ids])  # noqa: S608
-    return cursor.fetchone()[0]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {model._meta.db_table} WHERE loan_id = ANY(%s)", [ids])  # noqa: S608
+        return cursor.fetchone()[0]
 
 
 def _pg() -> bool:

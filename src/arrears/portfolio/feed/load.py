@@ -162,6 +162,7 @@ class TableCounts:
 class LoadResult:
     counts: dict[str, TableCounts]
     touched_loans: list[int]  # loans whose schedule, payments or contract changed: to be re-posted
+    loosened: tuple[str, ...] = ()  # tables loaded as a first load (`bulk.loosened`)
 
 
 def _vendor() -> str:
@@ -206,6 +207,7 @@ def load_valid(
     dropped once its table is loaded. `actor_id`: the importing user, who places the holds the feed adds."""
     counts: dict[str, TableCounts] = {}
     touched: set[int] = set()
+    loose: list[str] = []
     with connection.cursor() as cursor:
         for table in TABLES:
             frame = valid.pop(table.file, None)
@@ -213,12 +215,14 @@ def load_valid(
                 continue
             stage, delta = f"feed_stage_{table.file}", f"feed_delta_{table.file}"
             staged = _stage(cursor, table, [frame] if isinstance(frame, pl.DataFrame) else frame, stage)
-            counts[table.file] = _merge(cursor, _bind(table, actor_id), stage, delta, business_date, staged, touched)
+            counts[table.file] = _merge(
+                cursor, _bind(table, actor_id), stage, delta, business_date, staged, touched, loose
+            )
             cursor.execute(f"DROP TABLE {stage}")
             cursor.execute(f"DROP TABLE {delta}")
             if step is not None:
                 step(table.file)
-    return LoadResult(counts, sorted(touched))
+    return LoadResult(counts, sorted(touched), tuple(loose))
 
 
 def _bind(table: Table, actor_id: int | None) -> Table:
@@ -260,7 +264,14 @@ def _stage(cursor, table: Table, frames: Iterable[pl.DataFrame], stage: str) -> 
 
 
 def _merge(
-    cursor, table: Table, stage: str, delta: str, business_date: date, staged: int, touched: set[int]
+    cursor,
+    table: Table,
+    stage: str,
+    delta: str,
+    business_date: date,
+    staged: int,
+    touched: set[int],
+    loose: list[str],
 ) -> TableCounts:
     target = table.target
     on = " AND ".join(f"t.{c} = {expr}" for c, expr in table.values if c in table.conflict)
@@ -288,7 +299,9 @@ def _merge(
     unequal = _differs([(f"{target}.{c}", f"excluded.{c}") for c in columns if c not in fixed])
     # A first load (more new rows than the table holds) goes in without the table's foreign keys and plain
     # indexes, which are made again after it (`bulk.loosened`).
-    with loosened(cursor, target, changed - updated):
+    with loosened(cursor, target, changed - updated) as first_load:
+        if first_load:
+            loose.append(target)
         cursor.execute(
             f"INSERT INTO {target} ({columns_sql}) SELECT {select_sql} FROM {delta} WHERE true "  # noqa: S608
             f"ON CONFLICT ({', '.join(table.conflict)}) DO UPDATE SET {set_sql} WHERE {unequal}",
