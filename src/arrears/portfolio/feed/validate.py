@@ -77,17 +77,23 @@ class Checked:
             return
         flagged = self.frame.with_columns(pl.when(cond).then(reason).alias("_reason"))
         self.faults.append(
-            flagged.filter(pl.col("_reason").is_not_null()).select(
-                pl.lit(self.file).alias("file"),
-                pl.col(ROW).alias("row"),
-                pl.col(KEY).alias("key"),
-                pl.lit(column).alias("field"),
-                (pl.col(column) if value is None else value).cast(pl.String).alias("value"),
-                pl.col("_reason").alias("reason"),
-                pl.lit(seq, dtype=pl.Int32).alias("seq"),
-            )
+            self.fault_rows(flagged.filter(pl.col("_reason").is_not_null()), column, "_reason", seq, value)
         )
         self.frame = flagged.with_columns(pl.col(BAD) | pl.col("_reason").is_not_null()).drop("_reason")
+
+    def fault_rows(
+        self, rows: pl.DataFrame, column: str, reason: str, seq: int, value: pl.Expr | None = None
+    ) -> pl.DataFrame:
+        """The report lines of `rows` (those at fault), their reason in the column `reason`."""
+        return rows.select(
+            pl.lit(self.file).alias("file"),
+            pl.col(ROW).alias("row"),
+            pl.col(KEY).alias("key"),
+            pl.lit(column).alias("field"),
+            (pl.col(column) if value is None else value).cast(pl.String).alias("value"),
+            pl.col(reason).alias("reason"),
+            pl.lit(seq, dtype=pl.Int32).alias("seq"),
+        )
 
     @property
     def valid(self) -> pl.DataFrame:
@@ -122,16 +128,17 @@ def check_fields(feed_file: FeedFile, *, duplicates: bool = True) -> Checked:
         checked.whole_file_rejected = True
         return checked
     reasons, parsed = zip(*(column_checks(c) for c in spec.columns), strict=True)
+    marks = [f"_r_{c.name}" for c in spec.columns]
     frame = frame.with_columns(
-        *(r.alias(f"_r_{c.name}") for r, c in zip(reasons, spec.columns, strict=True)),
+        *(r.alias(mark) for r, mark in zip(reasons, marks, strict=True)),
         *(p.alias(v(c.name)) for p, c in zip(parsed, spec.columns, strict=True)),
         pl.concat_str([pl.col(k) for k in spec.key], separator="/").fill_null("").alias(KEY),
-        pl.lit(False).alias(BAD),
-    )
-    checked.frame = frame
-    for seq, column in enumerate(spec.columns):
-        checked.add(pl.col(f"_r_{column.name}").is_not_null(), column.name, pl.col(f"_r_{column.name}"), seq)
-    checked.frame = checked.frame.drop([f"_r_{c.name}" for c in spec.columns])
+    ).with_columns(pl.any_horizontal(pl.col(mark).is_not_null() for mark in marks).alias(BAD))
+    # The report lines come from the rows at fault only (few): one pass over the file's rows, not one per column.
+    faulty = frame.filter(pl.col(BAD))
+    for seq, (column, mark) in enumerate(zip(spec.columns, marks, strict=True)):
+        checked.faults.append(checked.fault_rows(faulty.filter(pl.col(mark).is_not_null()), column.name, mark, seq))
+    checked.frame = frame.drop(marks)
     if duplicates:
         check_duplicates(checked)
     return checked
