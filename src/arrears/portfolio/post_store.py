@@ -58,10 +58,14 @@ def post(ids: list[int], business_date: date, policy, chunk: int, *, loosen: boo
         # the table's rows) are written without the instalments' foreign keys and plain indexes (the unique key
         # on loan and number, which the reads use, stays). Only for a first load: a loosened table is locked
         # against every other session to the commit.
+        # The settled dates of every chunk are gathered, then written by one UPDATE: one pass over the
+        # instalments whatever the number of chunks (an UPDATE per chunk could scan the table once per chunk).
+        _temp(cursor, _SETTLED, "id bigint PRIMARY KEY, settled_on date", [])
         for start in range(0, len(ids), chunk):
             rows, rest = _post_chunk(ids[start : start + chunk], business_date, policy)
             written += rows
             left += rest
+        _write_settled(cursor)
     return written, left
 
 
@@ -111,7 +115,7 @@ def _post_chunk(ids: list[int], business_date: date, policy) -> tuple[int, list[
             compound=bool(policy.penalty.compound_on_interest),
         )
         written = _write_allocations(cursor, allocations, instalments)
-        _write_settled(cursor, settled, instalments)
+        _gather_settled(cursor, settled, instalments)
         cursor.execute(f"DROP TABLE {_IDS}")
     return written, left
 
@@ -191,17 +195,22 @@ def _write_allocations(cursor, allocations: pl.DataFrame, instalments: pl.DataFr
     return payments.height + waivers.height
 
 
-def _write_settled(cursor, settled: pl.DataFrame, instalments: pl.DataFrame) -> None:
+def _gather_settled(cursor, settled: pl.DataFrame, instalments: pl.DataFrame) -> None:
+    """Add the chunk's instalments whose settled date changed to the table `_write_settled` writes from."""
     changed = (
         instalments.select("loan_id", "n", "id", before="settled_on")
         .join(settled, on=["loan_id", "n"], how="left")
         .filter(pl.col("before").ne_missing(pl.col("settled_on")))
         .select("id", "settled_on")
     )
-    if changed.is_empty():
-        return
+    _insert(cursor, _SETTLED, changed, names=["id", "settled_on"])
+
+
+def _write_settled(cursor) -> None:
+    """Set `Instalment.settled_on` from the gathered rows, by one `UPDATE … FROM`."""
+    if _pg():
+        cursor.execute(f"ANALYZE {_SETTLED}")
     table = Instalment._meta.db_table
-    _temp(cursor, _SETTLED, "id bigint PRIMARY KEY, settled_on date", changed)
     cursor.execute(
         f"UPDATE {table} SET settled_on = s.settled_on FROM {_SETTLED} s WHERE {table}.id = s.id"  # noqa: S608
     )
