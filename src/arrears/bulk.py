@@ -140,6 +140,22 @@ models.Field.register_lookup(Among)
 models.ForeignObject.register_lookup(Among)  # relations keep their own lookups (`loan_id__among=ids`)
 
 
+# A table's foreign keys and plain indexes (neither primary nor unique): (name, definition), by name.
+_FOREIGN_KEYS = (
+    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+    "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname"
+)
+_PLAIN_INDEXES = (
+    "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+    "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND NOT i.indisunique ORDER BY c.relname"
+)
+
+
+def _named(cursor, sql: str, table: str) -> list[tuple[str, str]]:
+    cursor.execute(sql, [table])
+    return cursor.fetchall()
+
+
 @contextmanager
 def loosened(
     cursor, table: str, incoming: int, *, keys: bool = True, indexes: bool = True, share: int = 1
@@ -157,22 +173,8 @@ def loosened(
     if cursor.fetchone()[0] >= enough:
         yield False
         return
-    foreign: list[tuple[str, str]] = []
-    if keys:
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
-            [table],
-        )
-        foreign = cursor.fetchall()
-    plain: list[tuple[str, str]] = []
-    if indexes:
-        cursor.execute(
-            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-            "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND NOT i.indisunique ORDER BY c.relname",
-            [table],
-        )
-        plain = cursor.fetchall()
+    foreign = _named(cursor, _FOREIGN_KEYS, table) if keys else []
+    plain = _named(cursor, _PLAIN_INDEXES, table) if indexes else []
     for name, _definition in foreign:
         cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
     for name, _definition in plain:
