@@ -9,9 +9,10 @@ For each chunk of loans (their ids in a TEMP table, so no statement carries a li
 2. **Compute** with `post_kernel.allocate`: due dates rolled to the next working day where the policy says
    so (only up to a month past the loan's last receipt or the business date, as `posting.effective_due_date`),
    the penalty rate of each loan as an exact integer (annual rate × (1 + markup) in units of 1e-12).
-3. **Write**: delete the chunk's allocation rows with one statement per table, insert the new ones (COPY on
-   PostgreSQL, `executemany` on SQLite), and set `Instalment.settled_on` where it changed by one
-   `UPDATE … FROM` a TEMP table of (id, settled_on) — never one UPDATE per instalment.
+3. **Write**: the loans' old allocation rows are deleted before the first chunk (one statement per table), each
+   chunk inserts its new ones (COPY on PostgreSQL, `executemany` on SQLite) and gathers the instalments whose
+   settled date changed, and one `UPDATE … FROM` that TEMP table of (id, settled_on) sets
+   `Instalment.settled_on` after the last chunk — never one statement per instalment, nor per chunk.
 
 A loan whose contract rate or markup has more decimals than the kernel holds exactly (8 and 4, the database's
 own) is returned to the caller, who posts it by the replay.
@@ -58,8 +59,11 @@ def post(ids: list[int], business_date: date, policy, chunk: int, *, loosen: boo
         # the table's rows) are written without the instalments' foreign keys and plain indexes (the unique key
         # on loan and number, which the reads use, stays). Only for a first load: a loosened table is locked
         # against every other session to the commit.
-        # The settled dates of every chunk are gathered, then written by one UPDATE: one pass over the
-        # instalments whatever the number of chunks (an UPDATE per chunk could scan the table once per chunk).
+        # The old allocations of every loan are deleted first, and the settled dates of every chunk gathered and
+        # written by one UPDATE after the last: one pass over each table whatever the number of chunks (a
+        # statement per chunk could scan the whole table once per chunk).
+        _temp(cursor, _IDS, "id bigint PRIMARY KEY", [(i,) for i in ids])
+        _delete_allocations(cursor)
         _temp(cursor, _SETTLED, "id bigint PRIMARY KEY, settled_on date", [])
         for start in range(0, len(ids), chunk):
             rows, rest = _post_chunk(ids[start : start + chunk], business_date, policy)
@@ -167,13 +171,17 @@ def _effective(instalments: pl.DataFrame, receipts: pl.DataFrame, business_date:
     )
 
 
-def _write_allocations(cursor, allocations: pl.DataFrame, instalments: pl.DataFrame) -> int:
+def _delete_allocations(cursor) -> None:
+    """Remove the allocation rows of the loans in `_IDS` (all those posted: the replay rewrites its own)."""
     for model, parent in ((PaymentAllocation, Payment), (WaiverAllocation, WaiverPosting)):
         fk = model._meta.get_field("payment" if model is PaymentAllocation else "posting").column
         cursor.execute(
             f"DELETE FROM {model._meta.db_table} WHERE {fk} IN "  # noqa: S608
             f"(SELECT r.id FROM {parent._meta.db_table} r JOIN {_IDS} k ON k.id = r.loan_id)"
         )
+
+
+def _write_allocations(cursor, allocations: pl.DataFrame, instalments: pl.DataFrame) -> int:
     with_ids = allocations.join(instalments.select("loan_id", "n", instalment_id="id"), on=["loan_id", "n"], how="left")
     payments = with_ids.filter(pl.col("kind") == PAYMENT).select(
         payment_id="rid", instalment_id="instalment_id", component="component", amount_fen="amount_fen"
