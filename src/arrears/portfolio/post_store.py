@@ -53,15 +53,13 @@ def post(ids: list[int], business_date: date, policy, chunk: int, *, loosen: boo
         loosened(cursor, PaymentAllocation._meta.db_table, payments, indexes=False),
         loosened(cursor, Instalment._meta.db_table, instalments, share=2),
     ):
-        # A first load's allocations (more than the table holds) are written without the table's foreign keys,
-        # checked again in one join each when they are re-added (`bulk.loosened`); its indexes stay, since each
-        # chunk deletes the allocations of its loans' payments first. Its instalments' settled dates (most of
-        # the table's rows) are written without the instalments' foreign keys and plain indexes (the unique key
-        # on loan and number, which the reads use, stays). Only for a first load: a loosened table is locked
-        # against every other session to the commit.
         # The old allocations of every loan are deleted first, and the settled dates of every chunk gathered and
         # written by one UPDATE after the last: one pass over each table whatever the number of chunks (a
-        # statement per chunk could scan the whole table once per chunk).
+        # statement per chunk could scan the whole table once per chunk). Only for a first load (a loosened
+        # table is locked against every other session to the commit): its allocations are written without the
+        # table's foreign keys, checked again in one join each when re-added (`bulk.loosened`), keeping the
+        # indexes the DELETE reads by; its settled dates (most of the instalments) without the instalments'
+        # foreign keys and plain indexes (the unique key on loan and number, which the reads use, stays).
         _temp(cursor, _IDS, "id bigint PRIMARY KEY", [(i,) for i in ids])
         _delete_allocations(cursor)
         _temp(cursor, _SETTLED, "id bigint PRIMARY KEY, settled_on date", [])
