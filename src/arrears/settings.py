@@ -360,7 +360,7 @@ MIDDLEWARE = [
     "arrears.home.request_size.RequestSizeLimitMiddleware",  # 413 by the declared length, before anything reads it
     "arrears.home.middleware.RefuseNul",  # a NUL anywhere in a request: 400, before the session or a view reads it
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "arrears.accounts.sessions.RenewingSessionMiddleware",  # the idle timeout, renewed at most every 1/30 of it
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -457,10 +457,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
-# Idle timeout: every request renews the session, which expires after this long without one.
+# Idle timeout: a request renews the session, which expires after this long without one (written back at most
+# every thirtieth of it, not on every request: `arrears.accounts.sessions`).
 SESSION_IDLE_MINUTES = env_int("ARREARS_SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # The exact-search audit event (PRV-1) records HMAC-SHA256 of the number searched, never the number: the key is

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from arrears.accounts.sessions import RENEWED, renewal_step
 from arrears.compliance.models import AuditEvent
 from factories import make_user
 
@@ -123,15 +128,39 @@ def test_an_idle_session_expires(client):
     assert client.get("/admin/").status_code == 302
 
 
-def test_each_request_renews_the_idle_timeout(client, settings):
-    """SESSION_SAVE_EVERY_REQUEST: activity pushes the expiry forward by the idle time."""
+def _age_session(minutes_left: float, renewed_ago: int) -> None:
+    """The one stored session: its expiry `minutes_left` from now, its last renewal `renewed_ago` seconds ago."""
+    stored = Session.objects.get()
+    data = stored.get_decoded()
+    data[RENEWED] = int(time.time()) - renewed_ago
+    Session.objects.filter(pk=stored.pk).update(
+        session_data=SessionStore().encode(data), expire_date=timezone.now() + timedelta(minutes=minutes_left)
+    )
+
+
+def test_a_request_renews_the_idle_timeout(client, settings):
+    """Activity pushes the expiry forward by the idle time, once the last renewal is a thirtieth of it old."""
     make_user("administrator", username="root", password=PASSWORD)
     log_in(client, "root")
-    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=1))
-    client.get("/admin/")
+    _age_session(minutes_left=1, renewed_ago=renewal_step())
+    assert client.get("/admin/").status_code == 200
     remaining = Session.objects.get().expire_date - timezone.now()
     assert (
         timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
         < remaining
         <= timedelta(seconds=settings.SESSION_COOKIE_AGE)
     )
+
+
+def test_a_request_soon_after_the_last_renewal_writes_nothing(client, settings):
+    """Within a thirtieth of the idle time (a minute at 30 minutes) the session is not written back: no UPDATE
+    per page view; the expiry stays where the last renewal put it, so the session ends at most that much early."""
+    assert renewal_step() == settings.SESSION_COOKIE_AGE // 30 == 60
+    make_user("administrator", username="root", password=PASSWORD)
+    log_in(client, "root")
+    _age_session(minutes_left=29.5, renewed_ago=renewal_step() - 30)
+    before = Session.objects.get().expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/admin/").status_code == 200
+    assert Session.objects.get().expire_date == before
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]

@@ -17,7 +17,7 @@ from arrears.collection.models import CollectionCase
 from arrears.compliance.models import AuditEvent
 from arrears.legal import queries_litigation
 from arrears.legal.court import Document, do_record_cost, do_record_stage
-from arrears.legal.models import CourtDocument, LegalCost, StageEvent
+from arrears.legal.models import CourtDocument, EscalationDecision, LegalCost, Litigation, StageEvent
 from factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -279,3 +279,25 @@ def test_the_queue_costs_the_same_queries_for_one_lawsuit_as_for_three(officer):
     with CaptureQueriesContext(connection) as three:
         assert len(row_ids(client.get("/legal/litigations/").content.decode())) == 3
     assert len(one) == len(three)
+
+
+def _another_lawsuit(case, stage: str) -> Litigation:
+    """A further lawsuit of `case` (with its own escalation decision), newer by id than those before."""
+    decision = EscalationDecision.objects.filter(case=case).first() or EscalationDecision.objects.first()
+    decision.pk, decision.case, decision.borrower_id = None, case, case.borrower_id
+    decision.save()
+    return Litigation.objects.create(
+        case=case, borrower_id=case.borrower_id, decision=decision, opened_on=date(2026, 3, 1), stage=stage
+    )
+
+
+def test_the_case_block_shows_the_open_lawsuit_else_the_latest_closed(book):
+    """Clause: LIT-2 — the case page's summary is the case's lawsuit not closed, even when a closed one is newer;
+    a case whose lawsuits are all closed shows the latest of them."""
+    supervisor = make_user("supervisor")
+    a, d = book["a"], book["d"]
+    assert queries_litigation.case_summary(supervisor, d.case, TODAY).litigation == d
+    newer_closed = _another_lawsuit(d.case, "closed")
+    assert queries_litigation.case_summary(supervisor, d.case, TODAY).litigation == newer_closed
+    _another_lawsuit(a.case, "closed")
+    assert queries_litigation.case_summary(supervisor, a.case, TODAY).litigation == a

@@ -13,11 +13,13 @@ Listed after `axes.backends.AxesStandaloneBackend`, which refuses locked-out log
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from arrears.accounts.permissions import ADMIN_MODEL_GRANTS, Perm, granted_permissions
 
 _MODEL_ACTIONS = ("view", "add", "change", "delete")
+User = get_user_model()
 
 
 def django_permissions(grants: frozenset[Perm]) -> set[str]:
@@ -31,6 +33,14 @@ def django_permissions(grants: frozenset[Perm]) -> set[str]:
 
 
 class RoleBackend(ModelBackend):
+    def get_user(self, user_id):
+        """The session's user with their role, team and agency in the same query (every page names the role)."""
+        try:
+            user = User._default_manager.select_related("role", "team", "agency").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
     def user_can_authenticate(self, user) -> bool:
         if getattr(user, "is_service_account", False):
             return False  # a service account calls the API with a token, never signs in (Issue 16)

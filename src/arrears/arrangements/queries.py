@@ -444,9 +444,13 @@ def _penalty_settled(position: AccountPosition) -> Decimal:
     return sum((a.amount for p in position.payments for a in p.allocations if a.component in PENALTY_COMPONENTS), ZERO)
 
 
-def waiver_facts(loan: Loan, as_of: date, policy=None, position: AccountPosition | None = None) -> WaiverFacts:
+def waiver_facts(
+    loan: Loan, as_of: date, policy=None, position: AccountPosition | None = None, seen: dict | None = None
+) -> WaiverFacts:
     """The WVR-1 facts and the WVR-2 cap of `loan` (prefetched schedule, payments, waivers) on `as_of`;
-    `position`: the loan's replay on `as_of` where the caller has it already."""
+    `position`: the loan's replay on `as_of` where the caller has it already; `seen`: a dict kept across the
+    loans of one borrower, so that loans whose delinquency began the same day look up the borrower's earlier
+    delinquency and call once."""
     policy = policy or policy_on(as_of)
     position = position or loan_account(loan, as_of, policy)
     owed = position.penalty_interest + position.compound_interest
@@ -454,9 +458,17 @@ def waiver_facts(loan: Loan, as_of: date, policy=None, position: AccountPosition
     waived = position.waived
     dpd = position.dpd
     episode_start = date.fromordinal(as_of.toordinal() - dpd) if dpd else as_of
-    earlier = earlier_delinquency(loan.borrower_id, episode_start)
+    key = (loan.borrower_id, episode_start, bool(dpd))
+    if seen is None or key not in seen:
+        found = (
+            earlier_delinquency(loan.borrower_id, episode_start),
+            borrower_call(loan.borrower_id, episode_start, as_of) if dpd else None,
+        )
+        if seen is None:
+            seen = {}
+        seen[key] = found
+    earlier, call = seen[key]
     first = earlier is None
-    call = borrower_call(loan.borrower_id, episode_start, as_of) if dpd else None
     rules = policy.waiver
     limit = waiver_limit(
         penalty=accrued,

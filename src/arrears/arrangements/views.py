@@ -84,7 +84,8 @@ def case_panel(user, case: CollectionCase, on: date, loans=None) -> dict:
     if can_waive and case.status == "open":
         policy = policy_on(on)
         debt = queries.case_debt(case, on, policy, loans)
-        facts = [queries.waiver_facts(d.loan, on, policy, d.position) for d in debt.loans]
+        seen: dict = {}  # the borrower's earlier delinquency and call, read once per day a delinquency began
+        facts = [queries.waiver_facts(d.loan, on, policy, d.position, seen) for d in debt.loans]
     return {
         "plans": case.plans.select_related("proposed_by", "decided_by").defer(*DOCUMENTS).order_by("-proposed_at"),
         "waivers": case.waivers.select_related("loan", "proposed_by", "decided_by").order_by("-proposed_at"),

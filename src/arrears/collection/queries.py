@@ -435,6 +435,15 @@ def case_for(user: Any, case_id: int, on: date) -> CollectionCase:
     )
 
 
+def case_brief(user: Any, case_id: int) -> CollectionCase:
+    """One case with its borrower, the borrower's contact persons and the owner — what the call form and the
+    actions on a case read — or `CollectionCase.DoesNotExist` as `case_for` (whose workspace prefetches, every
+    loan's schedule and payments among them, the form does not show)."""
+    return (
+        visible_cases(user).select_related("borrower", "owner").prefetch_related("borrower__contacts").get(pk=case_id)
+    )
+
+
 def open_case_id(user: Any, borrower_id: int) -> int | None:
     """The borrower's open case, when `user` may open it (`visible_cases`); None otherwise. The borrower and
     loan pages link to it only then: a case one may not open is not even hinted at (TEAM-3)."""
@@ -536,19 +545,23 @@ def calls_today(borrower_id: int, at: datetime, zone: ZoneInfo, number: str = ""
     return counts["connected"], counts["unanswered"] if number else 0
 
 
-def contact_verdict(borrower_id: int, at: datetime, *, number: str = "", channel: str = "call") -> ContactVerdict:
+def contact_verdict(
+    borrower_id: int, at: datetime, *, number: str = "", channel: str = "call", holds: Iterable[Hold] | None = None
+) -> ContactVerdict:
     """The contact rules (`arrears.compliance.contact`) with what the database holds: the holds in force on the
-    local day, today's connected calls to the borrower and unanswered attempts on the number."""
+    local day, today's connected calls to the borrower and unanswered attempts on the number. `holds`: every hold
+    of the borrower, where the caller has them loaded already (else they are read)."""
     rules = policy_on(timezone.localtime(at).date()).contact
     zone = ZoneInfo(rules.timezone)
     connected, unanswered = calls_today(borrower_id, at, zone, number)
+    day = at.astimezone(zone).date()
     return check_contact(
         at,
         rules,
         channel=channel,
         connected_calls_today=connected,
         unanswered_attempts_today=unanswered,
-        holds=holds_in_force(borrower_id, at.astimezone(zone).date()),
+        holds=holds_in_force(borrower_id, day) if holds is None else in_force(holds, day),
     )
 
 
@@ -558,6 +571,7 @@ __all__ += [
     "QueueFilter",
     "annotated",
     "calls_today",
+    "case_brief",
     "holds_in_force",
     "late_stage_words",
     "open_case_id",

@@ -154,8 +154,11 @@ def _agency_desk(user, on) -> dict:
     return {"agency": user.agency, "frozen": frozen_reason(user, on), "bank": False}
 
 
-def _case_or_404(request: HttpRequest, case_id: int, on) -> CollectionCase:
+def _case_or_404(request: HttpRequest, case_id: int, on=None) -> CollectionCase:
+    """The case workspace's case (`on`: its business date), or with nothing but `case_brief` when no `on`."""
     try:
+        if on is None:
+            return queries.case_brief(request.user, case_id)
         return queries.case_for(request.user, case_id, on)
     except CollectionCase.DoesNotExist:
         raise Http404(_("No such case, or not one of yours")) from None
@@ -174,7 +177,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     borrower = case.borrower
     covered, other_loans = queries.split_loans(borrower.loans.all())
     loans = [_with_figures(loan, portfolio.loan_position(loan, on), on) for loan in covered]
-    verdict = queries.contact_verdict(borrower.pk, now(), number=borrower.mobile)
+    verdict = queries.contact_verdict(borrower.pk, now(), number=borrower.mobile, holds=borrower.holds.all())
     cadence = cadence_refusal(borrower.pk, today=on, dpd=case.dpd, calls=policy_on(on).calls)  # CALL-4, CLS-2
     can_hold = has_perm(request.user, Perm.MANAGE_HOLDS)
     context = {
@@ -344,7 +347,7 @@ def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
     """Before the call: the contact rules now (refused: which rule and when next allowed). After: the record."""
     require(request.user, Perm.CALL)
     on = queries.today()
-    case = _case_or_404(request, case_id, on)
+    case = _case_or_404(request, case_id)
     calls_policy = policy_on(on).calls
     party = request.POST.get("party") or request.GET.get("party") or CallParty.BORROWER
     party = party if party in CallParty.values else CallParty.BORROWER
@@ -437,7 +440,7 @@ def reassign_case(request: HttpRequest, case_id: int) -> HttpResponse:
     """A supervisor gives one case to another collector (TEAM-3, AUTH-3)."""
     require(request.user, Perm.REASSIGN)
     on = queries.today()
-    case = _case_or_404(request, case_id, on)
+    case = _case_or_404(request, case_id)
     target = _target(request)
     if target is None:
         messages.error(request, _("Choose the collector to give the case to."))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Min, Prefetch, QuerySet, Sum
+from django.db.models import Case, IntegerField, Min, Prefetch, QuerySet, Sum, Value, When
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -124,8 +124,9 @@ def case_summary(user: Any, case: CollectionCase, on: date) -> Row | None:
     the user may not see litigation or the case has none."""
     if not has_perm(user, Perm.VIEW_LITIGATION):
         return None
-    lits = Litigation.objects.filter(case=case).order_by("-pk")
-    found = lits.exclude(stage=Stage.CLOSED).first() or lits.first()
+    # The open one first, else the latest: one query (a closed lawsuit sorts after every open one).
+    closed = Case(When(stage=Stage.CLOSED, then=Value(1)), default=Value(0), output_field=IntegerField())
+    found = Litigation.objects.filter(case=case).order_by(closed, "-pk").first()
     if found is None:
         return None
     return _row(found, earliest_unpaid_dues([found.borrower_id]).get(found.borrower_id), on)

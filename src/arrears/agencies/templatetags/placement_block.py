@@ -32,7 +32,7 @@ def case_placements(context, case) -> dict:
     standing = next((row for row in history if row["p"].ended_at is None), None)
     if standing is not None:
         standing["frozen"] = not eligibility_of(standing["p"].agency, on).eligible
-    place_form = None
+    place_form, eligible = None, []
     if supervisor and standing is None and case.status == CaseStatus.OPEN:
         place_form = PlaceForm(initial={"days": policy_on(on).agency.placement_days})
         eligible = [row.agency.pk for row in agencies_on(on) if row.status.eligible]
@@ -43,6 +43,7 @@ def case_placements(context, case) -> dict:
         "standing": standing,
         "supervisor": supervisor,
         "place_form": place_form,
+        "any_eligible": bool(eligible),  # from the list above: the template asks no query of its own
         "recall_form": RecallForm() if supervisor and standing else None,
         "max_days": policy_on(on).agency.placement_max_days,
     }
