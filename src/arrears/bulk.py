@@ -34,7 +34,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import Lookup
 
-__all__ = ["BULK_ROWS", "Among", "insert_rows", "loosened"]
+__all__ = ["BULK_ROWS", "Among", "bulk_load", "insert_rows", "loosened"]
 
 BATCH = 5_000
 BULK_ROWS = 100_000  # below this many new rows a table is never loosened: rebuilding costs more than it saves
@@ -156,6 +156,17 @@ def _named(cursor, sql: str, table: str) -> list[tuple[str, str]]:
     return cursor.fetchall()
 
 
+def bulk_load(cursor, table: str, incoming: int, *, share: int = 1) -> bool:
+    """Whether `incoming` new rows make a bulk load of `table` on this database: PostgreSQL, at least `BULK_ROWS`
+    of them, and more than the table holds (with `share` 2: more than half of it)."""
+    if connection.vendor != "postgresql" or incoming < BULK_ROWS:
+        return False
+    enough = incoming * share
+    quoted = connection.ops.quote_name(table)
+    cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {quoted} LIMIT %s) AS held", [enough])  # noqa: S608
+    return cursor.fetchone()[0] < enough
+
+
 @contextmanager
 def loosened(
     cursor, table: str, incoming: int, *, keys: bool = True, indexes: bool = True, share: int = 1
@@ -164,15 +175,10 @@ def loosened(
     half of what it holds, for rows rewritten in place): its foreign keys (`keys`) and its plain indexes
     (`indexes`) dropped for the body and created again after it (see the module doc). Yields whether it
     loosened the table."""
-    if connection.vendor != "postgresql" or incoming < BULK_ROWS:
+    if not bulk_load(cursor, table, incoming, share=share):
         yield False
         return
     quote = connection.ops.quote_name
-    enough = incoming * share
-    cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {quote(table)} LIMIT %s) AS held", [enough])  # noqa: S608
-    if cursor.fetchone()[0] >= enough:
-        yield False
-        return
     foreign = _named(cursor, _FOREIGN_KEYS, table) if keys else []
     plain = _named(cursor, _PLAIN_INDEXES, table) if indexes else []
     for name, _definition in foreign:

@@ -218,7 +218,10 @@ def _load(result: ImportResult, valid, faults, actor, started, clock: _Clock) ->
                 result.files[name].unchanged = counts.unchanged
             result.posted_loans = len(loaded.touched_loans)
             result.allocations = allocate_payments(
-                loaded.touched_loans, business_date=business_date, first_load=bool(loaded.loosened)
+                loaded.touched_loans,
+                business_date=business_date,
+                first_load=bool(loaded.loosened or loaded.pending),
+                pending=loaded.pending,
             )
             clock.end("post", 1)
             report.write_report(faults, path)

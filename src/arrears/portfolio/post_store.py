@@ -39,15 +39,22 @@ CHUNK = 20_000  # loans per round: bounds memory, not policy
 ROLL_REACH = timedelta(days=31)  # as `posting.ROLL_REACH`: a due date further than this past as-of is not rolled
 _IDS = "post_ids"
 _SETTLED = "post_settled"
+_SETTLED_NEW = "post_settled_new"  # of the instalments a first load held back (`pending`)
 
 log = logging.getLogger(__name__)
 
 
-def post(ids: list[int], business_date: date, policy, chunk: int, *, loosen: bool = False) -> tuple[int, list[int]]:
+def post(
+    ids: list[int], business_date: date, policy, chunk: int, *, loosen: bool = False, pending: str | None = None
+) -> tuple[int, list[int]]:
     """Post these loans (sorted ids) a chunk at a time; returns (allocation rows written, the ids of loans
-    left for the replay). `loosen`: a first load's posting (see below)."""
+    left for the replay). `loosen`: a first load's posting (see below). `pending`: the TEMP table of a first
+    load's new instalments not yet in their table (`feed.load.LoadResult.pending`), read with the table's and
+    written into it, with their settled dates, after the last chunk."""
     written, left = 0, []
     payments, instalments = (_count(Payment, ids), _count(Instalment, ids)) if loosen else (0, 0)
+    if pending:
+        instalments += _rows(pending)
     with (
         connection.cursor() as cursor,
         loosened(cursor, PaymentAllocation._meta.db_table, payments, indexes=False),
@@ -63,12 +70,19 @@ def post(ids: list[int], business_date: date, policy, chunk: int, *, loosen: boo
         _temp(cursor, _IDS, "id bigint PRIMARY KEY", [(i,) for i in ids])
         _delete_allocations(cursor)
         _temp(cursor, _SETTLED, "id bigint PRIMARY KEY, settled_on date", [])
+        _temp(cursor, _SETTLED_NEW, "id bigint PRIMARY KEY, settled_on date", [])
         for start in range(0, len(ids), chunk):
-            rows, rest = _post_chunk(ids[start : start + chunk], business_date, policy)
+            rows, rest = _post_chunk(ids[start : start + chunk], business_date, policy, pending)
             written += rows
             left += rest
-        _write_settled(cursor)
+        _write_settled(cursor, pending)
     return written, left
+
+
+def _rows(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 — a TEMP table's name, never input
+        return cursor.fetchone()[0]
 
 
 def _count(model, ids: list[int]) -> int:
@@ -85,19 +99,32 @@ def _pg() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _post_chunk(ids: list[int], business_date: date, policy) -> tuple[int, list[int]]:
+_INSTALMENT = {"loan_id": pl.Int64, "id": pl.Int64, "n": pl.Int64, "due_date": pl.Date} | {
+    "principal_fen": pl.Int64,
+    "interest_fen": pl.Int64,
+    "settled_on": pl.Date,
+}
+
+
+def _instalments_sql(table: str, settled: str) -> str:
+    return (
+        f"SELECT i.loan_id, i.id, i.n, i.due_date, i.principal_fen, i.interest_fen, {settled} "  # noqa: S608
+        f"FROM {table} i JOIN {_IDS} k ON k.id = i.loan_id"
+    )
+
+
+def _post_chunk(ids: list[int], business_date: date, policy, pending: str | None) -> tuple[int, list[int]]:
     with connection.cursor() as cursor:
         _temp(cursor, _IDS, "id bigint PRIMARY KEY", [(i,) for i in ids])
         rates, left = _rates(ids, policy)
         if left:
             cursor.execute(f"DELETE FROM {_IDS} WHERE id IN ({', '.join(str(int(i)) for i in left)})")  # noqa: S608
         instalments = read_sql_frame(
-            f"SELECT i.loan_id, i.id, i.n, i.due_date, i.principal_fen, i.interest_fen, i.settled_on "  # noqa: S608
-            f"FROM {Instalment._meta.db_table} i JOIN {_IDS} k ON k.id = i.loan_id",
-            {},
-            {"loan_id": pl.Int64, "id": pl.Int64, "n": pl.Int64, "due_date": pl.Date}
-            | {"principal_fen": pl.Int64, "interest_fen": pl.Int64, "settled_on": pl.Date},
-        )
+            _instalments_sql(Instalment._meta.db_table, "i.settled_on"), {}, _INSTALMENT
+        ).with_columns(new=pl.lit(False))
+        if pending:
+            held = read_sql_frame(_instalments_sql(pending, "NULL::date"), {}, _INSTALMENT)
+            instalments = pl.concat([instalments, held.with_columns(new=pl.lit(True))])
         receipts = pl.concat(
             [
                 read_sql_frame(
@@ -202,25 +229,36 @@ def _write_allocations(cursor, allocations: pl.DataFrame, instalments: pl.DataFr
 
 
 def _gather_settled(cursor, settled: pl.DataFrame, instalments: pl.DataFrame) -> None:
-    """Add the chunk's instalments whose settled date changed to the table `_write_settled` writes from."""
+    """Add the chunk's instalments whose settled date changed to the table `_write_settled` writes from (those
+    held back by a first load to their own)."""
     changed = (
-        instalments.select("loan_id", "n", "id", before="settled_on")
+        instalments.select("loan_id", "n", "id", "new", before="settled_on")
         .join(settled, on=["loan_id", "n"], how="left")
         .filter(pl.col("before").ne_missing(pl.col("settled_on")))
-        .select("id", "settled_on")
     )
-    _insert(cursor, _SETTLED, changed, names=["id", "settled_on"])
+    _insert(cursor, _SETTLED, changed.filter(~pl.col("new")).select("id", "settled_on"))
+    _insert(cursor, _SETTLED_NEW, changed.filter("new").select("id", "settled_on"))
 
 
-def _write_settled(cursor) -> None:
-    """Set `Instalment.settled_on` from the gathered rows, by one `UPDATE … FROM`."""
+def _write_settled(cursor, pending: str | None) -> None:
+    """Set `Instalment.settled_on` from the gathered rows, by one `UPDATE … FROM`; write the held-back
+    instalments into their table with theirs, by one `INSERT … SELECT`."""
     if _pg():
         cursor.execute(f"ANALYZE {_SETTLED}")
     table = Instalment._meta.db_table
     cursor.execute(
         f"UPDATE {table} SET settled_on = s.settled_on FROM {_SETTLED} s WHERE {table}.id = s.id"  # noqa: S608
     )
+    if pending:
+        columns = "id, loan_id, n, due_date, principal_fen, interest_fen"
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}, settled_on) "  # noqa: S608
+            f"SELECT {', '.join(f'p.{c}' for c in columns.split(', '))}, s.settled_on "
+            f"FROM {pending} p LEFT JOIN {_SETTLED_NEW} s ON s.id = p.id ORDER BY p.id"
+        )
+        cursor.execute(f"DROP TABLE {pending}")
     cursor.execute(f"DROP TABLE {_SETTLED}")
+    cursor.execute(f"DROP TABLE {_SETTLED_NEW}")
 
 
 def _temp(cursor, name: str, columns: str, rows) -> None:

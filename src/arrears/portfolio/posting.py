@@ -122,16 +122,28 @@ def _replayed(loan: Loan, as_of: date, policy) -> AccountPosition:
 
 
 def allocate_payments(
-    loan_ids: Sequence[int], *, business_date: date, chunk: int | None = None, first_load: bool = False
+    loan_ids: Sequence[int],
+    *,
+    business_date: date,
+    chunk: int | None = None,
+    first_load: bool = False,
+    pending: str | None = None,
 ) -> int:
     """(Re)write the allocation rows (of payments and of waivers) of these loans and their instalments' settled
     dates; returns the number of allocation rows written. Call inside the caller's transaction (the feed
     import's, or the waiver approval's). The posting kernel (`post_kernel.allocate`) does the arithmetic;
     reads, deletes, inserts and the settled dates are set-based (`post_store`). `chunk`: loans per round
     (machinery, not policy; bounds the memory). `first_load`: the import loaded the book's first rows
-    (`bulk.loosened`), so posting may loosen the allocations' and instalments' tables too."""
+    (`bulk.loosened`), so posting may loosen the allocations' and instalments' tables too. `pending`: the TEMP
+    table of the instalments that load held back (`feed.load.LoadResult.pending`), which posting writes into
+    their table with their settled dates, before any loan left to the replay is replayed."""
     written, left = post_store.post(
-        sorted(set(loan_ids)), business_date, policy_on(business_date), chunk or post_store.CHUNK, loosen=first_load
+        sorted(set(loan_ids)),
+        business_date,
+        policy_on(business_date),
+        chunk or post_store.CHUNK,
+        loosen=first_load,
+        pending=pending,
     )
     return written + (replay_payments(left, business_date=business_date) if left else 0)
 

@@ -41,7 +41,7 @@ def test_a_crash_while_posting_leaves_nothing_half_written(example_feed, nightly
     """Posting fails after every table was loaded: all of it rolls back (no row, no audit event, no report);
     the failure is recorded as a failed FeedLoad, and a rerun then loads the feed in full."""
 
-    def broken(loan_ids, *, business_date, first_load=False):
+    def broken(loan_ids, *, business_date, first_load=False, pending=None):
         raise RuntimeError("posting broke")
 
     monkeypatch.setattr("arrears.portfolio.posting.allocate_payments", broken)
