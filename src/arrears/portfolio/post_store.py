@@ -52,47 +52,45 @@ def post(
     load's new instalments not yet in their table (`feed.load.LoadResult.pending`), read with the table's and
     written into it, with their settled dates, after the last chunk."""
     written, left = 0, []
-    payments, instalments = (_count(Payment, ids), _count(Instalment, ids)) if loosen else (0, 0)
-    if pending:
-        instalments += _rows(pending)
-    with (
-        connection.cursor() as cursor,
-        loosened(cursor, PaymentAllocation._meta.db_table, payments, indexes=False),
-        loosened(cursor, Instalment._meta.db_table, instalments, share=2),
-    ):
-        # The old allocations of every loan are deleted first, and the settled dates of every chunk gathered and
-        # written by one UPDATE after the last: one pass over each table whatever the number of chunks (a
-        # statement per chunk could scan the whole table once per chunk). Only for a first load (a loosened
-        # table is locked against every other session to the commit): its allocations are written without the
-        # table's foreign keys, checked again in one join each when re-added (`bulk.loosened`), keeping the
-        # indexes the DELETE reads by; its settled dates (most of the instalments) without the instalments'
-        # foreign keys and plain indexes (the unique key on loan and number, which the reads use, stays).
+    with connection.cursor() as cursor:
         _temp(cursor, _IDS, "id bigint PRIMARY KEY", [(i,) for i in ids])
-        _delete_allocations(cursor)
-        _temp(cursor, _SETTLED, "id bigint PRIMARY KEY, settled_on date", [])
-        _temp(cursor, _SETTLED_NEW, "id bigint PRIMARY KEY, settled_on date", [])
-        for start in range(0, len(ids), chunk):
-            rows, rest = _post_chunk(ids[start : start + chunk], business_date, policy, pending)
-            written += rows
-            left += rest
-        _write_settled(cursor, pending)
+        payments, instalments = (_count(cursor, Payment), _count(cursor, Instalment, pending)) if loosen else (0, 0)
+        with (
+            loosened(cursor, PaymentAllocation._meta.db_table, payments, indexes=False),
+            loosened(cursor, Instalment._meta.db_table, instalments, share=2),
+        ):
+            # The old allocations of every loan are deleted first, and the settled dates of every chunk gathered
+            # and written by one UPDATE after the last: one pass over each table whatever the number of chunks (a
+            # statement per chunk could scan the whole table once per chunk). Only for a first load (a loosened
+            # table is locked against every other session to the commit): its allocations are written without
+            # the table's foreign keys, checked again in one join each when re-added (`bulk.loosened`), keeping
+            # the indexes the DELETE reads by; its instalments (`pending`) and settled dates without the
+            # instalments' foreign keys and plain indexes (the unique key on loan and number, which the reads
+            # use, stays).
+            _delete_allocations(cursor)
+            _temp(cursor, _SETTLED, "id bigint PRIMARY KEY, settled_on date", [])
+            _temp(cursor, _SETTLED_NEW, "id bigint PRIMARY KEY, settled_on date", [])
+            for start in range(0, len(ids), chunk):
+                rows, rest = _post_chunk(ids[start : start + chunk], business_date, policy, pending)
+                written += rows
+                left += rest
+            _write_settled(cursor, pending)
     return written, left
 
 
-def _rows(table: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 — a TEMP table's name, never input
-        return cursor.fetchone()[0]
-
-
-def _count(model, ids: list[int]) -> int:
-    """How many payments (each makes at least one allocation row) or instalments the loans have; 0 on SQLite,
-    which is never loosened."""
-    if not _pg() or not ids:
+def _count(cursor, model, pending: str | None = None) -> int:
+    """How many payments (each makes at least one allocation row) or instalments the loans in `_IDS` have, with
+    the instalments held back in `pending` (as ANALYZE counted them: the figure only decides whether to loosen);
+    0 on SQLite, which is never loosened."""
+    if not _pg():
         return 0
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {model._meta.db_table} WHERE loan_id = ANY(%s)", [ids])  # noqa: S608
-        return cursor.fetchone()[0]
+    table = model._meta.db_table
+    cursor.execute(f"SELECT count(*) FROM {table} t JOIN {_IDS} k ON k.id = t.loan_id")  # noqa: S608
+    found = cursor.fetchone()[0]
+    if pending:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [pending])
+        found += max(cursor.fetchone()[0], 0)
+    return found
 
 
 def _pg() -> bool:
