@@ -458,15 +458,13 @@ def waiver_facts(
     waived = position.waived
     dpd = position.dpd
     episode_start = date.fromordinal(as_of.toordinal() - dpd) if dpd else as_of
+    seen = {} if seen is None else seen
     key = (loan.borrower_id, episode_start, bool(dpd))
-    if seen is None or key not in seen:
-        found = (
+    if key not in seen:
+        seen[key] = (
             earlier_delinquency(loan.borrower_id, episode_start),
             borrower_call(loan.borrower_id, episode_start, as_of) if dpd else None,
         )
-        if seen is None:
-            seen = {}
-        seen[key] = found
     earlier, call = seen[key]
     first = earlier is None
     rules = policy.waiver

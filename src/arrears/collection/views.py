@@ -154,12 +154,18 @@ def _agency_desk(user, on) -> dict:
     return {"agency": user.agency, "frozen": frozen_reason(user, on), "bank": False}
 
 
-def _case_or_404(request: HttpRequest, case_id: int, on=None) -> CollectionCase:
-    """The case workspace's case (`on`: its business date), or with nothing but `case_brief` when no `on`."""
+def _case_or_404(request: HttpRequest, case_id: int, on) -> CollectionCase:
+    """The case as its workspace shows it on the business date `on` (`queries.case_for`)."""
     try:
-        if on is None:
-            return queries.case_brief(request.user, case_id)
         return queries.case_for(request.user, case_id, on)
+    except CollectionCase.DoesNotExist:
+        raise Http404(_("No such case, or not one of yours")) from None
+
+
+def _brief_or_404(request: HttpRequest, case_id: int) -> CollectionCase:
+    """The case with its borrower and contact persons only (`queries.case_brief`): for the call form and actions."""
+    try:
+        return queries.case_brief(request.user, case_id)
     except CollectionCase.DoesNotExist:
         raise Http404(_("No such case, or not one of yours")) from None
 
@@ -347,7 +353,7 @@ def record_call(request: HttpRequest, case_id: int) -> HttpResponse:
     """Before the call: the contact rules now (refused: which rule and when next allowed). After: the record."""
     require(request.user, Perm.CALL)
     on = queries.today()
-    case = _case_or_404(request, case_id)
+    case = _brief_or_404(request, case_id)
     calls_policy = policy_on(on).calls
     party = request.POST.get("party") or request.GET.get("party") or CallParty.BORROWER
     party = party if party in CallParty.values else CallParty.BORROWER
@@ -440,7 +446,7 @@ def reassign_case(request: HttpRequest, case_id: int) -> HttpResponse:
     """A supervisor gives one case to another collector (TEAM-3, AUTH-3)."""
     require(request.user, Perm.REASSIGN)
     on = queries.today()
-    case = _case_or_404(request, case_id)
+    case = _brief_or_404(request, case_id)
     target = _target(request)
     if target is None:
         messages.error(request, _("Choose the collector to give the case to."))
