@@ -43,6 +43,27 @@ def _read_sqlite(sql: str, params: dict, schema: dict) -> pl.DataFrame:
         rows = cursor.fetchall()
     if not rows:
         return pl.DataFrame(schema=schema)
+    # Built by polars from the rows at once. Columns read as they come, then converted as columns: dates that
+    # come as ISO text (from an expression or a temporary table; a table's date column gives a `date`) and
+    # booleans (0 or 1 from an expression).
+    loose = {}
+    for i, (name, dtype) in enumerate(schema.items()):
+        if dtype == pl.Date and isinstance(next((row[i] for row in rows if row[i] is not None), None), str):
+            loose[name] = pl.String
+        elif dtype == pl.Boolean:
+            loose[name] = pl.Int64
+    try:
+        frame = pl.DataFrame(rows, schema={**schema, **loose}, orient="row")
+    except pl.exceptions.PolarsError:  # a column mixing dates and text, or a number beyond its type
+        return _read_sqlite_values(rows, schema)
+    return frame.with_columns(
+        pl.col(name).str.to_date("%Y-%m-%d") if dtype == pl.String else pl.col(name).cast(pl.Boolean)
+        for name, dtype in loose.items()
+    )
+
+
+def _read_sqlite_values(rows: list[tuple], schema: dict) -> pl.DataFrame:
+    """The rows value by value: slower, but it takes what polars refuses as a column (converted leniently)."""
     columns = list(zip(*rows, strict=True))
     data = {}
     for (name, dtype), values in zip(schema.items(), columns, strict=True):

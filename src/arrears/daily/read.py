@@ -42,6 +42,17 @@ PREPARE = (
           ON d.loan_id = l.id
         WHERE l.status = 'active'""",  # noqa: S608 - constant SQL
 )
+# SQLite has no statistics of the instalments' dates: for the join above it walks every active loan and looks up all
+# its instalments (0.3 s at 100k loans). Led by the open instalments' own indexes — those due by the horizon and
+# not settled (a partial index), and those settled after the date — it reads only the open ones.
+SQLITE_OPEN_INSTALMENTS = f"""CREATE TEMP TABLE {OPEN_INSTALMENTS} AS
+    SELECT i.id, i.loan_id, i.n, i.due_date, i.principal_fen, i.interest_fen
+    FROM portfolio_instalment i INDEXED BY instalment_unsettled_idx CROSS JOIN portfolio_loan l
+    WHERE l.id = i.loan_id AND l.status = 'active' AND i.due_date <= %(horizon)s AND i.settled_on IS NULL
+    UNION ALL
+    SELECT i.id, i.loan_id, i.n, i.due_date, i.principal_fen, i.interest_fen
+    FROM portfolio_instalment i INDEXED BY instalment_settled_idx CROSS JOIN portfolio_loan l
+    WHERE l.id = i.loan_id AND l.status = 'active' AND i.due_date <= %(horizon)s AND i.settled_on > %(as_of)s"""  # noqa: S608 - constant SQL, bound values
 
 QUERIES: dict[str, str] = {
     "loans": f"""
@@ -132,7 +143,8 @@ def read_inputs(terms: Terms, progress=None) -> Inputs:
             cursor.execute("SET LOCAL jit = off")  # compiling these plans costs more than running them
         for table in (OPEN_INSTALMENTS, DECIDED_LOANS):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
-        for sql, table in zip(PREPARE, (OPEN_INSTALMENTS, DECIDED_LOANS), strict=True):
+        prepare = PREPARE if connection.vendor != "sqlite" else (SQLITE_OPEN_INSTALMENTS, *PREPARE[1:])
+        for sql, table in zip(prepare, (OPEN_INSTALMENTS, DECIDED_LOANS), strict=True):
             cursor.execute(sql, params)
             cursor.execute(f"CREATE INDEX {table}_id ON {table} (id)")
             cursor.execute(f"ANALYZE {table}")

@@ -304,7 +304,9 @@ class LoanPosition(models.Model):
     """Where a delinquent loan stands on the latest run's date (DPD over 0); a current loan has no row."""
 
     loan = models.OneToOneField(Loan, on_delete=models.CASCADE, primary_key=True, related_name="position")
-    borrower = models.ForeignKey(Borrower, on_delete=models.CASCADE, related_name="+")
+    borrower = models.ForeignKey(
+        Borrower, on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # position_borrower_idx
     as_of = models.DateField()
     dpd = models.PositiveIntegerField()
     delinquency_class = models.CharField(max_length=10, choices=DelinquencyClass.choices)
