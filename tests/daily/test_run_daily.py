@@ -61,6 +61,8 @@ def test_first_run_classifies_opens_cases_and_queues_reminders(three_borrowers):
     assert (position.penalty_fen, position.compound_fen) == (89, 4)
     case = CollectionCase.objects.get(borrower=late.borrower)
     assert (case.status, case.delinquency_class, case.pool, case.opened_on) == ("open", "mild", "junior", AS_OF)
+    # The queue's figures, written with the new case: 983.78 + 39.94 + 0.89 + 0.04 = 1,024.65 overdue, DPD 5.
+    assert (case.dpd, case.overdue_fen) == (5, 102_465)
     assert list(Task.objects.filter(borrower=late.borrower).values_list("key", "clause", "case_id")) == [
         (f"call:{late.borrower_id}:{AS_OF}", "CLS-2", case.pk)
     ]
@@ -83,6 +85,7 @@ def test_first_run_classifies_opens_cases_and_queues_reminders(three_borrowers):
         1,
     )
     assert report.summary["by_class"] == {"current": 2, "mild": 1}
+    assert run.changes.get("case_figures", 0) == 0  # the new case was written with them: no second write
     events = AuditEvent.objects.exclude(action__startswith="auth").order_by("id")
     # The changes are sealed change records; the ledger holds their seal (one chunk) and the run's event.
     assert [e.action for e in events] == ["engine.seal_changes", "engine.daily_run"]

@@ -83,6 +83,7 @@ class _Chunk(PlanWrites):
         self.as_of = as_of
         self.changes: Counter[str] = Counter()
         self.events: list[dict] = []
+        self.figures: pl.DataFrame | None = None
 
     def apply(self) -> None:
         self._positions()
@@ -154,6 +155,8 @@ class _Chunk(PlanWrites):
             return
         opened = decisions.filter(pl.col("decision") == "open").to_dicts()
         opening = (self.as_of, 1, self.as_of)  # opened on, times opened, as of
+        # A new case gets tonight's overdue total as it is written, so `_case_figures` finds nothing to change.
+        overdue = dict(self._figures().select("borrower_id", "overdue_fen").iter_rows()) if opened else {}
         before = _last_pk(CollectionCase)
         insert_rows(
             CollectionCase,
@@ -168,9 +171,16 @@ class _Chunk(PlanWrites):
                 "dpd",
                 "overdue_fen",
             ],
-            # The overdue total follows from the positions in `_case_figures`, with every other open case's.
             (
-                (r["borrower_id"], CaseStatus.OPEN, r["to_class"], r["to_pool"] or "", *opening, r["dpd"], 0)
+                (
+                    r["borrower_id"],
+                    CaseStatus.OPEN,
+                    r["to_class"],
+                    r["to_pool"] or "",
+                    *opening,
+                    r["dpd"],
+                    overdue.get(r["borrower_id"], 0),
+                )
                 for r in opened
             ),
         )
@@ -254,15 +264,21 @@ class _Chunk(PlanWrites):
                 )
             )
 
+    def _figures(self) -> pl.DataFrame:
+        """Per borrower in arrears tonight: the highest DPD and the overdue total of the loans (computed once)."""
+        if self.figures is None:
+            self.figures = (
+                self.frames["positions"]
+                .group_by("borrower_id")
+                .agg(pl.col("dpd").max(), pl.sum_horizontal(AMOUNT_COLUMNS).sum().alias("overdue_fen"))
+                .sort("borrower_id")
+            )
+        return self.figures
+
     def _case_figures(self) -> None:
         """Each open case's DPD and overdue total as of tonight (the queue sorts by them), written only where
         they changed: one UPDATE … FROM a VALUES list per chunk."""
-        figures = (
-            self.frames["positions"]
-            .group_by("borrower_id")
-            .agg(pl.col("dpd").max(), pl.sum_horizontal(AMOUNT_COLUMNS).sum().alias("overdue_fen"))
-            .sort("borrower_id")
-        )
+        figures = self._figures()
         if not figures.height:
             return
         table = CollectionCase._meta.db_table
