@@ -83,7 +83,14 @@ class _Chunk(PlanWrites):
         self.as_of = as_of
         self.changes: Counter[str] = Counter()
         self.events: list[dict] = []
-        self.figures: pl.DataFrame | None = None
+        # Per borrower in arrears tonight: the highest DPD and the overdue total of the loans. New cases are written
+        # with them and `_case_figures` writes them where they changed.
+        self.figures = (
+            frames["positions"]
+            .group_by("borrower_id")
+            .agg(pl.col("dpd").max(), pl.sum_horizontal(AMOUNT_COLUMNS).sum().alias("overdue_fen"))
+            .sort("borrower_id")
+        )
 
     def apply(self) -> None:
         self._positions()
@@ -156,7 +163,7 @@ class _Chunk(PlanWrites):
         opened = decisions.filter(pl.col("decision") == "open").to_dicts()
         opening = (self.as_of, 1, self.as_of)  # opened on, times opened, as of
         # A new case gets tonight's overdue total as it is written, so `_case_figures` finds nothing to change.
-        overdue = dict(self._figures().select("borrower_id", "overdue_fen").iter_rows()) if opened else {}
+        overdue = dict(self.figures.select("borrower_id", "overdue_fen").iter_rows()) if opened else {}
         before = _last_pk(CollectionCase)
         insert_rows(
             CollectionCase,
@@ -264,21 +271,10 @@ class _Chunk(PlanWrites):
                 )
             )
 
-    def _figures(self) -> pl.DataFrame:
-        """Per borrower in arrears tonight: the highest DPD and the overdue total of the loans (computed once)."""
-        if self.figures is None:
-            self.figures = (
-                self.frames["positions"]
-                .group_by("borrower_id")
-                .agg(pl.col("dpd").max(), pl.sum_horizontal(AMOUNT_COLUMNS).sum().alias("overdue_fen"))
-                .sort("borrower_id")
-            )
-        return self.figures
-
     def _case_figures(self) -> None:
         """Each open case's DPD and overdue total as of tonight (the queue sorts by them), written only where
         they changed: one UPDATE … FROM a VALUES list per chunk."""
-        figures = self._figures()
+        figures = self.figures
         if not figures.height:
             return
         table = CollectionCase._meta.db_table

@@ -304,9 +304,8 @@ class LoanPosition(models.Model):
     """Where a delinquent loan stands on the latest run's date (DPD over 0); a current loan has no row."""
 
     loan = models.OneToOneField(Loan, on_delete=models.CASCADE, primary_key=True, related_name="position")
-    borrower = models.ForeignKey(
-        Borrower, on_delete=models.CASCADE, related_name="+", db_index=False
-    )  # position_borrower_idx
+    # Indexed by position_borrower_idx (Meta.indexes); the foreign key's own index was the same one again.
+    borrower = models.ForeignKey(Borrower, on_delete=models.CASCADE, related_name="+", db_index=False)
     as_of = models.DateField()
     dpd = models.PositiveIntegerField()
     delinquency_class = models.CharField(max_length=10, choices=DelinquencyClass.choices)
