@@ -7,6 +7,11 @@ takes tuples in a given field order, prepares only the values that need it exact
 date-times, JSON, decimals: `Field.get_db_prep_save`), and hands them to the driver. It returns no ids: use it
 where the rows carry their own key or nothing needs their id. Call it inside the caller's transaction.
 
+`update_fields(objects, fields)` writes `fields` of model instances by primary key, as `bulk_update` does, with one
+prepared `UPDATE … WHERE pk = %s` run for every row (`executemany`; pipelined on PostgreSQL). `bulk_update`
+builds a `CASE WHEN pk = … THEN …` expression per field and object, which Django resolves and copies one by
+one: 0.19 s for the 122 cases a next-day run moved at 100k loans, where the rows themselves take milliseconds.
+
 `Model.objects.filter(field__among=values)` is `field__in=values` for the lists of thousands of keys the nightly
 run looks up: `__in` binds one parameter per value (Django resolves each, and SQLite splits the list every 999),
 `__among` binds one, an array on PostgreSQL (`= ANY(%s)`), a JSON array read by `json_each` on SQLite. Values
@@ -34,7 +39,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import Lookup
 
-__all__ = ["BULK_ROWS", "Among", "bulk_load", "insert_rows", "loosened"]
+__all__ = ["BULK_ROWS", "Among", "bulk_load", "insert_rows", "loosened", "update_fields"]
 
 BATCH = 5_000
 BULK_ROWS = 100_000  # below this many new rows a table is never loosened: rebuilding costs more than it saves
@@ -111,6 +116,32 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def update_fields(objects: Iterable[models.Model], fields: Sequence[str]) -> int:
+    """Write `fields` of each of `objects` (instances of one model, saved before) by primary key, values prepared
+    as `insert_rows` prepares them; returns how many objects were given."""
+    objects = list(objects)
+    if not objects:
+        return 0
+    opts = objects[0]._meta
+    columns = [opts.get_field(name) for name in fields]
+    preparers = [_preparer(field) for field in columns]
+    quote = connection.ops.quote_name
+    table, key = quote(opts.db_table), quote(opts.pk.column)
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
+    sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608 - names from the model, values bound
+    rows = []
+    for obj in objects:
+        row = []
+        for field, prep in zip(columns, preparers, strict=True):
+            value = getattr(obj, field.attname)
+            row.append(value if prep is None or value is None else prep(value))
+        row.append(obj.pk)
+        rows.append(row)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    return len(rows)
 
 
 def _plain_value(value):

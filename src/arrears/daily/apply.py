@@ -34,7 +34,7 @@ import polars as pl
 from django.db import connection, transaction
 
 from arrears.accounts.permissions import Perm
-from arrears.bulk import insert_rows
+from arrears.bulk import insert_rows, update_fields
 from arrears.collection.models import (
     CaseEvent,
     CaseStatus,
@@ -218,7 +218,7 @@ class _Chunk(PlanWrites):
                 case.delinquency_class, case.pool = row["to_class"], row["to_pool"] or ""
             case.updated_on = self.as_of
             events.append((case_id, kinds[row["decision"]], row))
-        CollectionCase.objects.bulk_update(
+        update_fields(
             cases.values(),
             [
                 "status",
@@ -498,7 +498,7 @@ class _Chunk(PlanWrites):
                     {"status": ("open", row["outcome"]), "paid_fen": (None, row["paid_fen"])},
                 )
             )
-        Promise.objects.bulk_update(promises, ["status", "paid_fen", "decided_on"])
+        update_fields(promises, ["status", "paid_fen", "decided_on"])
 
 
 def _last_pk(model) -> int:

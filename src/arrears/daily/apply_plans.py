@@ -13,7 +13,7 @@ import polars as pl
 
 from arrears.accounts.permissions import Perm
 from arrears.arrangements.models import Plan, PlanInstalment, PlanStatus
-from arrears.bulk import insert_rows
+from arrears.bulk import insert_rows, update_fields
 from arrears.collection.models import CaseEvent, CaseEventKind, CollectionCase
 from arrears.compliance.codes import ActionCode
 from arrears.notices.models import Notice, NoticeKind, NoticeStatus, plan_reminder_key
@@ -54,7 +54,7 @@ class PlanWrites:
             ]
             for row in instalments:
                 row.met_on = found[row.plan_id, row.n]
-            PlanInstalment.objects.bulk_update(instalments, ["met_on"])
+            update_fields(instalments, ["met_on"])
             self.changes["plan_instalments_met"] += len(instalments)
             self.events.extend(
                 run_event(
@@ -93,7 +93,7 @@ class PlanWrites:
                     row["reason"],
                 )
             )
-        Plan.objects.bulk_update(plans, ["status", "ended_on", "end_reason"])
+        update_fields(plans, ["status", "ended_on", "end_reason"])
         broken = [plan for plan in plans if plan.status == PlanStatus.BROKEN]
         if not broken:
             return

@@ -51,6 +51,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from arrears.accounts.permissions import Perm
+from arrears.bulk import update_fields
 from arrears.collection.models import Letter, LetterStatus
 from arrears.complaints import outbox as complaint_outbox
 from arrears.compliance.actions import append_events_bulk
@@ -581,11 +582,5 @@ def _contact_channel(channel: str) -> str:
 
 
 def _store_composed(notices: list[Notice]) -> None:
-    """One UPDATE statement run for many rows (Django's bulk_update builds a CASE per column, far slower)."""
-    table = Notice._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET recipient = %s, subject = %s, body = %s, template_id = %s, "  # noqa: S608 - ours
-            "language = %s, amount_fen = %s WHERE id = %s",
-            [(n.recipient, n.subject, n.body, n.template_id, n.language, n.amount_fen, n.pk) for n in notices],
-        )
+    """What composing wrote into each notice, by one UPDATE statement run for every row (`bulk.update_fields`)."""
+    update_fields(notices, ["recipient", "subject", "body", "template", "language", "amount_fen"])
