@@ -74,7 +74,8 @@ def test_writes_what_bulk_update_writes_and_nothing_else():
                     assert update_fields(changed, FIELDS) == 2
             results[way] = _stored(cases)
             if way == "update_fields":
-                assert len(queries) == 1 and queries[0]["sql"].startswith("2 times: UPDATE")
+                assert len(queries) == 1
+                assert queries[0]["sql"].startswith("2 times: UPDATE")
             transaction.set_rollback(True)
     assert results["update_fields"] == results["bulk_update"]
     first, second, third = results["update_fields"]
