@@ -206,6 +206,7 @@ def test_one_event_with_the_counts_then_a_second_run_changes_nothing(recordings)
         "recording_files_deleted": 1,
         "recordings_deleted": 0,
         "audit_events_past_period": 0,
+        "change_records_past_period": 0,
     }
     assert summary.changes["cutoff_audit"] == [None, "2014-07-01"]
     per_borrower = AuditEvent.objects.get(action="retention.anonymise_borrower")

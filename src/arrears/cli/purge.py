@@ -64,6 +64,7 @@ def purge(as_of, dry_run: bool, as_json: bool, username: str | None) -> None:
     for key, words, clause in LINES:
         click.echo(f"  {words}: {getattr(report, key)} ({clause})")
     click.echo(f"  audit events past their period, kept (the ledger is never cut): {report.audit_events_past_period}")
+    click.echo(f"  sealed change records past their period, kept with their seals: {report.change_records_past_period}")
     if report.changed == 0:
         click.echo("nothing past its period; nothing changed")
     elif dry_run:

@@ -145,7 +145,7 @@ def purge(payload: dict[str, Any], actor: Any) -> Outcome:
 
     day = date.fromisoformat(payload["business_date"])
     report = do_purge_expired(day, actor=actor, basis="the worker's retention purge after the nightly run")
-    counts = [(f"purged_{k}", {"n": v}) for k, v in report.as_json().items() if type(v) is int and v]
+    counts = [(f"purged_{k}", {"n": v}) for k, v in report.counts().items() if v]
     return Outcome([("purge", {"date": str(day)}), *counts] if counts else [("purge_nothing", {"date": str(day)})])
 
 

@@ -39,6 +39,7 @@ MESSAGES = {
     "purged_recording_files_deleted": _("call recording files deleted: %(n)s"),
     "purged_recordings_deleted": _("stored call recordings' audio deleted: %(n)s"),
     "purged_audit_events_past_period": _("audit events past their period: %(n)s"),
+    "purged_change_records_past_period": _("sealed change records past their period: %(n)s"),
     "dispatched_nothing": _("no notice was due"),
     "dispatched": _("%(channel)s, %(outcome)s: %(n)s"),
     "no_letters": _("no letters to print"),

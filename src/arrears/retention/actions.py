@@ -21,7 +21,9 @@ The periods are the policy's `retention` section in force on `as_of` (Clause: PR
 - **audit events** (AUTH-4): never deleted. The ledger is one hash chain from its first event; cutting its
   start would need a checkpoint every verifier trusts, and the append-only triggers refuse any delete. The purge
   counts the events past `retention.audit_years` and reports them (a bank that must remove them archives the
-  database and starts a new ledger — a decision for people, not for a nightly job).
+  database and starts a new ledger — a decision for people, not for a nightly job). The sealed change records of
+  the nightly run (`compliance.seals`) are part of that proof and kept with it: the purge counts those whose seal
+  is past the period, likewise.
 
 Then one `retention.purge_expired` event with the counts per kind and the cut-off day of each. All in one
 transaction; a run that finds nothing past its period writes nothing (a second run of the same date changes
@@ -59,6 +61,7 @@ from arrears.retention.queries import (
     CONTACT_PHONE_PREFIX,
     Cutoffs,
     audit_events_past,
+    change_records_past,
     chunks,
     closed_out_borrowers,
     contacts_due,
@@ -71,6 +74,22 @@ from arrears.retention.queries import (
 from arrears.rules.queries import policy_book
 
 security_log = logging.getLogger("arrears.security")
+
+
+# What a purge reports per kind, in this order.
+COUNTED = (
+    "borrowers_anonymised",
+    "contacts_anonymised",
+    "call_numbers_erased",
+    "notices_erased",
+    "letter_pdfs_deleted",
+    "print_batches_deleted",
+    "recording_days_deleted",
+    "recording_files_deleted",
+    "recordings_deleted",
+    "audit_events_past_period",
+    "change_records_past_period",
+)
 
 
 @dataclass
@@ -92,6 +111,7 @@ class PurgeReport:
     recordings_deleted: int = 0  # stored recordings' audio (QA-1)
     recordings_dir: str = ""
     audit_events_past_period: int = 0  # kept: the ledger is never cut
+    change_records_past_period: int = 0  # kept: sealed by the ledger's events
     events_written: int = 0
     recording_days: list[str] = field(default_factory=list)
 
@@ -108,6 +128,10 @@ class PurgeReport:
             + self.recordings_deleted
         )
 
+    def counts(self) -> dict[str, int]:
+        """What the purge did or found, per kind (the summary event's changes, the job's words)."""
+        return {name: getattr(self, name) for name in COUNTED}
+
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["as_of"] = self.as_of.isoformat()
@@ -116,19 +140,7 @@ class PurgeReport:
 
 
 def _counts(report: PurgeReport) -> dict[str, tuple[None, int]]:
-    names = (
-        "borrowers_anonymised",
-        "contacts_anonymised",
-        "call_numbers_erased",
-        "notices_erased",
-        "letter_pdfs_deleted",
-        "print_batches_deleted",
-        "recording_days_deleted",
-        "recording_files_deleted",
-        "recordings_deleted",
-        "audit_events_past_period",
-    )
-    return {name: (None, getattr(report, name)) for name in names}
+    return {name: (None, n) for name, n in report.counts().items()}
 
 
 def do_purge_expired(as_of: date, *, actor: Any, basis: str = "", dry_run: bool = False) -> PurgeReport:
@@ -158,6 +170,7 @@ def do_purge_expired(as_of: date, *, actor: Any, basis: str = "", dry_run: bool 
         report.recording_files_deleted = sum(d.files for d in days)
         report.recordings_dir = "" if not days else str(days[0].path.parent)
         report.audit_events_past_period = audit_events_past(cut.audit)
+        report.change_records_past_period = change_records_past(cut.audit)
         if dry_run or report.changed == 0:
             return report
         events.append(

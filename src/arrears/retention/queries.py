@@ -18,7 +18,9 @@ from django.conf import settings
 from django.db.models import Count, Max, Q
 
 from arrears.collection.models import Call, Letter
+from arrears.compliance.codes import ActionCode
 from arrears.compliance.models import AuditEvent
+from arrears.compliance.seals import seal_of
 from arrears.notices.models import Notice, PrintBatch
 from arrears.policy.model import Retention
 from arrears.portfolio.models import Borrower, ContactPerson, LoanStatus
@@ -153,7 +155,18 @@ def recordings_due(as_of: date):
     return Recording.objects.filter(purged_on__isnull=True, retain_until__lt=as_of)
 
 
+def _local_start(before: date) -> datetime:
+    return datetime.combine(before, time(0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
 def audit_events_past(before: date) -> int:
     """Events recorded before `before` began in local time (Asia/Shanghai): past the audit period, but kept."""
-    start = datetime.combine(before, time(0), tzinfo=ZoneInfo(settings.TIME_ZONE))
-    return AuditEvent.objects.filter(at__lt=start).count()
+    return AuditEvent.objects.filter(at__lt=_local_start(before)).count()
+
+
+def change_records_past(before: date) -> int:
+    """Sealed change records (`compliance.seals`) whose seal was recorded before `before` began in local time: past
+    the audit period, kept like the ledger events that seal them. The count each seal carries: the records of a seal
+    are exactly its range, and none can be deleted."""
+    seals = AuditEvent.objects.filter(action=ActionCode.SEAL_CHANGES, at__lt=_local_start(before))
+    return sum(int(seal["count"]) for changes in seals.values_list("changes", flat=True) if (seal := seal_of(changes)))
