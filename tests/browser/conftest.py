@@ -34,12 +34,21 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def browser():
+    """Chromium for the session. Playwright runs an event loop in this thread while it lives, and Django's
+    connections are then kept per context instead of per thread: the connection this thread opened before could no
+    longer be seen, so it could never be closed, and the test database could not be dropped at the end of the
+    session. So they are closed before it starts, while it stops (what the tests after the browser's opened), and
+    after it stopped."""
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    connections.close_all()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
         yield browser
         browser.close()
+        connections.close_all()
+    connections.close_all()
 
 
 @pytest.fixture
