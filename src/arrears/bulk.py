@@ -25,10 +25,17 @@ are dropped for the load and created again after it, from their own definitions 
 join, and a rolled-back load rolls the DDL back too. While loosened, the table is locked against every other
 session until the commit (`ACCESS EXCLUSIVE`): acceptable for a first load, which is why a load that adds
 fewer rows than the table holds never loosens it.
+
+`collector_paused()` pauses Python's cyclic garbage collector for a bulk job. A full collection walks every live
+container object, and a bulk job holds tens of thousands of them (the rows and change records it is writing), so the
+collector, triggered again and again by those allocations, walked them several times over while finding almost
+nothing to free (a first nightly run at 100k loans: three full collections, 146 objects freed, 0.2 s of its
+1.8 s). Reference counting still frees every object as usual; the few cycles made meanwhile are collected after.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -39,7 +46,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import Lookup
 
-__all__ = ["BULK_ROWS", "Among", "bulk_load", "insert_rows", "loosened", "update_fields"]
+__all__ = ["BULK_ROWS", "Among", "bulk_load", "collector_paused", "insert_rows", "loosened", "update_fields"]
 
 BATCH = 5_000
 BULK_ROWS = 100_000  # below this many new rows a table is never loosened: rebuilding costs more than it saves
@@ -142,6 +149,19 @@ def update_fields(objects: Iterable[models.Model], fields: Sequence[str]) -> int
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
     return len(rows)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused inside the block, and left after it as it was found (see the module
+    doc). Process-wide: a block in one thread pauses it for all of them until it ends."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _plain_value(value):
