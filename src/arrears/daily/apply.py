@@ -1,8 +1,8 @@
 """Apply one date's decisions: bulk writes in chunks of borrowers, one transaction per chunk, sealed audit.
 
 Every write compares with what is stored, so applying the same decisions again writes nothing:
-- loan positions: delinquent loans' rows replaced, cured or closed loans' rows removed; a change of class adds
-  a `DelinquencyRecord` and an audit event (CLS-1);
+- loan positions: delinquent loans' rows updated (inserted when new), cured or closed loans' rows removed; a
+  change of class adds a `DelinquencyRecord` and an audit event (CLS-1);
 - cases: opened, reopened, moved, closed as decided (one open case per borrower is also a database
   constraint), each with a `CaseEvent` and an audit event under the decision's clause; a case that changes
   pool loses its collector (`arrears.collection.allocation` gives it one of the new pool after the chunks);
@@ -34,7 +34,7 @@ import polars as pl
 from django.db import connection, transaction
 
 from arrears.accounts.permissions import Perm
-from arrears.bulk import insert_rows, update_fields
+from arrears.bulk import insert_rows, update_fields, update_rows
 from arrears.collection.models import (
     CaseEvent,
     CaseStatus,
@@ -110,20 +110,30 @@ class _Chunk(PlanWrites):
         gone = old.join(delinquent.select("loan_id"), on="loan_id", how="anti").join(
             self.frames["problems"].select("loan_id"), on="loan_id", how="anti"
         )
-        if delinquent.height or gone.height:
-            # Every stored position of the chunk's borrowers is replaced or removed, but a problem loan's (the
-            # engine could not decide it tonight): one range of the borrower index, not a lookup of each loan.
-            ids = pl.concat([delinquent["borrower_id"], gone["borrower_id"]])
-            LoanPosition.objects.filter(borrower_id__gte=ids.min(), borrower_id__lte=ids.max()).exclude(
-                loan_id__among=self.frames["problems"]["loan_id"].to_list()
-            ).delete()
+        if gone.height:
+            LoanPosition.objects.filter(loan_id__among=gone["loan_id"].to_list()).delete()
+        if delinquent.height:
+            # A loan still delinquent has its stored row updated (its loan and borrower stay, so no foreign key is
+            # checked again), a newly delinquent one a row inserted. A problem loan's row (the engine could not
+            # decide it tonight) is neither: it stays as the last run left it.
+            kept = delinquent.join(old.select("loan_id"), on="loan_id", how="semi")
+            update_rows(
+                LoanPosition,
+                ["borrower", *POSITION_COLUMNS[2:], "as_of"],
+                ((*row, self.as_of) for row in kept.select(POSITION_COLUMNS).iter_rows()),
+            )
             insert_rows(
                 LoanPosition,
                 ["loan", "borrower", *POSITION_COLUMNS[2:], "as_of"],
-                ((*row, self.as_of) for row in delinquent.select(POSITION_COLUMNS).iter_rows()),
+                (
+                    (*row, self.as_of)
+                    for row in delinquent.join(kept.select("loan_id"), on="loan_id", how="anti")
+                    .select(POSITION_COLUMNS)
+                    .iter_rows()
+                ),
             )
-            self.changes["positions_written"] += delinquent.height
-            self.changes["positions_removed"] += gone.height
+        self.changes["positions_written"] += delinquent.height
+        self.changes["positions_removed"] += gone.height
         # The engine lists loans in arrears; a stored loan it no longer lists is cured if still active.
         gone_ids = gone["loan_id"].to_list()
         cured = (
