@@ -185,12 +185,30 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def _copied(cursor, model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
+    """PostgreSQL: `rows` (values of `model`'s `columns`, prepared) copied into a temporary table of those columns
+    (COPY), analysed so that the planner knows its size; yields the table's quoted name, and drops it after the
+    block. For an `UPDATE … FROM` it: arrays as parameters would cost psycopg a text dump of every value."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    work = quote(f"arrears_rows_{model._meta.db_table}")
+    table = quote(model._meta.db_table)
+    cursor.execute(f"CREATE TEMP TABLE {work} AS SELECT {names} FROM {table} WITH NO DATA")  # noqa: S608
+    with cursor.cursor.copy(f"COPY {work} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    cursor.execute(f"ANALYZE {work}")
+    yield work
+    # Not on an error: the caller's transaction rolls the table back with everything else.
+    cursor.execute(f"DROP TABLE {work}")
+
+
 def update_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence]) -> int:
     """Write `fields` of the rows whose primary key each of `rows` names (`(key, *values)`, values in `fields` order,
     prepared as `insert_rows` prepares them); a key with no row is skipped. Returns how many rows were given.
-    PostgreSQL: the rows copied into a temporary table (COPY), then one `UPDATE … FROM` it (a prepared statement
-    per row costs the server more than the rows do; arrays as parameters cost psycopg a text dump of every value);
-    SQLite: one prepared statement run for every row.
+    PostgreSQL: the rows copied into a temporary table (`_copied`), then one `UPDATE … FROM` it (a prepared statement
+    per row costs the server more than the rows do); SQLite: one prepared statement run for every row.
     Where no key column changes, no foreign key is checked again, as an INSERT of the same row would be."""
     opts = model._meta
     columns = [opts.pk, *(opts.get_field(name) for name in fields)]
@@ -202,17 +220,10 @@ def update_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
         return 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            names = ", ".join(quote(field.column) for field in columns)
-            work = quote(f"arrears_update_{opts.db_table}")
             assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}" for field in columns[1:])
-            cursor.execute(f"CREATE TEMP TABLE {work} AS SELECT {names} FROM {table} WITH NO DATA")  # noqa: S608
-            with cursor.cursor.copy(f"COPY {work} ({names}) FROM STDIN") as copy:
-                for row in prepared:
-                    copy.write_row(row)
-            cursor.execute(f"ANALYZE {work}")  # the planner's estimate of the join: its real size
-            update = f"UPDATE {table} AS t SET {assignments} FROM {work} AS v WHERE t.{key} = v.{key}"  # noqa: S608
-            cursor.execute(update)
-            cursor.execute(f"DROP TABLE {work}")
+            with _copied(cursor, model, [field.column for field in columns], prepared) as work:
+                update = f"UPDATE {table} AS t SET {assignments} FROM {work} AS v WHERE t.{key} = v.{key}"  # noqa: S608
+                cursor.execute(update)
         else:
             assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns[1:])
             cursor.executemany(
