@@ -194,6 +194,7 @@ def _copied(cursor, model: type[models.Model], columns: Sequence[str], rows: Ite
     names = ", ".join(quote(column) for column in columns)
     work = quote(f"arrears_rows_{model._meta.db_table}")
     table = quote(model._meta.db_table)
+    cursor.execute(f"DROP TABLE IF EXISTS {work}")  # one an earlier failure left, outside a transaction
     cursor.execute(f"CREATE TEMP TABLE {work} AS SELECT {names} FROM {table} WITH NO DATA")  # noqa: S608
     with cursor.cursor.copy(f"COPY {work} ({names}) FROM STDIN") as copy:
         for row in rows:

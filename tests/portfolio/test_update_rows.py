@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from arrears.bulk import update_rows
@@ -105,3 +105,15 @@ def test_no_rows_no_statement():
     with CaptureQueriesContext(connection) as queries:
         assert update_rows(LoanPosition, ["dpd"], []) == 0
     assert len(queries) == 0
+
+
+def test_a_refused_value_writes_nothing_and_the_next_update_works():
+    """A negative DPD breaks the column's check: the whole update is refused (no row half-written), and an update
+    after it, in the same connection, works (on PostgreSQL its temporary table went with the rollback)."""
+    positions = _positions()
+    before = _stored(positions)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        update_rows(LoanPosition, ["dpd"], [(positions[0].pk, 40), (positions[1].pk, -1)])
+    assert _stored(positions) == before
+    assert update_rows(LoanPosition, ["dpd"], [(positions[0].pk, 40), (positions[1].pk, 41)]) == 2
+    assert [row[2] for row in _stored(positions)] == [40, 41, 7]
