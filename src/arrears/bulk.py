@@ -7,16 +7,14 @@ takes tuples in a given field order, prepares only the values that need it exact
 date-times, JSON, decimals: `Field.get_db_prep_save`), and hands them to the driver. It returns no ids: use it
 where the rows carry their own key or nothing needs their id. Call it inside the caller's transaction.
 
-`update_fields(objects, fields)` writes `fields` of model instances by primary key, as `bulk_update` does, with one
-prepared `UPDATE … WHERE pk = %s` run for every row (`executemany`; pipelined on PostgreSQL). `bulk_update`
-builds a `CASE WHEN pk = … THEN …` expression per field and object, which Django resolves and copies one by
-one: 0.19 s for the 122 cases a next-day run moved at 100k loans, where the rows themselves take milliseconds.
-
-`update_rows(model, fields, rows)` writes `fields` of many rows given by primary key as plain tuples (the nightly
-run's positions of loans that stay delinquent): on PostgreSQL COPY into a temporary table and one `UPDATE … FROM`
-it, on SQLite one prepared statement per row. An update that leaves a row's foreign keys as they were checks none
-of them, where the DELETE and INSERT it replaces checked each again at the commit (a position's loan and
-borrower).
+`update_rows(model, fields, rows)` writes `fields` of rows given by primary key as plain tuples, prepared as
+`insert_rows` prepares them: one prepared `UPDATE … WHERE pk = %s` run for every row (`executemany`, pipelined on
+PostgreSQL), or on PostgreSQL from `COPY_ROWS` rows on (the nightly run's positions of loans that stay delinquent)
+COPY into a temporary table and one `UPDATE … FROM` it. An update that leaves a row's foreign keys as they were
+checks none of them, where the DELETE and INSERT it replaces checked each again at the commit (a position's loan
+and borrower). `update_fields(objects, fields)` is the same for model instances, as `bulk_update` writes them:
+`bulk_update` builds a `CASE WHEN pk = … THEN …` expression per field and object, which Django resolves and
+copies one by one (0.19 s for the 122 cases a next-day run moved at 100k loans, where the rows take milliseconds).
 
 `Model.objects.filter(field__among=values)` is `field__in=values` for the lists of thousands of keys the nightly
 run looks up: `__in` binds one parameter per value (Django resolves each, and SQLite splits the list every 999),
@@ -65,6 +63,7 @@ __all__ = [
 
 BATCH = 5_000
 BULK_ROWS = 100_000  # below this many new rows a table is never loosened: rebuilding costs more than it saves
+COPY_ROWS = 1_000  # from this many rows `update_rows` updates from a copied table on PostgreSQL
 _AS_IS = (
     models.IntegerField,
     models.BigIntegerField,
@@ -147,29 +146,14 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
 
 
 def update_fields(objects: Iterable[models.Model], fields: Sequence[str]) -> int:
-    """Write `fields` of each of `objects` (instances of one model, saved before) by primary key, values prepared
-    as `insert_rows` prepares them; returns how many objects were given."""
+    """Write `fields` of each of `objects` (instances of one model, saved before) by primary key (`update_rows`);
+    returns how many objects were given."""
     objects = list(objects)
     if not objects:
         return 0
     opts = objects[0]._meta
-    columns = [opts.get_field(name) for name in fields]
-    preparers = [_preparer(field) for field in columns]
-    quote = connection.ops.quote_name
-    table, key = quote(opts.db_table), quote(opts.pk.column)
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
-    sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608 - names from the model, values bound
-    rows = []
-    for obj in objects:
-        row = []
-        for field, prep in zip(columns, preparers, strict=True):
-            value = getattr(obj, field.attname)
-            row.append(value if prep is None or value is None else prep(value))
-        row.append(obj.pk)
-        rows.append(row)
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-    return len(rows)
+    names = [opts.get_field(name).attname for name in fields]
+    return update_rows(type(objects[0]), fields, [(obj.pk, *(getattr(obj, name) for name in names)) for obj in objects])
 
 
 @contextmanager
@@ -208,8 +192,9 @@ def _copied(cursor, model: type[models.Model], columns: Sequence[str], rows: Ite
 def update_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence]) -> int:
     """Write `fields` of the rows whose primary key each of `rows` names (`(key, *values)`, values in `fields` order,
     prepared as `insert_rows` prepares them); a key with no row is skipped. Returns how many rows were given.
-    PostgreSQL: the rows copied into a temporary table (`_copied`), then one `UPDATE … FROM` it (a prepared statement
-    per row costs the server more than the rows do); SQLite: one prepared statement run for every row.
+    One prepared `UPDATE … WHERE pk = %s` run for every row (`executemany`, pipelined on PostgreSQL); on PostgreSQL
+    from `COPY_ROWS` rows on, the rows copied into a temporary table (`_copied`) and one `UPDATE … FROM` it
+    instead (a statement per row then costs the server more than the rows do).
     Where no key column changes, no foreign key is checked again, as an INSERT of the same row would be."""
     opts = model._meta
     columns = [opts.pk, *(opts.get_field(name) for name in fields)]
@@ -220,7 +205,7 @@ def update_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     if not prepared:
         return 0
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and len(prepared) >= COPY_ROWS:
             assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}" for field in columns[1:])
             with _copied(cursor, model, [field.column for field in columns], prepared) as work:
                 update = f"UPDATE {table} AS t SET {assignments} FROM {work} AS v WHERE t.{key} = v.{key}"  # noqa: S608

@@ -10,11 +10,23 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from arrears import bulk
 from arrears.bulk import update_rows
 from arrears.portfolio.models import LoanPosition
 from factories import make_borrower, make_loan
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["statement per row", "copied table"])
+def way(request, monkeypatch):
+    """Both ways `update_rows` writes: a prepared statement run for every row, and (on PostgreSQL, from
+    `COPY_ROWS` rows on) an UPDATE from a temporary table the rows are copied into — taken here for any size."""
+    if request.param == "copied table":
+        monkeypatch.setattr(bulk, "COPY_ROWS", 0)
+    return request.param
+
+
 FIELDS = ["borrower", "dpd", "delinquency_class", "earliest_unpaid_due", "penalty_fen", "as_of"]
 COLUMNS = ("pk", "borrower_id", "dpd", "delinquency_class", "earliest_unpaid_due", "penalty_fen", "as_of")
 
@@ -45,7 +57,7 @@ def _stored(positions) -> list[tuple]:
     return list(LoanPosition.objects.filter(pk__in=[p.pk for p in positions]).order_by("pk").values_list(*COLUMNS))
 
 
-def test_writes_what_bulk_update_writes_and_nothing_else():
+def test_writes_what_bulk_update_writes_and_nothing_else(way):
     """Worked example: the next day's figures of the first two positions (DPD 5 → 36, moderate, a penalty beyond
     2^53 fen), written both ways and each rolled back, leave the same rows; the third is not named and stays."""
     positions = _positions()
@@ -57,10 +69,10 @@ def test_writes_what_bulk_update_writes_and_nothing_else():
         (second.pk, second.borrower_id, 37, "moderate", date(2026, 3, 14), 1_204, tomorrow),
     ]
     results = {}
-    for way in ("bulk_update", "update_rows"):
+    for writer in ("bulk_update", "update_rows"):
         with transaction.atomic():
             with CaptureQueriesContext(connection) as queries:
-                if way == "bulk_update":
+                if writer == "bulk_update":
                     changed = []
                     for position, (_key, borrower, dpd, klass, due, penalty, as_of) in zip(
                         (first, second), values, strict=True
@@ -71,10 +83,10 @@ def test_writes_what_bulk_update_writes_and_nothing_else():
                     LoanPosition.objects.bulk_update(changed, FIELDS)
                 else:
                     assert update_rows(LoanPosition, FIELDS, values) == 2
-            if way == "update_rows":
+            if writer == "update_rows":
                 # one UPDATE for every row (PostgreSQL: from a temporary table the rows are copied into)
                 assert sum("UPDATE" in query["sql"] for query in queries) == 1
-            results[way] = _stored(positions)
+            results[writer] = _stored(positions)
             transaction.set_rollback(True)
     assert results["update_rows"] == results["bulk_update"]
     one, two, three = results["update_rows"]
@@ -84,7 +96,7 @@ def test_writes_what_bulk_update_writes_and_nothing_else():
     assert _stored(positions) == before  # both rolled back
 
 
-def test_a_key_with_no_row_is_skipped():
+def test_a_key_with_no_row_is_skipped(way):
     (position, *_others) = _positions()
     before = _stored(_others)
     assert update_rows(LoanPosition, ["dpd"], [(position.pk, 40), (10**12, 41)]) == 2
@@ -107,7 +119,7 @@ def test_no_rows_no_statement():
     assert len(queries) == 0
 
 
-def test_a_refused_value_writes_nothing_and_the_next_update_works():
+def test_a_refused_value_writes_nothing_and_the_next_update_works(way):
     """A negative DPD breaks the column's check: the whole update is refused (no row half-written), and an update
     after it, in the same connection, works (on PostgreSQL its temporary table went with the rollback)."""
     positions = _positions()

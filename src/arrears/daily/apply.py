@@ -116,22 +116,11 @@ class _Chunk(PlanWrites):
             # A loan still delinquent has its stored row updated (its loan and borrower stay, so no foreign key is
             # checked again), a newly delinquent one a row inserted. A problem loan's row (the engine could not
             # decide it tonight) is neither: it stays as the last run left it.
-            kept = delinquent.join(old.select("loan_id"), on="loan_id", how="semi")
-            update_rows(
-                LoanPosition,
-                ["borrower", *POSITION_COLUMNS[2:], "as_of"],
-                ((*row, self.as_of) for row in kept.select(POSITION_COLUMNS).iter_rows()),
-            )
-            insert_rows(
-                LoanPosition,
-                ["loan", "borrower", *POSITION_COLUMNS[2:], "as_of"],
-                (
-                    (*row, self.as_of)
-                    for row in delinquent.join(kept.select("loan_id"), on="loan_id", how="anti")
-                    .select(POSITION_COLUMNS)
-                    .iter_rows()
-                ),
-            )
+            stored, fields = old.select("loan_id"), ["borrower", *POSITION_COLUMNS[2:], "as_of"]
+            kept = delinquent.join(stored, on="loan_id", how="semi").select(POSITION_COLUMNS)
+            fresh = delinquent.join(stored, on="loan_id", how="anti").select(POSITION_COLUMNS)
+            update_rows(LoanPosition, fields, ((*row, self.as_of) for row in kept.iter_rows()))  # keyed by the loan
+            insert_rows(LoanPosition, ["loan", *fields], ((*row, self.as_of) for row in fresh.iter_rows()))
         self.changes["positions_written"] += delinquent.height
         self.changes["positions_removed"] += gone.height
         # The engine lists loans in arrears; a stored loan it no longer lists is cured if still active.
