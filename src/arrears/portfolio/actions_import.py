@@ -6,14 +6,15 @@ How this works
 2. The feed's identity is (business date, SHA-256 of its files). A feed already loaded (`FeedLoad` done)
    changes nothing, records nothing and says so. A business date older than the newest loaded one is
    refused unless it is a replay.
-3. Read and validate (`arrears.portfolio.feed.stream`) outside the transaction, in bounded chunks: polars, no
-   row loops; the valid rows wait in spill Parquet files in a temporary directory (the "read" phase is
-   part of validation: each file is read as it is checked).
-4. One transaction, holding the import lock: upsert the valid rows, re-post the payments of the loans whose
-   schedule, payments or contract changed (`arrears.portfolio.posting.allocate_payments`), write the
-   rejection report, mark the `FeedLoad` done and append the audit event. Any failure rolls all of it back;
-   the failure itself is then recorded as a `FeedLoad` with status `failed` (no portfolio row, no audit
-   event), so an operator sees what happened to last night's feed.
+3. One transaction, holding the import lock. The feed is read and validated (`arrears.portfolio.feed.stream`)
+   in bounded chunks, in a thread beside it (`feed.pipeline`): polars, no row loops; each file's valid rows
+   wait in spill Parquet files in a temporary directory, and are upserted (`feed.load.Loader`) as soon as
+   the file is checked, while the next file is (the "read" phase is part of validation: each file is read
+   as it is checked). Then re-post the payments of the loans whose schedule, payments or contract changed
+   (`arrears.portfolio.posting.allocate_payments`), write the rejection report, mark the `FeedLoad` done and
+   append the audit event. Any failure rolls all of it back; the failure itself is then recorded as a
+   `FeedLoad` with status `failed` (no portfolio row, no audit event), so an operator sees what happened to
+   last night's feed.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -33,7 +35,7 @@ from django.utils import timezone
 from arrears.accounts.permissions import Perm
 from arrears.compliance.actions import ActionDenied, audited, require
 from arrears.compliance.codes import ActionCode
-from arrears.portfolio.feed import load, read, report, stream, validate
+from arrears.portfolio.feed import load, pipeline, read, report, stream, validate
 from arrears.portfolio.models import FeedLoad
 
 PHASES = ("read", "validate", "load", "post")
@@ -139,55 +141,36 @@ def do_import_feed(
     for i in range(1, len(paths) + 1):  # each file is read as it is validated, a chunk at a time
         clock.step("read", i, len(paths))
     clock.end("read", len(paths))
-    with tempfile.TemporaryDirectory(prefix="arrears-feed-") as spill:
-        outcomes = stream.validate_chunked(
-            paths,
-            business_date,
-            load.stored_keys,
-            Path(spill),
-            chunk_rows=chunk_rows,
-            bucket_bytes=bucket_bytes,
-            step=lambda done: clock.step("validate", done, len(paths)),
-        )
-        clock.end("validate", len(outcomes))
-        faults = report.masked_faults(validate.all_faults(outcomes, strays))
-        result = ImportResult(
-            business_date, digest, "done", replay=replay, faults=faults.height, sample=faults.head(SAMPLE).to_dicts()
-        )
-        for name, c in outcomes.items():
-            result.files[name] = FileResult(c.file, read=c.rows, rejected=c.rejected)
-        result.rejected = sum(f.rejected for f in result.files.values())
-        valid = {name: c.valid() for name, c in outcomes.items() if not c.whole_file_rejected}
-        return _import_valid(result, valid, faults, actor, clock)
-
-
-def _import_valid(result: ImportResult, valid, faults, actor, clock: _Clock) -> ImportResult:
+    result = ImportResult(business_date, digest, "done", replay=replay)
     started = timezone.now()
-    try:
-        _load(result, valid, faults, actor, started, clock)
-    except (ActionDenied, FeedRefused):
-        raise
-    except Exception as exc:
-        if result.report_path:  # written just before a commit that failed: it describes nothing loaded
-            Path(result.report_path).unlink(missing_ok=True)
-            result.report_path = ""
-        _record_failure(result, actor, started, exc)
-        raise
+    with tempfile.TemporaryDirectory(prefix="arrears-feed-") as spill:
+        checks = pipeline.Validation(
+            paths, business_date, Path(spill), stored=load.stored_keys, chunk_rows=chunk_rows, bucket_bytes=bucket_bytes
+        )
+        try:
+            _load(result, checks, strays, actor, clock)
+        except (ActionDenied, FeedRefused):
+            raise
+        except Exception as exc:
+            if result.report_path:  # written just before a commit that failed: it describes nothing loaded
+                Path(result.report_path).unlink(missing_ok=True)
+                result.report_path = ""
+            _record_failure(result, actor, started, exc)
+            raise
     result.seconds = clock.finish()
     return result
 
 
-def _load(result: ImportResult, valid, faults, actor, started, clock: _Clock) -> None:
+def _load(result: ImportResult, checks: pipeline.Validation, strays, actor, clock: _Clock) -> None:
     from arrears.portfolio.posting import allocate_payments
 
     business_date, digest = result.business_date, result.digest
     path = report.report_path(Path(settings.VAR_DIR), business_date, digest)
     reason = f"core-banking feed of {business_date}" + (" (replay)" if result.replay else "")
-    tables = len(valid)
     with transaction.atomic():
         with connection.cursor() as cursor:
             load.lock_imports(cursor)
-        # Re-checked under the lock: another import may have finished while this one was validating.
+        # Re-checked under the lock: another import may have finished meanwhile.
         if _already(business_date, digest) is not None:
             raise FeedRefused(f"the feed of {business_date} ({digest[:12]}) was loaded meanwhile by another import")
         _check_order(business_date, result.replay)
@@ -202,16 +185,11 @@ def _load(result: ImportResult, valid, faults, actor, started, clock: _Clock) ->
                 business_date=business_date,
                 digest=digest,
                 replay=result.replay,
-                started_at=started,
+                started_at=timezone.now(),
                 imported_by=actor,
-                rejected=result.rejected,
                 report_path=str(report.stored_path(business_date, digest)),
             )
-            numbers = iter(range(1, tables + 1))
-            loaded = load.load_valid(
-                valid, business_date, step=lambda _file: clock.step("load", next(numbers), tables), actor_id=actor.pk
-            )
-            clock.end("load", tables)
+            loaded, faults = _load_beside(result, checks, strays, actor, clock)
             for name, counts in loaded.counts.items():
                 result.files[name].inserted = counts.inserted
                 result.files[name].updated = counts.updated
@@ -227,9 +205,44 @@ def _load(result: ImportResult, valid, faults, actor, started, clock: _Clock) ->
             report.write_report(faults, path)
             result.report_path = str(path)
             counts = _counts(result)
-            FeedLoad.objects.filter(pk=feed_load.pk).update(status="done", finished_at=timezone.now(), counts=counts)
+            FeedLoad.objects.filter(pk=feed_load.pk).update(
+                status="done", finished_at=timezone.now(), counts=counts, rejected=result.rejected
+            )
             record.change("rows", None, counts)
             result.feed_load_id = feed_load.pk
+
+
+def _load_beside(
+    result: ImportResult, checks: pipeline.Validation, strays, actor, clock: _Clock
+) -> tuple[load.LoadResult, pl.DataFrame]:
+    """Load each file as soon as its checks are done, while the next is checked (`feed.pipeline`). The phases
+    are timed as if one followed the other: validation up to the moment its last file was done, the load from
+    there to its end (the loads made meanwhile are in the validation's time). Returns what was loaded and the
+    rejection report's lines."""
+    loader = load.Loader(result.business_date, actor_id=actor.pk)
+    files, loaded, validated, faults = len(checks.paths), 0, False, pl.DataFrame()
+    with checks:
+        for message in checks:
+            if isinstance(message, pipeline.Step):
+                clock.step("validate", message.done, files)
+            elif isinstance(message, pipeline.File):
+                outcome = message.outcome
+                result.files[message.name] = FileResult(outcome.file, read=outcome.rows, rejected=outcome.rejected)
+                if not outcome.whole_file_rejected:
+                    loader.load(message.name, outcome.valid())
+                loaded += 1
+                if validated:
+                    clock.step("load", loaded, files)
+            else:
+                clock.end("validate", len(message.outcomes), at=message.at)
+                validated = True
+                faults = report.masked_faults(validate.all_faults(message.outcomes, strays))
+                result.faults = faults.height
+                result.sample = faults.head(SAMPLE).to_dicts()
+                result.rejected = sum(f.rejected for f in result.files.values())
+                clock.step("load", loaded, files)
+    clock.end("load", files)
+    return loader.result(), faults
 
 
 def _counts(result: ImportResult) -> dict[str, Any]:
@@ -271,10 +284,11 @@ class _Clock:
         if self.progress is not None:
             self.progress(phase, done, total)
 
-    def end(self, phase: str, total: int) -> None:
+    def end(self, phase: str, total: int, *, at: float | None = None) -> None:
+        """The phase is over (at `at`, a `time.perf_counter()` reading, or now)."""
         if self._last.get(phase) != (total, total):
             self.step(phase, total, total)
-        now = time.perf_counter()
+        now = time.perf_counter() if at is None else at
         self.seconds[phase] = round(now - self._mark, 3)
         self._mark = now
 

@@ -214,25 +214,59 @@ def load_valid(
     """Upsert the valid rows of each file (a frame, or frames one after another: all are staged before the
     merge); call inside a transaction. `step(file)` is called after each. Consumes `valid`: each frame is
     dropped once its table is loaded. `actor_id`: the importing user, who places the holds the feed adds."""
-    counts: dict[str, TableCounts] = {}
-    touched: set[int] = set()
-    loose: list[str] = []
-    pending: list[str] = []
-    with connection.cursor() as cursor:
-        for table in TABLES:
-            frame = valid.pop(table.file, None)
-            if frame is None:
-                continue
-            stage, delta = f"feed_stage_{table.file}", f"feed_delta_{table.file}"
+    loader = Loader(business_date, actor_id=actor_id)
+    for table in TABLES:
+        frame = valid.pop(table.file, None)
+        if frame is None:
+            continue
+        loader.load(table.file, frame)
+        if step is not None:
+            step(table.file)
+    return loader.result()
+
+
+class Loader:
+    """Loads the files one at a time, each as soon as it is validated (`load_valid` loads them all at once).
+    Files come in `TABLES` order (parents first); a file not given is not loaded. Call inside a transaction."""
+
+    def __init__(self, business_date: date, *, actor_id: int | None = None) -> None:
+        self.business_date, self.actor_id = business_date, actor_id
+        self.counts: dict[str, TableCounts] = {}
+        self.touched: set[int] = set()
+        self.loose: list[str] = []
+        self.pending: list[str] = []
+        self._next = 0  # index in TABLES of the next file that may come
+
+    def load(self, file: str, frame: pl.DataFrame | Iterable[pl.DataFrame]) -> None:
+        """Upsert one file's valid rows (a frame, or frames one after another: all are staged before the merge)."""
+        order = [t.file for t in TABLES]
+        index = order.index(file)
+        if index < self._next:
+            raise ValueError(
+                f"{file} comes after {order[self._next - 1]} or was loaded already; files load parents first"
+            )
+        self._next = index + 1
+        table = TABLES[index]
+        stage, delta = f"feed_stage_{file}", f"feed_delta_{file}"
+        with connection.cursor() as cursor:
             staged = _stage(cursor, table, [frame] if isinstance(frame, pl.DataFrame) else frame, stage)
-            counts[table.file] = _merge(
-                cursor, _bind(table, actor_id), stage, delta, business_date, staged, touched, (loose, pending)
+            self.counts[file] = _merge(
+                cursor,
+                _bind(table, self.actor_id),
+                stage,
+                delta,
+                self.business_date,
+                staged,
+                self.touched,
+                (self.loose, self.pending),
             )
             cursor.execute(f"DROP TABLE {stage}")
             cursor.execute(f"DROP TABLE {delta}")
-            if step is not None:
-                step(table.file)
-    return LoadResult(counts, sorted(touched), tuple(loose), pending[0] if pending else None)
+
+    def result(self) -> LoadResult:
+        return LoadResult(
+            self.counts, sorted(self.touched), tuple(self.loose), self.pending[0] if self.pending else None
+        )
 
 
 def _bind(table: Table, actor_id: int | None) -> Table:

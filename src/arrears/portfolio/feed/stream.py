@@ -16,6 +16,9 @@ Each file, parents before children (borrowers, contacts, loans, schedules, payme
    whole file. References to the parent file are looked up in the parent's slim frame (its keys, parsed
    values and bad flags, kept in memory only for borrowers and loans) and, for keys not in the feed, in the
    database (`stored`). A bucket's valid rows go to a spill Parquet file for the load.
+
+Spill files are written once and read once, by this process: LZ4 and no column statistics, which write and read
+faster than the default (zstd with statistics) at about 1.6× the size.
 3. A file that cannot be read in chunks (a fault of the whole file: not UTF-8, a bad header, a ragged row, an
    unreadable Parquet file) is read whole by `read.read_file`, exactly as before, for its report lines.
 
@@ -84,8 +87,11 @@ def validate_chunked(
     chunk_rows: int = CHUNK_ROWS,
     bucket_bytes: int = BUCKET_BYTES,
     step: Callable[[int], None] | None = None,
+    on_file: Callable[[str, Outcome], None] | None = None,
 ) -> dict[str, Outcome]:
-    """Check every file of the feed (`paths` keyed by logical name) in chunks, spilling to `spill`."""
+    """Check every file of the feed (`paths` keyed by logical name) in chunks, spilling to `spill`.
+    `on_file(name, outcome)` is called as each file is done (parents first), before the next is read: its
+    valid rows may be loaded while the next file is checked (`actions_import`)."""
     outcomes: dict[str, Outcome] = {}
     parents: dict[str, Checked] = {}
     for spec in FILES:
@@ -99,6 +105,8 @@ def validate_chunked(
         outcomes[spec.name] = outcome
         if spec.name in _PARENTS:
             parents[spec.name] = parent
+        if on_file is not None:
+            on_file(spec.name, outcome)
         if step is not None:
             step(len(outcomes))
     return outcomes
@@ -156,7 +164,7 @@ def _field_stage(outcome: Outcome, chunks: Iterable[pl.DataFrame], directory: Pa
         outcome.faults.extend(checked.faults)
         parts = checked.frame.with_columns(bucket).partition_by("_bucket", as_dict=True, include_key=False)
         for (number,), part in parts.items():
-            part.write_parquet(directory / f"b{number}-c{index:09d}.parquet")
+            part.write_parquet(directory / f"b{number}-c{index:09d}.parquet", compression="lz4", statistics=False)
 
 
 def _across_stage(
@@ -184,7 +192,7 @@ def _across_stage(
         valid = checked.valid
         if valid.height:
             path = directory / f"valid-{number}.parquet"
-            valid.write_parquet(path)
+            valid.write_parquet(path, compression="lz4", statistics=False)
             outcome.parts.append(path)
         if keep:
             kept.append(checked.frame)
