@@ -89,6 +89,7 @@ class Validation:
         self._stored = stored
         self._inbox: queue.Queue = queue.Queue()
         self._stop = threading.Event()
+        self._ended = False  # the thread's last message was received
         arguments = (paths, business_date, self._ask, spill)
         options = {"chunk_rows": chunk_rows, "bucket_bytes": bucket_bytes, "on_file": self._file, "step": self._step}
         self._thread = threading.Thread(
@@ -101,17 +102,18 @@ class Validation:
 
     def __exit__(self, *_exc) -> None:
         self._stop.set()
-        while self._thread.is_alive():  # answer what it still asks until it notices
-            try:
-                message = self._inbox.get(timeout=0.05)
-            except queue.Empty:
-                continue
+        # The thread ends by sending one last message (Done, or its failure). Until it has, answer what it still
+        # asks; no timed wait (the suite's fake clock would make one wait for the next message anyway).
+        while not self._ended:
+            message = self._inbox.get()
             if isinstance(message, _Lookup):
                 message.reply.put(_Failed(Stopped()))
+            elif isinstance(message, Done | _Failed):
+                self._ended = True
         self._thread.join()
 
     def __iter__(self) -> Iterator[File | Step | Done]:
-        while True:
+        while not self._ended:
             message = self._inbox.get()
             if isinstance(message, _Lookup):
                 try:
@@ -120,11 +122,11 @@ class Validation:
                     answer = _Failed(exc)
                 message.reply.put(answer)
                 continue
+            if isinstance(message, Done | _Failed):
+                self._ended = True
             if isinstance(message, _Failed):
                 raise message.error
             yield message
-            if isinstance(message, Done):
-                return
 
     # In the thread.
     def _run(self, arguments: tuple, options: dict) -> None:
