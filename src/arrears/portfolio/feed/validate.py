@@ -75,6 +75,8 @@ class Checked:
         """Reject the rows where `cond` holds, with `reason` for `column`."""
         if self.frame is None:
             return
+        if not self.frame.select(cond.fill_null(False).any()).item():  # the usual case: no row breaks the rule
+            return
         flagged = self.frame.with_columns(pl.when(cond).then(reason).alias("_reason"))
         self.faults.append(
             self.fault_rows(flagged.filter(pl.col("_reason").is_not_null()), column, "_reason", seq, value)
@@ -198,14 +200,16 @@ def _with_start(child: Checked, loans: Checked, stored_loans: pl.DataFrame) -> N
 def _schedule_dates(schedules: Checked) -> None:
     due, start = pl.col(v("due_date")), pl.col(START)
     schedules.add(due < start, "due_date", pl.format("due on {}, before the loan started ({})", due, start), SEQ_DATES)
+    # Sorted by loan and number, the instalment before is the row before when it is of the same loan (no grouping).
+    same_loan = pl.col(v("loan_id")) == pl.col(v("loan_id")).shift(1)
     ordered = (
         schedules.frame.filter(~pl.col(BAD))
         .select(ROW, v("loan_id"), v("n"), v("due_date"))
         .sort(v("loan_id"), v("n"))
         .select(
             ROW,
-            pl.col(v("n")).shift(1).over(v("loan_id")).alias("_prev_n"),
-            pl.col(v("due_date")).shift(1).over(v("loan_id")).alias("_prev_due"),
+            pl.when(same_loan).then(pl.col(v("n")).shift(1)).alias("_prev_n"),
+            pl.when(same_loan).then(pl.col(v("due_date")).shift(1)).alias("_prev_due"),
         )
     )
     schedules.frame = schedules.frame.join(ordered, on=ROW, how="left", maintain_order="left")
