@@ -33,7 +33,7 @@ once recorded (by a feed or in arrears) is kept while the feed says nothing of o
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -204,30 +204,10 @@ def lock_imports(cursor) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
 
 
-def load_valid(
-    valid: dict[str, pl.DataFrame | Iterable[pl.DataFrame]],
-    business_date: date,
-    step: Callable[[str], None] | None = None,
-    *,
-    actor_id: int | None = None,
-) -> LoadResult:
-    """Upsert the valid rows of each file (a frame, or frames one after another: all are staged before the
-    merge); call inside a transaction. `step(file)` is called after each. Consumes `valid`: each frame is
-    dropped once its table is loaded. `actor_id`: the importing user, who places the holds the feed adds."""
-    loader = Loader(business_date, actor_id=actor_id)
-    for table in TABLES:
-        frame = valid.pop(table.file, None)
-        if frame is None:
-            continue
-        loader.load(table.file, frame)
-        if step is not None:
-            step(table.file)
-    return loader.result()
-
-
 class Loader:
-    """Loads the files one at a time, each as soon as it is validated (`load_valid` loads them all at once).
-    Files come in `TABLES` order (parents first); a file not given is not loaded. Call inside a transaction."""
+    """Loads the files one at a time, each as soon as it is validated (`actions_import`), inside the caller's
+    transaction. Files come in `TABLES` order (parents first); a file not given is not loaded. `actor_id`: the
+    importing user, who places the holds the feed adds."""
 
     def __init__(self, business_date: date, *, actor_id: int | None = None) -> None:
         self.business_date, self.actor_id = business_date, actor_id
