@@ -4,8 +4,8 @@ How this works
 --------------
 `Validation(paths, …)` runs `stream.validate_chunked` in a thread of its own. Iterating it, in the caller's
 thread, gives what the checks report, in order: a `File` message as each file is done (parents first, so its
-valid rows may be loaded at once), a `Step` after each, and last `Done` with every outcome. Each message
-carries the moment it was sent, so the caller can time validation apart from its own work.
+valid rows may be loaded at once), a `Step` after each, and last `Done` with every outcome and the moment the
+checks ended, so the caller can time validation apart from its own work.
 
 The thread never touches the database. The look-ups validation needs — stored borrowers and loans that the
 feed refers to but does not carry — are sent to the caller's thread, which runs them on its own connection
@@ -45,19 +45,17 @@ class Stopped(Exception):
 class File:
     name: str
     outcome: stream.Outcome
-    at: float  # time.perf_counter() when the file was done
 
 
 @dataclass(frozen=True)
 class Step:
     done: int  # files checked so far
-    at: float
 
 
 @dataclass(frozen=True)
 class Done:
     outcomes: dict[str, stream.Outcome]
-    at: float
+    at: float  # time.perf_counter() when the checks ended
 
 
 @dataclass(frozen=True)
@@ -148,10 +146,10 @@ class Validation:
 
     def _file(self, name: str, outcome: stream.Outcome) -> None:
         self._check()
-        self._inbox.put(File(name, outcome, time.perf_counter()))
+        self._inbox.put(File(name, outcome))
 
     def _step(self, done: int) -> None:
-        self._inbox.put(Step(done, time.perf_counter()))
+        self._inbox.put(Step(done))
 
     def _check(self) -> None:
         if self._stop.is_set():

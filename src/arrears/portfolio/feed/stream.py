@@ -17,11 +17,11 @@ Each file, parents before children (borrowers, contacts, loans, schedules, payme
    values and bad flags, kept in memory only for borrowers and loans) — for a file bucketed by that reference,
    only the parent's rows of the same bucket (`_parents_by_bucket`) — and, for keys not in the feed, in the
    database (`stored`). A bucket's valid rows go to a spill Parquet file for the load.
-
-Spill files are written once and read once, by this process: LZ4 and no column statistics, which write and read
-faster than the default (zstd with statistics) at about 1.6× the size.
 3. A file that cannot be read in chunks (a fault of the whole file: not UTF-8, a bad header, a ragged row, an
    unreadable Parquet file) is read whole by `read.read_file`, exactly as before, for its report lines.
+
+Spill files are written once and read once, by this process (`_spill`): LZ4 and no column statistics, which
+write and read faster than the default (zstd with statistics) at about 1.6× the size.
 
 The faults and counts are those of `validate.validate_feed` on the whole feed: the test
 `tests/portfolio/feed/test_import_chunked.py` imports feeds with bad rows with tiny chunks and buckets and
@@ -155,9 +155,19 @@ def _validate_file(
     return outcome, Checked(spec, path.name, outcome.rows, kept)
 
 
+def _bucket(column: str, buckets: int) -> pl.Expr:
+    """The bucket of a row by `column` (its first key column; a parent's key for `_parents_by_bucket`, which
+    must give a child's reference and its parent's key the same bucket)."""
+    return (pl.col(column).hash(_SEED) % buckets).alias("_bucket")
+
+
+def _spill(frame: pl.DataFrame, path: Path) -> None:
+    frame.write_parquet(path, compression="lz4", statistics=False)
+
+
 def _field_stage(outcome: Outcome, chunks: Iterable[pl.DataFrame], directory: Path, buckets: int) -> None:
     spec = outcome.spec
-    bucket = (pl.col(v(spec.key[0])).hash(_SEED) % buckets).alias("_bucket")
+    bucket = _bucket(v(spec.key[0]), buckets)
     for index, chunk in enumerate(chunks):
         frame = as_text(spec, chunk, first_row=outcome.rows + 1)
         outcome.rows += chunk.height
@@ -165,7 +175,7 @@ def _field_stage(outcome: Outcome, chunks: Iterable[pl.DataFrame], directory: Pa
         outcome.faults.extend(checked.faults)
         parts = checked.frame.with_columns(bucket).partition_by("_bucket", as_dict=True, include_key=False)
         for (number,), part in parts.items():
-            part.write_parquet(directory / f"b{number}-c{index:09d}.parquet", compression="lz4", statistics=False)
+            _spill(part, directory / f"b{number}-c{index:09d}.parquet")
 
 
 def _across_stage(
@@ -194,7 +204,7 @@ def _across_stage(
         valid = checked.valid
         if valid.height:
             path = directory / f"valid-{number}.parquet"
-            valid.write_parquet(path, compression="lz4", statistics=False)
+            _spill(valid, path)
             outcome.parts.append(path)
         if keep:
             kept.append(checked.frame)
@@ -220,9 +230,7 @@ def _parents_by_bucket(
     if parent is None or parent.frame is None or spec.ref != spec.key[0]:
         return lambda _number: parents
     (key,) = parent.spec.key
-    parts = parent.frame.with_columns((pl.col(v(key)).hash(_SEED) % buckets).alias("_bucket")).partition_by(
-        "_bucket", as_dict=True, include_key=False
-    )
+    parts = parent.frame.with_columns(_bucket(v(key), buckets)).partition_by("_bucket", as_dict=True, include_key=False)
     empty = parent.frame.clear()
 
     def of(number: int) -> dict[str, Checked]:
