@@ -9,6 +9,7 @@ import threading
 from datetime import date
 
 import pytest
+from django.db import connection
 from feed_samples import EXAMPLE
 
 from arrears.portfolio.actions_import import do_import_feed
@@ -31,6 +32,16 @@ def own_tmp(tmp_path, monkeypatch):
 
 def _validation_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == "feed-validation"]
+
+
+def _stage_tables() -> list[str]:
+    """The load's staging tables that exist (unlogged tables on PostgreSQL, TEMP ones on SQLite)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(r"SELECT tablename FROM pg_tables WHERE tablename LIKE 'feed\_stage\_%'")
+        else:
+            cursor.execute(r"SELECT name FROM sqlite_temp_master WHERE name LIKE 'feed\_stage\_%' ESCAPE '\'")
+        return [row[0] for row in cursor.fetchall()]
 
 
 def test_a_file_is_loaded_while_the_next_is_checked(example_feed, nightly, var_dir, monkeypatch):
@@ -57,6 +68,7 @@ def test_a_file_is_loaded_while_the_next_is_checked(example_feed, nightly, var_d
     assert Loan.objects.count() == 5
     assert set(result.seconds) == {"read", "validate", "load", "post", "total"}
     assert _validation_threads() == []
+    assert _stage_tables() == []
 
 
 def test_stored_rows_are_looked_up_in_the_importing_thread(write_feed, example_feed, nightly, var_dir, monkeypatch):
@@ -111,6 +123,33 @@ def test_a_failing_load_stops_the_checks_and_leaves_nothing(
     assert [f["status"] for f in after.pop("FeedLoad")] == ["failed"]
     assert after == {table: rows for table, rows in before.items() if table != "FeedLoad"}
     assert _validation_threads() == []
+    assert list(own_tmp.iterdir()) == []
+
+
+def test_a_merge_failing_after_its_rows_were_staged_leaves_no_staging_table(
+    example_feed, nightly, var_dir, snapshot, monkeypatch, own_tmp
+):
+    """The schedules are staged (an unlogged table on PostgreSQL, so that their delta may be worked out by parallel
+    workers), then their merge fails: the import raises, nothing is written, and no staging table is left, of the
+    schedules or of the files loaded before them."""
+    real_merge, staged = load._merge, []
+
+    def failing(cursor, table, stage, *args):
+        staged.append(stage)
+        if table.file == "schedules":
+            assert stage in _stage_tables()
+            raise RuntimeError("merge interrupted")
+        return real_merge(cursor, table, stage, *args)
+
+    monkeypatch.setattr(load, "_merge", failing)
+    before = snapshot()
+    with pytest.raises(RuntimeError, match="merge interrupted"):
+        do_import_feed(example_feed, DAY, actor=nightly)
+    after = snapshot()
+    assert [f["status"] for f in after.pop("FeedLoad")] == ["failed"]
+    assert after == {table: rows for table, rows in before.items() if table != "FeedLoad"}
+    assert staged == ["feed_stage_borrowers", "feed_stage_contacts", "feed_stage_loans", "feed_stage_schedules"]
+    assert _stage_tables() == []
     assert list(own_tmp.iterdir()) == []
 
 

@@ -265,7 +265,14 @@ def _stage(cursor, table: Table, frames: Iterable[pl.DataFrame], stage: str) -> 
     spec = SPECS[table.file]
     columns = ", ".join(f"{c.name} {_sql_type(c.kind)}" for c in spec.columns)
     pg = _vendor() == "postgresql"
-    cursor.execute(f"CREATE TEMP TABLE {stage} ({columns})" + (" ON COMMIT DROP" if pg else ""))
+    if pg:
+        # An unlogged table, not a TEMP one: PostgreSQL reads a TEMP table in the session's own process only, and
+        # the delta of a big file is worked out by parallel workers (`_merge`). Made and dropped inside the
+        # import's transaction (imports are one at a time: `lock_imports`), so a failed import leaves none.
+        cursor.execute(f"DROP TABLE IF EXISTS {stage}")
+        cursor.execute(f"CREATE UNLOGGED TABLE {stage} ({columns})")
+    else:
+        cursor.execute(f"CREATE TEMP TABLE {stage} ({columns})")
     staged = 0
     for frame in frames:
         frame = frame.drop(ROW, strict=False)
@@ -303,11 +310,18 @@ def _merge(
     compare = [(f"t.{c}", expr) for c, expr in table.values if c not in fixed]
     selected = ", ".join(f"{expr} AS {c}" for c, expr in table.values)
     old_parent = ", t.loan_id AS _old_loan" if table.file == "payments" else ""
+    pg = _vendor() == "postgresql"
+    if pg:
+        # The planner cannot tell how few rows differ, and costs passing every staged row from the workers above
+        # a plan in one process; the delta of an unchanged day is nearly empty (2.8 M instalments: 2.8 -> 1.5 s).
+        cursor.execute("SET LOCAL parallel_tuple_cost = 0.001")
     cursor.execute(
         f"CREATE TEMP TABLE {delta} AS SELECT {selected}, t.id AS _old_id{old_parent} "  # noqa: S608
         f"FROM {stage} s {table.join} LEFT JOIN {target} t ON {on} "
         f"WHERE t.id IS NULL OR {_differs(compare)}"
     )
+    if pg:
+        cursor.execute("RESET parallel_tuple_cost")
     cursor.execute(f"SELECT count(*), count(_old_id) FROM {delta}")  # noqa: S608
     changed, updated = cursor.fetchone()
     columns = [c for c, _ in table.values]
