@@ -4,8 +4,9 @@ How this works
 --------------
 For each file, in dependency order (borrowers, contacts, loans, schedules, payments, delinquency history, holds):
 
-1. **Stage**: the valid rows go into a TEMP table — PostgreSQL by `COPY … FROM STDIN` (psycopg 3, CSV
-   written by polars), SQLite by `executemany` in chunks.
+1. **Stage**: the valid rows go into a staging table — PostgreSQL an unlogged one filled by `COPY … FROM STDIN`
+   (psycopg 3, CSV written by polars), so that parallel workers can read it in step 2; SQLite a TEMP one filled
+   by `executemany` in chunks. It is dropped when its file is merged.
 2. **Delta**: one query joins the stage to the target table by key (and external keys to database ids:
    a loan's `borrower_id` becomes the borrower's id) and keeps only the rows that are new or differ in any
    column (`IS DISTINCT FROM`, NULL-safe; `IS NOT` on SQLite). Counting it gives inserted / updated, the
