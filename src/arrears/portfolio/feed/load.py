@@ -330,7 +330,7 @@ def _merge(
         columns_sql = ", ".join([*columns, "feed_date"])
         select_sql = ", ".join([*columns, "%s"])
         # SQLite stores a date as ISO text (as Django does); PostgreSQL gets a typed date parameter.
-        params = [business_date if _vendor() == "postgresql" else business_date.isoformat()]
+        params = [business_date if pg else business_date.isoformat()]
     else:
         columns_sql = select_sql = ", ".join(columns)
         params = []
