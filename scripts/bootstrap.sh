@@ -24,8 +24,8 @@ apt_install() {
     fi
     command -v apt-get >/dev/null || die "missing system package(s): ${pkgs[*]} (no apt-get here; install them with your package manager)"
     say "installing system package(s): ${pkgs[*]}"
-    $sudo apt-get update -qq >/dev/null || true
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${pkgs[@]}" >/dev/null \
+    $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null || true
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${pkgs[@]}" >/dev/null \
         || die "could not install ${pkgs[*]}; install them by hand: apt-get install ${pkgs[*]}"
 }
 
