@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from book import nightly_run
-
 from arrears.collection.models import CollectionCase
 from arrears.daily.actions import do_run_daily
 from arrears.portfolio.models import FeedLoad
 from arrears.portfolio.posting import allocate_payments
+from book import nightly_run
 from factories import make_borrower, make_loan, make_user
 
 AS_OF = date(2026, 3, 20)

@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from book import nightly_run
 from desk import AS_OF, WORKING_HOURS, late_borrower, mark_feed, open_desk
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,6 +17,7 @@ from arrears.collection import views
 from arrears.collection.models import CollectionCase
 from arrears.daily.actions import do_run_daily
 from arrears.portfolio.posting import allocate_payments
+from book import nightly_run
 from factories import make_loan, make_user
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from book import nightly_run
 from django.contrib.messages import get_messages
 from django.utils import timezone
 from test_letters import TODAY, late_loan, open_case
@@ -20,6 +19,7 @@ from arrears.notices.dispatch import Dispatcher, DispatchSettings
 from arrears.notices.printing import do_make_print_batch
 from arrears.portfolio.models import FeedLoad
 from arrears.portfolio.posting import allocate_payments
+from book import nightly_run
 from factories import make_user
 from net import free_port, use_smtp
 

@@ -12,7 +12,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from book import nightly_run
 from django.contrib.messages import get_messages
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
@@ -41,6 +40,7 @@ from arrears.portfolio.models import FeedLoad, Hold
 from arrears.portfolio.posting import account_terms, allocate_payments, loan_account
 from arrears.rules.models import PolicyVersion
 from arrears.rules.queries import policy_on
+from book import nightly_run
 from factories import make_borrower, make_loan, make_payment, make_user
 from net import free_port, use_smtp
 

@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from book import nightly_run
 
 from arrears.complaints.actions import do_file_complaint, do_record_response
 from arrears.complaints.errors import ComplaintError
@@ -35,6 +34,7 @@ from arrears.notices.dispatch import Dispatcher, DispatchSettings
 from arrears.notices.gateway_sim import LoopbackGateway
 from arrears.notices.models import Notice, reminder_key
 from arrears.notices.sms import SmsGateway
+from book import nightly_run
 from factories import make_borrower, make_loan, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("approved_templates")]

@@ -9,7 +9,6 @@ import json
 from datetime import date
 
 import pytest
-from book import nightly_run
 from django.utils import timezone
 
 from arrears.cli import main
@@ -20,6 +19,7 @@ from arrears.daily.models import Run
 from arrears.notices.models import Notice
 from arrears.portfolio.models import LoanPosition
 from arrears.portfolio.posting import allocate_payments
+from book import nightly_run
 from calendars import use_calendar
 from factories import make_borrower, make_loan, make_user
 

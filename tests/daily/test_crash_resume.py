@@ -13,7 +13,6 @@ import random
 from datetime import date, timedelta
 
 import pytest
-from book import build_book, nightly_run
 from django.db import transaction
 
 from arrears.collection.models import Call, CaseEvent, CollectionCase, Letter, Promise, Task
@@ -25,6 +24,7 @@ from arrears.daily.actions import do_run_daily
 from arrears.daily.models import Run
 from arrears.notices.models import Notice
 from arrears.portfolio.models import DelinquencyRecord, LoanPosition
+from book import build_book, nightly_run
 
 pytestmark = pytest.mark.django_db
 

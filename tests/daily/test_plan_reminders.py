@@ -8,7 +8,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from book import nightly_run
 from test_run_plans import book, pay  # noqa: F401 - the book fixture
 
 from arrears.compliance.sealed import sealed_changes
@@ -18,6 +17,7 @@ from arrears.notices.channels import FileSmsChannel
 from arrears.notices.dispatch import Dispatcher
 from arrears.notices.models import Notice
 from arrears.portfolio.models import Borrower
+from book import nightly_run
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("approved_templates")]
 

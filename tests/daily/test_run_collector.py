@@ -7,12 +7,12 @@ import gc
 from datetime import date
 
 import pytest
-from book import nightly_run
 
 from arrears.bulk import collector_paused
 from arrears.daily.actions import do_run_daily
 from arrears.daily.models import Run, RunStatus
 from arrears.engine.runner import decide
+from book import nightly_run
 from factories import make_borrower, make_loan
 
 AS_OF = date(2026, 3, 20)

@@ -6,7 +6,6 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from book import build_book, nightly_run
 
 from arrears.cli import main
 from arrears.collection.models import CaseEvent, CollectionCase, Task
@@ -21,6 +20,7 @@ from arrears.notices.models import Notice
 from arrears.portfolio.models import DelinquencyRecord, Instalment, LoanPosition, Payment, PaymentAllocation
 from arrears.portfolio.posting import account_terms, allocate_payments
 from arrears.rules.queries import policy_on
+from book import build_book, nightly_run
 from factories import make_borrower, make_loan, make_payment, make_user
 
 pytestmark = pytest.mark.django_db

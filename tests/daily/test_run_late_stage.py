@@ -16,7 +16,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from book import nightly_run
 from legal_rows import sue, write_off
 
 from arrears.collection.models import Call, CollectionCase, Letter, Task
@@ -25,6 +24,7 @@ from arrears.daily.actions import do_run_daily
 from arrears.daily.models import Run
 from arrears.notices.models import Notice
 from arrears.portfolio.posting import allocate_payments
+from book import nightly_run
 from factories import make_borrower, make_loan, make_payment, make_user
 
 pytestmark = pytest.mark.django_db

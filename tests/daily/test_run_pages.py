@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from book import nightly_run
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -15,6 +14,7 @@ from arrears.daily.actions import do_run_daily
 from arrears.daily.models import Run, RunProblem
 from arrears.portfolio.models import Instalment, Payment, PaymentAllocation
 from arrears.portfolio.posting import allocate_payments
+from book import nightly_run
 from factories import make_borrower, make_loan, make_payment, make_user
 
 pytestmark = pytest.mark.django_db

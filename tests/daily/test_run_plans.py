@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from book import nightly_run
 from django.db import transaction
 
 from arrears.arrangements.models import Plan, PlanInstalment
@@ -25,6 +24,7 @@ from arrears.daily import apply as run_apply
 from arrears.daily.actions import do_run_daily
 from arrears.daily.models import Run
 from arrears.portfolio.posting import allocate_payments
+from book import nightly_run
 from factories import make_borrower, make_loan, make_payment, make_user
 
 pytestmark = pytest.mark.django_db

@@ -16,10 +16,10 @@ from pathlib import Path
 import polars as pl
 import psycopg
 import pytest
-from book import nightly_run
 from spark_needed import need_spark
 
 from arrears.cli import main
+from book import nightly_run
 from scratch import ARREARS, scratch_database
 
 DAY = "2026-11-27"

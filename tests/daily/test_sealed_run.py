@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 import pytest
-from book import build_book, nightly_run
 from django.db import IntegrityError, connection, transaction
 
 from arrears.cli import main
@@ -19,6 +18,7 @@ from arrears.compliance.sealed import object_trail, sealed_changes
 from arrears.compliance.seals import change_digest
 from arrears.daily.actions import do_run_daily
 from arrears.daily.models import Run
+from book import build_book, nightly_run
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
-from book import nightly_run
 from desk import AS_OF, SHANGHAI, WORKING_HOURS, late_borrower, mark_feed
 
 from arrears.collection.models import Call, CollectionCase
@@ -21,6 +20,7 @@ from arrears.daily.actions import do_run_daily
 from arrears.finance import to_fen
 from arrears.portfolio.models import Instalment, Loan
 from arrears.portfolio.posting import allocate_payments
+from book import nightly_run
 from factories import make_borrower, make_user
 
 __all__ = ["AS_OF", "WORKING_HOURS", "call", "flat_borrower", "late_desk", "night_of"]

@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from book import nightly_run
 
 from arrears.compliance.models import AuditEvent
 from arrears.notices.channels import SmsChannel
@@ -23,6 +22,7 @@ from arrears.notices.models import Notice, NoticeAttempt, reminder_key
 from arrears.notices.sms import SmsGateway
 from arrears.portfolio.models import Hold
 from arrears.portfolio.posting import allocate_payments
+from book import nightly_run
 from factories import make_borrower, make_loan, make_payment
 from net import free_port, use_smtp
 

@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from book import nightly_run
 
 from arrears.notices.channels import SmsChannel
 from arrears.notices.dispatch import Dispatcher, DispatchSettings
@@ -19,6 +18,7 @@ from arrears.notices.gateway_sim import LoopbackGateway
 from arrears.notices.models import Notice, reminder_key
 from arrears.notices.sms import SmsGateway
 from arrears.portfolio.actions import do_lift_hold, do_place_hold
+from book import nightly_run
 from factories import make_borrower, make_loan, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("approved_templates")]

@@ -9,7 +9,6 @@ from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
-from book import nightly_run
 from django.utils import timezone
 from test_dispatch import Clock, borrower_with_loan, dispatcher, queue_reminder
 from test_letters import AT as LETTERS_AT
@@ -18,6 +17,7 @@ from test_printing import post_letter
 
 from arrears.notices.models import Notice
 from arrears.notices.printing import do_make_print_batch
+from book import nightly_run
 from factories import make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("approved_templates")]

@@ -7,7 +7,6 @@ import hashlib
 import io
 
 import pytest
-from book import nightly_run
 from pypdf import PdfReader
 from test_letters import AT, TODAY, late_loan, open_case
 
@@ -19,6 +18,7 @@ from arrears.notices.models import Notice, PrintBatch
 from arrears.notices.printing import MANIFEST_COLUMNS, do_make_print_batch, postcode_of
 from arrears.portfolio.models import Hold
 from arrears.portfolio.posting import allocate_payments
+from book import nightly_run
 from factories import make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("approved_templates")]

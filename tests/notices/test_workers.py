@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from book import nightly_run
 from django.db import connection
 from test_dispatch import TOKEN, Clock, borrower_with_loan, queue_reminder
 
@@ -14,6 +13,7 @@ from arrears.notices.dispatch import Dispatcher, DispatchSettings
 from arrears.notices.gateway_sim import LoopbackGateway
 from arrears.notices.models import Notice
 from arrears.notices.sms import SmsGateway
+from book import nightly_run
 
 
 @pytest.fixture
