@@ -338,6 +338,7 @@ INSTALLED_APPS = [
     "arrears.quality",
     "arrears.reports",
     "arrears.daily",
+    "arrears.whatif",
     "arrears.retention",
     "django_tasks",
     "django_tasks_db",

@@ -38,6 +38,7 @@ class Perm(StrEnum):
     REVIEW_MONTH = "reports.review"
     PREPARE_REVIEW = "reports.prepare_review"
     ENTER_COSTS = "reports.enter_costs"
+    RUN_WHATIF = "reports.whatif"
     CALL = "collection.call"
     SEND_LETTER = "collection.send_letter"
     REASSIGN = "collection.reassign"
@@ -109,6 +110,10 @@ PERM_TEXT: dict[Perm, tuple[str, str]] = {
     Perm.ENTER_COSTS: (
         "enter and import the collection costs arrears cannot know: staff, telephony, other (KPI-2)",
         "录入与导入系统无法获知的催收成本：人力、通讯及其他",
+    ),
+    Perm.RUN_WHATIF: (
+        "replay past nights under a candidate policy beside the policy in force (what-if; counts, no personal data)",
+        "以候选政策回放历史日终批处理并与现行政策对比（假设分析；仅统计数，不含个人信息）",
     ),
     Perm.CALL: ("make and record collection calls (AUTH-1)", "拨打并记录催收电话"),
     Perm.SEND_LETTER: ("send formal overdue notices (AUTH-1)", "发送逾期通知书"),

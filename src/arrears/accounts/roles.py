@@ -15,7 +15,8 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
   call recordings (QA-1), the monthly quality scores (QA-2) (and proposing a write-off, or approving another supervisor's:
   maker-checker), seeing litigation cases and their files, holds, unmasking one field with a reason (PRV-1), and reports;
   the monthly review (REV-1): prepares the pack again, edits its commentary and typical cases, keeps the meeting's
-  action items and approves it (`reports.prepare_review`, `reports.review`); drafts notice and script templates for legal review (LANG-2) and looks after the
+  action items and approves it (`reports.prepare_review`, `reports.review`); replays past nights under a
+  candidate policy (`reports.whatif`, `arrears whatif`); drafts notice and script templates for legal review (LANG-2) and looks after the
   notices outbox (failed and unconfirmed sends, print batches); files and handles complaints (CMP-1, CMP-2). That the approver is not the proposer (maker-checker) is the approval action's
   rule, not a missing grant.
 - **legal officer**: litigation files need the debtor's identity and address, so view, exact search and unmask;
@@ -32,7 +33,8 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
 - **agency user** (external): only the cases placed with their own agency while the placement lasts (AGY-*,
   LGL-2), minimum personal data: not `portfolio.view`, which would open the whole book. Records calls and sends
   letters on those cases through the bank's forms (AGY-2: the same script, language check and contact limits).
-- **analyst**: reports only, no personal data: not even masked borrower pages.
+- **analyst**: reports only, no personal data: not even masked borrower pages; and the policy what-if
+  (`reports.whatif`: past nights replayed under a candidate policy, counts only).
 - **administrator**: users, roles, teams and agencies; policy versions and the calendar; the core-banking
   import; reads the audit ledger (to answer "who changed what"); enters and imports the collection costs arrears
   cannot know by itself — staff, telephony, other, per team and month (KPI-2; figures, no borrower). No
@@ -51,7 +53,8 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
   platform's recordings from a directory (`arrears qa import-recordings`); prepares the monthly review pack on the
   month's first working day (`reports.prepare_review`; approving it is a supervisor's); imports a file of
   collection costs (`arrears costs import`, e.g. a scheduled import of the payroll's and the telephone bills'
-  figures, KPI-2). It cannot sign in (no `accounts.sign_in`, unusable password).
+  figures, KPI-2); runs a policy what-if from the command line (`arrears whatif`, `reports.whatif`: it reads, never
+  writes). It cannot sign in (no `accounts.sign_in`, unusable password).
 
 Every human role has `accounts.sign_in`; a user without a role, or whose role lost it, cannot sign in, and a
 session ends on its next request.
@@ -106,6 +109,7 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
         Perm.VIEW_QUALITY,
         Perm.PREPARE_REVIEW,
         Perm.REVIEW_MONTH,
+        Perm.RUN_WHATIF,
     },
     RoleCode.LEGAL_OFFICER: frozenset(
         {
@@ -144,7 +148,7 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
         }
     ),
     RoleCode.AGENCY_USER: frozenset({Perm.SIGN_IN, Perm.VIEW_AGENCY_CASES, Perm.CALL, Perm.SEND_LETTER}),
-    RoleCode.ANALYST: frozenset({Perm.SIGN_IN, Perm.VIEW_REPORTS}),
+    RoleCode.ANALYST: frozenset({Perm.SIGN_IN, Perm.VIEW_REPORTS, Perm.RUN_WHATIF}),
     RoleCode.ADMINISTRATOR: frozenset(
         {
             Perm.SIGN_IN,
@@ -170,6 +174,7 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
             Perm.TELEPHONY,
             Perm.PREPARE_REVIEW,
             Perm.ENTER_COSTS,
+            Perm.RUN_WHATIF,
         }
     ),
 }

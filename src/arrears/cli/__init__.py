@@ -28,6 +28,7 @@ from arrears.cli.scorecards import scorecards
 from arrears.cli.tokens import token
 from arrears.cli.users import user
 from arrears.cli.web import manage, serve
+from arrears.cli.whatif import whatif
 from arrears.cli.worker import worker
 
 
@@ -58,6 +59,7 @@ cli.add_command(run_daily)
 cli.add_command(scorecards)
 cli.add_command(token)
 cli.add_command(user)
+cli.add_command(whatif)
 cli.add_command(worker)
 
 

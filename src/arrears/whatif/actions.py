@@ -1,0 +1,122 @@
+"""The what-if: the period's nights replayed under the policy in force and under a candidate version, compared.
+
+`do_whatif(candidate, first, last, actor=…)` checks the reader may run a what-if (`reports.whatif`), that the period is past (its
+last date no later than the newest nightly run done) and that the working-day calendar covers it, reads the
+period's history (`history`), replays it (`replay`) and returns a `WhatIf`: each night's figures on both sides
+(`figures`) and the totals. It writes nothing: no live table, no ledger event (it changes no state; it reads
+counts, never a borrower's details).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Max
+
+from arrears.accounts.permissions import Perm
+from arrears.compliance.actions import require
+from arrears.daily.models import Run, RunStatus
+from arrears.engine.params import Terms
+from arrears.policy.versions import PolicyVersion
+from arrears.rules.calendar_watch import calendar_coverage
+from arrears.rules.queries import calendar, policy_book
+from arrears.whatif.figures import Totals, night_figures
+from arrears.whatif.history import read_history
+from arrears.whatif.replay import SIDES, nights, replay
+
+__all__ = ["WhatIf", "WhatIfRefused", "do_whatif"]
+
+
+class WhatIfRefused(ValueError):
+    """The period cannot be replayed; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    first: date
+    last: date
+    candidate: str  # the candidate version's name
+    baseline: list[str]  # the names of the versions in force over the period, oldest first
+    overrides: dict[str, Any]  # the candidate's parameters that differ from the SPEC defaults
+    days: list[dict[str, Any]]  # {"date", "baseline": figures, "candidate": figures}
+    total: dict[str, dict[str, Any]]  # side -> totals
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "from": self.first.isoformat(),
+            "to": self.last.isoformat(),
+            "policy": {"baseline": self.baseline, "candidate": self.candidate, "overrides": self.overrides},
+            "days": self.days,
+            "total": self.total,
+        }
+
+
+def _check_period(first: date, last: date) -> None:
+    if last < first:
+        raise WhatIfRefused(f"the period ends ({last}) before it begins ({first}); give --from before --to")
+    newest = Run.objects.filter(status=RunStatus.DONE).aggregate(last=Max("business_date"))["last"]
+    if newest is None:
+        raise WhatIfRefused("no nightly run is done yet: a what-if replays past nights, so run the nightly batch first")
+    if last > newest:
+        raise WhatIfRefused(
+            f"the newest nightly run done is of {newest}; a what-if replays past nights only, so end the period by then"
+        )
+    for day in (first, last):
+        coverage = calendar_coverage(day)
+        if not coverage.covered:
+            raise WhatIfRefused(
+                f"the working-day calendar does not cover {coverage.missing_year}; add that year before replaying {day}"
+            )
+
+
+def do_whatif(
+    candidate: PolicyVersion,
+    first: date,
+    last: date,
+    *,
+    actor: Any,
+    progress: Callable[[date], None] | None = None,
+) -> WhatIf:
+    """The nights from `first` to `last` replayed under the policy in force on each and under `candidate`'s
+    policy (its effective date ignored), compared night by night and in total."""
+    require(actor, Perm.RUN_WHATIF)
+    _check_period(first, last)
+    book = policy_book()
+    policies = {"baseline": lambda day: book.version_on(day).policy, "candidate": lambda day: candidate.policy}
+    horizon = max(Terms.of(policies[side](day), day).horizon for side in SIDES for day in (first, last))
+    history = read_history(first, last, horizon)
+    letters: dict[date, dict[str, int]] = {}
+    for sent_on, channel, count in history["letters_sent"].iter_rows():
+        letters.setdefault(sent_on, {})[channel] = int(count)
+    totals = {side: Totals() for side in SIDES}
+    days = []
+    for night in replay(history, policies, calendar(), progress=progress):
+        row: dict[str, Any] = {"date": night.day.isoformat()}
+        for side in SIDES:
+            figures = night_figures(
+                night.decisions[side],
+                night.cases[side],
+                night.active,
+                letters.get(night.day, {}),
+                policies[side](night.day),
+            )
+            totals[side].add(figures, night.decisions[side])
+            row[side] = figures
+        days.append(row)
+    in_force = []
+    for day in nights(first, last):
+        name = book.version_on(day).name
+        if name not in in_force:
+            in_force.append(name)
+    return WhatIf(
+        first,
+        last,
+        candidate.name,
+        in_force,
+        {key: str(value) for key, value in candidate.overrides().items()},
+        days,
+        {side: totals[side].result() for side in SIDES},
+    )
