@@ -6,7 +6,7 @@ be past: it ends no later than the newest nightly run done. Runs as the nightly 
 names another (who must be allowed to see reports).
 
 Without `--json`, the totals side by side with the change, then one line per night. `--json` prints one object:
-`{"from", "to", "policy": {"baseline": [names], "candidate", "overrides"}, "days": [{"date", "baseline": {...},
+`{"from", "to", "policy": {"baseline": [names], "candidate", "overrides"}, "seconds": {"read", "replay"}, "days": [{"date", "baseline": {...},
 "candidate": {...}}], "total": {"baseline": {...}, "candidate": {...}}}`; each side has `reminders` (`written`,
 `written_without_channel`, `phone`), `letters`, `calls_due`, `legal_referrals`, `cases_by_pool` (`junior`,
 `senior`, `supervisor`), `case_decisions`, `tasks_due` by kind, `cost` (fen), and a night's side the nightly run's

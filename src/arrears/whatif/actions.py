@@ -9,6 +9,7 @@ counts, never a borrower's details).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -43,6 +44,7 @@ class WhatIf:
     overrides: dict[str, Any]  # the candidate's parameters that differ from the SPEC defaults
     days: list[dict[str, Any]]  # {"date", "baseline": figures, "candidate": figures}
     total: dict[str, dict[str, Any]]  # side -> totals
+    seconds: dict[str, float]  # read (the period's history), replay (every night, both sides)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -51,6 +53,7 @@ class WhatIf:
             "policy": {"baseline": self.baseline, "candidate": self.candidate, "overrides": self.overrides},
             "days": self.days,
             "total": self.total,
+            "seconds": self.seconds,
         }
 
 
@@ -87,7 +90,10 @@ def do_whatif(
     book = policy_book()
     policies = {"baseline": lambda day: book.version_on(day).policy, "candidate": lambda day: candidate.policy}
     horizon = max(Terms.of(policies[side](day), day).horizon for side in SIDES for day in (first, last))
+    clock = time.perf_counter()
     history = read_history(first, last, horizon)
+    seconds = {"read": round(time.perf_counter() - clock, 3)}
+    clock = time.perf_counter()
     letters: dict[date, dict[str, int]] = {}
     for sent_on, channel, count in history["letters_sent"].iter_rows():
         letters.setdefault(sent_on, {})[channel] = int(count)
@@ -106,6 +112,7 @@ def do_whatif(
             totals[side].add(figures, night.decisions[side])
             row[side] = figures
         days.append(row)
+    seconds["replay"] = round(time.perf_counter() - clock, 3)
     in_force = []
     for day in nights(first, last):
         name = book.version_on(day).name
@@ -119,4 +126,5 @@ def do_whatif(
         {key: str(value) for key, value in candidate.overrides().items()},
         days,
         {side: totals[side].result() for side in SIDES},
+        seconds,
     )
