@@ -225,6 +225,7 @@ def build_site() -> Site:
         "commission_month": f"{AS_OF:%Y-%m}",
     }
     ids.update(_reviews(users))
+    ids["whatif_id"] = _whatif(users)
     site = Site(users=users, cases=cases, ids=ids)
     add_litigation_file(site)
     return site
@@ -427,6 +428,16 @@ def _reviews(users: dict) -> dict:
         february, text="二月待办：核对分期方案", owner=junior, due_on=AS_OF, actor=boss, today=AS_OF
     )
     return {"review_month": "2026-01", "working_month": "2026-02", "action_item_id": item.pk}
+
+
+def _whatif(users: dict) -> int:
+    """A policy what-if (issue 23) of the business date, asked for by the supervisor and replayed as the worker would."""
+    from arrears.whatif.requests import do_complete_whatif, do_request_whatif
+    from book import nightly_run
+
+    text = 'effective_from = 2027-01-01\nname = "五天前提醒"\n[reminders]\nadvance_days = 5\n'
+    report = do_request_whatif(text, AS_OF, AS_OF, actor=users[RoleCode.SUPERVISOR])
+    return do_complete_whatif(report.pk, actor=nightly_run()).pk
 
 
 def add_reminder_and_hit(site: Site) -> None:

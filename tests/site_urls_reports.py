@@ -11,6 +11,7 @@ REPORTS = frozenset({SUP, COMPLIANCE, ANALYST})  # reports.view: figures, never 
 # know (reports.enter_costs), and so see the page too.
 COST_KEEPERS = frozenset({ADMIN})
 COST_READERS = REPORTS | COST_KEEPERS
+WHATIF = frozenset({SUP, ANALYST})  # reports.whatif (issue 23): counts of past nights under a candidate policy
 
 
 class CostsUpload(io.BytesIO):
@@ -26,6 +27,22 @@ class CostsUpload(io.BytesIO):
 COSTS_CSV = b"month,team,kind,amount,note\n2026-03,,telephony,12500.50,\n"
 
 REPORT_PAGES = [
+    # Issue 23: the policy what-if — the form and the list, a request (the worker replays it), one what-if and its
+    # nights as CSV (the demo site's, replayed).
+    Page("reports/whatif/", WHATIF, "/reports/whatif/"),
+    Page(
+        "reports/whatif/ask/",
+        WHATIF,
+        "/reports/whatif/ask/",
+        method="POST",
+        form={
+            "policy": "effective_from = 2027-01-01\n[reminders]\nadvance_days = 4\n",
+            "first": "{business_date}",
+            "last": "{business_date}",
+        },
+    ),
+    Page("reports/whatif/<str:report_id>/", WHATIF, "/reports/whatif/{whatif_id}/"),
+    Page("reports/whatif/<str:report_id>.csv", WHATIF, "/reports/whatif/{whatif_id}.csv"),
     # KPI-1, KPI-2: the dashboard (its tables as CSV and XLSX through ?format=), and the same figures in the API
     Page("reports/", REPORTS, "/reports/", query=("month", "team", "collector", "agency", "product", "split")),
     Page("api/v1/kpi", REPORTS, "/api/v1/kpi?month=2026-03", query=("by",)),

@@ -34,6 +34,7 @@ urlpatterns = [
     path("legal/", include("arrears.legal.urls")),
     path("agencies/", include("arrears.agencies.urls")),
     path("quality/", include("arrears.quality.urls")),
+    path("reports/whatif/", include("arrears.whatif.urls")),
     path("reports/", include("arrears.reports.urls")),
     path("compliance/", include("arrears.compliance.urls")),
     path("notices/", include("arrears.notices.urls")),

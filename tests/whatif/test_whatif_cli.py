@@ -75,8 +75,8 @@ def test_the_table_compares_the_totals_and_lists_the_nights(history, tmp_path, c
             ("--from", "2026-11-02", "--to", "2026-11-08"),
             "is not a valid policy",
         ),
-        (FIVE, ("--from", "2026-11-05", "--to", "2026-11-03"), "the period ends (2026-11-03) before it begins"),
-        (FIVE, ("--from", "2026-11-02", "--to", "2026-11-09"), "the newest nightly run done is of 2026-11-08"),
+        (FIVE, ("--from", "2026-11-05", "--to", "2026-11-03"), "The period ends (2026-11-03) before it begins"),
+        (FIVE, ("--from", "2026-11-02", "--to", "2026-11-09"), "The newest nightly run done is of 2026-11-08"),
         (FIVE, ("--from", "2026-11-02", "--to", "2026-11-08", "--user", "nobody"), "no user 'nobody'"),
     ],
 )

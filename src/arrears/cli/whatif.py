@@ -105,6 +105,8 @@ def whatif(policy_file: str, first: date, last: date, username: str | None, as_j
             f"{policy_file} is not a valid policy ({len(exc.problems)} problem(s) above)"
         ) from None
     setup_django()
+    from django.utils import translation
+
     from arrears.compliance.actions import ActionDenied
     from arrears.whatif.actions import WhatIfRefused, do_whatif
 
@@ -113,10 +115,11 @@ def whatif(policy_file: str, first: date, last: date, username: str | None, as_j
     def progress(day: date) -> None:
         click.echo(f"replayed {day}", err=True)
 
-    try:
-        result = do_whatif(candidate, first, last, actor=actor, progress=progress)
-    except (WhatIfRefused, ActionDenied) as exc:
-        raise click.ClickException(str(exc)) from None
+    with translation.override("en"):  # the command speaks English, as its other messages do
+        try:
+            result = do_whatif(candidate, first, last, actor=actor, progress=progress)
+        except (WhatIfRefused, ActionDenied) as exc:
+            raise click.ClickException(str(exc)) from None
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False))
     else:

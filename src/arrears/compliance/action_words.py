@@ -42,6 +42,8 @@ ACTION_WORDS = {
     ActionCode.ADD_ACTION_ITEM: _("add an action item to the monthly review"),
     ActionCode.UPDATE_ACTION_ITEM: _("follow up an action item of the monthly review"),
     ActionCode.APPROVE_REVIEW: _("approve the monthly review pack"),
+    ActionCode.REQUEST_WHATIF: _("ask for a policy what-if"),
+    ActionCode.COMPLETE_WHATIF: _("policy what-if replayed"),
     ActionCode.RECONSTRUCT_MONTHS: _("months before go-live reconstructed for the KPIs"),
     ActionCode.ENTER_COST: _("enter a collection cost of a month"),
     ActionCode.IMPORT_COSTS: _("import a file of collection costs"),

@@ -50,6 +50,9 @@ class ActionCode(StrEnum):
     ADD_ACTION_ITEM = "reports.add_action_item"
     UPDATE_ACTION_ITEM = "reports.update_action_item"
     APPROVE_REVIEW = "reports.approve_review"
+    # reports: the policy what-if (issue 23): asked for on the page, replayed by the worker
+    REQUEST_WHATIF = "reports.request_whatif"
+    COMPLETE_WHATIF = "reports.complete_whatif"
     # reports: the collection costs administrators enter, one by one or a file at a time (KPI-2)
     ENTER_COST = "reports.enter_cost"
     IMPORT_COSTS = "reports.import_costs"

@@ -36,6 +36,7 @@ LINKS = (
     # The month's collection cost (KPI-2): readers of reports; administrators, who enter the costs arrears cannot know.
     ("reports:costs", _("Collection costs"), Perm.VIEW_REPORTS),
     ("reports:costs", _("Collection costs"), Perm.ENTER_COSTS),
+    ("whatif:whatifs", _("Policy what-if"), Perm.RUN_WHATIF),  # issue 23: past nights under a candidate policy
     ("notices:outbox", _("Notices outbox"), Perm.MANAGE_OUTBOX),
     ("portfolio:borrowers", _("Borrowers"), Perm.VIEW_PORTFOLIO),
     ("daily:runs", _("Nightly runs"), Perm.VIEW_RUNS),

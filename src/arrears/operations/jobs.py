@@ -281,6 +281,33 @@ def monthly_review(payload: dict[str, Any], actor: Any) -> Outcome:
     return Outcome([("review_prepared", {"month": str(month), "cases": pack.cases.count()})])
 
 
+# -- the policy what-if asked for on the page (issue 23) ----------------------------------------------------
+
+
+def whatif_due(now: datetime) -> list[Slot]:
+    """The what-ifs waiting for the worker, oldest first (each its own slot: one attempt at a time)."""
+    from arrears.whatif.models import WhatIfReport, WhatIfStatus
+
+    waiting = WhatIfReport.objects.filter(status=WhatIfStatus.QUEUED).order_by("requested_at", "id")
+    return [(f"whatif-{pk}", {"report": pk}) for pk in waiting.values_list("pk", flat=True)[:5]]
+
+
+def whatif(payload: dict[str, Any], actor: Any) -> Outcome:
+    from arrears.whatif.requests import do_complete_whatif
+
+    report = do_complete_whatif(int(payload["report"]), actor=actor)
+    return Outcome([(f"whatif_{report.status}", {"report": report.pk, "first": report.first, "last": report.last})])
+
+
+def whatif_gave_up(payload: dict[str, Any]) -> None:
+    from arrears.accounts.models import User
+    from arrears.accounts.roles import SYSTEM_USERNAME
+    from arrears.whatif.requests import do_fail_whatif
+
+    system = User.objects.get(username=SYSTEM_USERNAME)
+    do_fail_whatif(int(payload["report"]), "the worker gave up after its last attempt (see the log)", actor=system)
+
+
 def never(now: datetime) -> list[Slot]:
     """Due only when another job chains it."""
     return []
@@ -346,6 +373,14 @@ JOBS: dict[str, Job] = {
             _("every few minutes, when a speech recogniser is configured"),
             transcribe_due,
             transcribe,
+        ),
+        Job(
+            "whatif",
+            _("Policy what-if"),
+            _("when a supervisor or analyst asks for one"),
+            whatif_due,
+            whatif,
+            whatif_gave_up,
         ),
     )
 }

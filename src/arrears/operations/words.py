@@ -51,6 +51,9 @@ MESSAGES = {
     "review_prepared": _("monthly review of %(month)s prepared: %(cases)s typical cases proposed"),
     "review_approved_already": _("monthly review of %(month)s: already approved, left as it is"),
     "transcribe_failed": _("%(n)s recordings could not be heard and are tried again next time (see the log)"),
+    "whatif_done": _("policy what-if #%(report)s replayed: %(first)s to %(last)s"),
+    "whatif_failed": _("policy what-if #%(report)s could not be replayed (the reason is on its page)"),
+    "whatif_queued": _("policy what-if #%(report)s still waiting"),
 }
 
 

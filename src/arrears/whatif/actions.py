@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from arrears.accounts.permissions import Perm
 from arrears.compliance.actions import require
@@ -28,11 +29,16 @@ from arrears.whatif.figures import Totals, night_figures
 from arrears.whatif.history import read_history
 from arrears.whatif.replay import SIDES, nights, replay
 
-__all__ = ["WhatIf", "WhatIfRefused", "do_whatif"]
+__all__ = ["WhatIf", "WhatIfRefused", "check_period", "do_whatif"]
 
 
 class WhatIfRefused(ValueError):
-    """The period cannot be replayed; the message says why and what to do."""
+    """The what-if cannot be replayed; the message (in the reader's language) says why and what to do, and
+    `problems` lists a candidate policy's faults as the policy check words them (key, value, allowed range)."""
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message if not problems else f"{message} {'; '.join(problems)}")
+        self.message, self.problems = message, problems
 
 
 @dataclass(frozen=True)
@@ -57,21 +63,31 @@ class WhatIf:
         }
 
 
-def _check_period(first: date, last: date) -> None:
+def check_period(first: date, last: date) -> None:
+    """Refuse (`WhatIfRefused`) a period that is backwards, not past yet, or outside the working-day calendar."""
     if last < first:
-        raise WhatIfRefused(f"the period ends ({last}) before it begins ({first}); give --from before --to")
+        raise WhatIfRefused(
+            _("The period ends (%(last)s) before it begins (%(first)s): give a first date on or before the last.")
+            % {"first": first, "last": last}
+        )
     newest = Run.objects.filter(status=RunStatus.DONE).aggregate(last=Max("business_date"))["last"]
     if newest is None:
-        raise WhatIfRefused("no nightly run is done yet: a what-if replays past nights, so run the nightly batch first")
+        raise WhatIfRefused(
+            _("No nightly run is done yet: a what-if replays past nights, so run the nightly batch first.")
+        )
     if last > newest:
         raise WhatIfRefused(
-            f"the newest nightly run done is of {newest}; a what-if replays past nights only, so end the period by then"
+            _(
+                "The newest nightly run done is of %(newest)s: a what-if replays past nights only, so end the period by then."
+            )
+            % {"newest": newest}
         )
     for day in (first, last):
         coverage = calendar_coverage(day)
         if not coverage.covered:
             raise WhatIfRefused(
-                f"the working-day calendar does not cover {coverage.missing_year}; add that year before replaying {day}"
+                _("The working-day calendar does not cover %(year)s: add that year before replaying %(day)s.")
+                % {"year": coverage.missing_year, "day": day}
             )
 
 
@@ -86,7 +102,7 @@ def do_whatif(
     """The nights from `first` to `last` replayed under the policy in force on each and under `candidate`'s
     policy (its effective date ignored), compared night by night and in total."""
     require(actor, Perm.RUN_WHATIF)
-    _check_period(first, last)
+    check_period(first, last)
     book = policy_book()
     policies = {"baseline": lambda day: book.version_on(day).policy, "candidate": lambda day: candidate.policy}
     horizon = max(Terms.of(policies[side](day), day).horizon for side in SIDES for day in (first, last))
