@@ -28,7 +28,7 @@ COSTS_CSV = b"month,team,kind,amount,note\n2026-03,,telephony,12500.50,\n"
 
 REPORT_PAGES = [
     # Issue 23: the policy what-if — the form and the list, a request (the worker replays it), one what-if and its
-    # nights as CSV (the demo site's, replayed).
+    # nights as CSV and the document as PDF (the demo site's, replayed).
     Page("reports/whatif/", WHATIF, "/reports/whatif/"),
     Page(
         "reports/whatif/ask/",
@@ -43,6 +43,7 @@ REPORT_PAGES = [
     ),
     Page("reports/whatif/<str:report_id>/", WHATIF, "/reports/whatif/{whatif_id}/"),
     Page("reports/whatif/<str:report_id>.csv", WHATIF, "/reports/whatif/{whatif_id}.csv"),
+    Page("reports/whatif/<str:report_id>.pdf", WHATIF, "/reports/whatif/{whatif_id}.pdf"),
     # KPI-1, KPI-2: the dashboard (its tables as CSV and XLSX through ?format=), and the same figures in the API
     Page("reports/", REPORTS, "/reports/", query=("month", "team", "collector", "agency", "product", "split")),
     Page("api/v1/kpi", REPORTS, "/api/v1/kpi?month=2026-03", query=("by",)),

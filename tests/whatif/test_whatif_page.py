@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
+from pypdf import PdfReader
 from whatif_history import FIRST, NIGHTS, run_history
 
 from arrears.compliance.models import AuditEvent
@@ -149,3 +151,35 @@ def test_an_id_that_is_not_one_is_not_found(client, what):
     """Clause: practice — a what-if id that is not an id: 404, never a server error."""
     signed_in(client, "analyst")
     assert client.get(f"/reports/whatif/{what}/", **ZH).status_code == 404
+
+
+def pdf_text(content: bytes) -> str:
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages))
+
+
+def test_the_pdf_carries_the_totals_the_nights_and_the_documents_font(history, client):
+    """Clause: REM-1, AUTH-4 — the what-if as an A4 PDF in Chinese: its number, the candidate's change, the written
+    reminders of both sides, a line per night, the CJK font subset-embedded; the download is an audited read."""
+    signed_in(client, "analyst")
+    report = WhatIfReport.objects.get(pk=ask(client)["Location"].split("/")[-2])
+    jobs.whatif({"report": report.pk}, nightly_run())
+    report.refresh_from_db()
+    total = report.result["total"]
+    events = AuditEvent.objects.count()
+    answer = client.get(f"/reports/whatif/{report.pk}.pdf", **ZH)
+    assert answer["Content-Type"] == "application/pdf"
+    assert AuditEvent.objects.count() == events + 1
+    text = pdf_text(answer.content)
+    assert f"政策假设分析 #{report.pk}" in text
+    assert "reminders.advance_days = 5" in text
+    written = (total["baseline"]["reminders"]["written"], total["candidate"]["reminders"]["written"])
+    assert f"书面提醒 {written[0]} {written[1]}" in text
+    assert all(f"2026-11-0{2 + i}" in text for i in range(NIGHTS))
+    fonts = []
+    for page in PdfReader(io.BytesIO(answer.content)).pages:
+        for font in (f.get_object() for f in page["/Resources"]["/Font"].values()):
+            for descendant in font.get("/DescendantFonts", [font]):
+                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+                fonts.append((str(font["/BaseFont"]), [k for k in descriptor if k.startswith("/FontFile")]))
+    assert fonts
+    assert all("+ArrearsLetter" in name and files for name, files in fonts), fonts

@@ -9,4 +9,5 @@ urlpatterns = [
     path("ask/", views.ask, name="ask"),
     path("<str:report_id>/", views.report, name="report"),
     path("<str:report_id>.csv", views.report_csv, name="report-csv"),
+    path("<str:report_id>.pdf", views.report_pdf, name="report-pdf"),
 ]

@@ -8,6 +8,7 @@ read, call one action, answer.
 * `report` — GET /reports/whatif/<id>/: waiting, failed (and why, asked again in the reader's language), or the
   figures: the totals side by side with the change, charts of the nights, a table of the nights.
 * `report_csv` — GET /reports/whatif/<id>.csv: the nights, both sides, one row each (an audited export).
+* `report_pdf` — GET /reports/whatif/<id>.pdf: the page as an A4 document in Chinese (`document`; an audited export).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -131,6 +133,25 @@ def _charts(result: dict[str, Any]) -> dict[str, str]:
     return drawn
 
 
+def figures_context(result: dict[str, Any]) -> dict[str, Any]:
+    """What the page and the PDF show of a done what-if: the totals compared, the charts, the nights."""
+    total = result["total"]
+    rows = []
+    for words, path in _rows():
+        before, after = _get(total["baseline"], path), _get(total["candidate"], path)
+        rows.append(
+            {"words": words, "before": before, "after": after, "change": after - before, "fen": path[0] == "cost"}
+        )
+    return {
+        "rows": rows,
+        "days": result["days"],
+        "charts": _charts(result),
+        "overrides": result["policy"]["overrides"],
+        "in_force": result["policy"]["baseline"],
+        "nights": total["baseline"]["nights"],
+    }
+
+
 @login_required
 @require_GET
 def report(request: HttpRequest, report_id: str) -> HttpResponse:
@@ -145,24 +166,7 @@ def report(request: HttpRequest, report_id: str) -> HttpResponse:
         except WhatIfRefused as refused:
             context["reason"], context["problems"] = refused.message, refused.problems
     if found.status == WhatIfStatus.DONE:
-        result = found.result
-        total = result["total"]
-        rows = []
-        for words, path in _rows():
-            before, after = _get(total["baseline"], path), _get(total["candidate"], path)
-            rows.append(
-                {"words": words, "before": before, "after": after, "change": after - before, "fen": path[0] == "cost"}
-            )
-        context.update(
-            {
-                "rows": rows,
-                "days": result["days"],
-                "charts": _charts(result),
-                "overrides": result["policy"]["overrides"],
-            }
-        )
-        context["in_force"] = result["policy"]["baseline"]
-        context["nights"] = total["baseline"]["nights"]
+        context.update(figures_context(found.result))
     return render(request, "whatif/report.html", context)
 
 
@@ -193,5 +197,27 @@ def report_csv(request: HttpRequest, report_id: str) -> HttpResponse:
         record.change("nights", None, len(rows))
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="whatif-{found.pk}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def report_pdf(request: HttpRequest, report_id: str) -> HttpResponse:
+    """The what-if as a PDF: one audited read (AUTH-4)."""
+    from arrears.whatif.document import render_whatif_pdf
+
+    require(request.user, Perm.RUN_WHATIF)
+    found = _report_of(report_id)
+    if found.status != WhatIfStatus.DONE:
+        raise Http404(_("This what-if has no figures yet."))
+    with audited(
+        request.user, ActionCode.EXPORT_LIST, permission=Perm.RUN_WHATIF, subject=("list", f"whatif-{found.pk}")
+    ) as record:
+        with translation.override("zh-hans"):  # the document's words, in Chinese like the bank's other documents
+            content = render_whatif_pdf(found, figures_context(found.result))
+        record.change("document", None, "pdf")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="whatif-{found.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
