@@ -12,7 +12,6 @@ from datetime import date
 import pytest
 from django.core.files.storage import default_storage
 from month_review_book import november_book
-from pypdf import PdfReader
 
 from arrears.agencies.commissions import Month
 from arrears.compliance.actions import system_actor
@@ -28,6 +27,7 @@ from arrears.reports.actions_review import (
 )
 from arrears.reports.models_review import ReviewCase, ReviewStatus
 from factories import make_user
+from pdf_fonts import embedded_fonts, only_the_documents_font, pdf_text
 
 pytestmark = pytest.mark.django_db
 NOVEMBER = Month(2026, 11)
@@ -52,10 +52,6 @@ def approved_november():
         pack, text="复核十一月违约的分期方案", owner=owner, due_on=date(2026, 12, 15), actor=boss, today=DEC_1
     )
     return do_approve_review(pack, actor=boss), book, cured
-
-
-def pdf_text(content: bytes) -> str:
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages))
 
 
 def test_the_pdf_shows_the_month_its_figures_to_the_fen_the_chosen_cases_and_the_action_items():
@@ -100,15 +96,8 @@ def test_the_pdf_shows_the_month_its_figures_to_the_fen_the_chosen_cases_and_the
         assert shown in text, shown
     assert "张三丰" not in text  # the book's borrowers: never named in the pack
     assert "CMP-" not in text  # the complaint was not chosen
-    fonts = []
-    for page in PdfReader(io.BytesIO(content)).pages:
-        for font in (f.get_object() for f in page["/Resources"]["/Font"].values()):
-            for descendant in font.get("/DescendantFonts", [font]):
-                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
-                fonts.append((str(font["/BaseFont"]), [k for k in descriptor if k.startswith("/FontFile")]))
     # The documents' CJK font (ArrearsLetter), subset (the "ABCDEF+" prefix) and embedded (a /FontFile).
-    assert fonts
-    assert all("+ArrearsLetter" in name and files for name, files in fonts), fonts
+    assert only_the_documents_font(content), embedded_fonts(content)
 
 
 def test_the_xlsx_has_one_sheet_per_table():

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 import pytest
-from pypdf import PdfReader
 from whatif_history import FIRST, NIGHTS, run_history
 
 from arrears.compliance.models import AuditEvent
@@ -19,6 +17,7 @@ from arrears.whatif.models import WhatIfReport, WhatIfStatus
 from arrears.whatif.requests import do_fail_whatif
 from book import nightly_run
 from factories import make_user
+from pdf_fonts import embedded_fonts, only_the_documents_font, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -153,10 +152,6 @@ def test_an_id_that_is_not_one_is_not_found(client, what):
     assert client.get(f"/reports/whatif/{what}/", **ZH).status_code == 404
 
 
-def pdf_text(content: bytes) -> str:
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages))
-
-
 def test_the_pdf_carries_the_totals_the_nights_and_the_documents_font(history, client):
     """Clause: REM-1, AUTH-4 — the what-if as an A4 PDF in Chinese: its number, the candidate's change, the written
     reminders of both sides, a line per night, the CJK font subset-embedded; the download is an audited read."""
@@ -175,11 +170,4 @@ def test_the_pdf_carries_the_totals_the_nights_and_the_documents_font(history, c
     written = (total["baseline"]["reminders"]["written"], total["candidate"]["reminders"]["written"])
     assert f"书面提醒 {written[0]} {written[1]}" in text
     assert all(f"2026-11-0{2 + i}" in text for i in range(NIGHTS))
-    fonts = []
-    for page in PdfReader(io.BytesIO(answer.content)).pages:
-        for font in (f.get_object() for f in page["/Resources"]["/Font"].values()):
-            for descendant in font.get("/DescendantFonts", [font]):
-                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
-                fonts.append((str(font["/BaseFont"]), [k for k in descriptor if k.startswith("/FontFile")]))
-    assert fonts
-    assert all("+ArrearsLetter" in name and files for name, files in fonts), fonts
+    assert only_the_documents_font(answer.content), embedded_fonts(answer.content)

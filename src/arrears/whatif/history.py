@@ -30,6 +30,7 @@ from datetime import date
 import polars as pl
 from django.db import connection, transaction
 
+from arrears.engine.schema import SCHEMAS
 from arrears.sql_frames import read_sql_frame
 
 __all__ = ["History", "read_history"]
@@ -49,29 +50,13 @@ QUERIES: dict[str, tuple[str, dict[str, pl.DataType]]] = {
                   CAST(ROUND(l.penalty_markup * 10000) AS BIGINT), l.status = 'active', l.feed_date,
                   l.start_date
            FROM portfolio_loan l WHERE l.status = 'active' OR l.feed_date > %(first)s""",
-        {
-            "loan_id": I64,
-            "borrower_id": I64,
-            "annual_rate_e8": I64,
-            "markup_e4": I64,
-            "active_now": BOOL,
-            "feed_date": DATE,
-            "start_date": DATE,
-        },
+        {**SCHEMAS["loans"], "active_now": BOOL, "feed_date": DATE, "start_date": DATE},
     ),
     "borrowers": (
         """SELECT b.id, b.risk_level, b.preferred_channel, b.email <> '', b.consent_sms, b.consent_email,
                   b.consent_phone
            FROM portfolio_borrower b""",
-        {
-            "borrower_id": I64,
-            "risk_level": STR,
-            "preferred_channel": STR,
-            "has_email": BOOL,
-            "consent_sms": BOOL,
-            "consent_email": BOOL,
-            "consent_phone": BOOL,
-        },
+        SCHEMAS["borrowers"],
     ),
     "instalments": (
         f"""SELECT i.loan_id, i.n, i.due_date, i.principal_fen, i.interest_fen, i.settled_on

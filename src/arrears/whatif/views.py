@@ -181,10 +181,8 @@ def _csv_rows(result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     return headers, rows
 
 
-@login_required
-@require_GET
-def report_csv(request: HttpRequest, report_id: str) -> HttpResponse:
-    """The nights as CSV: one audited read (AUTH-4)."""
+def _download(request: HttpRequest, report_id: str, kind: str) -> HttpResponse:
+    """The what-if's nights as CSV, or the what-if as PDF: one audited read (AUTH-4)."""
     require(request.user, Perm.RUN_WHATIF)
     found = _report_of(report_id)
     if found.status != WhatIfStatus.DONE:
@@ -192,32 +190,28 @@ def report_csv(request: HttpRequest, report_id: str) -> HttpResponse:
     with audited(
         request.user, ActionCode.EXPORT_LIST, permission=Perm.RUN_WHATIF, subject=("list", f"whatif-{found.pk}")
     ) as record:
-        headers, rows = _csv_rows(found.result)
-        content = xlsx.csv_bytes(headers, rows)
-        record.change("nights", None, len(rows))
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="whatif-{found.pk}.csv"'
+        if kind == "csv":
+            headers, rows = _csv_rows(found.result)
+            content, content_type = xlsx.csv_bytes(headers, rows), "text/csv; charset=utf-8"
+        else:
+            from arrears.whatif.document import render_whatif_pdf
+
+            with translation.override("zh-hans"):  # the document's words, in Chinese like the bank's other documents
+                content, content_type = render_whatif_pdf(found, figures_context(found.result)), "application/pdf"
+        record.change("document", None, kind)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="whatif-{found.pk}.{kind}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_GET
+def report_csv(request: HttpRequest, report_id: str) -> HttpResponse:
+    return _download(request, report_id, "csv")
 
 
 @login_required
 @require_GET
 def report_pdf(request: HttpRequest, report_id: str) -> HttpResponse:
-    """The what-if as a PDF: one audited read (AUTH-4)."""
-    from arrears.whatif.document import render_whatif_pdf
-
-    require(request.user, Perm.RUN_WHATIF)
-    found = _report_of(report_id)
-    if found.status != WhatIfStatus.DONE:
-        raise Http404(_("This what-if has no figures yet."))
-    with audited(
-        request.user, ActionCode.EXPORT_LIST, permission=Perm.RUN_WHATIF, subject=("list", f"whatif-{found.pk}")
-    ) as record:
-        with translation.override("zh-hans"):  # the document's words, in Chinese like the bank's other documents
-            content = render_whatif_pdf(found, figures_context(found.result))
-        record.change("document", None, "pdf")
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="whatif-{found.pk}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _download(request, report_id, "pdf")
