@@ -43,6 +43,8 @@ def test_json_gives_each_night_and_the_total_on_both_sides(history, tmp_path, ca
         assert set(side["reminders"]) >= {"written", "phone"}
         assert set(side["cases_by_pool"]) == {"junior", "senior", "supervisor"}
         assert all(isinstance(side[key], int) for key in ("letters", "calls_due", "legal_referrals"))
+        assert set(side["waivers_eligible"]) == {"loans", "max_fen"}
+        assert "feasible" in side["plans_feasible"]
     total = out["total"]
     assert total["baseline"]["reminders"]["phone"] == total["candidate"]["reminders"]["phone"]
     written = [

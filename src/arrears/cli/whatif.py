@@ -9,7 +9,8 @@ Without `--json`, the totals side by side with the change, then one line per nig
 `{"from", "to", "policy": {"baseline": [names], "candidate", "overrides"}, "seconds": {"read", "replay"}, "days": [{"date", "baseline": {...},
 "candidate": {...}}], "total": {"baseline": {...}, "candidate": {...}}}`; each side has `reminders` (`written`,
 `written_without_channel`, `phone`), `letters`, `calls_due`, `legal_referrals`, `cases_by_pool` (`junior`,
-`senior`, `supervisor`), `case_decisions`, `tasks_due` by kind, `cost` (fen), and a night's side the nightly run's
+`senior`, `supervisor`), `case_decisions`, `tasks_due` by kind, `cost` (fen), `waivers_eligible` (`loans`,
+`max_fen`), `plans_feasible` (`feasible`; a night's also `borrowers`), and a night's side the nightly run's
 summary figures as well (`loans`, `delinquent`, `by_class`, `by_bucket`, `overdue_total_fen`, `promises`, `plans`,
 `errors`). What the totals count is in `arrears.whatif.figures`.
 """
@@ -41,6 +42,9 @@ ROWS = (
     ("senior cases (peak night)", ("cases_by_pool", "senior")),
     ("supervisor cases (peak night)", ("cases_by_pool", "supervisor")),
     ("cost of reminders and letters (yuan)", ("cost", "total_fen")),
+    ("loans a waiver could be proposed on", ("waivers_eligible", "loans")),
+    ("most that could be waived (yuan)", ("waivers_eligible", "max_fen")),
+    ("borrowers a plan would fit", ("plans_feasible", "feasible")),
 )
 
 

@@ -27,6 +27,7 @@ from arrears.rules.calendar_watch import calendar_coverage
 from arrears.rules.queries import calendar, policy_book
 from arrears.whatif.figures import Totals, night_figures
 from arrears.whatif.history import read_history
+from arrears.whatif.offers import plans_feasible, waivers_eligible
 from arrears.whatif.replay import SIDES, nights, replay
 
 __all__ = ["WhatIf", "WhatIfRefused", "check_period", "do_whatif"]
@@ -118,14 +119,16 @@ def do_whatif(
     for night in replay(history, policies, calendar(), progress=progress):
         row: dict[str, Any] = {"date": night.day.isoformat()}
         for side in SIDES:
-            figures = night_figures(
-                night.decisions[side],
-                night.cases[side],
-                night.active,
-                letters.get(night.day, {}),
-                policies[side](night.day),
+            policy, decided = policies[side](night.day), night.decisions[side]
+            offers = (
+                waivers_eligible(
+                    decided.positions, night.cases[side], history["calls"], history["allocations"], night.day, policy
+                ),
+                plans_feasible(decided.positions, history["incomes"], policy),
             )
-            totals[side].add(figures, night.decisions[side])
+            sent = letters.get(night.day, {})
+            figures = night_figures(decided, night.cases[side], night.active, sent, policy, offers)
+            totals[side].add(figures, decided, offers)
             row[side] = figures
         days.append(row)
     seconds["replay"] = round(time.perf_counter() - clock, 3)

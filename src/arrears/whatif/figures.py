@@ -10,12 +10,17 @@ plan outcomes), and:
   broken promises: CLS-2, CALL-4, LTR-3, CALL-3); `legal_referrals`: legal reviews due (LGL-1);
 - `letters`: formal notices sent that day (LTR-1: collectors issue them, so both sides have the same);
 - `cost`: the written reminders by SMS and email, and the letters (post, or email), at the side's unit costs
-  (KPI-2's `kpi.cost_per_*`), each channel rounded half-up to the fen, and their total.
+  (KPI-2's `kpi.cost_per_*`), each channel rounded half-up to the fen, and their total;
+- `waivers_eligible`: loans a penalty waiver could be proposed on, and the most that could be waived on them in
+  all (`max_fen`); `plans_feasible`: borrowers in arrears with an income on record (`borrowers`) and those of
+  them a plan would fit (`feasible`) — see `offers`.
 
 The period's total: the sum of the nights for every count and amount, except the tasks: a call or review that
 should exist on several nights (a cadence call waits until it is made) counts once, by its key; and
 `cases_by_pool`, which is the peak night's count of each pool (what the staffing must cover), with
-`cases_by_pool_days`, the sum over the nights (case-days: divided by the nights, the average caseload).
+`cases_by_pool_days`, the sum over the nights (case-days: divided by the nights, the average caseload); and the
+offers, counted once each: the loans a waiver could be proposed on some night, with the most allowed on each on
+any night added up, and the borrowers a plan would fit on some night.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ CALL_KINDS = ("call", "letter_follow_up", "broken_promise")  # the collectors' c
 LEGAL_KIND = "legal_review"  # LGL-1
 # A night's stock figures (positions as they stand) and what the total counts by key instead of by night.
 NOT_SUMMED = {"loans", "delinquent", "by_class", "by_bucket", "overdue_total_fen", "cases_by_pool", "tasks_due"}
-NOT_SUMMED |= {"calls_due", "legal_referrals"}
+NOT_SUMMED |= {"calls_due", "legal_referrals", "waivers_eligible", "plans_feasible"}
 
 
 def _pools(cases: pl.DataFrame) -> dict[str, int]:
@@ -57,10 +62,17 @@ def _cost(reminders: pl.DataFrame, letters: dict[str, int], policy: Policy) -> d
 
 
 def night_figures(
-    decisions: Decisions, cases: pl.DataFrame, active: int, letters: dict[str, int], policy: Policy
+    decisions: Decisions,
+    cases: pl.DataFrame,
+    active: int,
+    letters: dict[str, int],
+    policy: Policy,
+    offers: tuple[pl.DataFrame, pl.DataFrame],
 ) -> dict[str, Any]:
-    """One side's figures of one night (see the module doc); `letters` the day's letters sent by channel."""
+    """One side's figures of one night (see the module doc); `letters` the day's letters sent by channel, `offers`
+    the night's waivers and plans (`offers.waivers_eligible`, `offers.plans_feasible`)."""
     tasks = decisions.tasks
+    waivers, plans = offers
     return {
         **summarize(decisions, active),
         "cases_by_pool": _pools(cases),
@@ -68,6 +80,11 @@ def night_figures(
         "legal_referrals": int((tasks["kind"] == LEGAL_KIND).sum()) if tasks.height else 0,
         "letters": sum(letters.values()),
         "cost": _cost(decisions.reminders, letters, policy),
+        "waivers_eligible": {
+            "loans": waivers.height,
+            "max_fen": int(waivers["max_fen"].sum()) if waivers.height else 0,
+        },
+        "plans_feasible": {"borrowers": plans.height, "feasible": int(plans["feasible"].sum()) if plans.height else 0},
     }
 
 
@@ -86,9 +103,11 @@ class Totals:
     sums: dict[str, Any] = field(default_factory=dict)
     keys: dict[str, set[str]] = field(default_factory=dict)  # task kind -> keys of the tasks due
     peak: Counter = field(default_factory=Counter)
+    waivers: dict[int, int] = field(default_factory=dict)  # loan -> the most allowed on it on any night
+    plans: set[int] = field(default_factory=set)  # borrowers a plan would fit on some night
     nights: int = 0
 
-    def add(self, figures: dict[str, Any], decisions: Decisions) -> None:
+    def add(self, figures: dict[str, Any], decisions: Decisions, offers: tuple[pl.DataFrame, pl.DataFrame]) -> None:
         _add(self.sums, {k: v for k, v in figures.items() if k not in NOT_SUMMED})
         _add(self.sums.setdefault("cases_by_pool_days", {}), figures["cases_by_pool"])
         for pool, count in figures["cases_by_pool"].items():
@@ -97,6 +116,10 @@ class Totals:
         if tasks.height:
             for kind, keys in tasks.group_by("kind").agg(pl.col("key")).iter_rows():
                 self.keys.setdefault(kind, set()).update(keys)
+        waivers, plans = offers
+        for loan, most in waivers.select("loan_id", "max_fen").iter_rows():
+            self.waivers[loan] = max(most, self.waivers.get(loan, 0))
+        self.plans.update(plans.filter(pl.col("feasible"))["borrower_id"].to_list())
         self.nights += 1
 
     def result(self) -> dict[str, Any]:
@@ -110,4 +133,6 @@ class Totals:
             "calls_due": distinct(CALL_KINDS),
             "legal_referrals": distinct([LEGAL_KIND]),
             "cases_by_pool": {pool: int(self.peak[pool]) for pool in POOLS},
+            "waivers_eligible": {"loans": len(self.waivers), "max_fen": sum(self.waivers.values())},
+            "plans_feasible": {"feasible": len(self.plans)},
         }

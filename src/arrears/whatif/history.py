@@ -7,7 +7,8 @@ was on each of those nights, and `replay` cuts the frames of one date out of the
 - loans active then: started by the date, and active now or changed by a feed after it (a loan closed by the
   feed of a later date was active before it);
 - instalments due by the period's last reminder horizon and not settled before its first date, with the day
-  each was settled (posting records it); what payments and posted waivers allocated to them, with their dates;
+  each was settled (posting records it); what payments and posted waivers allocated to them, with their dates
+  (and which were waivers); borrowers' monthly incomes where recorded (for plans, `offers`);
 - holds, calls with the borrower, promises (open then: made by the date and decided on it or later, or still
   open), the payments of borrowers with such promises, letters whose follow-up call had no task yet that night
   (a follow-up made when the letter was sent existed from then on; one a nightly run added existed from the
@@ -71,18 +72,22 @@ QUERIES: dict[str, tuple[str, dict[str, pl.DataType]]] = {
         },
     ),
     "allocations": (
-        f"""SELECT i.loan_id, i.n, p.paid_on, a.component, a.amount_fen
+        f"""SELECT i.loan_id, i.n, p.paid_on, a.component, a.amount_fen, FALSE
             FROM portfolio_instalment i
             JOIN portfolio_paymentallocation a ON a.instalment_id = i.id
             JOIN portfolio_payment p ON p.id = a.payment_id
             WHERE {_OPEN_IN_PERIOD} AND p.paid_on <= %(last)s
             UNION ALL
-            SELECT i.loan_id, i.n, w.posted_on, v.component, v.amount_fen
+            SELECT i.loan_id, i.n, w.posted_on, v.component, v.amount_fen, TRUE
             FROM portfolio_instalment i
             JOIN portfolio_waiverallocation v ON v.instalment_id = i.id
             JOIN portfolio_waiverposting w ON w.id = v.posting_id
             WHERE {_OPEN_IN_PERIOD} AND w.posted_on <= %(last)s""",  # noqa: S608 - constant SQL, bound values
-        {"loan_id": I64, "n": I32, "paid_on": DATE, "component": STR, "amount_fen": I64},
+        {**SCHEMAS["allocations"], "waived": BOOL},
+    ),
+    "incomes": (
+        """SELECT b.id, b.monthly_income_fen FROM portfolio_borrower b WHERE b.monthly_income_fen IS NOT NULL""",
+        {"borrower_id": I64, "monthly_income_fen": I64},
     ),
     "holds": (
         """SELECT h.borrower_id, h.loan_id, h.starts_on, h.ends_on, h.released_on

@@ -32,6 +32,9 @@ __all__ = ["SIDES", "Night", "cases_on_eve", "inputs_on", "nights", "replay"]
 
 SIDES = ("baseline", "candidate")
 CASES = SCHEMAS["cases"]
+# A side's cases as the replay carries them: the engine's frame, and how often each was opened (a waiver needs the
+# borrower's first delinquency, `offers`).
+STATE = {**CASES, "times_opened": pl.Int64}
 
 
 def nights(first: date, last: date) -> list[date]:
@@ -39,11 +42,11 @@ def nights(first: date, last: date) -> list[date]:
 
 
 def cases_on_eve(events: pl.DataFrame) -> pl.DataFrame:
-    """Each case as its events before the period left it (the engine's `cases` frame): the last event's class
-    and pool (a closing one leaves `current` and no pool), open unless that event closed it, opened on the day
-    of its last opening or reopening."""
+    """Each case as its events before the period left it (the engine's `cases` frame, and `times_opened`): the
+    last event's class and pool (a closing one leaves `current` and no pool), open unless that event closed it,
+    opened on the day of its last opening or reopening."""
     if not events.height:
-        return pl.DataFrame(schema=CASES)
+        return pl.DataFrame(schema=STATE)
     ordered = events.sort("case_id", "business_date", "event_id")
     opened = pl.col("business_date").filter(pl.col("kind").is_in(["opened", "reopened"])).max()
     return (
@@ -54,10 +57,11 @@ def cases_on_eve(events: pl.DataFrame) -> pl.DataFrame:
             delinquency_class=pl.col("to_class").last(),
             pool=pl.col("to_pool").last(),
             opened_on=opened,
+            times_opened=pl.col("kind").is_in(["opened", "reopened"]).sum(),
         )
         .filter(pl.col("opened_on").is_not_null())
-        .select(list(CASES))
-        .cast(CASES)
+        .select(list(STATE))
+        .cast(STATE)
         .sort("case_id")
     )
 
@@ -180,8 +184,9 @@ def cases_after(cases: pl.DataFrame, decided: pl.DataFrame, day: date, next_id: 
             delinquency_class=pl.when(decision.is_not_null()).then("to_class").otherwise("delinquency_class"),
             pool=pl.when(decision.is_not_null()).then("to_pool").otherwise("pool"),
             opened_on=pl.when(reopening).then(pl.lit(day)).otherwise("opened_on"),
+            times_opened=pl.when(reopening).then(pl.col("times_opened") + 1).otherwise("times_opened"),
         )
-        .select(list(CASES))
+        .select(list(STATE))
     )
     opened = decided.filter(decision == "open").sort("borrower_id")
     fresh = pl.DataFrame(
@@ -192,10 +197,11 @@ def cases_after(cases: pl.DataFrame, decided: pl.DataFrame, day: date, next_id: 
             "delinquency_class": opened["to_class"],
             "pool": opened["to_pool"].fill_null(""),
             "opened_on": [day] * opened.height,
+            "times_opened": [1] * opened.height,
         },
-        schema=CASES,
+        schema=STATE,
     )
-    return pl.concat([kept.cast(CASES), fresh]), next_id - opened.height
+    return pl.concat([kept.cast(STATE), fresh]), next_id - opened.height
 
 
 @dataclass(frozen=True)

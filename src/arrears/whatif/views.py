@@ -53,6 +53,9 @@ def _rows() -> list[tuple[str, tuple[str, ...]]]:
         (_("senior pool: cases on the busiest night"), ("cases_by_pool", "senior")),
         (_("supervisors' pool: cases on the busiest night"), ("cases_by_pool", "supervisor")),
         (_("cost of reminders and notices (yuan)"), ("cost", "total_fen")),
+        (_("loans a penalty waiver could be proposed on"), ("waivers_eligible", "loans")),
+        (_("most that could be waived (yuan)"), ("waivers_eligible", "max_fen")),
+        (_("borrowers an instalment plan would fit"), ("plans_feasible", "feasible")),
     ]
 
 
@@ -140,7 +143,13 @@ def figures_context(result: dict[str, Any]) -> dict[str, Any]:
     for words, path in _rows():
         before, after = _get(total["baseline"], path), _get(total["candidate"], path)
         rows.append(
-            {"words": words, "before": before, "after": after, "change": after - before, "fen": path[0] == "cost"}
+            {
+                "words": words,
+                "before": before,
+                "after": after,
+                "change": after - before,
+                "fen": path[-1].endswith("_fen"),
+            }
         )
     return {
         "rows": rows,
