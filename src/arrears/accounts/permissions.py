@@ -39,6 +39,7 @@ class Perm(StrEnum):
     PREPARE_REVIEW = "reports.prepare_review"
     ENTER_COSTS = "reports.enter_costs"
     RUN_WHATIF = "reports.whatif"
+    RUN_EXPERIMENT = "reports.experiment"
     CALL = "collection.call"
     SEND_LETTER = "collection.send_letter"
     REASSIGN = "collection.reassign"
@@ -114,6 +115,10 @@ PERM_TEXT: dict[Perm, tuple[str, str]] = {
     Perm.RUN_WHATIF: (
         "replay past nights under a candidate policy beside the policy in force (what-if; counts, no personal data)",
         "以候选政策回放历史日终批处理并与现行政策对比（假设分析；仅统计数，不含个人信息）",
+    ),
+    Perm.RUN_EXPERIMENT: (
+        "start and stop champion/challenger experiments (a strategy tried on a share of new cases)",
+        "启动与停止冠军/挑战者试验（在一部分新案件上试行某一策略）",
     ),
     Perm.CALL: ("make and record collection calls (AUTH-1)", "拨打并记录催收电话"),
     Perm.SEND_LETTER: ("send formal overdue notices (AUTH-1)", "发送逾期通知书"),

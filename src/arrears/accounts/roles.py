@@ -16,7 +16,8 @@ by role (least privilege: each role gets what its work in DESIGN.md needs and no
   maker-checker), seeing litigation cases and their files, holds, unmasking one field with a reason (PRV-1), and reports;
   the monthly review (REV-1): prepares the pack again, edits its commentary and typical cases, keeps the meeting's
   action items and approves it (`reports.prepare_review`, `reports.review`); replays past nights under a
-  candidate policy (`reports.whatif`, `arrears whatif`); drafts notice and script templates for legal review (LANG-2) and looks after the
+  candidate policy (`reports.whatif`, `arrears whatif`) and starts and stops champion/challenger experiments
+  (`reports.experiment`); drafts notice and script templates for legal review (LANG-2) and looks after the
   notices outbox (failed and unconfirmed sends, print batches); files and handles complaints (CMP-1, CMP-2). That the approver is not the proposer (maker-checker) is the approval action's
   rule, not a missing grant.
 - **legal officer**: litigation files need the debtor's identity and address, so view, exact search and unmask;
@@ -110,6 +111,7 @@ ROLE_PERMISSIONS: dict[RoleCode, frozenset[Perm]] = {
         Perm.PREPARE_REVIEW,
         Perm.REVIEW_MONTH,
         Perm.RUN_WHATIF,
+        Perm.RUN_EXPERIMENT,
     },
     RoleCode.LEGAL_OFFICER: frozenset(
         {

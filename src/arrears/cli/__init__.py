@@ -18,6 +18,7 @@ from arrears.cli.costs import costs
 from arrears.cli.daily import run_daily
 from arrears.cli.demo import demo
 from arrears.cli.dispatch import dispatch
+from arrears.cli.experiment import experiment
 from arrears.cli.feed import import_feed
 from arrears.cli.kpi import kpi, kpi_reconstruct
 from arrears.cli.policy import policy
@@ -46,6 +47,7 @@ cli.add_command(complaints)
 cli.add_command(costs)
 cli.add_command(demo)
 cli.add_command(dispatch)
+cli.add_command(experiment)
 cli.add_command(policy)
 cli.add_command(purge)
 cli.add_command(qa)

@@ -44,6 +44,8 @@ ACTION_WORDS = {
     ActionCode.APPROVE_REVIEW: _("approve the monthly review pack"),
     ActionCode.REQUEST_WHATIF: _("ask for a policy what-if"),
     ActionCode.COMPLETE_WHATIF: _("policy what-if replayed"),
+    ActionCode.START_EXPERIMENT: _("start a champion/challenger experiment"),
+    ActionCode.STOP_EXPERIMENT: _("stop a champion/challenger experiment"),
     ActionCode.RECONSTRUCT_MONTHS: _("months before go-live reconstructed for the KPIs"),
     ActionCode.ENTER_COST: _("enter a collection cost of a month"),
     ActionCode.IMPORT_COSTS: _("import a file of collection costs"),

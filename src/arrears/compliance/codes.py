@@ -53,6 +53,8 @@ class ActionCode(StrEnum):
     # reports: the policy what-if (issue 23): asked for on the page, replayed by the worker
     REQUEST_WHATIF = "reports.request_whatif"
     COMPLETE_WHATIF = "reports.complete_whatif"
+    START_EXPERIMENT = "reports.start_experiment"
+    STOP_EXPERIMENT = "reports.stop_experiment"
     # reports: the collection costs administrators enter, one by one or a file at a time (KPI-2)
     ENTER_COST = "reports.enter_cost"
     IMPORT_COSTS = "reports.import_costs"

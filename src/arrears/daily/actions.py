@@ -45,6 +45,7 @@ from arrears.portfolio.queries import business_date
 from arrears.reports.facts import do_keep_month_facts
 from arrears.rules.calendar_watch import calendar_coverage, calendar_page
 from arrears.rules.queries import calendar, policy_book
+from arrears.whatif.experiments import decide_night, night_plan
 from arrears.workdays import Calendar, UnknownYearError
 
 __all__ = ["CalendarRunsOut", "RunRefused", "RunReport", "dates_to_run", "do_run_daily"]
@@ -202,19 +203,29 @@ def _run_date(day: date, *, actor: Any, progress: Progress | None, chunk_borrowe
         clock = time.perf_counter()
         version = policy_book().version_on(day)
         terms = Terms.of(version.policy, day)
+        # A champion/challenger experiment in force tonight: its challenger's borrowers are decided under the
+        # strategy (issue 23); the read reaches the farther of the two reminder horizons.
+        plan = night_plan(day, version.policy)
+        wider = plan is not None and plan.terms is not None and plan.terms.horizon > terms.horizon
         names = list(SCHEMAS)
         inputs = read_inputs(
-            terms, progress=None if progress is None else lambda n: progress("read", names.index(n) + 1, len(names))
+            plan.terms if wider else terms,
+            progress=None if progress is None else lambda n: progress("read", names.index(n) + 1, len(names)),
         )
         seconds["read"] = round(time.perf_counter() - clock, 3)
         clock = time.perf_counter()
-        decisions = decider(inputs, terms, calendar()).in_order()
+        decided, challengers = decide_night(inputs, terms, plan, decider, calendar())
+        decisions = decided.in_order()
         if progress is not None:
             progress("compute", 1, 1)
         seconds["compute"] = round(time.perf_counter() - clock, 3)
         # The figures are those of the first attempt: saved before any chunk is applied, so a resumed
         # attempt (which sees its predecessor's cases and tasks) reports what a clean run reports.
         summary = run.summary or summarize(decisions, active_loans())
+        if plan is not None and not run.summary:
+            summary["experiment"] = {"id": plan.experiment.pk, "challenger_borrowers": challengers}
+            if plan.problem:  # its strategy does not fit tonight's policy: everyone under the champion
+                summary["experiment"]["not_applied"] = plan.problem
         if not run.summary:
             run.summary = summary
             Run.objects.filter(pk=run.pk).update(summary=summary)

@@ -36,7 +36,7 @@ from arrears.engine.schema import Inputs
 from arrears.engine.work import episodes, promise_outcomes, tasks_due
 from arrears.workdays import Calendar
 
-__all__ = ["Decisions", "decide", "partition_of"]
+__all__ = ["Decisions", "decide", "joined", "partition_of", "subset_of"]
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,32 @@ def decide(inputs: Inputs, terms: Terms, calendar: Calendar | None = None) -> De
         ]
     )
     return Decisions(*collected)
+
+
+def subset_of(inputs: Inputs, borrowers: pl.LazyFrame, keep: bool = True) -> Inputs:
+    """The rows of the borrowers in `borrowers` (a `borrower_id` column), or with `keep=False` of all the others:
+    decided on its own, a subset gives exactly its borrowers' share of the whole (see the module doc)."""
+    how = "semi" if keep else "anti"
+    ids = borrowers.select("borrower_id").unique()
+    loans = inputs.loans.join(ids, on="borrower_id", how=how)
+    picked = {}
+    for name in inputs.names():
+        frame = getattr(inputs, name)
+        if name in ("instalments", "allocations"):
+            picked[name] = frame.join(loans.select("loan_id"), on="loan_id", how="semi")
+        else:
+            picked[name] = frame.join(ids, on="borrower_id", how=how)
+    return Inputs(**picked)
+
+
+def joined(first: Decisions, second: Decisions) -> Decisions:
+    """Two subsets' decisions as one (their borrowers apart, so no row is in both)."""
+    return Decisions(
+        *(
+            pl.concat([a, b], how="vertical_relaxed")
+            for a, b in zip(first.frames().values(), second.frames().values(), strict=True)
+        )
+    )
 
 
 def partition_of(inputs: Inputs, parts: int, index: int) -> Inputs:

@@ -38,3 +38,46 @@ class WhatIfReport(models.Model):
 
     def __str__(self) -> str:
         return f"what-if {self.pk} {self.first}..{self.last} ({self.status})"
+
+
+class ExperimentStatus(models.TextChoices):
+    RUNNING = "running", _("running")
+    STOPPED = "stopped", _("stopped")
+
+
+class Experiment(models.Model):
+    """A champion/challenger experiment (issue 23): from `started_on`, borrowers without a case opened before it whose
+    seeded hash falls in `share` (`arms.arm_of`) are worked under the policy in force with `strategy_text` laid over
+    it (`strategies`); the others, and everyone once it stops, under the policy in force. One runs at a time."""
+
+    name = models.CharField(_("name"), max_length=200)
+    strategy_text = models.TextField(_("strategy (TOML)"))
+    seed = models.CharField(_("seed"), max_length=64)
+    share = models.DecimalField(_("challenger's share"), max_digits=5, decimal_places=4)
+    min_sample = models.PositiveIntegerField(_("cases per arm before the difference is read"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=ExperimentStatus.choices, default=ExperimentStatus.RUNNING
+    )
+    started_on = models.DateField(_("started on"))
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
+    stopped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("champion/challenger experiment")
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ExperimentStatus.values), name="experiment_status_known"),
+            models.CheckConstraint(condition=Q(share__gt=0) & Q(share__lt=1), name="experiment_share_between"),
+            models.UniqueConstraint(fields=["status"], condition=Q(status="running"), name="experiment_one_running"),
+            models.CheckConstraint(
+                condition=Q(status="running", stopped_on__isnull=True)
+                | Q(status="stopped", stopped_on__isnull=False, stopped_on__gte=models.F("started_on")),
+                name="experiment_stopped_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"experiment {self.pk} {self.name} ({self.status})"
