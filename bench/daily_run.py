@@ -42,6 +42,13 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--load-only", action="store_true", help="load the book and stop (to copy it as a template)")
     parser.add_argument("--reuse", action="store_true", help="use the book already loaded (never run) in the database")
     parser.add_argument(
+        "--experiment",
+        type=str,
+        default=None,
+        help="a champion/challenger experiment of this share (e.g. 0.5) running from the business date: written "
+        "reminders 5 days ahead for the challenger's borrowers",
+    )
+    parser.add_argument(
         "--plan-share", type=float, default=0.0, help="share of open cases given a plan before a third day (0: none)"
     )
     return parser.parse_args()
@@ -425,6 +432,23 @@ def main() -> int:
         return 2
     if args.load_only:
         return 0
+    if args.experiment:
+        from arrears.accounts.models import Role
+        from arrears.whatif.experiments import do_start_experiment
+
+        boss, _ = User.objects.get_or_create(
+            username="bench-supervisor", defaults={"role": Role.objects.get(code="supervisor")}
+        )
+        do_start_experiment(
+            "bench",
+            "[reminders]\nadvance_days = 5\n",
+            args.experiment,
+            100,
+            actor=boss,
+            today=args.business_date,
+            seed="bench",
+        )
+        print(f"experiment: a share of {args.experiment} of new cases under reminders 5 days ahead")
     first = _run(args.business_date, actor, "first run (every case new)", args.loans, args.chunk)
     _run(args.business_date + timedelta(days=1), actor, "next day (steady state)", args.loans, args.chunk)
     if args.plan_share:
