@@ -19,40 +19,12 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
 
 import click
 
 from arrears.cli.feed import actor_named
 from arrears.cli.params import DATE
 from arrears.cli.web import setup_django
-
-ROWS = (
-    ("reminders written", ("reminders", "written")),
-    ("reminders without a channel", ("reminders", "written_without_channel")),
-    ("reminders by phone", ("reminders", "phone")),
-    ("letters sent", ("letters",)),
-    ("calls due", ("calls_due",)),
-    ("legal referrals", ("legal_referrals",)),
-    ("cases opened", ("case_decisions", "open")),
-    ("cases reopened", ("case_decisions", "reopen")),
-    ("cases moved", ("case_decisions", "move")),
-    ("cases closed", ("case_decisions", "close")),
-    ("junior cases (peak night)", ("cases_by_pool", "junior")),
-    ("senior cases (peak night)", ("cases_by_pool", "senior")),
-    ("supervisor cases (peak night)", ("cases_by_pool", "supervisor")),
-    ("cost of reminders and letters (yuan)", ("cost", "total_fen")),
-    ("loans a waiver could be proposed on", ("waivers_eligible", "loans")),
-    ("most that could be waived (yuan)", ("waivers_eligible", "max_fen")),
-    ("borrowers a plan would fit", ("plans_feasible", "feasible")),
-)
-
-
-def _get(figures: dict[str, Any], path: tuple[str, ...]) -> int:
-    value: Any = figures
-    for key in path:
-        value = value.get(key, 0) if isinstance(value, dict) else 0
-    return int(value or 0)
 
 
 def _show(value: int, path: tuple[str, ...]) -> str:
@@ -71,10 +43,13 @@ def _table(result) -> None:
     )
     for key, value in result.overrides.items():
         click.echo(f"  {key} = {value}")
-    width = max(len(label) for label, _ in ROWS)
+    from arrears.whatif.figures import COMPARED, figure_at
+
+    rows = [(str(words), path) for words, path in COMPARED]
+    width = max(len(words) for words, _ in rows)
     click.echo(f"{'':<{width}}  {'in force':>12}  {'candidate':>12}  {'change':>12}")
-    for label, path in ROWS:
-        before, after = _get(total["baseline"], path), _get(total["candidate"], path)
+    for label, path in rows:
+        before, after = figure_at(total["baseline"], path), figure_at(total["candidate"], path)
         change = after - before
         sign = "+" if change > 0 else ("-" if change < 0 else "")
         click.echo(
@@ -127,4 +102,5 @@ def whatif(policy_file: str, first: date, last: date, username: str | None, as_j
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False))
     else:
-        _table(result)
+        with translation.override("en"):
+            _table(result)

@@ -13,6 +13,7 @@ calls `decide`, and returns the frames as Arrow; the calendar lookups are small 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date
 
@@ -126,20 +127,23 @@ def decide(inputs: Inputs, terms: Terms, calendar: Calendar | None = None) -> De
     return Decisions(*collected)
 
 
-def subset_of(inputs: Inputs, borrowers: pl.LazyFrame, keep: bool = True) -> Inputs:
-    """The rows of the borrowers in `borrowers` (a `borrower_id` column), or with `keep=False` of all the others:
-    decided on its own, a subset gives exactly its borrowers' share of the whole (see the module doc)."""
-    how = "semi" if keep else "anti"
-    ids = borrowers.select("borrower_id").unique()
-    loans = inputs.loans.join(ids, on="borrower_id", how=how)
+def _narrowed(inputs: Inputs, narrow: Callable[[pl.LazyFrame], pl.LazyFrame]) -> Inputs:
+    """Every frame narrowed to some borrowers' rows by `narrow` (on `borrower_id`); the instalments and
+    allocations, which carry no borrower, to those of the narrowed loans."""
+    loans = narrow(inputs.loans).select("loan_id")
     picked = {}
     for name in inputs.names():
         frame = getattr(inputs, name)
-        if name in ("instalments", "allocations"):
-            picked[name] = frame.join(loans.select("loan_id"), on="loan_id", how="semi")
-        else:
-            picked[name] = frame.join(ids, on="borrower_id", how=how)
+        by_loan = name in ("instalments", "allocations")
+        picked[name] = frame.join(loans, on="loan_id", how="semi") if by_loan else narrow(frame)
     return Inputs(**picked)
+
+
+def subset_of(inputs: Inputs, borrowers: pl.LazyFrame, keep: bool = True) -> Inputs:
+    """The rows of the borrowers in `borrowers` (a `borrower_id` column), or with `keep=False` of all the others:
+    decided on its own, a subset gives exactly its borrowers' share of the whole (see the module doc)."""
+    ids, how = borrowers.select("borrower_id").unique(), "semi" if keep else "anti"
+    return _narrowed(inputs, lambda frame: frame.join(ids, on="borrower_id", how=how))
 
 
 def joined(first: Decisions, second: Decisions) -> Decisions:
@@ -157,13 +161,4 @@ def partition_of(inputs: Inputs, parts: int, index: int) -> Inputs:
     if not 0 <= index < parts:
         raise ValueError(f"partition {index} is not among 0..{parts - 1}")
     mine = pl.col("borrower_id") % parts == index
-    loans = inputs.loans.filter(mine)
-    by_loan = {"instalments", "allocations"}
-    picked = {}
-    for name in inputs.names():
-        frame = getattr(inputs, name)
-        if name in by_loan:
-            picked[name] = frame.join(loans.select("loan_id"), on="loan_id", how="semi")
-        else:
-            picked[name] = frame.filter(mine)
-    return Inputs(**picked)
+    return _narrowed(inputs, lambda frame: frame.filter(mine))

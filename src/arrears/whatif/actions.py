@@ -25,21 +25,13 @@ from arrears.engine.params import Terms
 from arrears.policy.versions import PolicyVersion
 from arrears.rules.calendar_watch import calendar_coverage
 from arrears.rules.queries import calendar, policy_book
+from arrears.whatif.errors import WhatIfRefused
 from arrears.whatif.figures import Totals, night_figures
 from arrears.whatif.history import read_history
 from arrears.whatif.offers import plans_feasible, waivers_eligible
 from arrears.whatif.replay import SIDES, nights, replay
 
 __all__ = ["WhatIf", "WhatIfRefused", "check_period", "do_whatif"]
-
-
-class WhatIfRefused(ValueError):
-    """The what-if cannot be replayed; the message (in the reader's language) says why and what to do, and
-    `problems` lists a candidate policy's faults as the policy check words them (key, value, allowed range)."""
-
-    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
-        super().__init__(message if not problems else f"{message} {'; '.join(problems)}")
-        self.message, self.problems = message, problems
 
 
 @dataclass(frozen=True)

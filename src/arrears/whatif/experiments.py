@@ -37,21 +37,13 @@ from arrears.engine.schema import Inputs
 from arrears.policy import Policy, PolicyError
 from arrears.rules.queries import policy_book
 from arrears.whatif.arms import CHALLENGER, arm_of
+from arrears.whatif.errors import ExperimentError
 from arrears.whatif.models import Experiment, ExperimentStatus
 from arrears.whatif.strategies import challenger_policy, parse_strategy
 
 __all__ = ["ExperimentError", "NightPlan", "decide_night", "do_start_experiment", "do_stop_experiment", "night_plan"]
 
 MAX_NAME, MAX_SAMPLE = 200, 1_000_000
-
-
-class ExperimentError(ValueError):
-    """An experiment that cannot start or stop; the message says why (in the reader's language), `problems` a
-    strategy's faults as the policy check words them."""
-
-    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
-        super().__init__(message if not problems else f"{message} {'; '.join(problems)}")
-        self.message, self.problems = message, problems
 
 
 def _share(value: Any) -> Decimal:
@@ -171,8 +163,8 @@ def _within(inputs: Inputs, terms: Terms) -> Inputs:
 
 def decide_night(inputs: Inputs, terms: Terms, plan: NightPlan | None, decider, calendar) -> tuple[Decisions, int]:
     """The night's decisions and how many borrowers were decided under the challenger."""
-    if plan is None or plan.terms is None:
-        return decider(_within(inputs, terms), terms, calendar), 0
+    if plan is None or plan.terms is None:  # read to the champion's own horizon: nothing to narrow
+        return decider(inputs, terms, calendar), 0
     ids = challengers(plan.experiment, inputs)
     if not ids:
         return decider(_within(inputs, terms), terms, calendar), 0

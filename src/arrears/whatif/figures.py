@@ -30,13 +30,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
+from django.utils.translation import gettext_lazy as _
 
 from arrears.daily.actions import summarize
 from arrears.engine.runner import Decisions
 from arrears.finance.money import to_fen
 from arrears.policy import Policy
 
-__all__ = ["CALL_KINDS", "POOLS", "Totals", "night_figures"]
+__all__ = ["CALL_KINDS", "COMPARED", "POOLS", "Totals", "figure_at", "night_figures"]
 
 POOLS = ("junior", "senior", "supervisor")
 CALL_KINDS = ("call", "letter_follow_up", "broken_promise")  # the collectors' calls (CLS-2, CALL-4, LTR-3, CALL-3)
@@ -44,6 +45,37 @@ LEGAL_KIND = "legal_review"  # LGL-1
 # A night's stock figures (positions as they stand) and what the total counts by key instead of by night.
 NOT_SUMMED = {"loans", "delinquent", "by_class", "by_bucket", "overdue_total_fen", "cases_by_pool", "tasks_due"}
 NOT_SUMMED |= {"calls_due", "legal_referrals", "waivers_eligible", "plans_feasible"}
+
+
+# The totals a what-if puts side by side (the command's table, the page, its CSV and PDF): words, and the path to the
+# figure in a side's figures (a path ending in `_fen` is an amount).
+COMPARED = (
+    (_("reminders written"), ("reminders", "written")),
+    (_("reminders without a channel"), ("reminders", "written_without_channel")),
+    (_("reminders by phone"), ("reminders", "phone")),
+    (_("letters sent"), ("letters",)),
+    (_("calls due"), ("calls_due",)),
+    (_("legal referrals"), ("legal_referrals",)),
+    (_("cases opened"), ("case_decisions", "open")),
+    (_("cases reopened"), ("case_decisions", "reopen")),
+    (_("cases moved"), ("case_decisions", "move")),
+    (_("cases closed"), ("case_decisions", "close")),
+    (_("junior cases (peak night)"), ("cases_by_pool", "junior")),
+    (_("senior cases (peak night)"), ("cases_by_pool", "senior")),
+    (_("supervisor cases (peak night)"), ("cases_by_pool", "supervisor")),
+    (_("cost of reminders and letters (yuan)"), ("cost", "total_fen")),
+    (_("loans a waiver could be proposed on"), ("waivers_eligible", "loans")),
+    (_("most that could be waived (yuan)"), ("waivers_eligible", "max_fen")),
+    (_("borrowers a plan would fit"), ("plans_feasible", "feasible")),
+)
+
+
+def figure_at(figures: dict[str, Any], path: tuple[str, ...]) -> int:
+    """The figure at `path` in a side's figures (0 where a night had none of it, e.g. no case opened)."""
+    value: Any = figures
+    for key in path:
+        value = value.get(key, 0) if isinstance(value, dict) else 0
+    return int(value or 0)
 
 
 def _pools(cases: pl.DataFrame) -> dict[str, int]:

@@ -28,7 +28,7 @@ from arrears.policy import Policy
 from arrears.whatif.history import History
 from arrears.workdays import Calendar
 
-__all__ = ["SIDES", "Night", "cases_on_eve", "inputs_on", "nights", "replay"]
+__all__ = ["SIDES", "Night", "cases_on_eve", "inputs_on", "night_of", "nights", "replay"]
 
 SIDES = ("baseline", "candidate")
 CASES = SCHEMAS["cases"]
@@ -106,19 +106,10 @@ def _plans_on(history: History, day: date, open_cases: pl.DataFrame) -> pl.DataF
     return pl.concat([active.select(columns), broken.select(columns)])
 
 
-def inputs_on(history: History, day: date, terms: Terms, cases: pl.DataFrame) -> Inputs:
-    """The engine's inputs for the night of `day`, as its nightly read would have given them, with `cases` (the
-    side's cases as the night before left them)."""
+def night_of(history: History, day: date) -> dict[str, pl.DataFrame]:
+    """What both sides read alike on the night of `day` (cut once, shared by the two sides' `inputs_on`)."""
     loans = history["loans"].filter(active_on(day))
-    instalments = history["instalments"].filter(
-        (pl.col("due_date") <= terms.horizon) & (pl.col("settled_on").is_null() | (pl.col("settled_on") > day))
-    )
-    instalments = instalments.join(loans.select("loan_id"), on="loan_id", how="semi")
-    allocations = history["allocations"].filter(pl.col("paid_on") <= day)
-    allocations = allocations.join(instalments.select("loan_id", "n"), on=["loan_id", "n"], how="semi")
-    open_cases = cases.filter(pl.col("status") == "open")
-    calls = history["calls"].filter(pl.col("called_on") <= day)
-    calls = calls.join(open_cases.select("borrower_id").unique(), on="borrower_id", how="semi")
+    instalments = history["instalments"].filter(pl.col("settled_on").is_null() | (pl.col("settled_on") > day))
     promises = history["promises"].filter(
         (pl.col("made_on") <= day) & (pl.col("decided_on").is_null() | (pl.col("decided_on") >= day))
     )
@@ -129,9 +120,38 @@ def inputs_on(history: History, day: date, terms: Terms, cases: pl.DataFrame) ->
         )
     else:
         payments = payments.clear()
-    letters = history["letters"].filter(
-        (pl.col("sent_on") <= day) & (pl.col("follow_up_created").is_null() | (pl.col("follow_up_created") >= day))
+    lawsuits = history["lawsuits"].filter(
+        (pl.col("opened_on") <= day) & (~pl.col("closed_now") | (pl.col("closed_on") > day))
     )
+    return {
+        "loans": loans,
+        "instalments": instalments.join(loans.select("loan_id"), on="loan_id", how="semi"),
+        "allocations": history["allocations"].filter(pl.col("paid_on") <= day),
+        "holds": _holds_on(history["holds"], day),
+        "calls": history["calls"].filter(pl.col("called_on") <= day),
+        "promises": promises,
+        "payments": payments,
+        "letters": history["letters"].filter(
+            (pl.col("sent_on") <= day) & (pl.col("follow_up_created").is_null() | (pl.col("follow_up_created") >= day))
+        ),
+        "plan_payments": history["plan_payments"].filter(pl.col("paid_on") <= day),
+        "late_stage": pl.concat(
+            [
+                lawsuits.select("borrower_id", stage=pl.lit("litigation")),
+                history["write_offs"].filter(pl.col("as_of") <= day).select("borrower_id", stage=pl.lit("written_off")),
+            ]
+        ),
+    }
+
+
+def inputs_on(history: History, night: dict[str, pl.DataFrame], day: date, terms: Terms, cases: pl.DataFrame) -> Inputs:
+    """The engine's inputs for the night of `day` (`night`: what both sides read alike, `night_of`), as its nightly
+    read would have given them, with one side's terms and `cases` (that side's cases as the night before left
+    them)."""
+    instalments = night["instalments"].filter(pl.col("due_date") <= terms.horizon)
+    allocations = night["allocations"].join(instalments.select("loan_id", "n"), on=["loan_id", "n"], how="semi")
+    open_cases = cases.filter(pl.col("status") == "open")
+    calls = night["calls"].join(open_cases.select("borrower_id").unique(), on="borrower_id", how="semi")
     plans = _plans_on(history, day, open_cases)
     in_force = plans.filter(pl.col("status") == "active").select("plan_id")
     met = pl.col("met_on")
@@ -140,31 +160,21 @@ def inputs_on(history: History, day: date, terms: Terms, cases: pl.DataFrame) ->
         .join(in_force, on="plan_id", how="semi")
         .with_columns(met_on=pl.when(met < day).then(met))
     )
-    plan_payments = history["plan_payments"].filter(pl.col("paid_on") <= day).join(in_force, on="plan_id", how="semi")
-    lawsuits = history["lawsuits"].filter(
-        (pl.col("opened_on") <= day) & (~pl.col("closed_now") | (pl.col("closed_on") > day))
-    )
-    late_stage = pl.concat(
-        [
-            lawsuits.select("borrower_id", stage=pl.lit("litigation")),
-            history["write_offs"].filter(pl.col("as_of") <= day).select("borrower_id", stage=pl.lit("written_off")),
-        ]
-    )
     return Inputs.of(
-        loans=loans,
+        loans=night["loans"],
         borrowers=history["borrowers"],
         instalments=instalments,
         allocations=allocations,
-        holds=_holds_on(history["holds"], day),
+        holds=night["holds"],
         cases=cases,
         calls=calls,
-        promises=promises,
-        payments=payments,
-        letters=letters,
+        promises=night["promises"],
+        payments=night["payments"],
+        letters=night["letters"],
         plans=plans,
         plan_instalments=plan_instalments,
-        plan_payments=plan_payments,
-        late_stage=late_stage,
+        plan_payments=night["plan_payments"].join(in_force, on="plan_id", how="semi"),
+        late_stage=night["late_stage"],
         open_tasks=None,
     )
 
@@ -225,12 +235,11 @@ def replay(
     cases = dict.fromkeys(policies, cases_on_eve(history["case_events"]))
     next_id = dict.fromkeys(policies, -1)
     for day in nights(history.first, history.last):
-        decided = {}
-        active = history["loans"].filter(active_on(day)).height
+        decided, alike = {}, night_of(history, day)
         for side, policy_on in policies.items():
             terms = Terms.of(policy_on(day), day)
-            decided[side] = decide(inputs_on(history, day, terms, cases[side]), terms, calendar)
+            decided[side] = decide(inputs_on(history, alike, day, terms, cases[side]), terms, calendar)
             cases[side], next_id[side] = cases_after(cases[side], decided[side].cases, day, next_id[side])
         if progress is not None:
             progress(day)
-        yield Night(day, active, decided, dict(cases))
+        yield Night(day, alike["loans"].height, decided, dict(cases))

@@ -29,41 +29,12 @@ from arrears.compliance.codes import ActionCode
 from arrears.home.inputs import parse_id
 from arrears.reports import charts, xlsx
 from arrears.whatif.actions import WhatIfRefused, check_period
+from arrears.whatif.figures import COMPARED, figure_at
 from arrears.whatif.models import WhatIfReport, WhatIfStatus
 from arrears.whatif.requests import MAX_POLICY_TEXT, candidate_of, do_request_whatif
 
 EXAMPLE = 'effective_from = 2027-01-01\nname = "reminders five days ahead"\n[reminders]\nadvance_days = 5\n'
 SIDES = ("baseline", "candidate")
-
-
-def _rows() -> list[tuple[str, tuple[str, ...]]]:
-    """The totals compared: (words, path into a side's figures)."""
-    return [
-        (_("written reminders"), ("reminders", "written")),
-        (_("reminders with no channel allowed"), ("reminders", "written_without_channel")),
-        (_("phone reminders"), ("reminders", "phone")),
-        (_("formal notices sent"), ("letters",)),
-        (_("collection calls due"), ("calls_due",)),
-        (_("legal referrals"), ("legal_referrals",)),
-        (_("cases opened"), ("case_decisions", "open")),
-        (_("cases reopened"), ("case_decisions", "reopen")),
-        (_("cases moved to another class or pool"), ("case_decisions", "move")),
-        (_("cases closed"), ("case_decisions", "close")),
-        (_("junior pool: cases on the busiest night"), ("cases_by_pool", "junior")),
-        (_("senior pool: cases on the busiest night"), ("cases_by_pool", "senior")),
-        (_("supervisors' pool: cases on the busiest night"), ("cases_by_pool", "supervisor")),
-        (_("cost of reminders and notices (yuan)"), ("cost", "total_fen")),
-        (_("loans a penalty waiver could be proposed on"), ("waivers_eligible", "loans")),
-        (_("most that could be waived (yuan)"), ("waivers_eligible", "max_fen")),
-        (_("borrowers an instalment plan would fit"), ("plans_feasible", "feasible")),
-    ]
-
-
-def _get(figures: dict[str, Any], path: tuple[str, ...]) -> int:
-    value: Any = figures
-    for key in path:
-        value = value.get(key, 0) if isinstance(value, dict) else 0
-    return int(value or 0)
 
 
 def _list(request: HttpRequest, *, error: str = "", problems: tuple[str, ...] = (), values=None, status=200):
@@ -123,7 +94,7 @@ def _charts(result: dict[str, Any]) -> dict[str, str]:
     names = {"baseline": _("policy in force"), "candidate": _("candidate")}
 
     def lines(path: tuple[str, ...]) -> list[charts.Series]:
-        return [charts.Series(names[side], [_get(day[side], path) for day in days]) for side in SIDES]
+        return [charts.Series(names[side], [figure_at(day[side], path) for day in days]) for side in SIDES]
 
     drawn = {
         "reminders": charts.line_chart(_("Written reminders per night"), labels, lines(("reminders", "written"))),
@@ -140,8 +111,8 @@ def figures_context(result: dict[str, Any]) -> dict[str, Any]:
     """What the page and the PDF show of a done what-if: the totals compared, the charts, the nights."""
     total = result["total"]
     rows = []
-    for words, path in _rows():
-        before, after = _get(total["baseline"], path), _get(total["candidate"], path)
+    for words, path in COMPARED:
+        before, after = figure_at(total["baseline"], path), figure_at(total["candidate"], path)
         rows.append(
             {
                 "words": words,
@@ -180,12 +151,12 @@ def report(request: HttpRequest, report_id: str) -> HttpResponse:
 
 
 def _csv_rows(result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    columns = _rows()
     headers = [_("night")]
     for side in (_("policy in force"), _("candidate")):
-        headers += [f"{side}: {words}" for words, _path in columns]
+        headers += [f"{side}: {words}" for words, _path in COMPARED]
     rows = [
-        [day["date"]] + [_get(day[side], path) for side in SIDES for _words, path in columns] for day in result["days"]
+        [day["date"]] + [figure_at(day[side], path) for side in SIDES for _words, path in COMPARED]
+        for day in result["days"]
     ]
     return headers, rows
 
