@@ -37,8 +37,9 @@ def _show(value: int, path: tuple[str, ...]) -> str:
 
 def _table(result) -> None:
     total = result.total
+    nights = total["baseline"]["nights"]
     click.echo(
-        f"what-if {result.first} .. {result.last} ({total['baseline']['nights']} nights): "
+        f"what-if {result.first} .. {result.last} ({nights} night{'' if nights == 1 else 's'}): "
         f"{result.candidate!r} against the policy in force ({', '.join(result.baseline)})"
     )
     for key, value in result.overrides.items():
