@@ -226,6 +226,7 @@ def build_site() -> Site:
     }
     ids.update(_reviews(users))
     ids["whatif_id"] = _whatif(users)
+    ids.update(_experiment(users))
     site = Site(users=users, cases=cases, ids=ids)
     add_litigation_file(site)
     return site
@@ -438,6 +439,21 @@ def _whatif(users: dict) -> int:
     text = 'effective_from = 2027-01-01\nname = "五天前提醒"\n[reminders]\nadvance_days = 5\n'
     report = do_request_whatif(text, AS_OF, AS_OF, actor=users[RoleCode.SUPERVISOR])
     return do_complete_whatif(report.pk, actor=nightly_run()).pk
+
+
+def _experiment(users: dict) -> dict[str, int]:
+    """A champion/challenger experiment (issue 23) started by the supervisor on the business date, and its
+    challenger proposed as the policy by another supervisor: the supervisor may approve or reject it."""
+    from arrears.whatif.experiments import do_start_experiment
+    from arrears.whatif.promotions import do_propose_promotion
+    from factories import make_user
+
+    experiment = do_start_experiment(
+        "五天前提醒", "[reminders]\nadvance_days = 5\n", "0.5", 50, actor=users[RoleCode.SUPERVISOR], today=AS_OF
+    )
+    maker = make_user("supervisor", username="site-supervisor-proposer")
+    proposal = do_propose_promotion(experiment, AS_OF + timedelta(days=30), "回收率更高", actor=maker, today=AS_OF)
+    return {"experiment_id": experiment.pk, "promotion_id": proposal.pk}
 
 
 def add_reminder_and_hit(site: Site) -> None:

@@ -44,6 +44,39 @@ REPORT_PAGES = [
     Page("reports/whatif/<str:report_id>/", WHATIF, "/reports/whatif/{whatif_id}/"),
     Page("reports/whatif/<str:report_id>.csv", WHATIF, "/reports/whatif/{whatif_id}.csv"),
     Page("reports/whatif/<str:report_id>.pdf", WHATIF, "/reports/whatif/{whatif_id}.pdf"),
+    # Issue 23: champion/challenger — read by supervisors and analysts, started, stopped and promoted by supervisors
+    # (the demo site's runs; its challenger proposed by another supervisor, so the supervisor may decide it).
+    Page("reports/experiments/", WHATIF, "/reports/experiments/"),
+    Page(
+        "reports/experiments/start/",
+        frozenset({SUP}),
+        "/reports/experiments/start/",
+        method="POST",
+        form={"name": "电话提前", "strategy": "[reminders]\nphone_days_before = 2\n", "share": "0.3", "min_sample": "20"},
+        numbers=("share", "min_sample"),
+    ),
+    Page("reports/experiments/<str:experiment_id>/", WHATIF, "/reports/experiments/{experiment_id}/"),
+    Page(
+        "reports/experiments/<str:experiment_id>/stop/",
+        frozenset({SUP}),
+        "/reports/experiments/{experiment_id}/stop/",
+        method="POST",
+        form={"reason": "样本已足够"},
+    ),
+    Page(
+        "reports/experiments/<str:experiment_id>/promote/",
+        frozenset({SUP}),
+        "/reports/experiments/{experiment_id}/promote/",
+        method="POST",
+        form={"effective_from": "2027-01-04", "why": "回收率更高"},
+    ),
+    Page(
+        "reports/experiments/promotions/<str:promotion_id>/decide/",
+        frozenset({SUP}),
+        "/reports/experiments/promotions/{promotion_id}/decide/",
+        method="POST",
+        form={"decision": "approve", "note": ""},
+    ),
     # KPI-1, KPI-2: the dashboard (its tables as CSV and XLSX through ?format=), and the same figures in the API
     Page("reports/", REPORTS, "/reports/", query=("month", "team", "collector", "agency", "product", "split")),
     Page("api/v1/kpi", REPORTS, "/api/v1/kpi?month=2026-03", query=("by",)),

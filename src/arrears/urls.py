@@ -35,6 +35,7 @@ urlpatterns = [
     path("agencies/", include("arrears.agencies.urls")),
     path("quality/", include("arrears.quality.urls")),
     path("reports/whatif/", include("arrears.whatif.urls")),
+    path("reports/experiments/", include("arrears.whatif.urls_experiments")),
     path("reports/", include("arrears.reports.urls")),
     path("compliance/", include("arrears.compliance.urls")),
     path("notices/", include("arrears.notices.urls")),

@@ -46,6 +46,8 @@ ACTION_WORDS = {
     ActionCode.COMPLETE_WHATIF: _("policy what-if replayed"),
     ActionCode.START_EXPERIMENT: _("start a champion/challenger experiment"),
     ActionCode.STOP_EXPERIMENT: _("stop a champion/challenger experiment"),
+    ActionCode.PROPOSE_PROMOTION: _("propose an experiment's challenger as the policy"),
+    ActionCode.DECIDE_PROMOTION: _("approve or reject a challenger proposed as the policy"),
     ActionCode.RECONSTRUCT_MONTHS: _("months before go-live reconstructed for the KPIs"),
     ActionCode.ENTER_COST: _("enter a collection cost of a month"),
     ActionCode.IMPORT_COSTS: _("import a file of collection costs"),

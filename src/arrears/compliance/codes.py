@@ -55,6 +55,8 @@ class ActionCode(StrEnum):
     COMPLETE_WHATIF = "reports.complete_whatif"
     START_EXPERIMENT = "reports.start_experiment"
     STOP_EXPERIMENT = "reports.stop_experiment"
+    PROPOSE_PROMOTION = "reports.propose_promotion"
+    DECIDE_PROMOTION = "reports.decide_promotion"
     # reports: the collection costs administrators enter, one by one or a file at a time (KPI-2)
     ENTER_COST = "reports.enter_cost"
     IMPORT_COSTS = "reports.import_costs"

@@ -37,6 +37,7 @@ LINKS = (
     ("reports:costs", _("Collection costs"), Perm.VIEW_REPORTS),
     ("reports:costs", _("Collection costs"), Perm.ENTER_COSTS),
     ("whatif:whatifs", _("Policy what-if"), Perm.RUN_WHATIF),  # issue 23: past nights under a candidate policy
+    ("experiments:experiments", _("Champion/challenger"), Perm.RUN_WHATIF),  # issue 23: experiments, outcomes
     ("notices:outbox", _("Notices outbox"), Perm.MANAGE_OUTBOX),
     ("portfolio:borrowers", _("Borrowers"), Perm.VIEW_PORTFOLIO),
     ("daily:runs", _("Nightly runs"), Perm.VIEW_RUNS),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.utils import timezone
 
 from arrears.accounts.permissions import Perm
-from arrears.compliance.actions import audited, require
+from arrears.compliance.actions import AuditRecorder, audited, require
 from arrears.compliance.codes import ActionCode
 from arrears.policy import PolicyBook, PolicyError, parse_policy_toml
+from arrears.policy.versions import PolicyVersion as Version
 from arrears.rules.models import CalendarDay, CalendarYear, DayKind, PolicyVersion
 from arrears.rules.queries import calendar, policy_book
 from arrears.workdays import Calendar, CalendarError
@@ -18,28 +19,42 @@ class RuleError(ValueError):
     """A policy version or calendar year that cannot be stored; the message says why and what to do."""
 
 
+def checked_version(text: str, source: str = "new policy version") -> Version:
+    """The policy version of `text` (TOML, as `arrears policy check` reads it), valid and on a date no stored
+    version has; RuleError says what is wrong."""
+    try:
+        version = parse_policy_toml(text, source=source)
+        PolicyBook([*policy_book().versions[1:], version])  # refuses a second version on the same date
+    except PolicyError as exc:
+        raise RuleError("; ".join(exc.problems)) from None
+    return version
+
+
+def store_version(text: str, version: Version, *, actor, record: AuditRecorder) -> PolicyVersion:
+    """Store a checked version inside an audited action: the row, and its overrides in the action's event (whose
+    subject the caller sets)."""
+    row = PolicyVersion.objects.create(
+        effective_from=version.effective_from,
+        name=version.name,
+        text=text,
+        added_by=actor,
+        added_at=timezone.now(),
+    )
+    for key, value in version.overrides().items():
+        record.change(key, None, str(value))
+    return row
+
+
 def do_add_policy_version(text: str, *, actor, reason: str) -> PolicyVersion:
     """Validate a policy version (TOML, as `arrears policy check` reads it) and store it. Versions are never
     edited: a correction is a new version."""
     require(actor, Perm.MANAGE_POLICY)
-    try:
-        version = parse_policy_toml(text, source="new policy version")
-        PolicyBook([*policy_book().versions[1:], version])  # refuses a second version on the same date
-    except PolicyError as exc:
-        raise RuleError("; ".join(exc.problems)) from None
+    version = checked_version(text)
     with audited(
         actor, ActionCode.ADD_POLICY_VERSION, permission=Perm.MANAGE_POLICY, subject=None, reason=reason
     ) as record:
-        row = PolicyVersion.objects.create(
-            effective_from=version.effective_from,
-            name=version.name,
-            text=text,
-            added_by=actor,
-            added_at=timezone.now(),
-        )
+        row = store_version(text, version, actor=actor, record=record)
         record.set_subject(row)
-        for key, value in version.overrides().items():
-            record.change(key, None, str(value))
     return row
 
 

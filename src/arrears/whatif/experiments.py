@@ -47,8 +47,9 @@ MAX_NAME, MAX_SAMPLE = 200, 1_000_000
 
 
 def _share(value: Any) -> Decimal:
-    try:
-        share = Decimal(str(value).strip())
+    text = str(value).strip()
+    try:  # ASCII only: Decimal() would also read full-width and other digits
+        share = Decimal(text) if text.isascii() else None
     except InvalidOperation:
         share = None
     if share is None or not share.is_finite() or not 0 < share < 1 or share.as_tuple().exponent < -4:

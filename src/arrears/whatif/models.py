@@ -81,3 +81,57 @@ class Experiment(models.Model):
 
     def __str__(self) -> str:
         return f"experiment {self.pk} {self.name} ({self.status})"
+
+
+class PromotionStatus(models.TextChoices):
+    PROPOSED = "proposed", _("waiting for a second supervisor")
+    APPROVED = "approved", _("approved: a new policy version")
+    REJECTED = "rejected", _("rejected")
+
+
+class Promotion(models.Model):
+    """An experiment's challenger proposed as the bank's policy from `effective_from` (issue 23): the policy in force
+    on that date with the strategy laid over it, as a policy version's TOML (`text`). A second supervisor approves it
+    — then the version is stored (`policy_version`) — or rejects it; never the one who proposed it (maker–checker,
+    also held by the database)."""
+
+    experiment = models.ForeignKey(Experiment, on_delete=models.PROTECT, related_name="promotions")
+    effective_from = models.DateField(_("in force from"))
+    name = models.CharField(_("name"), max_length=120)
+    text = models.TextField(_("policy version (TOML)"))
+    reason = models.TextField(_("why"))
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(_("proposed at"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=PromotionStatus.choices, default=PromotionStatus.PROPOSED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.TextField(_("decision note"), blank=True)
+    policy_version = models.OneToOneField(
+        "rules.PolicyVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="promotion"
+    )
+
+    class Meta:
+        verbose_name = _("promotion of a challenger")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=PromotionStatus.values), name="promotion_status_known"),
+            models.CheckConstraint(
+                condition=~Q(decided_by=models.F("proposed_by")), name="promotion_checker_not_maker"
+            ),
+            models.UniqueConstraint(
+                fields=["experiment"], condition=Q(status="proposed"), name="promotion_one_pending"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="proposed", decided_by__isnull=True, policy_version__isnull=True)
+                | Q(status="approved", decided_by__isnull=False, policy_version__isnull=False)
+                | Q(status="rejected", decided_by__isnull=False, policy_version__isnull=True),
+                name="promotion_decision_whole",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"promotion {self.pk} of experiment {self.experiment_id} ({self.status})"

@@ -29,6 +29,7 @@ from arrears.compliance.codes import ActionCode
 from arrears.home.inputs import parse_id
 from arrears.reports import charts, xlsx
 from arrears.whatif.actions import WhatIfRefused, check_period
+from arrears.whatif.errors import WhatIfError
 from arrears.whatif.figures import COMPARED, figure_at
 from arrears.whatif.models import WhatIfReport, WhatIfStatus
 from arrears.whatif.requests import MAX_POLICY_TEXT, candidate_of, do_request_whatif
@@ -56,14 +57,15 @@ def whatifs(request: HttpRequest) -> HttpResponse:
     return _list(request)
 
 
-def _date(text: str, what: str) -> date:
+def parse_date(text: str, what: str, refusal: type[WhatIfError] = WhatIfRefused) -> date:
+    """A date typed in a form, or `refusal` saying how to write one."""
     text = text.strip()
     try:
         if len(text) != 10 or not text.isascii():
             raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:
-        raise WhatIfRefused(_("%(what)s: write a date as YYYY-MM-DD, e.g. 2026-03-01.") % {"what": what}) from None
+        raise refusal(_("%(what)s: write a date as YYYY-MM-DD, e.g. 2026-03-01.") % {"what": what}) from None
 
 
 @login_required
@@ -72,8 +74,8 @@ def ask(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.RUN_WHATIF)
     values = {name: request.POST.get(name, "") for name in ("policy", "first", "last")}
     try:
-        first = _date(values["first"], _("First night"))
-        last = _date(values["last"], _("Last night"))
+        first = parse_date(values["first"], _("First night"))
+        last = parse_date(values["last"], _("Last night"))
         report = do_request_whatif(values["policy"], first, last, actor=request.user)
     except WhatIfRefused as refused:
         return _list(request, error=refused.message, problems=refused.problems, values=values, status=400)
