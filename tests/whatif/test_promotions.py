@@ -4,6 +4,7 @@ nothing changed."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -15,7 +16,7 @@ from arrears.rules.actions import do_add_policy_version
 from arrears.rules.models import PolicyVersion
 from arrears.rules.queries import policy_book
 from arrears.whatif.errors import ExperimentError
-from arrears.whatif.experiments import do_start_experiment
+from arrears.whatif.experiments import do_start_experiment, do_stop_experiment
 from arrears.whatif.models import Promotion
 from arrears.whatif.promotions import do_decide_promotion, do_propose_promotion
 from factories import make_user
@@ -152,3 +153,70 @@ def test_a_proposal_whose_date_has_come_is_not_approved(experiment):
     with pytest.raises(ExperimentError, match="from 2027-01-05 on"):
         do_decide_promotion(proposal, True, "", actor=make_user("supervisor"), today=FROM)
     assert state() == before
+
+
+def test_the_command_shows_the_outcomes_and_promotes_through_two_supervisors(capsys):
+    """Clause: AUTH-3, KPI-1 — `experiment show --json` carries the outcomes per arm (the worked book's 30-day cure
+    rates and their difference); `promote` by one supervisor, `approve` by the same refused (exit 1, nothing
+    stored), by another stores the version; `reject` with nothing pending says so."""
+    from outcomes_book import build_outcomes_book
+
+    from arrears.cli import main
+
+    experiment = build_outcomes_book()
+    make_user("supervisor", username="wang-sup")
+    make_user("supervisor", username="qian-sup")
+    assert main(["experiment", "show", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    cured = shown["outcomes"]["measures"][0]
+    assert shown["outcomes"]["through"] == "2026-05-15"
+    assert shown["outcomes"]["cases"] == {"champion": 3, "challenger": 2}
+    assert cured["key"] == "cured_30"
+    assert (cured["champion"], cured["challenger"]) == (
+        {"n": 3, "value": "0.3333", "successes": 1},
+        {"n": 2, "value": "1.0000", "successes": 2},
+    )
+    assert cured["difference"]["estimate"] == "0.6667"
+    assert main(["experiment", "show"]) == 0
+    assert "cured_30: champion 0.3333 (n=3), challenger 1.0000 (n=2), difference 0.6667 [" in capsys.readouterr().out
+    promote = ["experiment", "promote", "--effective-from", "2099-01-05", "--reason", "治愈率更高"]
+    assert main([*promote, "--user", "wang-sup"]) == 0
+    out = capsys.readouterr().out
+    assert "another supervisor decides it" in out
+    assert "advance_days = 5" in out
+    before = state()
+    assert main(["experiment", "approve", "--user", "wang-sup"]) == 1
+    assert "maker–checker" in capsys.readouterr().err
+    assert state() == before
+    assert main(["experiment", "approve", "--user", "qian-sup", "--note", "同意"]) == 0
+    assert "approved: policy version" in capsys.readouterr().out
+    assert PolicyVersion.objects.get().effective_from == date(2099, 1, 5)
+    assert Promotion.objects.get(experiment=experiment).decided_by.username == "qian-sup"
+    assert main(["experiment", "reject", "--user", "qian-sup", "--note", "x"]) == 1
+    assert "no proposal waiting" in capsys.readouterr().err
+
+
+def test_a_strategy_of_the_call_script_alone_is_not_promoted():
+    """Clause: LANG-2 — the call script is legal review's to make everyone's, not a policy value: a strategy that
+    names only a script version cannot become a policy version; with a policy change beside it, only that change
+    is promoted."""
+    from arrears.notices.models import Template
+    from arrears.notices.template_actions import do_review_template
+
+    script = Template.objects.get(purpose="call_script", language="zh-hans", version=1)
+    do_review_template(script, approve=True, actor=make_user("legal_officer"))
+    boss, checker = make_user("supervisor"), make_user("supervisor")
+    alone = do_start_experiment("话术", "[script]\nversion = 1\n", "0.5", 10, actor=boss, today=TODAY)
+    before = state()
+    with pytest.raises(ExperimentError, match="changes no policy value"):
+        do_propose_promotion(alone, FROM, "更好", actor=boss, today=TODAY)
+    assert state() == before
+    do_stop_experiment(alone, actor=boss, today=TODAY, reason="换一个")
+    both = do_start_experiment(
+        "话术与提醒", "[script]\nversion = 1\n[reminders]\nadvance_days = 4\n", "0.5", 10, actor=boss, today=TODAY
+    )
+    proposal = do_propose_promotion(both, FROM, "更好", actor=boss, today=TODAY)
+    assert "script" not in proposal.text
+    assert "[reminders]\nadvance_days = 4\n" in proposal.text
+    do_decide_promotion(proposal, True, "", actor=checker, today=TODAY)
+    assert policy_book().on(FROM).reminders.advance_days == 4

@@ -68,6 +68,7 @@ from arrears.portfolio.posting import account_terms
 from arrears.portfolio.views_holds import HoldForm
 from arrears.quality.queries import call_shown
 from arrears.rules.queries import policy_on
+from arrears.whatif.scripts import challenger_script
 
 PAGE_SIZE = 25
 
@@ -320,7 +321,10 @@ def _approved_script(case: CollectionCase, collector, *, inbound: bool = False) 
     """The call script legal review approved (LANG-2), in the borrower's language, filled in for this call. For
     an inbound call (the borrower is calling) the outbound greeting and purpose give way to the inbound opening
     the page shows, and the script is shown from the identity check on."""
-    script = template_for(TemplatePurpose.CALL_SCRIPT, case.borrower.language)
+    # Issue 23: a champion/challenger experiment may give the challenger's cases another approved version.
+    script = challenger_script(case, queries.today()) or template_for(
+        TemplatePurpose.CALL_SCRIPT, case.borrower.language
+    )
     if script is None:
         return {"script": None, "script_lines": []}
     values = {

@@ -25,7 +25,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import polars as pl
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from arrears.accounts.permissions import Perm
@@ -39,6 +38,7 @@ from arrears.rules.queries import policy_book
 from arrears.whatif.arms import CHALLENGER, arm_of
 from arrears.whatif.errors import ExperimentError
 from arrears.whatif.models import Experiment, ExperimentStatus
+from arrears.whatif.scripts import check_script
 from arrears.whatif.strategies import challenger_policy, parse_strategy
 
 __all__ = ["ExperimentError", "NightPlan", "decide_night", "do_start_experiment", "do_stop_experiment", "night_plan"]
@@ -71,6 +71,7 @@ def do_start_experiment(
         challenger_policy(policy_book().on(today), changes)
     except PolicyError as exc:
         raise ExperimentError(_("The strategy is not valid:"), tuple(exc.problems)) from None
+    check_script(changes)
     ratio = _share(share)
     if isinstance(min_sample, bool) or not isinstance(min_sample, int) or not 1 <= min_sample <= MAX_SAMPLE:
         raise ExperimentError(
@@ -129,12 +130,7 @@ class NightPlan:
 
 def night_plan(day: date, champion: Policy) -> NightPlan | None:
     """The experiment in force on `day` (started by then, not stopped before it), with the challenger's terms."""
-    experiment = (
-        Experiment.objects.filter(started_on__lte=day)
-        .filter(Q(stopped_on__isnull=True) | Q(stopped_on__gt=day))
-        .order_by("-started_on", "-id")
-        .first()
-    )
+    experiment = Experiment.on(day)
     if experiment is None:
         return None
     try:

@@ -82,6 +82,16 @@ class Experiment(models.Model):
     def __str__(self) -> str:
         return f"experiment {self.pk} {self.name} ({self.status})"
 
+    @classmethod
+    def on(cls, day) -> Experiment | None:
+        """The experiment in force on `day`: started by then and not stopped before it."""
+        return (
+            cls.objects.filter(started_on__lte=day)
+            .filter(Q(stopped_on__isnull=True) | Q(stopped_on__gt=day))
+            .order_by("-started_on", "-id")
+            .first()
+        )
+
 
 class PromotionStatus(models.TextChoices):
     PROPOSED = "proposed", _("waiting for a second supervisor")

@@ -3,7 +3,9 @@
 - `promoted_version(experiment, effective_from)`: the policy version the challenger becomes — the version in force
   on `effective_from` with the experiment's strategy laid over it (`strategies.challenger_policy`), written as the
   TOML `arrears policy check` reads (every parameter that differs from the SPEC's defaults, so the version reads on
-  its own like any other) and checked as a new version would be (`rules.actions.checked_version`).
+  its own like any other) and checked as a new version would be (`rules.actions.checked_version`). A strategy's
+  call script version is not a policy value: it is left out (legal review makes a script everyone's), and a
+  strategy that changes nothing else cannot be promoted.
 - `do_propose_promotion(experiment, effective_from, reason, actor=…, today=…)` (`reports.experiment`): a supervisor
   proposes it from a date after the business date (a version never changes nights already run), one proposal per
   experiment at a time. Audited, with the version's parameters.
@@ -46,11 +48,19 @@ def promoted_version(experiment: Experiment, effective_from: date) -> tuple[str,
     """The TOML of the version the challenger becomes from `effective_from`, and the version read back from it."""
     champion = policy_book().on(effective_from)
     try:
-        policy = challenger_policy(champion, parse_strategy(experiment.strategy_text))
+        changes = parse_strategy(experiment.strategy_text)
+        policy = challenger_policy(champion, changes)
     except PolicyError as exc:
         raise ExperimentError(
             _("The strategy no longer fits the policy in force on that date:"), tuple(exc.problems)
         ) from None
+    if policy == champion:
+        raise ExperimentError(
+            _(
+                "The strategy changes no policy value, only the call script: the script becomes everyone's when "
+                "legal review approves that version again as the current one."
+            )
+        )
     sections: dict[str, dict[str, Any]] = {}
     for dotted, value in Version(effective_from, policy).overrides().items():
         section, key = dotted.split(".", 1)
