@@ -21,12 +21,21 @@ ledger event shows the same digits everywhere.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-__all__ = ["CHALLENGER", "CHAMPION", "Difference", "arm_of", "enough", "mean_difference", "proportion_difference"]
+__all__ = [
+    "CHALLENGER",
+    "CHAMPION",
+    "Difference",
+    "arm_of",
+    "arms_of",
+    "enough",
+    "mean_difference",
+    "proportion_difference",
+]
 
 CHAMPION, CHALLENGER = "champion", "challenger"
 _SPACE = 2**64
@@ -39,10 +48,16 @@ def _place(seed: str, borrower_id: int) -> int:
 
 def arm_of(seed: str, borrower_id: int, share: Decimal | Fraction | str) -> str:
     """The arm of `borrower_id` in the experiment of `seed` giving `share` (0 to 1) of borrowers the challenger."""
+    return arms_of(seed, [borrower_id], share)[0]
+
+
+def arms_of(seed: str, borrower_ids: Iterable[int], share: Decimal | Fraction | str) -> list[str]:
+    """`arm_of` for each of `borrower_ids`, in their order (the share read once)."""
     ratio = Fraction(str(share)) if not isinstance(share, Fraction) else share
     if not 0 <= ratio <= 1:
         raise ValueError(f"the challenger's share must be from 0 to 1, not {share}")
-    return CHALLENGER if _place(seed, borrower_id) * ratio.denominator < ratio.numerator * _SPACE else CHAMPION
+    below, scale = ratio.numerator * _SPACE, ratio.denominator
+    return [CHALLENGER if _place(seed, b) * scale < below else CHAMPION for b in borrower_ids]
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from arrears.engine.runner import Decisions, joined, subset_of
 from arrears.engine.schema import Inputs
 from arrears.policy import Policy, PolicyError
 from arrears.rules.queries import policy_book
-from arrears.whatif.arms import CHALLENGER, arm_of
+from arrears.whatif.arms import CHALLENGER, arms_of
 from arrears.whatif.errors import ExperimentError
 from arrears.whatif.models import Experiment, ExperimentStatus
 from arrears.whatif.scripts import check_script
@@ -150,8 +150,10 @@ def challengers(experiment: Experiment, inputs: Inputs) -> list[int]:
     )
     old = set(before.to_list())
     borrowers = inputs.borrowers.select("borrower_id").unique().collect()["borrower_id"].to_list()
-    seed, share = experiment.seed, experiment.share
-    return sorted(b for b in borrowers if b not in old and arm_of(seed, b, share) == CHALLENGER)
+    new = [b for b in borrowers if b not in old]
+    return sorted(
+        b for b, arm in zip(new, arms_of(experiment.seed, new, experiment.share), strict=True) if arm == CHALLENGER
+    )
 
 
 def _within(inputs: Inputs, terms: Terms) -> Inputs:

@@ -37,7 +37,15 @@ from arrears.collection.models import CaseEvent, CaseEventKind, Promise, Promise
 from arrears.complaints.models import Complaint
 from arrears.daily.models import Run, RunStatus
 from arrears.portfolio.models import Component, Instalment, Payment, PaymentAllocation
-from arrears.whatif.arms import CHALLENGER, CHAMPION, Difference, arm_of, enough, mean_difference, proportion_difference
+from arrears.whatif.arms import (
+    CHALLENGER,
+    CHAMPION,
+    Difference,
+    arms_of,
+    enough,
+    mean_difference,
+    proportion_difference,
+)
 from arrears.whatif.models import Experiment
 
 __all__ = ["ARMS", "CURE_DAYS", "RECOVERY_DAYS", "ArmFigure", "Measure", "Outcomes", "outcomes"]
@@ -160,8 +168,7 @@ def _cases(experiment: Experiment, openings) -> pl.DataFrame:
         .group_by("case_id")
         .agg(pl.col("closed").min())
     )
-    seed, share = experiment.seed, experiment.share
-    arms = [arm_of(seed, b, share) for b in opened["borrower_id"].to_list()]
+    arms = arms_of(experiment.seed, opened["borrower_id"].to_list(), experiment.share)
     return opened.join(first_close, on="case_id", how="left").with_columns(pl.Series("arm", arms, dtype=pl.String))
 
 
