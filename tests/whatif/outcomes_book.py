@@ -74,6 +74,12 @@ def complaint(borrower, on: date, boss) -> None:
     )
 
 
+def experiment_row(boss, **fields) -> Experiment:
+    """An experiment of reminders 5 days ahead, seed exp-out, half the borrowers, started on 2026-03-02."""
+    values = {"name": "五天前提醒", "strategy_text": "[reminders]\nadvance_days = 5\n", "seed": SEED, "share": SHARE}
+    return Experiment.objects.create(**values, started_on=START, started_by=boss, **fields)
+
+
 def build_outcomes_book() -> Experiment:
     """The worked book above; the experiment it ran."""
     boss = make_user("supervisor")
@@ -111,17 +117,6 @@ def build_outcomes_book() -> Experiment:
     # Complaints while the case was open: a3's counts; b1's came after its case closed.
     complaint(a3, date(2026, 4, 5), boss)
     complaint(b1, date(2026, 3, 15), boss)
-    experiment = Experiment.objects.create(
-        name="五天前提醒",
-        strategy_text="[reminders]\nadvance_days = 5\n",
-        seed=SEED,
-        share=SHARE,
-        min_sample=2,
-        status="stopped",
-        started_on=START,
-        started_by=boss,
-        stopped_on=STOP,
-        stopped_by=boss,
-    )
+    experiment = experiment_row(boss, min_sample=2, status="stopped", stopped_on=STOP, stopped_by=boss)
     Run.objects.create(business_date=THROUGH, status="done", started_at=datetime(2026, 5, 15, 18, tzinfo=UTC))
     return experiment

@@ -6,12 +6,11 @@ import math
 from decimal import Decimal
 
 import pytest
-from outcomes_book import SEED, SHARE, START, STOP, THROUGH, build_outcomes_book
+from outcomes_book import SHARE, START, STOP, THROUGH, build_outcomes_book, experiment_row
 from scipy import stats
 
 from arrears.collection.models import CaseEvent
 from arrears.whatif.arms import CHALLENGER, CHAMPION, arm_of
-from arrears.whatif.models import Experiment
 from arrears.whatif.outcomes import outcomes
 from factories import make_user
 
@@ -104,15 +103,7 @@ def test_the_arms_follow_the_seed(book):
 def test_nothing_to_follow_before_a_night_has_run():
     """Clause: KPI-1 — an experiment with no completed night yet has no cases and no difference, and says so."""
     boss = make_user("supervisor")
-    experiment = Experiment.objects.create(
-        name="x",
-        strategy_text="[reminders]\nadvance_days = 5\n",
-        seed=SEED,
-        share=SHARE,
-        min_sample=5,
-        started_on=START,
-        started_by=boss,
-    )
+    experiment = experiment_row(boss, min_sample=5)
     result = outcomes(experiment)
     assert result.through is None
     assert result.cases == {CHAMPION: 0, CHALLENGER: 0}
