@@ -12,6 +12,7 @@ from whatif_history import FIRST, run_history
 
 from arrears.collection.models import CaseStatus, CollectionCase
 from arrears.daily.models import Run
+from arrears.notices.models import Notice
 from arrears.policy.versions import parse_policy_toml
 from arrears.portfolio.models import Instalment
 from arrears.rules.queries import calendar, policy_book
@@ -58,6 +59,22 @@ def test_a_what_if_under_the_policy_in_force_gives_what_the_nightly_runs_recorde
     }
     assert result.days[-1]["baseline"]["cases_by_pool"] == open_now
     assert result.total["baseline"] == result.total["candidate"]
+
+
+def test_nights_an_experiment_ran_are_replayed_as_the_nightly_run_decided_them():
+    """Clause: REM-1 — an experiment from the third night (written reminders 5 days ahead for the challenger's
+    borrowers): the what-if under the policy in force still gives each night's recorded figures on both sides, the
+    challenger's reminders included — some went out 5 days ahead, so the experiment changed what was recorded."""
+    nights = run_history(experiment_from=FIRST + timedelta(days=2))
+    recorded = {run.business_date: run.summary for run in Run.objects.all()}
+    assert recorded[nights[3]]["experiment"]["challenger_borrowers"] > 0
+    ahead = Notice.objects.filter(kind="reminder", queued_on__gte=nights[2]).values_list("due_date", "queued_on")
+    assert {(due - queued).days for due, queued in ahead} >= {5}
+    result = do_whatif(IN_FORCE, nights[0], nights[-1], actor=nightly_run())
+    for day, row in zip(nights, result.days, strict=True):
+        summary = {k: v for k, v in recorded[day].items() if k not in ("cases_without_collector", "experiment")}
+        for side in ("baseline", "candidate"):
+            assert {k: row[side][k] for k in summary} == summary, (day, side)
 
 
 def table_counts() -> dict[str, int]:

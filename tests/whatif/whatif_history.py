@@ -61,8 +61,10 @@ def _calls(rng: random.Random, day: date, collector) -> None:
             )
 
 
-def run_history(seed: int = 11, borrowers: int = 45) -> list[date]:
-    """The book built on FIRST, then NIGHTS nights run; returns the nights' dates."""
+def run_history(seed: int = 11, borrowers: int = 45, experiment_from: date | None = None) -> list[date]:
+    """The book built on FIRST, then NIGHTS nights run; returns the nights' dates. With `experiment_from`, a
+    supervisor starts a champion/challenger experiment that morning (written reminders 5 days ahead for half the
+    new cases' borrowers, seed exp-replay)."""
     rng = random.Random(seed)  # noqa: S311 - test data
     build_book(borrowers, seed, FIRST)
     collector = make_user("junior_collector")
@@ -84,5 +86,11 @@ def run_history(seed: int = 11, borrowers: int = 45) -> list[date]:
         if day == FIRST + timedelta(days=5) and hold is not None:
             hold.released_on, hold.released_by = day, collector
             hold.save()
+        if day == experiment_from:
+            from arrears.whatif.experiments import do_start_experiment
+
+            boss = make_user("supervisor")
+            text = "[reminders]\nadvance_days = 5\n"
+            do_start_experiment("五天前提醒", text, "0.5", 10, actor=boss, today=day, seed="exp-replay")
         do_run_daily(day, actor=nightly_run())
     return nights

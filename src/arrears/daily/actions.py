@@ -45,7 +45,7 @@ from arrears.portfolio.queries import business_date
 from arrears.reports.facts import do_keep_month_facts
 from arrears.rules.calendar_watch import calendar_coverage, calendar_page
 from arrears.rules.queries import calendar, policy_book
-from arrears.whatif.experiments import decide_night, night_plan
+from arrears.whatif.experiments import decide_night, night_plan, reach
 from arrears.workdays import Calendar, UnknownYearError
 
 __all__ = ["CalendarRunsOut", "RunRefused", "RunReport", "dates_to_run", "do_run_daily"]
@@ -206,10 +206,9 @@ def _run_date(day: date, *, actor: Any, progress: Progress | None, chunk_borrowe
         # A champion/challenger experiment in force tonight: its challenger's borrowers are decided under the
         # strategy (issue 23); the read reaches the farther of the two reminder horizons.
         plan = night_plan(day, version.policy)
-        wider = plan is not None and plan.terms is not None and plan.terms.horizon > terms.horizon
         names = list(SCHEMAS)
         inputs = read_inputs(
-            plan.terms if wider else terms,
+            reach(terms, plan),
             progress=None if progress is None else lambda n: progress("read", names.index(n) + 1, len(names)),
         )
         seconds["read"] = round(time.perf_counter() - clock, 3)

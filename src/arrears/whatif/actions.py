@@ -26,6 +26,7 @@ from arrears.policy.versions import PolicyVersion
 from arrears.rules.calendar_watch import calendar_coverage
 from arrears.rules.queries import calendar, policy_book
 from arrears.whatif.errors import WhatIfRefused
+from arrears.whatif.experiments import night_plan, reach
 from arrears.whatif.figures import Totals, night_figures
 from arrears.whatif.history import read_history
 from arrears.whatif.offers import plans_feasible, waivers_eligible
@@ -98,7 +99,11 @@ def do_whatif(
     check_period(first, last)
     book = policy_book()
     policies = {"baseline": lambda day: book.version_on(day).policy, "candidate": lambda day: candidate.policy}
-    horizon = max(Terms.of(policies[side](day), day).horizon for side in SIDES for day in (first, last))
+    horizon = max(
+        reach(Terms.of(policies[side](day), day), night_plan(day, policies[side](day))).horizon
+        for side in SIDES
+        for day in nights(first, last)
+    )
     clock = time.perf_counter()
     history = read_history(first, last, horizon)
     seconds = {"read": round(time.perf_counter() - clock, 3)}

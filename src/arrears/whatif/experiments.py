@@ -41,7 +41,15 @@ from arrears.whatif.models import Experiment, ExperimentStatus
 from arrears.whatif.scripts import check_script
 from arrears.whatif.strategies import challenger_policy, parse_strategy
 
-__all__ = ["ExperimentError", "NightPlan", "decide_night", "do_start_experiment", "do_stop_experiment", "night_plan"]
+__all__ = [
+    "ExperimentError",
+    "NightPlan",
+    "decide_night",
+    "do_start_experiment",
+    "do_stop_experiment",
+    "night_plan",
+    "reach",
+]
 
 MAX_NAME, MAX_SAMPLE = 200, 1_000_000
 
@@ -138,6 +146,14 @@ def night_plan(day: date, champion: Policy) -> NightPlan | None:
     except PolicyError as exc:
         return NightPlan(experiment, None, "; ".join(exc.problems))
     return NightPlan(experiment, Terms.of(policy, day))
+
+
+def reach(terms: Terms, plan: NightPlan | None) -> Terms:
+    """The terms whose reminder horizon the night's read must reach: the farther of the champion's and the
+    challenger's."""
+    if plan is not None and plan.terms is not None and plan.terms.horizon > terms.horizon:
+        return plan.terms
+    return terms
 
 
 def challengers(experiment: Experiment, inputs: Inputs) -> list[int]:

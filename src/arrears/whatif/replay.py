@@ -6,7 +6,10 @@ cut out of the period's history (`history`), and the engine (`engine.runner.deci
 would. What people did — payments, calls, promises, letters, plans, holds, lawsuits — is taken as it happened;
 what the engine decides is decided again: positions and classes, the cases with their pools (carried from night to
 night on each side: a case the candidate opens earlier is open on its next nights), reminders, calls and
-reviews due. The cases start as the night before the period left them (`cases_on_eve`).
+reviews due. The cases start as the night before the period left them (`cases_on_eve`). A night a champion/challenger
+experiment ran is decided as the nightly run decided it (`experiments.decide_night`): the challenger's borrowers
+under the strategy laid over the side's policy — over the candidate on the candidate's side, or, where the strategy
+does not fit the candidate, the candidate for everyone — and the others under the side's policy.
 
 `replay` returns one `Night` per date: each side's figures (`figures.night_figures`) and the keys of the tasks
 due, so that a task due on several nights counts once in a total. With the policy in force as the candidate, a
@@ -25,6 +28,7 @@ from arrears.engine.params import Terms
 from arrears.engine.runner import Decisions, decide
 from arrears.engine.schema import SCHEMAS, Inputs
 from arrears.policy import Policy
+from arrears.whatif.experiments import decide_night, night_plan, reach
 from arrears.whatif.history import History
 from arrears.workdays import Calendar
 
@@ -237,8 +241,10 @@ def replay(
     for day in nights(history.first, history.last):
         decided, alike = {}, night_of(history, day)
         for side, policy_on in policies.items():
-            terms = Terms.of(policy_on(day), day)
-            decided[side] = decide(inputs_on(history, alike, day, terms, cases[side]), terms, calendar)
+            policy = policy_on(day)
+            terms, plan = Terms.of(policy, day), night_plan(day, policy)
+            inputs = inputs_on(history, alike, day, reach(terms, plan), cases[side])
+            decided[side], _challengers = decide_night(inputs, terms, plan, decide, calendar)
             cases[side], next_id[side] = cases_after(cases[side], decided[side].cases, day, next_id[side])
         if progress is not None:
             progress(day)
