@@ -442,15 +442,18 @@ def _whatif(users: dict) -> int:
 
 
 def _experiment(users: dict) -> dict[str, int]:
-    """A champion/challenger experiment (issue 23) started by the supervisor on the business date, and its
+    """A champion/challenger experiment (issue 23) started by the supervisor on the business date and stopped the
+    same day (so the site's later nights are the policy's alone, whatever ids its borrowers have), and its
     challenger proposed as the policy by another supervisor: the supervisor may approve or reject it."""
-    from arrears.whatif.experiments import do_start_experiment
+    from arrears.whatif.experiments import do_start_experiment, do_stop_experiment
     from arrears.whatif.promotions import do_propose_promotion
     from factories import make_user
 
+    boss = users[RoleCode.SUPERVISOR]
     experiment = do_start_experiment(
-        "五天前提醒", "[reminders]\nadvance_days = 5\n", "0.5", 50, actor=users[RoleCode.SUPERVISOR], today=AS_OF
+        "五天前提醒", "[reminders]\nadvance_days = 5\n", "0.5", 50, actor=boss, today=AS_OF
     )
+    experiment = do_stop_experiment(experiment, actor=boss, today=AS_OF, reason="演示")
     maker = make_user("supervisor", username="site-supervisor-proposer")
     proposal = do_propose_promotion(experiment, AS_OF + timedelta(days=30), "回收率更高", actor=maker, today=AS_OF)
     return {"experiment_id": experiment.pk, "promotion_id": proposal.pk}
