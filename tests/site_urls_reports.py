@@ -52,7 +52,12 @@ REPORT_PAGES = [
         frozenset({SUP}),
         "/reports/experiments/start/",
         method="POST",
-        form={"name": "电话提前", "strategy": "[reminders]\nphone_days_before = 2\n", "share": "0.3", "min_sample": "20"},
+        form={
+            "name": "电话提前",
+            "strategy": "[reminders]\nphone_days_before = 2\n",
+            "share": "0.3",
+            "min_sample": "20",
+        },
         numbers=("share", "min_sample"),
     ),
     Page("reports/experiments/<str:experiment_id>/", WHATIF, "/reports/experiments/{experiment_id}/"),
