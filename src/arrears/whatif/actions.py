@@ -99,11 +99,9 @@ def do_whatif(
     check_period(first, last)
     book = policy_book()
     policies = {"baseline": lambda day: book.version_on(day).policy, "candidate": lambda day: candidate.policy}
-    horizon = max(
-        reach(Terms.of(policies[side](day), day), night_plan(day, policies[side](day))).horizon
-        for side in SIDES
-        for day in nights(first, last)
-    )
+    # Each side's experiment of each night, found once: the read's horizon and the replay both need them.
+    plans = {(side, day): night_plan(day, policies[side](day)) for side in SIDES for day in nights(first, last)}
+    horizon = max(reach(Terms.of(policies[side](day), day), plan).horizon for (side, day), plan in plans.items())
     clock = time.perf_counter()
     history = read_history(first, last, horizon)
     seconds = {"read": round(time.perf_counter() - clock, 3)}
@@ -113,7 +111,7 @@ def do_whatif(
         letters.setdefault(sent_on, {})[channel] = int(count)
     totals = {side: Totals() for side in SIDES}
     days = []
-    for night in replay(history, policies, calendar(), progress=progress):
+    for night in replay(history, policies, calendar(), progress=progress, plans=plans):
         row: dict[str, Any] = {"date": night.day.isoformat()}
         for side in SIDES:
             policy, decided = policies[side](night.day), night.decisions[side]

@@ -28,7 +28,7 @@ from arrears.engine.params import Terms
 from arrears.engine.runner import Decisions, decide
 from arrears.engine.schema import SCHEMAS, Inputs
 from arrears.policy import Policy
-from arrears.whatif.experiments import decide_night, night_plan, reach
+from arrears.whatif.experiments import NightPlan, decide_night, night_plan, reach
 from arrears.whatif.history import History
 from arrears.workdays import Calendar
 
@@ -233,16 +233,19 @@ def replay(
     policies: dict[str, Callable[[date], Policy]],
     calendar: Calendar,
     progress: Callable[[date], None] | None = None,
+    plans: dict[tuple[str, date], NightPlan | None] | None = None,
 ) -> Iterator[Night]:
     """The nights from `history.first` to `history.last`, one at a time (the caller keeps what it needs: a
-    long period of a large book is never held whole). `policies` gives each side's policy on a date."""
+    long period of a large book is never held whole). `policies` gives each side's policy on a date; `plans` the
+    experiment each side's night ran under (`night_plan`), when the caller has them already."""
     cases = dict.fromkeys(policies, cases_on_eve(history["case_events"]))
     next_id = dict.fromkeys(policies, -1)
     for day in nights(history.first, history.last):
         decided, alike = {}, night_of(history, day)
         for side, policy_on in policies.items():
             policy = policy_on(day)
-            terms, plan = Terms.of(policy, day), night_plan(day, policy)
+            plan = plans[(side, day)] if plans is not None else night_plan(day, policy)
+            terms = Terms.of(policy, day)
             inputs = inputs_on(history, alike, day, reach(terms, plan), cases[side])
             decided[side], _challengers = decide_night(inputs, terms, plan, decide, calendar)
             cases[side], next_id[side] = cases_after(cases[side], decided[side].cases, day, next_id[side])

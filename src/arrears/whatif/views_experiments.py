@@ -96,17 +96,18 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 def _experiment_of(experiment_id: str) -> Experiment:
-    found = Experiment.objects.select_related("started_by", "stopped_by").filter(pk=parse_id(experiment_id) or 0)
-    if not found.exists():
+    found = (
+        Experiment.objects.select_related("started_by", "stopped_by").filter(pk=parse_id(experiment_id) or 0).first()
+    )
+    if found is None:
         raise Http404(_("No such experiment."))
-    return found.get()
+    return found
 
 
 def _measure_rows(result) -> list[dict[str, Any]]:
     rows = []
     for measure in result.measures:
         diff = measure.difference
-        rate = measure.key != "recovery_rate"
         rows.append(
             {
                 "key": measure.key,
@@ -120,7 +121,7 @@ def _measure_rows(result) -> list[dict[str, Any]]:
                 "clear": diff is not None and diff.excludes_zero,
                 "better": diff is not None and diff.excludes_zero and (diff.estimate > 0) == measure.higher_is_better,
                 "enough": measure.enough,
-                "rate": rate,
+                "rate": measure.champion.successes is not None,  # a rate shows its counts
             }
         )
     return rows
